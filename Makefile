@@ -1,0 +1,58 @@
+# Two commands on a fresh machine: `make run` (set up, ingest if needed, start the chat)
+# and `make test` (set up with dev extras, lint, type-check, test).
+SHELL := /bin/bash
+PY ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+PORT ?= $(or $(ASSISTANT_PORT),8501)
+export HF_HUB_OFFLINE := 1
+export TRANSFORMERS_OFFLINE := 1
+export ANONYMIZED_TELEMETRY := False
+export STREAMLIT_BROWSER_GATHER_USAGE_STATS := false
+
+.PHONY: run test setup setup-dev ingest lint eval bench chromium clean
+
+$(BIN)/python:
+	$(PY) -m venv $(VENV)
+	$(BIN)/pip install -q --upgrade pip
+
+# Reinstall only when the project's dependencies change.
+$(VENV)/.stamp-install: pyproject.toml | $(BIN)/python
+	$(BIN)/pip install -q -e .
+	touch $@
+
+$(VENV)/.stamp-dev: pyproject.toml | $(BIN)/python
+	$(BIN)/pip install -q -e '.[dev]'
+	touch $(VENV)/.stamp-install $@
+
+setup: $(VENV)/.stamp-install
+setup-dev: $(VENV)/.stamp-dev
+
+# Incremental: unchanged documents are skipped, so this is quick when nothing changed.
+ingest: setup
+	$(BIN)/assistant ingest
+
+run: ingest
+	@echo "Open http://127.0.0.1:$(PORT) (Ctrl-C stops the server)"
+	$(BIN)/streamlit run app.py --server.headless true --server.address 127.0.0.1 \
+	  --server.port $(PORT) --browser.gatherUsageStats false
+
+chromium:
+	@command -v chromium >/dev/null || (apt-get update -qq && apt-get install -y -qq chromium >/dev/null)
+
+lint: setup-dev
+	$(BIN)/ruff check .
+	$(BIN)/mypy assistant ingest evals app.py pages bench
+
+test: setup-dev chromium lint
+	$(BIN)/pytest -q
+
+eval: ingest
+	$(BIN)/assistant eval --compare
+
+bench: ingest
+	$(BIN)/python bench/bench_ask.py
+	$(BIN)/python bench/bench_ingest.py
+
+clean:
+	rm -rf var evals/runs .pytest_cache .mypy_cache .ruff_cache

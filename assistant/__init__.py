@@ -1,0 +1,41 @@
+"""A citation-grounded assistant over BMA and BMJ guidance on NHS commissioning.
+
+    from assistant import Assistant, Settings
+    answer = Assistant(Settings.from_env()).ask("how do I get on a CCG board?")
+"""
+
+from .core import Assistant, DocumentInfo
+from .errors import (
+    AssistantError,
+    ConfigError,
+    DatasetError,
+    EmbedderMismatchError,
+    GeneratorError,
+    IndexMissingError,
+    IngestError,
+    IngestLockedError,
+    StoreError,
+)
+from .retrieve import Filters
+from .settings import Settings
+from .types import Answer, Citation, Hit, Turn
+
+__all__ = [
+    "Answer",
+    "Assistant",
+    "AssistantError",
+    "Citation",
+    "ConfigError",
+    "DatasetError",
+    "DocumentInfo",
+    "EmbedderMismatchError",
+    "Filters",
+    "GeneratorError",
+    "Hit",
+    "IndexMissingError",
+    "IngestError",
+    "IngestLockedError",
+    "Settings",
+    "StoreError",
+    "Turn",
+]

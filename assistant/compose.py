@@ -1,0 +1,152 @@
+"""The default, extractive answer: the sources' own sentences, each marked with its [n].
+
+Sentences are chosen from the top passages by relevance to the question (sentence embedding
+similarity plus term overlap), kept diverse (no near-duplicates), ordered as the sources order
+them, and never reworded. A sentence that introduces a list ("These are:") brings its items.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+import numpy as np
+
+from .lexical import terms
+from .retrieve import Candidate
+from .sentences import split_sentences
+from .types import Chunk, Citation
+
+
+@dataclass
+class Picked:
+    passage: int  # index into the candidate list
+    sentence: int
+    text: str
+    score: float
+
+
+@dataclass
+class Composition:
+    text: str
+    citations: list[Citation]
+    cited_passages: list[int]  # candidate indices, in citation order
+
+
+def _is_item(s: str) -> bool:
+    return s.startswith("• ") or bool(re.match(r"^\d{1,2}[.)]\s", s))
+
+
+def _budget(question: str, max_sentences: int) -> int:
+    n = len(terms(question))
+    if n <= 3:
+        return min(2, max_sentences)
+    if n <= 6:
+        return min(3, max_sentences)
+    return max_sentences
+
+
+def compose(
+    question: str, cands: Sequence[Candidate], index_sentences: dict[str, tuple[list[str], np.ndarray]],
+    max_sentences: int = 4, passages: int = 3,
+) -> Composition:
+    top = list(cands[:passages])
+    if not top:
+        return Composition("", [], [])
+    best_passage = top[0].score
+    qterms = set(terms(question))
+    pool: list[Picked] = []
+    for pi, cand in enumerate(top):
+        # Passages well below the best add noise, not facts.
+        if pi > 0 and cand.score < best_passage - 0.12:
+            continue
+        texts, _vecs = index_sentences.get(cand.chunk.chunk_id, ([], np.zeros((0, 0))))
+        sims = cand.sentence_sims
+        for si, text in enumerate(texts):
+            if si >= len(sims) or len(text.split()) < 3 and not _is_item(text):
+                continue
+            overlap = len(qterms & set(terms(text))) / max(1, len(qterms))
+            prior = 0.06 * (1 - pi / max(1, len(top)))
+            pool.append(Picked(pi, si, text, float(sims[si]) + 0.25 * overlap + prior))
+    if not pool:
+        return Composition("", [], [])
+    pool.sort(key=lambda p: -p.score)
+    budget = _budget(question, max_sentences)
+    chosen: list[Picked] = [pool[0]]
+    floor = pool[0].score * 0.8
+    for p in pool[1:]:
+        if len(chosen) >= budget or p.score < floor:
+            break
+        if any(_similar(p.text, c.text) for c in chosen):
+            continue
+        chosen.append(p)
+    chosen = _with_list_items(chosen, top, index_sentences)
+    return _render(chosen, top)
+
+
+def _similar(a: str, b: str) -> bool:
+    ta, tb = set(terms(a)), set(terms(b))
+    return bool(ta and tb) and len(ta & tb) / min(len(ta), len(tb)) > 0.8
+
+
+def _with_list_items(
+    chosen: list[Picked], top: Sequence[Candidate], index_sentences: dict[str, tuple[list[str], np.ndarray]]
+) -> list[Picked]:
+    """A chosen sentence ending in ':' is followed in the source by its list: bring the items."""
+    out = list(chosen)
+    have = {(p.passage, p.sentence) for p in out}
+    for p in chosen:
+        if not p.text.rstrip().endswith(":"):
+            continue
+        texts = index_sentences.get(top[p.passage].chunk.chunk_id, ([], None))[0]
+        for si in range(p.sentence + 1, min(len(texts), p.sentence + 11)):
+            if not _is_item(texts[si]):
+                break
+            if (p.passage, si) not in have:
+                out.append(Picked(p.passage, si, texts[si], p.score))
+                have.add((p.passage, si))
+    return out
+
+
+def _render(chosen: list[Picked], top: Sequence[Candidate]) -> Composition:
+    # Order: passages by the rank of their best sentence, then source order within a passage.
+    first_rank = {}
+    for rank, p in enumerate(sorted(chosen, key=lambda p: -p.score)):
+        first_rank.setdefault(p.passage, rank)
+    ordered = sorted(chosen, key=lambda p: (first_rank[p.passage], p.sentence))
+    numbers: dict[int, int] = {}
+    for p in ordered:
+        numbers.setdefault(p.passage, len(numbers) + 1)
+    parts: list[str] = []
+    for i, p in enumerate(ordered):
+        n = numbers[p.passage]
+        nxt = ordered[i + 1] if i + 1 < len(ordered) else None
+        text = p.text.strip()
+        if _is_item(text):
+            item = re.sub(r"^(• |\d{1,2}[.)]\s)", "", text).rstrip(";,.")
+            closes = nxt is None or not _is_item(nxt.text) or nxt.passage != p.passage
+            parts.append(f"\n- {item}" + (f" [{n}]" if closes else ""))
+        elif text.endswith(":") and nxt is not None and _is_item(nxt.text):
+            parts.append(("\n" if parts else "") + text)
+        else:
+            parts.append(("\n" if parts and parts[-1].startswith("\n- ") else " " if parts else "") + f"{text} [{n}]")
+    body = "".join(parts).strip()
+    citations = []
+    for passage, n in sorted(numbers.items(), key=lambda kv: kv[1]):
+        chunk = top[passage].chunk
+        quote = " … ".join(p.text.strip() for p in sorted(
+            (p for p in ordered if p.passage == passage), key=lambda p: p.sentence))
+        citations.append(citation(n, chunk, quote))
+    return Composition(body, citations, [p for p, _ in sorted(numbers.items(), key=lambda kv: kv[1])])
+
+
+def citation(n: int, chunk: Chunk, quote: str) -> Citation:
+    return Citation(
+        n=n, doc_id=chunk.doc_id, file=chunk.file, title=chunk.title, publisher=chunk.publisher,
+        published=chunk.published, section=chunk.section, page=chunk.page, text=chunk.text, quote=quote,
+    )
+
+
+def sentence_spans(text: str) -> list[tuple[int, int]]:
+    return split_sentences(text)

@@ -1,0 +1,89 @@
+"""The read side of the index: chunks, BM25 and sentence vectors, loaded once per Assistant."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+import numpy as np
+
+from .lexical import LexicalIndex, fingerprint
+from .sentences import split_sentences
+from .settings import Settings
+from .store import Store
+from .types import Chunk
+
+
+def lexical_text(chunk: Chunk) -> str:
+    """What BM25 indexes: the section path carries the question a Q&A section answers."""
+    return f"{chunk.section}\n{chunk.text}"
+
+
+def dense_text(chunk: Chunk) -> str:
+    return f"{chunk.section}\n{chunk.text}"
+
+
+def sentence_rows(chunks: Sequence[Chunk]) -> tuple[list[str], list[str], list[str], list[str]]:
+    """(sentence ids, chunk ids, doc ids, texts) for every sentence of `chunks`."""
+    ids: list[str] = []
+    cids: list[str] = []
+    dids: list[str] = []
+    texts: list[str] = []
+    for c in chunks:
+        for i, (s, e) in enumerate(split_sentences(c.text)):
+            ids.append(f"{c.chunk_id}:{i}")
+            cids.append(c.chunk_id)
+            dids.append(c.doc_id)
+            texts.append(c.text[s:e])
+    return ids, cids, dids, texts
+
+
+def refresh_lexical(store: Store, settings: Settings, chunks: list[Chunk] | None = None) -> LexicalIndex:
+    """Load the saved BM25 index, or rebuild it from the store's own chunks when stale."""
+    chunks = store.all_chunks() if chunks is None else chunks
+    ids = [c.chunk_id for c in chunks]
+    saved = LexicalIndex.load(settings.bm25_path, fingerprint(ids))
+    if saved is not None:
+        return saved
+    index = LexicalIndex.build(ids, [lexical_text(c) for c in chunks])
+    index.save(settings.bm25_path)
+    return index
+
+
+@dataclass
+class LoadedIndex:
+    chunks: list[Chunk]
+    by_id: dict[str, Chunk]
+    row_of: dict[str, int]
+    lexical: LexicalIndex
+    # Sentence vectors grouped by chunk: chunk id → (texts, matrix)
+    sentences: dict[str, tuple[list[str], np.ndarray]]
+    info: dict[str, object]
+
+    @classmethod
+    def load(cls, store: Store, settings: Settings) -> LoadedIndex:
+        info = store.info()  # raises IndexMissingError / EmbedderMismatchError
+        chunks = store.all_chunks()
+        lexical = refresh_lexical(store, settings, chunks)
+        rows = store.sentences()
+        grouped: dict[str, list[int]] = {}
+        for i, cid in enumerate(rows.chunk_ids):
+            grouped.setdefault(cid, []).append(i)
+        sentences: dict[str, tuple[list[str], np.ndarray]] = {}
+        for c in chunks:
+            idx = grouped.get(c.chunk_id, [])
+            # Sentence ids are "<chunk>:<i>"; Chroma returns them unordered.
+            texts = [rows.texts[i] for i in idx]
+            vecs = rows.vectors[idx] if idx else np.zeros((0, rows.vectors.shape[1] if rows.vectors.size else 0))
+            expected = [c.text[s:e] for s, e in split_sentences(c.text)]
+            order = {t: n for n, t in enumerate(expected)}
+            perm = sorted(range(len(texts)), key=lambda k: order.get(texts[k], 10**6))
+            sentences[c.chunk_id] = ([texts[k] for k in perm], vecs[perm] if len(perm) else vecs)
+        return cls(
+            chunks=chunks,
+            by_id={c.chunk_id: c for c in chunks},
+            row_of={cid: i for i, cid in enumerate(lexical.ids)},
+            lexical=lexical,
+            sentences=sentences,
+            info=info,
+        )

@@ -1,0 +1,134 @@
+"""Hybrid retrieval: dense (Chroma) and BM25 candidates, fused by reciprocal rank, reranked.
+
+The reranker uses only what is local: how well the best single sentence of a passage matches
+the question (the embedding model at sentence level), how well the passage as a whole matches,
+agreement of the two retrievers (fusion), and overlap of the question with the section
+heading — a Q&A heading often *is* the question.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+import numpy as np
+
+from .index import LoadedIndex
+from .lexical import terms
+from .rewrite import expand
+from .settings import Settings
+from .store import Store
+from .types import Chunk, Hit
+
+RRF_K = 60
+
+
+@dataclass(frozen=True)
+class Filters:
+    doc_ids: tuple[str, ...] = ()
+    publishers: tuple[str, ...] = ()
+
+    def admits(self, chunk: Chunk) -> bool:
+        if self.doc_ids and chunk.doc_id not in self.doc_ids:
+            return False
+        return not (self.publishers and chunk.publisher.lower() not in {p.lower() for p in self.publishers})
+
+    def where(self) -> dict[str, Any] | None:
+        clauses: list[dict[str, Any]] = []
+        if self.doc_ids:
+            clauses.append({"doc_id": {"$in": list(self.doc_ids)}})
+        if self.publishers:
+            clauses.append({"publisher": {"$in": list(self.publishers)}})
+        if not clauses:
+            return None
+        return clauses[0] if len(clauses) == 1 else {"$and": clauses}
+
+    @property
+    def empty(self) -> bool:
+        return not (self.doc_ids or self.publishers)
+
+
+@dataclass
+class Candidate:
+    chunk: Chunk
+    dense: float = 0.0
+    lexical: float = 0.0
+    rrf: float = 0.0
+    sentence: float = 0.0
+    heading: float = 0.0
+    score: float = 0.0
+    sentence_sims: np.ndarray = field(default_factory=lambda: np.zeros(0))
+
+
+class Retriever:
+    def __init__(self, settings: Settings, store: Store, index: LoadedIndex) -> None:
+        self.settings = settings
+        self.store = store
+        self.index = index
+
+    def candidates(
+        self, query: str, qvec: np.ndarray, filters: Filters | None = None, mode: str | None = None
+    ) -> list[Candidate]:
+        """Reranked candidates, best first (all of them; callers cut to k)."""
+        mode = mode or self.settings.retriever
+        filters = filters or Filters()
+        n = self.settings.candidates
+        pool: dict[str, Candidate] = {}
+
+        if mode in {"hybrid", "dense"}:
+            for rank, (cid, sim) in enumerate(self.store.dense(qvec, n, filters.where())):
+                chunk = self.index.by_id.get(cid)
+                if chunk is None:
+                    continue
+                c = pool.setdefault(cid, Candidate(chunk))
+                c.dense = sim
+                c.rrf += 1.0 / (RRF_K + rank + 1)
+        if mode in {"hybrid", "bm25"}:
+            lexical_query = expand(query) if self.settings.expand_synonyms else query
+            scores = self.index.lexical.scores(lexical_query)
+            order = np.argsort(-scores)
+            rank = 0
+            for row in order:
+                if scores[row] <= 0 or rank >= n:
+                    break
+                chunk = self.index.by_id.get(self.index.lexical.ids[row])
+                if chunk is None or not filters.admits(chunk):
+                    continue
+                c = pool.setdefault(chunk.chunk_id, Candidate(chunk))
+                c.lexical = float(scores[row])
+                c.rrf += 1.0 / (RRF_K + rank + 1)
+                rank += 1
+
+        cands = list(pool.values())
+        if not cands:
+            return []
+        qterms = set(terms(query))
+        for c in cands:
+            _texts, vecs = self.index.sentences.get(c.chunk.chunk_id, ([], np.zeros((0, qvec.shape[0]))))
+            c.sentence_sims = vecs @ qvec if len(vecs) else np.zeros(0)
+            c.sentence = float(c.sentence_sims.max()) if len(c.sentence_sims) else 0.0
+            head = set(terms(c.chunk.section))
+            c.heading = len(qterms & head) / max(1, len(qterms)) if qterms else 0.0
+        if mode == "hybrid":
+            top_rrf = max(c.rrf for c in cands)
+            for c in cands:
+                c.score = (
+                    0.45 * c.sentence + 0.35 * c.dense + 0.15 * (c.rrf / top_rrf) + 0.10 * c.heading
+                )
+        elif mode == "dense":
+            for c in cands:
+                c.score = c.dense
+        else:
+            top = max(c.lexical for c in cands) or 1.0
+            for c in cands:
+                c.score = c.lexical / top
+        cands.sort(key=lambda c: (-c.score, c.chunk.doc_id, c.chunk.position))
+        return cands
+
+    @staticmethod
+    def to_hits(cands: Sequence[Candidate], k: int) -> list[Hit]:
+        return [
+            Hit(rank=i + 1, chunk=c.chunk, score=c.score, dense=c.dense, lexical=c.lexical)
+            for i, c in enumerate(cands[:k])
+        ]

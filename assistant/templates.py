@@ -1,0 +1,15 @@
+"""User-facing messages and prompts, kept as package files under `assistant/templates/`."""
+
+from __future__ import annotations
+
+from functools import lru_cache
+from importlib import resources
+
+
+@lru_cache(maxsize=None)
+def template(name: str) -> str:
+    return resources.files("assistant").joinpath(f"templates/{name}.txt").read_text(encoding="utf-8").strip()
+
+
+def render(name: str, **values: object) -> str:
+    return template(name).format(**values)

@@ -1,0 +1,128 @@
+"""Plain data types shared by ingestion, retrieval, composition and the interfaces."""
+
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass, field
+from typing import Any
+
+
+@dataclass(frozen=True)
+class Chunk:
+    """One retrievable passage, as stored in the index."""
+
+    chunk_id: str
+    doc_id: str
+    file: str
+    title: str
+    publisher: str
+    published: str
+    section: str
+    page: int | None
+    start: int
+    end: int
+    text: str
+    position: int = 0
+    doc_hash: str = ""
+    notice: str = ""
+    approximate: bool = False
+
+    def metadata(self) -> dict[str, Any]:
+        meta = asdict(self)
+        meta.pop("text")
+        meta.pop("chunk_id")
+        # Chroma metadata values cannot be None.
+        meta["page"] = -1 if self.page is None else self.page
+        return meta
+
+    @classmethod
+    def from_metadata(cls, chunk_id: str, text: str, meta: dict[str, Any]) -> Chunk:
+        page = meta.get("page", -1)
+        return cls(
+            chunk_id=chunk_id,
+            doc_id=str(meta["doc_id"]),
+            file=str(meta.get("file", "")),
+            title=str(meta.get("title", "")),
+            publisher=str(meta.get("publisher", "")),
+            published=str(meta.get("published", "")),
+            section=str(meta.get("section", "")),
+            page=None if page is None or int(page) < 0 else int(page),
+            start=int(meta.get("start", 0)),
+            end=int(meta.get("end", 0)),
+            text=text,
+            position=int(meta.get("position", 0)),
+            doc_hash=str(meta.get("doc_hash", "")),
+            notice=str(meta.get("notice", "")),
+            approximate=bool(meta.get("approximate", False)),
+        )
+
+
+@dataclass(frozen=True)
+class Hit:
+    """A retrieved chunk with its rank and final score."""
+
+    rank: int
+    chunk: Chunk
+    score: float
+    dense: float = 0.0
+    lexical: float = 0.0
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "rank": self.rank,
+            "doc_id": self.chunk.doc_id,
+            "file": self.chunk.file,
+            "section": self.chunk.section,
+            "page": self.chunk.page,
+            "text": self.chunk.text,
+            "score": round(self.score, 4),
+        }
+
+
+@dataclass(frozen=True)
+class Citation:
+    """A numbered source of an answer: the passage and the sentences the answer used."""
+
+    n: int
+    doc_id: str
+    file: str
+    title: str
+    publisher: str
+    published: str
+    section: str
+    page: int | None
+    text: str
+    quote: str
+
+    def to_json(self) -> dict[str, Any]:
+        return asdict(self)
+
+
+@dataclass(frozen=True)
+class Turn:
+    role: str
+    content: str
+
+
+@dataclass
+class Answer:
+    """What `Assistant.ask` returns; every interface renders this and nothing else."""
+
+    question: str
+    text: str
+    citations: list[Citation]
+    refused: bool
+    retrieved: list[Hit]
+    notices: list[str] = field(default_factory=list)
+    timings: dict[str, float] = field(default_factory=dict)
+    nearest: list[str] = field(default_factory=list)
+    mode: str = "extractive"
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "answer": self.text,
+            "refused": self.refused,
+            "notices": list(self.notices),
+            "citations": [c.to_json() for c in self.citations],
+            "retrieved": [h.to_json() for h in self.retrieved],
+            "timings_ms": {k: round(v, 2) for k, v in self.timings.items()},
+        }

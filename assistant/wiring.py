@@ -1,0 +1,19 @@
+"""The one place where settings choose concrete backends."""
+
+from __future__ import annotations
+
+from .embeddings import Embedder, SentenceTransformerEmbedder
+from .generate import Generator, LlamaCppGenerator, openai_compatible
+from .settings import Settings
+
+
+def build_embedder(settings: Settings) -> Embedder:
+    return SentenceTransformerEmbedder(settings.embedding_model, batch_size=settings.embed_batch_size)
+
+
+def build_generator(settings: Settings) -> Generator | None:
+    if settings.generator == "openai":
+        return openai_compatible(settings)
+    if settings.generator == "llamacpp":
+        return LlamaCppGenerator(settings.llm_gguf_path)
+    return None

@@ -1,0 +1,124 @@
+"""Exact, LLM-free metric definitions, so that figures compare across tools and runs.
+
+- tokens: lowercase alphanumeric runs, after curly quotes and dashes are normalised.
+- containment(quote, passage): share of the quote's tokens (as a multiset) present in the passage.
+- evidence found at rank r: the r-th retrieved passage has containment >= 0.7 for any quote.
+- key fact found: any of its phrasings is a case-insensitive substring of the answer
+  (quotes and whitespace normalised).
+"""
+
+from __future__ import annotations
+
+import re
+from collections import Counter
+from collections.abc import Sequence
+from typing import Any
+
+FOUND = 0.7
+_TOKEN = re.compile(r"[a-z0-9]+")
+_QUOTES = str.maketrans({"’": "'", "‘": "'", "“": '"', "”": '"', "–": "-", "—": "-", "‐": "-", "−": "-"})
+
+
+def normalise_text(text: str) -> str:
+    return " ".join(text.translate(_QUOTES).split())
+
+
+def tokens(text: str) -> list[str]:
+    return _TOKEN.findall(text.translate(_QUOTES).lower())
+
+
+def containment(quote: str, passage: str) -> float:
+    q = Counter(tokens(quote))
+    if not q:
+        return 0.0
+    p = Counter(tokens(passage))
+    return sum((q & p).values()) / sum(q.values())
+
+
+def first_found_rank(evidence: Sequence[str], passages: Sequence[str]) -> int | None:
+    for rank, passage in enumerate(passages, start=1):
+        if any(containment(q, passage) >= FOUND for q in evidence):
+            return rank
+    return None
+
+
+def key_fact_recall(key_facts: Sequence[Sequence[str]], answer: str) -> float:
+    if not key_facts:
+        return 1.0
+    text = normalise_text(answer).lower()
+    found = sum(any(normalise_text(p).lower() in text for p in alts) for alts in key_facts)
+    return found / len(key_facts)
+
+
+def citation_supported(evidence: Sequence[str], cited_passages: Sequence[str]) -> bool:
+    return any(containment(q, p) >= FOUND for q in evidence for p in cited_passages)
+
+
+def score_item(item: Any, answer: dict[str, Any]) -> dict[str, Any]:
+    """Per-item scores from an item and its recorded answer (the `assistant ask --json` shape)."""
+    passages = [r["text"] for r in answer["retrieved"]]
+    refused = bool(answer["refused"])
+    if not item.answerable:
+        return {"refused_correctly": refused, "passed": refused, "why": [] if refused else ["answered an unanswerable question"]}
+    rank = first_found_rank(item.evidence, passages)
+    kf = key_fact_recall(item.key_facts, answer["answer"]) if not refused else 0.0
+    cited = citation_supported(item.evidence, [c["text"] for c in answer["citations"]]) if not refused else False
+    why = []
+    if refused:
+        why.append("refused an answerable question")
+    if rank is None or rank > 5:
+        why.append("evidence not in the top 5 passages" if rank is None else f"evidence first at rank {rank}")
+    if not refused and kf < 1.0:
+        why.append(f"key facts found {kf:.0%}")
+    if not refused and not cited:
+        why.append("no cited passage contains the evidence")
+    return {
+        "evidence_rank": rank,
+        "hit@1": rank is not None and rank <= 1,
+        "hit@3": rank is not None and rank <= 3,
+        "hit@5": rank is not None and rank <= 5,
+        "rr": 1.0 / rank if rank else 0.0,
+        "key_fact_recall": kf,
+        "citation_supported": cited,
+        "refused": refused,
+        "passed": not why,
+        "why": why,
+    }
+
+
+def percentile(values: Sequence[float], q: float) -> float:
+    if not values:
+        return 0.0
+    s = sorted(values)
+    k = (len(s) - 1) * q
+    lo, hi = int(k), min(int(k) + 1, len(s) - 1)
+    return s[lo] + (s[hi] - s[lo]) * (k - lo)
+
+
+def aggregate(rows: Sequence[dict[str, Any]]) -> dict[str, Any]:
+    """Figures over result rows (each with 'answerable', 'scores', 'latency_ms', 'answer')."""
+    ans = [r for r in rows if r["answerable"]]
+    una = [r for r in rows if not r["answerable"]]
+    answered = [r for r in ans if not r["scores"]["refused"]]
+
+    def mean(xs: Sequence[float]) -> float | None:
+        return round(sum(xs) / len(xs), 4) if xs else None
+
+    lat = [r["latency_ms"] for r in rows]
+    return {
+        "items": len(rows),
+        "answerable": len(ans),
+        "unanswerable": len(una),
+        "hit@1": mean([float(r["scores"]["hit@1"]) for r in ans]),
+        "hit@3": mean([float(r["scores"]["hit@3"]) for r in ans]),
+        "hit@5": mean([float(r["scores"]["hit@5"]) for r in ans]),
+        "mrr": mean([r["scores"]["rr"] for r in ans]),
+        "key_fact_recall": mean([r["scores"]["key_fact_recall"] for r in ans]),
+        "citation_support": mean([float(r["scores"]["citation_supported"]) for r in answered]),
+        "refusal_recall": mean([float(r["scores"]["refused_correctly"]) for r in una]),
+        "false_refusal_rate": mean([float(r["scores"]["refused"]) for r in ans]),
+        "pass_rate": mean([float(r["scores"]["passed"]) for r in rows]),
+        "latency_p50_ms": round(percentile(lat, 0.5), 1),
+        "latency_p95_ms": round(percentile(lat, 0.95), 1),
+        "answer_words_mean": mean([float(len(r["answer"].split())) for r in rows if not r["refused"]]),
+    }

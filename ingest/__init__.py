@@ -1,0 +1,1 @@
+"""Corpus ingestion: manifest → load → clean → structure → chunk → embed → store."""

@@ -1,0 +1,107 @@
+"""Sections → chunks of roughly 80–300 words, split on sentence boundaries, never across sections."""
+
+from __future__ import annotations
+
+import hashlib
+import re
+
+from langchain_text_splitters import RecursiveCharacterTextSplitter
+
+from assistant.types import Chunk
+
+from .loaders import Loaded
+from .manifest import DocMeta
+from .structure import sections
+
+TARGET_WORDS = 220
+MIN_WORDS = 80
+
+
+def _words(text: str) -> int:
+    return len(text.split())
+
+
+def _splitter() -> RecursiveCharacterTextSplitter:
+    # Paragraphs first, then list items/lines, then sentence ends; word-counted so that chunk
+    # size means the same in a PDF and a web page.
+    return RecursiveCharacterTextSplitter(
+        separators=[r"\n\n", r"\n", r"(?<=[.!?])\s+(?=[A-Z“\"‘(•0-9])", r"(?<=[;:])\s+", r"\s+"],
+        is_separator_regex=True,
+        keep_separator="end",
+        chunk_size=TARGET_WORDS,
+        chunk_overlap=0,
+        length_function=_words,
+        strip_whitespace=True,
+    )
+
+
+def chunk_id(doc_id: str, position: int, text: str) -> str:
+    return hashlib.sha256(f"{doc_id}\x00{position}\x00{text}".encode()).hexdigest()[:24]
+
+
+def chunk_document(loaded: Loaded, meta: DocMeta, doc_hash: str) -> list[Chunk]:
+    splitter = _splitter()
+    chunks: list[Chunk] = []
+    text = loaded.text
+    for section in sections(text, meta.title):
+        body = text[section.start : section.end]
+        pieces = [p for p in splitter.split_text(body) if len(p.split()) >= 4]
+        pieces = _merge_short(pieces)
+        cursor = 0
+        for piece in pieces:
+            # Locate the piece in the section body to keep an exact character span.
+            first = piece.split()[0]
+            at = body.find(first, cursor)
+            start = at if at >= 0 else cursor
+            end = _span_end(body, start, piece)
+            cursor = end
+            span = body[start:end]
+            position = len(chunks)
+            chunks.append(
+                Chunk(
+                    chunk_id=chunk_id(meta.doc_id, position, span),
+                    doc_id=meta.doc_id,
+                    file=meta.file,
+                    title=meta.title,
+                    publisher=meta.publisher,
+                    published=meta.published,
+                    section=section.path,
+                    page=loaded.page_at(section.start + start),
+                    start=section.start + start,
+                    end=section.start + end,
+                    text=span,
+                    position=position,
+                    doc_hash=doc_hash,
+                    notice=meta.notice,
+                    approximate=meta.published_approximate,
+                )
+            )
+    return chunks
+
+
+def _merge_short(pieces: list[str]) -> list[str]:
+    """Fold a short tail piece into its neighbour when the result stays near the target."""
+    out: list[str] = []
+    for p in pieces:
+        if out and (_words(p) < MIN_WORDS // 2 or _words(out[-1]) < MIN_WORDS // 2) and (
+            _words(out[-1]) + _words(p) <= TARGET_WORDS * 1.35
+        ):
+            out[-1] = out[-1] + "\n" + p
+        else:
+            out.append(p)
+    return out
+
+
+def _span_end(body: str, start: int, piece: str) -> int:
+    """End offset in `body` after the words of `piece`, matched word by word from `start`."""
+    pos = start
+    for word in piece.split():
+        found = body.find(word, pos)
+        if found < 0:
+            break
+        pos = found + len(word)
+    return pos
+
+
+def word_lengths(chunks: list[Chunk]) -> list[int]:
+    return [len(re.findall(r"\S+", c.text)) for c in chunks]

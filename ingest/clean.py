@@ -1,0 +1,52 @@
+"""Text normalisation shared by every loader: Unicode, whitespace and site boilerplate."""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+
+# Lines that are site furniture, not guidance.
+_BOILERPLATE = [
+    re.compile(r"^last updated:?\s*$", re.I),
+    re.compile(r"^this site is intended for health professionals only\.?$", re.I),
+    re.compile(r"^(share|print|back to top|skip to (main )?content)$", re.I),
+]
+_HYPHEN_BREAK = re.compile(r"(\w)-\n(\s*)([a-z])")
+
+
+def normalise_unicode(text: str) -> str:
+    # NFKC folds non-breaking spaces, ligatures and full-width forms; keep curly quotes as
+    # the documents have them (quotes are matched on normalised forms later).
+    text = unicodedata.normalize("NFKC", text)
+    text = text.replace("\r\n", "\n").replace("\r", "\n").replace("\t", "    ")
+    return "".join(ch for ch in text if ch in "\n\f" or unicodedata.category(ch)[0] != "C")
+
+
+def rejoin_hyphenation(text: str) -> str:
+    """`commis-\\nsioning` → `commissioning` (a word broken across a line end)."""
+    return _HYPHEN_BREAK.sub(r"\1\3", text)
+
+
+def is_boilerplate(line: str) -> bool:
+    s = line.strip()
+    return any(p.match(s) for p in _BOILERPLATE)
+
+
+def clean_lines(text: str) -> list[str]:
+    """Normalise, drop boilerplate lines and trailing space; keep indentation and blank lines."""
+    text = rejoin_hyphenation(normalise_unicode(text))
+    out: list[str] = []
+    for line in text.split("\n"):
+        line = line.rstrip()
+        if is_boilerplate(line):
+            continue
+        out.append(line)
+    return out
+
+
+def tidy(text: str) -> str:
+    """Collapse runs of spaces and of blank lines; strip the ends."""
+    text = re.sub(r"[ ]{2,}", " ", text)
+    text = re.sub(r" *\n *", "\n", text)
+    text = re.sub(r"\n{3,}", "\n\n", text)
+    return text.strip()

@@ -1,0 +1,305 @@
+"""Loaders: one per file type, each returning the document as canonical text.
+
+Canonical text is markdown-like: `#` headings, paragraphs separated by blank lines, list
+items as `• ` lines. Every later step (sections, chunks, character spans) works on it, so a
+PDF, a web page and a plain-text export are treated alike.
+"""
+
+from __future__ import annotations
+
+import bisect
+import re
+import statistics
+from collections import Counter
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from assistant.errors import IngestError
+
+from .clean import clean_lines, is_boilerplate, normalise_unicode, tidy
+from .structure import outline_plain
+
+
+@dataclass(frozen=True)
+class Loaded:
+    text: str
+    # (offset in text, 1-based page number), ascending; empty for formats without pages.
+    pages: list[tuple[int, int]] = field(default_factory=list)
+
+    def page_at(self, offset: int) -> int | None:
+        if not self.pages:
+            return None
+        i = bisect.bisect_right([p[0] for p in self.pages], offset) - 1
+        return self.pages[max(i, 0)][1]
+
+
+def load(path: Path, title: str) -> Loaded:
+    """Load `path` into canonical text. Raises IngestError naming the file and the reason."""
+    suffix = path.suffix.lower()
+    try:
+        raw = path.read_bytes()
+    except OSError as exc:
+        raise IngestError(f"{path.name}: cannot be read ({exc.strerror})") from exc
+    if not raw.strip():
+        raise IngestError(f"{path.name}: the file is empty")
+    if suffix == ".pdf":
+        return _load_pdf(path, raw)
+    text = _decode(path, raw)
+    if suffix in {".html", ".htm"}:
+        loaded = Loaded(_html_to_canonical(text))
+    elif suffix in {".md", ".markdown"}:
+        loaded = Loaded(_markdown_to_canonical(text))
+    else:
+        loaded = Loaded(outline_plain(clean_lines(text), title))
+    if len(re.findall(r"[A-Za-z]{2,}", loaded.text)) < 3:
+        raise IngestError(f"{path.name}: no readable text found")
+    return loaded
+
+
+def _decode(path: Path, raw: bytes) -> str:
+    if b"\x00" in raw[:8192]:
+        raise IngestError(f"{path.name}: binary content (NUL bytes), not a text document")
+    try:
+        text = raw.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        raise IngestError(
+            f"{path.name}: not UTF-8 text (invalid byte 0x{raw[exc.start]:02x} at offset {exc.start});"
+            " save it as UTF-8 and ingest again"
+        ) from exc
+    controls = sum(1 for ch in text[:8192] if ord(ch) < 32 and ch not in "\n\r\t\f")
+    if controls > 0.05 * min(len(text), 8192):
+        raise IngestError(f"{path.name}: binary content (control characters), not a text document")
+    return text
+
+
+# --- markdown and HTML ------------------------------------------------------------------
+
+_MD_LINK = re.compile(r"\[([^\]]+)\]\([^)]*\)")
+_MD_EMPH = re.compile(r"(\*\*|__|\*|_)(?=\S)(.+?)(?<=\S)\1")
+
+
+def _markdown_to_canonical(text: str) -> str:
+    out: list[str] = []
+    for line in clean_lines(text):
+        s = line.strip()
+        s = _MD_LINK.sub(r"\1", s)
+        s = _MD_EMPH.sub(r"\2", s)
+        m = re.match(r"^([-*+]|\d+[.)])\s+(.*)$", s)
+        if m and not s.startswith("#"):
+            s = ("• " if m.group(1) in "-*+" else m.group(1) + " ") + m.group(2)
+        out.append(s)
+    return tidy("\n".join(out))
+
+
+_DROP_TAGS = ["script", "style", "nav", "header", "footer", "aside", "form", "noscript", "svg", "button"]
+_BLOCKS = {"p", "div", "section", "article", "main", "blockquote", "td", "th", "dd", "dt", "pre"}
+
+
+def _html_to_canonical(text: str) -> str:
+    from bs4 import BeautifulSoup, NavigableString, Tag
+
+    soup = BeautifulSoup(text, "html.parser")
+    for tag in soup.find_all(_DROP_TAGS):
+        tag.decompose()
+    for tag in soup.find_all(attrs={"role": ["navigation", "banner", "contentinfo"]}):
+        tag.decompose()
+    body = soup.body or soup
+    blocks: list[str] = []
+
+    def inline(node: Tag) -> str:
+        return re.sub(r"\s+", " ", node.get_text(" ")).strip()
+
+    def walk(node: Tag) -> None:
+        for child in node.children:
+            if isinstance(child, NavigableString):
+                s = re.sub(r"\s+", " ", str(child)).strip()
+                if s and child.parent is node and node.name in _BLOCKS | {"body", "[document]"}:
+                    blocks.append(s)
+                continue
+            if not isinstance(child, Tag):
+                continue
+            name = child.name or ""
+            if re.fullmatch(r"h[1-6]", name):
+                s = inline(child)
+                if s:
+                    blocks.append("#" * int(name[1]) + " " + s)
+            elif name in {"ul", "ol"}:
+                items = [inline(li) for li in child.find_all("li", recursive=False)]
+                marks = ["• "] * len(items) if name == "ul" else [f"{i}. " for i in range(1, len(items) + 1)]
+                blocks.append("\n".join(m + it for m, it in zip(marks, items, strict=True) if it))
+            elif name == "p":
+                s = inline(child)
+                if s:
+                    blocks.append(s)
+            elif name == "br":
+                continue
+            else:
+                walk(child)
+
+    walk(body)
+    lines = [ln for b in blocks for ln in normalise_unicode(b).split("\n") if not is_boilerplate(ln)]
+    return tidy("\n\n".join(lines).replace("\n\n• ", "\n• "))
+
+
+# --- PDF --------------------------------------------------------------------------------
+
+_TERMINAL = tuple(".?!:;\"”’)")
+
+
+def _load_pdf(path: Path, raw: bytes) -> Loaded:
+    import io
+
+    from pypdf import PdfReader
+    from pypdf.errors import PdfReadError
+
+    if b"%%EOF" not in raw[-2048:]:
+        raise IngestError(f"{path.name}: truncated or damaged PDF (no end-of-file marker)")
+    try:
+        reader = PdfReader(io.BytesIO(raw))
+        if reader.is_encrypted and not reader.decrypt(""):
+            raise IngestError(f"{path.name}: encrypted PDF; save an unprotected copy and ingest that")
+        pages = list(reader.pages)
+    except IngestError:
+        raise
+    except (PdfReadError, ValueError, KeyError, TypeError) as exc:
+        raise IngestError(f"{path.name}: cannot read PDF ({exc})") from exc
+    if reader.is_encrypted and reader.decrypt("") == 0:
+        raise IngestError(f"{path.name}: encrypted PDF")
+
+    # First pass: text lines per page and the font size of every text run.
+    page_lines: list[list[str]] = []
+    sizes: Counter[float] = Counter()
+    run_size: dict[str, float] = {}
+    try:
+        for page in pages:
+            runs: list[tuple[str, float]] = []
+
+            def visit(text: str, cm: object, tm: list[float], font: object, size: float) -> None:
+                if text.strip():
+                    runs.append((text, round(abs(size * (tm[0] if tm and tm[0] else 1.0)), 1)))
+
+            text = page.extract_text(visitor_text=visit) or ""
+            for t, s in runs:
+                sizes[s] += len(t.strip())
+                key = normalise_unicode(t).strip()
+                if key:
+                    run_size[key] = max(s, run_size.get(key, 0.0))
+            page_lines.append([ln.rstrip() for ln in normalise_unicode(text).split("\n")])
+    except Exception as exc:  # pypdf raises many types on damaged content streams
+        raise IngestError(f"{path.name}: cannot extract text from PDF ({type(exc).__name__}: {exc})") from exc
+    if sum(len(re.findall(r"[A-Za-z]{2,}", " ".join(ls))) for ls in page_lines) < 3:
+        raise IngestError(f"{path.name}: PDF has no extractable text (scanned images need OCR first)")
+
+    body = sizes.most_common(1)[0][0] if sizes else 0.0
+    # Heading sizes: larger than body text, largest first → levels 1, 2, 3...
+    heading_sizes = sorted({s for s in sizes if s > body + 0.5}, reverse=True)[:4]
+    level_of = {s: i + 1 for i, s in enumerate(heading_sizes)}
+    footer = _running_lines(page_lines)
+    lengths = [len(ln) for ls in page_lines for ln in ls if ln.strip()]
+    full = statistics.quantiles(lengths, n=10)[7] if len(lengths) >= 10 else 80
+
+    out = _CanonicalWriter()
+    for number, lines in enumerate(page_lines, start=1):
+        out.mark_page(number)
+        for line in lines:
+            s = line.strip()
+            if not s or _footer_key(s) in footer or is_boilerplate(s):
+                continue
+            size = run_size.get(s)
+            if size in level_of:
+                out.heading(level_of[size], s)
+            elif s.startswith(("•", "◦", "▪")):
+                out.item("• " + s.lstrip("•◦▪ ").strip())
+            else:
+                out.line(s, full)
+    text, marks = out.finish()
+    return Loaded(text, marks)
+
+
+def _footer_key(line: str) -> str:
+    return re.sub(r"\d+", "#", line.strip()).lower()
+
+
+def _running_lines(page_lines: list[list[str]]) -> set[str]:
+    """Lines repeated (digits aside) on most pages: running headers and footers."""
+    if len(page_lines) < 3:
+        return set()
+    counts: Counter[str] = Counter()
+    for lines in page_lines:
+        counts.update({_footer_key(ln) for ln in lines if ln.strip()})
+    return {k for k, n in counts.items() if n >= max(3, len(page_lines) // 2)}
+
+
+class _CanonicalWriter:
+    """Reassembles PDF lines into paragraphs and headings, tracking page start offsets."""
+
+    def __init__(self) -> None:
+        self.blocks: list[str] = []
+        self.kind = ""  # kind of the open block: "", "p", "item", "h"
+        self.level = 0
+        self.pending_pages: list[int] = []
+        self.marks: list[tuple[int, int]] = []
+        self.length = 0  # length of "\n\n".join(blocks)
+
+    def _flush_pages(self, offset: int) -> None:
+        for p in self.pending_pages:
+            self.marks.append((offset, p))
+        self.pending_pages.clear()
+
+    def _open(self, text: str, kind: str, sep: str = "\n\n") -> None:
+        if not self.blocks:
+            self._flush_pages(0)
+            self.blocks.append(text)
+            self.length = len(text)
+        elif sep == "\n":  # next item of the same list: same block
+            self._flush_pages(self.length + 1)
+            self.blocks[-1] += "\n" + text
+            self.length += 1 + len(text)
+        else:
+            self._flush_pages(self.length + 2)
+            self.blocks.append(text)
+            self.length += 2 + len(text)
+        self.kind = kind
+
+    def _extend(self, text: str, joiner: str) -> None:
+        offset = self.length + len(joiner)
+        self._flush_pages(offset)
+        self.blocks[-1] += joiner + text
+        self.length += len(joiner) + len(text)
+
+    def mark_page(self, number: int) -> None:
+        self.pending_pages.append(number)
+
+    def heading(self, level: int, text: str) -> None:
+        if self.kind == "h" and self.level == level:
+            self._extend(text, " ")  # a heading wrapped over two lines
+            return
+        self._open("#" * level + " " + text, "h")
+        self.level = level
+
+    def item(self, text: str) -> None:
+        self._open(text, "item", "\n" if self.kind == "item" else "\n\n")
+
+    def line(self, text: str, full: float) -> None:
+        if self.kind in {"p", "item"} and self.blocks:
+            prev = self.blocks[-1].rsplit("\n", 1)[-1]
+            ended = prev.endswith(_TERMINAL) and self.last_len < 0.8 * full
+            if not ended:
+                if re.search(r"[A-Za-z]-$", prev) and text[:1].islower():
+                    self.blocks[-1] = self.blocks[-1][:-1]
+                    self.length -= 1
+                    self._extend(text, "")
+                else:
+                    self._extend(text, " ")
+                self.last_len = len(text)
+                return
+        self._open(text, "p")
+        self.last_len = len(text)
+
+    last_len = 0
+
+    def finish(self) -> tuple[str, list[tuple[int, int]]]:
+        text = "\n\n".join(self.blocks)
+        if self.length != len(text):  # pragma: no cover - guards the offset bookkeeping
+            raise AssertionError("PDF page offsets out of step with the text")
+        return text, self.marks

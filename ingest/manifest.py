@@ -1,0 +1,133 @@
+"""The corpus manifest (`corpus/manifest.toml`): one `[[document]]` table per file."""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+import tomllib
+from dataclasses import dataclass
+from pathlib import Path
+
+from assistant.errors import ConfigError
+
+SUPPORTED = {".txt", ".md", ".markdown", ".html", ".htm", ".pdf"}
+_YEAR = re.compile(r"^(\d{4})(?:-(\d{2})(?:-(\d{2}))?)?$")
+
+
+@dataclass(frozen=True)
+class DocMeta:
+    doc_id: str
+    file: str
+    title: str
+    publisher: str = "Unknown publisher"
+    audience: str = ""
+    published: str = ""
+    published_approximate: bool = False
+    url: str = ""
+    notice: str = ""
+    in_manifest: bool = True
+
+    @property
+    def year(self) -> int | None:
+        m = _YEAR.match(self.published)
+        return int(m.group(1)) if m else None
+
+    @property
+    def date_label(self) -> str:
+        if not self.published:
+            return "date unknown"
+        return f"c. {self.published}" if self.published_approximate else self.published
+
+
+@dataclass(frozen=True)
+class Manifest:
+    documents: dict[str, DocMeta]  # keyed by file name
+
+    def by_id(self) -> dict[str, DocMeta]:
+        return {d.doc_id: d for d in self.documents.values()}
+
+
+def slug(name: str) -> str:
+    return re.sub(r"[^a-z0-9]+", "-", name.lower()).strip("-") or "document"
+
+
+def derived_meta(path: Path) -> DocMeta:
+    """Metadata for a file the manifest does not describe: taken from the file itself."""
+    mtime = dt.datetime.fromtimestamp(path.stat().st_mtime, tz=dt.UTC)
+    return DocMeta(
+        doc_id=slug(path.stem),
+        file=path.name,
+        title=path.stem.replace("-", " ").replace("_", " ").strip().capitalize(),
+        published=mtime.date().isoformat(),
+        published_approximate=True,
+        in_manifest=False,
+    )
+
+
+def load_manifest(corpus_dir: Path, manifest_path: Path | None = None) -> Manifest:
+    """Read and validate the manifest; a missing manifest is an empty one.
+
+    Errors name the manifest file, the entry and the field.
+    """
+    path = manifest_path or corpus_dir / "manifest.toml"
+    if not path.is_file():
+        return Manifest({})
+    try:
+        data = tomllib.loads(path.read_text(encoding="utf-8"))
+    except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
+        raise ConfigError(f"{path}: not valid TOML: {exc}") from exc
+    entries = data.get("document", [])
+    if not isinstance(entries, list):
+        raise ConfigError(f"{path}: 'document' must be an array of tables ([[document]])")
+    docs: dict[str, DocMeta] = {}
+    ids: set[str] = set()
+    for i, entry in enumerate(entries, start=1):
+        where = f"{path}: document #{i}"
+        if not isinstance(entry, dict):
+            raise ConfigError(f"{where}: must be a table")
+        for key in ("id", "file", "title"):
+            if not isinstance(entry.get(key), str) or not entry[key].strip():
+                raise ConfigError(f"{where}: field '{key}' is required and must be a non-empty string")
+        doc_id, file = entry["id"].strip(), entry["file"].strip()
+        where = f"{path}: document '{doc_id}'"
+        if not re.fullmatch(r"[a-z0-9][a-z0-9._-]*", doc_id):
+            raise ConfigError(f"{where}: field 'id' must be lowercase letters, digits, '.', '_' or '-'")
+        if doc_id in ids:
+            raise ConfigError(f"{where}: duplicate id")
+        if file in docs:
+            raise ConfigError(f"{where}: file '{file}' is already described by another entry")
+        if Path(file).suffix.lower() not in SUPPORTED:
+            raise ConfigError(f"{where}: field 'file' has an unsupported type ({file})")
+        if not (corpus_dir / file).is_file():
+            raise ConfigError(f"{where}: field 'file' names {file}, which is not in {corpus_dir}")
+        published = str(entry.get("published", "")).strip()
+        if published and not _YEAR.match(published):
+            raise ConfigError(f"{where}: field 'published' must be YYYY, YYYY-MM or YYYY-MM-DD, not {published!r}")
+        approx = entry.get("published_approximate", False)
+        if not isinstance(approx, bool):
+            raise ConfigError(f"{where}: field 'published_approximate' must be true or false")
+        ids.add(doc_id)
+        docs[file] = DocMeta(
+            doc_id=doc_id,
+            file=file,
+            title=entry["title"].strip(),
+            publisher=str(entry.get("publisher", "") or "Unknown publisher").strip(),
+            audience=str(entry.get("audience", "")).strip(),
+            published=published,
+            published_approximate=approx,
+            url=str(entry.get("url", "")).strip(),
+            notice=str(entry.get("notice", "")).strip(),
+        )
+    return Manifest(docs)
+
+
+def discover(corpus_dir: Path) -> list[Path]:
+    """Every ingestible file in the corpus folder, sorted; hidden files and the manifest skipped."""
+    if not corpus_dir.is_dir():
+        raise ConfigError(f"ASSISTANT_CORPUS_DIR: {corpus_dir} is not a folder")
+    return sorted(
+        p
+        for p in corpus_dir.iterdir()
+        if p.is_file() and not p.name.startswith(".") and p.suffix.lower() in SUPPORTED
+        and p.name.lower() not in {"readme.md", "sources.md"}
+    )
