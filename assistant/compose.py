@@ -35,16 +35,20 @@ class Composition:
 
 
 def _is_item(s: str) -> bool:
-    return s.startswith("• ") or bool(re.match(r"^\d{1,2}[.)]\s", s))
+    return s.startswith("• ") or bool(re.match(r"^(• )?\d{1,2}[.)]\s", s))
+
+
+_NUMERIC_Q = re.compile(r"\b(how many|how much|when|what year|what date|how long|what percentage|what proportion)\b", re.I)
+_LIST_Q = re.compile(r"^\s*(what|which)\s+(are|were)\b|\bin what ways\b|\blist\b|\bname the\b|\bwhat\b.*\binclude\b", re.I)
+_NUMBER = re.compile(
+    r"\d|\b(one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|twenty|thirty|forty|fifty|"
+    r"hundred|thousand|million|half|quarter|dozen)\b|\b\w+teen\b",
+    re.I,
+)
 
 
 def _budget(question: str, max_sentences: int) -> int:
-    n = len(terms(question))
-    if n <= 3:
-        return min(2, max_sentences)
-    if n <= 6:
-        return min(3, max_sentences)
-    return max_sentences
+    return min(3, max_sentences) if len(terms(question)) <= 3 else max_sentences
 
 
 def compose(
@@ -56,10 +60,12 @@ def compose(
         return Composition("", [], [])
     best_passage = top[0].score
     qterms = set(terms(question))
+    wants_number = bool(_NUMERIC_Q.search(question))
+    wants_list = bool(_LIST_Q.search(question))
     pool: list[Picked] = []
     for pi, cand in enumerate(top):
         # Passages well below the best add noise, not facts.
-        if pi > 0 and cand.score < best_passage - 0.12:
+        if pi > 0 and cand.score < best_passage - 0.08:
             continue
         texts, _vecs = index_sentences.get(cand.chunk.chunk_id, ([], np.zeros((0, 0))))
         sims = cand.sentence_sims
@@ -67,21 +73,27 @@ def compose(
             if si >= len(sims) or len(text.split()) < 3 and not _is_item(text):
                 continue
             overlap = len(qterms & set(terms(text))) / max(1, len(qterms))
-            prior = 0.06 * (1 - pi / max(1, len(top)))
-            pool.append(Picked(pi, si, text, float(sims[si]) + 0.25 * overlap + prior))
+            # A sentence is judged in its passage's context: the passage score carries the
+            # heading and the neighbouring sentences that the sentence alone lacks.
+            score = 0.5 * float(sims[si]) + 0.4 * cand.score + 0.2 * overlap
+            if si < 2 and cand.heading >= 0.5:
+                score += 0.04  # the opening of a section whose heading is the question
+            if wants_number and _NUMBER.search(text):
+                score += 0.06
+            pool.append(Picked(pi, si, text, score))
     if not pool:
         return Composition("", [], [])
     pool.sort(key=lambda p: -p.score)
     budget = _budget(question, max_sentences)
     chosen: list[Picked] = [pool[0]]
-    floor = pool[0].score * 0.8
+    floor = pool[0].score - 0.08
     for p in pool[1:]:
         if len(chosen) >= budget or p.score < floor:
             break
         if any(_similar(p.text, c.text) for c in chosen):
             continue
         chosen.append(p)
-    chosen = _with_list_items(chosen, top, index_sentences)
+    chosen = _with_list_items(chosen, top, index_sentences, wants_list)
     return _render(chosen, top)
 
 
@@ -90,22 +102,44 @@ def _similar(a: str, b: str) -> bool:
     return bool(ta and tb) and len(ta & tb) / min(len(ta), len(tb)) > 0.8
 
 
+def _item_run(texts: list[str], at: int) -> tuple[int, int]:
+    """The contiguous run of list items around (or right after) sentence `at`."""
+    lo = at + 1 if not _is_item(texts[at]) else at
+    while lo > 0 and _is_item(texts[lo - 1]) and _is_item(texts[at]):
+        lo -= 1
+    hi = lo
+    while hi < len(texts) and _is_item(texts[hi]):
+        hi += 1
+    return lo, hi
+
+
 def _with_list_items(
-    chosen: list[Picked], top: Sequence[Candidate], index_sentences: dict[str, tuple[list[str], np.ndarray]]
+    chosen: list[Picked], top: Sequence[Candidate], index_sentences: dict[str, tuple[list[str], np.ndarray]],
+    wants_list: bool,
 ) -> list[Picked]:
-    """A chosen sentence ending in ':' is followed in the source by its list: bring the items."""
+    """When the answer is a list in the source, give the list, not one item of it.
+
+    A chosen sentence that introduces a list ("These are:") brings its items; so does a chosen
+    list item when the question asks for several things ("what are ...").
+    """
     out = list(chosen)
     have = {(p.passage, p.sentence) for p in out}
     for p in chosen:
-        if not p.text.rstrip().endswith(":"):
-            continue
         texts = index_sentences.get(top[p.passage].chunk.chunk_id, ([], None))[0]
-        for si in range(p.sentence + 1, min(len(texts), p.sentence + 11)):
-            if not _is_item(texts[si]):
-                break
+        intro = p.text.rstrip().endswith(":")
+        if not (intro or (_is_item(p.text) and wants_list)):
+            continue
+        lo, hi = _item_run(texts, p.sentence)
+        if hi - lo < 2:
+            continue
+        if intro is False and lo > 0 and texts[lo - 1].rstrip().endswith(":") and (p.passage, lo - 1) not in have:
+            out.append(Picked(p.passage, lo - 1, texts[lo - 1], p.score))
+            have.add((p.passage, lo - 1))
+        for si in range(lo, min(hi, lo + 10)):
             if (p.passage, si) not in have:
                 out.append(Picked(p.passage, si, texts[si], p.score))
                 have.add((p.passage, si))
+    # Items of a list already given are not repeated as separate sentences elsewhere.
     return out
 
 
@@ -124,7 +158,7 @@ def _render(chosen: list[Picked], top: Sequence[Candidate]) -> Composition:
         nxt = ordered[i + 1] if i + 1 < len(ordered) else None
         text = p.text.strip()
         if _is_item(text):
-            item = re.sub(r"^(• |\d{1,2}[.)]\s)", "", text).rstrip(";,.")
+            item = re.sub(r"^(• )?(\d{1,2}[.)]\s)?", "", text).rstrip(";,.").removesuffix(" and").rstrip(";,")
             closes = nxt is None or not _is_item(nxt.text) or nxt.passage != p.passage
             parts.append(f"\n- {item}" + (f" [{n}]" if closes else ""))
         elif text.endswith(":") and nxt is not None and _is_item(nxt.text):

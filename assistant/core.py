@@ -8,6 +8,8 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
+import numpy as np
+
 from .compose import Composition, citation, compose
 from .currency import notices_for
 from .embeddings import Embedder
@@ -115,14 +117,20 @@ class Assistant:
         index = self.index
         query = standalone_query(question, turns)
         t = time.perf_counter()
-        qvec = self.embedder.embed([query])[0]
+        if query == question:
+            qvec = svec = self.embedder.embed([query])[0]
+        else:
+            both = self.embedder.embed([query, question])
+            qvec = both[0]
+            blend = both[0] + both[1]
+            svec = blend / (np.linalg.norm(blend) or 1.0)
         timings["embed"] = (time.perf_counter() - t) * 1000
         t = time.perf_counter()
-        cands = Retriever(self.settings, self.store, index).candidates(query, qvec, filters, retriever)
+        cands = Retriever(self.settings, self.store, index).candidates(query, qvec, filters, retriever, svec)
         timings["retrieve"] = (time.perf_counter() - t) * 1000
         hits = Retriever.to_hits(cands, k or RETRIEVED_REPORTED)
 
-        evidence = max((c.sentence for c in cands[:ANSWER_PASSAGES]), default=0.0)
+        evidence = self.evidence(question, cands)
         t = time.perf_counter()
         if evidence < self.settings.refusal_threshold or not cands:
             answer = self._refusal(question, cands, hits)
@@ -132,6 +140,16 @@ class Assistant:
         timings["total"] = (time.perf_counter() - t_start) * 1000
         answer.timings = timings
         return answer
+
+    def evidence(self, question: str, cands: Sequence[Candidate]) -> float:
+        """How well the best passages answer `question`: the best sentence match plus how much
+        of the question's informative vocabulary they contain. Compared with
+        `refusal_threshold`, calibrated on the development set."""
+        if not cands:
+            return 0.0
+        top = cands[:ANSWER_PASSAGES]
+        best_sentence = max(c.sentence for c in top)
+        return best_sentence + 0.3 * self.index.coverage(question, [c.chunk for c in top])
 
     def _refusal(self, question: str, cands: list[Candidate], hits: list[Any]) -> Answer:
         nearest: list[str] = []

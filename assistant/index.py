@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
+import math
 from collections.abc import Sequence
 from dataclasses import dataclass
 
 import numpy as np
 
-from .lexical import LexicalIndex, fingerprint
+from .lexical import LexicalIndex, fingerprint, terms
 from .sentences import split_sentences
 from .settings import Settings
 from .store import Store
@@ -59,6 +60,26 @@ class LoadedIndex:
     # Sentence vectors grouped by chunk: chunk id → (texts, matrix)
     sentences: dict[str, tuple[list[str], np.ndarray]]
     info: dict[str, object]
+    # Document frequency of each BM25 term over chunks (with their section paths).
+    df: dict[str, int]
+
+    def idf(self, term: str) -> float:
+        return math.log((len(self.chunks) + 1) / (self.df.get(term, 0) + 0.5))
+
+    def coverage(self, question: str, passages: Sequence[Chunk]) -> float:
+        """IDF-weighted share of the question's terms that occur in `passages`.
+
+        A question whose informative words appear in none of the best passages ("annual
+        leave", "Scotland") is not answered by them, however similar the prose sounds.
+        """
+        qterms = set(terms(question))
+        if not qterms:
+            return 0.0
+        present: set[str] = set()
+        for p in passages:
+            present.update(terms(lexical_text(p)))
+        total = sum(self.idf(t) for t in qterms)
+        return sum(self.idf(t) for t in qterms if t in present) / total if total else 0.0
 
     @classmethod
     def load(cls, store: Store, settings: Settings) -> LoadedIndex:
@@ -79,7 +100,12 @@ class LoadedIndex:
             order = {t: n for n, t in enumerate(expected)}
             perm = sorted(range(len(texts)), key=lambda k: order.get(texts[k], 10**6))
             sentences[c.chunk_id] = ([texts[k] for k in perm], vecs[perm] if len(perm) else vecs)
+        df: dict[str, int] = {}
+        for c in chunks:
+            for t in set(terms(lexical_text(c))):
+                df[t] = df.get(t, 0) + 1
         return cls(
+            df=df,
             chunks=chunks,
             by_id={c.chunk_id: c for c in chunks},
             row_of={cid: i for i, cid in enumerate(lexical.ids)},

@@ -8,7 +8,9 @@ import re
 import shutil
 import tempfile
 from collections.abc import Sequence
+from functools import lru_cache
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 
@@ -34,13 +36,17 @@ def normalise_quotes(text: str) -> str:
     )
 
 
+@lru_cache(maxsize=1)
+def _stemmer() -> Any:
+    import snowballstemmer
+
+    return snowballstemmer.stemmer("english")
+
+
+@lru_cache(maxsize=65536)
 def stem(word: str) -> str:
-    """A deliberately light stemmer: plurals and a few verb endings."""
-    if len(word) > 4 and word.endswith("ies"):
-        return word[:-3] + "y"
-    if len(word) > 3 and word.endswith("s") and not word.endswith(("ss", "us", "is")):
-        return word[:-1]
-    return word
+    """Snowball (Porter 2) stem: "recruited" and "recruitment" both become "recruit"."""
+    return str(_stemmer().stemWord(word))
 
 
 def terms(text: str) -> list[str]:
@@ -49,8 +55,13 @@ def terms(text: str) -> list[str]:
     return [stem(w) for w in words if w not in STOPWORDS]
 
 
+# Bump when `terms` changes: a saved index built with other terms is then rebuilt.
+TOKENIZER_VERSION = "snowball-1"
+
+
 def fingerprint(ids: Sequence[str]) -> str:
-    return hashlib.sha256("\n".join(sorted(ids)).encode()).hexdigest()[:16]
+    payload = TOKENIZER_VERSION + "\n" + "\n".join(sorted(ids))
+    return hashlib.sha256(payload.encode()).hexdigest()[:16]
 
 
 class LexicalIndex:

@@ -49,6 +49,17 @@ class Filters:
         return not (self.doc_ids or self.publishers)
 
 
+@dataclass(frozen=True)
+class RerankWeights:
+    """How the reranker mixes its signals; chosen by 2-fold cross-validation on the dev set
+    (bench/tune_rerank.py), not per question."""
+
+    sentence: float = 0.2
+    dense: float = 0.35
+    fusion: float = 0.5
+    heading: float = 0.1
+
+
 @dataclass
 class Candidate:
     chunk: Chunk
@@ -62,15 +73,24 @@ class Candidate:
 
 
 class Retriever:
-    def __init__(self, settings: Settings, store: Store, index: LoadedIndex) -> None:
+    def __init__(
+        self, settings: Settings, store: Store, index: LoadedIndex, weights: RerankWeights | None = None
+    ) -> None:
+        self.weights = weights or RerankWeights()
         self.settings = settings
         self.store = store
         self.index = index
 
     def candidates(
-        self, query: str, qvec: np.ndarray, filters: Filters | None = None, mode: str | None = None
+        self, query: str, qvec: np.ndarray, filters: Filters | None = None, mode: str | None = None,
+        svec: np.ndarray | None = None,
     ) -> list[Candidate]:
-        """Reranked candidates, best first (all of them; callers cut to k)."""
+        """Reranked candidates, best first (all of them; callers cut to k).
+
+        `qvec` embeds the retrieval query; `svec` (default `qvec`) is what sentences are scored
+        against — for a follow-up, a blend of the standalone query and the follow-up itself.
+        """
+        svec = qvec if svec is None else svec
         mode = mode or self.settings.retriever
         filters = filters or Filters()
         n = self.settings.candidates
@@ -106,16 +126,15 @@ class Retriever:
         qterms = set(terms(query))
         for c in cands:
             _texts, vecs = self.index.sentences.get(c.chunk.chunk_id, ([], np.zeros((0, qvec.shape[0]))))
-            c.sentence_sims = vecs @ qvec if len(vecs) else np.zeros(0)
+            c.sentence_sims = vecs @ svec if len(vecs) else np.zeros(0)
             c.sentence = float(c.sentence_sims.max()) if len(c.sentence_sims) else 0.0
             head = set(terms(c.chunk.section))
             c.heading = len(qterms & head) / max(1, len(qterms)) if qterms else 0.0
         if mode == "hybrid":
             top_rrf = max(c.rrf for c in cands)
+            w = self.weights
             for c in cands:
-                c.score = (
-                    0.45 * c.sentence + 0.35 * c.dense + 0.15 * (c.rrf / top_rrf) + 0.10 * c.heading
-                )
+                c.score = w.sentence * c.sentence + w.dense * c.dense + w.fusion * (c.rrf / top_rrf) + w.heading * c.heading
         elif mode == "dense":
             for c in cands:
                 c.score = c.dense

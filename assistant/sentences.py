@@ -7,6 +7,7 @@ import re
 # A sentence ends at . ! ? followed by space and a capital/quote/digit, or at a line break
 # (list items and headings are their own units). Common abbreviations do not end sentences.
 _ABBREV = re.compile(r"(?:\b(?:Dr|Mr|Mrs|Ms|Prof|eg|ie|e\.g|i\.e|etc|vs|No|St)\.)$")
+_LIST_NUMBER = re.compile(r"(?:^|\n)\s*(?:•\s*)?\d{1,2}\.$")
 _BOUNDARY = re.compile(r"(?<=[.!?])[\"”’)]*\s+(?=[A-Z0-9“\"‘(•£])|\n+")
 
 
@@ -16,7 +17,7 @@ def split_sentences(text: str) -> list[tuple[int, int]]:
     start = 0
     for m in _BOUNDARY.finditer(text):
         candidate = text[start : m.start()]
-        if m.group(0).strip() == "" and "\n" not in m.group(0) and _ABBREV.search(candidate):
+        if "\n" not in m.group(0) and (_ABBREV.search(candidate) or _LIST_NUMBER.search(candidate)):
             continue
         _add(text, start, m.start(), spans)
         start = m.end()

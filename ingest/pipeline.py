@@ -32,6 +32,8 @@ from .manifest import DocMeta, derived_meta, discover, load_manifest
 
 log = logging.getLogger(__name__)
 Progress = Callable[[str, int, int], None]  # (stage, done, total)
+# Bump when loading, chunking or sentence splitting changes: stored chunks are then rebuilt.
+PIPELINE_VERSION = "3"
 
 
 @dataclass
@@ -79,7 +81,7 @@ class IngestReport:
 
 
 def document_hash(path: Path, meta: DocMeta) -> str:
-    h = hashlib.sha256(path.read_bytes())
+    h = hashlib.sha256(PIPELINE_VERSION.encode() + b"\0" + path.read_bytes())
     # Metadata is part of the hash: a corrected date or notice must reach the stored chunks.
     h.update(json.dumps(asdict(meta), sort_keys=True).encode())
     return h.hexdigest()[:32]
