@@ -80,21 +80,48 @@ def compose(
                 score += 0.04  # the opening of a section whose heading is the question
             if wants_number and _NUMBER.search(text):
                 score += 0.06
+            # A bare heading-like fragment ("Commissioning support units") names the topic
+            # but answers nothing.
+            score -= 0.03 * max(0, 5 - len(terms(text)))
             pool.append(Picked(pi, si, text, score))
     if not pool:
         return Composition("", [], [])
     pool.sort(key=lambda p: -p.score)
     budget = _budget(question, max_sentences)
     chosen: list[Picked] = [pool[0]]
+    follow = _continuation(pool[0], top, index_sentences)
+    if follow is not None and budget > 1:
+        chosen.append(follow)
     floor = pool[0].score - 0.08
     for p in pool[1:]:
         if len(chosen) >= budget or p.score < floor:
             break
-        if any(_similar(p.text, c.text) for c in chosen):
+        if any(_similar(p.text, c.text) or (p.passage, p.sentence) == (c.passage, c.sentence) for c in chosen):
             continue
         chosen.append(p)
     chosen = _with_list_items(chosen, top, index_sentences, wants_list)
     return _render(chosen, top)
+
+
+def _continuation(
+    best: Picked, top: Sequence[Candidate], index_sentences: dict[str, tuple[list[str], np.ndarray]]
+) -> Picked | None:
+    """The sentence after the best one, when it continues it.
+
+    Guidance states a setting and then the fact ("At an acute GP service in Plymouth ... has
+    resulted in better management of pulmonary emboli. ... responsibility for administering
+    anticoagulants has transferred to GPs"): the best-matching sentence is often the first.
+    A following list is handled by `_with_list_items`; a new question or heading is not a
+    continuation.
+    """
+    texts = index_sentences.get(top[best.passage].chunk.chunk_id, ([], None))[0]
+    nxt = best.sentence + 1
+    if nxt >= len(texts) or best.text.rstrip().endswith(":") or _is_item(best.text):
+        return None
+    text = texts[nxt]
+    if _is_item(text) or text.rstrip().endswith("?") or len(terms(text)) < 2:
+        return None
+    return Picked(best.passage, nxt, text, best.score - 0.01)
 
 
 def _similar(a: str, b: str) -> bool:

@@ -127,7 +127,7 @@ class Retriever:
         for c in cands:
             _texts, vecs = self.index.sentences.get(c.chunk.chunk_id, ([], np.zeros((0, qvec.shape[0]))))
             c.sentence_sims = vecs @ svec if len(vecs) else np.zeros(0)
-            c.sentence = float(c.sentence_sims.max()) if len(c.sentence_sims) else 0.0
+            c.sentence = float((vecs @ qvec).max()) if len(vecs) else 0.0
             head = set(terms(c.chunk.section))
             c.heading = len(qterms & head) / max(1, len(qterms)) if qterms else 0.0
         if mode == "hybrid":
