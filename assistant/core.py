@@ -104,8 +104,15 @@ class Assistant:
 
     def ask(
         self, question: str, history: Sequence[Any] = (), filters: Filters | None = None,
-        *, k: int | None = None, retriever: str | None = None,
+        *, k: int | None = None, retriever: str | None = None, passages: int | None = None,
     ) -> Answer:
+        """Answer `question` from the corpus.
+
+        `history`: earlier turns ({"role", "content"} or `Turn`), oldest first. `filters`: only
+        these documents or publishers. `k`: retrieved passages reported. `retriever`: hybrid,
+        dense or bm25 (default from settings). `passages`: how many top passages the answer may
+        draw on (default 3).
+        """
         t_start = time.perf_counter()
         question = " ".join((question or "").split())
         if not question:
@@ -130,12 +137,13 @@ class Assistant:
         timings["retrieve"] = (time.perf_counter() - t) * 1000
         hits = Retriever.to_hits(cands, k or RETRIEVED_REPORTED)
 
+        n_passages = max(1, min(passages or ANSWER_PASSAGES, 5))
         evidence = self.evidence(question, cands)
         t = time.perf_counter()
         if evidence < self.settings.refusal_threshold or not cands:
             answer = self._refusal(question, cands, hits)
         else:
-            answer = self._answer(question, query, cands, hits)
+            answer = self._answer(question, query, cands, hits, n_passages)
         timings["compose"] = (time.perf_counter() - t) * 1000
         timings["total"] = (time.perf_counter() - t_start) * 1000
         answer.timings = timings
@@ -164,11 +172,13 @@ class Assistant:
             text += " " + render("refusal_nearest", nearest="; ".join(nearest))
         return Answer(question, text, [], True, hits, [], {}, nearest)
 
-    def _answer(self, question: str, query: str, cands: list[Candidate], hits: list[Any]) -> Answer:
-        extractive = compose(query, cands, self.index.sentences, self.settings.max_answer_sentences, ANSWER_PASSAGES)
+    def _answer(
+        self, question: str, query: str, cands: list[Candidate], hits: list[Any], n_passages: int
+    ) -> Answer:
+        extractive = compose(query, cands, self.index.sentences, self.settings.max_answer_sentences, n_passages)
         result, mode, notes = extractive, "extractive", []
         if self.generator is not None:
-            result, mode, notes = self._generated(question, cands, extractive)
+            result, mode, notes = self._generated(question, cands[:n_passages], extractive)
         doc_notices = {c.doc_id: c.notice for c in (x.chunk for x in cands) if c.notice}
         notices = notes + notices_for(result.citations, doc_notices, self.settings.stale_after_years)
         return Answer(question, result.text, result.citations, False, hits, notices, {}, [], mode)
@@ -177,7 +187,7 @@ class Assistant:
         self, question: str, cands: list[Candidate], fallback: Composition
     ) -> tuple[Composition, str, list[str]]:
         assert self.generator is not None
-        passages = [c.chunk for c in cands[:ANSWER_PASSAGES]]
+        passages = [c.chunk for c in cands]
         try:
             draft = self.generator.generate(question, passages)
         except GeneratorError:

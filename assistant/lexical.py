@@ -51,12 +51,13 @@ def stem(word: str) -> str:
 
 def terms(text: str) -> list[str]:
     """Query/document terms for BM25: lowercase, stopwords out, lightly stemmed."""
-    words = _TOKEN.findall(normalise_quotes(text).lower().replace("'", ""))
+    text = re.sub(r"'s\b", "", normalise_quotes(text).lower())  # "CCG’s" → "ccg"
+    words = _TOKEN.findall(text.replace("'", ""))
     return [stem(w) for w in words if w not in STOPWORDS]
 
 
 # Bump when `terms` changes: a saved index built with other terms is then rebuilt.
-TOKENIZER_VERSION = "snowball-1"
+TOKENIZER_VERSION = "snowball-2"
 
 
 def fingerprint(ids: Sequence[str]) -> str:

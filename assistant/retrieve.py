@@ -16,7 +16,7 @@ import numpy as np
 
 from .index import LoadedIndex
 from .lexical import terms
-from .rewrite import expand
+from .rewrite import expand, heading_matched_terms
 from .settings import Settings
 from .store import Store
 from .types import Chunk, Hit
@@ -56,8 +56,10 @@ class RerankWeights:
 
     sentence: float = 0.2
     dense: float = 0.35
-    fusion: float = 0.5
+    fusion: float = 0.3
     heading: float = 0.1
+    # BM25 score relative to the best: fusion keeps only ranks, this keeps the margin.
+    lexical: float = 0.2
 
 
 @dataclass
@@ -124,17 +126,22 @@ class Retriever:
         if not cands:
             return []
         qterms = set(terms(query))
+        # Heading match credits the documents' own words for the question's ("board" →
+        # "decision-making bodies") and weighs rare words above common ones.
+        q_weight = sum(self.index.idf(t) for t in qterms) or 1.0
         for c in cands:
             _texts, vecs = self.index.sentences.get(c.chunk.chunk_id, ([], np.zeros((0, qvec.shape[0]))))
             c.sentence_sims = vecs @ svec if len(vecs) else np.zeros(0)
             c.sentence = float((vecs @ qvec).max()) if len(vecs) else 0.0
-            head = set(terms(c.chunk.section))
-            c.heading = len(qterms & head) / max(1, len(qterms)) if qterms else 0.0
+            matched = heading_matched_terms(query, c.chunk.section, self.settings.expand_synonyms)
+            c.heading = sum(self.index.idf(t) for t in matched) / q_weight if qterms else 0.0
         if mode == "hybrid":
             top_rrf = max(c.rrf for c in cands)
+            top_lex = max(c.lexical for c in cands) or 1.0
             w = self.weights
             for c in cands:
-                c.score = w.sentence * c.sentence + w.dense * c.dense + w.fusion * (c.rrf / top_rrf) + w.heading * c.heading
+                c.score = (w.sentence * c.sentence + w.dense * c.dense + w.fusion * (c.rrf / top_rrf)
+                           + w.heading * c.heading + w.lexical * (c.lexical / top_lex))
         elif mode == "dense":
             for c in cands:
                 c.score = c.dense

@@ -56,3 +56,19 @@ def expand(query: str) -> str:
         if any(f" {p} " in low for p in group):
             extra.extend(p for p in group if f" {p} " not in low)
     return query if not extra else query + " " + " ".join(extra)
+
+
+def heading_matched_terms(query: str, heading: str, use_synonyms: bool = True) -> set[str]:
+    """The query's terms that the heading states, in its own words or in a synonym's."""
+    qterms = set(terms(query))
+    head = set(terms(heading))
+    matched = qterms & head
+    if not use_synonyms:
+        return matched
+    low = " " + re.sub(r"[^a-z0-9]+", " ", query.lower()) + " "
+    for group in synonym_groups():
+        present = [p for p in group if f" {p} " in low]
+        if present and any(set(terms(p)) <= head for p in group):
+            for p in present:
+                matched |= set(terms(p)) & qterms
+    return matched

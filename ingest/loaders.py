@@ -226,7 +226,9 @@ def _running_lines(page_lines: list[list[str]]) -> set[str]:
         return set()
     counts: Counter[str] = Counter()
     for lines in page_lines:
-        counts.update({_footer_key(ln) for ln in lines if ln.strip()})
+        content = [ln for ln in lines if ln.strip()]
+        # Only the first and last line of a page can be a running header or footer.
+        counts.update({_footer_key(ln) for ln in content[:1] + content[-1:]})
     return {k for k, n in counts.items() if n >= max(3, len(page_lines) // 2)}
 
 

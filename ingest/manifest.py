@@ -131,3 +131,39 @@ def discover(corpus_dir: Path) -> list[Path]:
         if p.is_file() and not p.name.startswith(".") and p.suffix.lower() in SUPPORTED
         and p.name.lower() not in {"readme.md", "sources.md"}
     )
+
+
+_HEADER = """# The guidance corpus. One [[document]] per file in this folder.
+# Fields: id (stable, lowercase), file, title, publisher, audience,
+# published (YYYY, YYYY-MM or YYYY-MM-DD), published_approximate (true when inferred),
+# url (optional), notice (optional: shown with any answer that cites this document).
+# A file in this folder with no entry is still ingested, with a warning.
+"""
+
+
+def _toml_str(value: str) -> str:
+    # JSON string escapes are valid TOML basic-string escapes.
+    import json
+
+    return json.dumps(value, ensure_ascii=False)
+
+
+def dump_manifest(docs: list[DocMeta], path: Path) -> None:
+    """Write the manifest atomically (a reader never sees half a file)."""
+    blocks = [_HEADER]
+    for d in docs:
+        lines = ["[[document]]", f"id = {_toml_str(d.doc_id)}", f"file = {_toml_str(d.file)}",
+                 f"title = {_toml_str(d.title)}", f"publisher = {_toml_str(d.publisher)}"]
+        if d.audience:
+            lines.append(f"audience = {_toml_str(d.audience)}")
+        if d.published:
+            lines.append(f"published = {_toml_str(d.published)}")
+            lines.append(f"published_approximate = {'true' if d.published_approximate else 'false'}")
+        if d.url:
+            lines.append(f"url = {_toml_str(d.url)}")
+        if d.notice:
+            lines.append(f"notice = {_toml_str(d.notice)}")
+        blocks.append("\n".join(lines))
+    tmp = path.with_suffix(".toml.tmp")
+    tmp.write_text("\n\n".join(blocks) + "\n", encoding="utf-8")
+    tmp.replace(path)

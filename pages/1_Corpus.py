@@ -1,0 +1,98 @@
+"""Content editors: the documents, their index state, upload, replace and remove."""
+
+from __future__ import annotations
+
+import streamlit as st
+
+from assistant import AssistantError, Settings
+from assistant.currency import age_label
+from assistant.webui import assistant, md_escape
+from ingest.editor import add_document, remove_document
+from ingest.manifest import discover, load_manifest
+from ingest.pipeline import Ingestor
+
+st.set_page_config(page_title="Corpus", page_icon=":material/folder_open:", layout="wide")
+st.title("Corpus")
+settings = Settings.from_env()
+
+
+def run_ingest(label: str) -> None:
+    bot = assistant()
+    bar = st.progress(0.0, text=label)
+
+    def progress(stage: str, done: int, total: int) -> None:
+        bar.progress(min(1.0, done / total) if total else 1.0, text=f"{label}: {stage} {done}/{total}")
+
+    report = Ingestor(settings, bot.embedder, progress).run()
+    bot.reload()
+    bar.empty()
+    failed = [r for r in report.results if r.status == "failed"]
+    for r in failed:
+        st.error(f"{md_escape(r.file)}: {md_escape(r.reason)}")
+    changed = [r for r in report.results if r.status in {"added", "updated", "removed"}]
+    st.success(f"Index updated: {len(changed)} document(s) changed, {report.total_chunks} passages, "
+               f"{report.seconds:.1f} s.")
+
+
+try:
+    manifest = load_manifest(settings.corpus_dir)
+    files = discover(settings.corpus_dir)
+    indexed = {d.doc_id: d for d in assistant().documents()}
+except AssistantError as exc:
+    st.error(md_escape(str(exc)))
+    st.stop()
+
+rows = []
+for path in files:
+    meta = manifest.documents.get(path.name)
+    doc_id = meta.doc_id if meta else path.stem
+    info = indexed.get(doc_id)
+    rows.append({
+        "id": doc_id, "file": path.name, "title": meta.title if meta else "(not in manifest)",
+        "publisher": meta.publisher if meta else "", "published": age_label(meta.published, meta.published_approximate) if meta else "",
+        "passages": info.chunks if info else 0, "indexed": bool(info),
+    })
+st.dataframe(rows, hide_index=True, use_container_width=True)
+st.caption(f"Last ingested {md_escape(assistant().last_ingested)} · folder {md_escape(str(settings.corpus_dir))}")
+
+st.subheader("Add or replace a document")
+with st.form("upload", clear_on_submit=False):
+    upload = st.file_uploader("Document (txt, md, html or pdf)", type=["txt", "md", "html", "htm", "pdf"])
+    c1, c2 = st.columns(2)
+    title = c1.text_input("Title")
+    publisher = c2.text_input("Publisher", value="BMA")
+    c3, c4 = st.columns(2)
+    published = c3.text_input("Published (YYYY, YYYY-MM or YYYY-MM-DD)")
+    approximate = c4.checkbox("Date is approximate")
+    notice = st.text_area("Editor notice shown with answers that cite it (optional)")
+    replace = st.checkbox("Replace the document of the same file name")
+    submitted = st.form_submit_button("Upload and ingest", type="primary")
+if submitted:
+    if upload is None:
+        st.error("Choose a file to upload.")
+    else:
+        try:
+            meta = add_document(settings, upload.name, upload.getvalue(), title=title, publisher=publisher,
+                                published=published, approximate=approximate, notice=notice,
+                                replace_existing=replace)
+        except AssistantError as exc:
+            st.error(f"Nothing was changed. {md_escape(str(exc))}")
+        else:
+            run_ingest(f"Ingesting {meta.file}")
+            st.rerun()
+
+st.subheader("Remove a document")
+with st.form("remove"):
+    target = st.selectbox("Document", options=[r["id"] for r in rows])
+    confirm = st.checkbox("I understand answers will no longer cite it")
+    if st.form_submit_button("Remove") and target:
+        if not confirm:
+            st.error("Tick the confirmation first.")
+        else:
+            try:
+                remove_document(settings, target)
+            except AssistantError as exc:
+                st.error(md_escape(str(exc)))
+            else:
+                run_ingest(f"Removing {target}")
+                st.rerun()

@@ -1,0 +1,109 @@
+"""Real questions against the real corpus index."""
+
+from __future__ import annotations
+
+import datetime as dt
+import threading
+
+from assistant import Assistant, Filters
+
+
+def test_board_question_cites_the_bma_positions_passage(bot: Assistant) -> None:
+    a = bot.ask("how do I get on a CCG board?")
+    assert not a.refused
+    sections = [(c.doc_id, c.section) for c in a.citations]
+    assert ("bma-get-involved", "How? › 1. Positions on the CCG’s decision-making bodies") in sections
+    cited = next(c for c in a.citations if c.doc_id == "bma-get-involved")
+    text = a.text + " " + cited.text
+    assert "contact your CCG" in text
+    assert "NHS Jobs" in cited.text
+    assert "outside the CCG’s area" in cited.text
+    assert cited.published == "2012" and cited.publisher == "BMA"
+
+
+def test_pension_question_cites_the_bmj_pension_qa(bot: Assistant) -> None:
+    a = bot.ask("what happens to my pension?")
+    assert not a.refused
+    assert a.citations and a.citations[0].doc_id == "bmj-guide"
+    assert a.citations[0].section.endswith("Will working with private companies affect my NHS pension?")
+    assert a.citations[0].page == 16
+    cited = " ".join(c.text for c in a.citations)
+    assert "private provider" in cited or "Hutton" in cited
+    retrieved = " ".join(h.chunk.text for h in a.retrieved[:3])
+    assert "Career Average Revalued Earnings (CARE)" in retrieved
+
+
+def test_follow_up_uses_the_conversation(bot: Assistant) -> None:
+    first = bot.ask("how do I get on a CCG board?")
+    history = [{"role": "user", "content": "how do I get on a CCG board?"},
+               {"role": "assistant", "content": first.text}]
+    follow = bot.ask("and what about SAS doctors?", history)
+    alone = bot.ask("and what about SAS doctors?")
+    assert not follow.refused
+    top = [h.chunk for h in follow.retrieved[:5]]
+    assert any(c.doc_id == "bma-get-involved" for c in top)
+    assert any("board" in c.text.lower() for c in top)
+    assert any("specialty doctor" in c.text or "SAS" in c.text for c in top)
+    assert [h.chunk.chunk_id for h in follow.retrieved] != [h.chunk.chunk_id for h in alone.retrieved]
+
+
+def test_out_of_corpus_question_is_refused_with_nearest_material(bot: Assistant) -> None:
+    a = bot.ask("What antibiotics should be given first for suspected sepsis in adults?")
+    assert a.refused and not a.citations
+    assert "does not answer" in a.text
+    assert 1 <= len(a.nearest) <= 3
+
+
+def test_filters_by_document_and_publisher(bot: Assistant) -> None:
+    a = bot.ask("what is commissioning?", filters=Filters(doc_ids=("bmj-guide",)))
+    assert a.retrieved and all(h.chunk.doc_id == "bmj-guide" for h in a.retrieved)
+    assert all(c.doc_id == "bmj-guide" for c in a.citations)
+    b = bot.ask("what is commissioning?", filters=Filters(publishers=("BMA",)))
+    assert b.retrieved and all(h.chunk.publisher == "BMA" for h in b.retrieved)
+
+
+def test_citations_point_only_at_retrieved_passages_and_quote_them(bot: Assistant) -> None:
+    for q in ["how do I get on a CCG board?", "What are the drawbacks of commissioning?",
+              "How many CCGs are there in England?", "Who will monitor consortium GPs?"]:
+        a = bot.ask(q)
+        retrieved = {h.chunk.text for h in a.retrieved}
+        assert [c.n for c in a.citations] == list(range(1, len(a.citations) + 1))
+        for c in a.citations:
+            assert c.text in retrieved
+            for part in c.quote.split(" … "):
+                assert part.strip() in c.text
+            assert f"[{c.n}]" in a.text
+        assert set(int(n) for n in __import__("re").findall(r"\[(\d+)\]", a.text)) == {c.n for c in a.citations}
+
+
+def test_extractive_mode_is_deterministic(bot: Assistant) -> None:
+    q = "What did the CCG leads say about their accountable officer?"
+    first = bot.ask(q).to_json()
+    second = bot.ask(q).to_json()
+    first.pop("timings_ms"), second.pop("timings_ms")
+    assert first == second
+
+
+def test_currency_notices(bot: Assistant) -> None:
+    a = bot.ask("How many CCGs are there in England?")
+    assert any("more than 5 years old" in n for n in a.notices)
+    assert any("integrated care boards" in n for n in a.notices)
+    assert dt.date.today().year - int(a.citations[0].published[:4]) > 5
+
+
+def test_concurrent_asks_are_safe(bot: Assistant) -> None:
+    questions = ["what happens to my pension?", "how do I get on a CCG board?"] * 4
+    results: list[str] = []
+    lock = threading.Lock()
+
+    def run(q: str) -> None:
+        text = bot.ask(q).text
+        with lock:
+            results.append(text)
+
+    threads = [threading.Thread(target=run, args=(q,)) for q in questions]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert len(results) == 8 and len(set(results)) == 2

@@ -1,0 +1,89 @@
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from pypdf import PdfReader, PdfWriter
+
+from assistant.errors import IngestError
+from ingest.loaders import load
+from ingest.structure import sections
+from tests.helpers import BODY, make_pdf, write_small_corpus
+
+
+def test_txt_recovers_bullet_and_numbered_headings(tmp_path: Path) -> None:
+    p = tmp_path / "page.txt"
+    p.write_text(
+        "Site tags\n\nLast updated:\n\nMy page title\n\nIntro text for everyone. " + BODY + "\n\n"
+        "  • How?\n\n    Start here with the first step. " + BODY + "\n\n"
+        "    1. Positions on the board\n\n    Contact the board to apply. " + BODY + "\n",
+        encoding="utf-8",
+    )
+    loaded = load(p, "My page title")
+    assert "Last updated" not in loaded.text
+    paths = [s.path for s in sections(loaded.text, "My page title")]
+    assert paths == ["My page title", "How?", "How? › 1. Positions on the board"]
+
+
+def test_markdown_and_html(tmp_path: Path) -> None:
+    write_small_corpus(tmp_path)
+    md = load(tmp_path / "beta.md", "Beta handbook")
+    assert [s.path for s in sections(md.text, "Beta handbook")] == ["Pensions", "Salaries"]
+    html = load(tmp_path / "gamma.html", "Gamma")
+    assert "do not index me" not in html.text and "Menu" not in html.text and "Copyright" not in html.text
+    assert "• first item of gamma" in html.text
+    assert [s.path for s in sections(html.text, "Gamma")] == ["Training"]
+
+
+def test_pdf_pages_headings_footer_and_hyphenation(tmp_path: Path) -> None:
+    footer = (8, "Guide footer text · {n}")
+    pages = []
+    for n, name in enumerate(["Origins", "Pensions", "Training"], start=1):
+        pages.append([
+            (18, f"{name} of the scheme"),
+            (10, f"Body of chapter {n} starts here and talks about commis-"),
+            (10, "sioning in some depth for doctors."),
+            (8, footer[1].format(n=n)),
+        ])
+    path = make_pdf(tmp_path / "guide.pdf", pages)
+    loaded = load(path, "Guide")
+    assert "commissioning in some depth" in loaded.text  # hyphenation across lines rejoined
+    assert "Guide footer text" not in loaded.text  # running footer dropped
+    secs = sections(loaded.text, "Guide")
+    assert [s.path for s in secs] == ["Origins of the scheme", "Pensions of the scheme", "Training of the scheme"]
+    assert [loaded.page_at(s.start) for s in secs] == [1, 2, 3]
+
+
+@pytest.mark.parametrize(
+    ("name", "content", "reason"),
+    [
+        ("empty.txt", b"", "empty"),
+        ("binary.txt", b"\x00\x01\x02PK\x03\x04" * 50, "binary"),
+        ("latin1.txt", "Caf\xe9 na\xefve r\xe9sum\xe9 text here".encode("latin-1"), "not UTF-8"),
+        ("truncated.pdf", None, "truncated"),
+        ("encrypted.pdf", None, "encrypted"),
+        ("blank.pdf", None, "no extractable text"),
+    ],
+)
+def test_bad_files_are_named_with_reason(tmp_path: Path, name: str, content: bytes | None, reason: str) -> None:
+    path = tmp_path / name
+    if content is not None:
+        path.write_bytes(content)
+    elif name == "truncated.pdf":
+        good = make_pdf(tmp_path / "good.pdf", [[(12, "Some text on a page that is long enough.")]])
+        path.write_bytes(good.read_bytes()[:300])
+    elif name == "encrypted.pdf":
+        good = make_pdf(tmp_path / "good.pdf", [[(12, "Secret text on a page.")]])
+        w = PdfWriter()
+        w.append(PdfReader(good))
+        w.encrypt("a-password")
+        with open(path, "wb") as fh:
+            w.write(fh)
+    else:
+        w = PdfWriter()
+        w.add_blank_page(612, 842)
+        with open(path, "wb") as fh:
+            w.write(fh)
+    with pytest.raises(IngestError) as err:
+        load(path, "Title")
+    assert name in str(err.value) and reason in str(err.value)

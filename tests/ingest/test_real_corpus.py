@@ -1,0 +1,53 @@
+"""Structure recovered from the five real documents."""
+
+from __future__ import annotations
+
+from assistant import Settings
+from assistant.store import Store
+from tests.helpers import HashEmbedder
+
+
+def _chunks(corpus_settings: Settings, minilm):  # type: ignore[no-untyped-def]
+    return Store(corpus_settings, minilm).all_chunks()
+
+
+def test_every_chunk_has_a_section_path_and_metadata(corpus_settings: Settings, minilm) -> None:  # type: ignore[no-untyped-def]
+    chunks = _chunks(corpus_settings, minilm)
+    assert len({c.doc_id for c in chunks}) == 5
+    assert all(c.section.strip() for c in chunks)
+    assert all(c.title and c.publisher and c.published for c in chunks)
+    assert all(c.end > c.start for c in chunks)
+    pdf = [c for c in chunks if c.file.endswith(".pdf")]
+    assert pdf and all(c.page is not None and 1 <= c.page <= 19 for c in pdf)
+    assert all(c.page is None for c in chunks if not c.file.endswith(".pdf"))
+
+
+def test_recovered_headings(corpus_settings: Settings, minilm) -> None:  # type: ignore[no-untyped-def]
+    sections = {(c.doc_id, c.section) for c in _chunks(corpus_settings, minilm)}
+    assert ("bma-get-involved", "How? › 1. Positions on the CCG’s decision-making bodies") in sections
+    assert any(d == "bmj-guide" and s.endswith("Will working with private companies affect my NHS pension?")
+               for d, s in sections)
+    assert ("coalface-ccg-leads", "Which authorisation wave will you be part of?") in sections
+    assert any(d == "bma-quick-guide" and s == "30 second guide to commissioning › What is commissioning?"
+               for d, s in sections)
+
+
+def test_chunk_sizes_and_boilerplate(corpus_settings: Settings, minilm) -> None:  # type: ignore[no-untyped-def]
+    chunks = _chunks(corpus_settings, minilm)
+    words = [len(c.text.split()) for c in chunks]
+    assert max(words) <= 300
+    assert sorted(words)[len(words) // 2] >= 60  # median chunk is a real passage
+    text = " ".join(c.text for c in chunks)
+    assert "This site is intended for health professionals only" not in text
+    assert "Last updated:" not in text
+    assert "BMJ Guide to Commissioning for Doctors in England ·" not in text  # PDF running footer
+
+
+def test_interview_answers_name_their_speaker(corpus_settings: Settings, minilm) -> None:  # type: ignore[no-untyped-def]
+    text = " ".join(c.text for c in _chunks(corpus_settings, minilm) if c.doc_id == "coalface-ccg-leads")
+    assert "DS (David Slack, managing director, Somerset CCG): First wave" in text
+
+
+def test_hash_embedder_is_a_real_embedder() -> None:
+    v = HashEmbedder().embed(["a b c", ""])
+    assert v.shape == (2, 64)
