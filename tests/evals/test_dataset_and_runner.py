@@ -1,0 +1,96 @@
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from assistant import Assistant, Settings
+from assistant.cli import main
+from assistant.errors import DatasetError
+from evals.dataset import DEV_SET, load_dataset, validate
+from evals.runner import check_thresholds, metrics_for, run_items, write_run
+
+GOOD = {"id": "a", "question": "how do I get on a CCG board?", "answerable": True, "category": "fact",
+        "doc": "bma-get-involved-in-commissioning.txt",
+        "evidence": ["Positions for secondary care clinicians on CCGs are regularly advertised on the NHS Jobs website."],
+        "key_facts": [["NHS Jobs"]], "extra_field": "ignored"}
+
+
+def write(path: Path, items: list[dict]) -> Path:  # type: ignore[type-arg]
+    path.write_text("\n".join(json.dumps(i) for i in items) + "\n")
+    return path
+
+
+def test_dev_set_meets_the_brief() -> None:
+    items = load_dataset(DEV_SET)
+    answerable = [i for i in items if i.answerable]
+    assert len(items) >= 80
+    assert sum(not i.answerable for i in items) >= 10
+    assert sum(bool(i.history) for i in items) >= 6
+    for cat in ("numeric", "list", "multi_doc", "follow_up", "paraphrase"):
+        assert any(i.category == cat for i in items), cat
+    per_doc: dict[str, int] = {}
+    for i in answerable:
+        for d in [i.doc] if isinstance(i.doc, str) else i.doc:
+            per_doc[d] = per_doc.get(d, 0) + 1
+    assert len(per_doc) == 5 and min(per_doc.values()) >= 8
+    questions = {i.question.lower() for i in items}
+    assert "how do i get on a ccg board?" in questions and "what happens to my pension?" in questions
+
+
+def test_validate_passes_the_dev_set_and_names_failures(tmp_path: Path, corpus_settings: Settings) -> None:
+    assert validate(DEV_SET, corpus_settings.corpus_dir) == []
+    bad = write(tmp_path / "bad.jsonl", [
+        GOOD,
+        {**GOOD, "id": "b", "evidence": ["These words are certainly not anywhere in the corpus at all, no."]},
+        {**GOOD, "id": "c", "category": "gossip"},
+        {**GOOD, "id": "a"},
+    ])
+    problems = validate(bad, corpus_settings.corpus_dir)
+    assert any(":2 (id 'b')" in p and "not found in the corpus" in p for p in problems)
+    assert any(":3 (id 'c')" in p and "'category'" in p for p in problems)
+    assert any(":4" in p and "duplicate id" in p for p in problems)
+    assert len(problems) == 3
+
+
+def test_load_dataset_rejects_bad_json_with_line(tmp_path: Path) -> None:
+    p = tmp_path / "x.jsonl"
+    p.write_text(json.dumps(GOOD) + "\n{not json\n")
+    with pytest.raises(DatasetError, match=r"x.jsonl:2"):
+        load_dataset(p)
+
+
+def test_runner_writes_results_metrics_and_report(tmp_path: Path, bot: Assistant) -> None:
+    items = load_dataset(write(tmp_path / "d.jsonl", [
+        GOOD, {"id": "u", "question": "What antibiotics treat sepsis?", "answerable": False,
+               "category": "unanswerable", "doc": None, "evidence": [], "key_facts": []}]))
+    seen = []
+    rows = run_items(bot, items, "hybrid", lambda done, total: seen.append((done, total)))
+    assert seen[-1] == (2, 2)
+    metrics = metrics_for(rows)
+    out = write_run(tmp_path / "run", rows, metrics, {"dataset": "d"})
+    first = json.loads((out / "results.jsonl").read_text().splitlines()[0])
+    assert {"id", "question", "answer", "refused", "notices", "citations", "retrieved", "latency_ms", "scores"} <= set(first)
+    assert first["retrieved"] and {"rank", "doc_id", "file", "section", "page", "text", "score"} <= set(first["retrieved"][0])
+    assert json.loads((out / "metrics.json").read_text())["overall"]["refusal_recall"] == 1.0
+    html = (out / "report.html").read_text()
+    assert "<svg" in html and "Evaluation report" in html
+    assert check_thresholds(metrics, ["mrr=0.0"]) == []
+    assert check_thresholds(metrics, ["false_refusal_rate=-1"])  # a maximum can be missed too
+    # a baseline comparison
+    out2 = write_run(tmp_path / "run2", rows, metrics, {"dataset": "d"}, baseline=out)
+    assert "Compared with the baseline" in (out2 / "report.html").read_text()
+
+
+def test_ci_gate_on_the_dev_set(tmp_path: Path, corpus_settings: Settings, env_for) -> None:  # type: ignore[no-untyped-def]
+    """The regression gate: the whole dev set, thresholds just under the current figures."""
+    env_for(corpus_settings)
+    out = tmp_path / "gate"
+    code = main(["eval", "--out", str(out),
+                 "--min", "hit@5=0.94", "--min", "mrr=0.86", "--min", "key_fact_recall=0.78",
+                 "--min", "citation_support=0.87", "--min", "refusal_recall=0.9",
+                 "--min", "false_refusal_rate=0.04"])
+    metrics = json.loads((out / "metrics.json").read_text())["overall"]
+    assert code == 0, metrics
+    assert main(["eval", "--out", str(tmp_path / "strict"), "--min", "mrr=1.01"]) == 1

@@ -1,0 +1,61 @@
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from assistant import Settings
+from assistant.cli import main
+
+
+def test_ask_json_schema_through_the_console_script(corpus_settings: Settings, env_for) -> None:  # type: ignore[no-untyped-def]
+    env = env_for(corpus_settings)
+    exe = Path(sys.executable).with_name("assistant")
+    out = subprocess.run([str(exe), "ask", "--json", "what happens to my pension?"], env=env,
+                         capture_output=True, text=True, timeout=180, check=True)
+    data = json.loads(out.stdout)
+    assert set(data) == {"answer", "refused", "notices", "citations", "retrieved", "timings_ms"}
+    assert set(data["citations"][0]) == {"n", "doc_id", "file", "title", "publisher", "published", "section",
+                                         "page", "text", "quote"}
+    assert set(data["retrieved"][0]) == {"rank", "doc_id", "file", "section", "page", "text", "score"}
+    assert data["retrieved"][0]["rank"] == 1 and not data["refused"]
+
+
+def test_ask_human_readable_with_doc_filter_and_k(corpus_settings: Settings, env_for, capsys) -> None:  # type: ignore[no-untyped-def]
+    env_for(corpus_settings)
+    assert main(["ask", "--doc", "bma-quick-guide", "--k", "3", "How many CCGs are there?"]) == 0
+    out = capsys.readouterr().out
+    assert "Sources:" in out and "Quick guide to commissioning" in out and "years old" in out
+    assert main(["ask", "--json", "--k", "3", "How many CCGs are there?"]) == 0
+    assert len(json.loads(capsys.readouterr().out)["retrieved"]) == 3
+
+
+def test_corpus_status_and_ingest_summary(corpus_settings: Settings, env_for, capsys) -> None:  # type: ignore[no-untyped-def]
+    env_for(corpus_settings)
+    assert main(["corpus"]) == 0
+    out = capsys.readouterr().out
+    assert "bmj-guide" in out and "last ingested" in out and "chunks in 5 documents" in out
+    assert main(["ingest"]) == 0
+    out = capsys.readouterr().out
+    assert "unchanged 5" in out and "0 embedded" in out
+
+
+def test_errors_are_one_clear_line(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys) -> None:  # type: ignore[no-untyped-def]
+    monkeypatch.setenv("ASSISTANT_DATA_DIR", str(tmp_path / "empty"))
+    assert main(["ask", "anything"]) == 2
+    assert "run `assistant ingest`" in capsys.readouterr().err
+    monkeypatch.setenv("ASSISTANT_TOP_K", "lots")
+    assert main(["ask", "anything"]) == 2
+    assert "ASSISTANT_TOP_K" in capsys.readouterr().err
+
+
+def test_chat_keeps_history_and_commands(corpus_settings: Settings, env_for) -> None:  # type: ignore[no-untyped-def]
+    env = env_for(corpus_settings)
+    exe = Path(sys.executable).with_name("assistant")
+    script = "how do I get on a CCG board?\n/sources\nand what about SAS doctors?\n/new\n/quit\n"
+    out = subprocess.run([str(exe), "chat"], input=script, env=env, capture_output=True, text=True, timeout=180)
+    assert out.returncode == 0, out.stderr
+    assert out.stdout.count("Sources:") >= 3 and "(new conversation)" in out.stdout
