@@ -14,6 +14,8 @@ from ingest.pipeline import Ingestor
 st.set_page_config(page_title="Corpus", page_icon=":material/folder_open:", layout="wide")
 st.title("Corpus")
 settings = Settings.from_env()
+for kind, text in st.session_state.pop("corpus_flash", []):
+    (st.success if kind == "ok" else st.error)(text)
 
 
 def run_ingest(label: str) -> None:
@@ -26,12 +28,12 @@ def run_ingest(label: str) -> None:
     report = Ingestor(settings, bot.embedder, progress).run()
     bot.reload()
     bar.empty()
-    failed = [r for r in report.results if r.status == "failed"]
-    for r in failed:
-        st.error(f"{md_escape(r.file)}: {md_escape(r.reason)}")
+    flash = [("error", f"{md_escape(r.file)}: {md_escape(r.reason)}") for r in report.results if r.status == "failed"]
     changed = [r for r in report.results if r.status in {"added", "updated", "removed"}]
-    st.success(f"Index updated: {len(changed)} document(s) changed, {report.total_chunks} passages, "
-               f"{report.seconds:.1f} s.")
+    flash.append(("ok", f"Index updated: {len(changed)} document(s) changed, {report.total_chunks} passages, "
+                        f"{report.seconds:.1f} s."))
+    # Shown after the rerun that refreshes the table.
+    st.session_state["corpus_flash"] = flash
 
 
 try:
