@@ -31,6 +31,7 @@ CREATE TABLE IF NOT EXISTS feedback (
     answer TEXT NOT NULL,
     refused INTEGER NOT NULL,
     citations TEXT NOT NULL,
+    notices TEXT NOT NULL DEFAULT '[]',
     rating INTEGER,
     comment TEXT NOT NULL DEFAULT ''
 );
@@ -65,10 +66,10 @@ class FeedbackStore:
                 for t in history]
         with self._lock, self._connect() as db:
             cur = db.execute(
-                "INSERT INTO feedback (created_at, source, user, question, history, answer, refused, citations)"
-                " VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+                "INSERT INTO feedback (created_at, source, user, question, history, answer, refused, citations,"
+                " notices) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
                 (_now(), source, user, answer.question, json.dumps(hist), answer.text, int(answer.refused),
-                 json.dumps([c.to_json() for c in answer.citations])),
+                 json.dumps([c.to_json() for c in answer.citations]), json.dumps(answer.notices)),
             )
             return int(cur.lastrowid or 0)
 
@@ -82,6 +83,16 @@ class FeedbackStore:
             )
             if cur.rowcount == 0:
                 raise StoreError(f"no answer with feedback id {feedback_id}")
+
+    def answer(self, feedback_id: int) -> Answer | None:
+        """The stored answer, rebuilt (to share it again, for example)."""
+        from .types import Citation
+
+        row = self.get(feedback_id)
+        if row is None:
+            return None
+        return Answer(row["question"], row["answer"], [Citation(**c) for c in row["citations"]], row["refused"],
+                      [], row["notices"])
 
     def get(self, feedback_id: int) -> dict[str, Any] | None:
         with self._connect() as db:
@@ -102,6 +113,7 @@ def _row(row: sqlite3.Row) -> dict[str, Any]:
     d = dict(row)
     d["history"] = json.loads(d["history"])
     d["citations"] = json.loads(d["citations"])
+    d["notices"] = json.loads(d.get("notices") or "[]")
     d["refused"] = bool(d["refused"])
     return d
 

@@ -13,13 +13,13 @@ from ..settings import Settings
 def add_slack_parser(sub: Any) -> None:
     s = sub.add_parser("slack", help="run the Slack bot")
     s.add_argument("--port", type=int, default=int(os.environ.get("PORT", "3000")))
-    s.add_argument("--host", default="0.0.0.0")
+    s.add_argument("--host", default="127.0.0.1", help="interface to listen on (0.0.0.0 for all)")
     s.set_defaults(fn=cmd_slack)
 
 
 def cmd_slack(args: argparse.Namespace, settings: Settings) -> int:
     from ..core import Assistant
-    from .app import SlackConfig, build_app
+    from .app import SlackConfig, SlackHTTPServer, build_app
 
     config = SlackConfig.from_env(os.environ)
     assistant = Assistant(settings)
@@ -32,6 +32,10 @@ def cmd_slack(args: argparse.Namespace, settings: Settings) -> int:
         return 0
     if not config.signing_secret:
         raise ConfigError("SLACK_SIGNING_SECRET is required in HTTP mode")
-    print(f"Slack app listening on http://{args.host}:{args.port}/slack/events")
-    app.bolt.start(port=args.port, path="/slack/events", http_server_host=args.host)
+    server = SlackHTTPServer(app, args.host, args.port)
+    print(f"Slack app listening on http://{args.host}:{server.port}/slack/events", flush=True)
+    try:
+        server.serve_forever()
+    except KeyboardInterrupt:
+        server.stop()
     return 0

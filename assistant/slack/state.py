@@ -1,0 +1,83 @@
+"""What the Slack bot remembers, in SQLite beside the feedback: thread turns and seen events."""
+
+from __future__ import annotations
+
+import sqlite3
+import threading
+import time
+from collections import deque
+from pathlib import Path
+
+from ..errors import StoreError
+
+_SCHEMA = """
+CREATE TABLE IF NOT EXISTS slack_turns (
+    channel TEXT NOT NULL, thread_ts TEXT NOT NULL, position INTEGER NOT NULL,
+    role TEXT NOT NULL, content TEXT NOT NULL,
+    PRIMARY KEY (channel, thread_ts, position)
+);
+CREATE TABLE IF NOT EXISTS slack_events (event_id TEXT PRIMARY KEY, seen_at REAL NOT NULL);
+"""
+
+
+class SlackState:
+    def __init__(self, path: Path) -> None:
+        self.path = path
+        self._lock = threading.Lock()
+        try:
+            path.parent.mkdir(parents=True, exist_ok=True)
+            with self._db() as db:
+                db.executescript(_SCHEMA)
+        except (OSError, sqlite3.Error) as exc:
+            raise StoreError(f"cannot open the Slack state database {path}: {exc}") from exc
+
+    def _db(self) -> sqlite3.Connection:
+        db = sqlite3.connect(self.path, timeout=10)
+        db.execute("PRAGMA journal_mode=WAL")
+        return db
+
+    def first_delivery(self, event_id: str) -> bool:
+        """True the first time an event id is seen; Slack redelivers when we are slow."""
+        with self._lock, self._db() as db:
+            cur = db.execute("INSERT OR IGNORE INTO slack_events (event_id, seen_at) VALUES (?, ?)",
+                             (event_id, time.time()))
+            db.execute("DELETE FROM slack_events WHERE seen_at < ?", (time.time() - 86400,))
+            return cur.rowcount == 1
+
+    def history(self, channel: str, thread_ts: str) -> list[dict[str, str]]:
+        with self._db() as db:
+            rows = db.execute("SELECT role, content FROM slack_turns WHERE channel = ? AND thread_ts = ? "
+                              "ORDER BY position", (channel, thread_ts)).fetchall()
+        return [{"role": r, "content": c} for r, c in rows]
+
+    def knows_thread(self, channel: str, thread_ts: str) -> bool:
+        with self._db() as db:
+            return db.execute("SELECT 1 FROM slack_turns WHERE channel = ? AND thread_ts = ? LIMIT 1",
+                              (channel, thread_ts)).fetchone() is not None
+
+    def add_turns(self, channel: str, thread_ts: str, question: str, answer: str) -> None:
+        with self._lock, self._db() as db:
+            (n,) = db.execute("SELECT COUNT(*) FROM slack_turns WHERE channel = ? AND thread_ts = ?",
+                              (channel, thread_ts)).fetchone()
+            db.executemany("INSERT INTO slack_turns VALUES (?, ?, ?, ?, ?)",
+                           [(channel, thread_ts, n, "user", question), (channel, thread_ts, n + 1, "assistant", answer)])
+
+
+class RateLimiter:
+    """At most `per_minute` questions per user in any 60 seconds (in this process)."""
+
+    def __init__(self, per_minute: int) -> None:
+        self.per_minute = per_minute
+        self._hits: dict[str, deque[float]] = {}
+        self._lock = threading.Lock()
+
+    def allow(self, user: str) -> bool:
+        now = time.monotonic()
+        with self._lock:
+            hits = self._hits.setdefault(user, deque())
+            while hits and now - hits[0] > 60:
+                hits.popleft()
+            if len(hits) >= self.per_minute:
+                return False
+            hits.append(now)
+            return True

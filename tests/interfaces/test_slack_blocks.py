@@ -1,0 +1,41 @@
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import yaml  # type: ignore[import-untyped]
+
+from assistant.slack.blocks import MAX_BLOCKS, SECTION_LIMIT, answer_blocks, escape, split_text
+from assistant.types import Answer, Citation
+
+
+def cite(n: int) -> Citation:
+    return Citation(n, "d", "f.txt", "Title <b>", "BMA", "2012", "Sec & more", None, "text", "Quote <!here>")
+
+
+def test_long_answers_split_between_citations_never_inside() -> None:
+    sentence = "A sentence of guidance that is fairly long and repeats itself for the test. "
+    text = "".join(f"{sentence * 3}[{i % 9 + 1}] " for i in range(60)).strip()
+    parts = split_text(text)
+    assert len(parts) > 1 and all(len(p) <= SECTION_LIMIT for p in parts)
+    assert all(p.rstrip().endswith("]") for p in parts)
+    assert " ".join(parts).split() == text.split()
+
+
+def test_block_limits_and_escaping() -> None:
+    answer = Answer("q", "Answer [1]", [cite(i) for i in range(1, 31)], False, [], ["Old <source>"])
+    messages = answer_blocks(answer, 7, share=True)
+    assert len(messages) == 2 and all(len(m) <= MAX_BLOCKS for m in messages)
+    dumped = json.dumps(messages)
+    assert "<!here>" not in dumped and "&lt;!here&gt;" in dumped and "&lt;b&gt;" in dumped
+    assert messages[-1][-1]["type"] == "actions"
+    assert [e["action_id"] for e in messages[-1][-1]["elements"]] == ["feedback_up", "feedback_down", "share_answer"]
+    assert escape("a & <b>") == "a &amp; &lt;b&gt;"
+
+
+def test_manifest_declares_what_the_app_uses() -> None:
+    manifest = yaml.safe_load((Path(__file__).resolve().parents[2] / "assistant/slack/manifest.yaml").read_text())
+    events = manifest["settings"]["event_subscriptions"]["bot_events"]
+    assert {"app_mention", "message.im", "message.channels"} <= set(events)
+    assert manifest["features"]["slash_commands"][0]["command"] == "/ask"
+    assert {"chat:write", "commands", "app_mentions:read"} <= set(manifest["oauth_config"]["scopes"]["bot"])
