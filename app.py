@@ -9,9 +9,9 @@ import streamlit as st
 os.environ.setdefault("HF_HUB_OFFLINE", "1")
 os.environ.setdefault("ANONYMIZED_TELEMETRY", "False")
 
-from assistant import AssistantError, Filters, IndexMissingError  # noqa: E402
-from assistant.currency import age_label  # noqa: E402
-from assistant.webui import (  # noqa: E402
+from assistant import AssistantError, Filters, IndexMissingError
+from assistant.currency import age_label
+from assistant.webui import (
     answer_from_json,
     assistant,
     feedback_store,
@@ -38,19 +38,27 @@ state.setdefault("messages", [])
 with st.sidebar:
     st.header("Guidance corpus")
     for d in docs:
-        st.markdown(f"**{md_escape(d.title)}**  \n{md_escape(d.publisher)} · {md_escape(age_label(d.published, d.approximate))}"
-                    f" · {d.chunks} passages")
+        st.markdown(
+            f"**{md_escape(d.title)}**  \n{md_escape(d.publisher)} · {md_escape(age_label(d.published, d.approximate))}"
+            f" · {d.chunks} passages"
+        )
     st.caption(f"Last ingested {md_escape(bot.last_ingested)}")
-    chosen = st.multiselect("Only these documents", options=[d.doc_id for d in docs],
-                            format_func=lambda i: next(d.title for d in docs if d.doc_id == i), key="doc_filter")
+    chosen = st.multiselect(
+        "Only these documents",
+        options=[d.doc_id for d in docs],
+        format_func=lambda i: next(d.title for d in docs if d.doc_id == i),
+        key="doc_filter",
+    )
     n_sources = st.slider("Passages the answer may draw on", 1, 5, 3, key="n_sources")
     if st.button("New conversation", icon=":material/refresh:", use_container_width=True):
         state.messages = []
         st.rerun()
 
 st.title("Commissioning guidance for doctors")
-st.caption("Answers quote BMA and BMJ guidance on NHS commissioning, with numbered sources and their dates. "
-           "The guidance predates the 2022 replacement of CCGs by integrated care boards.")
+st.caption(
+    "Answers quote BMA and BMJ guidance on NHS commissioning, with numbered sources and their dates. "
+    "The guidance predates the 2022 replacement of CCGs by integrated care boards."
+)
 
 
 def save_rating(index: int) -> None:
@@ -88,8 +96,7 @@ if question:
     with st.chat_message("assistant"):
         try:
             with st.spinner("Searching the guidance…"):
-                answer = bot.ask(question, history, Filters(tuple(chosen)) if chosen else None,
-                                 passages=n_sources)
+                answer = bot.ask(question, history, Filters(tuple(chosen)) if chosen else None, passages=n_sources)
         except AssistantError as exc:
             st.error(md_escape(str(exc)))
             state.messages.pop()

@@ -1,7 +1,7 @@
 """A citation-grounded assistant over BMA and BMJ guidance on NHS commissioning.
 
-    from assistant import Assistant, Settings
-    answer = Assistant(Settings.from_env()).ask("how do I get on a CCG board?")
+from assistant import Assistant, Settings
+answer = Assistant(Settings.from_env()).ask("how do I get on a CCG board?")
 """
 
 from .core import Assistant, DocumentInfo

@@ -68,8 +68,10 @@ def cmd_corpus(args: argparse.Namespace, settings: Settings) -> int:
     print(f"{'id':<28} {'published':<18} {'chunks':>6}  title · publisher")
     for d in docs:
         print(f"{d.doc_id:<28} {age_label(d.published, d.approximate):<18} {d.chunks:>6}  {d.title} · {d.publisher}")
-    print(f"\n{sum(d.chunks for d in docs)} chunks in {len(docs)} documents · last ingested {a.last_ingested}"
-          f" · store {a.store.location}")
+    print(
+        f"\n{sum(d.chunks for d in docs)} chunks in {len(docs)} documents · last ingested {a.last_ingested}"
+        f" · store {a.store.location}"
+    )
     return 0
 
 
@@ -181,7 +183,9 @@ def build_parser() -> argparse.ArgumentParser:
 def main(argv: Sequence[str] | None = None) -> int:
     _offline_env()
     args = build_parser().parse_args(argv)
-    logging.basicConfig(level=logging.INFO if args.verbose else logging.WARNING, format="%(levelname)s %(name)s: %(message)s")
+    logging.basicConfig(
+        level=logging.INFO if args.verbose else logging.WARNING, format="%(levelname)s %(name)s: %(message)s"
+    )
     try:
         settings = Settings.from_env()
         return int(args.fn(args, settings) or 0)

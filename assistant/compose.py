@@ -38,8 +38,12 @@ def _is_item(s: str) -> bool:
     return s.startswith("• ") or bool(re.match(r"^(• )?\d{1,2}[.)]\s", s))
 
 
-_NUMERIC_Q = re.compile(r"\b(how many|how much|when|what year|what date|how long|what percentage|what proportion)\b", re.I)
-_LIST_Q = re.compile(r"^\s*(what|which)\s+(are|were)\b|\bin what ways\b|\blist\b|\bname the\b|\bwhat\b.*\binclude\b", re.I)
+_NUMERIC_Q = re.compile(
+    r"\b(how many|how much|when|what year|what date|how long|what percentage|what proportion)\b", re.I
+)
+_LIST_Q = re.compile(
+    r"^\s*(what|which)\s+(are|were)\b|\bin what ways\b|\blist\b|\bname the\b|\bwhat\b.*\binclude\b", re.I
+)
 _NUMBER = re.compile(
     r"\d|\b(one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|twenty|thirty|forty|fifty|"
     r"hundred|thousand|million|half|quarter|dozen)\b|\b\w+teen\b",
@@ -52,8 +56,11 @@ def _budget(question: str, max_sentences: int) -> int:
 
 
 def compose(
-    question: str, cands: Sequence[Candidate], index_sentences: dict[str, tuple[list[str], np.ndarray]],
-    max_sentences: int = 4, passages: int = 3,
+    question: str,
+    cands: Sequence[Candidate],
+    index_sentences: dict[str, tuple[list[str], np.ndarray]],
+    max_sentences: int = 4,
+    passages: int = 3,
 ) -> Composition:
     top = list(cands[:passages])
     if not top:
@@ -70,7 +77,7 @@ def compose(
         texts, _vecs = index_sentences.get(cand.chunk.chunk_id, ([], np.zeros((0, 0))))
         sims = cand.sentence_sims
         for si, text in enumerate(texts):
-            if si >= len(sims) or len(text.split()) < 3 and not _is_item(text):
+            if si >= len(sims) or (len(text.split()) < 3 and not _is_item(text)):
                 continue
             overlap = len(qterms & set(terms(text))) / max(1, len(qterms))
             # A sentence is judged in its passage's context: the passage score carries the
@@ -141,7 +148,9 @@ def _item_run(texts: list[str], at: int) -> tuple[int, int]:
 
 
 def _with_list_items(
-    chosen: list[Picked], top: Sequence[Candidate], index_sentences: dict[str, tuple[list[str], np.ndarray]],
+    chosen: list[Picked],
+    top: Sequence[Candidate],
+    index_sentences: dict[str, tuple[list[str], np.ndarray]],
     wants_list: bool,
 ) -> list[Picked]:
     """When the answer is a list in the source, give the list, not one item of it.
@@ -172,7 +181,7 @@ def _with_list_items(
 
 def _render(chosen: list[Picked], top: Sequence[Candidate]) -> Composition:
     # Order: passages by the rank of their best sentence, then source order within a passage.
-    first_rank = {}
+    first_rank: dict[int, int] = {}
     for rank, p in enumerate(sorted(chosen, key=lambda p: -p.score)):
         first_rank.setdefault(p.passage, rank)
     ordered = sorted(chosen, key=lambda p: (first_rank[p.passage], p.sentence))
@@ -196,16 +205,25 @@ def _render(chosen: list[Picked], top: Sequence[Candidate]) -> Composition:
     citations = []
     for passage, n in sorted(numbers.items(), key=lambda kv: kv[1]):
         chunk = top[passage].chunk
-        quote = " … ".join(p.text.strip() for p in sorted(
-            (p for p in ordered if p.passage == passage), key=lambda p: p.sentence))
+        quote = " … ".join(
+            p.text.strip() for p in sorted((p for p in ordered if p.passage == passage), key=lambda p: p.sentence)
+        )
         citations.append(citation(n, chunk, quote))
     return Composition(body, citations, [p for p, _ in sorted(numbers.items(), key=lambda kv: kv[1])])
 
 
 def citation(n: int, chunk: Chunk, quote: str) -> Citation:
     return Citation(
-        n=n, doc_id=chunk.doc_id, file=chunk.file, title=chunk.title, publisher=chunk.publisher,
-        published=chunk.published, section=chunk.section, page=chunk.page, text=chunk.text, quote=quote,
+        n=n,
+        doc_id=chunk.doc_id,
+        file=chunk.file,
+        title=chunk.title,
+        publisher=chunk.publisher,
+        published=chunk.published,
+        section=chunk.section,
+        page=chunk.page,
+        text=chunk.text,
+        quote=quote,
     )
 
 

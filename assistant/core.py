@@ -25,7 +25,6 @@ from .types import Answer, Turn
 from .wiring import build_embedder, build_generator
 
 MAX_QUESTION_CHARS = 2000
-RETRIEVED_REPORTED = 10
 ANSWER_PASSAGES = 3
 
 
@@ -57,7 +56,10 @@ class Assistant:
     """Answers questions from the indexed corpus. Models load once, on first use."""
 
     def __init__(
-        self, settings: Settings | None = None, *, embedder: Embedder | None = None,
+        self,
+        settings: Settings | None = None,
+        *,
+        embedder: Embedder | None = None,
         generator: Generator | None = None,
     ) -> None:
         self.settings = settings or Settings.from_env()
@@ -91,7 +93,13 @@ class Assistant:
         for c in self.index.chunks:
             d = counts.get(c.doc_id)
             counts[c.doc_id] = DocumentInfo(
-                c.doc_id, c.file, c.title, c.publisher, c.published, c.approximate, c.notice,
+                c.doc_id,
+                c.file,
+                c.title,
+                c.publisher,
+                c.published,
+                c.approximate,
+                c.notice,
                 (d.chunks if d else 0) + 1,
             )
         return sorted(counts.values(), key=lambda d: d.title.lower())
@@ -103,8 +111,14 @@ class Assistant:
     # --- asking ---------------------------------------------------------------------
 
     def ask(
-        self, question: str, history: Sequence[Any] = (), filters: Filters | None = None,
-        *, k: int | None = None, retriever: str | None = None, passages: int | None = None,
+        self,
+        question: str,
+        history: Sequence[Any] = (),
+        filters: Filters | None = None,
+        *,
+        k: int | None = None,
+        retriever: str | None = None,
+        passages: int | None = None,
     ) -> Answer:
         """Answer `question` from the corpus.
 
@@ -135,7 +149,7 @@ class Assistant:
         t = time.perf_counter()
         cands = Retriever(self.settings, self.store, index).candidates(query, qvec, filters, retriever, svec)
         timings["retrieve"] = (time.perf_counter() - t) * 1000
-        hits = Retriever.to_hits(cands, k or RETRIEVED_REPORTED)
+        hits = Retriever.to_hits(cands, k or self.settings.top_k)
 
         n_passages = max(1, min(passages or ANSWER_PASSAGES, 5))
         evidence = self.evidence(question, cands)
@@ -172,11 +186,9 @@ class Assistant:
             text += " " + render("refusal_nearest", nearest="; ".join(nearest))
         return Answer(question, text, [], True, hits, [], {}, nearest)
 
-    def _answer(
-        self, question: str, query: str, cands: list[Candidate], hits: list[Any], n_passages: int
-    ) -> Answer:
+    def _answer(self, question: str, query: str, cands: list[Candidate], hits: list[Any], n_passages: int) -> Answer:
         extractive = compose(query, cands, self.index.sentences, self.settings.max_answer_sentences, n_passages)
-        result, mode, notes = extractive, "extractive", []
+        result, mode, notes = extractive, "extractive", list[str]()
         if self.generator is not None:
             result, mode, notes = self._generated(question, cands[:n_passages], extractive)
         doc_notices = {c.doc_id: c.notice for c in (x.chunk for x in cands) if c.notice}

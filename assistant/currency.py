@@ -28,7 +28,9 @@ def age_label(published: str, approximate: bool = False, today: dt.date | None =
 
 
 def notices_for(
-    citations: Sequence[Citation], doc_notices: dict[str, str], stale_after_years: int,
+    citations: Sequence[Citation],
+    doc_notices: dict[str, str],
+    stale_after_years: int,
     today: dt.date | None = None,
 ) -> list[str]:
     out: list[str] = []

@@ -60,16 +60,28 @@ class FeedbackStore:
         db.row_factory = sqlite3.Row
         return db
 
-    def save(self, answer: Answer, history: list[dict[str, str]] | tuple[Any, ...] = (), *, source: str,
-             user: str = "") -> int:
-        hist = [{"role": getattr(t, "role", None) or t["role"], "content": getattr(t, "content", None) or t["content"]}
-                for t in history]
+    def save(
+        self, answer: Answer, history: list[dict[str, str]] | tuple[Any, ...] = (), *, source: str, user: str = ""
+    ) -> int:
+        hist = [
+            {"role": getattr(t, "role", None) or t["role"], "content": getattr(t, "content", None) or t["content"]}
+            for t in history
+        ]
         with self._lock, self._connect() as db:
             cur = db.execute(
                 "INSERT INTO feedback (created_at, source, user, question, history, answer, refused, citations,"
                 " notices) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
-                (_now(), source, user, answer.question, json.dumps(hist), answer.text, int(answer.refused),
-                 json.dumps([c.to_json() for c in answer.citations]), json.dumps(answer.notices)),
+                (
+                    _now(),
+                    source,
+                    user,
+                    answer.question,
+                    json.dumps(hist),
+                    answer.text,
+                    int(answer.refused),
+                    json.dumps([c.to_json() for c in answer.citations]),
+                    json.dumps(answer.notices),
+                ),
             )
             return int(cur.lastrowid or 0)
 
@@ -91,8 +103,14 @@ class FeedbackStore:
         row = self.get(feedback_id)
         if row is None:
             return None
-        return Answer(row["question"], row["answer"], [Citation(**c) for c in row["citations"]], row["refused"],
-                      [], row["notices"])
+        return Answer(
+            row["question"],
+            row["answer"],
+            [Citation(**c) for c in row["citations"]],
+            row["refused"],
+            [],
+            row["notices"],
+        )
 
     def get(self, feedback_id: int) -> dict[str, Any] | None:
         with self._connect() as db:
@@ -154,8 +172,10 @@ def cmd_export(args: argparse.Namespace, settings: Settings) -> int:
     text = "\n".join(lines) + ("\n" if lines else "")
     if args.out:
         args.out.write_text(text, encoding="utf-8")
-        print(f"{len(lines)} draft item(s) written to {args.out}; fill in evidence and key_facts, then "
-              f"`assistant eval validate {args.out}`")
+        print(
+            f"{len(lines)} draft item(s) written to {args.out}; fill in evidence and key_facts, then "
+            f"`assistant eval validate {args.out}`"
+        )
     else:
         print(text, end="")
     return 0

@@ -32,9 +32,7 @@ class Generator(Protocol):
 
 
 def build_prompt(question: str, passages: Sequence[Chunk]) -> str:
-    blocks = [
-        f"[{i}] {p.title} ({p.published}) — {p.section}\n{p.text}" for i, p in enumerate(passages, start=1)
-    ]
+    blocks = [f"[{i}] {p.title} ({p.published}) — {p.section}\n{p.text}" for i, p in enumerate(passages, start=1)]
     return render("answer_prompt", passages="\n\n".join(blocks), question=question)
 
 
@@ -84,7 +82,9 @@ class LlamaCppGenerator:
                 self._llm = Llama(model_path=self._path, n_ctx=4096, verbose=False)
             out = self._llm.create_chat_completion(
                 messages=[{"role": "user", "content": build_prompt(question, passages)}],
-                temperature=0.0, repeat_penalty=1.0, max_tokens=300,
+                temperature=0.0,
+                repeat_penalty=1.0,
+                max_tokens=300,
             )
         except ImportError as exc:
             raise GeneratorError("llama-cpp-python is not installed: pip install '.[llm]'") from exc

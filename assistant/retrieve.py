@@ -84,7 +84,11 @@ class Retriever:
         self.index = index
 
     def candidates(
-        self, query: str, qvec: np.ndarray, filters: Filters | None = None, mode: str | None = None,
+        self,
+        query: str,
+        qvec: np.ndarray,
+        filters: Filters | None = None,
+        mode: str | None = None,
         svec: np.ndarray | None = None,
     ) -> list[Candidate]:
         """Reranked candidates, best first (all of them; callers cut to k).
@@ -140,8 +144,13 @@ class Retriever:
             top_lex = max(c.lexical for c in cands) or 1.0
             w = self.weights
             for c in cands:
-                c.score = (w.sentence * c.sentence + w.dense * c.dense + w.fusion * (c.rrf / top_rrf)
-                           + w.heading * c.heading + w.lexical * (c.lexical / top_lex))
+                c.score = (
+                    w.sentence * c.sentence
+                    + w.dense * c.dense
+                    + w.fusion * (c.rrf / top_rrf)
+                    + w.heading * c.heading
+                    + w.lexical * (c.lexical / top_lex)
+                )
         elif mode == "dense":
             for c in cands:
                 c.score = c.dense

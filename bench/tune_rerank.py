@@ -26,8 +26,12 @@ def main() -> None:
     for it in items:
         q = standalone_query(it.question, [Turn(**h) for h in it.history])
         prepared.append((it, q, a.embedder.embed([q])[0]))
-    grid = [RerankWeights(s, d, f, h, lx) for s, d, f, h, lx in itertools.product(
-        (0.2, 0.35), (0.2, 0.35, 0.5), (0.15, 0.3, 0.5), (0.0, 0.1, 0.2), (0.0, 0.1, 0.2, 0.3))]
+    grid = [
+        RerankWeights(s, d, f, h, lx)
+        for s, d, f, h, lx in itertools.product(
+            (0.2, 0.35), (0.2, 0.35, 0.5), (0.15, 0.3, 0.5), (0.0, 0.1, 0.2), (0.0, 0.1, 0.2, 0.3)
+        )
+    ]
 
     def evaluate(w: RerankWeights, subset: list[int]) -> tuple[float, float]:
         r = Retriever(a.settings, a.store, a.index, w)

@@ -22,8 +22,13 @@ def add_eval_parser(sub: Any) -> None:
     s.add_argument("--retriever", choices=["hybrid", "dense", "bm25"], default=None)
     s.add_argument("--compare", action="store_true", help="also run dense-only and BM25-only, side by side")
     s.add_argument("--baseline", type=Path, help="an earlier run folder to compare with")
-    s.add_argument("--min", action="append", default=[], metavar="METRIC=VALUE",
-                   help="fail (exit 1) below this value; maximum for false_refusal_rate and latency_*")
+    s.add_argument(
+        "--min",
+        action="append",
+        default=[],
+        metavar="METRIC=VALUE",
+        help="fail (exit 1) below this value; maximum for false_refusal_rate and latency_*",
+    )
     s.set_defaults(fn=cmd_eval)
 
 
@@ -65,8 +70,13 @@ def cmd_eval(args: argparse.Namespace, settings: Settings) -> int:
         comparison[mode] = results[mode][1]["overall"]
     rows, metrics = results[primary]
     out = args.out or default_out(Path("evals/runs"))
-    meta = {"dataset": str(args.dataset), "retriever": primary, "items": len(items),
-            "embedding_model": settings.embedding_model, "generator": settings.generator}
+    meta = {
+        "dataset": str(args.dataset),
+        "retriever": primary,
+        "items": len(items),
+        "embedding_model": settings.embedding_model,
+        "generator": settings.generator,
+    }
     write_run(out, rows, metrics, meta, args.baseline, comparison if args.compare else None)
     print(table(comparison))
     print(f"\n{sum(r['scores']['passed'] for r in rows)}/{len(rows)} items passed · report: {out / 'report.html'}")

@@ -41,25 +41,34 @@ def parse_item(raw: Any, where: str) -> Item:
     _check(bool(raw["question"].strip()), where, "field 'question' is empty")
     _check(raw["category"] in CATEGORIES, where, f"field 'category' must be one of {sorted(CATEGORIES)}")
     evidence = raw.get("evidence", [])
-    _check(isinstance(evidence, list) and all(isinstance(e, str) for e in evidence), where,
-           "field 'evidence' must be a list of strings")
+    _check(
+        isinstance(evidence, list) and all(isinstance(e, str) for e in evidence),
+        where,
+        "field 'evidence' must be a list of strings",
+    )
     key_facts = raw.get("key_facts", [])
     _check(
-        isinstance(key_facts, list) and all(isinstance(k, list) and k and all(isinstance(p, str) and p.strip() for p in k)
-                                            for k in key_facts),
-        where, "field 'key_facts' must be a list of non-empty lists of phrasings",
+        isinstance(key_facts, list)
+        and all(isinstance(k, list) and k and all(isinstance(p, str) and p.strip() for p in k) for k in key_facts),
+        where,
+        "field 'key_facts' must be a list of non-empty lists of phrasings",
     )
     history = raw.get("history", []) or []
     _check(
-        isinstance(history, list) and all(
+        isinstance(history, list)
+        and all(
             isinstance(t, dict) and t.get("role") in {"user", "assistant"} and isinstance(t.get("content"), str)
             for t in history
         ),
-        where, "field 'history' must be a list of {\"role\": \"user\"|\"assistant\", \"content\": str}",
+        where,
+        'field \'history\' must be a list of {"role": "user"|"assistant", "content": str}',
     )
     doc = raw.get("doc")
-    _check(doc is None or isinstance(doc, str) or (isinstance(doc, list) and all(isinstance(d, str) for d in doc)),
-           where, "field 'doc' must be a file name, a list of file names or null")
+    _check(
+        doc is None or isinstance(doc, str) or (isinstance(doc, list) and all(isinstance(d, str) for d in doc)),
+        where,
+        "field 'doc' must be a file name, a list of file names or null",
+    )
     if raw["answerable"]:
         _check(1 <= len(evidence) <= 3, where, "an answerable item needs 1–3 evidence quotes")
         for q in evidence:

@@ -59,7 +59,11 @@ def score_item(item: Any, answer: dict[str, Any]) -> dict[str, Any]:
     passages = [r["text"] for r in answer["retrieved"]]
     refused = bool(answer["refused"])
     if not item.answerable:
-        return {"refused_correctly": refused, "passed": refused, "why": [] if refused else ["answered an unanswerable question"]}
+        return {
+            "refused_correctly": refused,
+            "passed": refused,
+            "why": [] if refused else ["answered an unanswerable question"],
+        }
     rank = first_found_rank(item.evidence, passages)
     kf = key_fact_recall(item.key_facts, answer["answer"]) if not refused else 0.0
     cited = citation_supported(item.evidence, [c["text"] for c in answer["citations"]]) if not refused else False

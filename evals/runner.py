@@ -20,7 +20,9 @@ Progress = Callable[[int, int], None]
 MODES = ("hybrid", "dense", "bm25")
 
 
-def run_items(assistant: Assistant, items: Sequence[Item], mode: str, progress: Progress | None = None) -> list[dict[str, Any]]:
+def run_items(
+    assistant: Assistant, items: Sequence[Item], mode: str, progress: Progress | None = None
+) -> list[dict[str, Any]]:
     rows = []
     for n, item in enumerate(items):
         if progress:
@@ -31,13 +33,24 @@ def run_items(assistant: Assistant, items: Sequence[Item], mode: str, progress: 
         except AssistantError as exc:
             answer = {"answer": f"error: {exc}", "refused": True, "notices": [], "citations": [], "retrieved": []}
         latency = (time.perf_counter() - t) * 1000
-        rows.append({
-            "id": item.id, "question": item.question, "category": item.category, "answerable": item.answerable,
-            "history": item.history, "evidence": item.evidence, "key_facts": item.key_facts,
-            "answer": answer["answer"], "refused": answer["refused"], "notices": answer["notices"],
-            "citations": answer["citations"], "retrieved": answer["retrieved"][:10],
-            "latency_ms": round(latency, 2), "scores": score_item(item, answer),
-        })
+        rows.append(
+            {
+                "id": item.id,
+                "question": item.question,
+                "category": item.category,
+                "answerable": item.answerable,
+                "history": item.history,
+                "evidence": item.evidence,
+                "key_facts": item.key_facts,
+                "answer": answer["answer"],
+                "refused": answer["refused"],
+                "notices": answer["notices"],
+                "citations": answer["citations"],
+                "retrieved": answer["retrieved"][:10],
+                "latency_ms": round(latency, 2),
+                "scores": score_item(item, answer),
+            }
+        )
     if progress:
         progress(len(items), len(items))
     return rows
@@ -45,7 +58,10 @@ def run_items(assistant: Assistant, items: Sequence[Item], mode: str, progress: 
 
 def metrics_for(rows: Sequence[dict[str, Any]]) -> dict[str, Any]:
     cats = sorted({r["category"] for r in rows})
-    return {"overall": aggregate(rows), "by_category": {c: aggregate([r for r in rows if r["category"] == c]) for c in cats}}
+    return {
+        "overall": aggregate(rows),
+        "by_category": {c: aggregate([r for r in rows if r["category"] == c]) for c in cats},
+    }
 
 
 def default_out(runs_dir: Path) -> Path:
@@ -53,8 +69,12 @@ def default_out(runs_dir: Path) -> Path:
 
 
 def write_run(
-    out: Path, rows: list[dict[str, Any]], metrics: dict[str, Any], meta: dict[str, Any],
-    baseline: Path | None = None, comparison: dict[str, dict[str, Any]] | None = None,
+    out: Path,
+    rows: list[dict[str, Any]],
+    metrics: dict[str, Any],
+    meta: dict[str, Any],
+    baseline: Path | None = None,
+    comparison: dict[str, dict[str, Any]] | None = None,
 ) -> Path:
     out.mkdir(parents=True, exist_ok=True)
     with open(out / "results.jsonl", "w", encoding="utf-8") as fh:
@@ -98,8 +118,18 @@ def check_thresholds(metrics: dict[str, Any], minimums: Sequence[str]) -> list[s
 
 
 def table(comparison: dict[str, dict[str, Any]]) -> str:
-    keys = ["hit@1", "hit@3", "hit@5", "mrr", "key_fact_recall", "citation_support", "refusal_recall",
-            "false_refusal_rate", "latency_p50_ms", "latency_p95_ms"]
+    keys = [
+        "hit@1",
+        "hit@3",
+        "hit@5",
+        "mrr",
+        "key_fact_recall",
+        "citation_support",
+        "refusal_recall",
+        "false_refusal_rate",
+        "latency_p50_ms",
+        "latency_p95_ms",
+    ]
     modes = list(comparison)
     lines = [f"{'metric':<20}" + "".join(f"{m:>10}" for m in modes)]
     for k in keys:

@@ -83,8 +83,10 @@ def _merge_short(pieces: list[str]) -> list[str]:
     """Fold a short tail piece into its neighbour when the result stays near the target."""
     out: list[str] = []
     for p in pieces:
-        if out and (_words(p) < MIN_WORDS // 2 or _words(out[-1]) < MIN_WORDS // 2) and (
-            _words(out[-1]) + _words(p) <= TARGET_WORDS * 1.35
+        if (
+            out
+            and (_words(p) < MIN_WORDS // 2 or _words(out[-1]) < MIN_WORDS // 2)
+            and (_words(out[-1]) + _words(p) <= TARGET_WORDS * 1.35)
         ):
             out[-1] = out[-1] + "\n" + p
         else:

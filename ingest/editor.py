@@ -39,8 +39,18 @@ def check_upload(filename: str, data: bytes, meta: DocMeta) -> int:
 
 
 def add_document(
-    settings: Settings, filename: str, data: bytes, *, title: str, publisher: str, published: str,
-    approximate: bool = False, audience: str = "", url: str = "", notice: str = "", replace_existing: bool = False,
+    settings: Settings,
+    filename: str,
+    data: bytes,
+    *,
+    title: str,
+    publisher: str,
+    published: str,
+    approximate: bool = False,
+    audience: str = "",
+    url: str = "",
+    notice: str = "",
+    replace_existing: bool = False,
 ) -> DocMeta:
     corpus = settings.corpus_dir
     name = Path(filename).name
@@ -62,9 +72,17 @@ def add_document(
     base, n = doc_id, 2
     while doc_id in taken:
         doc_id, n = f"{base}-{n}", n + 1
-    meta = DocMeta(doc_id=doc_id, file=name, title=title.strip(), publisher=publisher.strip() or "Unknown publisher",
-                   audience=audience.strip(), published=published.strip(), published_approximate=approximate,
-                   url=url.strip(), notice=notice.strip())
+    meta = DocMeta(
+        doc_id=doc_id,
+        file=name,
+        title=title.strip(),
+        publisher=publisher.strip() or "Unknown publisher",
+        audience=audience.strip(),
+        published=published.strip(),
+        published_approximate=approximate,
+        url=url.strip(),
+        notice=notice.strip(),
+    )
     check_upload(name, data, meta)
     target = corpus / name
     tmp = target.with_name(f".{name}.uploading")

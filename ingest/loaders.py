@@ -13,6 +13,7 @@ import statistics
 from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 from assistant.errors import IngestError
 
@@ -101,7 +102,8 @@ def _html_to_canonical(text: str) -> str:
     soup = BeautifulSoup(text, "html.parser")
     for tag in soup.find_all(_DROP_TAGS):
         tag.decompose()
-    for tag in soup.find_all(attrs={"role": ["navigation", "banner", "contentinfo"]}):
+    landmarks: dict[str, Any] = {"role": ["navigation", "banner", "contentinfo"]}
+    for tag in soup.find_all(None, attrs=landmarks):
         tag.decompose()
     body = soup.body or soup
     blocks: list[str] = []
@@ -143,7 +145,7 @@ def _html_to_canonical(text: str) -> str:
 
 # --- PDF --------------------------------------------------------------------------------
 
-_TERMINAL = tuple(".?!:;\"”’)")
+_TERMINAL = tuple('.?!:;"”’)')
 
 
 def _load_pdf(path: Path, raw: bytes) -> Loaded:
@@ -179,11 +181,11 @@ def _load_pdf(path: Path, raw: bytes) -> Loaded:
                     runs.append((text, round(abs(size * (tm[0] if tm and tm[0] else 1.0)), 1)))
 
             text = page.extract_text(visitor_text=visit) or ""
-            for t, s in runs:
-                sizes[s] += len(t.strip())
-                key = normalise_unicode(t).strip()
+            for run_text, run_pt in runs:
+                sizes[run_pt] += len(run_text.strip())
+                key = normalise_unicode(run_text).strip()
                 if key:
-                    run_size[key] = max(s, run_size.get(key, 0.0))
+                    run_size[key] = max(run_pt, run_size.get(key, 0.0))
             page_lines.append([ln.rstrip() for ln in normalise_unicode(text).split("\n")])
     except Exception as exc:  # pypdf raises many types on damaged content streams
         raise IngestError(f"{path.name}: cannot extract text from PDF ({type(exc).__name__}: {exc})") from exc

@@ -128,7 +128,9 @@ def discover(corpus_dir: Path) -> list[Path]:
     return sorted(
         p
         for p in corpus_dir.iterdir()
-        if p.is_file() and not p.name.startswith(".") and p.suffix.lower() in SUPPORTED
+        if p.is_file()
+        and not p.name.startswith(".")
+        and p.suffix.lower() in SUPPORTED
         and p.name.lower() not in {"readme.md", "sources.md"}
     )
 
@@ -152,8 +154,13 @@ def dump_manifest(docs: list[DocMeta], path: Path) -> None:
     """Write the manifest atomically (a reader never sees half a file)."""
     blocks = [_HEADER]
     for d in docs:
-        lines = ["[[document]]", f"id = {_toml_str(d.doc_id)}", f"file = {_toml_str(d.file)}",
-                 f"title = {_toml_str(d.title)}", f"publisher = {_toml_str(d.publisher)}"]
+        lines = [
+            "[[document]]",
+            f"id = {_toml_str(d.doc_id)}",
+            f"file = {_toml_str(d.file)}",
+            f"title = {_toml_str(d.title)}",
+            f"publisher = {_toml_str(d.publisher)}",
+        ]
         if d.audience:
             lines.append(f"audience = {_toml_str(d.audience)}")
         if d.published:

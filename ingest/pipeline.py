@@ -68,16 +68,25 @@ class IngestReport:
         lines.append(
             "added {a} · updated {u} · unchanged {n} · removed {r} · failed {f} · "
             "{c} chunks in index · {e} embedded · {s:.1f} s".format(
-                a=self.count("added"), u=self.count("updated"), n=self.count("unchanged"),
-                r=self.count("removed"), f=self.count("failed"), c=self.total_chunks,
-                e=self.chunks_embedded, s=self.seconds,
+                a=self.count("added"),
+                u=self.count("updated"),
+                n=self.count("unchanged"),
+                r=self.count("removed"),
+                f=self.count("failed"),
+                c=self.total_chunks,
+                e=self.chunks_embedded,
+                s=self.seconds,
             )
         )
         return "\n".join(lines)
 
     def to_json(self) -> dict[str, object]:
-        return {"results": [asdict(r) for r in self.results], "warnings": self.warnings,
-                "seconds": round(self.seconds, 2), "total_chunks": self.total_chunks}
+        return {
+            "results": [asdict(r) for r in self.results],
+            "warnings": self.warnings,
+            "seconds": round(self.seconds, 2),
+            "total_chunks": self.total_chunks,
+        }
 
 
 def document_hash(path: Path, meta: DocMeta) -> str:
@@ -130,8 +139,11 @@ class Ingestor:
                         f"{path.name}: not in the manifest; ingested with metadata taken from the file"
                     )
                 if meta.doc_id in present:
-                    report.results.append(DocResult(path.name, meta.doc_id, "failed", 0,
-                                                    f"document id {meta.doc_id!r} is used by another file"))
+                    report.results.append(
+                        DocResult(
+                            path.name, meta.doc_id, "failed", 0, f"document id {meta.doc_id!r} is used by another file"
+                        )
+                    )
                     continue
                 present.add(meta.doc_id)
                 doc_hash = document_hash(path, meta)
@@ -147,7 +159,9 @@ class Ingestor:
                 except IngestError as exc:
                     log.warning("%s", exc)
                     kept = len(old["ids"]) if old else 0
-                    reason = str(exc).split(": ", 1)[-1] + (f" (kept the {kept} chunks already indexed)" if kept else "")
+                    reason = str(exc).split(": ", 1)[-1] + (
+                        f" (kept the {kept} chunks already indexed)" if kept else ""
+                    )
                     report.results.append(DocResult(path.name, meta.doc_id, "failed", kept, reason))
                     continue
                 planned.append((meta, chunks, "updated" if old else "added"))

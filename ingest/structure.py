@@ -50,7 +50,7 @@ def _title_like(s: str, max_words: int = 12) -> bool:
     words = s.split()
     if not words or len(words) > max_words:
         return False
-    if s.endswith((".", ",", ";", ":", "!", "\"", "”")) or ", " in s:
+    if s.endswith((".", ",", ";", ":", "!", '"', "”")) or ", " in s:
         return False
     return s[0].isupper() or s[0].isdigit()
 
@@ -58,7 +58,7 @@ def _title_like(s: str, max_words: int = 12) -> bool:
 def _blocks(lines: list[str]) -> list[_Block]:
     blocks: list[_Block] = []
     current: list[str] = []
-    for line in lines + [""]:
+    for line in [*lines, ""]:
         if line.strip():
             current.append(line)
         elif current:
@@ -76,7 +76,7 @@ def outline_plain(lines: list[str], title: str) -> str:
         m = _SPEAKER_DEF.match(b.text)
         if m and len(b.lines) == 1:
             speakers[m.group(1)] = m.group(2).strip()
-    speaker_turn = re.compile(r"^(%s)\s+(?=\S)" % "|".join(map(re.escape, speakers))) if speakers else None
+    speaker_turn = re.compile(r"^({})\s+(?=\S)".format("|".join(map(re.escape, speakers)))) if speakers else None
 
     out: list[str] = []
     title_seen = False
@@ -103,9 +103,7 @@ def outline_plain(lines: list[str], title: str) -> str:
                 heading = bare
                 if b.indent == 0 and unindented_title_open:
                     level += 1
-            elif _BULLET.match(text) and _title_like(bare):
-                heading = bare
-            elif _NUMBERED.match(text) and _title_like(bare):
+            elif (_BULLET.match(text) and _title_like(bare)) or (_NUMBERED.match(text) and _title_like(bare)):
                 heading = bare
             elif _title_like(bare, 10) and not _BULLET.match(text):
                 heading = bare
@@ -127,9 +125,9 @@ def _paragraph(b: _Block, speaker_turn: re.Pattern[str] | None, speakers: dict[s
         s = raw.strip()
         if _BULLET.match(s) or (_NUMBERED.match(s) and items and _NUMBERED.match(items[-1])):
             items.append("• " + _BULLET.sub("", s) if _BULLET.match(s) else s)
-        elif items and not _BULLET.match(items[-1]) and not _NUMBERED.match(items[-1]):
-            items[-1] += " " + s
-        elif items and (_BULLET.match(items[-1]) or _NUMBERED.match(items[-1])) and s[:1].islower():
+        elif (items and not _BULLET.match(items[-1]) and not _NUMBERED.match(items[-1])) or (
+            items and (_BULLET.match(items[-1]) or _NUMBERED.match(items[-1])) and s[:1].islower()
+        ):
             items[-1] += " " + s
         else:
             items.append(s)
@@ -140,7 +138,7 @@ def _paragraph(b: _Block, speaker_turn: re.Pattern[str] | None, speakers: dict[s
             # Answers are tagged by initials only; spell out who is speaking so a question
             # about "the Somerset CCG" can find David Slack's answers.
             tag = m.group(1)
-            text = f"{tag} ({speakers[tag]}): " + text[m.end():]
+            text = f"{tag} ({speakers[tag]}): " + text[m.end() :]
     return text
 
 

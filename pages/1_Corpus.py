@@ -30,8 +30,13 @@ def run_ingest(label: str) -> None:
     bar.empty()
     flash = [("error", f"{md_escape(r.file)}: {md_escape(r.reason)}") for r in report.results if r.status == "failed"]
     changed = [r for r in report.results if r.status in {"added", "updated", "removed"}]
-    flash.append(("ok", f"Index updated: {len(changed)} document(s) changed, {report.total_chunks} passages, "
-                        f"{report.seconds:.1f} s."))
+    flash.append(
+        (
+            "ok",
+            f"Index updated: {len(changed)} document(s) changed, {report.total_chunks} passages, "
+            f"{report.seconds:.1f} s.",
+        )
+    )
     # Shown after the rerun that refreshes the table.
     st.session_state["corpus_flash"] = flash
 
@@ -49,11 +54,17 @@ for path in files:
     meta = manifest.documents.get(path.name)
     doc_id = meta.doc_id if meta else path.stem
     info = indexed.get(doc_id)
-    rows.append({
-        "id": doc_id, "file": path.name, "title": meta.title if meta else "(not in manifest)",
-        "publisher": meta.publisher if meta else "", "published": age_label(meta.published, meta.published_approximate) if meta else "",
-        "passages": info.chunks if info else 0, "indexed": bool(info),
-    })
+    rows.append(
+        {
+            "id": doc_id,
+            "file": path.name,
+            "title": meta.title if meta else "(not in manifest)",
+            "publisher": meta.publisher if meta else "",
+            "published": age_label(meta.published, meta.published_approximate) if meta else "",
+            "passages": info.chunks if info else 0,
+            "indexed": bool(info),
+        }
+    )
 st.dataframe(rows, hide_index=True, use_container_width=True)
 st.caption(f"Last ingested {md_escape(assistant().last_ingested)} · folder {md_escape(str(settings.corpus_dir))}")
 
@@ -74,9 +85,17 @@ if submitted:
         st.error("Choose a file to upload.")
     else:
         try:
-            meta = add_document(settings, upload.name, upload.getvalue(), title=title, publisher=publisher,
-                                published=published, approximate=approximate, notice=notice,
-                                replace_existing=replace)
+            meta = add_document(
+                settings,
+                upload.name,
+                upload.getvalue(),
+                title=title,
+                publisher=publisher,
+                published=published,
+                approximate=approximate,
+                notice=notice,
+                replace_existing=replace,
+            )
         except AssistantError as exc:
             st.error(f"Nothing was changed. {md_escape(str(exc))}")
         else:
@@ -92,7 +111,7 @@ with st.form("remove"):
             st.error("Tick the confirmation first.")
         else:
             try:
-                remove_document(settings, target)
+                remove_document(settings, str(target))
             except AssistantError as exc:
                 st.error(md_escape(str(exc)))
             else:

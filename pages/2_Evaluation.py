@@ -23,12 +23,19 @@ if st.button("Run the evaluation", type="primary"):
     try:
         items = load_dataset(Path(dataset))
         bar = st.progress(0.0, text="Evaluating…")
-        rows = run_items(assistant(), items, "hybrid",
-                         lambda done, total: bar.progress(done / total, text=f"Evaluating {done}/{total}"))
+
+        def progress(done: int, total: int) -> None:
+            bar.progress(done / total, text=f"Evaluating {done}/{total}")
+
+        rows = run_items(assistant(), items, "hybrid", progress)
         previous = sorted(p for p in RUNS.glob("*") if (p / "metrics.json").is_file())
-        out = write_run(default_out(RUNS), rows, metrics_for(rows),
-                        {"dataset": str(dataset), "retriever": "hybrid", "items": len(items)},
-                        previous[-1] if previous else None)
+        out = write_run(
+            default_out(RUNS),
+            rows,
+            metrics_for(rows),
+            {"dataset": str(dataset), "retriever": "hybrid", "items": len(items)},
+            previous[-1] if previous else None,
+        )
         bar.empty()
         st.success(f"Run saved to {md_escape(str(out))}")
     except AssistantError as exc:
@@ -43,14 +50,30 @@ metrics = json.loads((latest / "metrics.json").read_text())
 before = json.loads((runs[-2] / "metrics.json").read_text())["overall"] if len(runs) > 1 else {}
 st.subheader(f"Latest run: {latest.name}")
 cols = st.columns(6)
-for col, (key, label) in zip(cols, [("hit@5", "Evidence in top 5"), ("mrr", "MRR"), ("key_fact_recall", "Key facts"),
-                                     ("citation_support", "Citation support"), ("refusal_recall", "Refusal recall"),
-                                     ("false_refusal_rate", "False refusals")], strict=True):
+for col, (key, label) in zip(
+    cols,
+    [
+        ("hit@5", "Evidence in top 5"),
+        ("mrr", "MRR"),
+        ("key_fact_recall", "Key facts"),
+        ("citation_support", "Citation support"),
+        ("refusal_recall", "Refusal recall"),
+        ("false_refusal_rate", "False refusals"),
+    ],
+    strict=True,
+):
     now, old = metrics["overall"].get(key), before.get(key)
     delta = None if now is None or old is None else round(now - old, 3)
-    col.metric(label, "–" if now is None else f"{now:.2f}", delta,
-               delta_color="inverse" if key == "false_refusal_rate" else "normal")
-by_cat = {c: {k: v[k] or 0 for k in ("hit@5", "key_fact_recall", "citation_support")} for c, v in metrics["by_category"].items()}
+    col.metric(
+        label,
+        "–" if now is None else f"{now:.2f}",
+        delta,
+        delta_color="inverse" if key == "false_refusal_rate" else "normal",
+    )
+by_cat = {
+    c: {k: v[k] or 0 for k in ("hit@5", "key_fact_recall", "citation_support")}
+    for c, v in metrics["by_category"].items()
+}
 st.bar_chart(by_cat, horizontal=False, stack=False)
 rows = [json.loads(x) for x in (latest / "results.jsonl").read_text().splitlines() if x.strip()]
 failing = [r for r in rows if not r["scores"]["passed"]]

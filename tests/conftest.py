@@ -12,9 +12,9 @@ os.environ.setdefault("HF_HUB_OFFLINE", "1")
 os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
 os.environ.setdefault("ANONYMIZED_TELEMETRY", "False")
 
-from assistant import Assistant, Settings  # noqa: E402
-from assistant.embeddings import SentenceTransformerEmbedder  # noqa: E402
-from ingest.pipeline import Ingestor  # noqa: E402
+from assistant import Assistant, Settings
+from assistant.embeddings import SentenceTransformerEmbedder
+from ingest.pipeline import Ingestor
 
 ROOT = Path(__file__).resolve().parent.parent
 

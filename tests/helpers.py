@@ -83,8 +83,10 @@ def make_pdf(path: Path, pages: list[list[tuple[float, str]]]) -> Path:
     return path
 
 
-BODY = ("Referral pathways were agreed with the local hospital. Each practice nominated a lead. "
-        "The group met monthly to review data on admissions and outpatient use.")
+BODY = (
+    "Referral pathways were agreed with the local hospital. Each practice nominated a lead. "
+    "The group met monthly to review data on admissions and outpatient use."
+)
 
 
 def write_small_corpus(folder: Path) -> Path:

@@ -14,12 +14,28 @@ from assistant.cli import main
 def test_ask_json_schema_through_the_console_script(corpus_settings: Settings, env_for) -> None:  # type: ignore[no-untyped-def]
     env = env_for(corpus_settings)
     exe = Path(sys.executable).with_name("assistant")
-    out = subprocess.run([str(exe), "ask", "--json", "what happens to my pension?"], env=env,
-                         capture_output=True, text=True, timeout=180, check=True)
+    out = subprocess.run(
+        [str(exe), "ask", "--json", "what happens to my pension?"],
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=180,
+        check=True,
+    )
     data = json.loads(out.stdout)
     assert set(data) == {"answer", "refused", "notices", "citations", "retrieved", "timings_ms"}
-    assert set(data["citations"][0]) == {"n", "doc_id", "file", "title", "publisher", "published", "section",
-                                         "page", "text", "quote"}
+    assert set(data["citations"][0]) == {
+        "n",
+        "doc_id",
+        "file",
+        "title",
+        "publisher",
+        "published",
+        "section",
+        "page",
+        "text",
+        "quote",
+    }
     assert set(data["retrieved"][0]) == {"rank", "doc_id", "file", "section", "page", "text", "score"}
     assert data["retrieved"][0]["rank"] == 1 and not data["refused"]
 

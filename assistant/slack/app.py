@@ -11,7 +11,7 @@ import logging
 import os
 import re
 import threading
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
@@ -43,7 +43,9 @@ class SlackConfig:
         url = env.get("SLACK_API_URL", "")
         if url and not url.endswith("/"):
             url += "/"
-        return cls(env.get("SLACK_BOT_TOKEN", ""), env.get("SLACK_SIGNING_SECRET", ""), env.get("SLACK_APP_TOKEN", ""), url)
+        return cls(
+            env.get("SLACK_BOT_TOKEN", ""), env.get("SLACK_SIGNING_SECRET", ""), env.get("SLACK_APP_TOKEN", ""), url
+        )
 
 
 class SlackApp:
@@ -54,8 +56,13 @@ class SlackApp:
         self.limiter = RateLimiter(settings.slack_rate_per_minute)
         client = WebClient(token=config.bot_token or None, base_url=config.api_url or WebClient.BASE_URL)
         # No token check at start-up: the app starts without reaching Slack.
-        self.bolt = App(token=config.bot_token or None, signing_secret=config.signing_secret, client=client,
-                        token_verification_enabled=False, raise_error_for_unhandled_request=False)
+        self.bolt = App(
+            token=config.bot_token or None,
+            signing_secret=config.signing_secret,
+            client=client,
+            token_verification_enabled=False,
+            raise_error_for_unhandled_request=False,
+        )
         self._register()
 
     # --- answering ------------------------------------------------------------------
@@ -66,7 +73,9 @@ class SlackApp:
             client.chat_postMessage(channel=channel, thread_ts=thread_ts, text=render("slack_empty"))
             return
         if not self.limiter.allow(user):
-            client.chat_postEphemeral(channel=channel, user=user, thread_ts=thread_ts, text=render("slack_rate_limited"))
+            client.chat_postEphemeral(
+                channel=channel, user=user, thread_ts=thread_ts, text=render("slack_rate_limited")
+            )
             return
         try:
             history = self.state.history(channel, thread_ts)
@@ -75,8 +84,14 @@ class SlackApp:
             # Remember the turn before posting: a quick reply in the thread must find it.
             self.state.add_turns(channel, thread_ts, question, answer.text)
             for blocks in answer_blocks(answer, fid):
-                client.chat_postMessage(channel=channel, thread_ts=thread_ts, blocks=blocks,
-                                        text=fallback_text(answer), unfurl_links=False, unfurl_media=False)
+                client.chat_postMessage(
+                    channel=channel,
+                    thread_ts=thread_ts,
+                    blocks=blocks,
+                    text=fallback_text(answer),
+                    unfurl_links=False,
+                    unfurl_media=False,
+                )
         except Exception:
             log.exception("answering %r in %s/%s failed", question, channel, thread_ts)
             client.chat_postMessage(channel=channel, thread_ts=thread_ts, text=render("slack_error"))
@@ -100,7 +115,7 @@ class SlackApp:
         def on_message(body: dict[str, Any], event: dict[str, Any], client: WebClient, context: Any) -> None:
             channel, thread = event.get("channel", ""), event.get("thread_ts")
             is_dm = event.get("channel_type") == "im"
-            follow_up = bool(thread) and self.state.knows_thread(channel, thread)
+            follow_up = bool(thread) and self.state.knows_thread(channel, str(thread))
             mentions_bot = context.bot_user_id and f"<@{context.bot_user_id}>" in (event.get("text") or "")
             if not (is_dm or follow_up) or mentions_bot:
                 return  # mentions arrive as app_mention too; other channel chatter is not for us
@@ -151,11 +166,17 @@ class SlackApp:
             if answer is None or not channel:
                 return
             user = (body.get("user") or {}).get("id", "")
-            intro = {"type": "context", "elements": [{"type": "mrkdwn", "text": f"<@{user}> asked: "
-                                                      + escape(answer.question)}]}
+            intro = {
+                "type": "context",
+                "elements": [{"type": "mrkdwn", "text": f"<@{user}> asked: " + escape(answer.question)}],
+            }
             for i, blocks in enumerate(answer_blocks(answer, int(action["value"]))):
-                client.chat_postMessage(channel=channel, blocks=([intro] if i == 0 else []) + blocks,
-                                        text=fallback_text(answer), unfurl_links=False)
+                client.chat_postMessage(
+                    channel=channel,
+                    blocks=([intro] if i == 0 else []) + blocks,
+                    text=fallback_text(answer),
+                    unfurl_links=False,
+                )
 
 
 def build_app(assistant: Assistant, settings: Settings, config: SlackConfig) -> SlackApp:
@@ -169,12 +190,12 @@ class SlackHTTPServer:
         bolt = app.bolt
 
         class Handler(BaseHTTPRequestHandler):
-            def do_POST(self) -> None:  # noqa: N802
+            def do_POST(self) -> None:
                 if self.path.split("?")[0] != path:
                     self.send_error(404)
                     return
                 body = self.rfile.read(int(self.headers.get("Content-Length") or 0)).decode("utf-8")
-                headers = {k.lower(): [v] for k, v in self.headers.items()}
+                headers: dict[str, str | Sequence[str]] = {k.lower(): [v] for k, v in self.headers.items()}
                 resp = bolt.dispatch(BoltRequest(body=body, headers=headers))
                 payload = (resp.body or "").encode("utf-8")
                 self.send_response(resp.status)
@@ -186,7 +207,7 @@ class SlackHTTPServer:
                 self.end_headers()
                 self.wfile.write(payload)
 
-            def do_GET(self) -> None:  # noqa: N802
+            def do_GET(self) -> None:
                 out = b"ok"
                 self.send_response(200 if self.path == "/health" else 404)
                 self.send_header("Content-Length", str(len(out)))

@@ -64,22 +64,46 @@ def answer_blocks(answer: Answer, feedback_id: int | None, *, share: bool = Fals
         for note in answer.notices:
             blocks.append(_context(":warning: " + escape(note)))
         for c in answer.citations:
-            where = " · ".join(x for x in [escape(c.title), escape(c.publisher), escape(age_label(c.published, True)),
-                                           escape(c.section), f"p. {c.page}" if c.page is not None else ""] if x)
+            where = " · ".join(
+                x
+                for x in [
+                    escape(c.title),
+                    escape(c.publisher),
+                    escape(age_label(c.published, True)),
+                    escape(c.section),
+                    f"p. {c.page}" if c.page is not None else "",
+                ]
+                if x
+            )
             blocks.append(_context(f"*[{c.n}]* {where}"))
             quote = escape(c.quote)
             blocks.append(_context(("> " + quote)[:CONTEXT_LIMIT]))
     actions: list[dict[str, Any]] = []
     if feedback_id is not None:
         actions += [
-            {"type": "button", "action_id": "feedback_up", "text": {"type": "plain_text", "text": "👍 Helpful"},
-             "value": str(feedback_id)},
-            {"type": "button", "action_id": "feedback_down", "text": {"type": "plain_text", "text": "👎 Not helpful"},
-             "value": str(feedback_id)},
+            {
+                "type": "button",
+                "action_id": "feedback_up",
+                "text": {"type": "plain_text", "text": "👍 Helpful"},
+                "value": str(feedback_id),
+            },
+            {
+                "type": "button",
+                "action_id": "feedback_down",
+                "text": {"type": "plain_text", "text": "👎 Not helpful"},
+                "value": str(feedback_id),
+            },
         ]
         if share:
-            actions.append({"type": "button", "action_id": "share_answer", "style": "primary",
-                            "text": {"type": "plain_text", "text": "Share in channel"}, "value": str(feedback_id)})
+            actions.append(
+                {
+                    "type": "button",
+                    "action_id": "share_answer",
+                    "style": "primary",
+                    "text": {"type": "plain_text", "text": "Share in channel"},
+                    "value": str(feedback_id),
+                }
+            )
     messages: list[list[dict[str, Any]]] = []
     room = MAX_BLOCKS - (1 if actions else 0)
     while blocks:

@@ -39,28 +39,38 @@ class SlackState:
     def first_delivery(self, event_id: str) -> bool:
         """True the first time an event id is seen; Slack redelivers when we are slow."""
         with self._lock, self._db() as db:
-            cur = db.execute("INSERT OR IGNORE INTO slack_events (event_id, seen_at) VALUES (?, ?)",
-                             (event_id, time.time()))
+            cur = db.execute(
+                "INSERT OR IGNORE INTO slack_events (event_id, seen_at) VALUES (?, ?)", (event_id, time.time())
+            )
             db.execute("DELETE FROM slack_events WHERE seen_at < ?", (time.time() - 86400,))
             return cur.rowcount == 1
 
     def history(self, channel: str, thread_ts: str) -> list[dict[str, str]]:
         with self._db() as db:
-            rows = db.execute("SELECT role, content FROM slack_turns WHERE channel = ? AND thread_ts = ? "
-                              "ORDER BY position", (channel, thread_ts)).fetchall()
+            rows = db.execute(
+                "SELECT role, content FROM slack_turns WHERE channel = ? AND thread_ts = ? ORDER BY position",
+                (channel, thread_ts),
+            ).fetchall()
         return [{"role": r, "content": c} for r, c in rows]
 
     def knows_thread(self, channel: str, thread_ts: str) -> bool:
         with self._db() as db:
-            return db.execute("SELECT 1 FROM slack_turns WHERE channel = ? AND thread_ts = ? LIMIT 1",
-                              (channel, thread_ts)).fetchone() is not None
+            return (
+                db.execute(
+                    "SELECT 1 FROM slack_turns WHERE channel = ? AND thread_ts = ? LIMIT 1", (channel, thread_ts)
+                ).fetchone()
+                is not None
+            )
 
     def add_turns(self, channel: str, thread_ts: str, question: str, answer: str) -> None:
         with self._lock, self._db() as db:
-            (n,) = db.execute("SELECT COUNT(*) FROM slack_turns WHERE channel = ? AND thread_ts = ?",
-                              (channel, thread_ts)).fetchone()
-            db.executemany("INSERT INTO slack_turns VALUES (?, ?, ?, ?, ?)",
-                           [(channel, thread_ts, n, "user", question), (channel, thread_ts, n + 1, "assistant", answer)])
+            (n,) = db.execute(
+                "SELECT COUNT(*) FROM slack_turns WHERE channel = ? AND thread_ts = ?", (channel, thread_ts)
+            ).fetchone()
+            db.executemany(
+                "INSERT INTO slack_turns VALUES (?, ?, ?, ?, ?)",
+                [(channel, thread_ts, n, "user", question), (channel, thread_ts, n + 1, "assistant", answer)],
+            )
 
 
 class RateLimiter:

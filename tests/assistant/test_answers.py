@@ -35,8 +35,10 @@ def test_pension_question_cites_the_bmj_pension_qa(bot: Assistant) -> None:
 
 def test_follow_up_uses_the_conversation(bot: Assistant) -> None:
     first = bot.ask("how do I get on a CCG board?")
-    history = [{"role": "user", "content": "how do I get on a CCG board?"},
-               {"role": "assistant", "content": first.text}]
+    history = [
+        {"role": "user", "content": "how do I get on a CCG board?"},
+        {"role": "assistant", "content": first.text},
+    ]
     follow = bot.ask("and what about SAS doctors?", history)
     alone = bot.ask("and what about SAS doctors?")
     assert not follow.refused
@@ -63,8 +65,12 @@ def test_filters_by_document_and_publisher(bot: Assistant) -> None:
 
 
 def test_citations_point_only_at_retrieved_passages_and_quote_them(bot: Assistant) -> None:
-    for q in ["how do I get on a CCG board?", "What are the drawbacks of commissioning?",
-              "How many CCGs are there in England?", "Who will monitor consortium GPs?"]:
+    for q in [
+        "how do I get on a CCG board?",
+        "What are the drawbacks of commissioning?",
+        "How many CCGs are there in England?",
+        "Who will monitor consortium GPs?",
+    ]:
         a = bot.ask(q)
         retrieved = {h.chunk.text for h in a.retrieved}
         assert [c.n for c in a.citations] == list(range(1, len(a.citations) + 1))

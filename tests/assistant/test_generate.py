@@ -26,15 +26,21 @@ def llm_server() -> Iterator[tuple[str, Completions]]:
     state = Completions()
 
     class Handler(BaseHTTPRequestHandler):
-        def do_POST(self) -> None:  # noqa: N802
+        def do_POST(self) -> None:
             body = json.loads(self.rfile.read(int(self.headers["Content-Length"])))
             state.prompts.append(body["messages"][-1]["content"])
-            out = json.dumps({
-                "id": "x", "object": "chat.completion", "created": 0, "model": body["model"],
-                "choices": [{"index": 0, "finish_reason": "stop",
-                             "message": {"role": "assistant", "content": state.reply}}],
-                "usage": {"prompt_tokens": 1, "completion_tokens": 1, "total_tokens": 2},
-            }).encode()
+            out = json.dumps(
+                {
+                    "id": "x",
+                    "object": "chat.completion",
+                    "created": 0,
+                    "model": body["model"],
+                    "choices": [
+                        {"index": 0, "finish_reason": "stop", "message": {"role": "assistant", "content": state.reply}}
+                    ],
+                    "usage": {"prompt_tokens": 1, "completion_tokens": 1, "total_tokens": 2},
+                }
+            ).encode()
             self.send_response(200)
             self.send_header("Content-Type", "application/json")
             self.send_header("Content-Length", str(len(out)))
@@ -67,8 +73,10 @@ def test_supported_sentences_are_kept_with_their_citations(corpus_settings, mini
     n = next(c.n for c in extractive.citations)  # any passage number valid in the prompt
     prompt_passages = [h.chunk for h in extractive.retrieved[:3]]
     board = next(i for i, p in enumerate(prompt_passages, 1) if "NHS Jobs" in p.text)
-    llm.reply = (f"Positions for secondary care clinicians on CCGs are regularly advertised on the NHS Jobs "
-                 f"website [{board}]. You should contact your CCG to find out about opportunities [{board}].")
+    llm.reply = (
+        f"Positions for secondary care clinicians on CCGs are regularly advertised on the NHS Jobs "
+        f"website [{board}]. You should contact your CCG to find out about opportunities [{board}]."
+    )
     a = bot.ask(Q)
     assert a.mode == "generated" and not a.refused
     assert "NHS Jobs" in a.text and "[1]" in a.text
@@ -81,8 +89,10 @@ def test_unsupported_sentences_are_removed_and_noted(corpus_settings, minilm, ll
     bot = generative(corpus_settings, minilm, url)
     base = Assistant(corpus_settings, embedder=minilm).ask(Q)
     board = next(i for i, h in enumerate(base.retrieved[:3], 1) if "NHS Jobs" in h.chunk.text)
-    llm.reply = (f"Positions for secondary care clinicians on CCGs are regularly advertised on the NHS Jobs website [{board}]. "
-                 f"Board members are paid £90,000 a year and must hold an MBA [{board}].")
+    llm.reply = (
+        f"Positions for secondary care clinicians on CCGs are regularly advertised on the NHS Jobs website [{board}]. "
+        f"Board members are paid £90,000 a year and must hold an MBA [{board}]."
+    )
     a = bot.ask(Q)
     assert a.mode == "generated"
     assert "£90,000" not in a.text and "MBA" not in a.text

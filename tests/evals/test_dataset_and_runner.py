@@ -11,10 +11,16 @@ from assistant.errors import DatasetError
 from evals.dataset import DEV_SET, load_dataset, validate
 from evals.runner import check_thresholds, metrics_for, run_items, write_run
 
-GOOD = {"id": "a", "question": "how do I get on a CCG board?", "answerable": True, "category": "fact",
-        "doc": "bma-get-involved-in-commissioning.txt",
-        "evidence": ["Positions for secondary care clinicians on CCGs are regularly advertised on the NHS Jobs website."],
-        "key_facts": [["NHS Jobs"]], "extra_field": "ignored"}
+GOOD = {
+    "id": "a",
+    "question": "how do I get on a CCG board?",
+    "answerable": True,
+    "category": "fact",
+    "doc": "bma-get-involved-in-commissioning.txt",
+    "evidence": ["Positions for secondary care clinicians on CCGs are regularly advertised on the NHS Jobs website."],
+    "key_facts": [["NHS Jobs"]],
+    "extra_field": "ignored",
+}
 
 
 def write(path: Path, items: list[dict]) -> Path:  # type: ignore[type-arg]
@@ -41,12 +47,15 @@ def test_dev_set_meets_the_brief() -> None:
 
 def test_validate_passes_the_dev_set_and_names_failures(tmp_path: Path, corpus_settings: Settings) -> None:
     assert validate(DEV_SET, corpus_settings.corpus_dir) == []
-    bad = write(tmp_path / "bad.jsonl", [
-        GOOD,
-        {**GOOD, "id": "b", "evidence": ["These words are certainly not anywhere in the corpus at all, no."]},
-        {**GOOD, "id": "c", "category": "gossip"},
-        {**GOOD, "id": "a"},
-    ])
+    bad = write(
+        tmp_path / "bad.jsonl",
+        [
+            GOOD,
+            {**GOOD, "id": "b", "evidence": ["These words are certainly not anywhere in the corpus at all, no."]},
+            {**GOOD, "id": "c", "category": "gossip"},
+            {**GOOD, "id": "a"},
+        ],
+    )
     problems = validate(bad, corpus_settings.corpus_dir)
     assert any(":2 (id 'b')" in p and "not found in the corpus" in p for p in problems)
     assert any(":3 (id 'c')" in p and "'category'" in p for p in problems)
@@ -62,17 +71,35 @@ def test_load_dataset_rejects_bad_json_with_line(tmp_path: Path) -> None:
 
 
 def test_runner_writes_results_metrics_and_report(tmp_path: Path, bot: Assistant) -> None:
-    items = load_dataset(write(tmp_path / "d.jsonl", [
-        GOOD, {"id": "u", "question": "What antibiotics treat sepsis?", "answerable": False,
-               "category": "unanswerable", "doc": None, "evidence": [], "key_facts": []}]))
+    items = load_dataset(
+        write(
+            tmp_path / "d.jsonl",
+            [
+                GOOD,
+                {
+                    "id": "u",
+                    "question": "What antibiotics treat sepsis?",
+                    "answerable": False,
+                    "category": "unanswerable",
+                    "doc": None,
+                    "evidence": [],
+                    "key_facts": [],
+                },
+            ],
+        )
+    )
     seen = []
     rows = run_items(bot, items, "hybrid", lambda done, total: seen.append((done, total)))
     assert seen[-1] == (2, 2)
     metrics = metrics_for(rows)
     out = write_run(tmp_path / "run", rows, metrics, {"dataset": "d"})
     first = json.loads((out / "results.jsonl").read_text().splitlines()[0])
-    assert {"id", "question", "answer", "refused", "notices", "citations", "retrieved", "latency_ms", "scores"} <= set(first)
-    assert first["retrieved"] and {"rank", "doc_id", "file", "section", "page", "text", "score"} <= set(first["retrieved"][0])
+    assert {"id", "question", "answer", "refused", "notices", "citations", "retrieved", "latency_ms", "scores"} <= set(
+        first
+    )
+    assert first["retrieved"] and {"rank", "doc_id", "file", "section", "page", "text", "score"} <= set(
+        first["retrieved"][0]
+    )
     assert json.loads((out / "metrics.json").read_text())["overall"]["refusal_recall"] == 1.0
     html = (out / "report.html").read_text()
     assert "<svg" in html and "Evaluation report" in html
@@ -87,10 +114,25 @@ def test_ci_gate_on_the_dev_set(tmp_path: Path, corpus_settings: Settings, env_f
     """The regression gate: the whole dev set, thresholds just under the current figures."""
     env_for(corpus_settings)
     out = tmp_path / "gate"
-    code = main(["eval", "--out", str(out),
-                 "--min", "hit@5=0.94", "--min", "mrr=0.86", "--min", "key_fact_recall=0.78",
-                 "--min", "citation_support=0.87", "--min", "refusal_recall=0.9",
-                 "--min", "false_refusal_rate=0.04"])
+    code = main(
+        [
+            "eval",
+            "--out",
+            str(out),
+            "--min",
+            "hit@5=0.94",
+            "--min",
+            "mrr=0.86",
+            "--min",
+            "key_fact_recall=0.78",
+            "--min",
+            "citation_support=0.87",
+            "--min",
+            "refusal_recall=0.9",
+            "--min",
+            "false_refusal_rate=0.04",
+        ]
+    )
     metrics = json.loads((out / "metrics.json").read_text())["overall"]
     assert code == 0, metrics
     assert main(["eval", "--out", str(tmp_path / "strict"), "--min", "mrr=1.01"]) == 1

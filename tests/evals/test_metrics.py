@@ -25,11 +25,15 @@ def test_first_found_rank_and_key_facts() -> None:
 
 
 def test_scores_and_aggregate() -> None:
-    item = SimpleNamespace(answerable=True, evidence=["advertised on the NHS Jobs website for clinicians"],
-                           key_facts=[["NHS Jobs"]])
-    ans = {"answer": "They are on NHS Jobs [1].", "refused": False,
-           "citations": [{"text": "Posts are advertised on the NHS Jobs website for clinicians."}],
-           "retrieved": [{"text": "other"}, {"text": "Posts are advertised on the NHS Jobs website for clinicians."}]}
+    item = SimpleNamespace(
+        answerable=True, evidence=["advertised on the NHS Jobs website for clinicians"], key_facts=[["NHS Jobs"]]
+    )
+    ans = {
+        "answer": "They are on NHS Jobs [1].",
+        "refused": False,
+        "citations": [{"text": "Posts are advertised on the NHS Jobs website for clinicians."}],
+        "retrieved": [{"text": "other"}, {"text": "Posts are advertised on the NHS Jobs website for clinicians."}],
+    }
     s = score_item(item, ans)
     assert s["evidence_rank"] == 2 and s["rr"] == 0.5 and s["hit@1"] is False and s["hit@3"] is True
     assert s["citation_supported"] and s["passed"] is True and s["why"] == []

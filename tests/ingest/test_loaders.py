@@ -39,12 +39,14 @@ def test_pdf_pages_headings_footer_and_hyphenation(tmp_path: Path) -> None:
     footer = (8, "Guide footer text · {n}")
     pages = []
     for n, name in enumerate(["Origins", "Pensions", "Training"], start=1):
-        pages.append([
-            (18, f"{name} of the scheme"),
-            (10, f"Body of chapter {n} starts here and talks about commis-"),
-            (10, "sioning in some depth for doctors."),
-            (8, footer[1].format(n=n)),
-        ])
+        pages.append(
+            [
+                (18, f"{name} of the scheme"),
+                (10, f"Body of chapter {n} starts here and talks about commis-"),
+                (10, "sioning in some depth for doctors."),
+                (8, footer[1].format(n=n)),
+            ]
+        )
     path = make_pdf(tmp_path / "guide.pdf", pages)
     loaded = load(path, "Guide")
     assert "commissioning in some depth" in loaded.text  # hyphenation across lines rejoined

@@ -25,11 +25,14 @@ def test_every_chunk_has_a_section_path_and_metadata(corpus_settings: Settings, 
 def test_recovered_headings(corpus_settings: Settings, minilm) -> None:  # type: ignore[no-untyped-def]
     sections = {(c.doc_id, c.section) for c in _chunks(corpus_settings, minilm)}
     assert ("bma-get-involved", "How? › 1. Positions on the CCG’s decision-making bodies") in sections
-    assert any(d == "bmj-guide" and s.endswith("Will working with private companies affect my NHS pension?")
-               for d, s in sections)
+    assert any(
+        d == "bmj-guide" and s.endswith("Will working with private companies affect my NHS pension?")
+        for d, s in sections
+    )
     assert ("coalface-ccg-leads", "Which authorisation wave will you be part of?") in sections
-    assert any(d == "bma-quick-guide" and s == "30 second guide to commissioning › What is commissioning?"
-               for d, s in sections)
+    assert any(
+        d == "bma-quick-guide" and s == "30 second guide to commissioning › What is commissioning?" for d, s in sections
+    )
 
 
 def test_chunk_sizes_and_boilerplate(corpus_settings: Settings, minilm) -> None:  # type: ignore[no-untyped-def]

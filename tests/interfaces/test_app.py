@@ -23,8 +23,12 @@ def app(corpus_settings: Settings, env_for, tmp_path: Path, monkeypatch: pytest.
 
 def texts(at: AppTest) -> str:
     """Everything shown as text, with Markdown escapes removed."""
-    shown = [m.value for m in at.markdown] + [c.value for c in at.caption] + [w.value for w in at.warning] \
+    shown = (
+        [m.value for m in at.markdown]
+        + [c.value for c in at.caption]
+        + [w.value for w in at.warning]
         + [i.value for i in at.info]
+    )
     return "\n".join(shown).replace("\\", "")
 
 
@@ -77,7 +81,9 @@ def test_document_text_is_never_rendered_as_html_or_markdown() -> None:
         assert "unsafe_allow_html" not in page.read_text()
 
 
-def test_corpus_and_evaluation_pages_render(corpus_settings: Settings, env_for, monkeypatch: pytest.MonkeyPatch) -> None:  # type: ignore[no-untyped-def]
+def test_corpus_and_evaluation_pages_render(
+    corpus_settings: Settings, env_for, monkeypatch: pytest.MonkeyPatch
+) -> None:  # type: ignore[no-untyped-def]
     env_for(corpus_settings)
     monkeypatch.chdir(ROOT)
     corpus = AppTest.from_file(str(ROOT / "pages" / "1_Corpus.py"), default_timeout=120).run()

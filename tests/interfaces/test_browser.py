@@ -18,10 +18,19 @@ from tests.helpers import free_port
 
 ROOT = Path(__file__).resolve().parents[2]
 CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
-pytestmark = pytest.mark.skipif(not Path(CHROMIUM).exists(), reason="Debian's chromium is not installed (make test installs it)")
+pytestmark = pytest.mark.skipif(
+    not Path(CHROMIUM).exists(), reason="Debian's chromium is not installed (make test installs it)"
+)
 
-FLAGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
-         "--disable-sync", "--no-first-run", "--disable-quic"]
+FLAGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+    "--disable-quic",
+]
 
 
 @pytest.fixture()
@@ -31,13 +40,36 @@ def server(corpus_settings: Settings, tmp_path: Path) -> Iterator[tuple[str, Set
     shutil.copytree(corpus_settings.corpus_dir, corpus)
     shutil.copytree(corpus_settings.data_dir, data, ignore=shutil.ignore_patterns("ingest.lock"))
     port = free_port()
-    env = {**os.environ, "ASSISTANT_CORPUS_DIR": str(corpus), "ASSISTANT_DATA_DIR": str(data),
-           "STREAMLIT_BROWSER_GATHER_USAGE_STATS": "false", "HF_HUB_OFFLINE": "1"}
-    log = open(tmp_path / "streamlit.log", "w")
+    env = {
+        **os.environ,
+        "ASSISTANT_CORPUS_DIR": str(corpus),
+        "ASSISTANT_DATA_DIR": str(data),
+        "STREAMLIT_BROWSER_GATHER_USAGE_STATS": "false",
+        "HF_HUB_OFFLINE": "1",
+    }
+    log = open(  # noqa: SIM115 - closed in the fixture teardown
+        tmp_path / "streamlit.log", "w"
+    )
     proc = subprocess.Popen(
-        [sys.executable, "-m", "streamlit", "run", str(ROOT / "app.py"), "--server.headless", "true",
-         "--server.address", "127.0.0.1", "--server.port", str(port), "--browser.gatherUsageStats", "false"],
-        cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT,
+        [
+            sys.executable,
+            "-m",
+            "streamlit",
+            "run",
+            str(ROOT / "app.py"),
+            "--server.headless",
+            "true",
+            "--server.address",
+            "127.0.0.1",
+            "--server.port",
+            str(port),
+            "--browser.gatherUsageStats",
+            "false",
+        ],
+        cwd=ROOT,
+        env=env,
+        stdout=log,
+        stderr=subprocess.STDOUT,
     )
     url = f"http://127.0.0.1:{port}"
     try:
@@ -65,7 +97,10 @@ def test_ask_in_the_browser_and_upload_a_document(server: tuple[str, Settings], 
     shots.mkdir()
     with sync_playwright() as pw:
         ctx = pw.chromium.launch_persistent_context(
-            str(tmp_path / "profile"), executable_path=CHROMIUM, headless=True, args=FLAGS,
+            str(tmp_path / "profile"),
+            executable_path=CHROMIUM,
+            headless=True,
+            args=FLAGS,
             viewport={"width": 1400, "height": 1000},
         )
         page = ctx.new_page()
@@ -87,8 +122,10 @@ def test_ask_in_the_browser_and_upload_a_document(server: tuple[str, Settings], 
         page.goto(url + "/Corpus")
         expect(page.get_by_text("Add or replace a document")).to_be_visible(timeout=60_000)
         doc = tmp_path / "rota-guidance.md"
-        doc.write_text("# Rota guidance\n\n## Night shifts\n\nTrainees on night shifts must have a rest day "
-                       "after three consecutive nights, and rota coordinators publish rotas six weeks ahead.\n")
+        doc.write_text(
+            "# Rota guidance\n\n## Night shifts\n\nTrainees on night shifts must have a rest day "
+            "after three consecutive nights, and rota coordinators publish rotas six weeks ahead.\n"
+        )
         page.locator("input[type=file]").set_input_files(str(doc))
         page.get_by_label("Title").fill("Rota guidance for trainees")
         page.get_by_label("Published (YYYY, YYYY-MM or YYYY-MM-DD)").fill("2025")

@@ -58,7 +58,7 @@ def slack_api() -> Iterator[tuple[str, SlackAPI]]:
     api = SlackAPI()
 
     class Handler(BaseHTTPRequestHandler):
-        def do_POST(self) -> None:  # noqa: N802
+        def do_POST(self) -> None:
             raw = self.rfile.read(int(self.headers.get("Content-Length") or 0)).decode()
             if "json" in (self.headers.get("Content-Type") or ""):
                 args = json.loads(raw or "{}")
@@ -99,18 +99,29 @@ def bot_url(corpus_settings: Settings, minilm, slack_api, tmp_path_factory) -> I
     # A document whose text tries to ping the whole channel and inject a link.
     (corpus / "bulletin.txt").write_text(
         "Locum rota bulletin\n\nUrgent <!channel> update: locum rota swaps for commissioning leads must be "
-        "agreed with <https://evil.example|the portal> by Friday & confirmed by email.\n", encoding="utf-8")
+        "agreed with <https://evil.example|the portal> by Friday & confirmed by email.\n",
+        encoding="utf-8",
+    )
     settings = Settings(corpus_dir=corpus, data_dir=data, slack_rate_per_minute=8)
     assert Ingestor(settings, minilm).run().ok
     port = free_port()
-    env = {**os.environ, "ASSISTANT_CORPUS_DIR": str(corpus), "ASSISTANT_DATA_DIR": str(data),
-           "ASSISTANT_SLACK_RATE_PER_MINUTE": "8", "SLACK_SIGNING_SECRET": SECRET, "SLACK_BOT_TOKEN": "xoxb-test",
-           "SLACK_API_URL": slack_api[0]}
+    env = {
+        **os.environ,
+        "ASSISTANT_CORPUS_DIR": str(corpus),
+        "ASSISTANT_DATA_DIR": str(data),
+        "ASSISTANT_SLACK_RATE_PER_MINUTE": "8",
+        "SLACK_SIGNING_SECRET": SECRET,
+        "SLACK_BOT_TOKEN": "xoxb-test",
+        "SLACK_API_URL": slack_api[0],
+    }
     env.pop("SLACK_APP_TOKEN", None)
     exe = Path(sys.executable).with_name("assistant")
-    log = open(base / "slack.log", "w")
-    proc = subprocess.Popen([str(exe), "slack", "--host", "127.0.0.1", "--port", str(port)], env=env,
-                            stdout=log, stderr=subprocess.STDOUT)
+    log = open(  # noqa: SIM115 - closed in the fixture teardown
+        base / "slack.log", "w"
+    )
+    proc = subprocess.Popen(
+        [str(exe), "slack", "--host", "127.0.0.1", "--port", str(port)], env=env, stdout=log, stderr=subprocess.STDOUT
+    )
     url = f"http://127.0.0.1:{port}"
     try:
         deadline = time.time() + 120
@@ -129,12 +140,28 @@ def bot_url(corpus_settings: Settings, minilm, slack_api, tmp_path_factory) -> I
         log.close()
 
 
-def send(url: str, body: str, content_type: str = "application/json", *, secret: str = SECRET,
-         ts: int | None = None, headers: dict[str, str] | None = None) -> int:
+def send(
+    url: str,
+    body: str,
+    content_type: str = "application/json",
+    *,
+    secret: str = SECRET,
+    ts: int | None = None,
+    headers: dict[str, str] | None = None,
+) -> int:
     ts = int(time.time()) if ts is None else ts
     sig = "v0=" + hmac.new(secret.encode(), f"v0:{ts}:{body}".encode(), hashlib.sha256).hexdigest()
-    req = urllib.request.Request(url, data=body.encode(), method="POST", headers={
-        "Content-Type": content_type, "X-Slack-Request-Timestamp": str(ts), "X-Slack-Signature": sig, **(headers or {})})
+    req = urllib.request.Request(
+        url,
+        data=body.encode(),
+        method="POST",
+        headers={
+            "Content-Type": content_type,
+            "X-Slack-Request-Timestamp": str(ts),
+            "X-Slack-Signature": sig,
+            **(headers or {}),
+        },
+    )
     try:
         with urllib.request.urlopen(req, timeout=10) as resp:
             return int(resp.status)
@@ -145,15 +172,28 @@ def send(url: str, body: str, content_type: str = "application/json", *, secret:
 _n = iter(range(1, 10_000))
 
 
-def event(kind: str, text: str, channel: str = "C1", thread_ts: str | None = None, user: str = "U1",
-          event_id: str | None = None, **extra: Any) -> tuple[str, str]:
+def event(
+    kind: str,
+    text: str,
+    channel: str = "C1",
+    thread_ts: str | None = None,
+    user: str = "U1",
+    event_id: str | None = None,
+    **extra: Any,
+) -> tuple[str, str]:
     ts = f"{1_700_000_000 + next(_n)}.000100"
     ev = {"type": kind, "user": user, "text": text, "ts": ts, "channel": channel, "event_ts": ts, **extra}
     if thread_ts:
         ev["thread_ts"] = thread_ts
-    body = {"type": "event_callback", "team_id": "T1", "api_app_id": "A1", "event": ev,
-            "event_id": event_id or f"Ev{ts}", "event_time": int(time.time()),
-            "authorizations": [{"team_id": "T1", "user_id": "UBOT", "is_bot": True}]}
+    body = {
+        "type": "event_callback",
+        "team_id": "T1",
+        "api_app_id": "A1",
+        "event": ev,
+        "event_id": event_id or f"Ev{ts}",
+        "event_time": int(time.time()),
+        "authorizations": [{"team_id": "T1", "user_id": "UBOT", "is_bot": True}],
+    }
     return json.dumps(body), ts
 
 
@@ -187,8 +227,9 @@ def test_follow_up_in_the_thread_uses_its_history(bot_url, slack_api) -> None:  
     msg = api.wait_for("chat.postMessage", n + 2)[-1]
     assert msg["thread_ts"] == ts
     with sqlite3.connect(settings.feedback_db) as db:
-        (history,) = db.execute("SELECT history FROM feedback WHERE question = ? ORDER BY id DESC LIMIT 1",
-                                ("and what about SAS doctors?",)).fetchone()
+        (history,) = db.execute(
+            "SELECT history FROM feedback WHERE question = ? ORDER BY id DESC LIMIT 1", ("and what about SAS doctors?",)
+        ).fetchone()
     turns = json.loads(history)
     assert turns[0] == {"role": "user", "content": "how do I get on a CCG board?"} and len(turns) == 2
 
@@ -226,7 +267,9 @@ def test_own_and_other_bots_messages_are_ignored(bot_url, slack_api) -> None:  #
     api = slack_api[1]
     n = len(api.calls)
     mine, _ = event("message", "I am the bot", channel="D1", channel_type="im", user="UBOT", bot_id="BBOT")
-    other, _ = event("message", "beep", channel="D1", channel_type="im", user="U7", bot_id="BOTHER", subtype="bot_message")
+    other, _ = event(
+        "message", "beep", channel="D1", channel_type="im", user="U7", bot_id="BOTHER", subtype="bot_message"
+    )
     assert send(url, mine) == 200 and send(url, other) == 200
     time.sleep(3)
     assert [m for m, _ in api.calls[n:] if m.startswith("chat.")] == []
@@ -236,8 +279,12 @@ def test_direct_message_and_corpus_text_is_escaped(bot_url, slack_api) -> None: 
     url, _ = bot_url
     api = slack_api[1]
     n = len(api.posted("chat.postMessage"))
-    body, ts = event("message", "What is the urgent update about locum rota swaps for commissioning leads?",
-                     channel="D1", channel_type="im")
+    body, _ts = event(
+        "message",
+        "What is the urgent update about locum rota swaps for commissioning leads?",
+        channel="D1",
+        channel_type="im",
+    )
     assert send(url, body) == 200
     msg = api.wait_for("chat.postMessage", n + 1)[-1]
     text = blocks_text(msg) + msg.get("text", "")
@@ -249,22 +296,49 @@ def test_slash_command_is_ephemeral_with_share_button_and_buttons_work(bot_url, 
     url, settings = bot_url
     api = slack_api[1]
     n_eph = len(api.posted("chat.postEphemeral"))
-    form = urllib.parse.urlencode({"command": "/ask", "text": "what happens to my pension?", "user_id": "U2",
-                                   "channel_id": "C2", "team_id": "T1", "trigger_id": "t1",
-                                   "response_url": "http://127.0.0.1:9/unused"})
+    form = urllib.parse.urlencode(
+        {
+            "command": "/ask",
+            "text": "what happens to my pension?",
+            "user_id": "U2",
+            "channel_id": "C2",
+            "team_id": "T1",
+            "trigger_id": "t1",
+            "response_url": "http://127.0.0.1:9/unused",
+        }
+    )
     started = time.perf_counter()
     assert send(url, form, "application/x-www-form-urlencoded") == 200
     assert time.perf_counter() - started < 3  # acknowledged within Slack's three seconds
     eph = api.wait_for("chat.postEphemeral", n_eph + 1)[-1]
     assert eph["user"] == "U2" and "share_answer" in blocks_text(eph) and "pension" in blocks_text(eph).lower()
-    fid = next(e["value"] for b in eph["blocks"] if b["type"] == "actions" for e in b["elements"]
-               if e["action_id"] == "feedback_down")
+    fid = next(
+        e["value"]
+        for b in eph["blocks"]
+        if b["type"] == "actions"
+        for e in b["elements"]
+        if e["action_id"] == "feedback_down"
+    )
 
     def action(action_id: str) -> str:
-        payload = {"type": "block_actions", "user": {"id": "U2"}, "channel": {"id": "C2"}, "team": {"id": "T1"},
-                   "api_app_id": "A1", "trigger_id": "t2", "container": {"type": "message"},
-                   "actions": [{"action_id": action_id, "block_id": "b", "value": fid, "type": "button",
-                                "action_ts": f"{time.time():.6f}"}]}
+        payload = {
+            "type": "block_actions",
+            "user": {"id": "U2"},
+            "channel": {"id": "C2"},
+            "team": {"id": "T1"},
+            "api_app_id": "A1",
+            "trigger_id": "t2",
+            "container": {"type": "message"},
+            "actions": [
+                {
+                    "action_id": action_id,
+                    "block_id": "b",
+                    "value": fid,
+                    "type": "button",
+                    "action_ts": f"{time.time():.6f}",
+                }
+            ],
+        }
         return urllib.parse.urlencode({"payload": json.dumps(payload)})
 
     assert send(url, action("feedback_down"), "application/x-www-form-urlencoded") == 200
@@ -293,14 +367,21 @@ def test_event_to_posted_answer_latency(bot_url, slack_api) -> None:  # type: ig
     url, _ = bot_url
     api = slack_api[1]
     latencies = []
-    for q in ["How many CCGs are there?", "Who will monitor consortium GPs?", "What is a clinical senate?",
-              "What are the drawbacks of commissioning?", "Can I get fired from a consortium?"]:
+    for q in [
+        "How many CCGs are there?",
+        "Who will monitor consortium GPs?",
+        "What is a clinical senate?",
+        "What are the drawbacks of commissioning?",
+        "Can I get fired from a consortium?",
+    ]:
         n = len(api.posted("chat.postMessage"))
         body, _ = event("app_mention", f"<@UBOT> {q}", user="U5")
         started = time.perf_counter()
         send(url, body)
         api.wait_for("chat.postMessage", n + 1)
         latencies.append((time.perf_counter() - started) * 1000)
-    print(f"\nevent → posted answer on loopback: p50 {statistics.median(latencies):.0f} ms "
-          f"(max {max(latencies):.0f} ms over {len(latencies)})")
+    print(
+        f"\nevent → posted answer on loopback: p50 {statistics.median(latencies):.0f} ms "
+        f"(max {max(latencies):.0f} ms over {len(latencies)})"
+    )
     assert len(latencies) == 5
