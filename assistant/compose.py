@@ -99,6 +99,10 @@ def compose(
     follow = _continuation(pool[0], top, index_sentences)
     if follow is not None and budget > 1:
         chosen.append(follow)
+        # "There are many ways you can do this. For example by helping with:" + the list.
+        lead_in = _continuation(follow, top, index_sentences, lead_in_only=True)
+        if lead_in is not None:
+            chosen.append(lead_in)
     floor = pool[0].score - 0.08
     for p in pool[1:]:
         if len(chosen) >= budget or p.score < floor:
@@ -111,7 +115,8 @@ def compose(
 
 
 def _continuation(
-    best: Picked, top: Sequence[Candidate], index_sentences: dict[str, tuple[list[str], np.ndarray]]
+    best: Picked, top: Sequence[Candidate], index_sentences: dict[str, tuple[list[str], np.ndarray]],
+    lead_in_only: bool = False,
 ) -> Picked | None:
     """The sentence after the best one, when it continues it.
 
@@ -127,6 +132,8 @@ def _continuation(
         return None
     text = texts[nxt]
     if _is_item(text) or text.rstrip().endswith("?") or len(terms(text)) < 2:
+        return None
+    if lead_in_only and not (text.rstrip().endswith(":") and nxt + 1 < len(texts) and _is_item(texts[nxt + 1])):
         return None
     return Picked(best.passage, nxt, text, best.score - 0.01)
 

@@ -37,7 +37,8 @@ def notices_for(
     years = [y for y in (year_of(c.published) for c in citations) if y is not None]
     this_year = (today or dt.date.today()).year
     if citations and len(years) == len(citations) and all(this_year - y > stale_after_years for y in years):
-        out.append(render("stale_notice", years=stale_after_years, oldest=min(years), newest=max(years)))
+        span = str(min(years)) if min(years) == max(years) else f"{min(years)}–{max(years)}"
+        out.append(render("stale_notice", years=stale_after_years, published=span))
     seen: set[str] = set()
     for c in citations:
         note = doc_notices.get(c.doc_id, "")

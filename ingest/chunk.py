@@ -46,7 +46,7 @@ def chunk_document(loaded: Loaded, meta: DocMeta, doc_hash: str) -> list[Chunk]:
     for section in sections(text, meta.title):
         body = text[section.start : section.end]
         pieces = [p for p in splitter.split_text(body) if len(p.split()) >= 4]
-        pieces = _merge_short(pieces)
+        pieces = _keep_lead_ins_with_lists(_merge_short(pieces))
         cursor = 0
         for piece in pieces:
             # Locate the piece in the section body to keep an exact character span.
@@ -92,6 +92,24 @@ def _merge_short(pieces: list[str]) -> list[str]:
         else:
             out.append(p)
     return out
+
+
+def _keep_lead_ins_with_lists(pieces: list[str]) -> list[str]:
+    """A chunk never ends on a list's lead-in ("The main threats are:"): the lead-in moves to
+    the next chunk, with the list it introduces."""
+    out = list(pieces)
+    for i in range(len(out) - 1):
+        head, sep, last = out[i].rstrip().rpartition("\n")
+        if not last.rstrip().endswith(":"):
+            # The lead-in may be the last sentence of a paragraph line.
+            head, sep, last = out[i].rstrip().rpartition(". ")
+            head, last = (head + ".", last) if sep else (head, last)
+            if not last.rstrip().endswith(":"):
+                continue
+        if head.strip():
+            out[i] = head.rstrip()
+            out[i + 1] = last.strip() + "\n" + out[i + 1]
+    return [p for p in out if p.strip()]
 
 
 def _span_end(body: str, start: int, piece: str) -> int:
