@@ -8,7 +8,7 @@ them, and never reworded. A sentence that introduces a list ("These are:") bring
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
 import numpy as np
@@ -61,12 +61,17 @@ def compose(
     index_sentences: dict[str, tuple[list[str], np.ndarray]],
     max_sentences: int = 4,
     passages: int = 3,
+    idf: Callable[[str], float] | None = None,
 ) -> Composition:
+    """The answer from the best passages. `idf` weighs the question's words by rarity, so a
+    sentence naming "Croydon" outranks one that only repeats "CCG"."""
+    weight = idf or (lambda t: 1.0)
     top = list(cands[:passages])
     if not top:
         return Composition("", [], [])
     best_passage = top[0].score
     qterms = set(terms(question))
+    q_weight = sum(weight(t) for t in qterms) or 1.0
     wants_number = bool(_NUMERIC_Q.search(question))
     wants_list = bool(_LIST_Q.search(question))
     pool: list[Picked] = []
@@ -79,7 +84,7 @@ def compose(
         for si, text in enumerate(texts):
             if si >= len(sims) or (len(text.split()) < 3 and not _is_item(text)):
                 continue
-            overlap = len(qterms & set(terms(text))) / max(1, len(qterms))
+            overlap = sum(weight(t) for t in qterms & set(terms(text))) / q_weight
             # A sentence is judged in its passage's context: the passage score carries the
             # heading and the neighbouring sentences that the sentence alone lacks.
             score = 0.5 * float(sims[si]) + 0.4 * cand.score + 0.2 * overlap

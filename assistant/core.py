@@ -187,7 +187,9 @@ class Assistant:
         return Answer(question, text, [], True, hits, [], {}, nearest)
 
     def _answer(self, question: str, query: str, cands: list[Candidate], hits: list[Any], n_passages: int) -> Answer:
-        extractive = compose(query, cands, self.index.sentences, self.settings.max_answer_sentences, n_passages)
+        extractive = compose(
+            query, cands, self.index.sentences, self.settings.max_answer_sentences, n_passages, self.index.idf
+        )
         result, mode, notes = extractive, "extractive", list[str]()
         if self.generator is not None:
             result, mode, notes = self._generated(question, cands[:n_passages], extractive)
