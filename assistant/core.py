@@ -16,11 +16,11 @@ from .embeddings import Embedder
 from .errors import AssistantError, GeneratorError
 from .generate import Generator, check
 from .index import LoadedIndex
+from .messages import render
 from .retrieve import Candidate, Filters, Retriever
 from .rewrite import standalone_query
 from .settings import Settings
 from .store import Store
-from .templates import render
 from .types import Answer, Turn
 from .wiring import build_embedder, build_generator
 

@@ -6,7 +6,7 @@ import datetime as dt
 import re
 from collections.abc import Sequence
 
-from .templates import render
+from .messages import render
 from .types import Citation
 
 

@@ -14,9 +14,9 @@ from typing import Any, Protocol
 
 from .errors import GeneratorError
 from .lexical import normalise_quotes, terms
+from .messages import render
 from .sentences import split_sentences
 from .settings import Settings
-from .templates import render
 from .types import Chunk
 
 _MARK = re.compile(r"\[(\d{1,2})(?:\s*,\s*(\d{1,2}))*\]")

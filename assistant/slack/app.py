@@ -21,8 +21,8 @@ from slack_sdk import WebClient
 
 from ..core import Assistant
 from ..feedback import FeedbackStore
+from ..messages import render
 from ..settings import Settings
-from ..templates import render
 from .blocks import answer_blocks, escape, fallback_text
 from .state import RateLimiter, SlackState
 

@@ -1,4 +1,4 @@
-"""User-facing messages and prompts, kept as package files under `assistant/templates/`."""
+"""User-facing messages and prompts: package files under `assistant/templates/`, rendered here."""
 
 from __future__ import annotations
 
