@@ -93,8 +93,9 @@ def compose(
             if wants_number and _NUMBER.search(text):
                 score += 0.06
             # A bare heading-like fragment ("Commissioning support units") names the topic
-            # but answers nothing.
-            score -= 0.03 * max(0, 5 - len(terms(text)))
+            # but answers nothing, unless the question asks for a list and this is one.
+            if not (wants_list and _is_item(text)):
+                score -= 0.03 * max(0, 5 - len(terms(text)))
             pool.append(Picked(pi, si, text, score))
     if not pool:
         return Composition("", [], [])
@@ -115,12 +116,18 @@ def compose(
         if any(_similar(p.text, c.text) or (p.passage, p.sentence) == (c.passage, c.sentence) for c in chosen):
             continue
         chosen.append(p)
+    if wants_list and not any(_is_item(p.text) or p.text.rstrip().endswith(":") for p in chosen):
+        listed = _list_of(top, index_sentences)
+        if listed is not None:
+            chosen = [listed]
     chosen = _with_list_items(chosen, top, index_sentences, wants_list)
     return _render(chosen, top)
 
 
 def _continuation(
-    best: Picked, top: Sequence[Candidate], index_sentences: dict[str, tuple[list[str], np.ndarray]],
+    best: Picked,
+    top: Sequence[Candidate],
+    index_sentences: dict[str, tuple[list[str], np.ndarray]],
     lead_in_only: bool = False,
 ) -> Picked | None:
     """The sentence after the best one, when it continues it.
@@ -146,6 +153,15 @@ def _continuation(
 def _similar(a: str, b: str) -> bool:
     ta, tb = set(terms(a)), set(terms(b))
     return bool(ta and tb) and len(ta & tb) / min(len(ta), len(tb)) > 0.8
+
+
+def _list_of(top: Sequence[Candidate], index_sentences: dict[str, tuple[list[str], np.ndarray]]) -> Picked | None:
+    """The best passage's list, when that passage is mostly a list (the answer is the list)."""
+    texts = index_sentences.get(top[0].chunk.chunk_id, ([], None))[0]
+    items = [i for i, t in enumerate(texts) if _is_item(t)]
+    if len(items) < 3 or len(items) < len(texts) / 2:
+        return None
+    return Picked(0, items[0], texts[items[0]], top[0].score)
 
 
 def _item_run(texts: list[str], at: int) -> tuple[int, int]:
