@@ -283,11 +283,16 @@ class _CanonicalWriter:
 
     def item(self, text: str) -> None:
         self._open(text, "item", "\n" if self.kind == "item" else "\n\n")
+        self.last_len = len(text)
 
     def line(self, text: str, full: float) -> None:
         if self.kind in {"p", "item"} and self.blocks:
             prev = self.blocks[-1].rsplit("\n", 1)[-1]
-            ended = prev.endswith(_TERMINAL) and self.last_len < 0.8 * full
+            short = self.last_len < 0.8 * full
+            # A wrapped line fills the width. A short list item is complete even without a full
+            # stop, so what follows it (a byline, the next paragraph) is not part of it.
+            # A line starting in lower case always continues (bullets wrap narrower than text).
+            ended = short and (prev.endswith(_TERMINAL) or self.kind == "item") and not text[:1].islower()
             if not ended:
                 if re.search(r"[A-Za-z]-$", prev) and text[:1].islower():
                     self.blocks[-1] = self.blocks[-1][:-1]

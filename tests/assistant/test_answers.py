@@ -113,3 +113,12 @@ def test_concurrent_asks_are_safe(bot: Assistant) -> None:
     for t in threads:
         t.join()
     assert len(results) == 8 and len(set(results)) == 2
+
+
+def test_a_list_question_gets_the_list(bot: Assistant) -> None:
+    a = bot.ask("What are the drawbacks of commissioning?")
+    items = [line for line in a.text.split("\n") if line.startswith("- ")]
+    assert len(items) >= 5
+    assert any("privatisation" in i for i in items) and any("EU competition law" in i for i in items)
+    assert not any("Tauseef Mehrali" in i for i in items)  # the essay's byline is not a list item
+    assert a.citations[0].section.endswith("Drawbacks of commissioning")

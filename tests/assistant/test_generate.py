@@ -117,3 +117,22 @@ def test_unreachable_endpoint_falls_back_to_extractive(corpus_settings, minilm) 
     a = bot.ask(Q)
     assert a.mode == "extractive" and a.citations
     assert any("could not be checked" in n for n in a.notices)
+
+
+def test_real_local_model_through_llama_cpp(corpus_settings, minilm) -> None:  # type: ignore[no-untyped-def]
+    """Runs where the optional `llm` extra and a GGUF file are present (ASSISTANT_TEST_GGUF)."""
+    import os
+
+    pytest.importorskip("llama_cpp", reason="the optional llm extra (llama-cpp-python) is not installed")
+    path = os.environ.get("ASSISTANT_TEST_GGUF", "")
+    if not path or not os.path.isfile(path):
+        pytest.skip("set ASSISTANT_TEST_GGUF to a local GGUF file to run the real model")
+    s = corpus_settings.replace(generator="llamacpp", llm_gguf_path=path)
+    a = Assistant(s, embedder=minilm, generator=build_generator(s)).ask(Q)
+    retrieved = {h.chunk.text for h in a.retrieved}
+    assert a.citations and all(c.text in retrieved for c in a.citations)
+    if a.mode == "generated":
+        from assistant.generate import support
+
+        for c in a.citations:
+            assert any(support(q, c.text) >= s.support_threshold for q in c.quote.split(" … "))
