@@ -17,6 +17,7 @@ from typing import Any
 
 from .errors import StoreError
 from .settings import Settings
+from .sqlite import connect, ensure_schema
 from .types import Answer
 
 _SCHEMA = """
@@ -47,16 +48,10 @@ class FeedbackStore:
     def __init__(self, path: Path) -> None:
         self.path = path
         self._lock = threading.Lock()
-        try:
-            path.parent.mkdir(parents=True, exist_ok=True)
-            with self._connect() as db:
-                db.executescript(_SCHEMA)
-        except (OSError, sqlite3.Error) as exc:
-            raise StoreError(f"cannot open the feedback database {path}: {exc}") from exc
+        ensure_schema(path, _SCHEMA, "feedback")
 
     def _connect(self) -> sqlite3.Connection:
-        db = sqlite3.connect(self.path, timeout=10)
-        db.execute("PRAGMA journal_mode=WAL")
+        db = connect(self.path)
         db.row_factory = sqlite3.Row
         return db
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 import hashlib
 import re
 import socket
+import subprocess
 from collections.abc import Sequence
 from pathlib import Path
 
@@ -117,3 +118,19 @@ def write_small_corpus(folder: Path) -> Path:
         encoding="utf-8",
     )
     return folder
+
+
+def wait_http(url: str, proc: subprocess.Popen[bytes], log: Path | None = None, timeout: float = 120) -> None:
+    """Wait until `url` answers, failing with the server's log if the process dies first."""
+    import time
+    import urllib.request
+
+    deadline = time.time() + timeout
+    while True:
+        try:
+            urllib.request.urlopen(url, timeout=1)
+            return
+        except OSError:
+            if time.time() > deadline or proc.poll() is not None:
+                raise RuntimeError(f"{url} did not come up" + (f":\n{log.read_text()}" if log else "")) from None
+            time.sleep(0.3)

@@ -8,7 +8,7 @@ import time
 from collections import deque
 from pathlib import Path
 
-from ..errors import StoreError
+from ..sqlite import connect, ensure_schema
 
 _SCHEMA = """
 CREATE TABLE IF NOT EXISTS slack_turns (
@@ -24,17 +24,10 @@ class SlackState:
     def __init__(self, path: Path) -> None:
         self.path = path
         self._lock = threading.Lock()
-        try:
-            path.parent.mkdir(parents=True, exist_ok=True)
-            with self._db() as db:
-                db.executescript(_SCHEMA)
-        except (OSError, sqlite3.Error) as exc:
-            raise StoreError(f"cannot open the Slack state database {path}: {exc}") from exc
+        ensure_schema(path, _SCHEMA, "Slack state")
 
     def _db(self) -> sqlite3.Connection:
-        db = sqlite3.connect(self.path, timeout=10)
-        db.execute("PRAGMA journal_mode=WAL")
-        return db
+        return connect(self.path)
 
     def first_delivery(self, event_id: str) -> bool:
         """True the first time an event id is seen; Slack redelivers when we are slow."""

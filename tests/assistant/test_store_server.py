@@ -4,8 +4,6 @@ from __future__ import annotations
 
 import subprocess
 import sys
-import time
-import urllib.request
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -13,7 +11,7 @@ import pytest
 
 from assistant import Assistant, Settings
 from ingest.pipeline import Ingestor
-from tests.helpers import HashEmbedder, free_port, write_small_corpus
+from tests.helpers import HashEmbedder, free_port, wait_http, write_small_corpus
 
 
 @pytest.fixture()
@@ -27,15 +25,7 @@ def chroma_server(tmp_path: Path) -> Iterator[str]:
     )
     url = f"http://127.0.0.1:{port}"
     try:
-        deadline = time.time() + 60
-        while True:
-            try:
-                urllib.request.urlopen(url + "/api/v2/heartbeat", timeout=1)
-                break
-            except OSError:
-                if time.time() > deadline or proc.poll() is not None:
-                    raise RuntimeError("chroma run did not start") from None
-                time.sleep(0.3)
+        wait_http(url + "/api/v2/heartbeat", proc)
         yield url
     finally:
         proc.terminate()

@@ -7,14 +7,13 @@ import shutil
 import subprocess
 import sys
 import time
-import urllib.request
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 
 from assistant import Settings
-from tests.helpers import free_port
+from tests.helpers import free_port, wait_http
 
 ROOT = Path(__file__).resolve().parents[2]
 CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
@@ -73,15 +72,7 @@ def server(corpus_settings: Settings, tmp_path: Path) -> Iterator[tuple[str, Set
     )
     url = f"http://127.0.0.1:{port}"
     try:
-        deadline = time.time() + 90
-        while True:
-            try:
-                urllib.request.urlopen(url + "/_stcore/health", timeout=1)
-                break
-            except OSError:
-                if time.time() > deadline or proc.poll() is not None:
-                    raise RuntimeError((tmp_path / "streamlit.log").read_text()) from None
-                time.sleep(0.3)
+        wait_http(url + "/_stcore/health", proc, tmp_path / "streamlit.log")
         yield url, Settings(corpus_dir=corpus, data_dir=data)
     finally:
         proc.terminate()

@@ -26,7 +26,7 @@ import pytest
 
 from assistant import Settings
 from ingest.pipeline import Ingestor
-from tests.helpers import free_port
+from tests.helpers import free_port, wait_http
 
 SECRET = "test-signing-secret"
 
@@ -124,15 +124,7 @@ def bot_url(corpus_settings: Settings, minilm, slack_api, tmp_path_factory) -> I
     )
     url = f"http://127.0.0.1:{port}"
     try:
-        deadline = time.time() + 120
-        while True:
-            try:
-                urllib.request.urlopen(url + "/health", timeout=1)
-                break
-            except OSError:
-                if time.time() > deadline or proc.poll() is not None:
-                    raise RuntimeError((base / "slack.log").read_text()) from None
-                time.sleep(0.3)
+        wait_http(url + "/health", proc, base / "slack.log")
         yield url + "/slack/events", settings
     finally:
         proc.terminate()
