@@ -15,6 +15,19 @@ from collections.abc import Sequence
 from typing import Any
 
 FOUND = 0.7
+# The figures shown when retrievers are compared (CLI table and HTML report).
+COMPARED = (
+    "hit@1",
+    "hit@3",
+    "hit@5",
+    "mrr",
+    "key_fact_recall",
+    "citation_support",
+    "refusal_recall",
+    "false_refusal_rate",
+    "latency_p50_ms",
+    "latency_p95_ms",
+)
 _TOKEN = re.compile(r"[a-z0-9]+")
 _QUOTES = str.maketrans({"’": "'", "‘": "'", "“": '"', "”": '"', "–": "-", "—": "-", "‐": "-", "−": "-"})
 

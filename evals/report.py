@@ -8,6 +8,8 @@ from importlib import resources
 from pathlib import Path
 from typing import Any
 
+from .metrics import COMPARED
+
 HEADLINE = [
     ("hit@5", "Evidence in top 5", False),
     ("mrr", "MRR", False),
@@ -129,16 +131,7 @@ def write_report(
     failing = [r for r in rows if not r["scores"]["passed"]]
     comp = ""
     if comparison:
-        keys = [
-            "hit@1",
-            "hit@5",
-            "mrr",
-            "key_fact_recall",
-            "citation_support",
-            "refusal_recall",
-            "false_refusal_rate",
-            "latency_p50_ms",
-        ]
+        keys = COMPARED
         comp = (
             "<h2>Retrievers compared</h2><table><tr><th>metric</th>"
             + "".join(f"<th>{e(m)}</th>" for m in comparison)

@@ -13,7 +13,7 @@ from assistant import Assistant
 from assistant.errors import AssistantError
 
 from .dataset import Item
-from .metrics import aggregate, score_item
+from .metrics import COMPARED, aggregate, score_item
 from .report import write_report
 
 Progress = Callable[[int, int], None]
@@ -118,18 +118,7 @@ def check_thresholds(metrics: dict[str, Any], minimums: Sequence[str]) -> list[s
 
 
 def table(comparison: dict[str, dict[str, Any]]) -> str:
-    keys = [
-        "hit@1",
-        "hit@3",
-        "hit@5",
-        "mrr",
-        "key_fact_recall",
-        "citation_support",
-        "refusal_recall",
-        "false_refusal_rate",
-        "latency_p50_ms",
-        "latency_p95_ms",
-    ]
+    keys = COMPARED
     modes = list(comparison)
     lines = [f"{'metric':<20}" + "".join(f"{m:>10}" for m in modes)]
     for k in keys:
