@@ -15,7 +15,6 @@ import numpy as np
 
 from .lexical import terms
 from .retrieve import Candidate
-from .sentences import split_sentences
 from .types import Chunk, Citation
 
 
@@ -31,7 +30,6 @@ class Picked:
 class Composition:
     text: str
     citations: list[Citation]
-    cited_passages: list[int]  # candidate indices, in citation order
 
 
 def _is_item(s: str) -> bool:
@@ -68,7 +66,7 @@ def compose(
     weight = idf or (lambda t: 1.0)
     top = list(cands[:passages])
     if not top:
-        return Composition("", [], [])
+        return Composition("", [])
     best_passage = top[0].score
     qterms = set(terms(question))
     q_weight = sum(weight(t) for t in qterms) or 1.0
@@ -98,7 +96,7 @@ def compose(
                 score -= 0.03 * max(0, 5 - len(terms(text)))
             pool.append(Picked(pi, si, text, score))
     if not pool:
-        return Composition("", [], [])
+        return Composition("", [])
     pool.sort(key=lambda p: -p.score)
     budget = _budget(question, max_sentences)
     chosen: list[Picked] = [pool[0]]
@@ -203,7 +201,6 @@ def _with_list_items(
             if (p.passage, si) not in have:
                 out.append(Picked(p.passage, si, texts[si], p.score))
                 have.add((p.passage, si))
-    # Items of a list already given are not repeated as separate sentences elsewhere.
     return out
 
 
@@ -237,7 +234,7 @@ def _render(chosen: list[Picked], top: Sequence[Candidate]) -> Composition:
             p.text.strip() for p in sorted((p for p in ordered if p.passage == passage), key=lambda p: p.sentence)
         )
         citations.append(citation(n, chunk, quote))
-    return Composition(body, citations, [p for p, _ in sorted(numbers.items(), key=lambda kv: kv[1])])
+    return Composition(body, citations)
 
 
 def citation(n: int, chunk: Chunk, quote: str) -> Citation:
@@ -253,7 +250,3 @@ def citation(n: int, chunk: Chunk, quote: str) -> Citation:
         text=chunk.text,
         quote=quote,
     )
-
-
-def sentence_spans(text: str) -> list[tuple[int, int]]:
-    return split_sentences(text)

@@ -14,7 +14,7 @@ from .compose import Composition, citation, compose
 from .currency import notices_for
 from .embeddings import Embedder
 from .errors import AssistantError, GeneratorError
-from .generate import Generator, check
+from .generate import Generator, check, support
 from .index import LoadedIndex
 from .messages import render
 from .retrieve import Candidate, Filters, Retriever
@@ -224,11 +224,9 @@ class Assistant:
             for p, n in sorted(numbers.items(), key=lambda kv: kv[1])
         ]
         notes = [render("generated_pruned", removed=checked.removed)] if checked.removed else []
-        return Composition(" ".join(parts), citations, [p - 1 for p in numbers]), "generated", notes
+        return Composition(" ".join(parts), citations), "generated", notes
 
     def _closest_sentence(self, text: str, cand: Candidate) -> str:
-        from .generate import support
-
         sentences = self.index.sentences.get(cand.chunk.chunk_id, ([], None))[0]
         if not sentences:
             return cand.chunk.text[:200]

@@ -15,12 +15,8 @@ from .store import Store
 from .types import Chunk
 
 
-def lexical_text(chunk: Chunk) -> str:
-    """What BM25 indexes: the section path carries the question a Q&A section answers."""
-    return f"{chunk.section}\n{chunk.text}"
-
-
-def dense_text(chunk: Chunk) -> str:
+def search_text(chunk: Chunk) -> str:
+    """What both retrievers index: the section path carries the question a Q&A section answers."""
     return f"{chunk.section}\n{chunk.text}"
 
 
@@ -46,7 +42,7 @@ def refresh_lexical(store: Store, settings: Settings, chunks: list[Chunk] | None
     saved = LexicalIndex.load(settings.bm25_path, fingerprint(ids))
     if saved is not None:
         return saved
-    index = LexicalIndex.build(ids, [lexical_text(c) for c in chunks])
+    index = LexicalIndex.build(ids, [search_text(c) for c in chunks])
     index.save(settings.bm25_path)
     return index
 
@@ -55,7 +51,6 @@ def refresh_lexical(store: Store, settings: Settings, chunks: list[Chunk] | None
 class LoadedIndex:
     chunks: list[Chunk]
     by_id: dict[str, Chunk]
-    row_of: dict[str, int]
     lexical: LexicalIndex
     # Sentence vectors grouped by chunk: chunk id → (texts, matrix)
     sentences: dict[str, tuple[list[str], np.ndarray]]
@@ -77,7 +72,7 @@ class LoadedIndex:
             return 0.0
         present: set[str] = set()
         for p in passages:
-            present.update(terms(lexical_text(p)))
+            present.update(terms(search_text(p)))
         total = sum(self.idf(t) for t in qterms)
         return sum(self.idf(t) for t in qterms if t in present) / total if total else 0.0
 
@@ -102,13 +97,12 @@ class LoadedIndex:
             sentences[c.chunk_id] = ([texts[k] for k in perm], vecs[perm] if len(perm) else vecs)
         df: dict[str, int] = {}
         for c in chunks:
-            for t in set(terms(lexical_text(c))):
+            for t in set(terms(search_text(c))):
                 df[t] = df.get(t, 0) + 1
         return cls(
             df=df,
             chunks=chunks,
             by_id={c.chunk_id: c for c in chunks},
-            row_of={cid: i for i, cid in enumerate(lexical.ids)},
             lexical=lexical,
             sentences=sentences,
             info=info,

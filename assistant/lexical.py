@@ -83,7 +83,7 @@ class LexicalIndex:
         return cls(list(ids), model)
 
     def scores(self, query: str) -> np.ndarray:
-        q = [t for t in terms(query)]
+        q = terms(query)
         if not q or not self.ids:
             return np.zeros(len(self.ids), dtype=np.float32)
         return np.asarray(self._model.get_scores(q), dtype=np.float32)  # type: ignore[attr-defined]

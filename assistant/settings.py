@@ -9,7 +9,7 @@ from __future__ import annotations
 import dataclasses
 import os
 from collections.abc import Mapping
-from dataclasses import dataclass, field, fields
+from dataclasses import dataclass, fields
 from pathlib import Path
 from typing import Any, get_type_hints
 
@@ -50,7 +50,6 @@ class Settings:
     support_threshold: float = 0.6
     port: int = 8501
     slack_rate_per_minute: int = 6
-    extra: Mapping[str, str] = field(default_factory=dict, compare=False, repr=False)
 
     @property
     def chroma_path(self) -> Path:
@@ -63,10 +62,6 @@ class Settings:
     @property
     def feedback_db(self) -> Path:
         return self.data_dir / "feedback.sqlite"
-
-    @property
-    def runs_dir(self) -> Path:
-        return self.data_dir / "eval-runs"
 
     @property
     def manifest_path(self) -> Path:
@@ -87,8 +82,6 @@ class Settings:
         hints = get_type_hints(cls)
         kwargs: dict[str, Any] = {}
         for f in fields(cls):
-            if f.name == "extra":
-                continue
             key = PREFIX + f.name.upper()
             if key in values:
                 kwargs[f.name] = _coerce(key, values[key], hints[f.name])
@@ -115,8 +108,6 @@ class Settings:
         """(variable, default) pairs, for the README and `assistant config`."""
         out = []
         for f in fields(Settings):
-            if f.name == "extra":
-                continue
             default = f.default if f.default is not dataclasses.MISSING else ""
             out.append((PREFIX + f.name.upper(), str(default)))
         return out

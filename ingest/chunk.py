@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import hashlib
-import re
 
 from langchain_text_splitters import RecursiveCharacterTextSplitter
 
@@ -121,7 +120,3 @@ def _span_end(body: str, start: int, piece: str) -> int:
             break
         pos = found + len(word)
     return pos
-
-
-def word_lengths(chunks: list[Chunk]) -> list[int]:
-    return [len(re.findall(r"\S+", c.text)) for c in chunks]

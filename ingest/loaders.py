@@ -165,8 +165,6 @@ def _load_pdf(path: Path, raw: bytes) -> Loaded:
         raise
     except (PdfReadError, ValueError, KeyError, TypeError) as exc:
         raise IngestError(f"{path.name}: cannot read PDF ({exc})") from exc
-    if reader.is_encrypted and reader.decrypt("") == 0:
-        raise IngestError(f"{path.name}: encrypted PDF")
 
     # First pass: text lines per page and the font size of every text run.
     page_lines: list[list[str]] = []
@@ -244,6 +242,7 @@ class _CanonicalWriter:
         self.pending_pages: list[int] = []
         self.marks: list[tuple[int, int]] = []
         self.length = 0  # length of "\n\n".join(blocks)
+        self.last_len = 0  # length of the last source line taken
 
     def _flush_pages(self, offset: int) -> None:
         for p in self.pending_pages:
@@ -304,8 +303,6 @@ class _CanonicalWriter:
                 return
         self._open(text, "p")
         self.last_len = len(text)
-
-    last_len = 0
 
     def finish(self) -> tuple[str, list[tuple[int, int]]]:
         text = "\n\n".join(self.blocks)

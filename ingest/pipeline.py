@@ -21,7 +21,7 @@ import numpy as np
 
 from assistant.embeddings import Embedder
 from assistant.errors import IngestError, IngestLockedError
-from assistant.index import dense_text, refresh_lexical, sentence_rows
+from assistant.index import refresh_lexical, search_text, sentence_rows
 from assistant.settings import Settings
 from assistant.store import Store
 from assistant.types import Chunk
@@ -171,7 +171,7 @@ class Ingestor:
             # Embed everything before touching the store.
             new_chunks = [c for _, cs, _ in planned for c in cs]
             t0 = time.perf_counter()
-            chunk_vecs = self._embed([dense_text(c) for c in new_chunks], "embed passages")
+            chunk_vecs = self._embed([search_text(c) for c in new_chunks], "embed passages")
             s_ids, s_cids, s_dids, s_texts = sentence_rows(new_chunks)
             sent_vecs = self._embed(s_texts, "embed sentences")
             report.embed_seconds = time.perf_counter() - t0

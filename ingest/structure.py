@@ -81,7 +81,7 @@ def outline_plain(lines: list[str], title: str) -> str:
     out: list[str] = []
     title_seen = False
     last_text = ""
-    # heading level of the last non-question heading at indentation 0, for nesting questions
+    # An unindented plain title is open: unindented questions after it nest under it.
     unindented_title_open = False
     for b in blocks:
         text = b.text
@@ -109,8 +109,8 @@ def outline_plain(lines: list[str], title: str) -> str:
                 heading = bare
                 if b.indent == 0:
                     unindented_title_open = True
-            if heading is not None and (b.indent > 0 or not bare.endswith("?")) and b.indent > 0:
-                unindented_title_open = False if b.indent <= 2 else unindented_title_open
+            if heading is not None and 0 < b.indent <= 2:
+                unindented_title_open = False  # a collapsible section starts afresh
         if heading is not None:
             out.append("#" * (level + 1) + " " + heading)
             continue

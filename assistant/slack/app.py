@@ -179,10 +179,6 @@ class SlackApp:
                 )
 
 
-def build_app(assistant: Assistant, settings: Settings, config: SlackConfig) -> SlackApp:
-    return SlackApp(assistant, settings, config)
-
-
 class SlackHTTPServer:
     """Events, commands and actions on one port at `/slack/events`, via `App.dispatch`."""
 

@@ -19,12 +19,12 @@ def add_slack_parser(sub: Any) -> None:
 
 def cmd_slack(args: argparse.Namespace, settings: Settings) -> int:
     from ..core import Assistant
-    from .app import SlackConfig, SlackHTTPServer, build_app
+    from .app import SlackApp, SlackConfig, SlackHTTPServer
 
     config = SlackConfig.from_env(os.environ)
     assistant = Assistant(settings)
     assistant.warm()
-    app = build_app(assistant, settings, config)
+    app = SlackApp(assistant, settings, config)
     if config.app_token:
         from slack_bolt.adapter.socket_mode import SocketModeHandler
 
