@@ -86,15 +86,12 @@ class LoadedIndex:
         for i, cid in enumerate(rows.chunk_ids):
             grouped.setdefault(cid, []).append(i)
         sentences: dict[str, tuple[list[str], np.ndarray]] = {}
+        dim = rows.vectors.shape[1] if rows.vectors.size else 0
         for c in chunks:
-            idx = grouped.get(c.chunk_id, [])
-            # Sentence ids are "<chunk>:<i>"; Chroma returns them unordered.
-            texts = [rows.texts[i] for i in idx]
-            vecs = rows.vectors[idx] if idx else np.zeros((0, rows.vectors.shape[1] if rows.vectors.size else 0))
-            expected = [c.text[s:e] for s, e in split_sentences(c.text)]
-            order = {t: n for n, t in enumerate(expected)}
-            perm = sorted(range(len(texts)), key=lambda k: order.get(texts[k], 10**6))
-            sentences[c.chunk_id] = ([texts[k] for k in perm], vecs[perm] if len(perm) else vecs)
+            # Chroma returns rows unordered; the id's suffix is the sentence's position.
+            idx = sorted(grouped.get(c.chunk_id, []), key=lambda i: int(rows.ids[i].rsplit(":", 1)[1]))
+            vecs = rows.vectors[idx] if idx else np.zeros((0, dim), dtype=np.float32)
+            sentences[c.chunk_id] = ([rows.texts[i] for i in idx], vecs)
         df: dict[str, int] = {}
         for c in chunks:
             for t in set(terms(search_text(c))):

@@ -79,6 +79,7 @@ class _RefusingEmbeddingFunction:
 
 @dataclass(frozen=True)
 class SentenceRows:
+    ids: list[str]  # "<chunk id>:<position in the chunk>"
     chunk_ids: list[str]
     texts: list[str]
     vectors: np.ndarray
@@ -258,7 +259,9 @@ class Store:
         vectors = np.asarray(got["embeddings"], dtype=np.float32)
         if vectors.ndim != 2:
             vectors = vectors.reshape(0, 0)
-        return SentenceRows([m["chunk_id"] for m in got["metadatas"]], list(got["documents"]), vectors)
+        return SentenceRows(
+            list(got["ids"]), [m["chunk_id"] for m in got["metadatas"]], list(got["documents"]), vectors
+        )
 
     def dense(self, vector: np.ndarray, k: int, where: dict[str, Any] | None = None) -> list[tuple[str, float]]:
         """(chunk id, cosine similarity) of the k nearest chunks."""
