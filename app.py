@@ -31,7 +31,6 @@ except AssistantError as exc:
     st.error(md_escape(str(exc)))
     st.stop()
 
-approx = {d.doc_id: d.approximate for d in docs}
 state = st.session_state
 state.setdefault("messages", [])
 
@@ -84,7 +83,7 @@ for i, msg in enumerate(state.messages):
         if msg["role"] == "user":
             st.markdown(md_escape(msg["content"]))
         else:
-            render_answer(answer_from_json(msg["answer"]), approx)
+            render_answer(answer_from_json(msg["answer"]))
             feedback_row(i)
 
 question = st.chat_input("Ask about commissioning, e.g. how do I get on a CCG board?")
@@ -101,8 +100,13 @@ if question:
             st.error(md_escape(str(exc)))
             state.messages.pop()
             st.stop()
-        render_answer(answer, approx, stream=True)
+        render_answer(answer, stream=True)
         fid = feedback_store().save(answer, history, source="web")
-        payload = {**answer.to_json(), "question": question, "nearest": answer.nearest}
+        payload = {
+            **answer.to_json(),
+            "citations": [c.to_record() for c in answer.citations],
+            "question": question,
+            "nearest": answer.nearest,
+        }
         state.messages.append({"role": "assistant", "content": answer.text, "answer": payload, "fid": fid})
         feedback_row(len(state.messages) - 1)

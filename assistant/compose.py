@@ -249,4 +249,5 @@ def citation(n: int, chunk: Chunk, quote: str) -> Citation:
         page=chunk.page,
         text=chunk.text,
         quote=quote,
+        approximate=chunk.approximate,
     )

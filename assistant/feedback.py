@@ -74,7 +74,7 @@ class FeedbackStore:
                     json.dumps(hist),
                     answer.text,
                     int(answer.refused),
-                    json.dumps([c.to_json() for c in answer.citations]),
+                    json.dumps([c.to_record() for c in answer.citations]),
                     json.dumps(answer.notices),
                 ),
             )

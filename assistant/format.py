@@ -6,8 +6,8 @@ from .currency import age_label
 from .types import Answer, Citation
 
 
-def source_line(c: Citation, approximate: bool = True) -> str:
-    bits = [c.title, c.publisher, age_label(c.published, approximate), c.section]
+def source_line(c: Citation) -> str:
+    bits = [c.title, c.publisher, age_label(c.published, c.approximate), c.section]
     if c.page is not None:
         bits.append(f"p. {c.page}")
     return " · ".join(b for b in bits if b)

@@ -92,8 +92,17 @@ class Citation:
     page: int | None
     text: str
     quote: str
+    # The source's date was inferred ("c. 2012"); shown with the date, not part of --json.
+    approximate: bool = False
 
     def to_json(self) -> dict[str, Any]:
+        """The `assistant ask --json` shape."""
+        record = self.to_record()
+        record.pop("approximate")
+        return record
+
+    def to_record(self) -> dict[str, Any]:
+        """Every field, for storing and rebuilding the citation."""
         return asdict(self)
 
 

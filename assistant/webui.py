@@ -97,12 +97,12 @@ def highlighted(passage: str, quote: str) -> str:
     return "".join(out).replace("\n", "  \n")
 
 
-def source_card(c: Citation, approximate: bool) -> None:
+def source_card(c: Citation) -> None:
     with st.container(border=True):
         st.markdown(f"**\\[{c.n}\\] {md_escape(c.title)}**")
         cols = st.columns([2, 3])
         with cols[0]:
-            age_badge(c.published, approximate)
+            age_badge(c.published, c.approximate)
         with cols[1]:
             bits = [md_escape(c.publisher), md_escape(c.section)]
             if c.page is not None:
@@ -113,7 +113,7 @@ def source_card(c: Citation, approximate: bool) -> None:
             st.markdown(highlighted(c.text, c.quote))
 
 
-def render_answer(answer: Answer, approximate: dict[str, bool], stream: bool = False) -> None:
+def render_answer(answer: Answer, stream: bool = False) -> None:
     if answer.refused:
         st.info(md_escape(answer.text.split(" The nearest material")[0]), icon=":material/block:")
         if answer.nearest:
@@ -131,7 +131,7 @@ def render_answer(answer: Answer, approximate: dict[str, bool], stream: bool = F
     if answer.citations:
         st.markdown(f"**Sources ({len(answer.citations)})**")
         for c in answer.citations:
-            source_card(c, approximate.get(c.doc_id, False))
+            source_card(c)
 
 
 def answer_from_json(data: dict[str, Any]) -> Answer:

@@ -8,7 +8,7 @@ from assistant import AssistantError, Settings
 from assistant.currency import age_label
 from assistant.webui import assistant, md_escape
 from ingest.editor import add_document, remove_document
-from ingest.manifest import discover, load_manifest
+from ingest.manifest import derived_meta, discover, load_manifest
 from ingest.pipeline import Ingestor
 
 st.set_page_config(page_title="Corpus", page_icon=":material/folder_open:", layout="wide")
@@ -52,7 +52,7 @@ except AssistantError as exc:
 rows = []
 for path in files:
     meta = manifest.documents.get(path.name)
-    doc_id = meta.doc_id if meta else path.stem
+    doc_id = (meta or derived_meta(path)).doc_id
     info = indexed.get(doc_id)
     rows.append(
         {

@@ -69,7 +69,7 @@ def answer_blocks(answer: Answer, feedback_id: int | None, *, share: bool = Fals
                 for x in [
                     escape(c.title),
                     escape(c.publisher),
-                    escape(age_label(c.published, True)),
+                    escape(age_label(c.published, c.approximate)),
                     escape(c.section),
                     f"p. {c.page}" if c.page is not None else "",
                 ]

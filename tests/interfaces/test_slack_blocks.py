@@ -39,3 +39,16 @@ def test_manifest_declares_what_the_app_uses() -> None:
     assert {"app_mention", "message.im", "message.channels"} <= set(events)
     assert manifest["features"]["slash_commands"][0]["command"] == "/ask"
     assert {"chat:write", "commands", "app_mentions:read"} <= set(manifest["oauth_config"]["scopes"]["bot"])
+
+
+def test_dates_are_marked_approximate_only_when_inferred() -> None:
+    import dataclasses
+
+    exact = dataclasses.replace(cite(1), published="2024-03-01", approximate=False)
+    inferred = dataclasses.replace(cite(2), published="2012", approximate=True)
+    dumped = json.dumps(
+        answer_blocks(Answer("q", "A [1] B [2]", [exact, inferred], False, []), None), ensure_ascii=False
+    )
+    assert "· 2024-03-01 · " in dumped and "c. 2024" not in dumped
+    assert "c. 2012 · " in dumped
+    assert "approximate" not in exact.to_json() and exact.to_record()["approximate"] is False
