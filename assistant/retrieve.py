@@ -16,7 +16,7 @@ import numpy as np
 
 from .index import LoadedIndex
 from .lexical import terms
-from .rewrite import expand, heading_matched_terms
+from .rewrite import expand, heading_matcher
 from .settings import Settings
 from .store import Store
 from .types import Chunk, Hit
@@ -133,11 +133,12 @@ class Retriever:
         # Heading match credits the documents' own words for the question's ("board" →
         # "decision-making bodies") and weighs rare words above common ones.
         q_weight = sum(self.index.idf(t) for t in qterms) or 1.0
+        heading_match = heading_matcher(query, self.settings.expand_synonyms)
         for c in cands:
             _texts, vecs = self.index.sentences.get(c.chunk.chunk_id, ([], np.zeros((0, qvec.shape[0]))))
             c.sentence_sims = vecs @ svec if len(vecs) else np.zeros(0)
             c.sentence = float((vecs @ qvec).max()) if len(vecs) else 0.0
-            matched = heading_matched_terms(query, c.chunk.section, self.settings.expand_synonyms)
+            matched = heading_match(c.chunk.section)
             c.heading = sum(self.index.idf(t) for t in matched) / q_weight if qterms else 0.0
         if mode == "hybrid":
             top_rrf = max(c.rrf for c in cands)

@@ -7,7 +7,7 @@ words, which carry the topic the follow-up leaves implicit.
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from functools import lru_cache
 from importlib import resources
 
@@ -60,17 +60,25 @@ def expand(query: str) -> str:
     return query if not extra else query + " " + " ".join(extra)
 
 
-def heading_matched_terms(query: str, heading: str, use_synonyms: bool = True) -> set[str]:
-    """The query's terms that the heading states, in its own words or in a synonym's."""
+def heading_matcher(query: str, use_synonyms: bool = True) -> Callable[[str], set[str]]:
+    """A function giving the query's terms that a heading states, in its own words or in a
+    synonym's. The query side is worked out once, here, not once per candidate heading."""
     qterms = set(terms(query))
-    head = set(terms(heading))
-    matched = qterms & head
-    if not use_synonyms:
-        return matched
-    low = " " + re.sub(r"[^a-z0-9]+", " ", query.lower()) + " "
-    for group in synonym_groups():
-        present = [p for p in group if f" {p} " in low]
-        if present and any(set(terms(p)) <= head for p in group):
-            for p in present:
-                matched |= set(terms(p)) & qterms
+    alternatives: list[tuple[set[str], list[set[str]]]] = []
+    if use_synonyms:
+        low = " " + re.sub(r"[^a-z0-9]+", " ", query.lower()) + " "
+        for group in synonym_groups():
+            present = [p for p in group if f" {p} " in low]
+            if present:
+                credited = set().union(*(set(terms(p)) for p in present)) & qterms
+                alternatives.append((credited, [set(terms(p)) for p in group]))
+
+    def matched(heading: str) -> set[str]:
+        head = set(terms(heading))
+        out = qterms & head
+        for credited, phrasings in alternatives:
+            if any(p <= head for p in phrasings):
+                out |= credited
+        return out
+
     return matched

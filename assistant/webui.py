@@ -56,7 +56,8 @@ def feedback_store() -> FeedbackStore:
 def age_badge(published: str, approximate: bool) -> None:
     label = age_label(published, approximate)
     year = year_of(published)
-    colour = "gray" if year is None else "orange" if time.gmtime().tm_year - year > 5 else "green"
+    stale = time.gmtime().tm_year - year > Settings.from_env().stale_after_years if year is not None else False
+    colour = "gray" if year is None else "orange" if stale else "green"
     st.badge(label, color=colour, icon=":material/calendar_month:")  # type: ignore[arg-type]
 
 
@@ -71,10 +72,8 @@ def answer_markdown(text: str) -> str:
 
 
 def stream_words(markdown: str) -> Iterator[str]:
-    for token in re.split(r"(\s+)", markdown):
-        yield token
-        if token.strip():
-            time.sleep(0.004)
+    # The extractive answer exists whole; it is streamed without any artificial delay.
+    yield from re.split(r"(\s+)", markdown)
 
 
 def highlighted(passage: str, quote: str) -> str:
@@ -135,8 +134,6 @@ def render_answer(answer: Answer, stream: bool = False) -> None:
 
 
 def answer_from_json(data: dict[str, Any]) -> Answer:
-    from .types import Hit  # noqa: F401  (retrieved hits are not re-rendered)
-
     return Answer(
         question=data["question"],
         text=data["answer"],
