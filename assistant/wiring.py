@@ -4,10 +4,13 @@ from __future__ import annotations
 
 from .embeddings import Embedder, SentenceTransformerEmbedder
 from .generate import Generator, LlamaCppGenerator, openai_compatible
+from .onnx_embedder import OnnxEmbedder
 from .settings import Settings
 
 
 def build_embedder(settings: Settings) -> Embedder:
+    if settings.embedding_runtime == "onnx":
+        return OnnxEmbedder(settings.embedding_model, settings.models_dir, batch_size=settings.embed_batch_size)
     return SentenceTransformerEmbedder(settings.embedding_model, batch_size=settings.embed_batch_size)
 
 

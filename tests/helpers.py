@@ -45,7 +45,7 @@ def _pdf_escape(s: str) -> str:
     return s.replace("\\", "\\\\").replace("(", "\\(").replace(")", "\\)")
 
 
-def make_pdf(path: Path, pages: list[list[tuple[float, str]]]) -> Path:
+def make_pdf(path: Path, pages: Sequence[Sequence[tuple[float, str]]]) -> Path:
     """Write a real PDF: each page a list of (font size, line). Helvetica, one line per entry."""
     objects: list[bytes] = []
     page_ids = []

