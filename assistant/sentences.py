@@ -8,6 +8,9 @@ import re
 # (list items and headings are their own units). Common abbreviations do not end sentences.
 _ABBREV = re.compile(r"(?:\b(?:Dr|Mr|Mrs|Ms|Prof|eg|ie|e\.g|i\.e|etc|vs|No|St)\.)$")
 _LIST_NUMBER = re.compile(r"(?:^|\n)\s*(?:•\s*)?\d{1,2}\.$")
+# "1. What practices happen at each surgery? You may identify great work": a numbered item
+# whose run-in heading is a question keeps its answer; split, the list loses its items' content.
+_RUN_IN_QUESTION = re.compile(r"(?:^|\n)\s*\d{1,2}[.)]\s[^\n?]*\?[\"”’)]*$")
 _BOUNDARY = re.compile(r"(?<=[.!?])[\"”’)]*\s+(?=[A-Z0-9“\"‘(•£])|\n+")
 
 
@@ -17,7 +20,9 @@ def split_sentences(text: str) -> list[tuple[int, int]]:
     start = 0
     for m in _BOUNDARY.finditer(text):
         candidate = text[start : m.start()]
-        if "\n" not in m.group(0) and (_ABBREV.search(candidate) or _LIST_NUMBER.search(candidate)):
+        if "\n" not in m.group(0) and (
+            _ABBREV.search(candidate) or _LIST_NUMBER.search(candidate) or _RUN_IN_QUESTION.search(candidate)
+        ):
             continue
         _add(text, start, m.start(), spans)
         start = m.end()

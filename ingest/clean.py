@@ -12,6 +12,9 @@ _BOILERPLATE = [
     re.compile(r"^(share|print|back to top|skip to (main )?content)$", re.I),
 ]
 _HYPHEN_BREAK = re.compile(r"(\w)-\n(\s*)([a-z])")
+# Bold markers left over from a markdown original (the BMJ PDF prints "surgery?** You may"):
+# never content, and they hide sentence ends from the splitter.
+_EMPHASIS_MARKS = re.compile(r"\*{2,}|(?<!\w)_{2,}|_{2,}(?!\w)")
 
 
 def normalise_unicode(text: str) -> str:
@@ -27,6 +30,10 @@ def rejoin_hyphenation(text: str) -> str:
     return _HYPHEN_BREAK.sub(r"\1\3", text)
 
 
+def drop_emphasis_marks(text: str) -> str:
+    return _EMPHASIS_MARKS.sub("", text)
+
+
 def is_boilerplate(line: str) -> bool:
     s = line.strip()
     return any(p.match(s) for p in _BOILERPLATE)
@@ -34,7 +41,7 @@ def is_boilerplate(line: str) -> bool:
 
 def clean_lines(text: str) -> list[str]:
     """Normalise, drop boilerplate lines and trailing space; keep indentation and blank lines."""
-    text = rejoin_hyphenation(normalise_unicode(text))
+    text = drop_emphasis_marks(rejoin_hyphenation(normalise_unicode(text)))
     out: list[str] = []
     for line in text.split("\n"):
         line = line.rstrip()

@@ -17,7 +17,7 @@ from typing import Any
 
 from assistant.errors import IngestError
 
-from .clean import clean_lines, is_boilerplate, normalise_unicode, tidy
+from .clean import clean_lines, drop_emphasis_marks, is_boilerplate, normalise_unicode, tidy
 from .structure import outline_plain
 
 
@@ -146,6 +146,7 @@ def _html_to_canonical(text: str) -> str:
 # --- PDF --------------------------------------------------------------------------------
 
 _TERMINAL = tuple('.?!:;"”’)')
+_OPEN_END = re.compile(r"([,(&/–—-]|\b(and|or|of|the|a|an|to|for|in|on|with|by|from|at))\s*$", re.I)
 
 
 def _load_pdf(path: Path, raw: bytes) -> Loaded:
@@ -184,7 +185,7 @@ def _load_pdf(path: Path, raw: bytes) -> Loaded:
                 key = normalise_unicode(run_text).strip()
                 if key:
                     run_size[key] = max(run_pt, run_size.get(key, 0.0))
-            page_lines.append([ln.rstrip() for ln in normalise_unicode(text).split("\n")])
+            page_lines.append([drop_emphasis_marks(ln).rstrip() for ln in normalise_unicode(text).split("\n")])
     except Exception as exc:  # pypdf raises many types on damaged content streams
         raise IngestError(f"{path.name}: cannot extract text from PDF ({type(exc).__name__}: {exc})") from exc
     if sum(len(re.findall(r"[A-Za-z]{2,}", " ".join(ls))) for ls in page_lines) < 3:
@@ -288,10 +289,13 @@ class _CanonicalWriter:
         if self.kind in {"p", "item"} and self.blocks:
             prev = self.blocks[-1].rsplit("\n", 1)[-1]
             short = self.last_len < 0.8 * full
-            # A wrapped line fills the width. A short list item is complete even without a full
-            # stop, so what follows it (a byline, the next paragraph) is not part of it.
-            # A line starting in lower case always continues (bullets wrap narrower than text).
-            ended = short and (prev.endswith(_TERMINAL) or self.kind == "item") and not text[:1].islower()
+            # A wrapped line fills the width. A short line that is not left open (by a comma, a
+            # dash, "and") and is followed by a capital ends its unit even without a full stop:
+            # a byline ("Douglas Smallwood, GP commissioning support team"), a list item, a
+            # timeline date. A line starting in lower case always continues (bullets wrap
+            # narrower than text).
+            closed = prev.endswith(_TERMINAL) or self.kind == "item" or not _OPEN_END.search(prev)
+            ended = short and closed and not text[:1].islower()
             if not ended:
                 if re.search(r"[A-Za-z]-$", prev) and text[:1].islower():
                     self.blocks[-1] = self.blocks[-1][:-1]

@@ -33,7 +33,7 @@ from .manifest import DocMeta, derived_meta, discover, load_manifest
 log = logging.getLogger(__name__)
 Progress = Callable[[str, int, int], None]  # (stage, done, total)
 # Bump when loading, chunking or sentence splitting changes: stored chunks are then rebuilt.
-PIPELINE_VERSION = "8"
+PIPELINE_VERSION = "9"
 
 
 @dataclass

@@ -89,3 +89,21 @@ def test_bad_files_are_named_with_reason(tmp_path: Path, name: str, content: byt
     with pytest.raises(IngestError) as err:
         load(path, "Title")
     assert name in str(err.value) and reason in str(err.value)
+
+
+def test_pdf_bylines_end_their_unit_and_stray_bold_marks_go(tmp_path: Path) -> None:
+    body = "Consortiums should not view patient engagement in isolation from their other work and plans;"
+    lines = [(10, body)] * 10 + [
+        (10, "it should be integral to their business plans."),
+        (10, "1. What patient engagement practices happen at each surgery?** You may identify"),
+        (10, "great work that can be replicated."),
+        (10, "Douglas Smallwood, GP commissioning support team"),
+        (10, "Public involvement is the collective involvement of the community, eg through panels."),
+        (10, "Patients want more involvement in decisions about the NHS, and"),
+        (10, "Care should be shared."),  # a short line left open by "and" still continues
+    ]
+    loaded = load(make_pdf(tmp_path / "guide.pdf", [lines]), "Guide")
+    assert "**" not in loaded.text
+    assert "surgery? You may identify great work" in loaded.text
+    assert "Douglas Smallwood, GP commissioning support team\n\nPublic involvement is" in loaded.text
+    assert "decisions about the NHS, and Care should be shared." in loaded.text
