@@ -51,11 +51,11 @@ def cmd_ingest(args: argparse.Namespace, settings: Settings) -> int:
     if args.corpus:
         settings = settings.replace(corpus_dir=Path(args.corpus))
     embedder = build_embedder(settings)
-    report = Ingestor(settings, embedder, tqdm_progress()).run(rebuild=args.rebuild)
-    if isinstance(embedder, OnnxEmbedder) and report.ok:
-        # An unchanged corpus embeds nothing; make sure the export exists anyway, so that the
-        # first question of a server started next does not wait for it.
+    if isinstance(embedder, OnnxEmbedder):
+        # Before the progress bars, so its one-time export message stands on its own line; and
+        # even when nothing changed, so the next server's first question does not wait for it.
         embedder.warm()
+    report = Ingestor(settings, embedder, tqdm_progress()).run(rebuild=args.rebuild)
     for w in report.warnings:
         print(f"warning: {w}", file=sys.stderr)
     print(json.dumps(report.to_json(), indent=2) if args.json else report.table())

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import logging
 import re
 import shutil
 import tempfile
@@ -35,6 +36,15 @@ def normalise_quotes(text: str) -> str:
     return (
         text.replace("’", "'").replace("‘", "'").replace("“", '"').replace("”", '"').replace("–", "-").replace("—", "-")
     )
+
+
+def _bm25s() -> Any:
+    import bm25s
+
+    # bm25s sets its own logger to DEBUG on import, which prints "DEBUG bm25s: Building
+    # index from tokens" into every ingest's output.
+    logging.getLogger("bm25s").setLevel(logging.WARNING)
+    return bm25s
 
 
 @lru_cache(maxsize=1)
@@ -75,8 +85,7 @@ class LexicalIndex:
 
     @classmethod
     def build(cls, ids: list[str], texts: list[str]) -> LexicalIndex:
-        import bm25s
-
+        bm25s = _bm25s()
         model = bm25s.BM25()
         corpus = [terms(t) or ["∅"] for t in texts]
         model.index(corpus, show_progress=False)
@@ -107,8 +116,7 @@ class LexicalIndex:
     @classmethod
     def load(cls, path: Path, expected: str) -> LexicalIndex | None:
         """The saved index if it matches the store's chunk ids (`expected` fingerprint)."""
-        import bm25s
-
+        bm25s = _bm25s()
         try:
             meta = json.loads((path / "ids.json").read_text())
             if meta.get("fingerprint") != expected:

@@ -176,6 +176,9 @@ class OnnxEmbedder:
                 out = self.model(input_ids=input_ids, attention_mask=attention_mask, token_type_ids=token_type_ids)
                 return out.last_hidden_state
 
+        from transformers.utils import logging as hf_logging
+
+        hf_logging.disable_progress_bar()  # a "Loading weights" bar would interleave with ours
         tmp = self.folder / "model.onnx.tmp"
         model = AutoModel.from_pretrained(str(self._source), attn_implementation="eager").eval()
         sample = torch.ones((2, 8), dtype=torch.long)
