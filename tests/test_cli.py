@@ -66,6 +66,10 @@ def test_errors_are_one_clear_line(tmp_path: Path, monkeypatch: pytest.MonkeyPat
     monkeypatch.setenv("ASSISTANT_TOP_K", "lots")
     assert main(["ask", "anything"]) == 2
     assert "ASSISTANT_TOP_K" in capsys.readouterr().err
+    monkeypatch.setenv("ASSISTANT_TOP_K", "5")
+    monkeypatch.setenv("ASSISTANT_EMBEDDING_RUNTIME", "gpu")
+    assert main(["ask", "anything"]) == 2
+    assert "ASSISTANT_EMBEDDING_RUNTIME must be onnx or torch" in capsys.readouterr().err
 
 
 def test_chat_keeps_history_and_commands(corpus_settings: Settings, env_for) -> None:  # type: ignore[no-untyped-def]

