@@ -83,14 +83,14 @@ def compose(
     """The answer from the best passages. `idf` weighs the question's words by rarity, so a
     sentence naming "Croydon" outranks one that only repeats "CCG"."""
     weight = idf or (lambda t: 1.0)
-    top = list(cands[: max(passages, NUMBER_PASSAGES)])
+    wants_number = bool(_NUMERIC_Q.search(question))
+    wants_list = bool(_LIST_Q.search(question))
+    top = list(cands[: max(passages, NUMBER_PASSAGES) if wants_number else passages])
     if not top:
         return Composition("", [])
     best_passage = top[0].score
     qterms = set(terms(question))
     q_weight = sum(weight(t) for t in qterms) or 1.0
-    wants_number = bool(_NUMERIC_Q.search(question))
-    wants_list = bool(_LIST_Q.search(question))
     pool: list[Picked] = []
     extra: list[Picked] = []  # further passages, consulted only for a missing number
     for pi, cand in enumerate(top):
