@@ -51,7 +51,6 @@ CHECK_TEXTS = (
 
 @contextlib.contextmanager
 def _export_lock(folder: Path) -> Iterator[None]:
-    folder.mkdir(parents=True, exist_ok=True)
     with (folder / ".lock").open("w") as fh:
         fcntl.flock(fh, fcntl.LOCK_EX)
         try:
@@ -91,10 +90,17 @@ class OnnxEmbedder:
 
     def _check_pooling(self) -> None:
         pooling = self._source / "1_Pooling" / "config.json"
-        if not pooling.is_file() or not _read_json(pooling).get("pooling_mode_mean_tokens"):
+        supported = (
+            pooling.is_file()
+            and bool(_read_json(pooling).get("pooling_mode_mean_tokens"))
+            and (self._source / "model.safetensors").is_file()
+            and (self._source / "tokenizer.json").is_file()
+        )
+        if not supported:
             raise ConfigError(
-                f"ASSISTANT_EMBEDDING_RUNTIME=onnx supports mean-pooling sentence-transformers models; "
-                f"{self.model_id!r} is not one: set ASSISTANT_EMBEDDING_RUNTIME=torch"
+                "ASSISTANT_EMBEDDING_RUNTIME=onnx supports mean-pooling sentence-transformers models with "
+                f"model.safetensors and tokenizer.json; {self.model_id!r} is not one: "
+                "set ASSISTANT_EMBEDDING_RUNTIME=torch"
             )
 
     def _max_length(self) -> int:
@@ -123,6 +129,10 @@ class OnnxEmbedder:
     def _load(self) -> tuple[Any, Any]:
         with self._lock:
             if self._session is None:
+                try:
+                    self.folder.mkdir(parents=True, exist_ok=True)
+                except OSError as exc:
+                    raise StoreError(f"cannot create {self.folder} for the ONNX model: {exc.strerror}") from exc
                 with _export_lock(self.folder):
                     if not self._current():
                         self._export()

@@ -122,3 +122,10 @@ def test_a_list_question_gets_the_list(bot: Assistant) -> None:
     assert any("privatisation" in i for i in items) and any("EU competition law" in i for i in items)
     assert not any("Tauseef Mehrali" in i for i in items)  # the essay's byline is not a list item
     assert a.citations[0].section.endswith("Drawbacks of commissioning")
+
+
+def test_an_acronym_matches_its_plural(bot: Assistant) -> None:
+    # The stemmer keeps the "s" of "CSUs"; the documents say "commissioning support units (CSUs)".
+    a = bot.ask("what is a CSU?")
+    assert not a.refused
+    assert any("Commissioning support" in c.section or "CSU" in c.text for c in a.citations)
