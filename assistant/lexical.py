@@ -60,15 +60,21 @@ def stem(word: str) -> str:
     return str(_stemmer().stemWord(word))
 
 
+# "CCGs", "CSUs", "GPs": the stemmer keeps the "s" of an acronym's plural (no vowel before it,
+# or one right before it), so "what is a CSU?" would not match a text about CSUs.
+_ACRONYM_PLURAL = re.compile(r"\b([A-Z]{2,})s\b")
+
+
 def terms(text: str) -> list[str]:
     """Query/document terms for BM25: lowercase, stopwords out, lightly stemmed."""
-    text = re.sub(r"'s\b", "", normalise_quotes(text).lower())  # "CCG’s" → "ccg"
+    text = _ACRONYM_PLURAL.sub(r"\1", normalise_quotes(text))
+    text = re.sub(r"'s\b", "", text.lower())  # "CCG’s" → "ccg"
     words = _TOKEN.findall(text.replace("'", ""))
     return [stem(w) for w in words if w not in STOPWORDS]
 
 
 # Bump when `terms` changes: a saved index built with other terms is then rebuilt.
-TOKENIZER_VERSION = "snowball-2"
+TOKENIZER_VERSION = "snowball-3"
 
 
 def fingerprint(ids: Sequence[str]) -> str:
