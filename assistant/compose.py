@@ -32,15 +32,25 @@ class Composition:
     citations: list[Citation]
 
 
+def _closing_mark(s: str) -> str:
+    """The sentence's final punctuation, looking past closing quotes and brackets ("" if none)."""
+    last = s.rstrip().rstrip('"”’)')[-1:]
+    return last if last in ".!?:;" else ""
+
+
 def _is_statement(s: str) -> bool:
     """A sentence that can stand alone in an answer: closed by a stop, not a question or item."""
-    return bool(re.search(r"[.!;][\"”’)]*$", s.rstrip())) and not _is_item(s)
+    return _closing_mark(s) in {".", "!", ";"} and not _is_item(s)
+
+
+def _is_question(s: str) -> bool:
+    return _closing_mark(s) == "?"
 
 
 def _is_label(s: str) -> bool:
     """No closing stop, no figures, not a list item: a byline or a caption, not a statement
     ("Zana Khan, locum GP and clinical editor, BMJ Learning"; but "No: 97 (62%)" is data)."""
-    return not (re.search(r"[.!?:;][\"”’)]*$", s.rstrip()) or re.search(r"\d", s) or _is_item(s))
+    return not (_closing_mark(s) or re.search(r"\d", s) or _is_item(s))
 
 
 def _is_item(s: str) -> bool:
@@ -115,7 +125,7 @@ def compose(
                 score -= 0.03 * max(0, 5 - len(terms(text)))
             # A question in the source ("Why should NHS commissioning be any different?") asks,
             # it does not answer; a list of questions still comes in through its lead-in.
-            if re.search(r"\?[\"”’)]*$", text.rstrip()):
+            if _is_question(text):
                 score -= QUESTION_PENALTY
             into.append(Picked(pi, si, text, score))
     if not pool:
@@ -181,7 +191,7 @@ def _continuation(
     if nxt >= len(texts) or best.text.rstrip().endswith(":") or _is_item(best.text):
         return None
     text = texts[nxt]
-    if _is_item(text) or text.rstrip().endswith("?") or _is_label(text) or len(terms(text)) < 2:
+    if _is_item(text) or _is_question(text) or _is_label(text) or len(terms(text)) < 2:
         return None
     if lead_in_only and not (text.rstrip().endswith(":") and nxt + 1 < len(texts) and _is_item(texts[nxt + 1])):
         return None
