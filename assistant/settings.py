@@ -54,6 +54,21 @@ class Settings:
     support_threshold: float = 0.6
     port: int = 8501
     slack_rate_per_minute: int = 6
+    # Bounded work per document (ingest and editor uploads): a file over a limit fails by name
+    # and the run goes on.
+    max_file_mb: int = 20
+    max_line_chars: int = 20000
+    max_document_chars: int = 2000000
+    max_html_depth: int = 256
+    document_timeout_s: float = 120.0
+    # Slack HTTP endpoint (uvicorn): largest request body and how long a body may take to arrive.
+    slack_max_body_kb: int = 256
+    slack_read_timeout_s: float = 10.0
+    # Editors: comma-separated e-mail allow-list for sign-in through an identity provider
+    # (st.login, configured in .streamlit/secrets.toml); password accounts are added with
+    # `assistant editors add NAME`. Failed password sign-ins allowed per account per 15 minutes.
+    editor_emails: str = ""
+    signin_max_failures: int = 5
 
     @property
     def chroma_path(self) -> Path:
