@@ -1,4 +1,9 @@
-"""`assistant eval`: run, compare and validate evaluation datasets."""
+"""`assistant eval`: run, compare and validate evaluation datasets.
+
+With no `--dataset`, the dev split, the frozen test split and the editors' feedback split (each
+when present) run one after the other and print side by side; each gets its own folder under
+the run (`<out>/<split>/results.jsonl, metrics.json, report.html`).
+"""
 
 from __future__ import annotations
 
@@ -8,40 +13,60 @@ import sys
 from pathlib import Path
 from typing import Any
 
+from assistant.errors import DatasetError
 from assistant.settings import Settings
 
-from .dataset import DEV_SET, load_dataset, validate
+from .dataset import DatasetCheck, check_dataset, default_datasets
 
 
 def add_eval_parser(sub: Any) -> None:
-    s = sub.add_parser("eval", help="evaluate the assistant on a gold dataset (or: eval validate FILE)")
+    s = sub.add_parser("eval", help="evaluate the assistant on gold datasets (or: eval validate FILE)")
     s.add_argument("action", nargs="?", choices=["run", "validate"], default="run")
     s.add_argument("file", nargs="?", help="dataset to validate")
-    s.add_argument("--dataset", type=Path, default=DEV_SET)
+    s.add_argument(
+        "--dataset",
+        type=Path,
+        action="append",
+        help="a dataset to run (repeatable; default: dev, test and feedback splits that exist)",
+    )
     s.add_argument("--out", type=Path, help="run folder (default evals/runs/<timestamp>)")
     s.add_argument("--retriever", choices=["hybrid", "dense", "bm25"], default=None)
     s.add_argument("--compare", action="store_true", help="also run dense-only and BM25-only, side by side")
     s.add_argument("--baseline", type=Path, help="an earlier run folder to compare with")
+    s.add_argument("--strict", action="store_true", help="any problem item is fatal (default: skip and count it)")
     s.add_argument(
         "--min",
         action="append",
         default=[],
-        metavar="METRIC=VALUE",
-        help="fail (exit 1) below this value; maximum for false_refusal_rate and latency_*",
+        metavar="[SPLIT:]METRIC=VALUE",
+        help="fail (exit 1) below this value, on every split or only SPLIT (e.g. test:mrr=0.85); "
+        "a maximum for false_refusal_rate, partial_* and latency_*",
     )
     s.set_defaults(fn=cmd_eval)
 
 
+def _report_problems(check: DatasetCheck) -> None:
+    for w in check.warnings:
+        print(f"warning: {w}", file=sys.stderr)
+    for p in check.errors:
+        print(f"problem: {p}", file=sys.stderr)
+
+
 def cmd_eval(args: argparse.Namespace, settings: Settings) -> int:
     if args.action == "validate":
-        path = Path(args.file) if args.file else args.dataset
-        problems = validate(path, settings.corpus_dir)
-        for p in problems:
+        path = Path(args.file) if args.file else (args.dataset or default_datasets())[0]
+        check = check_dataset(path, settings.corpus_dir)
+        for p in check.errors:
             print(p)
-        if problems:
-            print(f"{len(problems)} problem(s) in {path}", file=sys.stderr)
+        for w in check.warnings:
+            print(f"warning: {w}")
+        if check.errors:
+            print(f"{len(check.errors)} problem(s) in {path}", file=sys.stderr)
             return 1
-        print(f"{path}: {len(load_dataset(path))} items, all valid; every evidence quote occurs in the corpus")
+        print(
+            f"{path}: {len(check.items)} items, all valid; every evidence quote occurs in the corpus"
+            + (f" ({len(check.warnings)} warning(s))" if check.warnings else "")
+        )
         return 0
 
     from tqdm import tqdm
@@ -50,38 +75,79 @@ def cmd_eval(args: argparse.Namespace, settings: Settings) -> int:
 
     from .runner import MODES, check_thresholds, default_out, metrics_for, run_items, table, write_run
 
-    items = load_dataset(args.dataset)
+    checks = [check_dataset(p, settings.corpus_dir) for p in (args.dataset or default_datasets())]
+    for check in checks:
+        _report_problems(check)
+        if check.errors and args.strict:
+            raise DatasetError(f"{check.path}: {len(check.errors)} problem item(s) and --strict was given")
+        if not check.items:
+            raise DatasetError(f"{check.path}: no valid items to run")
     assistant = Assistant(settings)
     assistant.warm()
     primary = args.retriever or settings.retriever
     modes = [primary] + ([m for m in MODES if m != primary] if args.compare else [])
-    comparison: dict[str, dict[str, Any]] = {}
-    results: dict[str, Any] = {}
-    for mode in modes:
-        bar = tqdm(total=len(items), desc=f"eval {mode:<7}", unit="q", file=sys.stderr)
-
-        def progress(done: int, total: int, bar: Any = bar) -> None:
-            bar.n = done
-            bar.refresh()
-
-        rows = run_items(assistant, items, mode, progress)
-        bar.close()
-        results[mode] = (rows, metrics_for(rows))
-        comparison[mode] = results[mode][1]["overall"]
-    rows, metrics = results[primary]
     out = args.out or default_out(Path("evals/runs"))
-    meta = {
-        "dataset": str(args.dataset),
-        "retriever": primary,
-        "items": len(items),
-        "embedding_model": settings.embedding_model,
-        "generator": settings.generator,
-    }
-    write_run(out, rows, metrics, meta, args.baseline, comparison if args.compare else None)
-    print(table(comparison))
-    print(f"\n{sum(r['scores']['passed'] for r in rows)}/{len(rows)} items passed · report: {out / 'report.html'}")
-    missed = check_thresholds(metrics, args.min)
+    columns: dict[str, dict[str, Any]] = {}
+    summary: dict[str, Any] = {}
+    missed: list[str] = []
+    passed = total = 0
+    for check in checks:
+        split = check.path.stem
+        comparison: dict[str, dict[str, Any]] = {}
+        results: dict[str, Any] = {}
+        for mode in modes:
+            bar = tqdm(total=len(check.items), desc=f"{split} {mode:<7}", unit="q", file=sys.stderr)
+
+            def progress(done: int, n: int, bar: Any = bar) -> None:
+                bar.n = done
+                bar.refresh()
+
+            rows = run_items(assistant, check.items, mode, progress)
+            bar.close()
+            results[mode] = (rows, metrics_for(rows))
+            comparison[mode] = results[mode][1]["overall"]
+            columns[split if len(modes) == 1 else f"{split}:{mode}"] = comparison[mode]
+        rows, metrics = results[primary]
+        meta = {
+            "dataset": str(check.path),
+            "retriever": primary,
+            "items": len(check.items),
+            "skipped": check.skipped,
+            "warnings": len(check.warnings),
+            "embedding_model": settings.embedding_model,
+            "generator": settings.generator,
+        }
+        baseline = None
+        if args.baseline:
+            baseline = args.baseline / split if (args.baseline / split).is_dir() else args.baseline
+        write_run(out / split, rows, metrics, meta, baseline, comparison if args.compare else None)
+        summary[split] = {"overall": metrics["overall"], "skipped": check.skipped, "report": str(out / split)}
+        passed += sum(r["scores"]["passed"] for r in rows)
+        total += len(rows)
+        missed += [f"{split}: {m}" for m in check_thresholds(metrics, _for_split(args.min, split))]
+    (out / "summary.json").write_text(json.dumps(summary, indent=2), encoding="utf-8")
+    print(table(columns))
+    skipped = sum(c.skipped for c in checks)
+    print(
+        f"\n{passed}/{total} items passed"
+        + (f" · {skipped} problem item(s) skipped (see above)" if skipped else "")
+        + f" · reports: {', '.join(str(out / c.path.stem / 'report.html') for c in checks)}"
+    )
     for m in missed:
         print(f"FAIL {m}", file=sys.stderr)
     print(json.dumps({"out": str(out)}), file=sys.stderr)
     return 1 if missed else 0
+
+
+def _for_split(specs: list[str], split: str) -> list[str]:
+    """The `--min` thresholds that apply to `split`: unprefixed ones, and `split:`-prefixed ones."""
+    out = []
+    for spec in specs:
+        name = spec.partition("=")[0]
+        if ":" in name:
+            prefix, _, rest = spec.partition(":")
+            if prefix == split:
+                out.append(rest)
+        else:
+            out.append(spec)
+    return out

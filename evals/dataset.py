@@ -12,8 +12,31 @@ from assistant.errors import DatasetError
 
 from .metrics import normalise_text
 
-CATEGORIES = {"fact", "paraphrase", "numeric", "multi_doc", "list", "unanswerable", "follow_up"}
-DEV_SET = Path(__file__).parent / "datasets" / "dev.jsonl"
+CATEGORIES = {
+    "fact",
+    "paraphrase",
+    "numeric",
+    "multi_doc",
+    "list",
+    "unanswerable",
+    "follow_up",
+    # Two or three asks in one question; "can I / should I"; terse Slack-style messages.
+    "multi_part",
+    "yes_no",
+    "slack",
+}
+DATASETS = Path(__file__).parent / "datasets"
+DEV_SET = DATASETS / "dev.jsonl"
+# Written from the documents alone, by personas, before the answer path was tuned: never tuned on.
+TEST_SET = DATASETS / "test.jsonl"
+# Items editors make from feedback in the web app.
+FEEDBACK_SET = DATASETS / "feedback.jsonl"
+SHORT_QUOTE = 8
+
+
+def default_datasets() -> list[Path]:
+    """The splits `assistant eval` runs when none is named: dev, then test and feedback if present."""
+    return [p for p in (DEV_SET, TEST_SET, FEEDBACK_SET) if p == DEV_SET or p.is_file()]
 
 
 @dataclass(frozen=True)
@@ -26,6 +49,7 @@ class Item:
     evidence: list[str]
     key_facts: list[list[str]]
     history: list[dict[str, str]] = field(default_factory=list)
+    persona: str = ""
 
 
 def _check(cond: bool, where: str, msg: str) -> None:
@@ -33,7 +57,9 @@ def _check(cond: bool, where: str, msg: str) -> None:
         raise DatasetError(f"{where}: {msg}")
 
 
-def parse_item(raw: Any, where: str) -> Item:
+def parse_item(raw: Any, where: str, warnings: list[str] | None = None) -> Item:
+    """One validated item; raises DatasetError naming `where` and the field. Quotes shorter
+    than SHORT_QUOTE words (a list item, say) are accepted with a note in `warnings`."""
     _check(isinstance(raw, dict), where, "each line must be a JSON object")
     for key, kind in (("id", str), ("question", str), ("answerable", bool), ("category", str)):
         _check(isinstance(raw.get(key), kind), where, f"field '{key}' is required ({kind.__name__})")
@@ -73,10 +99,16 @@ def parse_item(raw: Any, where: str) -> Item:
         _check(1 <= len(evidence) <= 3, where, "an answerable item needs 1–3 evidence quotes")
         for q in evidence:
             n = len(q.split())
-            _check(8 <= n <= 40, where, f"evidence quote has {n} words (8–40 expected): {q[:60]!r}")
+            _check(n >= 1 and n <= 40, where, f"field 'evidence' quote has {n} words (at most 40): {q[:60]!r}")
+            if n < SHORT_QUOTE and warnings is not None:
+                warnings.append(f"{where}: field 'evidence' quote has only {n} words (8 or more match reliably): {q!r}")
     else:
         _check(not evidence and not key_facts, where, "an unanswerable item has no evidence and no key facts")
-    return Item(raw["id"], raw["question"], raw["answerable"], raw["category"], doc, evidence, key_facts, history)
+    persona = raw.get("persona", "")
+    _check(isinstance(persona, str), where, "field 'persona' must be a string")
+    return Item(
+        raw["id"], raw["question"], raw["answerable"], raw["category"], doc, evidence, key_facts, history, persona
+    )
 
 
 def load_dataset(path: Path) -> list[Item]:
@@ -120,28 +152,58 @@ def _flat(text: str) -> str:
     return " ".join(normalise_text(text).lower().split())
 
 
-def validate(path: Path, corpus_dir: Path) -> list[str]:
-    """Every problem in the dataset, each naming its line, id and field; empty when valid."""
-    problems: list[str] = []
-    texts = corpus_texts(corpus_dir)
+@dataclass
+class DatasetCheck:
+    """Every item of a dataset file that is valid, and every problem, each naming line, id and field."""
+
+    path: Path
+    items: list[Item]
+    errors: list[str]
+    warnings: list[str]
+
+    @property
+    def skipped(self) -> int:
+        return len(self.errors)
+
+
+def check_dataset(path: Path, corpus_dir: Path | None = None) -> DatasetCheck:
+    """Parse `path` line by line, collecting problems instead of stopping at the first.
+
+    With `corpus_dir`, every evidence quote must occur in the corpus as the assistant indexes
+    it. An item with any error is left out of `items` (one error per item is reported)."""
+    if not path.is_file():
+        raise DatasetError(f"{path}: no such dataset file")
+    texts = corpus_texts(corpus_dir) if corpus_dir is not None else None
+    items: list[Item] = []
+    errors: list[str] = []
+    warnings: list[str] = []
     seen: set[str] = set()
     for n, line in enumerate(path.read_text(encoding="utf-8").splitlines(), start=1):
         if not line.strip():
             continue
         where = f"{path}:{n}"
         try:
-            item = parse_item(json.loads(line), where)
+            item = parse_item(json.loads(line), where, warnings)
         except json.JSONDecodeError as exc:
-            problems.append(f"{where}: not valid JSON ({exc.msg})")
+            errors.append(f"{where}: not valid JSON ({exc.msg})")
             continue
         except DatasetError as exc:
-            problems.append(str(exc))
+            errors.append(str(exc))
             continue
         if item.id in seen:
-            problems.append(f"{where}: duplicate id {item.id!r}")
+            errors.append(f"{where}: duplicate id {item.id!r}")
+            continue
         seen.add(item.id)
-        for q in item.evidence:
-            flat = _flat(q)
-            if not any(flat in t for t in texts.values()):
-                problems.append(f"{where} (id {item.id!r}): field 'evidence' quote not found in the corpus: {q[:80]!r}")
-    return problems
+        missing = [q for q in item.evidence if texts is not None and not any(_flat(q) in t for t in texts.values())]
+        if missing:
+            errors.append(
+                f"{where} (id {item.id!r}): field 'evidence' quote not found in the corpus: {missing[0][:80]!r}"
+            )
+            continue
+        items.append(item)
+    return DatasetCheck(path, items, errors, warnings)
+
+
+def validate(path: Path, corpus_dir: Path) -> list[str]:
+    """Every error in the dataset, each naming its line, id and field; empty when valid."""
+    return check_dataset(path, corpus_dir).errors

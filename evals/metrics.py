@@ -25,6 +25,7 @@ COMPARED = (
     "citation_support",
     "refusal_recall",
     "false_refusal_rate",
+    "partial_rate",
     "latency_p50_ms",
     "latency_p95_ms",
 )
@@ -71,11 +72,17 @@ def score_item(item: Any, answer: dict[str, Any]) -> dict[str, Any]:
     """Per-item scores from an item and its recorded answer (the `assistant ask --json` shape)."""
     passages = [r["text"] for r in answer["retrieved"]]
     refused = bool(answer["refused"])
+    # A partial answer says the guidance may not answer the question and cites what is close:
+    # it is not a refusal (refused is false) and is counted in a column of its own.
+    partial = answer.get("outcome") == "partial"
     if not item.answerable:
         return {
             "refused_correctly": refused,
+            "partial": partial,
             "passed": refused,
-            "why": [] if refused else ["answered an unanswerable question"],
+            "why": []
+            if refused
+            else ["partial answer to an unanswerable question" if partial else "answered an unanswerable question"],
         }
     rank = first_found_rank(item.evidence, passages)
     kf = key_fact_recall(item.key_facts, answer["answer"]) if not refused else 0.0
@@ -98,6 +105,7 @@ def score_item(item: Any, answer: dict[str, Any]) -> dict[str, Any]:
         "key_fact_recall": kf,
         "citation_supported": cited,
         "refused": refused,
+        "partial": partial,
         "passed": not why,
         "why": why,
     }
@@ -134,6 +142,9 @@ def aggregate(rows: Sequence[dict[str, Any]]) -> dict[str, Any]:
         "citation_support": mean([float(r["scores"]["citation_supported"]) for r in answered]),
         "refusal_recall": mean([float(r["scores"]["refused_correctly"]) for r in una]),
         "false_refusal_rate": mean([float(r["scores"]["refused"]) for r in ans]),
+        # Share of answerable questions given a partial answer, and of unanswerable ones.
+        "partial_rate": mean([float(r["scores"].get("partial", False)) for r in ans]),
+        "partial_unanswerable_rate": mean([float(r["scores"].get("partial", False)) for r in una]),
         "pass_rate": mean([float(r["scores"]["passed"]) for r in rows]),
         "latency_p50_ms": round(percentile(lat, 0.5), 1),
         "latency_p95_ms": round(percentile(lat, 0.95), 1),

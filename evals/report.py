@@ -17,6 +17,7 @@ HEADLINE = [
     ("citation_support", "Citation support", False),
     ("refusal_recall", "Refusal recall", False),
     ("false_refusal_rate", "False refusals", True),
+    ("partial_rate", "Partial answers", True),
     ("latency_p50_ms", "Latency p50 (ms)", True),
     ("latency_p95_ms", "Latency p95 (ms)", True),
 ]
@@ -94,7 +95,7 @@ def _item_html(r: dict[str, Any]) -> str:
     return (
         f"<details class=item><summary><code>{e(r['id'])}</code> [{e(r['category'])}] {e(r['question'])}"
         f" — <span class=why>{e(why)}</span></summary>{hist}"
-        f"<div class=cols><div><h4>Answer{' (refused)' if r['refused'] else ''}</h4><p class=ans>{e(r['answer'])}</p>"
+        f"<div class=cols><div><h4>Answer ({e(r.get('outcome', 'refuse' if r['refused'] else 'answer'))})</h4><p class=ans>{e(r['answer'])}</p>"
         f"<h4>Citations</h4><ol>{cites}</ol></div>"
         f"<div><h4>Expected evidence</h4><ul>{evidence}</ul><h4>Key facts</h4><p>{e(facts)}</p>"
         f"<h4>Top retrieved</h4><ol>"

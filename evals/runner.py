@@ -31,7 +31,15 @@ def run_items(
         try:
             answer = assistant.ask(item.question, item.history, retriever=mode).to_json()
         except AssistantError as exc:
-            answer = {"answer": f"error: {exc}", "refused": True, "notices": [], "citations": [], "retrieved": []}
+            answer = {
+                "answer": f"error: {exc}",
+                "refused": True,
+                "outcome": "refuse",
+                "mode": "error",
+                "notices": [],
+                "citations": [],
+                "retrieved": [],
+            }
         latency = (time.perf_counter() - t) * 1000
         rows.append(
             {
@@ -44,6 +52,8 @@ def run_items(
                 "key_facts": item.key_facts,
                 "answer": answer["answer"],
                 "refused": answer["refused"],
+                "outcome": answer.get("outcome", "refuse" if answer["refused"] else "answer"),
+                "mode": answer.get("mode", "extractive"),
                 "notices": answer["notices"],
                 "citations": answer["citations"],
                 "retrieved": answer["retrieved"][:10],
@@ -111,7 +121,7 @@ def check_thresholds(metrics: dict[str, Any], minimums: Sequence[str]) -> list[s
         except ValueError as exc:
             raise AssistantError(f"--min {spec}: {value!r} is not a number") from exc
         got = overall[name]
-        upper = name == "false_refusal_rate" or name.startswith("latency")
+        upper = name == "false_refusal_rate" or name.startswith(("latency", "partial"))
         if got is None or (got > bound if upper else got < bound):
             missed.append(f"{name} = {got} ({'above the maximum' if upper else 'below the minimum'} {bound})")
     return missed
