@@ -1,40 +1,74 @@
 """Adding and removing corpus documents for content editors (the web Corpus page uses this).
 
-An upload is checked in isolation first (loaded and chunked from a temporary folder); only a
-document that would ingest cleanly is written to the corpus folder and the manifest. A bad
-upload therefore changes nothing.
+An upload is checked in isolation first (loaded and chunked from a temporary folder, by the same
+bounded function ingest uses, so a huge or hostile upload fails fast by name); only a document
+that would ingest cleanly is written to the corpus folder and the manifest. A bad upload
+therefore changes nothing. Upload names are made safe (ASCII, at most 120 characters, the
+extension kept); reserved names (README.md, sources.md, manifest.toml, hidden files) are refused,
+as discovery never indexes them. Nothing outside the corpus folder is ever written or deleted.
 """
 
 from __future__ import annotations
 
 import re
 import tempfile
+import unicodedata
 from dataclasses import replace
 from pathlib import Path
 
-from assistant.errors import ConfigError, IngestError
+from assistant.errors import ConfigError
 from assistant.settings import Settings
 
-from .chunk import chunk_document
-from .loaders import load
-from .manifest import SUPPORTED, DocMeta, dump_manifest, load_manifest, slug
+from .bounded import Limits, load_and_chunk
+from .loaders import check_file_size
+from .manifest import SUPPORTED, DocMeta, discover, dump_manifest, load_manifest, path_in_corpus, reserved_reason, slug
 
-MAX_BYTES = 20 * 1024 * 1024
+# Longest stored file name, extension included: well under every file system's 255-byte limit,
+# leaving room for the `.NAME.uploading` temporary file beside it.
+MAX_NAME_CHARS = 120
 
 
-def check_upload(filename: str, data: bytes, meta: DocMeta) -> int:
-    """Chunks the document would yield; raises IngestError/ConfigError naming the problem."""
-    name = Path(filename).name
-    if Path(name).suffix.lower() not in SUPPORTED:
-        raise ConfigError(f"{name}: unsupported file type (use .txt, .md, .html or .pdf)")
-    if len(data) > MAX_BYTES:
-        raise IngestError(f"{name}: larger than {MAX_BYTES // (1024 * 1024)} MB")
+def safe_name(filename: str) -> str:
+    """A safe, bounded corpus file name for an upload, or ConfigError saying why there is none.
+
+    Any folder part is dropped; letters are folded to ASCII, other characters become '-';
+    the stem is cut so the name fits MAX_NAME_CHARS with its extension kept. Reserved names
+    are refused (not renamed): the editor should know the file was not what they thought.
+    """
+    base = re.split(r"[/\\]", filename)[-1].strip()
+    reason = reserved_reason(base)
+    if reason:
+        raise ConfigError(f"{base[:MAX_NAME_CHARS]!r}: {reason}; rename the file to upload it")
+    stem, dot, ext = base.rpartition(".")
+    if not dot:
+        stem, ext = base, ""
+    ext = ext.lower()
+    if "." + ext not in SUPPORTED:
+        raise ConfigError(f"{base[:MAX_NAME_CHARS]!r}: unsupported file type (use .txt, .md, .html or .pdf)")
+    ascii_stem = unicodedata.normalize("NFKD", stem).encode("ascii", "ignore").decode()
+    clean = re.sub(r"[^A-Za-z0-9._ -]+", "-", ascii_stem)
+    clean = re.sub(r"([ ._-])[ ._-]+", r"\1", clean).strip(" ._-")
+    clean = clean[: MAX_NAME_CHARS - len(ext) - 1].rstrip(" ._-") or "document"
+    name = f"{clean}.{ext}"
+    reason = reserved_reason(name)  # cleaning can make one: "README .md" → "README.md"
+    if reason:
+        raise ConfigError(f"{name!r}: {reason}; rename the file to upload it")
+    return name
+
+
+def check_upload(filename: str, data: bytes, meta: DocMeta, limits: Limits | None = None) -> int:
+    """Chunks the document would yield; raises IngestError/ConfigError naming the problem.
+
+    Uses the same bounded load-and-chunk as ingest (size, text and HTML-depth limits, and the
+    per-document timeout in a worker process), so the web request waits at most that long.
+    """
+    limits = limits or Limits()
+    name = safe_name(filename)
+    check_file_size(name, len(data), limits)  # before writing anything
     with tempfile.TemporaryDirectory() as tmp:
         path = Path(tmp) / name
         path.write_bytes(data)
-        chunks = chunk_document(load(path, meta.title), meta, "check")
-    if not chunks:
-        raise IngestError(f"{name}: no text long enough to index")
+        chunks = load_and_chunk(path, replace(meta, file=name), "check", limits)
     return len(chunks)
 
 
@@ -52,10 +86,9 @@ def add_document(
     notice: str = "",
     replace_existing: bool = False,
 ) -> DocMeta:
+    """Check the upload, then save it (under `safe_name(filename)`) and its manifest entry."""
     corpus = settings.corpus_dir
-    name = Path(filename).name
-    if not re.fullmatch(r"[\w][\w.\- ]*", name):
-        raise ConfigError(f"{name!r}: use letters, digits, spaces, '.', '_' or '-' in file names")
+    name = safe_name(filename)
     if not title.strip():
         raise ConfigError("title: required")
     if published and not re.fullmatch(r"\d{4}(-\d{2}(-\d{2})?)?", published.strip()):
@@ -83,8 +116,8 @@ def add_document(
         url=url.strip(),
         notice=notice.strip(),
     )
-    check_upload(name, data, meta)
-    target = corpus / name
+    check_upload(name, data, meta, Limits.from_settings(settings))
+    target = path_in_corpus(corpus, name, f"upload {name!r}")
     tmp = target.with_name(f".{name}.uploading")
     tmp.write_bytes(data)
     tmp.replace(target)
@@ -94,16 +127,22 @@ def add_document(
 
 
 def remove_document(settings: Settings, doc_id: str) -> DocMeta:
-    manifest = load_manifest(settings.corpus_dir)
+    """Delete a document's file and manifest entry. Only ever deletes inside the corpus folder:
+    the manifest is validated first (an entry pointing outside is a ConfigError, nothing is
+    deleted), and a link is removed as a link, never its target."""
+    corpus = settings.corpus_dir
+    manifest = load_manifest(corpus)
     for name, meta in manifest.documents.items():
         if meta.doc_id == doc_id:
+            target = path_in_corpus(corpus, name, f"{settings.manifest_path}: document '{doc_id}'")
             remaining = [d for d in manifest.documents.values() if d.doc_id != doc_id]
             dump_manifest(remaining, settings.manifest_path)
-            (settings.corpus_dir / name).unlink(missing_ok=True)
+            target.unlink(missing_ok=True)
             return meta
-    # A file ingested without a manifest entry: remove by derived id.
-    for path in settings.corpus_dir.iterdir():
-        if slug(path.stem) == doc_id and path.suffix.lower() in SUPPORTED:
+    # A file ingested without a manifest entry: remove by derived id. Only files discovery would
+    # index qualify, so `remove_document("readme")` can never delete the folder's README.md.
+    for path in discover(corpus):
+        if slug(path.stem) == doc_id:
             path.unlink()
             return replace(DocMeta(doc_id, path.name, path.stem), in_manifest=False)
-    raise ConfigError(f"no document with id {doc_id!r} in {settings.corpus_dir}")
+    raise ConfigError(f"no document with id {doc_id!r} in {corpus}")

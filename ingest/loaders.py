@@ -3,21 +3,24 @@
 Canonical text is markdown-like: `#` headings, paragraphs separated by blank lines, list
 items as `• ` lines. Every later step (sections, chunks, character spans) works on it, so a
 PDF, a web page and a plain-text export are treated alike.
+
+Every loader works within `Limits` (file size, text length, line length, HTML depth), failing
+with an IngestError that names the file and the limit; ingest/bounded.py adds the time limit.
 """
 
 from __future__ import annotations
 
 import bisect
+import codecs
 import re
-import statistics
-from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 from assistant.errors import IngestError
+from assistant.settings import Settings
 
-from .clean import clean_lines, drop_emphasis_marks, is_boilerplate, normalise_unicode, tidy
+from .clean import clean_lines, is_boilerplate, normalise_unicode, tidy
 from .structure import outline_plain
 
 
@@ -34,30 +37,102 @@ class Loaded:
         return self.pages[max(i, 0)][1]
 
 
-def load(path: Path, title: str) -> Loaded:
+@dataclass(frozen=True)
+class Limits:
+    """Bounds on the work one document may cost; each names its setting in the error it causes."""
+
+    max_file_mb: float = 20
+    max_line_chars: int = 20_000
+    max_document_chars: int = 2_000_000
+    max_html_depth: int = 256
+    # Enforced by ingest/bounded.py (a worker process); 0 or less runs in-process, unbounded.
+    document_timeout_s: float = 120.0
+
+    @classmethod
+    def from_settings(cls, settings: Settings) -> Limits:
+        return cls(
+            max_file_mb=settings.max_file_mb,
+            max_line_chars=settings.max_line_chars,
+            max_document_chars=settings.max_document_chars,
+            max_html_depth=settings.max_html_depth,
+            document_timeout_s=settings.document_timeout_s,
+        )
+
+
+def check_file_size(name: str, size: int, limits: Limits) -> None:
+    if size > limits.max_file_mb * 1024 * 1024:
+        raise IngestError(
+            f"{name}: {size / (1024 * 1024):.1f} MB is over the {limits.max_file_mb:g} MB limit"
+            " for one document (ASSISTANT_MAX_FILE_MB)"
+        )
+
+
+def check_text(name: str, text: str, limits: Limits) -> None:
+    """Refuse text over the document or line length limit before any regex work on it."""
+    if len(text) > limits.max_document_chars:
+        raise too_long(name, len(text), limits)
+    lengths = list(map(len, text.splitlines()))
+    if lengths and max(lengths) > limits.max_line_chars:
+        n = next(i for i, length in enumerate(lengths) if length > limits.max_line_chars)
+        raise IngestError(
+            f"{name}: line {n + 1} has {lengths[n]:,} characters, over the {limits.max_line_chars:,}-character"
+            " limit for one line (ASSISTANT_MAX_LINE_CHARS)"
+        )
+
+
+def too_long(name: str, chars: int, limits: Limits) -> IngestError:
+    return IngestError(
+        f"{name}: text over the {limits.max_document_chars:,}-character limit for one document"
+        f" ({chars:,} characters read; ASSISTANT_MAX_DOCUMENT_CHARS)"
+    )
+
+
+def load(path: Path, title: str, limits: Limits | None = None) -> Loaded:
     """Load `path` into canonical text. Raises IngestError naming the file and the reason."""
+    limits = limits or Limits()
     suffix = path.suffix.lower()
     try:
+        check_file_size(path.name, path.stat().st_size, limits)
         raw = path.read_bytes()
     except OSError as exc:
         raise IngestError(f"{path.name}: cannot be read ({exc.strerror})") from exc
+    check_file_size(path.name, len(raw), limits)  # it may have grown since stat()
     if not raw.strip():
         raise IngestError(f"{path.name}: the file is empty")
     if suffix == ".pdf":
-        return _load_pdf(path, raw)
-    text = _decode(path, raw)
-    if suffix in {".html", ".htm"}:
-        loaded = Loaded(_html_to_canonical(text))
-    elif suffix in {".md", ".markdown"}:
-        loaded = Loaded(_markdown_to_canonical(text))
+        from .pdf import load_pdf  # here, not at the top: pdf.py builds on this module
+
+        loaded = load_pdf(path, raw, limits)
     else:
-        loaded = Loaded(outline_plain(clean_lines(text), title))
+        text = _decode(path, raw)
+        if suffix in {".html", ".htm"}:
+            # Markup lines are often long (minified pages): only the extracted text is measured.
+            loaded = Loaded(_html_to_canonical(text, path.name, limits))
+        else:
+            check_text(path.name, text, limits)
+            if suffix in {".md", ".markdown"}:
+                loaded = Loaded(_markdown_to_canonical(text))
+            else:
+                loaded = Loaded(outline_plain(clean_lines(text), title))
+    # Canonical text too: NFKC can lengthen text, and what is chunked must be within bounds.
+    check_text(path.name, loaded.text, limits)
     if len(re.findall(r"[A-Za-z]{2,}", loaded.text)) < 3:
         raise IngestError(f"{path.name}: no readable text found")
     return loaded
 
 
 def _decode(path: Path, raw: bytes) -> str:
+    if raw.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
+        # Windows tools ("Unicode" in Notepad, Word's text export) write UTF-16 with a byte-order
+        # mark; its NUL high bytes are not binary content. The codec reads and drops the mark.
+        try:
+            text = raw.decode("utf-16")
+        except UnicodeDecodeError as exc:
+            raise IngestError(
+                f"{path.name}: not valid UTF-16 text ({exc.reason} at byte {exc.start});"
+                " save it as UTF-8 and ingest again"
+            ) from exc
+        return _refuse_controls(path, text)
     if b"\x00" in raw[:8192]:
         raise IngestError(f"{path.name}: binary content (NUL bytes), not a text document")
     try:
@@ -67,6 +142,10 @@ def _decode(path: Path, raw: bytes) -> str:
             f"{path.name}: not UTF-8 text (invalid byte 0x{raw[exc.start]:02x} at offset {exc.start});"
             " save it as UTF-8 and ingest again"
         ) from exc
+    return _refuse_controls(path, text)
+
+
+def _refuse_controls(path: Path, text: str) -> str:
     controls = sum(1 for ch in text[:8192] if ord(ch) < 32 and ch not in "\n\r\t\f")
     if controls > 0.05 * min(len(text), 8192):
         raise IngestError(f"{path.name}: binary content (control characters), not a text document")
@@ -75,13 +154,24 @@ def _decode(path: Path, raw: bytes) -> str:
 
 # --- markdown and HTML ------------------------------------------------------------------
 
-_MD_LINK = re.compile(r"\[([^\]]+)\]\([^)]*\)")
-_MD_EMPH = re.compile(r"(\*\*|__|\*|_)(?=\S)(.+?)(?<=\S)\1")
+# An inline link or image keeps only its label: `[click](javascript:alert(1))` → "click". The
+# destination is either `<...>` or has no spaces and parentheses balanced to two levels (as
+# CommonMark allows), with an optional title; the character classes are disjoint and the
+# quantifiers possessive, so a malformed line is rejected in linear time, never backtracked.
+_MD_DEST = r"(?:<[^<>\n]*>|(?:[^()\s]|\((?:[^()\s]|\([^()\s]*+\))*+\))*+)"
+_MD_TITLE = r"""(?:\s+(?:"[^"]*+"|'[^']*+'|\([^()]*+\)))?"""
+_MD_LINK = re.compile(r"!?\[([^\[\]]*+)\](?:\(\s*" + _MD_DEST + _MD_TITLE + r"\s*\)|\[[^\[\]]*+\])")
+# `[label]: target` lines define reference links; their targets are never text.
+_MD_LINK_DEF = re.compile(r"^ {0,3}\[[^\[\]]+\]:\s*\S")
+# Emphasis spans are short; the bound keeps a line of unmatched `*` from going quadratic.
+_MD_EMPH = re.compile(r"(\*\*|__|\*|_)(?=\S)(.{1,1000}?)(?<=\S)\1")
 
 
 def _markdown_to_canonical(text: str) -> str:
     out: list[str] = []
     for line in clean_lines(text):
+        if _MD_LINK_DEF.match(line):
+            continue
         s = line.strip()
         s = _MD_LINK.sub(r"\1", s)
         s = _MD_EMPH.sub(r"\2", s)
@@ -96,10 +186,33 @@ _DROP_TAGS = ["script", "style", "nav", "header", "footer", "aside", "form", "no
 _BLOCKS = {"p", "div", "section", "article", "main", "blockquote", "td", "th", "dd", "dt", "pre"}
 
 
-def _html_to_canonical(text: str) -> str:
+def _html_depth(root: Any, stop: int) -> int:
+    """Deepest element nesting under `root` (an explicit stack: no recursion); stops past `stop`."""
+    from bs4 import Tag
+
+    deepest = 0
+    stack = [(root, 0)]
+    while stack:
+        node, depth = stack.pop()
+        deepest = max(deepest, depth)
+        if deepest > stop:
+            break
+        stack.extend((c, depth + 1) for c in node.contents if isinstance(c, Tag))
+    return deepest
+
+
+def _html_to_canonical(text: str, name: str, limits: Limits) -> str:
     from bs4 import BeautifulSoup, NavigableString, Tag
 
-    soup = BeautifulSoup(text, "html.parser")
+    try:
+        soup = BeautifulSoup(text, "html.parser")
+    except Exception as exc:  # bs4 raises ParserRejectedMarkup and parser-internal errors
+        raise IngestError(f"{name}: cannot parse HTML ({type(exc).__name__}: {exc})") from exc
+    if _html_depth(soup, limits.max_html_depth) > limits.max_html_depth:
+        raise IngestError(
+            f"{name}: HTML elements nested more than {limits.max_html_depth} deep"
+            " (ASSISTANT_MAX_HTML_DEPTH); simplify the page or save it as text"
+        )
     for tag in soup.find_all(_DROP_TAGS):
         tag.decompose()
     landmarks: dict[str, Any] = {"role": ["navigation", "banner", "contentinfo"]}
@@ -111,205 +224,37 @@ def _html_to_canonical(text: str) -> str:
     def inline(node: Tag) -> str:
         return re.sub(r"\s+", " ", node.get_text(" ")).strip()
 
-    def walk(node: Tag) -> None:
-        for child in node.children:
-            if isinstance(child, NavigableString):
-                s = re.sub(r"\s+", " ", str(child)).strip()
-                if s and child.parent is node and node.name in _BLOCKS | {"body", "[document]"}:
-                    blocks.append(s)
-                continue
-            if not isinstance(child, Tag):
-                continue
-            name = child.name or ""
-            if re.fullmatch(r"h[1-6]", name):
-                s = inline(child)
-                if s:
-                    blocks.append("#" * int(name[1]) + " " + s)
-            elif name in {"ul", "ol"}:
-                items = [inline(li) for li in child.find_all("li", recursive=False)]
-                marks = ["• "] * len(items) if name == "ul" else [f"{i}. " for i in range(1, len(items) + 1)]
-                blocks.append("\n".join(m + it for m, it in zip(marks, items, strict=True) if it))
-            elif name == "p":
-                s = inline(child)
-                if s:
-                    blocks.append(s)
-            elif name == "br":
-                continue
-            else:
-                walk(child)
+    # Depth-first, in document order, with an explicit stack of child iterators: nesting depth
+    # costs memory, never Python stack frames.
+    stack = [(body, iter(body.children))]
+    while stack:
+        node, children = stack[-1]
+        child = next(children, None)
+        if child is None:
+            stack.pop()
+            continue
+        if isinstance(child, NavigableString):
+            s = re.sub(r"\s+", " ", str(child)).strip()
+            if s and child.parent is node and node.name in _BLOCKS | {"body", "[document]"}:
+                blocks.append(s)
+            continue
+        if not isinstance(child, Tag):
+            continue
+        kind = child.name or ""
+        if re.fullmatch(r"h[1-6]", kind):
+            s = inline(child)
+            if s:
+                blocks.append("#" * int(kind[1]) + " " + s)
+        elif kind in {"ul", "ol"}:
+            items = [inline(li) for li in child.find_all("li", recursive=False)]
+            marks = ["• "] * len(items) if kind == "ul" else [f"{i}. " for i in range(1, len(items) + 1)]
+            blocks.append("\n".join(m + it for m, it in zip(marks, items, strict=True) if it))
+        elif kind == "p":
+            s = inline(child)
+            if s:
+                blocks.append(s)
+        elif kind != "br":
+            stack.append((child, iter(child.children)))
 
-    walk(body)
     lines = [ln for b in blocks for ln in normalise_unicode(b).split("\n") if not is_boilerplate(ln)]
     return tidy("\n\n".join(lines).replace("\n\n• ", "\n• "))
-
-
-# --- PDF --------------------------------------------------------------------------------
-
-_TERMINAL = tuple('.?!:;"”’)')
-_OPEN_END = re.compile(r"([,(&/–—-]|\b(and|or|of|the|a|an|to|for|in|on|with|by|from|at))\s*$", re.I)
-
-
-def _load_pdf(path: Path, raw: bytes) -> Loaded:
-    import io
-
-    from pypdf import PdfReader
-    from pypdf.errors import PdfReadError
-
-    if b"%%EOF" not in raw[-2048:]:
-        raise IngestError(f"{path.name}: truncated or damaged PDF (no end-of-file marker)")
-    try:
-        reader = PdfReader(io.BytesIO(raw))
-        if reader.is_encrypted and not reader.decrypt(""):
-            raise IngestError(f"{path.name}: encrypted PDF; save an unprotected copy and ingest that")
-        pages = list(reader.pages)
-    except IngestError:
-        raise
-    except (PdfReadError, ValueError, KeyError, TypeError) as exc:
-        raise IngestError(f"{path.name}: cannot read PDF ({exc})") from exc
-
-    # First pass: text lines per page and the font size of every text run.
-    page_lines: list[list[str]] = []
-    sizes: Counter[float] = Counter()
-    run_size: dict[str, float] = {}
-    try:
-        for page in pages:
-            runs: list[tuple[str, float]] = []
-
-            def visit(text: str, cm: object, tm: list[float], font: object, size: float) -> None:
-                if text.strip():
-                    runs.append((text, round(abs(size * (tm[0] if tm and tm[0] else 1.0)), 1)))
-
-            text = page.extract_text(visitor_text=visit) or ""
-            for run_text, run_pt in runs:
-                sizes[run_pt] += len(run_text.strip())
-                key = normalise_unicode(run_text).strip()
-                if key:
-                    run_size[key] = max(run_pt, run_size.get(key, 0.0))
-            page_lines.append([drop_emphasis_marks(ln).rstrip() for ln in normalise_unicode(text).split("\n")])
-    except Exception as exc:  # pypdf raises many types on damaged content streams
-        raise IngestError(f"{path.name}: cannot extract text from PDF ({type(exc).__name__}: {exc})") from exc
-    if sum(len(re.findall(r"[A-Za-z]{2,}", " ".join(ls))) for ls in page_lines) < 3:
-        raise IngestError(f"{path.name}: PDF has no extractable text (scanned images need OCR first)")
-
-    body = sizes.most_common(1)[0][0] if sizes else 0.0
-    # Heading sizes: larger than body text, largest first → levels 1, 2, 3...
-    heading_sizes = sorted({s for s in sizes if s > body + 0.5}, reverse=True)[:4]
-    level_of = {s: i + 1 for i, s in enumerate(heading_sizes)}
-    footer = _running_lines(page_lines)
-    lengths = [len(ln) for ls in page_lines for ln in ls if ln.strip()]
-    full = statistics.quantiles(lengths, n=10)[7] if len(lengths) >= 10 else 80
-
-    out = _CanonicalWriter()
-    for number, lines in enumerate(page_lines, start=1):
-        out.mark_page(number)
-        for line in lines:
-            s = line.strip()
-            if not s or _footer_key(s) in footer or is_boilerplate(s):
-                continue
-            size = run_size.get(s)
-            if size in level_of:
-                out.heading(level_of[size], s)
-            elif s.startswith(("•", "◦", "▪")):
-                out.item("• " + s.lstrip("•◦▪ ").strip())
-            else:
-                out.line(s, full)
-    text, marks = out.finish()
-    return Loaded(text, marks)
-
-
-def _footer_key(line: str) -> str:
-    return re.sub(r"\d+", "#", line.strip()).lower()
-
-
-def _running_lines(page_lines: list[list[str]]) -> set[str]:
-    """Lines repeated (digits aside) on most pages: running headers and footers."""
-    if len(page_lines) < 3:
-        return set()
-    counts: Counter[str] = Counter()
-    for lines in page_lines:
-        content = [ln for ln in lines if ln.strip()]
-        # Only the first and last line of a page can be a running header or footer.
-        counts.update({_footer_key(ln) for ln in content[:1] + content[-1:]})
-    return {k for k, n in counts.items() if n >= max(3, len(page_lines) // 2)}
-
-
-class _CanonicalWriter:
-    """Reassembles PDF lines into paragraphs and headings, tracking page start offsets."""
-
-    def __init__(self) -> None:
-        self.blocks: list[str] = []
-        self.kind = ""  # kind of the open block: "", "p", "item", "h"
-        self.level = 0
-        self.pending_pages: list[int] = []
-        self.marks: list[tuple[int, int]] = []
-        self.length = 0  # length of "\n\n".join(blocks)
-        self.last_len = 0  # length of the last source line taken
-
-    def _flush_pages(self, offset: int) -> None:
-        for p in self.pending_pages:
-            self.marks.append((offset, p))
-        self.pending_pages.clear()
-
-    def _open(self, text: str, kind: str, sep: str = "\n\n") -> None:
-        if not self.blocks:
-            self._flush_pages(0)
-            self.blocks.append(text)
-            self.length = len(text)
-        elif sep == "\n":  # next item of the same list: same block
-            self._flush_pages(self.length + 1)
-            self.blocks[-1] += "\n" + text
-            self.length += 1 + len(text)
-        else:
-            self._flush_pages(self.length + 2)
-            self.blocks.append(text)
-            self.length += 2 + len(text)
-        self.kind = kind
-
-    def _extend(self, text: str, joiner: str) -> None:
-        offset = self.length + len(joiner)
-        self._flush_pages(offset)
-        self.blocks[-1] += joiner + text
-        self.length += len(joiner) + len(text)
-
-    def mark_page(self, number: int) -> None:
-        self.pending_pages.append(number)
-
-    def heading(self, level: int, text: str) -> None:
-        if self.kind == "h" and self.level == level:
-            self._extend(text, " ")  # a heading wrapped over two lines
-            return
-        self._open("#" * level + " " + text, "h")
-        self.level = level
-
-    def item(self, text: str) -> None:
-        self._open(text, "item", "\n" if self.kind == "item" else "\n\n")
-        self.last_len = len(text)
-
-    def line(self, text: str, full: float) -> None:
-        if self.kind in {"p", "item"} and self.blocks:
-            prev = self.blocks[-1].rsplit("\n", 1)[-1]
-            short = self.last_len < 0.8 * full
-            # A wrapped line fills the width. A short line that is not left open (by a comma, a
-            # dash, "and") and is followed by a capital ends its unit even without a full stop:
-            # a byline ("Douglas Smallwood, GP commissioning support team"), a list item, a
-            # timeline date. A line starting in lower case always continues (bullets wrap
-            # narrower than text).
-            closed = prev.endswith(_TERMINAL) or self.kind == "item" or not _OPEN_END.search(prev)
-            ended = short and closed and not text[:1].islower()
-            if not ended:
-                if re.search(r"[A-Za-z]-$", prev) and text[:1].islower():
-                    self.blocks[-1] = self.blocks[-1][:-1]
-                    self.length -= 1
-                    self._extend(text, "")
-                else:
-                    self._extend(text, " ")
-                self.last_len = len(text)
-                return
-        self._open(text, "p")
-        self.last_len = len(text)
-
-    def finish(self) -> tuple[str, list[tuple[int, int]]]:
-        text = "\n\n".join(self.blocks)
-        if self.length != len(text):  # pragma: no cover - guards the offset bookkeeping
-            raise AssertionError("PDF page offsets out of step with the text")
-        return text, self.marks

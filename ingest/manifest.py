@@ -47,6 +47,38 @@ class Manifest:
         return {d.doc_id: d for d in self.documents.values()}
 
 
+# Files of the corpus folder that are never documents: its own notes and the manifest. One rule
+# serves discovery, the manifest and uploads, so an upload is never saved only to be skipped.
+RESERVED = {"readme.md", "sources.md", "manifest.toml"}
+
+
+def reserved_reason(name: str) -> str | None:
+    """Why `name` can never be a corpus document, or None when it can."""
+    if name.startswith("."):
+        return "hidden files (names starting with '.') are never indexed"
+    if name.lower() in RESERVED:
+        return f"{name} is reserved for the corpus folder's own notes and manifest, never indexed"
+    return None
+
+
+def path_in_corpus(corpus_dir: Path, name: str, where: str) -> Path:
+    """`corpus_dir / name`, refusing any name that could reach outside the corpus folder.
+
+    `name` must be a plain file name (no folder part, no '..', not absolute); a symbolic link
+    must resolve inside the folder. Raises ConfigError prefixed with `where` (manifest, entry).
+    """
+    plain = Path(name).name == name and "\\" not in name and name not in {"", ".", ".."} and "\x00" not in name
+    if not plain or Path(name).is_absolute():
+        raise ConfigError(
+            f"{where}: field 'file' must be a file name inside {corpus_dir}, not {name!r}"
+            " (no folders, '..' or absolute paths)"
+        )
+    path = corpus_dir / name
+    if path.is_symlink() and not path.resolve().is_relative_to(corpus_dir.resolve()):
+        raise ConfigError(f"{where}: field 'file' names {name}, a link to a file outside {corpus_dir}")
+    return path
+
+
 def slug(name: str) -> str:
     return re.sub(r"[^a-z0-9]+", "-", name.lower()).strip("-") or "document"
 
@@ -96,9 +128,14 @@ def load_manifest(corpus_dir: Path, manifest_path: Path | None = None) -> Manife
             raise ConfigError(f"{where}: duplicate id")
         if file in docs:
             raise ConfigError(f"{where}: file '{file}' is already described by another entry")
+        # Before any use of the path: a manifest entry must never reach outside the folder.
+        target = path_in_corpus(corpus_dir, file, where)
         if Path(file).suffix.lower() not in SUPPORTED:
             raise ConfigError(f"{where}: field 'file' has an unsupported type ({file})")
-        if not (corpus_dir / file).is_file():
+        reason = reserved_reason(file)
+        if reason:
+            raise ConfigError(f"{where}: field 'file' names {file}: {reason}")
+        if not target.is_file():
             raise ConfigError(f"{where}: field 'file' names {file}, which is not in {corpus_dir}")
         published = str(entry.get("published", "")).strip()
         if published and not _YEAR.match(published):
@@ -122,16 +159,17 @@ def load_manifest(corpus_dir: Path, manifest_path: Path | None = None) -> Manife
 
 
 def discover(corpus_dir: Path) -> list[Path]:
-    """Every ingestible file in the corpus folder, sorted; hidden files and the manifest skipped."""
+    """Every ingestible file in the corpus folder, sorted; reserved names (`reserved_reason`) skipped.
+
+    A link whose target lies outside the folder is still listed, so that ingest reports it as
+    failed by name (ingest/bounded.py refuses it) rather than it vanishing silently.
+    """
     if not corpus_dir.is_dir():
         raise ConfigError(f"ASSISTANT_CORPUS_DIR: {corpus_dir} is not a folder")
     return sorted(
         p
         for p in corpus_dir.iterdir()
-        if p.is_file()
-        and not p.name.startswith(".")
-        and p.suffix.lower() in SUPPORTED
-        and p.name.lower() not in {"readme.md", "sources.md"}
+        if p.is_file() and p.suffix.lower() in SUPPORTED and reserved_reason(p.name) is None
     )
 
 

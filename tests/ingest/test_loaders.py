@@ -107,3 +107,45 @@ def test_pdf_bylines_end_their_unit_and_stray_bold_marks_go(tmp_path: Path) -> N
     assert "surgery? You may identify great work" in loaded.text
     assert "Douglas Smallwood, GP commissioning support team\n\nPublic involvement is" in loaded.text
     assert "decisions about the NHS, and Care should be shared." in loaded.text
+
+
+@pytest.mark.parametrize("encoding", ["utf-16", "utf-16-le", "utf-16-be", "utf-8-sig"])
+def test_utf16_and_utf8_bom_text_decodes(tmp_path: Path, encoding: str) -> None:
+    text = "Café guidance\n\nThe board’s pension rules — " + BODY + "\n"
+    raw = text.encode(encoding)
+    if encoding in {"utf-16-le", "utf-16-be"}:  # explicit-endian codecs write no mark: add it
+        raw = ("\ufeff" + text).encode(encoding)
+    path = tmp_path / "doc.txt"
+    path.write_bytes(raw)
+    loaded = load(path, "Café guidance")
+    assert "The board’s pension rules" in loaded.text and "\ufeff" not in loaded.text
+
+
+def test_broken_utf16_and_real_binary_are_named(tmp_path: Path) -> None:
+    odd = tmp_path / "odd.txt"
+    odd.write_bytes(("\ufeff" + BODY).encode("utf-16-le") + b"\x00")  # a byte short of a character
+    with pytest.raises(IngestError, match=r"odd.txt: not valid UTF-16 text"):
+        load(odd, "Odd")
+    surrogate = tmp_path / "surrogate.txt"
+    surrogate.write_bytes(b"\xff\xfe" + "Lone ".encode("utf-16-le") + b"\x00\xd8" + BODY.encode("utf-16-le"))
+    with pytest.raises(IngestError, match=r"surrogate.txt: not valid UTF-16 text"):
+        load(surrogate, "Surrogate")
+    binary = tmp_path / "image.txt"
+    binary.write_bytes(b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR" * 20)
+    with pytest.raises(IngestError, match=r"image.txt: binary content \(NUL bytes\)"):
+        load(binary, "Image")
+
+
+def test_markdown_link_targets_never_enter_the_text(tmp_path: Path) -> None:
+    path = tmp_path / "links.md"
+    path.write_text(
+        "# Links\n\n"
+        'Please [click](javascript:alert(1)) now. See [the guide](https://example.org/a_(b)_c "Title") too.\n'
+        "An ![chart of uptake](img/chart(1).png) and [a reference][ref] and [plain](<has space.html>).\n\n"
+        "[ref]: https://example.org/reference-target\n\n" + BODY + "\n"
+    )
+    text = load(path, "Links").text
+    assert "Please click now. See the guide too." in text
+    assert "An chart of uptake and a reference and plain." in text
+    for target in ("javascript", "alert", "example.org", "chart(1)", "reference-target", "has space", ")"):
+        assert target not in text
