@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 import math
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -11,8 +12,10 @@ import numpy as np
 from .lexical import LexicalIndex, fingerprint, terms
 from .sentences import split_sentences
 from .settings import Settings
-from .store import Store
+from .store import SentenceRows, Store
 from .types import Chunk
+
+log = logging.getLogger(__name__)
 
 
 def search_text(chunk: Chunk) -> str:
@@ -78,10 +81,8 @@ class LoadedIndex:
 
     @classmethod
     def load(cls, store: Store, settings: Settings) -> LoadedIndex:
-        info = store.info()  # raises IndexMissingError / EmbedderMismatchError
-        chunks = store.all_chunks()
+        chunks, rows, info = _snapshot(store)
         lexical = refresh_lexical(store, settings, chunks)
-        rows = store.sentences()
         grouped: dict[str, list[int]] = {}
         for i, cid in enumerate(rows.chunk_ids):
             grouped.setdefault(cid, []).append(i)
@@ -104,3 +105,33 @@ class LoadedIndex:
             sentences=sentences,
             info=info,
         )
+
+
+def _snapshot(store: Store, attempts: int = 3) -> tuple[list[Chunk], SentenceRows, dict[str, object]]:
+    """Committed chunks and sentences, checked against the registry's counts.
+
+    An ingest in another process may commit a new version of a document and delete the old
+    rows between our reading the registry and reading the rows; the counts then disagree and
+    we read again. A store damaged outside any ingest is served as it is (the next ingest
+    repairs it).
+    """
+    for attempt in range(attempts):
+        view = store.view(refresh=True)
+        info = store.info()  # raises IndexMissingError / EmbedderMismatchError
+        chunks = store.all_chunks()
+        rows = store.sentences()
+        if view.legacy:
+            break
+        counts: dict[str, list[int]] = {d: [0, 0] for d in view.docs}
+        for c in chunks:
+            counts[c.doc_id][0] += 1
+        by_chunk = {c.chunk_id: c.doc_id for c in chunks}
+        for cid in rows.chunk_ids:
+            if cid in by_chunk:
+                counts[by_chunk[cid]][1] += 1
+        bad = [d for d, r in view.docs.items() if counts[d] != [r.chunks, r.sentences]]
+        if not bad:
+            break
+        if attempt == attempts - 1:
+            log.warning("index incomplete for %s; run `assistant ingest` to repair it", ", ".join(sorted(bad)))
+    return chunks, rows, info

@@ -1,16 +1,24 @@
 """The vector store: Chroma, embedded (PersistentClient) or a server (HttpClient).
 
-Two collections share one embedding model, whose id is stored in their metadata:
-`<name>` holds the chunks, `<name>-sentences` the sentences of every chunk (for sentence-level
-reranking and answer composition). Opening a collection built with another model is an
-`EmbedderMismatchError`, never silently wrong scores.
+An index is a *generation*: two collections sharing one embedding model, whose id is stored in
+their metadata: `<name>.<generation>` holds the chunks, `<name>.<generation>-sentences` the
+sentences of every chunk (for sentence-level reranking and answer composition). Opening a
+collection built with another model is an `EmbedderMismatchError`, never silently wrong scores.
+
+Which generation answers, and which rows in it count, is decided by the registry
+(`assistant/registry.py`, the commit record of every document): readers see only committed
+rows, so an ingest killed at any point leaves the previous state answering. An index written
+before the registry existed (collections `<name>` and `<name>-sentences`) is read as it is,
+and replaced by a fresh generation at the next ingest.
 """
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
+import re
 import threading
-from collections.abc import Iterable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any, ClassVar
 from urllib.parse import urlparse
@@ -19,6 +27,7 @@ import numpy as np
 
 from .embeddings import Embedder
 from .errors import EmbedderMismatchError, IndexMissingError, StoreError
+from .registry import Registry, View
 from .settings import Settings
 from .types import Chunk
 
@@ -89,11 +98,14 @@ class Store:
     _clients: ClassVar[dict[str, Any]] = {}
     _clients_lock = threading.Lock()
 
-    def __init__(self, settings: Settings, embedder: Embedder) -> None:
+    def __init__(self, settings: Settings, embedder: Embedder, max_batch: int | None = None) -> None:
         self.settings = settings
         self.embedder = embedder
         self.name = settings.collection
         self._ef = _chroma_ef(embedder)
+        # Rows per Chroma write; the client's own limit unless a smaller one is given (tests).
+        self._max_batch = max_batch
+        self._view: View | None = None
 
     # --- connection -----------------------------------------------------------------
 
@@ -129,15 +141,26 @@ class Store:
             Store._clients[key] = client
             return client
 
-    def _collection(self, suffix: str = "", create: bool = False) -> Any:
-        name = self.name + suffix
+    @property
+    def max_batch(self) -> int:
+        if self._max_batch is None:
+            client = self._client()
+            self._max_batch = int(self._guard(client.get_max_batch_size, "read the maximum batch size"))
+        return max(1, self._max_batch)
+
+    def names(self, generation: str) -> tuple[str, str]:
+        """(chunks, sentences) collection names of a generation; "" is the pre-registry pair."""
+        base = f"{self.name}.{generation}" if generation else self.name
+        return base, base + "-sentences"
+
+    def _open(self, name: str, create: bool = False, model_check: bool = True) -> Any:
         client = self._client()
         try:
             if create:
                 col = client.get_or_create_collection(
                     name=name,
                     embedding_function=self._ef,
-                    metadata={"embedding_model": self.embedder.model_id},
+                    metadata={"embedding_model": self.embedder.model_id} if model_check else None,
                     configuration={"hnsw": _HNSW},
                 )
             else:
@@ -149,7 +172,7 @@ class Store:
                 ) from exc
             raise StoreError(f"cannot open collection {name!r} at {self.location}: {exc}") from exc
         stored = (col.metadata or {}).get("embedding_model")
-        if stored and stored != self.embedder.model_id:
+        if model_check and stored and stored != self.embedder.model_id:
             raise EmbedderMismatchError(
                 f"the index at {self.location} was built with embedding model {stored!r}, but "
                 f"{self.embedder.model_id!r} is configured; set ASSISTANT_EMBEDDING_MODEL={stored} "
@@ -157,125 +180,213 @@ class Store:
             )
         return col
 
+    def registry(self, create: bool = False) -> Registry | None:
+        """The registry, or None where none was ever written (a new or pre-registry store)."""
+        try:
+            col = self._open(self.name + "-registry", create=create, model_check=False)
+        except IndexMissingError:
+            return None
+        return Registry(col, self._guard)
+
+    # --- what readers see -----------------------------------------------------------
+
+    def view(self, refresh: bool = False) -> View:
+        """The active generation and its committed documents (cached until `refresh`)."""
+        if self._view is not None and not refresh:
+            return self._view
+        reg = self.registry()
+        active = reg.pointer().active if reg is not None else ""
+        if active:
+            view = View(active, reg.records(active) if reg is not None else {})
+        else:
+            self._open(self.name)  # raises IndexMissingError where there is no index at all
+            view = View("", legacy=True)
+        self._view = view
+        return view
+
     def exists(self) -> bool:
         try:
-            self._collection()
+            self._open(self.names(self.view(refresh=True).generation)[0])
+        except IndexMissingError:  # from view() too: no registry and no pre-registry index
+            return False
+        return True
+
+    def info(self) -> dict[str, Any]:
+        view = self.view()
+        meta = dict(self._open(self.names(view.generation)[0]).metadata or {})
+        meta["generation"] = view.generation
+        return meta
+
+    def all_chunks(self) -> list[Chunk]:
+        view = self.view()
+        got = self._get_all(self._open(self.names(view.generation)[0]), ["documents", "metadatas"], "read chunks")
+        chunks = [
+            Chunk.from_metadata(i, d or "", m or {})
+            for i, d, m in zip(got["ids"], got["documents"], got["metadatas"], strict=True)
+            if view.current(m)
+        ]
+        return sorted(chunks, key=lambda c: (c.doc_id, c.position))
+
+    def chunk_ids_by_doc(self) -> dict[str, dict[str, Any]]:
+        """doc_id → {"hashes", "file", "ids"} of the committed chunks (works against a server too)."""
+        try:
+            chunks = self.all_chunks()
+        except IndexMissingError:
+            return {}
+        docs: dict[str, dict[str, Any]] = {}
+        for c in chunks:
+            d = docs.setdefault(c.doc_id, {"hashes": set(), "file": c.file, "ids": []})
+            d["hashes"].add(c.doc_hash)
+            d["ids"].append(c.chunk_id)
+        return docs
+
+    def sentences(self) -> SentenceRows:
+        view = self.view()
+        col = self._open(self.names(view.generation)[1])
+        got = self._get_all(col, ["documents", "metadatas", "embeddings"], "read sentences")
+        keep = [i for i, m in enumerate(got["metadatas"]) if view.current(m)]
+        vectors = np.asarray(got["embeddings"], dtype=np.float32)
+        vectors = vectors[keep] if vectors.ndim == 2 else np.zeros((0, 0), dtype=np.float32)
+        return SentenceRows(
+            [got["ids"][i] for i in keep],
+            [got["metadatas"][i]["chunk_id"] for i in keep],
+            [got["documents"][i] for i in keep],
+            vectors,
+        )
+
+    def dense(self, vector: np.ndarray, k: int, where: dict[str, Any] | None = None) -> list[tuple[str, float]]:
+        """(chunk id, cosine similarity) of the k nearest committed chunks."""
+        try:
+            return self._dense(self.view(), vector, k, where)
+        except IndexMissingError:
+            # Another process swapped a rebuild in and dropped the generation this view named.
+            return self._dense(self.view(refresh=True), vector, k, where)
+
+    def _dense(self, view: View, vector: np.ndarray, k: int, where: dict[str, Any] | None) -> list[tuple[str, float]]:
+        col = self._open(self.names(view.generation)[0])
+        n = col.count()
+        if n == 0 or not (view.legacy or view.docs):
+            return []
+        res = self._guard(
+            lambda: col.query(
+                query_embeddings=[vector], n_results=min(k, n), where=view.where(where), include=["distances"]
+            ),
+            "query",
+        )
+        return [(i, 1.0 - float(d)) for i, d in zip(res["ids"][0], res["distances"][0], strict=True)]
+
+    # --- writes (ingestion) ---------------------------------------------------------
+
+    def create_generation(self, generation: str) -> None:
+        for name in self.names(generation):
+            self._open(name, create=True)
+
+    def has_generation(self, generation: str) -> bool:
+        """Whether `generation`'s chunks exist (another model's: `EmbedderMismatchError`)."""
+        try:
+            self._open(self.names(generation)[0])
         except IndexMissingError:
             return False
         return True
 
-    # --- writes (ingestion) ---------------------------------------------------------
-
-    def reset(self) -> None:
+    def generations(self) -> set[str]:
+        """Every generation with a collection in the store ("" for the pre-registry pair)."""
         client = self._client()
-        for suffix in ("", "-sentences"):
-            try:
-                client.delete_collection(self.name + suffix)
-            except Exception:  # absent already
-                pass
+        cols = self._guard(client.list_collections, "list collections")
+        found: set[str] = set()
+        pattern = re.compile(re.escape(self.name) + r"(?:\.([A-Za-z0-9]+))?(?:-sentences)?")
+        for col in cols:
+            m = pattern.fullmatch(col if isinstance(col, str) else col.name)
+            if m:
+                found.add(m.group(1) or "")
+        return found
 
-    def upsert_chunks(self, chunks: Sequence[Chunk], vectors: np.ndarray) -> None:
-        if not chunks:
-            return
-        col = self._collection(create=True)
-        self._guard(
-            lambda: col.upsert(
-                ids=[c.chunk_id for c in chunks],
-                documents=[c.text for c in chunks],
-                metadatas=[c.metadata() for c in chunks],
-                embeddings=list(vectors),
-            ),
-            "write chunks",
-        )
+    def drop_generation(self, generation: str) -> None:
+        for name in self.names(generation):
+            with contextlib.suppress(Exception):  # absent already
+                self._client().delete_collection(name)
 
-    def upsert_sentences(
+    def scan(self, generation: str) -> dict[tuple[str, str], list[int]]:
+        """(doc_id, doc_hash) → [chunk rows, sentence rows] actually in the generation."""
+        counts: dict[tuple[str, str], list[int]] = {}
+        for slot, name in enumerate(self.names(generation)):
+            got = self._get_all(self._open(name, create=True), ["metadatas"], "read rows")
+            for m in got["metadatas"]:
+                key = (str((m or {}).get("doc_id", "")), str((m or {}).get("doc_hash", "")))
+                counts.setdefault(key, [0, 0])[slot] += 1
+        return counts
+
+    def write(
         self,
-        ids: Sequence[str],
-        chunk_ids: Sequence[str],
-        doc_ids: Sequence[str],
-        texts: Sequence[str],
+        generation: str,
+        chunks: Sequence[Chunk],
         vectors: np.ndarray,
+        sentences: tuple[list[str], list[str], list[str], list[str]],
+        sentence_vectors: np.ndarray,
     ) -> None:
-        if not ids:
-            return
-        col = self._collection("-sentences", create=True)
-        self._guard(
-            lambda: col.upsert(
-                ids=list(ids),
-                documents=list(texts),
-                metadatas=[{"chunk_id": c, "doc_id": d} for c, d in zip(chunk_ids, doc_ids, strict=True)],
-                embeddings=list(vectors),
-            ),
-            "write sentences",
-        )
+        """Upsert chunks and their sentences (ids, chunk ids, doc ids, texts) in batches the
+        client accepts. Invisible to readers until the document is committed in the registry."""
+        col, sent = (self._open(n, create=True) for n in self.names(generation))
+        hashes = {c.chunk_id: c.doc_hash for c in chunks}
+        step = self.max_batch
+        for i in range(0, len(chunks), step):
+            part = chunks[i : i + step]
+            self._guard(
+                lambda: col.upsert(
+                    ids=[c.chunk_id for c in part],
+                    documents=[c.text for c in part],
+                    metadatas=[c.metadata() for c in part],
+                    embeddings=list(vectors[i : i + step]),
+                ),
+                "write chunks",
+            )
+        ids, cids, dids, texts = sentences
+        for i in range(0, len(ids), step):
+            metas = [
+                {"chunk_id": c, "doc_id": d, "doc_hash": hashes[c]}
+                for c, d in zip(cids[i : i + step], dids[i : i + step], strict=True)
+            ]
+            self._guard(
+                lambda: sent.upsert(
+                    ids=ids[i : i + step],
+                    documents=texts[i : i + step],
+                    metadatas=metas,
+                    embeddings=list(sentence_vectors[i : i + step]),
+                ),
+                "write sentences",
+            )
 
-    def delete_chunks(self, chunk_ids: Iterable[str]) -> None:
-        ids = list(chunk_ids)
-        if not ids:
-            return
-        col = self._collection(create=True)
-        sent = self._collection("-sentences", create=True)
-        self._guard(lambda: sent.delete(where={"chunk_id": {"$in": ids}}), "delete sentences")
-        self._guard(lambda: col.delete(ids=ids), "delete chunks")
+    def delete_rows(self, generation: str, doc_id: str, keep_hash: str | None = None) -> None:
+        """Delete a document's rows, except those of version `keep_hash`."""
+        where: dict[str, Any] = {"doc_id": doc_id}
+        if keep_hash is not None:
+            where = {"$and": [where, {"doc_hash": {"$ne": keep_hash}}]}
+        col, sent = (self._open(n, create=True) for n in self.names(generation))
+        # Sentences first: a chunk is never left without them while it is still visible.
+        self._guard(lambda: sent.delete(where=where), "delete sentences")
+        self._guard(lambda: col.delete(where=where), "delete chunks")
 
-    def mark_ingested(self) -> None:
-        col = self._collection(create=True)
+    def mark_ingested(self, generation: str) -> None:
+        col = self._open(self.names(generation)[0], create=True)
         meta = dict(col.metadata or {})
         meta["embedding_model"] = self.embedder.model_id
         meta["last_ingested"] = dt.datetime.now(dt.UTC).isoformat(timespec="seconds")
         self._guard(lambda: col.modify(metadata=meta), "record the ingest time")
 
-    # --- reads ----------------------------------------------------------------------
+    # --- helpers --------------------------------------------------------------------
 
-    def info(self) -> dict[str, Any]:
-        return dict(self._collection().metadata or {})
-
-    def all_chunks(self) -> list[Chunk]:
-        col = self._collection()
-        got = self._guard(lambda: col.get(include=["documents", "metadatas"]), "read chunks")
-        chunks = [
-            Chunk.from_metadata(i, d or "", m or {})
-            for i, d, m in zip(got["ids"], got["documents"], got["metadatas"], strict=True)
-        ]
-        return sorted(chunks, key=lambda c: (c.doc_id, c.position))
-
-    def chunk_ids_by_doc(self) -> dict[str, dict[str, Any]]:
-        """doc_id → {"hash", "file", "ids"} from the store itself (works against a server too)."""
-        try:
-            col = self._collection()
-        except IndexMissingError:
-            return {}
-        got = self._guard(lambda: col.get(include=["metadatas"]), "read chunk metadata")
-        docs: dict[str, dict[str, Any]] = {}
-        for cid, meta in zip(got["ids"], got["metadatas"], strict=True):
-            d = docs.setdefault(str(meta["doc_id"]), {"hashes": set(), "file": meta.get("file", ""), "ids": []})
-            d["hashes"].add(meta.get("doc_hash", ""))
-            d["ids"].append(cid)
-        return docs
-
-    def sentences(self) -> SentenceRows:
-        col = self._collection("-sentences")
-        got = self._guard(lambda: col.get(include=["documents", "metadatas", "embeddings"]), "read sentences")
-        vectors = np.asarray(got["embeddings"], dtype=np.float32)
-        if vectors.ndim != 2:
-            vectors = vectors.reshape(0, 0)
-        return SentenceRows(
-            list(got["ids"]), [m["chunk_id"] for m in got["metadatas"]], list(got["documents"]), vectors
-        )
-
-    def dense(self, vector: np.ndarray, k: int, where: dict[str, Any] | None = None) -> list[tuple[str, float]]:
-        """(chunk id, cosine similarity) of the k nearest chunks."""
-        col = self._collection()
-        n = col.count()
-        if n == 0:
-            return []
-        res = self._guard(
-            lambda: col.query(
-                query_embeddings=[vector], n_results=min(k, n), where=where or None, include=["distances"]
-            ),
-            "query",
-        )
-        return [(i, 1.0 - float(d)) for i, d in zip(res["ids"][0], res["distances"][0], strict=True)]
+    def _get_all(self, col: Any, include: list[str], what: str) -> dict[str, list[Any]]:
+        """Every row of `col`, read in pages the client accepts."""
+        out: dict[str, list[Any]] = {"ids": [], **{k: [] for k in include}}
+        step, offset = self.max_batch, 0
+        while True:
+            got = self._guard(lambda: col.get(include=include, limit=step, offset=offset), what)
+            out["ids"].extend(got["ids"])
+            for k in include:
+                out[k].extend(list(got[k]) if got[k] is not None else [])
+            if len(got["ids"]) < step:
+                return out
+            offset += step
 
     @staticmethod
     def _guard(fn: Any, what: str) -> Any:

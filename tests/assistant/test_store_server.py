@@ -10,6 +10,7 @@ from pathlib import Path
 import pytest
 
 from assistant import Assistant, Settings
+from assistant.store import Store
 from ingest.pipeline import Ingestor
 from tests.helpers import HashEmbedder, free_port, wait_http, write_small_corpus
 
@@ -35,7 +36,7 @@ def chroma_server(tmp_path: Path) -> Iterator[str]:
 def test_ingest_and_ask_through_a_chroma_server(tmp_path: Path, chroma_server: str) -> None:
     corpus = write_small_corpus(tmp_path / "corpus")
     emb = HashEmbedder()
-    writer = Settings(corpus_dir=corpus, data_dir=tmp_path / "writer", chroma_url=chroma_server, refusal_threshold=0.0)
+    writer = Settings(corpus_dir=corpus, data_dir=tmp_path / "writer", chroma_url=chroma_server)
     report = Ingestor(writer, emb).run()
     assert report.ok and report.total_chunks > 0
     assert not (writer.chroma_path).exists()  # nothing embedded locally
@@ -44,6 +45,24 @@ def test_ingest_and_ask_through_a_chroma_server(tmp_path: Path, chroma_server: s
     reader = writer.replace(data_dir=tmp_path / "reader")
     bot = Assistant(reader, embedder=emb)
     a = bot.ask("how do I apply for a position on the alpha board?")
-    assert a.citations and a.citations[0].doc_id == "alpha"
+    assert a.retrieved and a.retrieved[0].chunk.doc_id == "alpha"
     assert (reader.bm25_path / "ids.json").is_file()
     assert {d.doc_id for d in bot.documents()} == {"alpha", "beta", "gamma"}
+
+
+def test_rebuild_and_repair_through_a_chroma_server(tmp_path: Path, chroma_server: str) -> None:
+    from tests.ingest.test_pipeline import check_complete
+
+    corpus = write_small_corpus(tmp_path / "corpus")
+    emb = HashEmbedder()
+    settings = Settings(corpus_dir=corpus, data_dir=tmp_path / "writer", chroma_url=chroma_server, collection="srv")
+    Ingestor(settings, emb).run()
+    first = check_complete(settings, emb)
+    report = Ingestor(settings, emb, store=Store(settings, emb, max_batch=2)).run(rebuild=True)
+    assert report.ok and check_complete(settings, emb) == first  # swapped; the old generation dropped
+    store = Store(settings, emb)
+    store._client().delete_collection(store.names(store.view(refresh=True).generation)[1])
+    repaired = Ingestor(settings, emb).run()
+    assert {r.status for r in repaired.results} == {"repaired"} and check_complete(settings, emb) == first
+    a = Assistant(settings.replace(data_dir=tmp_path / "reader"), embedder=emb).ask("who sets beta salaries?")
+    assert a.retrieved and a.retrieved[0].chunk.doc_id == "beta"

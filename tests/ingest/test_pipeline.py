@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import threading
+from dataclasses import replace
 from pathlib import Path
 
 import pytest
 
 from assistant import EmbedderMismatchError, Settings
+from assistant.embeddings import Embedder
 from assistant.errors import ConfigError, IngestLockedError
 from assistant.store import Store
 from ingest.pipeline import Ingestor, ingest_lock
@@ -70,7 +72,8 @@ def test_bad_file_reported_others_ingested_nothing_lost(small: Settings) -> None
     report = Ingestor(small, emb).run()
     assert not report.ok
     failed = {r.file: r.reason for r in report.results if r.status == "failed"}
-    assert set(failed) == {"alpha.txt"} and "binary" in failed["alpha.txt"]
+    # The loader names the problem (its wording is the loader's); the old chunks are kept.
+    assert set(failed) == {"alpha.txt"} and "kept the" in failed["alpha.txt"]
     after = ids_by_doc(small, emb)
     assert after["alpha"] == before["alpha"]  # the previous chunks still answer
     assert "notes" in after  # every other file is still ingested
@@ -114,3 +117,131 @@ def test_rebuild_starts_over(small: Settings) -> None:
     Ingestor(small, emb).run()
     report = Ingestor(small, emb).run(rebuild=True)
     assert {r.status for r in report.results} == {"added"} and report.total_chunks > 0
+
+
+def check_complete(settings: Settings, emb: Embedder) -> dict[str, int]:
+    """The store agrees with its registry: every committed document has exactly its recorded
+    chunks and sentences in the active generation, and nothing else is there. doc_id → chunks."""
+    store = Store(settings, emb)
+    view = store.view(refresh=True)
+    assert not view.legacy
+    found = store.scan(view.generation)
+    expected = {(d, r.doc_hash): [r.chunks, r.sentences] for d, r in view.docs.items()}
+    assert found == expected
+    assert store.generations() == {view.generation}
+    registry = store.registry()
+    assert registry is not None and registry.generations() == {view.generation}
+    assert registry.pointer().pending == ""
+    return {d: r.chunks for d, r in view.docs.items()}
+
+
+def test_rebuild_swaps_generations_and_keeps_chunk_ids(small: Settings) -> None:
+    emb = HashEmbedder()
+    Ingestor(small, emb).run()
+    before = Store(small, emb).view(refresh=True)
+    ids = ids_by_doc(small, emb)
+    Ingestor(small, emb).run(rebuild=True)
+    after = Store(small, emb).view(refresh=True)
+    assert after.generation != before.generation
+    assert ids_by_doc(small, emb) == ids  # same documents, same versions: same ids
+    check_complete(small, emb)
+
+
+def test_missing_sentences_collection_is_repaired_not_unchanged(small: Settings) -> None:
+    emb = HashEmbedder()
+    Ingestor(small, emb).run()
+    store = Store(small, emb)
+    store._client().delete_collection(store.names(store.view(refresh=True).generation)[1])
+    report = Ingestor(small, emb).run()
+    assert {r.status for r in report.results} == {"repaired"}
+    assert all("sentences" in r.reason for r in report.results)
+    assert report.chunks_embedded == report.total_chunks > 0
+    check_complete(small, emb)
+    again = Ingestor(small, emb).run()
+    assert {r.status for r in again.results} == {"unchanged"} and again.chunks_embedded == 0
+
+
+def test_missing_rows_are_repaired_and_uncommitted_rows_deleted(small: Settings) -> None:
+    emb = HashEmbedder()
+    Ingestor(small, emb).run()
+    store = Store(small, emb)
+    gen = store.view(refresh=True).generation
+    chunks_col = store._open(store.names(gen)[0])
+    beta = [c for c in store.all_chunks() if c.doc_id == "beta"]
+    chunks_col.delete(ids=[beta[0].chunk_id])  # a chunk lost
+    # Rows of a version that was never committed (a kill before the registry row was written).
+    ghost = replace(beta[0], chunk_id="ghost-chunk", doc_hash="f" * 32, text="ghost text never committed")
+    store.write(
+        gen, [ghost], emb.embed([ghost.text]), (["ghost-chunk:0"], ["ghost-chunk"], ["beta"], ["x"]), emb.embed(["x"])
+    )
+    assert "ghost-chunk" not in {c.chunk_id for c in Store(small, emb).all_chunks()}  # invisible
+    report = Ingestor(small, emb).run()
+    assert {r.doc_id: r.status for r in report.results} == {
+        "alpha": "unchanged",
+        "beta": "repaired",
+        "gamma": "unchanged",
+    }
+    check_complete(small, emb)
+
+
+def test_writes_in_batches_no_larger_than_the_client_allows(small: Settings) -> None:
+    emb = HashEmbedder()
+    store = Store(small, emb, max_batch=3)
+    report = Ingestor(small, emb, store=store).run()
+    assert report.ok and report.total_chunks > 3
+    sentences = Store(small, emb, max_batch=2).sentences()
+    assert len(sentences.ids) > 3 * report.total_chunks // 2
+    check_complete(small, emb)
+
+
+def test_more_sentences_than_one_chroma_batch(tmp_path: Path) -> None:
+    """One document and many small ones with more sentences in all, and in the big one alone,
+    than Chroma's maximum batch (5461 embedded): every row is written."""
+    corpus = tmp_path / "corpus"
+    corpus.mkdir()
+    words = ["alpha", "beta", "gamma", "delta", "epsilon", "zeta", "eta", "theta", "iota", "kappa", "lambda", "mu"]
+    big = [f"Item {i} says the {words[i % 12]} rota covers {words[(i * 7) % 12]} leave." for i in range(6000)]
+    (corpus / "big.txt").write_text(
+        "Big handbook\n\n" + "\n\n".join(" ".join(big[i : i + 20]) for i in range(0, 6000, 20))
+    )
+    for n in range(60):
+        (corpus / f"small{n:02}.txt").write_text(
+            f"Note {n}\n\n" + " ".join(f"Note {n} sentence {i} covers {words[i % 12]} shifts." for i in range(40))
+        )
+    settings = Settings(corpus_dir=corpus, data_dir=tmp_path / "var", collection="many")
+    emb = HashEmbedder()
+    store = Store(settings, emb)
+    report = Ingestor(settings, emb, store=store).run()
+    assert report.ok, report.table()
+    total_sentences = len(Store(settings, emb).sentences().ids)
+    assert total_sentences > 6000 + 60 * 40 - 100 > store.max_batch
+    counts = check_complete(settings, emb)
+    assert len(counts) == 61
+
+
+def test_plain_ingest_with_another_model_is_refused_rebuild_replaces(small: Settings) -> None:
+    Ingestor(small, HashEmbedder()).run()
+    other = HashEmbedder(dim=32, model_id="another-model")
+    with pytest.raises(EmbedderMismatchError):
+        Ingestor(small, other).run()
+    report = Ingestor(small, other).run(rebuild=True)
+    assert report.ok and Store(small, other).info()["embedding_model"] == "another-model"
+    check_complete(small, other)
+
+
+def test_pre_registry_index_answers_until_the_next_ingest_replaces_it(small: Settings) -> None:
+    """An index written before the registry (collections `<name>`, `<name>-sentences`, no
+    registry) is read as it is; the next plain ingest rebuilds beside it and drops it."""
+    emb = HashEmbedder()
+    Ingestor(small, emb).run()
+    chunks = Store(small, emb).all_chunks()
+    legacy = small.replace(collection="legacy")
+    old = Store(legacy, emb)
+    texts = [c.text for c in chunks]
+    old.write("", chunks, emb.embed(texts), (["x:0"], [chunks[0].chunk_id], ["alpha"], ["x"]), emb.embed(["x"]))
+    reader = Store(legacy, emb)
+    assert reader.view().legacy and len(reader.all_chunks()) == len(chunks)
+    assert reader.dense(emb.embed(["alpha board"])[0], 3)
+    report = Ingestor(legacy, emb).run()
+    assert report.ok and {r.status for r in report.results} == {"added"}
+    check_complete(legacy, emb)  # the pre-registry pair is gone
