@@ -2,7 +2,8 @@
 
 Interfaces stay thin: every answer comes from `Assistant.ask`. Bolt verifies each request's
 signature (v0 HMAC-SHA256 of `v0:timestamp:body`, rejecting timestamps older than five
-minutes) before any listener runs.
+minutes) before any listener runs; then a middleware here refuses a signed request seen before
+inside that window (a replay). HTTP serving lives in `server.py` (Bolt's ASGI adapter, uvicorn).
 """
 
 from __future__ import annotations
@@ -10,16 +11,15 @@ from __future__ import annotations
 import logging
 import os
 import re
-import threading
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
 
-from slack_bolt import App, BoltRequest
+from slack_bolt import App, BoltRequest, BoltResponse
 from slack_sdk import WebClient
 
 from ..core import Assistant
+from ..errors import StoreError
 from ..feedback import FeedbackStore
 from ..messages import render
 from ..settings import Settings
@@ -28,6 +28,40 @@ from .state import RateLimiter, SlackState
 
 log = logging.getLogger(__name__)
 _MENTION = re.compile(r"<@[A-Z0-9]+(?:\|[^>]*)?>")
+# Feedback ids are SQLite rowids: digits only, and short enough for a 64-bit INTEGER.
+_FEEDBACK_ID = re.compile(r"[0-9]{1,18}")
+
+
+def feedback_id(action: Mapping[str, Any]) -> int | None:
+    """A button's feedback id, or None (logged) when the value is not one: a forged or mangled
+    click is acknowledged and ignored rather than raising inside the listener."""
+    value = action.get("value")
+    if isinstance(value, str) and _FEEDBACK_ID.fullmatch(value):
+        return int(value)
+    log.warning("ignoring %s click with a value that is not a feedback id: %r", action.get("action_id"), value)
+    return None
+
+
+def well_formed(payload: Mapping[str, Any], required: tuple[str, ...], optional: tuple[str, ...]) -> bool:
+    """Whether the fields a listener reads are strings (required ones non-empty). A signed but
+    mis-shaped payload is logged and ignored instead of raising inside Bolt's listener runner."""
+    bad = [k for k in required if not (isinstance(payload.get(k), str) and payload[k])]
+    bad += [k for k in optional if payload.get(k) is not None and not isinstance(payload[k], str)]
+    if bad:
+        log.warning("ignoring a Slack payload with missing or malformed %s", ", ".join(bad))
+    return not bad
+
+
+def _id_of(body: Mapping[str, Any], key: str) -> str:
+    """`body[key]["id"]` (the clicking user, the channel) when it is there and a string, else ""."""
+    value = body.get(key)
+    found = value.get("id") if isinstance(value, dict) else None
+    return found if isinstance(found, str) else ""
+
+
+def _header(req: BoltRequest, name: str) -> str:
+    values = req.headers.get(name) or []
+    return str(values[0]) if values else ""
 
 
 @dataclass(frozen=True)
@@ -55,9 +89,9 @@ class SlackApp:
         self.state = SlackState(settings.data_dir / "slack.sqlite")
         self.limiter = RateLimiter(settings.slack_rate_per_minute)
         client = WebClient(token=config.bot_token or None, base_url=config.api_url or WebClient.BASE_URL)
-        # No token check at start-up: the app starts without reaching Slack.
+        # No token check at start-up: the app starts without reaching Slack. The token travels in
+        # the client (Bolt reads it from there and warns when it is given twice).
         self.bolt = App(
-            token=config.bot_token or None,
             signing_secret=config.signing_secret,
             client=client,
             token_verification_enabled=False,
@@ -99,7 +133,23 @@ class SlackApp:
     def _register(self) -> None:
         app = self.bolt
 
+        @app.middleware
+        def refuse_replays(req: BoltRequest, next_: Callable[[], BoltResponse]) -> BoltResponse:
+            # Custom middleware runs after Bolt's own signature check, so only genuinely signed
+            # pairs are remembered and garbage signatures cannot fill the table.
+            if req.mode == "socket_mode":
+                return next_()  # no signatures over the socket; Slack's connection is the proof
+            signature, timestamp = _header(req, "x-slack-signature"), _header(req, "x-slack-request-timestamp")
+            if not timestamp.isdecimal():
+                return BoltResponse(status=400, body="bad timestamp")
+            if not self.state.first_request(signature, int(timestamp)):
+                log.warning("refused a replayed request (timestamp %s)", timestamp)
+                return BoltResponse(status=409, body="replayed request")
+            return next_()
+
         def fresh(body: dict[str, Any], event: dict[str, Any]) -> bool:
+            if not well_formed(event, ("channel", "ts"), ("text", "thread_ts", "user")):
+                return False
             if event.get("bot_id") or event.get("subtype"):
                 return False  # other bots, edits, joins: never answered
             return self.state.first_delivery(str(body.get("event_id") or f"{event.get('channel')}:{event.get('ts')}"))
@@ -113,6 +163,8 @@ class SlackApp:
 
         @app.event("message")
         def on_message(body: dict[str, Any], event: dict[str, Any], client: WebClient, context: Any) -> None:
+            if not well_formed(event, ("channel", "ts"), ("text", "thread_ts", "user")):
+                return
             channel, thread = event.get("channel", ""), event.get("thread_ts")
             is_dm = event.get("channel_type") == "im"
             follow_up = bool(thread) and self.state.knows_thread(channel, str(thread))
@@ -126,6 +178,8 @@ class SlackApp:
         @app.command("/ask")
         def on_ask(ack: Any, command: dict[str, Any], client: WebClient) -> None:
             ack()  # within Slack's three seconds; the answer follows
+            if not well_formed(command, ("user_id", "channel_id"), ("text",)):
+                return
             user, channel, question = command["user_id"], command["channel_id"], (command.get("text") or "").strip()
             if not question:
                 client.chat_postEphemeral(channel=channel, user=user, text=render("slack_empty"))
@@ -144,9 +198,16 @@ class SlackApp:
 
         def rate(ack: Any, body: dict[str, Any], action: dict[str, Any], client: WebClient, value: int) -> None:
             ack()
-            self.feedback.rate(int(action["value"]), value)
-            channel = (body.get("channel") or {}).get("id")
-            user = (body.get("user") or {}).get("id")
+            fid = feedback_id(action)
+            if fid is None:
+                return
+            try:
+                self.feedback.rate(fid, value)
+            except StoreError as exc:
+                log.warning("ignoring a rating: %s", exc)
+                return
+            channel = _id_of(body, "channel")
+            user = _id_of(body, "user")
             if channel and user:
                 client.chat_postEphemeral(channel=channel, user=user, text=render("slack_thanks"))
 
@@ -161,73 +222,24 @@ class SlackApp:
         @app.action("share_answer")
         def on_share(ack: Any, body: dict[str, Any], action: dict[str, Any], client: WebClient) -> None:
             ack()
-            answer = self.feedback.answer(int(action["value"]))
-            channel = (body.get("channel") or {}).get("id")
-            if answer is None or not channel:
+            fid = feedback_id(action)
+            answer = None if fid is None else self.feedback.answer(fid)
+            channel = _id_of(body, "channel")
+            if fid is None or answer is None or not channel:
                 return
-            user = (body.get("user") or {}).get("id", "")
+            user = _id_of(body, "user")
+            # Claimed before posting, atomically: a double click or a replay posts nothing more.
+            if not self.state.first_share(fid, channel, user):
+                log.info("answer %d was already shared; ignoring another share", fid)
+                return
             intro = {
                 "type": "context",
                 "elements": [{"type": "mrkdwn", "text": f"<@{user}> asked: " + escape(answer.question)}],
             }
-            for i, blocks in enumerate(answer_blocks(answer, int(action["value"]))):
+            for i, blocks in enumerate(answer_blocks(answer, fid)):
                 client.chat_postMessage(
                     channel=channel,
                     blocks=([intro] if i == 0 else []) + blocks,
                     text=fallback_text(answer),
                     unfurl_links=False,
                 )
-
-
-class SlackHTTPServer:
-    """Events, commands and actions on one port at `/slack/events`, via `App.dispatch`."""
-
-    def __init__(self, app: SlackApp, host: str = "127.0.0.1", port: int = 3000, path: str = "/slack/events") -> None:
-        bolt = app.bolt
-
-        class Handler(BaseHTTPRequestHandler):
-            def do_POST(self) -> None:
-                if self.path.split("?")[0] != path:
-                    self.send_error(404)
-                    return
-                body = self.rfile.read(int(self.headers.get("Content-Length") or 0)).decode("utf-8")
-                headers: dict[str, str | Sequence[str]] = {k.lower(): [v] for k, v in self.headers.items()}
-                resp = bolt.dispatch(BoltRequest(body=body, headers=headers))
-                payload = (resp.body or "").encode("utf-8")
-                self.send_response(resp.status)
-                for k, values in resp.headers.items():
-                    for v in values:
-                        self.send_header(k, v)
-                if "content-length" not in {k.lower() for k in resp.headers}:
-                    self.send_header("Content-Length", str(len(payload)))
-                self.end_headers()
-                self.wfile.write(payload)
-
-            def do_GET(self) -> None:
-                out = b"ok"
-                self.send_response(200 if self.path == "/health" else 404)
-                self.send_header("Content-Length", str(len(out)))
-                self.end_headers()
-                self.wfile.write(out)
-
-            def log_message(self, fmt: str, *args: Any) -> None:
-                log.debug(fmt, *args)
-
-        self.server = ThreadingHTTPServer((host, port), Handler)
-        self.server.daemon_threads = True
-
-    @property
-    def port(self) -> int:
-        return int(self.server.server_address[1])
-
-    def serve_forever(self) -> None:
-        self.server.serve_forever()
-
-    def start_background(self) -> threading.Thread:
-        t = threading.Thread(target=self.serve_forever, daemon=True)
-        t.start()
-        return t
-
-    def stop(self) -> None:
-        self.server.shutdown()
-        self.server.server_close()

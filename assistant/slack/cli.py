@@ -1,4 +1,4 @@
-"""`assistant slack`: run the Slack app (HTTP mode, or Socket Mode when SLACK_APP_TOKEN is set)."""
+"""`assistant slack`: run the Slack app (HTTP mode under uvicorn, or Socket Mode when SLACK_APP_TOKEN is set)."""
 
 from __future__ import annotations
 
@@ -19,7 +19,7 @@ def add_slack_parser(sub: Any) -> None:
 
 def cmd_slack(args: argparse.Namespace, settings: Settings) -> int:
     from ..core import Assistant
-    from .app import SlackApp, SlackConfig, SlackHTTPServer
+    from .app import SlackApp, SlackConfig
 
     config = SlackConfig.from_env(os.environ)
     assistant = Assistant(settings)
@@ -32,10 +32,8 @@ def cmd_slack(args: argparse.Namespace, settings: Settings) -> int:
         return 0
     if not config.signing_secret:
         raise ConfigError("SLACK_SIGNING_SECRET is required in HTTP mode")
-    server = SlackHTTPServer(app, args.host, args.port)
-    print(f"Slack app listening on http://{args.host}:{server.port}/slack/events", flush=True)
-    try:
-        server.serve_forever()
-    except KeyboardInterrupt:
-        server.stop()
+    from .server import EVENTS_PATH, serve
+
+    print(f"Slack app listening on http://{args.host}:{args.port}{EVENTS_PATH}", flush=True)
+    serve(app, config.signing_secret, settings, args.host, args.port)  # returns on SIGINT/SIGTERM
     return 0

@@ -1,4 +1,5 @@
-"""What the Slack bot remembers, in SQLite beside the feedback: thread turns and seen events."""
+"""What the Slack bot remembers, in SQLite beside the feedback: thread turns, seen events, accepted
+request signatures (replay protection) and shared answers. SQLite, so it holds across restarts."""
 
 from __future__ import annotations
 
@@ -17,7 +18,18 @@ CREATE TABLE IF NOT EXISTS slack_turns (
     PRIMARY KEY (channel, thread_ts, position)
 );
 CREATE TABLE IF NOT EXISTS slack_events (event_id TEXT PRIMARY KEY, seen_at REAL NOT NULL);
+CREATE TABLE IF NOT EXISTS slack_requests (
+    signature TEXT NOT NULL, timestamp INTEGER NOT NULL, seen_at REAL NOT NULL,
+    PRIMARY KEY (signature, timestamp)
+);
+CREATE TABLE IF NOT EXISTS slack_shares (
+    feedback_id INTEGER PRIMARY KEY, channel TEXT NOT NULL, user TEXT NOT NULL, shared_at REAL NOT NULL
+);
 """
+
+# Bolt refuses a timestamp more than five minutes from now (either way), so a pair whose
+# timestamp is older than that can never be accepted again and need not be remembered.
+REPLAY_WINDOW_S = 5 * 60
 
 
 class SlackState:
@@ -36,6 +48,27 @@ class SlackState:
                 "INSERT OR IGNORE INTO slack_events (event_id, seen_at) VALUES (?, ?)", (event_id, time.time())
             )
             db.execute("DELETE FROM slack_events WHERE seen_at < ?", (time.time() - 86400,))
+            return cur.rowcount == 1
+
+    def first_request(self, signature: str, timestamp: int) -> bool:
+        """True the first time a signed (signature, timestamp) pair is accepted: a captured request
+        replayed inside Bolt's five-minute window is refused. Pruned once the window has passed."""
+        now = time.time()
+        with self._lock, self._db() as db:
+            cur = db.execute(
+                "INSERT OR IGNORE INTO slack_requests (signature, timestamp, seen_at) VALUES (?, ?, ?)",
+                (signature, timestamp, now),
+            )
+            db.execute("DELETE FROM slack_requests WHERE timestamp < ?", (int(now) - REPLAY_WINDOW_S - 1,))
+            return cur.rowcount == 1
+
+    def first_share(self, feedback_id: int, channel: str, user: str) -> bool:
+        """True the first time an answer is shared; a second click (or a replay) posts nothing."""
+        with self._lock, self._db() as db:
+            cur = db.execute(
+                "INSERT OR IGNORE INTO slack_shares (feedback_id, channel, user, shared_at) VALUES (?, ?, ?, ?)",
+                (feedback_id, channel, user, time.time()),
+            )
             return cur.rowcount == 1
 
     def history(self, channel: str, thread_ts: str) -> list[dict[str, str]]:

@@ -3,6 +3,7 @@ Only Slack's Web API is stood in for: a local HTTP server that records what the 
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import hmac
 import json
@@ -53,8 +54,8 @@ class SlackAPI:
             return [args for m, args in self.calls if m == method]
 
 
-@pytest.fixture(scope="module")
-def slack_api() -> Iterator[tuple[str, SlackAPI]]:
+@contextlib.contextmanager
+def fake_slack_api() -> Iterator[tuple[str, SlackAPI]]:
     api = SlackAPI()
 
     class Handler(BaseHTTPRequestHandler):
@@ -86,13 +87,23 @@ def slack_api() -> Iterator[tuple[str, SlackAPI]]:
     port = free_port()
     server = ThreadingHTTPServer(("127.0.0.1", port), Handler)
     threading.Thread(target=server.serve_forever, daemon=True).start()
-    yield f"http://127.0.0.1:{port}/api/", api
-    server.shutdown()
+    try:
+        yield f"http://127.0.0.1:{port}/api/", api
+    finally:
+        server.shutdown()
 
 
 @pytest.fixture(scope="module")
-def bot_url(corpus_settings: Settings, minilm, slack_api, tmp_path_factory) -> Iterator[tuple[str, Settings]]:  # type: ignore[no-untyped-def]
-    base = tmp_path_factory.mktemp("slack")
+def slack_api() -> Iterator[tuple[str, SlackAPI]]:
+    with fake_slack_api() as out:
+        yield out
+
+
+@contextlib.contextmanager
+def running_bot(
+    corpus_settings: Settings, minilm: Any, api_url: str, base: Path, extra_env: dict[str, str] | None = None
+) -> Iterator[tuple[str, Settings]]:
+    """`assistant slack` (uvicorn) started on a copy of the session index; yields the events URL."""
     corpus, data = base / "corpus", base / "var"
     shutil.copytree(corpus_settings.corpus_dir, corpus)
     shutil.copytree(corpus_settings.data_dir, data, ignore=shutil.ignore_patterns("ingest.lock"))
@@ -112,13 +123,12 @@ def bot_url(corpus_settings: Settings, minilm, slack_api, tmp_path_factory) -> I
         "ASSISTANT_SLACK_RATE_PER_MINUTE": "8",
         "SLACK_SIGNING_SECRET": SECRET,
         "SLACK_BOT_TOKEN": "xoxb-test",
-        "SLACK_API_URL": slack_api[0],
+        "SLACK_API_URL": api_url,
+        **(extra_env or {}),
     }
     env.pop("SLACK_APP_TOKEN", None)
     exe = Path(sys.executable).with_name("assistant")
-    log = open(  # noqa: SIM115 - closed in the fixture teardown
-        base / "slack.log", "w"
-    )
+    log = open(base / "slack.log", "w")  # noqa: SIM115 - closed below
     proc = subprocess.Popen(
         [str(exe), "slack", "--host", "127.0.0.1", "--port", str(port)], env=env, stdout=log, stderr=subprocess.STDOUT
     )
@@ -130,6 +140,12 @@ def bot_url(corpus_settings: Settings, minilm, slack_api, tmp_path_factory) -> I
         proc.terminate()
         proc.wait(15)
         log.close()
+
+
+@pytest.fixture(scope="module")
+def bot_url(corpus_settings: Settings, minilm, slack_api, tmp_path_factory) -> Iterator[tuple[str, Settings]]:  # type: ignore[no-untyped-def]
+    with running_bot(corpus_settings, minilm, slack_api[0], tmp_path_factory.mktemp("slack")) as out:
+        yield out
 
 
 def send(
@@ -248,7 +264,8 @@ def test_a_redelivered_event_is_answered_once(bot_url, slack_api) -> None:  # ty
     n = len(api.posted("chat.postMessage"))
     body, ts = event("app_mention", "<@UBOT> How many CCGs are there?", event_id="EvRETRY1")
     assert send(url, body) == 200
-    assert send(url, body, headers={"X-Slack-Retry-Num": "1", "X-Slack-Retry-Reason": "http_timeout"}) == 200
+    retry = {"X-Slack-Retry-Num": "1", "X-Slack-Retry-Reason": "http_timeout"}
+    assert send(url, body, ts=int(time.time()) - 1, headers=retry) == 200  # Slack signs a retry afresh
     api.wait_for("chat.postMessage", n + 1)
     time.sleep(3)
     assert len([m for m in api.posted("chat.postMessage") if m.get("thread_ts") == ts]) == 1
@@ -342,6 +359,10 @@ def test_slash_command_is_ephemeral_with_share_button_and_buttons_work(bot_url, 
     assert send(url, action("share_answer"), "application/x-www-form-urlencoded") == 200
     shared = api.wait_for("chat.postMessage", n_post + 1)[-1]
     assert shared["channel"] == "C2" and "asked" in blocks_text(shared) and "pension" in blocks_text(shared).lower()
+    # A second click on the same answer (a fresh, validly signed request) posts nothing more.
+    assert send(url, action("share_answer"), "application/x-www-form-urlencoded") == 200
+    time.sleep(2)
+    assert len(api.posted("chat.postMessage")) == n_post + 1
 
 
 def test_per_user_rate_limit_is_polite(bot_url, slack_api) -> None:  # type: ignore[no-untyped-def]
