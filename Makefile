@@ -42,7 +42,7 @@ chromium:
 
 lint: setup-dev
 	$(BIN)/ruff check .
-	$(BIN)/mypy assistant ingest evals app.py pages bench
+	$(BIN)/mypy assistant ingest evals app.py views bench
 
 test: setup-dev chromium lint
 	$(BIN)/pytest -q

@@ -1,4 +1,7 @@
-"""Content editors: the documents, their index state, upload, replace and remove."""
+"""Content editors: the documents, their index state, upload, replace and remove.
+
+Every change made here is recorded with the signed-in editor's name (`assistant/audit.py`).
+"""
 
 from __future__ import annotations
 
@@ -6,19 +9,21 @@ import streamlit as st
 
 from assistant import AssistantError, Settings
 from assistant.currency import age_label
+from assistant.webauth import change_log, require_editor
 from assistant.webui import assistant, md_escape
-from ingest.editor import add_document, remove_document
+from ingest.editor import add_document, remove_document, safe_name
 from ingest.manifest import derived_meta, discover, load_manifest
 from ingest.pipeline import Ingestor
 
 st.set_page_config(page_title="Corpus", page_icon=":material/folder_open:", layout="wide")
 st.title("Corpus")
+editor = require_editor()
 settings = Settings.from_env()
 for kind, text in st.session_state.pop("corpus_flash", []):
     (st.success if kind == "ok" else st.error)(text)
 
 
-def run_ingest(label: str) -> None:
+def run_ingest(label: str, document: str) -> None:
     bot = assistant()
     bar = st.progress(0.0, text=label)
 
@@ -30,6 +35,13 @@ def run_ingest(label: str) -> None:
     bar.empty()
     flash = [("error", f"{md_escape(r.file)}: {md_escape(r.reason)}") for r in report.results if r.status == "failed"]
     changed = [r for r in report.results if r.status in {"added", "updated", "removed"}]
+    change_log().record(
+        editor,
+        "ingest",
+        document,
+        f"{len(changed)} changed, {sum(r.status == 'failed' for r in report.results)} failed, "
+        f"{report.total_chunks} passages",
+    )
     flash.append(
         (
             "ok",
@@ -85,6 +97,9 @@ if submitted:
         st.error("Choose a file to upload.")
     else:
         try:
+            # Known before the upload overwrites it: is this a replacement? (The name the
+            # file is saved under, which add_document derives the same way.)
+            replacing = (settings.corpus_dir / safe_name(upload.name)).exists()
             meta = add_document(
                 settings,
                 upload.name,
@@ -99,7 +114,8 @@ if submitted:
         except AssistantError as exc:
             st.error(f"Nothing was changed. {md_escape(str(exc))}")
         else:
-            run_ingest(f"Ingesting {meta.file}")
+            change_log().record(editor, "replace" if replacing else "upload", meta.file, meta.title)
+            run_ingest(f"Ingesting {meta.file}", meta.file)
             st.rerun()
 
 st.subheader("Remove a document")
@@ -111,9 +127,29 @@ with st.form("remove"):
             st.error("Tick the confirmation first.")
         else:
             try:
-                remove_document(settings, str(target))
+                removed = remove_document(settings, str(target))
             except AssistantError as exc:
                 st.error(md_escape(str(exc)))
             else:
-                run_ingest(f"Removing {target}")
+                change_log().record(editor, "remove", removed.file, removed.title)
+                run_ingest(f"Removing {target}", removed.file)
                 st.rerun()
+
+st.subheader("Recent changes")
+changes = change_log().recent(20)
+if changes:
+    # st.table renders Markdown in cells: escaped like everything else that came from a person.
+    st.table(
+        [
+            {
+                "when (UTC)": md_escape(c.at.replace("T", " ").removesuffix("+00:00")),
+                "editor": md_escape(c.editor),
+                "action": c.action,
+                "document": md_escape(c.document),
+                "detail": md_escape(c.detail),
+            }
+            for c in changes
+        ]
+    )
+else:
+    st.caption("No changes recorded yet.")

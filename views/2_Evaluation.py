@@ -9,6 +9,7 @@ import streamlit as st
 import streamlit.components.v1 as components
 
 from assistant import AssistantError
+from assistant.webauth import require_editor
 from assistant.webui import assistant, md_escape
 from evals.dataset import DEV_SET, load_dataset
 from evals.runner import default_out, metrics_for, run_items, write_run
@@ -16,6 +17,7 @@ from evals.runner import default_out, metrics_for, run_items, write_run
 RUNS = Path("evals/runs")
 st.set_page_config(page_title="Evaluation", page_icon=":material/fact_check:", layout="wide")
 st.title("Evaluation")
+require_editor()
 
 datasets = sorted({DEV_SET, *Path("evals/datasets").glob("*.jsonl")})
 dataset = st.selectbox("Dataset", datasets, format_func=lambda p: p.name)
