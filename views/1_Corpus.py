@@ -34,7 +34,7 @@ def run_ingest(label: str, document: str) -> None:
     bot.reload()
     bar.empty()
     flash = [("error", f"{md_escape(r.file)}: {md_escape(r.reason)}") for r in report.results if r.status == "failed"]
-    changed = [r for r in report.results if r.status in {"added", "updated", "removed"}]
+    changed = [r for r in report.results if r.status in {"added", "updated", "removed", "repaired"}]
     change_log().record(
         editor,
         "ingest",
@@ -100,17 +100,19 @@ if submitted:
             # Known before the upload overwrites it: is this a replacement? (The name the
             # file is saved under, which add_document derives the same way.)
             replacing = (settings.corpus_dir / safe_name(upload.name)).exists()
-            meta = add_document(
-                settings,
-                upload.name,
-                upload.getvalue(),
-                title=title,
-                publisher=publisher,
-                published=published,
-                approximate=approximate,
-                notice=notice,
-                replace_existing=replace,
-            )
+            # The check runs in a bounded worker process (ASSISTANT_DOCUMENT_TIMEOUT_S).
+            with st.spinner(f"Checking {upload.name[:80]}…"):
+                meta = add_document(
+                    settings,
+                    upload.name,
+                    upload.getvalue(),
+                    title=title,
+                    publisher=publisher,
+                    published=published,
+                    approximate=approximate,
+                    notice=notice,
+                    replace_existing=replace,
+                )
         except AssistantError as exc:
             st.error(f"Nothing was changed. {md_escape(str(exc))}")
         else:
