@@ -1,4 +1,4 @@
-"""`assistant` command line: ingest, corpus, ask, chat, eval, feedback, slack."""
+"""`assistant` command line: ingest, corpus, ask, chat, eval, feedback, editors, slack."""
 
 from __future__ import annotations
 
@@ -180,6 +180,9 @@ def build_parser() -> argparse.ArgumentParser:
     from .feedback import add_feedback_parser
 
     add_feedback_parser(sub)
+    from .editors import add_editors_parser
+
+    add_editors_parser(sub)
     from .slack.cli import add_slack_parser
 
     add_slack_parser(sub)
