@@ -2,29 +2,36 @@
 
 from __future__ import annotations
 
+import json
+import re
 import threading
 import time
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any
 
 import numpy as np
 
+from .answerability import AnswerabilityModel, packaged_model, signals
+from .asks import split_asks
 from .compose import Composition, citation, compose
 from .currency import notices_for
 from .embeddings import Embedder
-from .errors import AssistantError, GeneratorError
+from .errors import AssistantError, ConfigError, GeneratorError
 from .generate import Generator, check, support
 from .index import LoadedIndex
 from .messages import render
-from .retrieve import Candidate, Filters, Retriever
-from .rewrite import standalone_query
+from .respond import Part, interleave, merge, nearest_sections, part_text, refusal_text
+from .retrieve import Candidate, Filters, RerankWeights, Retriever
+from .rewrite import is_follow_up, standalone_query
 from .settings import Settings
 from .store import Store
 from .types import Answer, Turn
 from .wiring import build_embedder, build_generator
 
 MAX_QUESTION_CHARS = 2000
+_SURROGATE = re.compile("[\ud800-\udfff]")
 ANSWER_PASSAGES = 3
 
 
@@ -40,16 +47,46 @@ class DocumentInfo:
     chunks: int
 
 
+def clean_question(question: object) -> str:
+    """Any `str` is a question: characters that cannot be encoded (a lone surrogate from a
+    mis-decoded terminal argument) become U+FFFD, control characters and runs of space one
+    space. Anything else is an AssistantError, never a TypeError from a tokenizer."""
+    if not isinstance(question, str):
+        raise AssistantError(f"the question must be text, not {type(question).__name__}")
+    text = _SURROGATE.sub("\ufffd", question)
+    text = "".join(ch if ch.isprintable() else " " for ch in text)
+    return " ".join(text.split())
+
+
 def _turns(history: Iterable[Any]) -> list[Turn]:
+    if isinstance(history, str | bytes) or not isinstance(history, Iterable):
+        raise AssistantError("history must be a list of {'role', 'content'} turns")
     out = []
     for t in history:
         if isinstance(t, Turn):
-            out.append(t)
+            out.append(Turn(t.role, clean_question(t.content) if isinstance(t.content, str) else ""))
         elif isinstance(t, Mapping) and "role" in t and "content" in t:
-            out.append(Turn(str(t["role"]), str(t["content"])))
+            content = t["content"]
+            out.append(Turn(str(t["role"]), clean_question(content) if isinstance(content, str) else str(content)))
         else:
             raise AssistantError(f"history items must be {{'role', 'content'}} mappings, not {t!r}")
     return out
+
+
+def _unit(v: np.ndarray) -> np.ndarray:
+    return v / (np.linalg.norm(v) or 1.0)
+
+
+def load_answerability(settings: Settings) -> AnswerabilityModel:
+    """The packaged model, or the file named by ASSISTANT_ANSWERABILITY_MODEL (a refit)."""
+    if not settings.answerability_model:
+        return packaged_model()
+    path = Path(settings.answerability_model)
+    try:
+        data = json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, ValueError) as exc:
+        raise ConfigError(f"ASSISTANT_ANSWERABILITY_MODEL: cannot read {path} ({exc})") from exc
+    return AnswerabilityModel.from_json(data, str(path))
 
 
 class Assistant:
@@ -61,11 +98,13 @@ class Assistant:
         *,
         embedder: Embedder | None = None,
         generator: Generator | None = None,
+        answerability: AnswerabilityModel | None = None,
     ) -> None:
         self.settings = settings or Settings.from_env()
         self.embedder = embedder or build_embedder(self.settings)
         self.generator = generator if generator is not None else build_generator(self.settings)
         self.store = Store(self.settings, self.embedder)
+        self.answerability = answerability or load_answerability(self.settings)
         self._index: LoadedIndex | None = None
         self._lock = threading.Lock()
 
@@ -128,74 +167,99 @@ class Assistant:
         draw on (default 3).
         """
         t_start = time.perf_counter()
-        question = " ".join((question or "").split())
+        question = clean_question(question)
         if not question:
             raise AssistantError("the question is empty")
         if len(question) > MAX_QUESTION_CHARS:
             raise AssistantError(f"the question is longer than {MAX_QUESTION_CHARS} characters")
         turns = _turns(history)
         timings: dict[str, float] = {}
-        index = self.index
-        query = standalone_query(question, turns)
+        k_hits = k or self.settings.top_k
         t = time.perf_counter()
-        if query == question:
-            qvec = svec = self.embedder.embed([query])[0]
-        else:
-            both = self.embedder.embed([query, question])
-            qvec = both[0]
-            blend = both[0] + both[1]
-            svec = blend / (np.linalg.norm(blend) or 1.0)
-        timings["embed"] = (time.perf_counter() - t) * 1000
-        t = time.perf_counter()
-        cands = Retriever(self.settings, self.store, index).candidates(query, qvec, filters, retriever, svec)
+        parts = self.retrieve(question, turns, filters, retriever, k_hits)
         timings["retrieve"] = (time.perf_counter() - t) * 1000
-        hits = Retriever.to_hits(cands, k or self.settings.top_k)
 
         n_passages = max(1, min(passages or ANSWER_PASSAGES, 5))
-        evidence = self.evidence(question, cands)
         t = time.perf_counter()
-        if evidence < self.settings.refusal_threshold or not cands:
-            answer = self._refusal(question, cands, hits)
-        else:
-            answer = self._answer(question, query, cands, hits, n_passages)
+        answer = self._respond(question, parts, n_passages, k_hits)
         timings["compose"] = (time.perf_counter() - t) * 1000
         timings["total"] = (time.perf_counter() - t_start) * 1000
         answer.timings = timings
         return answer
 
-    def evidence(self, question: str, cands: Sequence[Candidate]) -> float:
-        """How well the best passages answer `question`: the best sentence match plus how much
-        of the question's informative vocabulary they contain. Compared with
-        `refusal_threshold`, calibrated on the development set."""
-        if not cands:
-            return 0.0
-        top = cands[:ANSWER_PASSAGES]
-        best_sentence = max(c.sentence for c in top)
-        return best_sentence + 0.3 * self.index.coverage(question, [c.chunk for c in top])
+    def plan(self, question: str, turns: Sequence[Turn] = ()) -> list[tuple[str, str, str]]:
+        """(ask, judged, query) per ask of `question`: the ask as written; what it is judged on
+        (earlier turns folded in for a follow-up, the ask before it for "...and when did they
+        start?"); and what it is retrieved with (plus the writer's situation: "If I join the
+        board, can I keep my pension?")."""
+        asks = split_asks(question)
+        plans: list[tuple[str, str, str]] = []
+        for i, part in enumerate(asks.parts):
+            within = f"{part} {asks.parts[i - 1]}" if i > 0 and is_follow_up(part) else part
+            judged = standalone_query(within, turns) if i == 0 else within
+            query = f"{asks.context} {judged}" if asks.context else judged
+            plans.append((part, judged, query))
+        return plans
 
-    def _refusal(self, question: str, cands: list[Candidate], hits: list[Any]) -> Answer:
-        nearest: list[str] = []
-        for c in cands:
-            label = f"{c.chunk.title} — {c.chunk.section}"
-            if label not in nearest:
-                nearest.append(label)
-            if len(nearest) == 3:
-                break
-        text = render("refusal")
-        if nearest:
-            text += " " + render("refusal_nearest", nearest="; ".join(nearest))
-        return Answer(question, text, [], True, hits, [], {}, nearest)
+    def retrieve(
+        self,
+        question: str,
+        turns: Sequence[Turn] = (),
+        filters: Filters | None = None,
+        retriever: str | None = None,
+        k: int = 10,
+        weights: RerankWeights | None = None,
+    ) -> list[Part]:
+        """Each ask of `question` retrieved, reranked and judged (the answer is not composed)."""
+        index = self.index
+        plans = self.plan(question, turns)
+        texts = list(dict.fromkeys(x for plan in plans for x in plan))
+        vectors = dict(zip(texts, self.embedder.embed(texts), strict=True))
+        ranker = Retriever(self.settings, self.store, index, weights)
+        parts: list[Part] = []
+        for part, judged, query in plans:
+            qvec = vectors[query]
+            svec = qvec if judged == query else _unit(vectors[query] + vectors[judged])
+            cands = ranker.candidates(query, qvec, filters, retriever, svec)
+            values = signals(judged, cands, index, vectors[judged])
+            p = self.answerability.probability(values)
+            outcome = self.answerability.outcome(p) if cands else "refuse"
+            parts.append(Part(part, judged, outcome, p, values, cands, Retriever.to_hits(cands, k)))
+        return parts
 
-    def _answer(self, question: str, query: str, cands: list[Candidate], hits: list[Any], n_passages: int) -> Answer:
-        extractive = compose(
-            query, cands, self.index.sentences, self.settings.max_answer_sentences, n_passages, self.index.idf
-        )
-        result, mode, notes = extractive, "extractive", list[str]()
-        if self.generator is not None:
-            result, mode, notes = self._generated(question, cands[:n_passages], extractive)
-        doc_notices = {c.doc_id: c.notice for c in (x.chunk for x in cands) if c.notice}
-        notices = notes + notices_for(result.citations, doc_notices, self.settings.stale_after_years)
-        return Answer(question, result.text, result.citations, False, hits, notices, {}, [], mode)
+    def _respond(self, question: str, parts: list[Part], n_passages: int, k: int) -> Answer:
+        judged = [
+            {"ask": p.ask, "outcome": p.outcome, "probability": round(p.probability, 4), "signals": p.signals}
+            for p in parts
+        ]
+        hits = parts[0].hits if len(parts) == 1 else interleave([p.hits for p in parts], k)
+        if all(p.outcome == "refuse" for p in parts):
+            nearest = nearest_sections([c for p in parts for c in p.cands[:3]])
+            return Answer(question, refusal_text(nearest), [], True, hits, nearest=nearest, answerability=judged)
+        doc_notices = {c.chunk.doc_id: c.chunk.notice for p in parts for c in p.cands if c.chunk.notice}
+        if len(parts) == 1:
+            part = parts[0]
+            extractive = self._compose(part, self.settings.max_answer_sentences, n_passages)
+            result, mode, notes = extractive, "extractive", list[str]()
+            if self.generator is not None and part.outcome == "answer":
+                result, mode, notes = self._generated(question, part.cands[:n_passages], extractive)
+            part.composition = result
+            text = part_text(part)
+            citations = result.citations
+        else:
+            # Each ask gets a share of the sentence budget, never fewer than two sentences.
+            budget = max(2, self.settings.max_answer_sentences - len(parts) + 1)
+            for part in parts:
+                if part.outcome != "refuse":
+                    part.composition = self._compose(part, budget, n_passages)
+            text, citations = merge(parts)
+            mode, notes = "extractive", []
+        outcome = "answer" if any(p.outcome == "answer" for p in parts) else "partial"
+        notices = notes + notices_for(citations, doc_notices, self.settings.stale_after_years)
+        return Answer(question, text, citations, False, hits, notices, {}, [], mode, outcome, answerability=judged)
+
+    def _compose(self, part: Part, budget: int, n_passages: int) -> Composition:
+        return compose(part.judged, part.cands, self.index.sentences, budget, n_passages, self.index.idf)
 
     def _generated(
         self, question: str, cands: list[Candidate], fallback: Composition

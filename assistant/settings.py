@@ -38,9 +38,9 @@ class Settings:
     top_k: int = 10
     candidates: int = 30
     retriever: str = "hybrid"
-    # Below this evidence score (best sentence similarity + 0.3 × question-term coverage) the
-    # assistant refuses; calibrated on evals/datasets/dev.jsonl.
-    refusal_threshold: float = 0.69
+    # Whether retrieved passages answer a question is decided by a model fitted by
+    # cross-validation on the dev set (bench/tune_answerability.py); empty: the packaged one.
+    answerability_model: str = ""
     max_answer_sentences: int = 4
     expand_synonyms: bool = True
     stale_after_years: int = 5

@@ -112,6 +112,11 @@ class Turn:
     content: str
 
 
+# What the assistant did with a question: answered it; found guidance that touches it but may
+# not answer it (a partial answer, said plainly); or found nothing relevant (a refusal).
+OUTCOMES = ("answer", "partial", "refuse")
+
+
 @dataclass
 class Answer:
     """What `Assistant.ask` returns; every interface renders this and nothing else."""
@@ -125,13 +130,31 @@ class Answer:
     timings: dict[str, float] = field(default_factory=dict)
     nearest: list[str] = field(default_factory=list)
     mode: str = "extractive"
+    outcome: str = ""
+    # Per ask of the question: the outcome, the answerability probability and its signals.
+    answerability: list[dict[str, Any]] = field(default_factory=list)
+
+    def __post_init__(self) -> None:
+        if not self.outcome:
+            self.outcome = "refuse" if self.refused else "answer"
+        if self.outcome not in OUTCOMES:
+            raise ValueError(f"outcome must be one of {OUTCOMES}, not {self.outcome!r}")
+        # `refused` is true only for a refusal; a partial answer cites its passages.
+        self.refused = self.outcome == "refuse"
+
+    @property
+    def partial(self) -> bool:
+        return self.outcome == "partial"
 
     def to_json(self) -> dict[str, Any]:
         return {
             "answer": self.text,
             "refused": self.refused,
+            "outcome": self.outcome,
+            "mode": self.mode,
             "notices": list(self.notices),
             "citations": [c.to_json() for c in self.citations],
             "retrieved": [h.to_json() for h in self.retrieved],
             "timings_ms": {k: round(v, 2) for k, v in self.timings.items()},
+            "answerability": self.answerability,
         }

@@ -23,7 +23,19 @@ def test_ask_json_schema_through_the_console_script(corpus_settings: Settings, e
         check=True,
     )
     data = json.loads(out.stdout)
-    assert set(data) == {"answer", "refused", "notices", "citations", "retrieved", "timings_ms"}
+    assert set(data) == {
+        "answer",
+        "refused",
+        "outcome",
+        "mode",
+        "answerability",
+        "notices",
+        "citations",
+        "retrieved",
+        "timings_ms",
+    }
+    assert data["outcome"] in {"answer", "partial"} and data["mode"] == "extractive"
+    assert set(data["answerability"][0]) == {"ask", "outcome", "probability", "signals"}
     assert set(data["citations"][0]) == {
         "n",
         "doc_id",

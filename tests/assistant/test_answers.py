@@ -5,6 +5,8 @@ from __future__ import annotations
 import datetime as dt
 import threading
 
+import pytest
+
 from assistant import Assistant, Filters
 
 
@@ -129,3 +131,25 @@ def test_an_acronym_matches_its_plural(bot: Assistant) -> None:
     a = bot.ask("what is a CSU?")
     assert not a.refused
     assert any("Commissioning support" in c.section or "CSU" in c.text for c in a.citations)
+
+
+def test_two_asks_are_answered_in_order_each_with_its_own_citations(bot: Assistant) -> None:
+    a = bot.ask("Who has to sit on a CCG governing body, and what dose of atorvastatin should I start?")
+    asks = [x["ask"] for x in a.answerability]
+    assert len(asks) == 2 and "CCG governing body" in asks[0] and "atorvastatin" in asks[1]
+    assert [x["outcome"] for x in a.answerability][1] == "refuse"
+    # Each part under its own heading, in the order asked; the uncovered part says so.
+    first, second = a.text.index("Who has to sit"), a.text.index("What dose of atorvastatin")
+    assert first < second
+    assert "does not cover this part" in a.text[second:]
+    assert a.citations and all(f"[{c.n}]" in a.text[:second] for c in a.citations)
+    assert [c.n for c in a.citations] == list(range(1, len(a.citations) + 1))
+
+
+def test_questions_of_any_string_are_answered_and_others_refused_by_name(bot: Assistant) -> None:
+    from assistant import AssistantError
+
+    assert bot.ask("CCG \udcff board?").text  # a lone surrogate is replaced, not a crash
+    for bad in (42, b"CCG board?", ["CCG"]):
+        with pytest.raises(AssistantError, match="question"):
+            bot.ask(bad)  # type: ignore[arg-type]

@@ -1,0 +1,152 @@
+"""Fit the answerability model on the dev set by cross-validation; write it as a package file.
+
+    python bench/tune_answerability.py [--dataset evals/datasets/dev.jsonl] [--write]
+
+Signals come from the real pipeline (`Assistant.ask`, answerability reported per ask). A
+logistic regression is fitted on each training fold and scores the held-out fold (repeated
+stratified 5-fold), so every item gets probabilities from models that never saw it. The two
+thresholds are chosen on those held-out probabilities only:
+
+- refuse_below: the highest threshold at which at most MAX_FALSE_REFUSAL of answerable items
+  fall below it (an item is refused only when every ask is);
+- answer_at: the lowest threshold at or above refuse_below at which at most
+  MAX_UNANSWERABLE_ANSWERED of unanswerable items are answered outright; between the two, the
+  reply is partial.
+
+The figures printed (and stored in the file's "fitted" section) are the held-out ones. The
+final weights are refitted on the whole dev set. Never run this on the test split.
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import json
+import subprocess
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+from assistant import Assistant, Settings
+from assistant.answerability import FEATURES, AnswerabilityModel
+from evals.dataset import DEV_SET, TEST_SET, load_dataset
+
+OUT = Path(__file__).resolve().parent.parent / "assistant" / "data" / "answerability.json"
+MAX_FALSE_REFUSAL = 0.03
+MAX_UNANSWERABLE_ANSWERED = 0.10
+# Tried with the same cross-validation: C of 0.03 to 3 and gradient boosting with monotone
+# constraints; held-out refusal recall moved between 0.38 and 0.77 at false refusals 0.03 with
+# no setting consistently ahead (47 unanswerable items: one item is 0.02), so C stays at 1.
+FOLDS, REPEATS, C = 5, 10, 1.0
+ANSWER_ALL = AnswerabilityModel((0.0,) * len(FEATURES), 0.0, (0.0,) * len(FEATURES), (1.0,) * len(FEATURES), 0, 0, {})
+
+
+def collect(bot: Assistant, dataset: Path) -> tuple[list[list[dict[str, float]]], np.ndarray, list[str]]:
+    """Per item: the signals of each ask; the item's label (answerable); its category."""
+    rows, labels, cats = [], [], []
+    for item in load_dataset(dataset):
+        answer = bot.ask(item.question, item.history)
+        rows.append([a["signals"] for a in answer.answerability])
+        labels.append(item.answerable)
+        cats.append(item.category)
+    return rows, np.array(labels), cats
+
+
+def fit(x: np.ndarray, y: np.ndarray) -> AnswerabilityModel:
+    from sklearn.linear_model import LogisticRegression
+
+    mean, scale = x.mean(axis=0), x.std(axis=0)
+    scale[scale == 0] = 1.0
+    lr = LogisticRegression(C=C, class_weight="balanced", max_iter=1000).fit((x - mean) / scale, y)
+    return AnswerabilityModel(
+        tuple(float(w) for w in lr.coef_[0]),
+        float(lr.intercept_[0]),
+        tuple(float(m) for m in mean),
+        tuple(float(s) for s in scale),
+        1.0,
+        0.0,
+        {},
+    )
+
+
+def matrix(items: list[list[dict[str, float]]], labels: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """One row per ask, with its item's label and the item's index."""
+    x = [[s[f] for f in FEATURES] for asks in items for s in asks]
+    y = [labels[i] for i, asks in enumerate(items) for _ in asks]
+    owner = [i for i, asks in enumerate(items) for _ in asks]
+    return np.array(x), np.array(y), np.array(owner)
+
+
+def held_out(items: list[list[dict[str, float]]], labels: np.ndarray) -> np.ndarray:
+    """Each item's probability (its best ask's), from models fitted without it; averaged over repeats."""
+    from sklearn.model_selection import StratifiedKFold
+
+    x, y, owner = matrix(items, labels)
+    total = np.zeros(len(items))
+    for seed in range(REPEATS):
+        folds = StratifiedKFold(FOLDS, shuffle=True, random_state=seed)
+        for train_items, test_items in folds.split(np.zeros(len(items)), labels):
+            train = np.isin(owner, train_items)
+            model = fit(x[train], y[train])
+            for i in test_items:
+                total[i] += max(model.probability(dict(zip(FEATURES, row, strict=True))) for row in x[owner == i])
+    return total / REPEATS
+
+
+def thresholds(p: np.ndarray, labels: np.ndarray) -> tuple[float, float]:
+    ans, una = np.sort(p[labels]), p[~labels]
+    allowed = int(np.floor(MAX_FALSE_REFUSAL * len(ans)))
+    refuse_below = float(ans[allowed]) if allowed < len(ans) else 0.0  # at most `allowed` strictly below
+    candidates = sorted({refuse_below, *[float(v) for v in p if v >= refuse_below]})
+    answer_at = next((t for t in candidates if np.mean(una >= t) <= MAX_UNANSWERABLE_ANSWERED), max(candidates) + 1e-6)
+    return refuse_below, min(answer_at, 1.0)
+
+
+def figures(p: np.ndarray, labels: np.ndarray, refuse_below: float, answer_at: float) -> dict[str, float]:
+    ans, una = p[labels], p[~labels]
+    return {
+        "false_refusal_rate": round(float(np.mean(ans < refuse_below)), 4),
+        "partial_rate": round(float(np.mean((ans >= refuse_below) & (ans < answer_at))), 4),
+        "refusal_recall": round(float(np.mean(una < refuse_below)), 4),
+        "partial_unanswerable_rate": round(float(np.mean((una >= refuse_below) & (una < answer_at))), 4),
+        "unanswerable_answered": round(float(np.mean(una >= answer_at)), 4),
+    }
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser(description=__doc__)
+    ap.add_argument("--dataset", type=Path, default=DEV_SET)
+    ap.add_argument("--write", action="store_true", help=f"write the fitted model to {OUT}")
+    args = ap.parse_args()
+    if args.dataset.resolve() == TEST_SET.resolve():
+        raise SystemExit("the test split is never tuned on")
+    bot = Assistant(Settings.from_env(), answerability=ANSWER_ALL)
+    bot.warm()
+    items, labels, _cats = collect(bot, args.dataset)
+    p = held_out(items, labels)
+    refuse_below, answer_at = thresholds(p, labels)
+    held = figures(p, labels, refuse_below, answer_at)
+    x, y, _ = matrix(items, labels)
+    final = fit(x, y)
+    commit = subprocess.run(["git", "rev-parse", "--short", "HEAD"], capture_output=True, text=True).stdout.strip()
+    fitted: dict[str, Any] = {
+        "dataset": str(args.dataset.name),
+        "items": len(items),
+        "answerable": int(labels.sum()),
+        "cross_validation": f"{REPEATS}x stratified {FOLDS}-fold, thresholds on held-out probabilities",
+        "held_out": held,
+        "date": dt.date.today().isoformat(),
+        "commit": commit,
+    }
+    model = AnswerabilityModel(final.weights, final.bias, final.mean, final.scale, answer_at, refuse_below, fitted)
+    print(json.dumps({"refuse_below": round(refuse_below, 4), "answer_at": round(answer_at, 4), **held}, indent=2))
+    print("weights:", {f: round(w, 3) for f, w in zip(FEATURES, final.weights, strict=True)})
+    if args.write:
+        OUT.parent.mkdir(parents=True, exist_ok=True)
+        OUT.write_text(json.dumps(model.to_json(), indent=2) + "\n", encoding="utf-8")
+        print(f"written to {OUT}")
+
+
+if __name__ == "__main__":
+    main()
