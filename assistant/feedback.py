@@ -34,10 +34,13 @@ CREATE TABLE IF NOT EXISTS feedback (
     citations TEXT NOT NULL,
     notices TEXT NOT NULL DEFAULT '[]',
     rating INTEGER,
-    comment TEXT NOT NULL DEFAULT ''
+    comment TEXT NOT NULL DEFAULT '',
+    outcome TEXT NOT NULL DEFAULT ''
 );
 CREATE INDEX IF NOT EXISTS feedback_rating ON feedback(rating);
 """
+# Columns added after the first release: (name, definition), added to older databases at open.
+_ADDED = [("outcome", "TEXT NOT NULL DEFAULT ''")]
 
 
 def _now() -> str:
@@ -49,6 +52,11 @@ class FeedbackStore:
         self.path = path
         self._lock = threading.Lock()
         ensure_schema(path, _SCHEMA, "feedback")
+        with self._connect() as db:
+            have = {r[1] for r in db.execute("PRAGMA table_info(feedback)")}
+            for name, definition in _ADDED:
+                if name not in have:
+                    db.execute(f"ALTER TABLE feedback ADD COLUMN {name} {definition}")
 
     def _connect(self) -> sqlite3.Connection:
         db = connect(self.path)
@@ -65,7 +73,7 @@ class FeedbackStore:
         with self._lock, self._connect() as db:
             cur = db.execute(
                 "INSERT INTO feedback (created_at, source, user, question, history, answer, refused, citations,"
-                " notices) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                " notices, outcome) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
                 (
                     _now(),
                     source,
@@ -76,6 +84,7 @@ class FeedbackStore:
                     int(answer.refused),
                     json.dumps([c.to_record() for c in answer.citations]),
                     json.dumps(answer.notices),
+                    answer.outcome,
                 ),
             )
             return int(cur.lastrowid or 0)
@@ -105,6 +114,7 @@ class FeedbackStore:
             row["refused"],
             [],
             row["notices"],
+            outcome=row.get("outcome") or "",
         )
 
     def get(self, feedback_id: int) -> dict[str, Any] | None:

@@ -62,13 +62,21 @@ def age_badge(published: str, approximate: bool) -> None:
 
 
 def answer_markdown(text: str) -> str:
-    lines = []
-    for line in text.split("\n"):
-        if line.startswith("- "):
-            lines.append("- " + md_escape(line[2:]))
-        else:
-            lines.append(md_escape(line))
-    return "\n".join(lines)
+    """The answer as Markdown, everything escaped; in a multi-part answer each part's ask
+    (a paragraph's first line ending in "?") is shown in bold above its answer."""
+    paragraphs = []
+    for para in text.split("\n\n"):
+        lines = para.split("\n")
+        out = []
+        for i, line in enumerate(lines):
+            if line.startswith("- "):
+                out.append("- " + md_escape(line[2:]))
+            elif i == 0 and len(lines) > 1 and line.rstrip().endswith("?"):
+                out.append(f"**{md_escape(line)}**  ")
+            else:
+                out.append(md_escape(line))
+        paragraphs.append("\n".join(out))
+    return "\n\n".join(paragraphs)
 
 
 def stream_words(markdown: str) -> Iterator[str]:
@@ -120,7 +128,12 @@ def render_answer(answer: Answer, stream: bool = False) -> None:
             for label in answer.nearest:
                 st.markdown("- " + md_escape(label))
         return
-    body = answer_markdown(answer.text)
+    text = answer.text
+    if answer.partial and "\n\n" in text:
+        # A partial answer leads with one plain line saying the guidance may not answer it.
+        lead, text = text.split("\n\n", 1)
+        st.info(md_escape(lead), icon=":material/help:")
+    body = answer_markdown(text)
     if stream:
         st.write_stream(stream_words(body))
     else:
@@ -142,4 +155,5 @@ def answer_from_json(data: dict[str, Any]) -> Answer:
         citations=[Citation(**c) for c in data["citations"]],
         notices=data["notices"],
         nearest=data.get("nearest", []),
+        outcome=data.get("outcome", ""),
     )

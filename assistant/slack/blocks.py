@@ -42,6 +42,23 @@ def split_text(text: str, limit: int = SECTION_LIMIT) -> list[str]:
     return out
 
 
+def _mrkdwn(text: str) -> str:
+    """Escaped mrkdwn: list items as bullets, and in a multi-part answer each ask in bold."""
+    paragraphs = []
+    for para in text.split("\n\n"):
+        lines = para.split("\n")
+        out = []
+        for i, line in enumerate(lines):
+            if line.startswith("- "):
+                out.append("• " + escape(line[2:]))
+            elif i == 0 and len(lines) > 1 and line.rstrip().endswith("?"):
+                out.append(f"*{escape(line)}*")
+            else:
+                out.append(escape(line))
+        paragraphs.append("\n".join(out))
+    return "\n\n".join(paragraphs)
+
+
 def _section(text: str) -> dict[str, Any]:
     return {"type": "section", "text": {"type": "mrkdwn", "text": text}}
 
@@ -58,8 +75,11 @@ def answer_blocks(answer: Answer, feedback_id: int | None, *, share: bool = Fals
         if answer.nearest:
             blocks.append(_context("Nearest material: " + escape("; ".join(answer.nearest))))
     else:
-        body = "\n".join(("• " + line[2:]) if line.startswith("- ") else line for line in answer.text.split("\n"))
-        for part in split_text(escape(body)):
+        text = answer.text
+        if answer.partial and "\n\n" in text:
+            lead, text = text.split("\n\n", 1)
+            blocks.append(_context(":grey_question: " + escape(lead)))
+        for part in split_text(_mrkdwn(text)):
             blocks.append(_section(part))
         for note in answer.notices:
             blocks.append(_context(":warning: " + escape(note)))

@@ -52,3 +52,18 @@ def test_dates_are_marked_approximate_only_when_inferred() -> None:
     assert "· 2024-03-01 · " in dumped and "c. 2024" not in dumped
     assert "c. 2012 · " in dumped
     assert "approximate" not in exact.to_json() and exact.to_record()["approximate"] is False
+
+
+def test_a_partial_answer_leads_with_its_caveat_and_parts_are_bold() -> None:
+    text = (
+        "The guidance touches on this but may not answer it directly. The closest passages say:\n\n"
+        "Who sits on the board?\nA hospital doctor sits on it. [1]\n\n"
+        "Can they be from our trust?\nThe guidance in this corpus does not cover this part of the question."
+    )
+    answer = Answer("q", text, [cite(1)], False, [], outcome="partial")
+    blocks = answer_blocks(answer, 3)[0]
+    assert blocks[0]["type"] == "context"
+    assert blocks[0]["elements"][0]["text"].startswith(":grey_question: The guidance touches on this")
+    body = " ".join(b["text"]["text"] for b in blocks if b["type"] == "section")
+    assert "*Who sits on the board?*" in body and "*Can they be from our trust?*" in body
+    assert "touches on this" not in body
