@@ -92,10 +92,11 @@ def _item_html(r: dict[str, Any]) -> str:
     facts = "; ".join(" / ".join(alts) for alts in r["key_facts"]) or "–"
     hist = "".join(f"<div class=h><b>{e(t['role'])}:</b> {e(t['content'])}</div>" for t in r.get("history", []))
     why = ", ".join(r["scores"].get("why", []))
+    outcome = r.get("outcome", "refuse" if r["refused"] else "answer")
     return (
         f"<details class=item><summary><code>{e(r['id'])}</code> [{e(r['category'])}] {e(r['question'])}"
         f" — <span class=why>{e(why)}</span></summary>{hist}"
-        f"<div class=cols><div><h4>Answer ({e(r.get('outcome', 'refuse' if r['refused'] else 'answer'))})</h4><p class=ans>{e(r['answer'])}</p>"
+        f"<div class=cols><div><h4>Answer ({e(outcome)})</h4><p class=ans>{e(r['answer'])}</p>"
         f"<h4>Citations</h4><ol>{cites}</ol></div>"
         f"<div><h4>Expected evidence</h4><ul>{evidence}</ul><h4>Key facts</h4><p>{e(facts)}</p>"
         f"<h4>Top retrieved</h4><ol>"
