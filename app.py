@@ -1,7 +1,7 @@
 """The web app: `streamlit run app.py`. Routes between the chat and the editors' pages.
 
 The pages are plain Streamlit scripts; each is a thin adapter over `Assistant` (see
-`assistant/webui.py`). Declared here so the navigation reads "Chat", not the file name.
+`assistant/interfaces/webui.py`). Declared here so the navigation reads "Chat", not the file name.
 Doctors see only the chat; the editor pages appear once an editor signs in (`assistant/webauth.py`).
 """
 
@@ -16,7 +16,7 @@ import streamlit as st
 os.environ.setdefault("HF_HUB_OFFLINE", "1")
 os.environ.setdefault("ANONYMIZED_TELEMETRY", "False")
 
-from assistant.webauth import editor_sidebar
+from assistant.interfaces.webauth import editor_sidebar
 
 # Absolute, so that the app also runs from a wrapper script elsewhere (the AppTests do).
 PAGES = Path(__file__).resolve().parent / "views"

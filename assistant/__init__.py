@@ -16,7 +16,7 @@ from .errors import (
     IngestLockedError,
     StoreError,
 )
-from .retrieve import Filters
+from .retrieval.retrieve import Filters
 from .settings import Settings
 from .types import Answer, Citation, Hit, Turn
 

@@ -13,20 +13,20 @@ from typing import Any
 
 import numpy as np
 
-from .answerability import AnswerabilityModel, packaged_model, signals
-from .asks import split_asks
-from .compose import Composition, citation, compose
-from .currency import notices_for
-from .embeddings import Embedder
+from .answer.answerability import AnswerabilityModel, packaged_model, signals
+from .answer.asks import split_asks
+from .answer.compose import Composition, citation, compose
+from .answer.currency import notices_for
+from .answer.generate import Generator, check, support
+from .answer.messages import render
+from .answer.respond import Part, interleave, merge, nearest_sections, part_text, refusal_text
 from .errors import AssistantError, ConfigError, GeneratorError
-from .generate import Generator, check, support
-from .index import LoadedIndex
-from .messages import render
-from .respond import Part, interleave, merge, nearest_sections, part_text, refusal_text
-from .retrieve import Candidate, Filters, RerankWeights, Retriever
-from .rewrite import is_follow_up, standalone_query
+from .retrieval.embeddings import Embedder
+from .retrieval.index import LoadedIndex
+from .retrieval.retrieve import Candidate, Filters, RerankWeights, Retriever
+from .retrieval.rewrite import is_follow_up, standalone_query
 from .settings import Settings
-from .store import Store
+from .storage.store import Store
 from .types import Answer, Turn
 from .wiring import build_embedder, build_generator
 

@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-from .embeddings import Embedder, SentenceTransformerEmbedder
-from .generate import Generator, LlamaCppGenerator, openai_compatible
-from .onnx_embedder import OnnxEmbedder
+from .answer.generate import Generator, LlamaCppGenerator, openai_compatible
+from .retrieval.embeddings import Embedder, SentenceTransformerEmbedder
+from .retrieval.onnx_embedder import OnnxEmbedder
 from .settings import Settings
 
 

@@ -21,7 +21,7 @@ def size_mb(path: Path) -> float:
 def main() -> None:
     t0 = time.perf_counter()
     from assistant import Settings
-    from assistant.store import Store
+    from assistant.storage.store import Store
     from assistant.wiring import build_embedder
     from ingest.pipeline import Ingestor
 

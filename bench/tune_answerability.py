@@ -29,7 +29,7 @@ from typing import Any
 import numpy as np
 
 from assistant import Assistant, Settings
-from assistant.answerability import FEATURES, AnswerabilityModel
+from assistant.answer.answerability import FEATURES, AnswerabilityModel
 from evals.dataset import DEV_SET, TEST_SET, load_dataset
 
 OUT = Path(__file__).resolve().parent.parent / "assistant" / "data" / "answerability.json"

@@ -12,7 +12,7 @@ import itertools
 import random
 
 from assistant import Assistant
-from assistant.retrieve import RerankWeights
+from assistant.retrieval.retrieve import RerankWeights
 from assistant.types import Turn
 from evals.dataset import DEV_SET, load_dataset
 from evals.metrics import first_found_rank
@@ -37,7 +37,7 @@ def main() -> None:
         row = []
         for it, t in zip(items, turns, strict=True):
             parts = a.retrieve(it.question, t, weights=w)
-            from assistant.respond import interleave
+            from assistant.answer.respond import interleave
 
             hits = interleave([p.hits for p in parts], 10)
             row.append(first_found_rank(it.evidence, [h.chunk.text for h in hits]))

@@ -36,12 +36,12 @@ from pathlib import Path
 
 import numpy as np
 
-from assistant.embeddings import Embedder
 from assistant.errors import EmbedderMismatchError, IngestError, IngestLockedError
-from assistant.index import refresh_lexical, search_text, sentence_rows
-from assistant.registry import DocRecord, Pointer, Registry
+from assistant.retrieval.embeddings import Embedder
+from assistant.retrieval.index import refresh_lexical, search_text, sentence_rows
 from assistant.settings import Settings
-from assistant.store import Store
+from assistant.storage.registry import DocRecord, Pointer, Registry
+from assistant.storage.store import Store
 from assistant.types import Chunk
 
 from .bounded import Limits, load_and_chunk

@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 from assistant import Settings
-from assistant.cli import main
+from assistant.interfaces.cli import main
 
 
 def test_ask_json_schema_through_the_console_script(corpus_settings: Settings, env_for) -> None:  # type: ignore[no-untyped-def]

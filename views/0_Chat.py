@@ -10,8 +10,8 @@ os.environ.setdefault("HF_HUB_OFFLINE", "1")
 os.environ.setdefault("ANONYMIZED_TELEMETRY", "False")
 
 from assistant import AssistantError, Filters, IndexMissingError
-from assistant.currency import age_label
-from assistant.webui import (
+from assistant.answer.currency import age_label
+from assistant.interfaces.webui import (
     answer_from_json,
     assistant,
     feedback_store,

@@ -8,9 +8,9 @@ from __future__ import annotations
 import streamlit as st
 
 from assistant import AssistantError, Settings
-from assistant.currency import age_label
-from assistant.webauth import change_log, require_editor
-from assistant.webui import assistant, md_escape
+from assistant.answer.currency import age_label
+from assistant.interfaces.webauth import change_log, require_editor
+from assistant.interfaces.webui import assistant, md_escape
 from ingest.editor import add_document, remove_document, safe_name
 from ingest.manifest import derived_meta, discover, load_manifest
 from ingest.pipeline import Ingestor

@@ -9,8 +9,8 @@ import streamlit as st
 import streamlit.components.v1 as components
 
 from assistant import AssistantError
-from assistant.webauth import require_editor
-from assistant.webui import assistant, md_escape
+from assistant.interfaces.webauth import require_editor
+from assistant.interfaces.webui import assistant, md_escape
 from evals.dataset import DEV_SET, load_dataset
 from evals.runner import default_out, metrics_for, run_items, write_run
 

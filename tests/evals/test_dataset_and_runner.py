@@ -6,8 +6,8 @@ from pathlib import Path
 import pytest
 
 from assistant import Assistant, Settings
-from assistant.cli import main
 from assistant.errors import DatasetError
+from assistant.interfaces.cli import main
 from evals.dataset import DEV_SET, load_dataset, validate
 from evals.runner import check_thresholds, metrics_for, run_items, write_run
 

@@ -9,9 +9,9 @@ from pathlib import Path
 import pytest
 
 from assistant import EmbedderMismatchError, Settings
-from assistant.embeddings import Embedder
 from assistant.errors import ConfigError, IngestLockedError
-from assistant.store import Store
+from assistant.retrieval.embeddings import Embedder
+from assistant.storage.store import Store
 from ingest.pipeline import Ingestor, ingest_lock
 from tests.helpers import HashEmbedder, write_small_corpus
 

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from assistant import Settings
-from assistant.store import Store
+from assistant.storage.store import Store
 from tests.helpers import HashEmbedder
 
 

@@ -10,8 +10,8 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 from assistant import Settings
-from assistant.audit import ChangeLog
-from assistant.editors import EditorAccounts, editors_db
+from assistant.storage.audit import ChangeLog
+from assistant.storage.editors import EditorAccounts, editors_db
 
 ROOT = Path(__file__).resolve().parents[2]
 PASSWORD = "correct horse battery staple"
@@ -89,7 +89,7 @@ def test_feedback_is_stored_in_sqlite(app: AppTest, corpus_settings: Settings) -
 
 
 def test_document_text_is_never_rendered_as_html_or_markdown() -> None:
-    from assistant.webui import md_escape
+    from assistant.interfaces.webui import md_escape
 
     raw = "<script>alert(1)</script> [click](javascript:x) **bold** $x$"
     escaped = md_escape(raw)

@@ -13,8 +13,8 @@ from pathlib import Path
 import pytest
 
 from assistant import Settings
-from assistant.audit import ChangeLog
-from assistant.editors import editors_db
+from assistant.storage.audit import ChangeLog
+from assistant.storage.editors import editors_db
 from tests.helpers import free_port, wait_http
 
 ROOT = Path(__file__).resolve().parents[2]

@@ -5,7 +5,7 @@ from pathlib import Path
 
 import yaml  # type: ignore[import-untyped]
 
-from assistant.slack.blocks import MAX_BLOCKS, SECTION_LIMIT, answer_blocks, escape, split_text
+from assistant.interfaces.slack.blocks import MAX_BLOCKS, SECTION_LIMIT, answer_blocks, escape, split_text
 from assistant.types import Answer, Citation
 
 
@@ -34,7 +34,8 @@ def test_block_limits_and_escaping() -> None:
 
 
 def test_manifest_declares_what_the_app_uses() -> None:
-    manifest = yaml.safe_load((Path(__file__).resolve().parents[2] / "assistant/slack/manifest.yaml").read_text())
+    path = Path(__file__).resolve().parents[2] / "assistant/interfaces/slack/manifest.yaml"
+    manifest = yaml.safe_load(path.read_text())
     events = manifest["settings"]["event_subscriptions"]["bot_events"]
     assert {"app_mention", "message.im", "message.channels"} <= set(events)
     assert manifest["features"]["slash_commands"][0]["command"] == "/ask"

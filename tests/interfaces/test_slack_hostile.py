@@ -18,7 +18,7 @@ from typing import Any
 import pytest
 
 from assistant import Settings
-from assistant.slack.state import REPLAY_WINDOW_S, SlackState
+from assistant.interfaces.slack.state import REPLAY_WINDOW_S, SlackState
 from tests.interfaces.test_slack import SECRET, SlackAPI, event, fake_slack_api, running_bot
 
 READ_TIMEOUT_S = 2.0

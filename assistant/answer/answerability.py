@@ -1,0 +1,197 @@
+"""Is a question answered by what was retrieved? Three outcomes from one calibrated model.
+
+The signals are what retrieval already knows: how well the best sentence and the best passage
+match the ask, how much of the ask's informative vocabulary the top passages contain (counting
+words the corpus never uses apart, since a chatty message is full of them: "ST5", "anaesthetics"),
+whether a section heading states the ask, and whether the two retrievers agree. A logistic model
+over them, fitted by cross-validation on the development set (`bench/tune_answerability.py`),
+gives a probability that the ask is answerable; two thresholds chosen on held-out folds split it
+into *answer*, *partial* (the guidance touches the question but may not answer it) and *refuse*.
+
+The fitted model is a package file (`assistant/data/answerability.json`), so the figures it was
+chosen with travel with it and nothing is fitted at run time.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+import re
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from functools import cache
+from importlib import resources
+from typing import Any
+
+import numpy as np
+
+from ..errors import ConfigError
+from ..retrieval.index import LoadedIndex, search_text
+from ..retrieval.lexical import terms
+from ..retrieval.retrieve import Candidate
+
+FEATURES = (
+    "sentence",  # best sentence similarity to the ask, top 3 passages
+    "dense",  # best passage similarity (dense retriever)
+    "coverage",  # IDF-weighted share of the ask's terms in the top 3 passages
+    "coverage_known",  # the same over terms the corpus uses at all
+    "unknown",  # IDF-weighted share of the ask's terms the corpus never uses
+    "heading",  # the top passage's heading states the ask
+    "agreement",  # the top passage is in both retrievers' top 5
+    "terms",  # log(1 + number of the ask's terms)
+    "missing",  # rarity of the rarest known term of the ask absent from the top 3 passages
+    "coverage_top",  # IDF-weighted share of the ask's known terms in the top passage alone
+    "number_missing",  # the ask wants a number, date or amount and the best sentences give none
+    "sentence_coverage",  # IDF-weighted share of the ask's known terms in one sentence (+ its heading)
+    "later_year",  # the ask names a year later than any its top passages mention
+    "names_missing",  # share of the ask's proper names (Leeds, Scotland) absent from the top passages
+    "matched",  # total rarity of the ask's terms found in the top passages (an off-topic ask matches
+    # only common words such as "treat", however well those words are covered)
+)
+_YEAR = re.compile(r"\b(19[5-9]\d|20\d\d)\b")
+_NAME = re.compile(r"(?<![.?!]\s)(?<!^)\b([A-Z][a-z]{2,})\b")
+_WANTS_NUMBER = re.compile(
+    r"\b(how (many|much|long|often|old)|when|what (year|date|time|percentage|proportion)|rate|rates|fee|fees|"
+    r"cost|costs|pay|paid|salary|salaries|budget|figure|number of)\b",
+    re.I,
+)
+_HAS_NUMBER = re.compile(
+    r"\d|£|\b(one|two|three|four|five|six|seven|eight|nine|ten|twelve|twenty|fifty|hundred|thousand|million|"
+    r"half|quarter|january|february|march|april|may|june|july|august|september|october|november|december)\b",
+    re.I,
+)
+TOP = 3
+
+
+def signals(ask: str, cands: Sequence[Candidate], index: LoadedIndex, ask_vec: np.ndarray) -> dict[str, float]:
+    """The model's inputs for `ask` given its reranked candidates (best first)."""
+    out = dict.fromkeys(FEATURES, 0.0)
+    qterms = set(terms(ask))
+    out["terms"] = math.log1p(len(qterms))
+    if not cands:
+        out["unknown"] = 1.0 if qterms else 0.0
+        return out
+    top = list(cands[:TOP])
+    best = 0.0
+    for c in top:
+        vecs = index.sentences.get(c.chunk.chunk_id, ([], np.zeros((0, ask_vec.shape[0]))))[1]
+        if len(vecs):
+            best = max(best, float((vecs @ ask_vec).max()))
+    out["sentence"] = best
+    out["dense"] = max(c.dense for c in cands)
+    present: set[str] = set()
+    for c in top:
+        present.update(terms(search_text(c.chunk)))
+    weights = {t: index.idf(t) for t in qterms}
+    total = sum(weights.values())
+    known = {t: w for t, w in weights.items() if index.df.get(t, 0) > 0}
+    norm = math.log((len(index.chunks) + 1) / 0.5)
+    out["matched"] = sum(w for t, w in weights.items() if t in present) / norm
+    if total:
+        out["coverage"] = sum(w for t, w in weights.items() if t in present) / total
+        out["unknown"] = 1.0 - sum(known.values()) / total
+    if known:
+        out["coverage_known"] = sum(w for t, w in known.items() if t in present) / sum(known.values())
+    if known:
+        top_terms = set(terms(search_text(top[0].chunk)))
+        out["coverage_top"] = sum(w for t, w in known.items() if t in top_terms) / sum(known.values())
+        absent = [w for t, w in known.items() if t not in present]
+        out["missing"] = max(absent) / math.log((len(index.chunks) + 1) / 0.5) if absent else 0.0
+    best_sentences: list[tuple[float, str, str]] = []  # (similarity, sentence, heading)
+    for c in top:
+        texts, vecs = index.sentences.get(c.chunk.chunk_id, ([], np.zeros((0, ask_vec.shape[0]))))
+        sims = vecs @ ask_vec if len(vecs) else np.zeros(0)
+        best_sentences += [(float(sim), t, c.chunk.section) for sim, t in zip(sims, texts, strict=False)]
+    best_sentences.sort(key=lambda x: -x[0])
+    if known:
+        out["sentence_coverage"] = (
+            max(
+                (sum(w for t, w in known.items() if t in set(terms(f"{head} {text}"))) / sum(known.values()))
+                for _sim, text, head in best_sentences[:8]
+            )
+            if best_sentences
+            else 0.0
+        )
+    if _WANTS_NUMBER.search(ask) and not any(_HAS_NUMBER.search(text) for _s, text, _h in best_sentences[:3]):
+        out["number_missing"] = 1.0
+    asked_years = [int(y) for y in _YEAR.findall(ask)]
+    if asked_years:
+        seen_years = [int(y) for c in top for y in _YEAR.findall(c.chunk.text)]
+        out["later_year"] = float(max(asked_years) > max(seen_years, default=0))
+    names = {n.lower() for n in _NAME.findall(ask)} - {"i", "nhs"}
+    if names:
+        passages = " ".join(f"{c.chunk.section} {c.chunk.text}" for c in top).lower()
+        out["names_missing"] = sum(n not in passages for n in names) / len(names)
+    out["heading"] = top[0].heading
+    by_dense = sorted((c for c in cands if c.dense > 0), key=lambda c: -c.dense)[:5]
+    by_lexical = sorted((c for c in cands if c.lexical > 0), key=lambda c: -c.lexical)[:5]
+    first = top[0].chunk.chunk_id
+    out["agreement"] = float(
+        any(c.chunk.chunk_id == first for c in by_dense) and any(c.chunk.chunk_id == first for c in by_lexical)
+    )
+    return out
+
+
+@dataclass(frozen=True)
+class AnswerabilityModel:
+    """Standardised logistic regression over FEATURES, with its two decision thresholds."""
+
+    weights: tuple[float, ...]
+    bias: float
+    mean: tuple[float, ...]
+    scale: tuple[float, ...]
+    # p >= answer_at: answer; refuse_below <= p < answer_at: partial; below: refuse.
+    answer_at: float
+    refuse_below: float
+    fitted: Mapping[str, Any]
+
+    def probability(self, values: Mapping[str, float]) -> float:
+        z = self.bias
+        for f, w, m, s in zip(FEATURES, self.weights, self.mean, self.scale, strict=True):
+            z += w * (values.get(f, 0.0) - m) / (s or 1.0)
+        return 1.0 / (1.0 + math.exp(-max(-40.0, min(40.0, z))))
+
+    def outcome(self, probability: float) -> str:
+        if probability >= self.answer_at:
+            return "answer"
+        return "partial" if probability >= self.refuse_below else "refuse"
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "features": list(FEATURES),
+            "weights": list(self.weights),
+            "bias": self.bias,
+            "mean": list(self.mean),
+            "scale": list(self.scale),
+            "answer_at": self.answer_at,
+            "refuse_below": self.refuse_below,
+            "fitted": dict(self.fitted),
+        }
+
+    @classmethod
+    def from_json(cls, data: Mapping[str, Any], where: str = "answerability model") -> AnswerabilityModel:
+        try:
+            if list(data["features"]) != list(FEATURES):
+                raise ConfigError(f"{where}: fitted on features {data['features']}, this code uses {list(FEATURES)}")
+            model = cls(
+                tuple(float(x) for x in data["weights"]),
+                float(data["bias"]),
+                tuple(float(x) for x in data["mean"]),
+                tuple(float(x) for x in data["scale"]),
+                float(data["answer_at"]),
+                float(data["refuse_below"]),
+                dict(data.get("fitted", {})),
+            )
+        except (KeyError, TypeError, ValueError) as exc:
+            raise ConfigError(f"{where}: malformed ({exc})") from exc
+        if not (len(model.weights) == len(model.mean) == len(model.scale) == len(FEATURES)):
+            raise ConfigError(f"{where}: expected {len(FEATURES)} weights")
+        if not 0.0 <= model.refuse_below <= model.answer_at <= 1.0:
+            raise ConfigError(f"{where}: thresholds must satisfy 0 <= refuse_below <= answer_at <= 1")
+        return model
+
+
+@cache
+def packaged_model() -> AnswerabilityModel:
+    text = resources.files("assistant").joinpath("data/answerability.json").read_text(encoding="utf-8")
+    return AnswerabilityModel.from_json(json.loads(text), "assistant/data/answerability.json")

@@ -1,0 +1,117 @@
+"""Turning per-ask results into one reply: answered, partial or refused parts, in the order asked.
+
+Each ask of a message is retrieved, judged and composed on its own (see `core.Assistant.ask`);
+here the parts become one text with one numbering of citations: a passage cited by two parts
+keeps one number, and every `[n]` points at a citation of this reply.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from ..retrieval.retrieve import Candidate
+from ..types import Citation, Hit
+from .compose import Composition
+from .messages import render
+
+_MARK = re.compile(r"\[(\d+)\]")
+
+
+@dataclass
+class Part:
+    """One ask of a message, with what was found for it."""
+
+    ask: str
+    judged: str  # the ask as understood: a follow-up with its topic, without the writer's situation
+    outcome: str  # answer | partial | refuse
+    probability: float
+    signals: dict[str, float]
+    cands: list[Candidate]
+    hits: list[Hit]
+    composition: Composition | None = None
+
+
+def nearest_sections(cands: Sequence[Candidate], limit: int = 3) -> list[str]:
+    out: list[str] = []
+    for c in cands:
+        label = f"{c.chunk.title} — {c.chunk.section}"
+        if label not in out:
+            out.append(label)
+        if len(out) == limit:
+            break
+    return out
+
+
+def refusal_text(nearest: Sequence[str]) -> str:
+    text = render("refusal")
+    if nearest:
+        text += " " + render("refusal_nearest", nearest="; ".join(nearest))
+    return text
+
+
+def part_text(part: Part, lead_sep: str = "\n\n") -> str:
+    """The body of one part: its composed sentences, led by a plain line when partial."""
+    body = part.composition.text if part.composition else ""
+    if part.outcome == "partial":
+        return render("partial_lead") + lead_sep + body
+    return body
+
+
+def _as_heading(ask: str) -> str:
+    ask = ask.strip().rstrip(".?!") + "?"
+    return ask[:1].upper() + ask[1:]
+
+
+def merge(parts: Sequence[Part]) -> tuple[str, list[Citation]]:
+    """One text and one citation list for a multi-part reply, each part under its ask."""
+    numbers: dict[str, int] = {}  # chunk id -> number in the merged reply
+    citations: list[Citation] = []
+    paragraphs: list[str] = []
+    for part in parts:
+        heading = _as_heading(part.ask)
+        if part.outcome == "refuse" or part.composition is None:
+            paragraphs.append(f"{heading}\n{render('part_not_covered')}")
+            continue
+        local: dict[int, int] = {}
+        for c in part.composition.citations:
+            key = f"{c.doc_id}\0{c.text}"
+            if key not in numbers:
+                numbers[key] = len(numbers) + 1
+                citations.append(_renumbered(c, numbers[key]))
+            else:
+                _extend_quote(citations, numbers[key], c.quote)
+            local[c.n] = numbers[key]
+        text = _MARK.sub(lambda m: f"[{local.get(int(m.group(1)), int(m.group(1)))}]", part_text(part, " "))
+        paragraphs.append(f"{heading}\n{text}")
+    return "\n\n".join(paragraphs), citations
+
+
+def _renumbered(c: Citation, n: int) -> Citation:
+    from dataclasses import replace
+
+    return replace(c, n=n)
+
+
+def _extend_quote(citations: list[Citation], n: int, quote: str) -> None:
+    from dataclasses import replace
+
+    i = n - 1
+    have = citations[i].quote.split(" … ")
+    extra = [q for q in quote.split(" … ") if q not in have]
+    if extra:
+        citations[i] = replace(citations[i], quote=" … ".join(have + extra))
+
+
+def interleave(hit_lists: Sequence[Sequence[Hit]], k: int) -> list[Hit]:
+    """Every part's best passages first, then their next ones, without repeats; re-ranked 1..k."""
+    seen: set[str] = set()
+    out: list[Hit] = []
+    depth = max((len(h) for h in hit_lists), default=0)
+    for r in range(depth):
+        for hits in hit_lists:
+            if r < len(hits) and hits[r].chunk.chunk_id not in seen:
+                seen.add(hits[r].chunk.chunk_id)
+                out.append(hits[r])
+    return [Hit(i + 1, h.chunk, h.score, h.dense, h.lexical) for i, h in enumerate(out[:k])]

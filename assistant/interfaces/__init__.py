@@ -1,0 +1,1 @@
+"""Thin adapters over `Assistant.ask`: the command line, the Streamlit helpers and the Slack app."""

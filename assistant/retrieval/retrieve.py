@@ -1,0 +1,170 @@
+"""Hybrid retrieval: dense (Chroma) and BM25 candidates, fused by reciprocal rank, reranked.
+
+The reranker uses only what is local: how well the best single sentence of a passage matches
+the question (the embedding model at sentence level), how well the passage as a whole matches,
+agreement of the two retrievers (fusion), and overlap of the question with the section
+heading — a Q&A heading often *is* the question.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+import numpy as np
+
+from ..settings import Settings
+from ..storage.store import Store
+from ..types import Chunk, Hit
+from .index import LoadedIndex
+from .lexical import terms
+from .rewrite import expand, heading_matcher
+
+RRF_K = 60
+
+
+@dataclass(frozen=True)
+class Filters:
+    doc_ids: tuple[str, ...] = ()
+    publishers: tuple[str, ...] = ()
+
+    def admits(self, chunk: Chunk) -> bool:
+        if self.doc_ids and chunk.doc_id not in self.doc_ids:
+            return False
+        return not (self.publishers and chunk.publisher.lower() not in {p.lower() for p in self.publishers})
+
+    def where(self) -> dict[str, Any] | None:
+        clauses: list[dict[str, Any]] = []
+        if self.doc_ids:
+            clauses.append({"doc_id": {"$in": list(self.doc_ids)}})
+        if self.publishers:
+            clauses.append({"publisher": {"$in": list(self.publishers)}})
+        if not clauses:
+            return None
+        return clauses[0] if len(clauses) == 1 else {"$and": clauses}
+
+    @property
+    def empty(self) -> bool:
+        return not (self.doc_ids or self.publishers)
+
+
+@dataclass(frozen=True)
+class RerankWeights:
+    """How the reranker mixes its signals; chosen by 2-fold cross-validation on the dev set
+    (bench/tune_rerank.py), not per question."""
+
+    sentence: float = 0.2
+    dense: float = 0.35
+    fusion: float = 0.3
+    heading: float = 0.1
+    # BM25 score relative to the best: fusion keeps only ranks, this keeps the margin.
+    lexical: float = 0.2
+
+
+@dataclass
+class Candidate:
+    chunk: Chunk
+    dense: float = 0.0
+    lexical: float = 0.0
+    rrf: float = 0.0
+    sentence: float = 0.0
+    heading: float = 0.0
+    score: float = 0.0
+    sentence_sims: np.ndarray = field(default_factory=lambda: np.zeros(0))
+
+
+class Retriever:
+    def __init__(
+        self, settings: Settings, store: Store, index: LoadedIndex, weights: RerankWeights | None = None
+    ) -> None:
+        self.weights = weights or RerankWeights()
+        self.settings = settings
+        self.store = store
+        self.index = index
+
+    def candidates(
+        self,
+        query: str,
+        qvec: np.ndarray,
+        filters: Filters | None = None,
+        mode: str | None = None,
+        svec: np.ndarray | None = None,
+    ) -> list[Candidate]:
+        """Reranked candidates, best first (all of them; callers cut to k).
+
+        `qvec` embeds the retrieval query; `svec` (default `qvec`) is what sentences are scored
+        against — for a follow-up, a blend of the standalone query and the follow-up itself.
+        """
+        svec = qvec if svec is None else svec
+        mode = mode or self.settings.retriever
+        filters = filters or Filters()
+        n = self.settings.candidates
+        pool: dict[str, Candidate] = {}
+
+        if mode in {"hybrid", "dense"}:
+            for rank, (cid, sim) in enumerate(self.store.dense(qvec, n, filters.where())):
+                chunk = self.index.by_id.get(cid)
+                if chunk is None:
+                    continue
+                c = pool.setdefault(cid, Candidate(chunk))
+                c.dense = sim
+                c.rrf += 1.0 / (RRF_K + rank + 1)
+        if mode in {"hybrid", "bm25"}:
+            lexical_query = expand(query) if self.settings.expand_synonyms else query
+            scores = self.index.lexical.scores(lexical_query)
+            order = np.argsort(-scores)
+            rank = 0
+            for row in order:
+                if scores[row] <= 0 or rank >= n:
+                    break
+                chunk = self.index.by_id.get(self.index.lexical.ids[row])
+                if chunk is None or not filters.admits(chunk):
+                    continue
+                c = pool.setdefault(chunk.chunk_id, Candidate(chunk))
+                c.lexical = float(scores[row])
+                c.rrf += 1.0 / (RRF_K + rank + 1)
+                rank += 1
+
+        cands = list(pool.values())
+        if not cands:
+            return []
+        qterms = set(terms(query))
+        # Heading match credits the documents' own words for the question's ("board" →
+        # "decision-making bodies") and weighs rare words above common ones.
+        q_weight = sum(self.index.idf(t) for t in qterms) or 1.0
+        heading_match = heading_matcher(query, self.settings.expand_synonyms)
+        for c in cands:
+            _texts, vecs = self.index.sentences.get(c.chunk.chunk_id, ([], np.zeros((0, qvec.shape[0]))))
+            c.sentence_sims = vecs @ svec if len(vecs) else np.zeros(0)
+            c.sentence = float((vecs @ qvec).max()) if len(vecs) else 0.0
+            matched = heading_match(c.chunk.section)
+            c.heading = sum(self.index.idf(t) for t in matched) / q_weight if qterms else 0.0
+        if mode == "hybrid":
+            top_rrf = max(c.rrf for c in cands)
+            top_lex = max(c.lexical for c in cands) or 1.0
+            w = self.weights
+            for c in cands:
+                c.score = (
+                    w.sentence * c.sentence
+                    + w.dense * c.dense
+                    + w.fusion * (c.rrf / top_rrf)
+                    + w.heading * c.heading
+                    + w.lexical * (c.lexical / top_lex)
+                )
+        elif mode == "dense":
+            for c in cands:
+                c.score = c.dense
+        else:
+            top = max(c.lexical for c in cands) or 1.0
+            for c in cands:
+                c.score = c.lexical / top
+        cands.sort(key=lambda c: (-c.score, c.chunk.doc_id, c.chunk.position))
+        return cands
+
+    @staticmethod
+    def to_hits(cands: Sequence[Candidate], k: int) -> list[Hit]:
+        return [
+            Hit(rank=i + 1, chunk=c.chunk, score=c.score, dense=c.dense, lexical=c.lexical)
+            for i, c in enumerate(cands[:k])
+        ]

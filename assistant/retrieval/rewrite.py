@@ -1,0 +1,84 @@
+"""Query rewriting: follow-ups folded into a standalone query, and domain synonyms.
+
+No LLM: a follow-up ("and what about SAS doctors?") borrows the previous user question's
+words, which carry the topic the follow-up leaves implicit.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Sequence
+from functools import lru_cache
+from importlib import resources
+
+from ..types import Turn
+from .lexical import terms
+
+_FOLLOW_UP = re.compile(
+    r"^\s*(and|but|also|what about|how about|and what|and how|what if|same for|is that|does that|"
+    r"do they|can they|what else|why|how so|which)\b",
+    re.I,
+)
+_ANAPHORA = re.compile(r"\b(it|its|they|them|their|that|this|those|these|there|he|she|his|her|one)\b", re.I)
+
+
+def is_follow_up(question: str) -> bool:
+    content = terms(question)
+    return (
+        bool(_FOLLOW_UP.match(question))
+        or len(content) <= 3
+        or (len(content) <= 6 and bool(_ANAPHORA.search(question)))
+    )
+
+
+def standalone_query(question: str, history: Sequence[Turn]) -> str:
+    """The retrieval query for `question` given the conversation so far."""
+    previous = [t.content for t in history if t.role == "user" and t.content.strip()]
+    if not previous or not is_follow_up(question):
+        return question
+    return f"{question} {previous[-1]}"
+
+
+@lru_cache(maxsize=1)
+def synonym_groups() -> tuple[tuple[str, ...], ...]:
+    text = resources.files("assistant").joinpath("templates/synonyms.txt").read_text(encoding="utf-8")
+    groups = []
+    for line in text.splitlines():
+        line = line.split("#", 1)[0].strip()
+        if "|" in line:
+            groups.append(tuple(p.strip().lower() for p in line.split("|") if p.strip()))
+    return tuple(groups)
+
+
+def expand(query: str) -> str:
+    """`query` plus the other phrasings of any synonym group it mentions."""
+    low = " " + re.sub(r"[^a-z0-9]+", " ", query.lower()) + " "
+    extra: list[str] = []
+    for group in synonym_groups():
+        if any(f" {p} " in low for p in group):
+            extra.extend(p for p in group if f" {p} " not in low)
+    return query if not extra else query + " " + " ".join(extra)
+
+
+def heading_matcher(query: str, use_synonyms: bool = True) -> Callable[[str], set[str]]:
+    """A function giving the query's terms that a heading states, in its own words or in a
+    synonym's. The query side is worked out once, here, not once per candidate heading."""
+    qterms = set(terms(query))
+    alternatives: list[tuple[set[str], list[set[str]]]] = []
+    if use_synonyms:
+        low = " " + re.sub(r"[^a-z0-9]+", " ", query.lower()) + " "
+        for group in synonym_groups():
+            present = [p for p in group if f" {p} " in low]
+            if present:
+                credited = set().union(*(set(terms(p)) for p in present)) & qterms
+                alternatives.append((credited, [set(terms(p)) for p in group]))
+
+    def matched(heading: str) -> set[str]:
+        head = set(terms(heading))
+        out = qterms & head
+        for credited, phrasings in alternatives:
+            if any(p <= head for p in phrasings):
+                out |= credited
+        return out
+
+    return matched

@@ -1,0 +1,1 @@
+"""What persists: the Chroma store and its registry, and the SQLite records (feedback, editors, audit)."""

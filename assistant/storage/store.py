@@ -1,0 +1,398 @@
+"""The vector store: Chroma, embedded (PersistentClient) or a server (HttpClient).
+
+An index is a *generation*: two collections sharing one embedding model, whose id is stored in
+their metadata: `<name>.<generation>` holds the chunks, `<name>.<generation>-sentences` the
+sentences of every chunk (for sentence-level reranking and answer composition). Opening a
+collection built with another model is an `EmbedderMismatchError`, never silently wrong scores.
+
+Which generation answers, and which rows in it count, is decided by the registry
+(`assistant/registry.py`, the commit record of every document): readers see only committed
+rows, so an ingest killed at any point leaves the previous state answering. An index written
+before the registry existed (collections `<name>` and `<name>-sentences`) is read as it is,
+and replaced by a fresh generation at the next ingest.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import datetime as dt
+import re
+import threading
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import Any, ClassVar
+from urllib.parse import urlparse
+
+import numpy as np
+
+from ..errors import EmbedderMismatchError, IndexMissingError, StoreError
+from ..retrieval.embeddings import Embedder
+from ..settings import Settings
+from ..types import Chunk
+from .registry import Registry, View
+
+_HNSW = {"space": "cosine", "ef_construction": 200, "ef_search": 200, "max_neighbors": 32}
+
+
+def _chroma_ef(embedder: Embedder) -> Any:
+    """Wrap our embedder as a Chroma EmbeddingFunction so Chroma never falls back to its
+    default model (which it would download)."""
+    from chromadb.api.types import Documents, EmbeddingFunction, Embeddings
+
+    class OurEmbeddingFunction(EmbeddingFunction[Documents]):
+        def __init__(self) -> None:
+            self._embedder = embedder
+
+        def __call__(self, input: Documents) -> Embeddings:
+            return list(self._embedder.embed(list(input)))
+
+        @staticmethod
+        def name() -> str:
+            return "guidance-assistant"
+
+        def get_config(self) -> dict[str, Any]:
+            return {"model_id": embedder.model_id}
+
+        @staticmethod
+        def build_from_config(config: dict[str, Any]) -> Any:
+            # Chroma rebuilds the function when it deserialises a collection's configuration.
+            # It must never embed through that copy (it would have no model): refuse loudly.
+            return _RefusingEmbeddingFunction()
+
+        def default_space(self) -> Any:
+            return "cosine"
+
+        def supported_spaces(self) -> Any:
+            return ["cosine"]
+
+        def is_legacy(self) -> bool:
+            return False
+
+    return OurEmbeddingFunction()
+
+
+class _RefusingEmbeddingFunction:
+    def __call__(self, input: Any) -> Any:
+        raise StoreError("embed through assistant.storage.store.Store, which supplies the embedder")
+
+    @staticmethod
+    def name() -> str:
+        return "guidance-assistant"
+
+    def get_config(self) -> dict[str, Any]:
+        return {}
+
+    def is_legacy(self) -> bool:
+        return False
+
+
+@dataclass(frozen=True)
+class SentenceRows:
+    ids: list[str]  # "<chunk id>:<position in the chunk>"
+    chunk_ids: list[str]
+    texts: list[str]
+    vectors: np.ndarray
+
+
+class Store:
+    _clients: ClassVar[dict[str, Any]] = {}
+    _clients_lock = threading.Lock()
+
+    def __init__(self, settings: Settings, embedder: Embedder, max_batch: int | None = None) -> None:
+        self.settings = settings
+        self.embedder = embedder
+        self.name = settings.collection
+        self._ef = _chroma_ef(embedder)
+        # Rows per Chroma write; the client's own limit unless a smaller one is given (tests).
+        self._max_batch = max_batch
+        self._view: View | None = None
+
+    # --- connection -----------------------------------------------------------------
+
+    @property
+    def location(self) -> str:
+        return self.settings.chroma_url or str(self.settings.chroma_path)
+
+    def _client(self) -> Any:
+        import chromadb
+        from chromadb.config import Settings as ChromaSettings
+
+        key = self.location
+        with Store._clients_lock:
+            client = Store._clients.get(key)
+            if client is not None:
+                return client
+            chroma_settings = ChromaSettings(anonymized_telemetry=False, allow_reset=True)
+            try:
+                if self.settings.chroma_url:
+                    url = urlparse(self.settings.chroma_url)
+                    client = chromadb.HttpClient(
+                        host=url.hostname or "127.0.0.1",
+                        port=url.port or 8000,
+                        ssl=url.scheme == "https",
+                        settings=chroma_settings,
+                    )
+                else:
+                    self.settings.chroma_path.mkdir(parents=True, exist_ok=True)
+                    # One PersistentClient per path per process (Chroma requires it).
+                    client = chromadb.PersistentClient(path=key, settings=chroma_settings)
+            except Exception as exc:
+                raise StoreError(f"cannot open the Chroma store at {key}: {exc}") from exc
+            Store._clients[key] = client
+            return client
+
+    @property
+    def max_batch(self) -> int:
+        if self._max_batch is None:
+            client = self._client()
+            self._max_batch = int(self._guard(client.get_max_batch_size, "read the maximum batch size"))
+        return max(1, self._max_batch)
+
+    def names(self, generation: str) -> tuple[str, str]:
+        """(chunks, sentences) collection names of a generation; "" is the pre-registry pair."""
+        base = f"{self.name}.{generation}" if generation else self.name
+        return base, base + "-sentences"
+
+    def _open(self, name: str, create: bool = False, model_check: bool = True) -> Any:
+        client = self._client()
+        try:
+            if create:
+                col = client.get_or_create_collection(
+                    name=name,
+                    embedding_function=self._ef,
+                    metadata={"embedding_model": self.embedder.model_id} if model_check else None,
+                    configuration={"hnsw": _HNSW},
+                )
+            else:
+                col = client.get_collection(name=name, embedding_function=self._ef)
+        except Exception as exc:
+            if not create and ("does not exist" in str(exc) or "NotFound" in type(exc).__name__):
+                raise IndexMissingError(
+                    f"no index in {self.location} (collection {name!r}); run `assistant ingest`"
+                ) from exc
+            raise StoreError(f"cannot open collection {name!r} at {self.location}: {exc}") from exc
+        stored = (col.metadata or {}).get("embedding_model")
+        if model_check and stored and stored != self.embedder.model_id:
+            raise EmbedderMismatchError(
+                f"the index at {self.location} was built with embedding model {stored!r}, but "
+                f"{self.embedder.model_id!r} is configured; set ASSISTANT_EMBEDDING_MODEL={stored} "
+                "or rebuild with `assistant ingest --rebuild`"
+            )
+        return col
+
+    def registry(self, create: bool = False) -> Registry | None:
+        """The registry, or None where none was ever written (a new or pre-registry store)."""
+        try:
+            col = self._open(self.name + "-registry", create=create, model_check=False)
+        except IndexMissingError:
+            return None
+        return Registry(col, self._guard)
+
+    # --- what readers see -----------------------------------------------------------
+
+    def view(self, refresh: bool = False) -> View:
+        """The active generation and its committed documents (cached until `refresh`)."""
+        if self._view is not None and not refresh:
+            return self._view
+        reg = self.registry()
+        active = reg.pointer().active if reg is not None else ""
+        if active:
+            view = View(active, reg.records(active) if reg is not None else {})
+        else:
+            self._open(self.name)  # raises IndexMissingError where there is no index at all
+            view = View("", legacy=True)
+        self._view = view
+        return view
+
+    def exists(self) -> bool:
+        try:
+            self._open(self.names(self.view(refresh=True).generation)[0])
+        except IndexMissingError:  # from view() too: no registry and no pre-registry index
+            return False
+        return True
+
+    def info(self) -> dict[str, Any]:
+        view = self.view()
+        meta = dict(self._open(self.names(view.generation)[0]).metadata or {})
+        meta["generation"] = view.generation
+        return meta
+
+    def all_chunks(self) -> list[Chunk]:
+        view = self.view()
+        got = self._get_all(self._open(self.names(view.generation)[0]), ["documents", "metadatas"], "read chunks")
+        chunks = [
+            Chunk.from_metadata(i, d or "", m or {})
+            for i, d, m in zip(got["ids"], got["documents"], got["metadatas"], strict=True)
+            if view.current(m)
+        ]
+        return sorted(chunks, key=lambda c: (c.doc_id, c.position))
+
+    def chunk_ids_by_doc(self) -> dict[str, dict[str, Any]]:
+        """doc_id → {"hashes", "file", "ids"} of the committed chunks (works against a server too)."""
+        try:
+            chunks = self.all_chunks()
+        except IndexMissingError:
+            return {}
+        docs: dict[str, dict[str, Any]] = {}
+        for c in chunks:
+            d = docs.setdefault(c.doc_id, {"hashes": set(), "file": c.file, "ids": []})
+            d["hashes"].add(c.doc_hash)
+            d["ids"].append(c.chunk_id)
+        return docs
+
+    def sentences(self) -> SentenceRows:
+        view = self.view()
+        col = self._open(self.names(view.generation)[1])
+        got = self._get_all(col, ["documents", "metadatas", "embeddings"], "read sentences")
+        keep = [i for i, m in enumerate(got["metadatas"]) if view.current(m)]
+        vectors = np.asarray(got["embeddings"], dtype=np.float32)
+        vectors = vectors[keep] if vectors.ndim == 2 else np.zeros((0, 0), dtype=np.float32)
+        return SentenceRows(
+            [got["ids"][i] for i in keep],
+            [got["metadatas"][i]["chunk_id"] for i in keep],
+            [got["documents"][i] for i in keep],
+            vectors,
+        )
+
+    def dense(self, vector: np.ndarray, k: int, where: dict[str, Any] | None = None) -> list[tuple[str, float]]:
+        """(chunk id, cosine similarity) of the k nearest committed chunks."""
+        try:
+            return self._dense(self.view(), vector, k, where)
+        except IndexMissingError:
+            # Another process swapped a rebuild in and dropped the generation this view named.
+            return self._dense(self.view(refresh=True), vector, k, where)
+
+    def _dense(self, view: View, vector: np.ndarray, k: int, where: dict[str, Any] | None) -> list[tuple[str, float]]:
+        col = self._open(self.names(view.generation)[0])
+        n = col.count()
+        if n == 0 or not (view.legacy or view.docs):
+            return []
+        res = self._guard(
+            lambda: col.query(
+                query_embeddings=[vector], n_results=min(k, n), where=view.where(where), include=["distances"]
+            ),
+            "query",
+        )
+        return [(i, 1.0 - float(d)) for i, d in zip(res["ids"][0], res["distances"][0], strict=True)]
+
+    # --- writes (ingestion) ---------------------------------------------------------
+
+    def create_generation(self, generation: str) -> None:
+        for name in self.names(generation):
+            self._open(name, create=True)
+
+    def has_generation(self, generation: str) -> bool:
+        """Whether `generation`'s chunks exist (another model's: `EmbedderMismatchError`)."""
+        try:
+            self._open(self.names(generation)[0])
+        except IndexMissingError:
+            return False
+        return True
+
+    def generations(self) -> set[str]:
+        """Every generation with a collection in the store ("" for the pre-registry pair)."""
+        client = self._client()
+        cols = self._guard(client.list_collections, "list collections")
+        found: set[str] = set()
+        pattern = re.compile(re.escape(self.name) + r"(?:\.([A-Za-z0-9]+))?(?:-sentences)?")
+        for col in cols:
+            m = pattern.fullmatch(col if isinstance(col, str) else col.name)
+            if m:
+                found.add(m.group(1) or "")
+        return found
+
+    def drop_generation(self, generation: str) -> None:
+        for name in self.names(generation):
+            with contextlib.suppress(Exception):  # absent already
+                self._client().delete_collection(name)
+
+    def scan(self, generation: str) -> dict[tuple[str, str], list[int]]:
+        """(doc_id, doc_hash) → [chunk rows, sentence rows] actually in the generation."""
+        counts: dict[tuple[str, str], list[int]] = {}
+        for slot, name in enumerate(self.names(generation)):
+            got = self._get_all(self._open(name, create=True), ["metadatas"], "read rows")
+            for m in got["metadatas"]:
+                key = (str((m or {}).get("doc_id", "")), str((m or {}).get("doc_hash", "")))
+                counts.setdefault(key, [0, 0])[slot] += 1
+        return counts
+
+    def write(
+        self,
+        generation: str,
+        chunks: Sequence[Chunk],
+        vectors: np.ndarray,
+        sentences: tuple[list[str], list[str], list[str], list[str]],
+        sentence_vectors: np.ndarray,
+    ) -> None:
+        """Upsert chunks and their sentences (ids, chunk ids, doc ids, texts) in batches the
+        client accepts. Invisible to readers until the document is committed in the registry."""
+        col, sent = (self._open(n, create=True) for n in self.names(generation))
+        hashes = {c.chunk_id: c.doc_hash for c in chunks}
+        step = self.max_batch
+        for i in range(0, len(chunks), step):
+            part = chunks[i : i + step]
+            self._guard(
+                lambda: col.upsert(
+                    ids=[c.chunk_id for c in part],
+                    documents=[c.text for c in part],
+                    metadatas=[c.metadata() for c in part],
+                    embeddings=list(vectors[i : i + step]),
+                ),
+                "write chunks",
+            )
+        ids, cids, dids, texts = sentences
+        for i in range(0, len(ids), step):
+            metas = [
+                {"chunk_id": c, "doc_id": d, "doc_hash": hashes[c]}
+                for c, d in zip(cids[i : i + step], dids[i : i + step], strict=True)
+            ]
+            self._guard(
+                lambda: sent.upsert(
+                    ids=ids[i : i + step],
+                    documents=texts[i : i + step],
+                    metadatas=metas,
+                    embeddings=list(sentence_vectors[i : i + step]),
+                ),
+                "write sentences",
+            )
+
+    def delete_rows(self, generation: str, doc_id: str, keep_hash: str | None = None) -> None:
+        """Delete a document's rows, except those of version `keep_hash`."""
+        where: dict[str, Any] = {"doc_id": doc_id}
+        if keep_hash is not None:
+            where = {"$and": [where, {"doc_hash": {"$ne": keep_hash}}]}
+        col, sent = (self._open(n, create=True) for n in self.names(generation))
+        # Sentences first: a chunk is never left without them while it is still visible.
+        self._guard(lambda: sent.delete(where=where), "delete sentences")
+        self._guard(lambda: col.delete(where=where), "delete chunks")
+
+    def mark_ingested(self, generation: str) -> None:
+        col = self._open(self.names(generation)[0], create=True)
+        meta = dict(col.metadata or {})
+        meta["embedding_model"] = self.embedder.model_id
+        meta["last_ingested"] = dt.datetime.now(dt.UTC).isoformat(timespec="seconds")
+        self._guard(lambda: col.modify(metadata=meta), "record the ingest time")
+
+    # --- helpers --------------------------------------------------------------------
+
+    def _get_all(self, col: Any, include: list[str], what: str) -> dict[str, list[Any]]:
+        """Every row of `col`, read in pages the client accepts."""
+        out: dict[str, list[Any]] = {"ids": [], **{k: [] for k in include}}
+        step, offset = self.max_batch, 0
+        while True:
+            got = self._guard(lambda: col.get(include=include, limit=step, offset=offset), what)
+            out["ids"].extend(got["ids"])
+            for k in include:
+                out[k].extend(list(got[k]) if got[k] is not None else [])
+            if len(got["ids"]) < step:
+                return out
+            offset += step
+
+    @staticmethod
+    def _guard(fn: Any, what: str) -> Any:
+        try:
+            return fn()
+        except StoreError:
+            raise
+        except Exception as exc:
+            raise StoreError(f"Chroma failed to {what}: {exc}") from exc

@@ -1,0 +1,62 @@
+"""The answerability model: its package file, refits named by a setting, and three outcomes."""
+
+from __future__ import annotations
+
+import dataclasses
+import json
+from pathlib import Path
+
+import pytest
+
+from assistant import Assistant, ConfigError, Settings
+from assistant.answer.answerability import FEATURES, packaged_model
+from assistant.core import load_answerability
+from assistant.retrieval.embeddings import Embedder
+
+
+def test_the_packaged_model_carries_its_held_out_figures() -> None:
+    m = packaged_model()
+    assert 0.0 < m.refuse_below < m.answer_at < 1.0
+    held = m.fitted["held_out"]
+    assert held["false_refusal_rate"] <= 0.03
+    assert m.fitted["dataset"] == "dev.jsonl"  # never fitted on the test split
+
+
+def test_probability_is_monotone_in_sentence_similarity() -> None:
+    m = packaged_model()
+    base = dict.fromkeys(FEATURES, 0.5)
+    low = m.probability({**base, "sentence": 0.2})
+    high = m.probability({**base, "sentence": 0.8})
+    assert high > low
+    assert m.outcome(m.answer_at) == "answer"
+    assert m.outcome((m.answer_at + m.refuse_below) / 2) == "partial"
+    assert m.outcome(m.refuse_below / 2) == "refuse"
+
+
+def test_a_refit_is_read_from_the_setting_and_a_bad_one_is_named(tmp_path: Path) -> None:
+    data = packaged_model().to_json()
+    good = tmp_path / "refit.json"
+    good.write_text(json.dumps({**data, "answer_at": 0.99}))
+    assert load_answerability(Settings(answerability_model=str(good))).answer_at == 0.99
+    stale = tmp_path / "stale.json"
+    stale.write_text(json.dumps({**data, "features": ["sentence"]}))
+    with pytest.raises(ConfigError, match=r"stale\.json: fitted on features"):
+        load_answerability(Settings(answerability_model=str(stale)))
+    bad = tmp_path / "bad.json"
+    bad.write_text(json.dumps({**data, "answer_at": 0.1, "refuse_below": 0.5}))
+    with pytest.raises(ConfigError, match=r"bad\.json: thresholds"):
+        load_answerability(Settings(answerability_model=str(bad)))
+    with pytest.raises(ConfigError, match="ASSISTANT_ANSWERABILITY_MODEL: cannot read"):
+        load_answerability(Settings(answerability_model=str(tmp_path / "missing.json")))
+
+
+def test_a_partial_answer_leads_with_one_plain_line_then_cites(corpus_settings: Settings, minilm: Embedder) -> None:
+    # A real model whose thresholds make every retrieved ask partial: the shape of a partial reply.
+    always_partial = dataclasses.replace(packaged_model(), answer_at=1.0, refuse_below=0.0)
+    bot = Assistant(corpus_settings, embedder=minilm, answerability=always_partial)
+    a = bot.ask("how do I get on a CCG board?")
+    assert a.outcome == "partial" and a.partial and not a.refused
+    first_line = a.text.splitlines()[0]
+    assert first_line.startswith("The guidance touches on this but may not answer it directly")
+    assert a.citations and "[1]" in a.text
+    assert a.to_json()["outcome"] == "partial"

@@ -1,0 +1,52 @@
+"""Taking a message apart into the writer's situation and its asks."""
+
+from __future__ import annotations
+
+import pytest
+
+from assistant.answer.asks import split_asks
+
+
+def test_a_plain_question_is_one_ask_without_context() -> None:
+    a = split_asks("how do I get on a CCG board?")
+    assert a.context == "" and a.parts == ("how do I get on a CCG board?",) and not a.multi
+
+
+def test_the_situation_before_the_question_is_context() -> None:
+    a = split_asks("I'm a salaried GP in a big practice. Can I stand for the CCG board?")
+    assert a.context == "I'm a salaried GP in a big practice."
+    assert a.parts == ("Can I stand for the CCG board?",)
+
+
+def test_two_asks_joined_by_and_are_two_parts_in_order() -> None:
+    a = split_asks("who has to sit on a CCG board, and can the hospital doctor come from our own trust?")
+    assert a.multi
+    assert a.parts == ("who has to sit on a CCG board", "can the hospital doctor come from our own trust?")
+
+
+def test_slack_style_dash_separates_situation_from_ask() -> None:
+    a = split_asks("fy2 here - how do i get involved in commissioning? and is there any training")
+    assert a.context == "fy2 here"
+    assert len(a.parts) == 2 and a.parts[0].startswith("how do i get involved")
+
+
+def test_a_fragment_stays_with_the_ask_before_it() -> None:
+    a = split_asks("What is a CSU and why?")
+    assert a.parts == ("What is a CSU and why?",)
+
+
+def test_an_alternative_too_small_to_stand_alone_keeps_its_words() -> None:
+    # "Is it" names nothing: the message is one ask, written as it was (the "or" kept).
+    a = split_asks("Doctors led the buying of care. Is it, or is the picture murkier than that?")
+    assert a.parts == ("Is it, or is the picture murkier than that?",)
+
+
+def test_at_most_three_asks() -> None:
+    a = split_asks("What is a CCG? What is a CSU? What is Monitor? What is the NHS CB?")
+    assert len(a.parts) == 3 and a.parts[2] == "What is Monitor? What is the NHS CB?"
+
+
+@pytest.mark.parametrize("message", ["", "   ", "?", "and why?", "tell me about CSUs"])
+def test_degenerate_messages_are_one_ask(message: str) -> None:
+    a = split_asks(message)
+    assert len(a.parts) == 1

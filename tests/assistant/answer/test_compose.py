@@ -1,0 +1,72 @@
+"""The extractive composer on hand-built candidates, where each signal is known exactly."""
+
+from __future__ import annotations
+
+import numpy as np
+
+from assistant.answer.compose import compose
+from assistant.retrieval.retrieve import Candidate
+from assistant.retrieval.sentences import split_sentences
+from assistant.types import Chunk
+
+
+def _cands(passages: list[tuple[str, float, list[float]]]) -> tuple[list[Candidate], dict]:  # type: ignore[type-arg]
+    """(text, passage score, similarity of each sentence to the question) → candidates."""
+    cands, sentences = [], {}
+    for i, (text, score, sims) in enumerate(passages):
+        chunk = Chunk(f"c{i}", "doc", "doc.txt", "Doc", "BMA", "2012", f"Section {i}", None, 0, len(text), text)
+        parts = [text[s:e] for s, e in split_sentences(text)]
+        assert len(parts) == len(sims), parts
+        sentences[chunk.chunk_id] = (parts, np.zeros((len(parts), 4), dtype=np.float32))
+        cands.append(Candidate(chunk, score=score, sentence=max(sims), sentence_sims=np.array(sims)))
+    return cands, sentences
+
+
+def _cited(text: str, n: int) -> bool:
+    return f"[{n}]" in text
+
+
+def test_the_top_ranked_passage_is_always_drawn_on() -> None:
+    cands, sentences = _cands(
+        [
+            ("Conflict of interest, timescales, financial pressures and complexity.", 0.80, [0.45]),
+            ("The BMA firmly believes commissioning needs collaboration. Boards need doctors.", 0.74, [0.72, 0.65]),
+        ]
+    )
+    result = compose("What are the BMA's concerns about commissioning?", cands, sentences)
+    assert "Conflict of interest, timescales" in result.text
+    assert {c.text for c in result.citations} == {cands[0].chunk.text, cands[1].chunk.text}
+
+
+def test_a_numeric_question_reaches_for_a_close_passage_with_the_number() -> None:
+    passages = [
+        ("Kent has taken an innovative approach to clinical commissioning.", 0.90, [0.62]),
+        ("Clinicians and managers work together as teams in Kent.", 0.85, [0.60]),
+        ("Respiratory services were an early success of the new way of working.", 0.84, [0.50]),
+        ("Over the past six months, 11 GPs have been appointed as clinical commissioners.", 0.82, [0.73]),
+    ]
+    cands, sentences = _cands(passages)
+    question = "How many GPs did Kent appoint as clinical commissioners?"
+    assert "11 GPs have been appointed" in compose(question, cands, sentences).text
+
+    far = [*passages[:3], (passages[3][0], 0.50, [0.30])]
+    cands, sentences = _cands(far)
+    assert "11 GPs" not in compose(question, cands, sentences).text  # too weak a passage to trust
+
+
+def test_a_question_in_the_source_is_not_taken_for_an_answer() -> None:
+    text = (
+        "Why should patients not shape NHS commissioning in every area? "
+        "Patients must shape NHS commissioning in every area."
+    )
+    # Same words, so only the similarity (the question's is higher) and the penalty differ.
+    cands, sentences = _cands([(text, 0.9, [0.85, 0.75])])
+    result = compose("Why should patients shape NHS commissioning?", cands, sentences, max_sentences=1)
+    assert result.text == "Patients must shape NHS commissioning in every area. [1]"
+
+
+def test_a_byline_does_not_continue_an_answer() -> None:
+    text = "Locum GPs know local populations well.\nZana Khan, locum GP and clinical editor\nThey cover many practices."
+    cands, sentences = _cands([(text, 0.9, [0.80, 0.60, 0.20])])
+    result = compose("Why do locum GPs matter to commissioning?", cands, sentences)
+    assert result.text == "Locum GPs know local populations well. [1]"

@@ -1,0 +1,155 @@
+"""Editor accounts (real SQLite, real argon2), the corpus change log and `assistant editors`."""
+
+from __future__ import annotations
+
+import io
+import sqlite3
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from assistant import Settings
+from assistant.errors import ConfigError, StoreError
+from assistant.interfaces.cli import main
+from assistant.storage.audit import ChangeLog
+from assistant.storage.editors import EditorAccounts, editors_db
+
+PASSWORD = "correct horse battery staple"
+
+
+class Clock:
+    """A settable clock, so the 15-minute window can pass without waiting for it."""
+
+    def __init__(self) -> None:
+        self.now = 1_800_000_000.0
+
+    def __call__(self) -> float:
+        return self.now
+
+
+@pytest.fixture()
+def db(tmp_path: Path) -> Path:
+    return tmp_path / "var" / "editors.sqlite"
+
+
+def test_password_is_stored_as_an_argon2_hash_never_in_clear(db: Path) -> None:
+    EditorAccounts(db).add("ana", PASSWORD)
+    with sqlite3.connect(db) as conn:
+        (stored,) = conn.execute("SELECT password_hash FROM editors WHERE name = 'ana'").fetchone()
+    assert stored.startswith("$argon2id$") and PASSWORD not in stored
+    # Nor anywhere in the database files (WAL included).
+    for f in db.parent.iterdir():
+        assert PASSWORD.encode() not in f.read_bytes(), f
+
+
+def test_verify_right_and_wrong_password_case_insensitive_name(db: Path) -> None:
+    store = EditorAccounts(db)
+    store.add("Ana", PASSWORD)
+    ok = store.verify("ana", PASSWORD)
+    assert ok.ok and ok.name == "Ana" and not ok.locked
+    assert not store.verify("Ana", PASSWORD + "x").ok
+    assert not store.verify("nobody", PASSWORD).ok
+    assert store.accounts()[0].last_signin_at is not None
+
+
+def test_names_and_passwords_are_checked(db: Path) -> None:
+    store = EditorAccounts(db)
+    with pytest.raises(ConfigError, match="at least 12"):
+        store.add("ana", "short")
+    with pytest.raises(ConfigError, match="editor name"):
+        store.add("ana smith; drop", PASSWORD)
+    store.add("ana", PASSWORD)
+    with pytest.raises(StoreError, match="already exists"):
+        store.add("ANA", PASSWORD)
+    store.add("ana", PASSWORD + "!", replace=True)
+    assert store.verify("ana", PASSWORD + "!").ok and not store.verify("ana", PASSWORD).ok
+
+
+def test_failures_lock_the_account_across_instances_until_the_window_passes(db: Path) -> None:
+    clock = Clock()
+    EditorAccounts(db).add("ana", PASSWORD)
+    first = EditorAccounts(db, max_failures=3, clock=clock)
+    for _ in range(3):
+        r = first.verify("ana", "wrong password!")
+        assert not r.ok and not r.locked
+    # A new instance (a restarted app, another process) sees the same count.
+    again = EditorAccounts(db, max_failures=3, clock=clock)
+    assert again.failures("ana") == 3
+    locked = again.verify("ana", PASSWORD)
+    assert not locked.ok and locked.locked and 0 < locked.retry_after_s <= 15 * 60
+    clock.now += 15 * 60 + 1
+    assert again.verify("ana", PASSWORD).ok
+    assert again.failures("ana") == 0  # a success clears the count
+
+
+def test_unknown_names_are_limited_the_same_way(db: Path) -> None:
+    # Otherwise the lock-out itself would tell which names exist.
+    store = EditorAccounts(db, max_failures=2)
+    store.add("ana", PASSWORD)
+    for name in ("ana", "ghost"):
+        assert not store.verify(name, "wrong password!").locked
+        assert not store.verify(name, "wrong password!").locked
+        assert store.verify(name, "wrong password!").locked
+
+
+def test_remove(db: Path) -> None:
+    store = EditorAccounts(db)
+    store.add("ana", PASSWORD)
+    store.add("ben", PASSWORD)
+    store.remove("ANA")
+    assert [a.name for a in store.accounts()] == ["ben"] and not store.exists("ana")
+    assert not store.verify("ana", PASSWORD).ok
+    with pytest.raises(StoreError, match="no editor named"):
+        store.remove("ana")
+    store.remove("ben")
+    assert not store.has_accounts()
+
+
+def test_change_log_records_who_and_when(db: Path) -> None:
+    log = ChangeLog(db)
+    log.record("ana", "upload", "rota.md", "Rota guidance")
+    log.record("ana", "ingest", "rota.md", "1 changed")
+    recent = log.recent()
+    assert [(c.editor, c.action, c.document) for c in recent] == [
+        ("ana", "ingest", "rota.md"),
+        ("ana", "upload", "rota.md"),
+    ]
+    assert recent[0].at.endswith("+00:00")
+    with pytest.raises(ConfigError):
+        log.record("", "upload", "x.md")
+    with pytest.raises(ConfigError):
+        log.record("ana", "rename", "x.md")
+
+
+def test_cli_add_list_remove(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    monkeypatch.setenv("ASSISTANT_DATA_DIR", str(tmp_path / "var"))
+    monkeypatch.setattr(sys, "stdin", io.StringIO(PASSWORD + "\n"))
+    assert main(["editors", "add", "ana", "--password-stdin"]) == 0
+    store = EditorAccounts(editors_db(Settings(data_dir=tmp_path / "var")))
+    assert store.verify("ana", PASSWORD).ok
+    monkeypatch.setattr(sys, "stdin", io.StringIO(PASSWORD + "\n"))
+    assert main(["editors", "add", "ana", "--password-stdin"]) == 2
+    assert "already exists" in capsys.readouterr().err
+    assert main(["editors", "list"]) == 0
+    assert "ana" in capsys.readouterr().out
+    assert main(["editors", "remove", "ana"]) == 0
+    assert main(["editors", "remove", "ana"]) == 2
+
+
+def test_cli_in_a_subprocess_reads_the_password_from_stdin(tmp_path: Path) -> None:
+    env = {"ASSISTANT_DATA_DIR": str(tmp_path / "var"), "PATH": "/usr/bin:/bin"}
+    done = subprocess.run(
+        [sys.executable, "-m", "assistant", "editors", "add", "ana", "--password-stdin"],
+        input=PASSWORD + "\n",
+        capture_output=True,
+        text=True,
+        cwd=tmp_path,
+        env=env,
+        timeout=60,
+    )
+    assert done.returncode == 0, done.stderr
+    assert EditorAccounts(tmp_path / "var" / "editors.sqlite").verify("ana", PASSWORD).ok
