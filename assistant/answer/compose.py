@@ -76,6 +76,14 @@ PASSAGE_MARGIN = 0.08
 # (the dev set's figures were the same for 4-8 passages and a reach of 0.05-0.15).
 NUMBER_PASSAGES = 5
 NUMBER_REACH = 0.1
+# Sentences this close to the best one are as likely to carry the answer.
+FLOOR_MARGIN = 0.15
+# A short answer of fragments misses facts its passages hold: below this many words, sentences
+# within the floor keep coming, up to two past the budget.
+MIN_ANSWER_WORDS = 120
+# Fill a gap of one sentence between two chosen sentences of a passage, so the quote reads
+# as the source does.
+FILL_GAPS = True
 
 
 def _budget(question: str, max_sentences: int) -> int:
@@ -89,9 +97,11 @@ def compose(
     max_sentences: int = 4,
     passages: int = 3,
     idf: Callable[[str], float] | None = None,
+    min_words: int = MIN_ANSWER_WORDS,
 ) -> Composition:
     """The answer from the best passages. `idf` weighs the question's words by rarity, so a
-    sentence naming "Croydon" outranks one that only repeats "CCG"."""
+    sentence naming "Croydon" outranks one that only repeats "CCG". `min_words` is this answer's
+    share of MIN_ANSWER_WORDS (one ask of several gets less)."""
     weight = idf or (lambda t: 1.0)
     wants_number = bool(_NUMERIC_Q.search(question))
     wants_list = bool(_LIST_Q.search(question))
@@ -141,13 +151,18 @@ def compose(
         lead_in = _continuation(follow, top, index_sentences, lead_in_only=True)
         if lead_in is not None:
             chosen.append(lead_in)
-    floor = pool[0].score - 0.08
+    floor = pool[0].score - FLOOR_MARGIN
     for p in pool[1:]:
-        if len(chosen) >= budget or p.score < floor:
+        words = sum(len(c.text.split()) for c in chosen)
+        if p.score < floor or len(chosen) >= budget + (2 if words < min_words else 0):
             break
         if any(_similar(p.text, c.text) or (p.passage, p.sentence) == (c.passage, c.sentence) for c in chosen):
             continue
+        if _is_label(p.text):  # a byline or caption answers nothing, however close its words
+            continue
         chosen.append(p)
+    if FILL_GAPS:
+        chosen = _filled(chosen, top, index_sentences)
     if wants_list and not any(_is_item(p.text) or p.text.rstrip().endswith(":") for p in chosen):
         listed = _list_of(top, index_sentences)
         if listed is not None:
@@ -196,6 +211,22 @@ def _continuation(
     if lead_in_only and not (text.rstrip().endswith(":") and nxt + 1 < len(texts) and _is_item(texts[nxt + 1])):
         return None
     return Picked(best.passage, nxt, text, best.score - 0.01)
+
+
+def _filled(
+    chosen: list[Picked], top: Sequence[Candidate], index_sentences: dict[str, tuple[list[str], np.ndarray]]
+) -> list[Picked]:
+    out = list(chosen)
+    have = {(p.passage, p.sentence) for p in chosen}
+    for p in chosen:
+        gap = (p.passage, p.sentence + 1)
+        if gap not in have and (p.passage, p.sentence + 2) in have:
+            texts = index_sentences.get(top[p.passage].chunk.chunk_id, ([], None))[0]
+            text = texts[p.sentence + 1]
+            if not (_is_question(text) or _is_label(text)):
+                out.append(Picked(p.passage, p.sentence + 1, text, p.score - 0.01))
+                have.add(gap)
+    return out
 
 
 def _similar(a: str, b: str) -> bool:
