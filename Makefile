@@ -10,7 +10,7 @@ export TRANSFORMERS_OFFLINE := 1
 export ANONYMIZED_TELEMETRY := False
 export STREAMLIT_BROWSER_GATHER_USAGE_STATS := false
 
-.PHONY: run test setup setup-dev ingest lint eval bench chromium clean
+.PHONY: run test setup setup-dev ingest lint eval bench chromium postgresql axe llm clean
 
 $(BIN)/python:
 	$(PY) -m venv $(VENV)
@@ -40,11 +40,32 @@ run: ingest
 chromium:
 	@command -v chromium >/dev/null || (apt-get update -qq && apt-get install -y -qq chromium >/dev/null)
 
+# axe-core (npm registry, version locked in tests/interfaces/package-lock.json), injected by the
+# browser tests into each page for the WCAG 2.1 AA check; node_modules is git-ignored.
+AXE := tests/interfaces/node_modules/axe-core/axe.min.js
+$(AXE): tests/interfaces/package.json tests/interfaces/package-lock.json
+	@command -v npm >/dev/null || (apt-get update -qq && apt-get install -y -qq npm >/dev/null)
+	cd tests/interfaces && npm ci --no-audit --no-fund --loglevel=error
+	touch $@
+axe: $(AXE)
+
+# The store tests also run against a real PostgreSQL server, started by the tests themselves from
+# Debian's binaries (initdb in a temporary folder, 127.0.0.1 only); nothing is configured here.
+postgresql:
+	@ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1 || (apt-get update -qq && \
+	  DEBIAN_FRONTEND=noninteractive apt-get install -y -qq postgresql >/dev/null)
+
+# The optional local LLM (llama-cpp-python, compiled): portable CPU flags by default, so a
+# CPU that reports an instruction it faults on (AMX) is never used; LLM_CMAKE_ARGS to override.
+LLM_CMAKE_ARGS ?= -DGGML_NATIVE=OFF -DLLAVA_BUILD=OFF
+llm: setup
+	CMAKE_ARGS="$(LLM_CMAKE_ARGS)" $(BIN)/pip install -q --no-cache-dir -e '.[llm]'
+
 lint: setup-dev
 	$(BIN)/ruff check .
 	$(BIN)/mypy assistant ingest evals app.py views bench
 
-test: setup-dev chromium lint
+test: setup-dev chromium postgresql axe lint
 	$(BIN)/pytest -q
 
 eval: ingest

@@ -50,8 +50,17 @@ class Settings:
     llm_model: str = "local"
     llm_api_key: str = "not-needed"
     llm_gguf_path: str = ""
-    llm_timeout_s: float = 60.0
-    support_threshold: float = 0.6
+    # Whole-answer limit, after which the request is closed: twice the longest answer measured
+    # on 2 idle cores with a 1.5B model (57 s); see README, "Measured here".
+    llm_timeout_s: float = 120.0
+    llm_max_tokens: int = 256
+    # The managed llama.cpp server (ASSISTANT_GENERATOR=llamacpp, `assistant llm serve`).
+    llm_port: int = 8080
+    llm_ctx: int = 4096
+    llm_threads: int = 0  # 0: every core
+    llm_startup_timeout_s: float = 180.0
+    # Support checker thresholds fitted by bench/tune_checker.py; empty: the packaged ones.
+    checker_thresholds: str = ""
     port: int = 8501
     slack_rate_per_minute: int = 6
     # Bounded work per document (ingest and editor uploads): a file over a limit fails by name
@@ -71,6 +80,18 @@ class Settings:
     signin_max_failures: int = 5
 
     @property
+    # Shared state (feedback, Slack de-duplication, threads and rate limits, editor accounts, the
+    # change log): empty means SQLite in the data directory (`assistant.sqlite`); several
+    # processes on several machines share `postgresql://user:password@host/db` instead.
+    database_url: str = ""
+    # Questions and comments older than this are deleted, at start and daily after that.
+    feedback_retention_days: int = 365
+    # Key of the HMAC under which Slack user ids are stored; empty: a random key made once in the
+    # data directory (`id_hash.key`, 0600). Machines sharing one database need the same key.
+    id_hash_key: str = ""
+    # The web app's address as doctors reach it (e.g. https://assistant.example.nhs.uk); when
+    # set, each source in a Slack answer links to the web app's source viewer at the cited page.
+    public_url: str = ""
     def chroma_path(self) -> Path:
         return self.data_dir / "chroma"
 
@@ -81,10 +102,6 @@ class Settings:
     @property
     def models_dir(self) -> Path:
         return self.data_dir / "models" / re.sub(r"[^A-Za-z0-9._-]+", "_", self.embedding_model).strip("_")
-
-    @property
-    def feedback_db(self) -> Path:
-        return self.data_dir / "feedback.sqlite"
 
     @property
     def manifest_path(self) -> Path:
@@ -125,10 +142,21 @@ class Settings:
             raise ConfigError("ASSISTANT_LLM_GGUF_PATH is required when ASSISTANT_GENERATOR=llamacpp")
         if not 1 <= self.top_k <= 20:
             raise ConfigError(f"ASSISTANT_TOP_K must be between 1 and 20, not {self.top_k}")
+        if self.llm_timeout_s <= 0 or self.llm_startup_timeout_s <= 0:
+            raise ConfigError("ASSISTANT_LLM_TIMEOUT_S and ASSISTANT_LLM_STARTUP_TIMEOUT_S must be positive")
+        if not 16 <= self.llm_max_tokens <= 4096:
+            raise ConfigError(f"ASSISTANT_LLM_MAX_TOKENS must be between 16 and 4096, not {self.llm_max_tokens}")
         if self.candidates < self.top_k:
             raise ConfigError("ASSISTANT_CANDIDATES must be at least ASSISTANT_TOP_K")
 
     @staticmethod
+        # Written into Slack's <url|text> links: a space, "<", ">" or "|" would break them.
+        if self.public_url and not re.fullmatch(r"https?://[^\s<>|]+", self.public_url):
+            raise ConfigError(f"ASSISTANT_PUBLIC_URL must be an http(s) address, not {self.public_url!r}")
+        if self.feedback_retention_days < 1:
+            raise ConfigError(
+                f"ASSISTANT_FEEDBACK_RETENTION_DAYS must be at least 1, not {self.feedback_retention_days}"
+            )
     def documented() -> list[tuple[str, str]]:
         """(variable, default) pairs, for the README and `assistant config`."""
         out = []

@@ -19,6 +19,8 @@ from assistant.wiring import build_embedder
 from ingest.pipeline import Ingestor
 
 ROOT = Path(__file__).resolve().parent.parent
+# A real PostgreSQL server (and the SQLite/PostgreSQL-parametrised `database_url`) for store tests.
+pytest_plugins = ["tests.postgres"]
 
 
 @pytest.fixture(scope="session")

@@ -16,14 +16,13 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass
-from pathlib import Path
 
 import streamlit as st
 from streamlit.errors import StreamlitAuthError
 
 from ..settings import Settings
 from ..storage.audit import ChangeLog
-from ..storage.editors import EditorAccounts, editors_db
+from ..storage.editors import EditorAccounts
 from .webui import md_escape
 
 # Session-state keys no widget uses, so nothing a visitor types can set them.
@@ -45,23 +44,14 @@ class SignInMethods:
         return not (self.oidc or self.passwords)
 
 
-@st.cache_resource
-def _accounts(path: str, max_failures: int) -> EditorAccounts:
-    return EditorAccounts(Path(path), max_failures=max_failures)
-
-
+# Not cached: both are cheap to make (the database engine and schema are made once per process
+# in assistant/storage/db.py), and so always follow the settings in force.
 def editor_accounts(settings: Settings | None = None) -> EditorAccounts:
-    s = settings or Settings.from_env()
-    return _accounts(str(editors_db(s)), s.signin_max_failures)
-
-
-@st.cache_resource
-def _change_log(path: str) -> ChangeLog:
-    return ChangeLog(Path(path))
+    return EditorAccounts.for_settings(settings or Settings.from_env())
 
 
 def change_log(settings: Settings | None = None) -> ChangeLog:
-    return _change_log(str(editors_db(settings or Settings.from_env())))
+    return ChangeLog.for_settings(settings or Settings.from_env())
 
 
 def _allowed_emails(settings: Settings) -> set[str]:

@@ -1,35 +1,32 @@
 """Editor accounts for deployments without an identity provider: names and argon2 password hashes.
 
-Kept in SQLite under the data directory (`editors.sqlite`), shared by the web app and the
-`assistant editors` command. Failed sign-ins are counted per account name in the same database,
-so a restart of the web app does not reset the limit. Nothing here imports Streamlit; the web
-glue is `assistant/webauth.py`.
+Kept in the shared database (`db.py`), used by the web app and the `assistant editors` command.
+Failed sign-ins are counted per account name in the same database, so neither a restart of the
+web app nor a second app process resets the limit. Nothing here imports Streamlit; the web glue
+is `assistant/interfaces/webauth.py`.
 """
 
 from __future__ import annotations
 
 import argparse
-import contextlib
-import datetime as dt
 import getpass
 import math
 import re
 import secrets
-import sqlite3
 import sys
 import threading
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from dataclasses import dataclass
-from pathlib import Path
 from typing import Any
 
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
+from sqlalchemy import delete, func, insert, select, update
 
 from ..errors import ConfigError, StoreError
 from ..settings import Settings
-from .sqlite import connect, ensure_schema
+from .db import Database, editors, open_database, signin_failures
 
 # The limit counts failures in a sliding window of this length (the setting gives the count).
 WINDOW_S = 15 * 60
@@ -37,29 +34,19 @@ MIN_PASSWORD_CHARS = 12
 MAX_PASSWORD_CHARS = 1024
 _NAME = re.compile(r"[A-Za-z0-9][A-Za-z0-9._@-]{0,63}")
 
-_SCHEMA = """
-CREATE TABLE IF NOT EXISTS editors (
-    name TEXT PRIMARY KEY COLLATE NOCASE,
-    password_hash TEXT NOT NULL,
-    created_at TEXT NOT NULL,
-    last_signin_at TEXT
-);
-CREATE TABLE IF NOT EXISTS signin_failures (
-    id INTEGER PRIMARY KEY AUTOINCREMENT,
-    name TEXT NOT NULL,
-    at REAL NOT NULL
-);
-CREATE INDEX IF NOT EXISTS signin_failures_name ON signin_failures(name, at);
-"""
+_hasher = PasswordHasher()
+_dummy_lock = threading.Lock()
+_dummy: str | None = None
 
 
-def editors_db(settings: Settings) -> Path:
-    """The database of editor accounts, sign-in failures and the corpus change log."""
-    return settings.data_dir / "editors.sqlite"
-
-
-def _now() -> str:
-    return dt.datetime.now(dt.UTC).isoformat(timespec="seconds")
+def _dummy_hash() -> str:
+    """A throw-away hash to check unknown names against, made once per process (made per
+    instance, the first unknown name would take two hashes' time and stand out)."""
+    global _dummy
+    with _dummy_lock:
+        if _dummy is None:
+            _dummy = _hasher.hash(secrets.token_urlsafe(16))
+        return _dummy
 
 
 @dataclass(frozen=True)
@@ -88,26 +75,20 @@ class EditorAccounts:
     """Password accounts of content editors, with a per-account limit on failed sign-ins."""
 
     def __init__(
-        self, path: Path, *, max_failures: int = 5, window_s: float = WINDOW_S, clock: Callable[[], float] = time.time
+        self, db: Database, *, max_failures: int = 5, window_s: float = WINDOW_S, clock: Callable[[], float] = time.time
     ) -> None:
         if max_failures < 1:
             raise ConfigError(f"ASSISTANT_SIGNIN_MAX_FAILURES must be at least 1, not {max_failures}")
-        self.path = path
+        self.db = db
         self.max_failures = max_failures
         self.window_s = window_s
         self._clock = clock
-        self._hasher = PasswordHasher()
-        self._lock = threading.Lock()
-        self._dummy: str | None = None
-        ensure_schema(path, _SCHEMA, "editors")
+        self._hasher = _hasher
+        db.ensure()
 
-    @contextlib.contextmanager
-    def _db(self) -> Iterator[sqlite3.Connection]:
-        try:
-            with contextlib.closing(connect(self.path)) as db, db:
-                yield db
-        except sqlite3.Error as exc:
-            raise StoreError(f"cannot use the editors database {self.path}: {exc}") from exc
+    @classmethod
+    def for_settings(cls, settings: Settings) -> EditorAccounts:
+        return cls(open_database(settings), max_failures=settings.signin_max_failures)
 
     def add(self, name: str, password: str, *, replace: bool = False) -> None:
         name = name.strip()
@@ -120,92 +101,103 @@ class EditorAccounts:
         if len(password) > MAX_PASSWORD_CHARS:
             raise ConfigError(f"password: at most {MAX_PASSWORD_CHARS} characters")
         hashed = self._hasher.hash(password)
-        with self._lock, self._db() as db:
-            exists = db.execute("SELECT 1 FROM editors WHERE name = ?", (name,)).fetchone()
+        with self.db.begin() as conn:
+            self.db.lock(conn, "editor:" + _key(name))
+            exists = conn.execute(select(editors.c.name).where(editors.c.name_key == _key(name))).first()
             if exists and not replace:
                 raise StoreError(f"editor {name!r} already exists; add --replace to set a new password")
             if exists:
-                db.execute("UPDATE editors SET password_hash = ? WHERE name = ?", (hashed, name))
+                conn.execute(update(editors).where(editors.c.name_key == _key(name)).values(password_hash=hashed))
             else:
-                db.execute(
-                    "INSERT INTO editors (name, password_hash, created_at) VALUES (?, ?, ?)", (name, hashed, _now())
+                conn.execute(
+                    insert(editors).values(
+                        name_key=_key(name), name=name, password_hash=hashed, created_at=self.db.clock()
+                    )
                 )
             # A new password is a fresh start for the account's failure count.
-            db.execute("DELETE FROM signin_failures WHERE name = ?", (_key(name),))
+            conn.execute(delete(signin_failures).where(signin_failures.c.name == _key(name)))
 
     def remove(self, name: str) -> None:
-        with self._lock, self._db() as db:
-            cur = db.execute("DELETE FROM editors WHERE name = ?", (name.strip(),))
-            if cur.rowcount == 0:
+        with self.db.begin() as conn:
+            if conn.execute(delete(editors).where(editors.c.name_key == _key(name))).rowcount == 0:
                 raise StoreError(f"no editor named {name!r}")
-            db.execute("DELETE FROM signin_failures WHERE name = ?", (_key(name),))
+            conn.execute(delete(signin_failures).where(signin_failures.c.name == _key(name)))
 
     def accounts(self) -> list[EditorAccount]:
-        with self._db() as db:
-            rows = db.execute("SELECT name, created_at, last_signin_at FROM editors ORDER BY name").fetchall()
-        return [EditorAccount(*r) for r in rows]
+        query = select(editors.c.name, editors.c.created_at, editors.c.last_signin_at).order_by(editors.c.name_key)
+        with self.db.begin() as conn:
+            rows = conn.execute(query).all()
+        return [
+            EditorAccount(
+                n, c.isoformat(timespec="seconds"), last.isoformat(timespec="seconds") if last is not None else None
+            )
+            for n, c, last in rows
+        ]
 
     def has_accounts(self) -> bool:
-        with self._db() as db:
-            return db.execute("SELECT 1 FROM editors LIMIT 1").fetchone() is not None
+        with self.db.begin() as conn:
+            return conn.execute(select(editors.c.name_key).limit(1)).first() is not None
 
     def exists(self, name: str) -> bool:
-        with self._db() as db:
-            return db.execute("SELECT 1 FROM editors WHERE name = ?", (name.strip(),)).fetchone() is not None
+        with self.db.begin() as conn:
+            return conn.execute(select(editors.c.name_key).where(editors.c.name_key == _key(name))).first() is not None
 
     def verify(self, name: str, password: str) -> SignInResult:
         """Check a sign-in. Unknown names get the same answers, timing and limit as known ones."""
         key = _key(name)
         now = self._clock()
-        with self._lock, self._db() as db:
-            # IMMEDIATE takes the write lock before counting, so two processes (two app servers,
-            # or the app and the CLI) cannot both see "one try left".
-            db.execute("BEGIN IMMEDIATE")
-            db.execute("DELETE FROM signin_failures WHERE at <= ?", (now - self.window_s,))
-            times = [r[0] for r in db.execute("SELECT at FROM signin_failures WHERE name = ? ORDER BY at", (key,))]
+        with self.db.begin() as conn:
+            # Counting and recording a failure under one lock (SQLite: the write lock from BEGIN
+            # IMMEDIATE; PostgreSQL: an advisory lock on the name), so two processes (two app
+            # servers, or the app and the CLI) cannot both see "one try left".
+            self.db.lock(conn, "signin:" + key)
+            conn.execute(delete(signin_failures).where(signin_failures.c.at <= now - self.window_s))
+            times = [
+                r[0]
+                for r in conn.execute(
+                    select(signin_failures.c.at).where(signin_failures.c.name == key).order_by(signin_failures.c.at)
+                )
+            ]
             if len(times) >= self.max_failures:
                 # Unlocked when enough of the failures in the window have aged out of it.
                 unlock = times[len(times) - self.max_failures] + self.window_s
                 return SignInResult(False, max(1, math.ceil(unlock - now)))
             # Counted as a failure before the (slow) hash check and cleared on success, so
             # attempts racing each other cannot exceed the limit.
-            db.execute("INSERT INTO signin_failures (name, at) VALUES (?, ?)", (key, now))
-            row = db.execute("SELECT name, password_hash FROM editors WHERE name = ?", (name.strip(),)).fetchone()
+            conn.execute(insert(signin_failures).values(name=key, at=now))
+            row = conn.execute(select(editors.c.name, editors.c.password_hash).where(editors.c.name_key == key)).first()
         # Unknown names are checked against a throw-away hash, so the answer takes as long.
-        stored = row[1] if row else self._dummy_hash()
+        stored = row[1] if row else _dummy_hash()
         try:
             self._hasher.verify(stored, password)
         except (VerificationError, InvalidHashError):
             return SignInResult(False)
         if row is None:
             return SignInResult(False)
-        with self._lock, self._db() as db:
-            db.execute("DELETE FROM signin_failures WHERE name = ?", (key,))
-            db.execute("UPDATE editors SET last_signin_at = ? WHERE name = ?", (_now(), row[0]))
-            if self._hasher.check_needs_rehash(stored):
-                # argon2's parameters moved on since the hash was made: upgrade it now that
-                # the password is at hand.
-                db.execute("UPDATE editors SET password_hash = ? WHERE name = ?", (self._hasher.hash(password), row[0]))
+        values: dict[str, Any] = {"last_signin_at": self.db.clock()}
+        if self._hasher.check_needs_rehash(stored):
+            # argon2's parameters moved on since the hash was made: upgrade it now that the
+            # password is at hand.
+            values["password_hash"] = self._hasher.hash(password)
+        with self.db.begin() as conn:
+            conn.execute(delete(signin_failures).where(signin_failures.c.name == key))
+            conn.execute(update(editors).where(editors.c.name_key == key).values(**values))
         return SignInResult(True, name=str(row[0]))
 
     def failures(self, name: str) -> int:
         """Failed sign-ins for `name` within the window (for the command line and tests)."""
-        with self._db() as db:
-            row = db.execute(
-                "SELECT COUNT(*) FROM signin_failures WHERE name = ? AND at > ?",
-                (_key(name), self._clock() - self.window_s),
-            ).fetchone()
-        return int(row[0])
-
-    def _dummy_hash(self) -> str:
-        if self._dummy is None:
-            self._dummy = self._hasher.hash(secrets.token_urlsafe(16))
-        return self._dummy
+        query = (
+            select(func.count())
+            .select_from(signin_failures)
+            .where(signin_failures.c.name == _key(name), signin_failures.c.at > self._clock() - self.window_s)
+        )
+        with self.db.begin() as conn:
+            return int(conn.execute(query).scalar_one())
 
 
 def _key(name: str) -> str:
-    # Failures are counted under the name as typed (case-folded, bounded), whether or not an
-    # account has it, so the limit says nothing about which names exist.
+    # Names are compared case-folded; failures are counted under the name as typed (folded,
+    # bounded), whether or not an account has it, so the limit says nothing about which names exist.
     return name.strip().lower()[:64]
 
 
@@ -228,7 +220,11 @@ def add_editors_parser(sub: Any) -> None:
 
 
 def _store(settings: Settings) -> EditorAccounts:
-    return EditorAccounts(editors_db(settings), max_failures=settings.signin_max_failures)
+    return EditorAccounts.for_settings(settings)
+
+
+def _store_name(settings: Settings) -> str:
+    return open_database(settings).display
 
 
 def _read_password(from_stdin: bool) -> str:
@@ -246,7 +242,7 @@ def _read_password(from_stdin: bool) -> str:
 def cmd_add(args: argparse.Namespace, settings: Settings) -> int:
     password = _read_password(args.password_stdin)
     _store(settings).add(args.name, password, replace=args.replace)
-    print(f"editor {args.name.strip()} {'updated' if args.replace else 'added'} in {editors_db(settings)}")
+    print(f"editor {args.name.strip()} {'updated' if args.replace else 'added'} in {_store_name(settings)}")
     return 0
 
 

@@ -1,7 +1,11 @@
-"""Feedback on answers, kept in SQLite and shared by the web chat and Slack.
+"""Feedback on answers, kept in the shared database (`db.py`) by the web chat and Slack.
 
-An answer is saved when it is shown (unrated); a thumbs up/down and an optional comment are
-added to it later. `assistant feedback export` turns rated answers into draft evaluation items.
+An answer is saved when it is shown (unrated), with what the editors' desk needs to triage it:
+where it was asked (web or Slack), its outcome and mode, the documents it cites and the chunk
+ids of the passages retrieved for it. A thumbs up/down and an optional comment are added to it
+later. `assistant feedback export` turns rated answers into draft evaluation items; `rows()`
+is the query behind a feedback page. Rows older than the retention period are deleted by
+`Database.purge`.
 """
 
 from __future__ import annotations
@@ -10,95 +14,82 @@ import argparse
 import datetime as dt
 import json
 import re
-import sqlite3
-import threading
 from pathlib import Path
 from typing import Any
 
+from sqlalchemy import delete, insert, select, update
+from sqlalchemy.engine import RowMapping
+from sqlalchemy.sql import ColumnElement
+
 from ..errors import StoreError
 from ..settings import Settings
-from ..types import Answer
-from .sqlite import connect, ensure_schema
+from ..types import OUTCOMES, Answer
+from .db import Database, doc_ids, feedback, feedback_docs, inserted_id, open_database
 
-_SCHEMA = """
-CREATE TABLE IF NOT EXISTS feedback (
-    id INTEGER PRIMARY KEY AUTOINCREMENT,
-    created_at TEXT NOT NULL,
-    rated_at TEXT,
-    source TEXT NOT NULL,
-    user TEXT NOT NULL DEFAULT '',
-    question TEXT NOT NULL,
-    history TEXT NOT NULL,
-    answer TEXT NOT NULL,
-    refused INTEGER NOT NULL,
-    citations TEXT NOT NULL,
-    notices TEXT NOT NULL DEFAULT '[]',
-    rating INTEGER,
-    comment TEXT NOT NULL DEFAULT '',
-    outcome TEXT NOT NULL DEFAULT ''
-);
-CREATE INDEX IF NOT EXISTS feedback_rating ON feedback(rating);
-"""
-# Columns added after the first release: (name, definition), added to older databases at open.
-_ADDED = [("outcome", "TEXT NOT NULL DEFAULT ''")]
-
-
-def _now() -> str:
-    return dt.datetime.now(dt.UTC).isoformat(timespec="seconds")
+SOURCES = ("web", "slack")
+# Most rows a query returns unless asked for fewer; a page shows far fewer than this.
+MAX_ROWS = 1000
+# Ids are 32-bit on PostgreSQL: a larger number (a forged button value) names no answer, and
+# must not reach the database as an out-of-range error.
+_MAX_ID = 2**31 - 1
 
 
 class FeedbackStore:
-    def __init__(self, path: Path) -> None:
-        self.path = path
-        self._lock = threading.Lock()
-        ensure_schema(path, _SCHEMA, "feedback")
-        with self._connect() as db:
-            have = {r[1] for r in db.execute("PRAGMA table_info(feedback)")}
-            for name, definition in _ADDED:
-                if name not in have:
-                    db.execute(f"ALTER TABLE feedback ADD COLUMN {name} {definition}")
+    def __init__(self, db: Database) -> None:
+        self.db = db
+        db.ensure()
 
-    def _connect(self) -> sqlite3.Connection:
-        db = connect(self.path)
-        db.row_factory = sqlite3.Row
-        return db
+    @classmethod
+    def for_settings(cls, settings: Settings) -> FeedbackStore:
+        return cls(open_database(settings))
 
     def save(
         self, answer: Answer, history: list[dict[str, str]] | tuple[Any, ...] = (), *, source: str, user: str = ""
     ) -> int:
+        """Store an answer as shown; `user` (a Slack user id) is kept only as a keyed hash."""
+        if source not in SOURCES:
+            raise StoreError(f"feedback source must be one of {', '.join(SOURCES)}, not {source!r}")
         hist = [
             {"role": getattr(t, "role", None) or t["role"], "content": getattr(t, "content", None) or t["content"]}
             for t in history
         ]
-        with self._lock, self._connect() as db:
-            cur = db.execute(
-                "INSERT INTO feedback (created_at, source, user, question, history, answer, refused, citations,"
-                " notices, outcome) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-                (
-                    _now(),
-                    source,
-                    user,
-                    answer.question,
-                    json.dumps(hist),
-                    answer.text,
-                    int(answer.refused),
-                    json.dumps([c.to_record() for c in answer.citations]),
-                    json.dumps(answer.notices),
-                    answer.outcome,
-                ),
+        citations = [c.to_record() for c in answer.citations]
+        with self.db.begin() as conn:
+            fid = inserted_id(
+                conn.execute(
+                    insert(feedback).values(
+                        created_at=self.db.clock(),
+                        source=source,
+                        user_hash=self.db.hash_id(user),
+                        question=answer.question,
+                        history=json.dumps(hist),
+                        answer=answer.text,
+                        outcome=answer.outcome,
+                        refused=answer.refused,
+                        mode=answer.mode,
+                        citations=json.dumps(citations),
+                        retrieved=json.dumps([h.chunk.chunk_id for h in answer.retrieved]),
+                        notices=json.dumps(answer.notices),
+                    )
+                )
             )
-            return int(cur.lastrowid or 0)
+            docs = doc_ids(citations)
+            if docs:
+                conn.execute(insert(feedback_docs), [{"feedback_id": fid, "doc_id": d} for d in docs])
+        return int(fid)
 
     def rate(self, feedback_id: int, rating: int, comment: str | None = None) -> None:
         if rating not in (1, -1):
             raise StoreError(f"rating must be 1 (up) or -1 (down), not {rating!r}")
-        with self._lock, self._connect() as db:
-            cur = db.execute(
-                "UPDATE feedback SET rating = ?, rated_at = ?, comment = COALESCE(?, comment) WHERE id = ?",
-                (rating, _now(), comment, feedback_id),
-            )
-            if cur.rowcount == 0:
-                raise StoreError(f"no answer with feedback id {feedback_id}")
+        if not 0 < feedback_id <= _MAX_ID:
+            raise StoreError(f"no answer with feedback id {feedback_id}")
+        values: dict[str, Any] = {"rating": rating, "rated_at": self.db.clock()}
+        if comment is not None:
+            values["comment"] = comment
+        with self.db.begin() as conn:
+            done = conn.execute(update(feedback).where(feedback.c.id == feedback_id).values(**values)).rowcount
+        if done == 0:
+            raise StoreError(f"no answer with feedback id {feedback_id}")
 
     def answer(self, feedback_id: int) -> Answer | None:
         """The stored answer, rebuilt (to share it again, for example)."""
@@ -114,31 +105,127 @@ class FeedbackStore:
             row["refused"],
             [],
             row["notices"],
-            outcome=row.get("outcome") or "",
+            mode=row["mode"] or "extractive",
+            outcome=row["outcome"] or "",
         )
 
     def get(self, feedback_id: int) -> dict[str, Any] | None:
-        with self._connect() as db:
-            row = db.execute("SELECT * FROM feedback WHERE id = ?", (feedback_id,)).fetchone()
+        if not 0 < feedback_id <= _MAX_ID:
+            return None
+        with self.db.begin() as conn:
+            row = conn.execute(select(feedback).where(feedback.c.id == feedback_id)).mappings().first()
         return _row(row) if row else None
 
     def rated(self, rating: int | None = None) -> list[dict[str, Any]]:
-        sql = "SELECT * FROM feedback WHERE rating IS NOT NULL"
-        args: tuple[Any, ...] = ()
+        """Rated answers, oldest first (the export's order)."""
+        query = select(feedback).where(feedback.c.rating.is_not(None))
         if rating is not None:
-            sql += " AND rating = ?"
-            args = (rating,)
-        with self._connect() as db:
-            return [_row(r) for r in db.execute(sql + " ORDER BY id", args).fetchall()]
+            query = query.where(feedback.c.rating == rating)
+        with self.db.begin() as conn:
+            return [_row(r) for r in conn.execute(query.order_by(feedback.c.id)).mappings()]
+
+    def rows(
+        self,
+        rating: int | None = None,
+        outcome: str | None = None,
+        source: str | None = None,
+        doc_id: str | None = None,
+        since: dt.datetime | dt.date | None = None,
+        until: dt.datetime | dt.date | None = None,
+        text: str | None = None,
+        limit: int = 200,
+        offset: int = 0,
+    ) -> list[dict[str, Any]]:
+        """Stored answers, newest first, as plain dicts (see `_row`). Filters combine (AND):
+        `rating` 1 or -1, or 0 for answers not rated; `outcome` answer/partial/refuse; `source`
+        web/slack; `doc_id` a cited document; `since` (inclusive) and `until` (exclusive) as aware
+        datetimes or dates (a date means midnight UTC, and `until` a date includes that day);
+        `text` a case-insensitive substring of the question, answer or comment."""
+        if outcome is not None and outcome not in OUTCOMES:
+            raise StoreError(f"outcome must be one of {', '.join(OUTCOMES)}, not {outcome!r}")
+        if source is not None and source not in SOURCES:
+            raise StoreError(f"source must be one of {', '.join(SOURCES)}, not {source!r}")
+        if rating not in (None, 1, -1, 0):
+            raise StoreError(f"rating must be 1, -1 or 0 (not rated), not {rating!r}")
+        conditions: list[ColumnElement[bool]] = []
+        if rating == 0:
+            conditions.append(feedback.c.rating.is_(None))
+        elif rating is not None:
+            conditions.append(feedback.c.rating == rating)
+        if outcome is not None:
+            conditions.append(feedback.c.outcome == outcome)
+        if source is not None:
+            conditions.append(feedback.c.source == source)
+        if doc_id:
+            cited = select(feedback_docs.c.feedback_id).where(feedback_docs.c.doc_id == doc_id)
+            conditions.append(feedback.c.id.in_(cited))
+        if since is not None:
+            conditions.append(feedback.c.created_at >= _instant(since, "since"))
+        if until is not None:
+            end = _instant(until, "until")
+            if not isinstance(until, dt.datetime):
+                end += dt.timedelta(days=1)
+            conditions.append(feedback.c.created_at < end)
+        if text:
+            conditions.append(
+                feedback.c.question.icontains(text, autoescape=True)
+                | feedback.c.answer.icontains(text, autoescape=True)
+                | feedback.c.comment.icontains(text, autoescape=True)
+            )
+        query = (
+            select(feedback)
+            .where(*conditions)
+            .order_by(feedback.c.created_at.desc(), feedback.c.id.desc())
+            .limit(max(0, min(limit, MAX_ROWS)))
+            .offset(max(0, offset))
+        )
+        with self.db.begin() as conn:
+            return [_row(r) for r in conn.execute(query).mappings()]
+
+    def delete(self, feedback_id: int) -> bool:
+        """Remove one answer (a person asked for their question to be forgotten)."""
+        with self.db.begin() as conn:
+            conn.execute(delete(feedback_docs).where(feedback_docs.c.feedback_id == feedback_id))
+            return conn.execute(delete(feedback).where(feedback.c.id == feedback_id)).rowcount == 1
 
 
-def _row(row: sqlite3.Row) -> dict[str, Any]:
-    d = dict(row)
-    d["history"] = json.loads(d["history"])
-    d["citations"] = json.loads(d["citations"])
-    d["notices"] = json.loads(d.get("notices") or "[]")
-    d["refused"] = bool(d["refused"])
-    return d
+def _instant(value: dt.datetime | dt.date, name: str) -> dt.datetime:
+    if isinstance(value, dt.datetime):
+        if value.tzinfo is None:
+            raise StoreError(f"{name}: give an aware datetime (UTC), not a naive one")
+        return value
+    return dt.datetime(value.year, value.month, value.day, tzinfo=dt.UTC)
+
+
+def _iso(value: dt.datetime | None) -> str | None:
+    return value.isoformat(timespec="seconds") if value is not None else None
+
+
+def _row(row: RowMapping) -> dict[str, Any]:
+    """A stored answer as a plain dict: id, created_at and rated_at (ISO 8601, UTC), source,
+    user_hash, question, history [{role, content}], answer, outcome, refused, mode, citations
+    [Citation.to_record()], doc_ids (cited, in order), retrieved_chunk_ids (in rank order),
+    notices, rating (1, -1 or None) and comment."""
+    citations = json.loads(row["citations"] or "[]")
+    return {
+        "id": int(row["id"]),
+        "created_at": _iso(row["created_at"]),
+        "rated_at": _iso(row["rated_at"]),
+        "source": row["source"],
+        "user_hash": row["user_hash"],
+        "question": row["question"],
+        "history": json.loads(row["history"] or "[]"),
+        "answer": row["answer"],
+        "outcome": row["outcome"],
+        "refused": bool(row["refused"]),
+        "mode": row["mode"],
+        "citations": citations,
+        "doc_ids": doc_ids(citations),
+        "retrieved_chunk_ids": json.loads(row["retrieved"] or "[]"),
+        "notices": json.loads(row["notices"] or "[]"),
+        "rating": row["rating"],
+        "comment": row["comment"],
+    }
 
 
 def draft_item(row: dict[str, Any]) -> dict[str, Any]:
@@ -171,7 +258,7 @@ def add_feedback_parser(sub: Any) -> None:
 
 
 def cmd_export(args: argparse.Namespace, settings: Settings) -> int:
-    store = FeedbackStore(settings.feedback_db)
+    store = FeedbackStore.for_settings(settings)
     rating = {"up": 1, "down": -1}.get(args.rating or "")
     lines = [json.dumps(draft_item(r), ensure_ascii=False) for r in store.rated(rating)]
     text = "\n".join(lines) + ("\n" if lines else "")

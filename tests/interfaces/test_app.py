@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import shutil
-import sqlite3
 from pathlib import Path
 
 import pytest
@@ -11,7 +10,8 @@ from streamlit.testing.v1 import AppTest
 
 from assistant import Settings
 from assistant.storage.audit import ChangeLog
-from assistant.storage.editors import EditorAccounts, editors_db
+from assistant.storage.editors import EditorAccounts
+from assistant.storage.feedback import FeedbackStore
 
 ROOT = Path(__file__).resolve().parents[2]
 PASSWORD = "correct horse battery staple"
@@ -74,7 +74,7 @@ def test_refusal_looks_different(app: AppTest) -> None:
     assert "Sources (" not in texts(at)
 
 
-def test_feedback_is_stored_in_sqlite(app: AppTest, corpus_settings: Settings) -> None:
+def test_feedback_is_stored_in_the_database(app: AppTest, corpus_settings: Settings) -> None:
     at = app.run()
     at.chat_input[0].set_value("what happens to my pension?").run()
     fid = at.session_state["messages"][1]["fid"]
@@ -82,10 +82,10 @@ def test_feedback_is_stored_in_sqlite(app: AppTest, corpus_settings: Settings) -
     at.session_state["fb_1"] = 0  # thumbs down
     at.run()
     at.button(key="send_1").click().run()
-    with sqlite3.connect(corpus_settings.feedback_db) as db:
-        row = db.execute("SELECT question, rating, comment, citations FROM feedback WHERE id = ?", (fid,)).fetchone()
-    assert row[0] == "what happens to my pension?" and row[1] == -1
-    assert row[2] == "Useful, but mention the CARE scheme" and "bmj-guide" in row[3]
+    row = FeedbackStore.for_settings(corpus_settings).get(fid)
+    assert row is not None and row["question"] == "what happens to my pension?" and row["rating"] == -1
+    assert row["comment"] == "Useful, but mention the CARE scheme" and "bmj-guide" in row["doc_ids"]
+    assert row["source"] == "web" and row["retrieved_chunk_ids"]
 
 
 def test_document_text_is_never_rendered_as_html_or_markdown() -> None:
@@ -105,9 +105,9 @@ def private(corpus_settings: Settings, env_for, tmp_path: Path, monkeypatch: pyt
     changes the corpus. The ONNX export (90 MB, only read) is shared through a link."""
     corpus, data = tmp_path / "corpus", tmp_path / "var"
     shutil.copytree(corpus_settings.corpus_dir, corpus)
-    shutil.copytree(
-        corpus_settings.data_dir, data, ignore=shutil.ignore_patterns("ingest.lock", "models", "editors.sqlite*")
-    )
+    # Not the shared database either: this test's editor accounts and changes are its own.
+    skip = shutil.ignore_patterns("ingest.lock", "models", "assistant.sqlite*", "editors.sqlite*")
+    shutil.copytree(corpus_settings.data_dir, data, ignore=skip)
     (data / "models").symlink_to(corpus_settings.data_dir / "models")
     settings = Settings(corpus_dir=corpus, data_dir=data)
     env_for(settings)
@@ -142,7 +142,7 @@ def test_editor_pages_are_off_without_any_sign_in_configured(private: Settings) 
 
 
 def test_corpus_page_refused_signed_out_and_shown_after_signing_in(private: Settings) -> None:
-    EditorAccounts(editors_db(private)).add("ana", PASSWORD)
+    EditorAccounts.for_settings(private).add("ana", PASSWORD)
     at = app_test().run()
     assert not at.exception
     assert [e.label for e in at.sidebar.expander] == ["Editor sign-in"]
@@ -173,7 +173,7 @@ def test_corpus_page_refused_signed_out_and_shown_after_signing_in(private: Sett
 
 def test_sign_in_is_limited_after_repeated_failures(private: Settings, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("ASSISTANT_SIGNIN_MAX_FAILURES", "2")
-    EditorAccounts(editors_db(private)).add("ana", PASSWORD)
+    EditorAccounts.for_settings(private).add("ana", PASSWORD)
     at = app_test().run()
     sign_in(at, "ana", "wrong password one")
     sign_in(at, "ana", "wrong password two")
@@ -183,7 +183,7 @@ def test_sign_in_is_limited_after_repeated_failures(private: Settings, monkeypat
 
 
 def test_removing_a_document_is_recorded_with_the_editor(private: Settings) -> None:
-    EditorAccounts(editors_db(private)).add("ana", PASSWORD)
+    EditorAccounts.for_settings(private).add("ana", PASSWORD)
     at = app_test().run()
     sign_in(at, "ana", PASSWORD)
     at.switch_page(editor_page("1_Corpus.py")).run()
@@ -194,7 +194,7 @@ def test_removing_a_document_is_recorded_with_the_editor(private: Settings) -> N
     button(at, "Remove").click().run()
     assert not at.exception, at.exception
     assert len(at.dataframe[0].value) == 4
-    changes = ChangeLog(editors_db(private)).recent()
+    changes = ChangeLog.for_settings(private).recent()
     assert [(c.editor, c.action) for c in changes] == [("ana", "ingest"), ("ana", "remove")]
     table = at.table[0].value
     assert list(table["editor"]) == ["ana", "ana"] and list(table["action"]) == ["ingest", "remove"]

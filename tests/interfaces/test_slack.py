@@ -9,7 +9,6 @@ import hmac
 import json
 import os
 import shutil
-import sqlite3
 import statistics
 import subprocess
 import sys
@@ -26,6 +25,7 @@ from typing import Any
 import pytest
 
 from assistant import Settings
+from assistant.storage.feedback import FeedbackStore
 from ingest.pipeline import Ingestor
 from tests.helpers import free_port, wait_http
 
@@ -234,11 +234,8 @@ def test_follow_up_in_the_thread_uses_its_history(bot_url, slack_api) -> None:  
     assert send(url, reply) == 200
     msg = api.wait_for("chat.postMessage", n + 2)[-1]
     assert msg["thread_ts"] == ts
-    with sqlite3.connect(settings.feedback_db) as db:
-        (history,) = db.execute(
-            "SELECT history FROM feedback WHERE question = ? ORDER BY id DESC LIMIT 1", ("and what about SAS doctors?",)
-        ).fetchone()
-    turns = json.loads(history)
+    (row,) = FeedbackStore.for_settings(settings).rows(text="and what about SAS doctors?", limit=1)
+    turns = row["history"]
     assert turns[0] == {"role": "user", "content": "how do I get on a CCG board?"} and len(turns) == 2
 
 
@@ -352,9 +349,9 @@ def test_slash_command_is_ephemeral_with_share_button_and_buttons_work(bot_url, 
 
     assert send(url, action("feedback_down"), "application/x-www-form-urlencoded") == 200
     api.wait_for("chat.postEphemeral", n_eph + 2)
-    with sqlite3.connect(settings.feedback_db) as db:
-        (rating,) = db.execute("SELECT rating FROM feedback WHERE id = ?", (int(fid),)).fetchone()
-    assert rating == -1
+    stored = FeedbackStore.for_settings(settings).get(int(fid))
+    assert stored is not None and stored["rating"] == -1 and stored["source"] == "slack"
+    assert stored["user_hash"] and stored["user_hash"] != "U2"  # the Slack id only as a keyed hash
     n_post = len(api.posted("chat.postMessage"))
     assert send(url, action("share_answer"), "application/x-www-form-urlencoded") == 200
     shared = api.wait_for("chat.postMessage", n_post + 1)[-1]

@@ -19,6 +19,7 @@ import pytest
 
 from assistant import Settings
 from assistant.interfaces.slack.state import REPLAY_WINDOW_S, SlackState
+from assistant.storage.db import Database
 from tests.interfaces.test_slack import SECRET, SlackAPI, event, fake_slack_api, running_bot
 
 READ_TIMEOUT_S = 2.0
@@ -259,14 +260,16 @@ def test_routes_health_and_methods(hostile_bot) -> None:  # type: ignore[no-unty
 
 
 def test_seen_signatures_survive_a_restart_and_are_pruned_after_the_window(tmp_path: Path) -> None:
-    path = tmp_path / "slack.sqlite"
+    def state() -> SlackState:  # a new handle each time, as a restarted process would make
+        return SlackState(Database.for_settings(Settings(data_dir=tmp_path / "var")))
+
     now = int(time.time())
-    assert SlackState(path).first_request("v0=aa", now)
-    assert not SlackState(path).first_request("v0=aa", now)  # a new process, the same database
+    assert state().first_request("v0=aa", now)
+    assert not state().first_request("v0=aa", now)  # a new process, the same database
     old = now - REPLAY_WINDOW_S - 10
-    assert SlackState(path).first_request("v0=bb", old)
-    assert SlackState(path).first_request("v0=cc", now)  # prunes pairs older than the window
-    with SlackState(path)._db() as db:
-        kept: Any = {r[0] for r in db.execute("SELECT signature FROM slack_requests")}
+    assert state().first_request("v0=bb", old)
+    assert state().first_request("v0=cc", now)  # prunes pairs older than the window
+    with state().db.begin() as conn:
+        kept: Any = set(conn.exec_driver_sql("SELECT signature FROM slack_requests").scalars())
     assert kept == {"v0=aa", "v0=cc"}
-    assert SlackState(path).first_share(7, "C1", "U1") and not SlackState(path).first_share(7, "C1", "U1")
+    assert state().first_share(7, "C1", "U1") and not state().first_share(7, "C1", "U1")

@@ -22,13 +22,14 @@ from ...answer.messages import render
 from ...core import Assistant
 from ...errors import StoreError
 from ...settings import Settings
+from ...storage.db import open_database
 from ...storage.feedback import FeedbackStore
 from .blocks import answer_blocks, escape, fallback_text
 from .state import RateLimiter, SlackState
 
 log = logging.getLogger(__name__)
 _MENTION = re.compile(r"<@[A-Z0-9]+(?:\|[^>]*)?>")
-# Feedback ids are SQLite rowids: digits only, and short enough for a 64-bit INTEGER.
+# Feedback ids are integer keys: digits only, and short enough for a 64-bit INTEGER.
 _FEEDBACK_ID = re.compile(r"[0-9]{1,18}")
 
 
@@ -85,9 +86,12 @@ class SlackConfig:
 class SlackApp:
     def __init__(self, assistant: Assistant, settings: Settings, config: SlackConfig) -> None:
         self.assistant = assistant
-        self.feedback = FeedbackStore(settings.feedback_db)
-        self.state = SlackState(settings.data_dir / "slack.sqlite")
-        self.limiter = RateLimiter(settings.slack_rate_per_minute)
+        self.public_url = settings.public_url  # sources link to the web app's viewer when set
+        # One database shared with the web app and with any other `assistant slack` process.
+        db = open_database(settings)
+        self.feedback = FeedbackStore(db)
+        self.state = SlackState(db)
+        self.limiter = RateLimiter(db, settings.slack_rate_per_minute)
         client = WebClient(token=config.bot_token or None, base_url=config.api_url or WebClient.BASE_URL)
         # No token check at start-up: the app starts without reaching Slack. The token travels in
         # the client (Bolt reads it from there and warns when it is given twice).
@@ -117,7 +121,7 @@ class SlackApp:
             fid = self.feedback.save(answer, history, source="slack", user=user)
             # Remember the turn before posting: a quick reply in the thread must find it.
             self.state.add_turns(channel, thread_ts, question, answer.text)
-            for blocks in answer_blocks(answer, fid):
+            for blocks in answer_blocks(answer, fid, public_url=self.public_url):
                 client.chat_postMessage(
                     channel=channel,
                     thread_ts=thread_ts,
@@ -190,7 +194,7 @@ class SlackApp:
             try:
                 answer = self.assistant.ask(question)
                 fid = self.feedback.save(answer, source="slack", user=user)
-                for blocks in answer_blocks(answer, fid, share=True):
+                for blocks in answer_blocks(answer, fid, share=True, public_url=self.public_url):
                     client.chat_postEphemeral(channel=channel, user=user, blocks=blocks, text=fallback_text(answer))
             except Exception:
                 log.exception("/ask %r failed", question)
@@ -236,7 +240,7 @@ class SlackApp:
                 "type": "context",
                 "elements": [{"type": "mrkdwn", "text": f"<@{user}> asked: " + escape(answer.question)}],
             }
-            for i, blocks in enumerate(answer_blocks(answer, fid)):
+            for i, blocks in enumerate(answer_blocks(answer, fid, public_url=self.public_url)):
                 client.chat_postMessage(
                     channel=channel,
                     blocks=([intro] if i == 0 else []) + blocks,

@@ -1,9 +1,9 @@
-"""Editor accounts (real SQLite, real argon2), the corpus change log and `assistant editors`."""
+"""Editor accounts (real argon2, on a real SQLite file and a real PostgreSQL server), the corpus change
+log and `assistant editors`."""
 
 from __future__ import annotations
 
 import io
-import sqlite3
 import subprocess
 import sys
 from pathlib import Path
@@ -14,7 +14,8 @@ from assistant import Settings
 from assistant.errors import ConfigError, StoreError
 from assistant.interfaces.cli import main
 from assistant.storage.audit import ChangeLog
-from assistant.storage.editors import EditorAccounts, editors_db
+from assistant.storage.db import Database
+from assistant.storage.editors import EditorAccounts
 
 PASSWORD = "correct horse battery staple"
 
@@ -30,21 +31,23 @@ class Clock:
 
 
 @pytest.fixture()
-def db(tmp_path: Path) -> Path:
-    return tmp_path / "var" / "editors.sqlite"
+def db(database_url: str) -> Database:
+    """A fresh database: a SQLite file, then PostgreSQL (tests/postgres.py)."""
+    return Database(database_url)
 
 
-def test_password_is_stored_as_an_argon2_hash_never_in_clear(db: Path) -> None:
+def test_password_is_stored_as_an_argon2_hash_never_in_clear(db: Database) -> None:
     EditorAccounts(db).add("ana", PASSWORD)
-    with sqlite3.connect(db) as conn:
-        (stored,) = conn.execute("SELECT password_hash FROM editors WHERE name = 'ana'").fetchone()
+    with db.begin() as conn:
+        (stored,) = conn.exec_driver_sql("SELECT password_hash FROM editors WHERE name = 'ana'").one()
     assert stored.startswith("$argon2id$") and PASSWORD not in stored
     # Nor anywhere in the database files (WAL included).
-    for f in db.parent.iterdir():
-        assert PASSWORD.encode() not in f.read_bytes(), f
+    if db.sqlite_path is not None:
+        for f in db.sqlite_path.parent.iterdir():
+            assert PASSWORD.encode() not in f.read_bytes(), f
 
 
-def test_verify_right_and_wrong_password_case_insensitive_name(db: Path) -> None:
+def test_verify_right_and_wrong_password_case_insensitive_name(db: Database) -> None:
     store = EditorAccounts(db)
     store.add("Ana", PASSWORD)
     ok = store.verify("ana", PASSWORD)
@@ -54,7 +57,7 @@ def test_verify_right_and_wrong_password_case_insensitive_name(db: Path) -> None
     assert store.accounts()[0].last_signin_at is not None
 
 
-def test_names_and_passwords_are_checked(db: Path) -> None:
+def test_names_and_passwords_are_checked(db: Database) -> None:
     store = EditorAccounts(db)
     with pytest.raises(ConfigError, match="at least 12"):
         store.add("ana", "short")
@@ -67,7 +70,7 @@ def test_names_and_passwords_are_checked(db: Path) -> None:
     assert store.verify("ana", PASSWORD + "!").ok and not store.verify("ana", PASSWORD).ok
 
 
-def test_failures_lock_the_account_across_instances_until_the_window_passes(db: Path) -> None:
+def test_failures_lock_the_account_across_instances_until_the_window_passes(db: Database) -> None:
     clock = Clock()
     EditorAccounts(db).add("ana", PASSWORD)
     first = EditorAccounts(db, max_failures=3, clock=clock)
@@ -84,7 +87,7 @@ def test_failures_lock_the_account_across_instances_until_the_window_passes(db: 
     assert again.failures("ana") == 0  # a success clears the count
 
 
-def test_unknown_names_are_limited_the_same_way(db: Path) -> None:
+def test_unknown_names_are_limited_the_same_way(db: Database) -> None:
     # Otherwise the lock-out itself would tell which names exist.
     store = EditorAccounts(db, max_failures=2)
     store.add("ana", PASSWORD)
@@ -94,7 +97,7 @@ def test_unknown_names_are_limited_the_same_way(db: Path) -> None:
         assert store.verify(name, "wrong password!").locked
 
 
-def test_remove(db: Path) -> None:
+def test_remove(db: Database) -> None:
     store = EditorAccounts(db)
     store.add("ana", PASSWORD)
     store.add("ben", PASSWORD)
@@ -107,7 +110,7 @@ def test_remove(db: Path) -> None:
     assert not store.has_accounts()
 
 
-def test_change_log_records_who_and_when(db: Path) -> None:
+def test_change_log_records_who_and_when(db: Database) -> None:
     log = ChangeLog(db)
     log.record("ana", "upload", "rota.md", "Rota guidance")
     log.record("ana", "ingest", "rota.md", "1 changed")
@@ -129,7 +132,7 @@ def test_cli_add_list_remove(
     monkeypatch.setenv("ASSISTANT_DATA_DIR", str(tmp_path / "var"))
     monkeypatch.setattr(sys, "stdin", io.StringIO(PASSWORD + "\n"))
     assert main(["editors", "add", "ana", "--password-stdin"]) == 0
-    store = EditorAccounts(editors_db(Settings(data_dir=tmp_path / "var")))
+    store = EditorAccounts.for_settings(Settings(data_dir=tmp_path / "var"))
     assert store.verify("ana", PASSWORD).ok
     monkeypatch.setattr(sys, "stdin", io.StringIO(PASSWORD + "\n"))
     assert main(["editors", "add", "ana", "--password-stdin"]) == 2
@@ -152,4 +155,4 @@ def test_cli_in_a_subprocess_reads_the_password_from_stdin(tmp_path: Path) -> No
         timeout=60,
     )
     assert done.returncode == 0, done.stderr
-    assert EditorAccounts(tmp_path / "var" / "editors.sqlite").verify("ana", PASSWORD).ok
+    assert EditorAccounts.for_settings(Settings(data_dir=tmp_path / "var")).verify("ana", PASSWORD).ok
