@@ -27,6 +27,11 @@ editor_pages: Literal["visible", "hidden"] = "visible" if editor else "hidden"
 st.navigation(
     [
         st.Page(PAGES / "0_Chat.py", title="Chat", icon=":material/chat:", default=True),
+        # Every visitor may open a source (from a source card or a Slack link); it is reached by
+        # those links, never chosen from the menu, so it is hidden there.
+        st.Page(
+            PAGES / "3_Source.py", title="Source", icon=":material/description:", url_path="Source", visibility="hidden"
+        ),
         st.Page(
             PAGES / "1_Corpus.py",
             title="Corpus",

@@ -109,7 +109,7 @@ def add_document(
         doc_id=doc_id,
         file=name,
         title=title.strip(),
-        publisher=publisher.strip() or "Unknown publisher",
+        publisher=publisher.strip(),  # empty: no publisher shown, never a placeholder
         audience=audience.strip(),
         published=published.strip(),
         published_approximate=approximate,

@@ -19,7 +19,8 @@ class DocMeta:
     doc_id: str
     file: str
     title: str
-    publisher: str = "Unknown publisher"
+    # Empty when unknown: the interfaces then show no publisher, never a placeholder.
+    publisher: str = ""
     audience: str = ""
     published: str = ""
     published_approximate: bool = False
@@ -148,7 +149,7 @@ def load_manifest(corpus_dir: Path, manifest_path: Path | None = None) -> Manife
             doc_id=doc_id,
             file=file,
             title=entry["title"].strip(),
-            publisher=str(entry.get("publisher", "") or "Unknown publisher").strip(),
+            publisher=str(entry.get("publisher", "")).strip(),
             audience=str(entry.get("audience", "")).strip(),
             published=published,
             published_approximate=approx,

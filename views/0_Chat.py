@@ -37,10 +37,9 @@ state.setdefault("messages", [])
 with st.sidebar:
     st.header("Guidance corpus")
     for d in docs:
-        st.markdown(
-            f"**{md_escape(d.title)}**  \n{md_escape(d.publisher)} · {md_escape(age_label(d.published, d.approximate))}"
-            f" · {d.chunks} passages"
-        )
+        # A document that names no publisher shows none (never a placeholder).
+        facts = [md_escape(x) for x in (d.publisher, age_label(d.published, d.approximate)) if x]
+        st.markdown(f"**{md_escape(d.title)}**  \n" + " · ".join([*facts, f"{d.chunks} passages"]))
     st.caption(f"Last ingested {md_escape(bot.last_ingested)}")
     chosen = st.multiselect(
         "Only these documents",

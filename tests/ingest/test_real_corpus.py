@@ -15,7 +15,12 @@ def test_every_chunk_has_a_section_path_and_metadata(corpus_settings: Settings, 
     chunks = _chunks(corpus_settings, minilm)
     assert len({c.doc_id for c in chunks}) == 5
     assert all(c.section.strip() for c in chunks)
-    assert all(c.title and c.publisher and c.published for c in chunks)
+    assert all(c.title and c.published for c in chunks)
+    # The publisher named in the document, or none at all: never a placeholder.
+    publishers = {c.doc_id: c.publisher for c in chunks}
+    assert publishers["kent-clinical-commissioning"] == "NHS Eastern and Coastal Kent"
+    assert publishers["coalface-ccg-leads"] == ""
+    assert not any(w in p.lower() for p in publishers.values() for w in ("unnamed", "unknown"))
     assert all(c.end > c.start for c in chunks)
     pdf = [c for c in chunks if c.file.endswith(".pdf")]
     assert pdf and all(c.page is not None and 1 <= c.page <= 19 for c in pdf)

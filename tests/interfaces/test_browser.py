@@ -3,18 +3,19 @@
 from __future__ import annotations
 
 import os
+import re
 import shutil
 import subprocess
 import sys
 import time
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 
 from assistant import Settings
 from assistant.storage.audit import ChangeLog
-from assistant.storage.editors import editors_db
 from tests.helpers import free_port, wait_http
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -35,13 +36,43 @@ FLAGS = [
     "--disable-quic",
 ]
 
+# axe-core from the npm registry (tests/interfaces/package.json; `make test` runs `npm ci`).
+AXE = ROOT / "tests" / "interfaces" / "node_modules" / "axe-core" / "axe.min.js"
+# NHS services must meet WCAG 2.1 AA: every rule axe tags with these levels.
+WCAG_AA = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]
+
+
+def axe_violations(page: Any) -> list[str]:
+    """axe-core run in `page` (WCAG 2.1 A and AA rules): one line per violation and element."""
+    if not AXE.is_file():
+        pytest.fail(f"{AXE} is missing: run `make test` (or `npm ci` in tests/interfaces)")
+    # Streamlit fades elements in; wait until no script run is in progress and nothing animates.
+    page.wait_for_load_state("networkidle")
+    page.get_by_test_id("stStatusWidget").wait_for(state="hidden", timeout=60_000)
+    page.wait_for_timeout(1000)
+    page.add_script_tag(path=str(AXE))
+    result = page.evaluate(
+        "tags => axe.run(document, {runOnly: {type: 'tag', values: tags}, resultTypes: ['violations']})", WCAG_AA
+    )
+    return [
+        f"{v['id']} ({v['impact']}): {' '.join(map(str, node['target']))}: {node.get('failureSummary', '')}"
+        for v in result["violations"]
+        for node in v["nodes"]
+    ]
+
+
+def assert_accessible(page: Any, where: str) -> None:
+    found = axe_violations(page)
+    assert not found, f"axe found {len(found)} WCAG 2.1 AA violation(s) on {where}:\n" + "\n".join(found)
+
 
 @pytest.fixture()
 def server(corpus_settings: Settings, tmp_path: Path) -> Iterator[tuple[str, Settings]]:
     # A private copy: this test uploads a document, which must not touch the shared index.
     corpus, data = tmp_path / "corpus", tmp_path / "var"
     shutil.copytree(corpus_settings.corpus_dir, corpus)
-    shutil.copytree(corpus_settings.data_dir, data, ignore=shutil.ignore_patterns("ingest.lock", "editors.sqlite*"))
+    skip = shutil.ignore_patterns("ingest.lock", "assistant.sqlite*", "editors.sqlite*")
+    shutil.copytree(corpus_settings.data_dir, data, ignore=skip)
     port = free_port()
     env = {
         **os.environ,
@@ -124,6 +155,7 @@ def test_ask_in_the_browser_and_upload_a_document(server: tuple[str, Settings], 
         expect(answer.get_by_text("c. 2012 · ", exact=False).first).to_be_visible()
         expect(answer.get_by_text("Positions on the CCG", exact=False).first).to_be_visible()
         page.screenshot(path=str(shots / "answer.png"), full_page=True)
+        assert_accessible(page, "the chat page after an answer")
 
         # Signed out: the chat is the only page, so there is no navigation at all, and typed
         # URLs of the editor pages are refused.
@@ -159,6 +191,13 @@ def test_ask_in_the_browser_and_upload_a_document(server: tuple[str, Settings], 
         expect(sidebar.get_by_text(EDITOR).first).to_be_visible()
         expect(nav.get_by_text("Evaluation", exact=True)).to_be_visible()
         expect(page.get_by_text("Add or replace a document")).to_be_visible(timeout=60_000)
+        assert_accessible(page, "the Corpus page, signed in")
+        # Through the navigation, not a new URL: a reload signs out.
+        nav.get_by_text("Evaluation", exact=True).click()
+        expect(page.get_by_role("button", name="Run the evaluation")).to_be_visible(timeout=60_000)
+        assert_accessible(page, "the Evaluation page, signed in")
+        nav.get_by_text("Corpus", exact=True).click()
+        expect(page.get_by_text("Add or replace a document")).to_be_visible(timeout=60_000)
         doc = tmp_path / "rota-guidance.md"
         doc.write_text(
             "# Rota guidance\n\n## Night shifts\n\nTrainees on night shifts must have a rest day "
@@ -179,9 +218,80 @@ def test_ask_in_the_browser_and_upload_a_document(server: tuple[str, Settings], 
         ctx.close()
     assert (settings.corpus_dir / "rota-guidance.md").is_file()
     assert "Rota guidance for trainees" in settings.manifest_path.read_text()
-    recorded = [(c.editor, c.action, c.document) for c in ChangeLog(editors_db(settings)).recent()]
+    recorded = [(c.editor, c.action, c.document) for c in ChangeLog.for_settings(settings).recent()]
     assert recorded == [(EDITOR, "ingest", "rota-guidance.md"), (EDITOR, "upload", "rota-guidance.md")]
     print(f"\nfirst answer in the browser: {first_answer_s:.1f} s; screenshots: {shots}")
     keep = os.environ.get("ASSISTANT_SCREENSHOTS")
     if keep:  # for a person to look at (make test does not set it)
+        shutil.copytree(shots, keep, dirs_exist_ok=True)
+
+
+def test_a_pdf_citation_opens_at_its_page_with_the_quote_highlighted(
+    server: tuple[str, Settings], tmp_path: Path
+) -> None:
+    from PIL import Image
+    from playwright.sync_api import expect, sync_playwright
+
+    from assistant.interfaces.sourceview import HIGHLIGHT_RGB
+
+    url, _ = server
+    shots = tmp_path / "screenshots"
+    shots.mkdir()
+    with sync_playwright() as pw:
+        ctx = pw.chromium.launch_persistent_context(
+            str(tmp_path / "profile"),
+            executable_path=CHROMIUM,
+            headless=True,
+            args=FLAGS,
+            viewport={"width": 1400, "height": 1000},
+        )
+        page = ctx.new_page()
+        page.goto(url)
+        box = page.get_by_placeholder("Ask about commissioning")
+        expect(box).to_be_visible(timeout=120_000)
+        box.fill("how big are the pathfinder consortiums?")
+        box.press("Enter")
+        answer = page.get_by_test_id("stChatMessage").filter(has_text="Sources")
+        expect(answer.get_by_text("BMJ Guide to Commissioning for Doctors in England")).to_be_visible(timeout=120_000)
+        link = answer.get_by_role("link", name="Open the source at page 4")
+        expect(link).to_be_visible(timeout=120_000)
+
+        # The source opens in a new tab, so the conversation stays where it was.
+        with ctx.expect_page() as opened:
+            link.click()
+        source = opened.value
+        expect(source.get_by_text("Page 4 of 19", exact=False)).to_be_visible(timeout=120_000)
+        assert "/Source?" in source.url and "page=4" in source.url
+        image = source.get_by_role("img", name="Page 4 of BMJ Guide to Commissioning for Doctors in England")
+        expect(image).to_be_visible()
+        expect(image).to_have_attribute("alt", re.compile(r"with the quoted sentences highlighted in yellow$"))
+        image.scroll_into_view_if_needed()
+        source.wait_for_function("img => img.complete && img.naturalWidth > 0", arg=image.element_handle())
+        source.screenshot(path=str(shots / "source-page-4.png"), full_page=True)
+        image.screenshot(path=str(shots / "source-page-4-image.png"))
+
+        # The highlight is on screen: a band of the highlighter's colour where the quote is,
+        # in the top half of the page (the "Structure" section), none of it above the quote.
+        shot = Image.open(shots / "source-page-4-image.png").convert("RGB")
+        width, height = shot.size
+        marked = [
+            (x, y)
+            for y in range(0, height, 2)
+            for x in range(0, width, 2)
+            if all(abs(a - b) <= 24 for a, b in zip(shot.getpixel((x, y)), HIGHLIGHT_RGB, strict=True))
+        ]
+        assert len(marked) > 2000, f"only {len(marked)} highlighted pixels sampled"
+        top = min(y for _, y in marked) / height
+        assert 0.3 < top < 0.55, top
+
+        assert_accessible(source, "the source viewer")
+        source.get_by_role("button", name="Next page").click()
+        expect(source.get_by_text("Page 5 of 19", exact=False)).to_be_visible(timeout=60_000)
+        expect(source.get_by_role("img", name="Page 5 of BMJ Guide", exact=False)).to_be_visible()
+        assert "page=5" in source.url
+        source.screenshot(path=str(shots / "source-page-5.png"), full_page=True)
+        ctx.close()
+    print(f"\nsource viewer screenshots: {shots}")
+    keep = os.environ.get("ASSISTANT_SCREENSHOTS")
+    if keep:
         shutil.copytree(shots, keep, dirs_exist_ok=True)

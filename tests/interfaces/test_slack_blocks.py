@@ -3,6 +3,7 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
+import pytest
 import yaml  # type: ignore[import-untyped]
 
 from assistant.interfaces.slack.blocks import MAX_BLOCKS, SECTION_LIMIT, answer_blocks, escape, split_text
@@ -34,8 +35,9 @@ def test_block_limits_and_escaping() -> None:
 
 
 def test_manifest_declares_what_the_app_uses() -> None:
-    path = Path(__file__).resolve().parents[2] / "assistant/interfaces/slack/manifest.yaml"
-    manifest = yaml.safe_load(path.read_text())
+    manifest = yaml.safe_load(
+        (Path(__file__).resolve().parents[2] / "assistant/interfaces/slack/manifest.yaml").read_text()
+    )
     events = manifest["settings"]["event_subscriptions"]["bot_events"]
     assert {"app_mention", "message.im", "message.channels"} <= set(events)
     assert manifest["features"]["slash_commands"][0]["command"] == "/ask"
@@ -68,3 +70,35 @@ def test_a_partial_answer_leads_with_its_caveat_and_parts_are_bold() -> None:
     body = " ".join(b["text"]["text"] for b in blocks if b["type"] == "section")
     assert "*Who sits on the board?*" in body and "*Can they be from our trust?*" in body
     assert "touches on this" not in body
+
+
+def test_sources_link_to_the_web_viewer_when_the_public_url_is_set() -> None:
+    from urllib.parse import parse_qs, urlsplit
+
+    from assistant import Settings
+    from assistant.errors import ConfigError
+    from assistant.types import Chunk, Hit
+
+    c = Citation(1, "bmj-guide", "g.pdf", "BMJ <Guide>", "BMJ Group", "2011", "Structure", 4, "passage", "Quote | one")
+    passage = Chunk("c-1", "bmj-guide", "g.pdf", "BMJ <Guide>", "BMJ Group", "2011", "Structure", 4, 0, 7, "passage")
+    answer = Answer("q", "Answer [1]", [c], False, [Hit(1, passage, 1.0)])
+    plain = json.dumps(answer_blocks(answer, 7))
+    assert "/Source?" not in plain and "BMJ &lt;Guide&gt;" in plain
+    line = next(
+        b["elements"][0]["text"]
+        for b in answer_blocks(answer, 7, public_url="https://assistant.example.nhs.uk")[0]
+        if b["type"] == "context" and b["elements"][0]["text"].startswith("*[1]*")
+    )
+    url, title = line.split("<", 1)[1].split(">", 1)[0].split("|")
+    assert title == "BMJ &lt;Guide&gt;"
+    parts = urlsplit(url)
+    assert (parts.scheme, parts.netloc, parts.path) == ("https", "assistant.example.nhs.uk", "/Source")
+    query = {k: v[0] for k, v in parse_qs(parts.query).items()}
+    assert query == {"doc": "bmj-guide", "page": "4", "chunk": "c-1", "q": "Quote | one"}
+    # A long quote is shortened to fit Slack's limit on one text element; the link still opens the page.
+    long = Citation(1, "bmj-guide", "g.pdf", "T", "", "2011", "S", 4, "p", " … ".join(["word " * 200] * 3))
+    line = answer_blocks(Answer("q", "A [1]", [long], False, []), None, public_url="https://a.example")[0][1]
+    assert len(line["elements"][0]["text"]) < 2000 and "page=4" in line["elements"][0]["text"]
+    for bad in ("assistant.example", "https://a.example/x|y", "https://a b"):
+        with pytest.raises(ConfigError, match="ASSISTANT_PUBLIC_URL"):
+            Settings(public_url=bad).validate()
