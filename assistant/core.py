@@ -15,12 +15,11 @@ import numpy as np
 
 from .answer.answerability import AnswerabilityModel, packaged_model, signals
 from .answer.asks import split_asks
-from .answer.compose import Composition, citation, compose
+from .answer.compose import MIN_ANSWER_WORDS, Composition, compose
 from .answer.currency import notices_for
-from .answer.generate import Generator, check, support
-from .answer.messages import render
+from .answer.generate import CheckerCache, Generator, generate_answer
 from .answer.respond import Part, interleave, merge, nearest_sections, part_text, refusal_text
-from .errors import AssistantError, ConfigError, GeneratorError
+from .errors import AssistantError, ConfigError
 from .retrieval.embeddings import Embedder
 from .retrieval.index import LoadedIndex
 from .retrieval.retrieve import Candidate, Filters, RerankWeights, Retriever
@@ -105,6 +104,7 @@ class Assistant:
         self.generator = generator if generator is not None else build_generator(self.settings)
         self.store = Store(self.settings, self.embedder)
         self.answerability = answerability or load_answerability(self.settings)
+        self._checkers = CheckerCache(self.settings, self.embedder)
         self._index: LoadedIndex | None = None
         self._lock = threading.Lock()
 
@@ -141,7 +141,9 @@ class Assistant:
                 c.notice,
                 (d.chunks if d else 0) + 1,
             )
-        return sorted(counts.values(), key=lambda d: d.title.lower())
+            for d in self.index.documents()
+        ]
+        return sorted(docs, key=lambda d: d.title.lower())
 
     @property
     def last_ingested(self) -> str:
@@ -240,9 +242,9 @@ class Assistant:
         if len(parts) == 1:
             part = parts[0]
             extractive = self._compose(part, self.settings.max_answer_sentences, n_passages)
-            result, mode, notes = extractive, "extractive", list[str]()
+            result, mode, notes, model, reason = extractive, "extractive", list[str](), "", ""
             if self.generator is not None and part.outcome == "answer":
-                result, mode, notes = self._generated(question, part.cands[:n_passages], extractive)
+                result, mode, notes, model, reason = self._generated(question, part.cands[:n_passages], extractive)
             part.composition = result
             text = part_text(part)
             citations = result.citations
@@ -251,47 +253,50 @@ class Assistant:
             budget = max(2, self.settings.max_answer_sentences - len(parts) + 1)
             for part in parts:
                 if part.outcome != "refuse":
-                    part.composition = self._compose(part, budget, n_passages)
+                    part.composition = self._compose(part, budget, n_passages, len(parts))
             text, citations = merge(parts)
-            mode, notes = "extractive", []
+            mode, notes, model, reason = "extractive", [], "", ""
         outcome = "answer" if any(p.outcome == "answer" for p in parts) else "partial"
         notices = notes + notices_for(citations, doc_notices, self.settings.stale_after_years)
-        return Answer(question, text, citations, False, hits, notices, {}, [], mode, outcome, answerability=judged)
+        return Answer(
+            question,
+            text,
+            citations,
+            False,
+            hits,
+            notices,
+            {},
+            [],
+            mode,
+            outcome,
+            answerability=judged,
+            model=model,
+            fallback_reason=reason,
+        )
 
-    def _compose(self, part: Part, budget: int, n_passages: int) -> Composition:
-        return compose(part.judged, part.cands, self.index.sentences, budget, n_passages, self.index.idf)
+    def _compose(self, part: Part, budget: int, n_passages: int, share: int = 1) -> Composition:
+        """`share`: how many asks the answer has; each gets that part of the word floor."""
+        return compose(
+            part.judged, part.cands, self.index.sentences, budget, n_passages, self.index.idf, MIN_ANSWER_WORDS // share
+        )
 
     def _generated(
         self, question: str, cands: list[Candidate], fallback: Composition
-    ) -> tuple[Composition, str, list[str]]:
+    ) -> tuple[Composition, str, list[str], str, str]:
+        """(composition, mode, notes, model, fallback reason): the checked generated answer, or
+        the quoted one with the reason (assistant/answer/generate.py)."""
         assert self.generator is not None
-        passages = [c.chunk for c in cands]
-        try:
-            draft = self.generator.generate(question, passages)
-        except GeneratorError:
-            return fallback, "extractive", [render("generated_fallback")]
-        checked = check(draft, passages, self.settings.support_threshold)
-        if checked.refused or not checked.kept or len(checked.kept) < checked.removed:
-            return fallback, "extractive", [render("generated_fallback")]
-        numbers: dict[int, int] = {}
-        parts = []
-        quotes: dict[int, list[str]] = {}
-        for s in checked.kept:
-            ns = []
-            for p in s.cites:
-                n = numbers.setdefault(p, len(numbers) + 1)
-                ns.append(n)
-                quotes.setdefault(p, []).append(self._closest_sentence(s.text, cands[p - 1]))
-            parts.append(s.text.rstrip() + " " + "".join(f"[{n}]" for n in ns))
-        citations = [
-            citation(n, passages[p - 1], " … ".join(dict.fromkeys(quotes[p])))
-            for p, n in sorted(numbers.items(), key=lambda kv: kv[1])
-        ]
-        notes = [render("generated_pruned", removed=checked.removed)] if checked.removed else []
-        return Composition(" ".join(parts), citations), "generated", notes
+        index = self.index
 
-    def _closest_sentence(self, text: str, cand: Candidate) -> str:
-        sentences = self.index.sentences.get(cand.chunk.chunk_id, ([], None))[0]
-        if not sentences:
-            return cand.chunk.text[:200]
-        return max(sentences, key=lambda s: support(text, s))
+        def sentences_of(chunk: Any) -> list[str]:
+            return list(index.sentences.get(chunk.chunk_id, ([], None))[0])
+
+        g = generate_answer(
+            self.generator,
+            self._checkers.get(index),
+            question,
+            [c.chunk for c in cands],
+            sentences_of,
+            self.settings.max_answer_sentences,
+        )
+        return g.composition or fallback, g.mode, g.notes, g.model, g.fallback_reason

@@ -37,7 +37,14 @@ class IndexMissingError(StoreError):
 
 
 class GeneratorError(AssistantError):
-    """The optional generative backend failed (unreachable endpoint, bad model file)."""
+    """The optional generative backend failed (unreachable endpoint, bad model file).
+
+    `reason` is the fallback reason shown with the quoted answer (see assistant.answer.generate):
+    unreachable, timeout, crashed, failed or unavailable."""
+
+    def __init__(self, message: str, reason: str = "failed") -> None:
+        super().__init__(message)
+        self.reason = reason
 
 
 class DatasetError(AssistantError):

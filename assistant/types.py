@@ -133,6 +133,10 @@ class Answer:
     outcome: str = ""
     # Per ask of the question: the outcome, the answerability probability and its signals.
     answerability: list[dict[str, Any]] = field(default_factory=list)
+    # The language model a generated answer came from; and, when a generator is configured but
+    # the quoted answer is shown, why (assistant.answer.generate.REASONS).
+    model: str = ""
+    fallback_reason: str = ""
 
     def __post_init__(self) -> None:
         if not self.outcome:
@@ -152,6 +156,8 @@ class Answer:
             "refused": self.refused,
             "outcome": self.outcome,
             "mode": self.mode,
+            "model": self.model,
+            "fallback_reason": self.fallback_reason,
             "notices": list(self.notices),
             "citations": [c.to_json() for c in self.citations],
             "retrieved": [h.to_json() for h in self.retrieved],

@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from .answer.generate import Generator, LlamaCppGenerator, openai_compatible
+from .answer.generate import Generator, openai_compatible
+from .answer.llm_server import managed_llamacpp
 from .retrieval.embeddings import Embedder, SentenceTransformerEmbedder
 from .retrieval.onnx_embedder import OnnxEmbedder
 from .settings import Settings
@@ -18,5 +19,6 @@ def build_generator(settings: Settings) -> Generator | None:
     if settings.generator == "openai":
         return openai_compatible(settings)
     if settings.generator == "llamacpp":
-        return LlamaCppGenerator(settings.llm_gguf_path)
+        # Out of process: a native fault in llama.cpp cannot take the assistant down.
+        return managed_llamacpp(settings)
     return None

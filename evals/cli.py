@@ -35,6 +35,12 @@ def add_eval_parser(sub: Any) -> None:
     s.add_argument("--baseline", type=Path, help="an earlier run folder to compare with")
     s.add_argument("--strict", action="store_true", help="any problem item is fatal (default: skip and count it)")
     s.add_argument(
+        "--generator",
+        choices=["extractive", "openai", "llamacpp"],
+        help="answer with this generator (default ASSISTANT_GENERATOR); reports the generated share and "
+        "fallback reasons per split",
+    )
+    s.add_argument(
         "--min",
         action="append",
         default=[],
@@ -69,9 +75,8 @@ def cmd_eval(args: argparse.Namespace, settings: Settings) -> int:
         )
         return 0
 
-    from tqdm import tqdm
-
     from assistant import Assistant
+    from assistant.interfaces.progress import stage_progress
 
     from .runner import MODES, check_thresholds, default_out, metrics_for, run_items, table, write_run
 
@@ -82,6 +87,9 @@ def cmd_eval(args: argparse.Namespace, settings: Settings) -> int:
             raise DatasetError(f"{check.path}: {len(check.errors)} problem item(s) and --strict was given")
         if not check.items:
             raise DatasetError(f"{check.path}: no valid items to run")
+    if args.generator:
+        settings = settings.replace(generator=args.generator)
+        settings.validate()
     assistant = Assistant(settings)
     assistant.warm()
     primary = args.retriever or settings.retriever
@@ -90,20 +98,20 @@ def cmd_eval(args: argparse.Namespace, settings: Settings) -> int:
     columns: dict[str, dict[str, Any]] = {}
     summary: dict[str, Any] = {}
     missed: list[str] = []
+    generation_lines: list[str] = []
     passed = total = 0
     for check in checks:
         split = check.path.stem
         comparison: dict[str, dict[str, Any]] = {}
         results: dict[str, Any] = {}
         for mode in modes:
-            bar = tqdm(total=len(check.items), desc=f"{split} {mode:<7}", unit="q", file=sys.stderr)
+            # A bar on a terminal; one line per split and retriever in a log (CI, a file).
+            stage, report = f"{split} {mode}", stage_progress(sys.stderr, unit="questions")
 
-            def progress(done: int, n: int, bar: Any = bar) -> None:
-                bar.n = done
-                bar.refresh()
+            def progress(done: int, n: int, stage: str = stage, report: Any = report) -> None:
+                report(stage, done, n)
 
             rows = run_items(assistant, check.items, mode, progress)
-            bar.close()
             results[mode] = (rows, metrics_for(rows))
             comparison[mode] = results[mode][1]["overall"]
             columns[split if len(modes) == 1 else f"{split}:{mode}"] = comparison[mode]
@@ -116,17 +124,22 @@ def cmd_eval(args: argparse.Namespace, settings: Settings) -> int:
             "warnings": len(check.warnings),
             "embedding_model": settings.embedding_model,
             "generator": settings.generator,
+            "model": next((r["model"] for r in rows if r.get("model")), ""),
         }
         baseline = None
         if args.baseline:
             baseline = args.baseline / split if (args.baseline / split).is_dir() else args.baseline
         write_run(out / split, rows, metrics, meta, baseline, comparison if args.compare else None)
         summary[split] = {"overall": metrics["overall"], "skipped": check.skipped, "report": str(out / split)}
+        if settings.generator != "extractive":
+            generation_lines.append(_generation_line(split, metrics["overall"], rows))
         passed += sum(r["scores"]["passed"] for r in rows)
         total += len(rows)
         missed += [f"{split}: {m}" for m in check_thresholds(metrics, _for_split(args.min, split))]
     (out / "summary.json").write_text(json.dumps(summary, indent=2), encoding="utf-8")
     print(table(columns))
+    for line in generation_lines:
+        print(line)
     skipped = sum(c.skipped for c in checks)
     print(
         f"\n{passed}/{total} items passed"
@@ -137,6 +150,18 @@ def cmd_eval(args: argparse.Namespace, settings: Settings) -> int:
         print(f"FAIL {m}", file=sys.stderr)
     print(json.dumps({"out": str(out)}), file=sys.stderr)
     return 1 if missed else 0
+
+
+def _generation_line(split: str, overall: dict[str, Any], rows: list[dict[str, Any]]) -> str:
+    answered = sum(not r["refused"] for r in rows)
+    reasons = overall.get("fallback_reasons") or {}
+    share = overall.get("generated_share")
+    return (
+        f"{split}: {overall.get('generated', 0)}/{answered} answers generated"
+        + (f" ({share:.0%})" if share is not None else "")
+        + " · fallbacks: "
+        + (", ".join(f"{k} {v}" for k, v in reasons.items()) or "none")
+    )
 
 
 def _for_split(specs: list[str], split: str) -> list[str]:

@@ -149,4 +149,22 @@ def aggregate(rows: Sequence[dict[str, Any]]) -> dict[str, Any]:
         "latency_p50_ms": round(percentile(lat, 0.5), 1),
         "latency_p95_ms": round(percentile(lat, 0.95), 1),
         "answer_words_mean": mean([float(len(r["answer"].split())) for r in rows if not r["refused"]]),
+        **generation(rows),
+    }
+
+
+def generation(rows: Sequence[dict[str, Any]]) -> dict[str, Any]:
+    """With a generator: the share of answers (not refusals) that were generated, and how many
+    fell back for each reason. A multi-part or partial answer is quoted without an attempt and
+    has no reason."""
+    answered = [r for r in rows if not r["refused"]]
+    reasons: dict[str, int] = {}
+    for r in answered:
+        if r.get("fallback_reason"):
+            reasons[r["fallback_reason"]] = reasons.get(r["fallback_reason"], 0) + 1
+    generated = sum(r.get("mode") == "generated" for r in answered)
+    return {
+        "generated_share": round(generated / len(answered), 4) if answered else None,
+        "generated": generated,
+        "fallback_reasons": dict(sorted(reasons.items(), key=lambda kv: -kv[1])),
     }

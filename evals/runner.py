@@ -36,6 +36,8 @@ def run_items(
                 "refused": True,
                 "outcome": "refuse",
                 "mode": "error",
+                "model": "",
+                "fallback_reason": "",
                 "notices": [],
                 "citations": [],
                 "retrieved": [],
@@ -54,6 +56,9 @@ def run_items(
                 "refused": answer["refused"],
                 "outcome": answer.get("outcome", "refuse" if answer["refused"] else "answer"),
                 "mode": answer.get("mode", "extractive"),
+                # With a generator: the model, and why the quoted answer was shown instead.
+                "model": answer.get("model", ""),
+                "fallback_reason": answer.get("fallback_reason", ""),
                 "notices": answer["notices"],
                 "citations": answer["citations"],
                 "retrieved": answer["retrieved"][:10],

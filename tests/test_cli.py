@@ -28,6 +28,8 @@ def test_ask_json_schema_through_the_console_script(corpus_settings: Settings, e
         "refused",
         "outcome",
         "mode",
+        "model",
+        "fallback_reason",
         "answerability",
         "notices",
         "citations",

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from ..types import Answer, Citation
 from .currency import age_label
+from .generate import mode_caption
 
 
 def source_line(c: Citation) -> str:
@@ -15,6 +16,8 @@ def source_line(c: Citation) -> str:
 
 def render_answer(answer: Answer, full: bool = False) -> str:
     lines = [answer.text, ""]
+    if not answer.refused:
+        lines += [f"({mode_caption(answer.mode, answer.model, answer.fallback_reason)})", ""]
     for note in answer.notices:
         lines.append(f"! {note}")
     if answer.notices:

@@ -24,22 +24,10 @@ def _offline_env() -> None:
 
 
 def tqdm_progress() -> Any:
-    from tqdm import tqdm
+    # Bars on a terminal; one line per stage when stderr is a log (CI, `make run > file`).
+    from .progress import stage_progress
 
-    bars: dict[str, Any] = {}
-
-    def progress(stage: str, done: int, total: int) -> None:
-        bar = bars.get(stage)
-        if bar is None:
-            if total == 0:
-                return
-            bar = bars[stage] = tqdm(total=total, desc=f"{stage:<16}", unit="", file=sys.stderr, leave=True)
-        bar.n = done
-        bar.refresh()
-        if done >= total:
-            bar.close()
-
-    return progress
+    return stage_progress(sys.stderr)
 
 
 def cmd_ingest(args: argparse.Namespace, settings: Settings) -> int:
@@ -73,7 +61,8 @@ def cmd_corpus(args: argparse.Namespace, settings: Settings) -> int:
         return 0
     print(f"{'id':<28} {'published':<18} {'chunks':>6}  title · publisher")
     for d in docs:
-        print(f"{d.doc_id:<28} {age_label(d.published, d.approximate):<18} {d.chunks:>6}  {d.title} · {d.publisher}")
+        title = f"{d.title} · {d.publisher}" if d.publisher else d.title
+        print(f"{d.doc_id:<28} {age_label(d.published, d.approximate):<18} {d.chunks:>6}  {title}")
     print(
         f"\n{sum(d.chunks for d in docs)} chunks in {len(docs)} documents · last ingested {a.last_ingested}"
         f" · store {a.store.location}"
@@ -138,8 +127,30 @@ def cmd_chat(args: argparse.Namespace, settings: Settings) -> int:
 def cmd_config(args: argparse.Namespace, settings: Settings) -> int:
     for key, default in Settings.documented():
         current = os.environ.get(key)
-        print(f"{key}={current if current is not None else default}" + ("" if current is None else "  (set)"))
+        shown = _masked(key, current) if current is not None else default
+        print(f"{key}={shown}" + ("" if current is None else "  (set)"))
+    if getattr(args, "check", False):
+        from ..answer.llm_server import check_generator
+
+        ok, lines = check_generator(settings)
+        print("\n" + "\n".join(lines))
+        return 0 if ok else 1
     return 0
+
+
+def _masked(key: str, value: str) -> str:
+    """Secrets are not printed: keys whole, a database URL's password."""
+    if key.endswith("_KEY") and value:
+        return "***"
+    if key == "ASSISTANT_DATABASE_URL" and value:
+        from sqlalchemy.engine import make_url
+        from sqlalchemy.exc import ArgumentError
+
+        try:
+            return make_url(value).render_as_string(hide_password=True)
+        except ArgumentError:
+            return value
+    return value
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -172,6 +183,7 @@ def build_parser() -> argparse.ArgumentParser:
     s.set_defaults(fn=cmd_chat)
 
     s = sub.add_parser("config", help="every ASSISTANT_* setting and its value")
+    s.add_argument("--check", action="store_true", help="also reach the language model endpoint; say what was found")
     s.set_defaults(fn=cmd_config)
 
     from evals.cli import add_eval_parser
@@ -186,6 +198,9 @@ def build_parser() -> argparse.ArgumentParser:
     from .slack.cli import add_slack_parser
 
     add_slack_parser(sub)
+    from ..answer.llm_server import add_llm_parser
+
+    add_llm_parser(sub)
     return p
 
 
