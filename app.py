@@ -46,5 +46,19 @@ st.navigation(
             url_path="Evaluation",
             visibility=editor_pages,
         ),
+        st.Page(
+            PAGES / "4_Feedback.py",
+            title="Feedback",
+            icon=":material/reviews:",
+            url_path="Feedback",
+            visibility=editor_pages,
+        ),
+        st.Page(
+            PAGES / "5_Insights.py",
+            title="Insights",
+            icon=":material/insights:",
+            url_path="Insights",
+            visibility=editor_pages,
+        ),
     ]
 ).run()

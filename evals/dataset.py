@@ -106,6 +106,14 @@ def parse_item(raw: Any, where: str, warnings: list[str] | None = None) -> Item:
         _check(not evidence and not key_facts, where, "an unanswerable item has no evidence and no key facts")
     persona = raw.get("persona", "")
     _check(isinstance(persona, str), where, "field 'persona' must be a string")
+    # Optional: items made on the Feedback page say who made them and from which stored answer.
+    _check(isinstance(raw.get("made_by", ""), str), where, "field 'made_by' must be a string")
+    source_row = raw.get("from_feedback")
+    _check(
+        source_row is None or (isinstance(source_row, int) and not isinstance(source_row, bool)),
+        where,
+        "field 'from_feedback' must be a feedback id (an integer)",
+    )
     return Item(
         raw["id"], raw["question"], raw["answerable"], raw["category"], doc, evidence, key_facts, history, persona
     )

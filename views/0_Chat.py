@@ -51,6 +51,11 @@ with st.sidebar:
     if st.button("New conversation", icon=":material/refresh:", use_container_width=True):
         state.messages = []
         st.rerun()
+    # The period the store's purge enforces (ASSISTANT_FEEDBACK_RETENTION_DAYS).
+    st.caption(
+        f"Questions and comments are kept for {feedback_store().db.retention_days} days; "
+        "Slack user ids only as a keyed hash."
+    )
 
 st.title("Commissioning guidance for doctors")
 st.caption(
