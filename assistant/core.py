@@ -141,9 +141,7 @@ class Assistant:
                 c.notice,
                 (d.chunks if d else 0) + 1,
             )
-            for d in self.index.documents()
-        ]
-        return sorted(docs, key=lambda d: d.title.lower())
+        return sorted(counts.values(), key=lambda d: d.title.lower())
 
     @property
     def last_ingested(self) -> str:

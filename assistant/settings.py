@@ -78,8 +78,6 @@ class Settings:
     # `assistant editors add NAME`. Failed password sign-ins allowed per account per 15 minutes.
     editor_emails: str = ""
     signin_max_failures: int = 5
-
-    @property
     # Shared state (feedback, Slack de-duplication, threads and rate limits, editor accounts, the
     # change log): empty means SQLite in the data directory (`assistant.sqlite`); several
     # processes on several machines share `postgresql://user:password@host/db` instead.
@@ -92,6 +90,8 @@ class Settings:
     # The web app's address as doctors reach it (e.g. https://assistant.example.nhs.uk); when
     # set, each source in a Slack answer links to the web app's source viewer at the cited page.
     public_url: str = ""
+
+    @property
     def chroma_path(self) -> Path:
         return self.data_dir / "chroma"
 
@@ -140,16 +140,14 @@ class Settings:
             raise ConfigError("ASSISTANT_LLM_BASE_URL is required when ASSISTANT_GENERATOR=openai")
         if self.generator == "llamacpp" and not self.llm_gguf_path:
             raise ConfigError("ASSISTANT_LLM_GGUF_PATH is required when ASSISTANT_GENERATOR=llamacpp")
-        if not 1 <= self.top_k <= 20:
-            raise ConfigError(f"ASSISTANT_TOP_K must be between 1 and 20, not {self.top_k}")
         if self.llm_timeout_s <= 0 or self.llm_startup_timeout_s <= 0:
             raise ConfigError("ASSISTANT_LLM_TIMEOUT_S and ASSISTANT_LLM_STARTUP_TIMEOUT_S must be positive")
         if not 16 <= self.llm_max_tokens <= 4096:
             raise ConfigError(f"ASSISTANT_LLM_MAX_TOKENS must be between 16 and 4096, not {self.llm_max_tokens}")
+        if not 1 <= self.top_k <= 20:
+            raise ConfigError(f"ASSISTANT_TOP_K must be between 1 and 20, not {self.top_k}")
         if self.candidates < self.top_k:
             raise ConfigError("ASSISTANT_CANDIDATES must be at least ASSISTANT_TOP_K")
-
-    @staticmethod
         # Written into Slack's <url|text> links: a space, "<", ">" or "|" would break them.
         if self.public_url and not re.fullmatch(r"https?://[^\s<>|]+", self.public_url):
             raise ConfigError(f"ASSISTANT_PUBLIC_URL must be an http(s) address, not {self.public_url!r}")
@@ -157,6 +155,8 @@ class Settings:
             raise ConfigError(
                 f"ASSISTANT_FEEDBACK_RETENTION_DAYS must be at least 1, not {self.feedback_retention_days}"
             )
+
+    @staticmethod
     def documented() -> list[tuple[str, str]]:
         """(variable, default) pairs, for the README and `assistant config`."""
         out = []
