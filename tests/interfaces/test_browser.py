@@ -196,6 +196,13 @@ def test_ask_in_the_browser_and_upload_a_document(server: tuple[str, Settings], 
         nav.get_by_text("Evaluation", exact=True).click()
         expect(page.get_by_role("button", name="Run the evaluation")).to_be_visible(timeout=60_000)
         assert_accessible(page, "the Evaluation page, signed in")
+        # The editors' desk: the answer given above is a row; its charts count it.
+        nav.get_by_text("Feedback", exact=True).click()
+        expect(page.get_by_role("heading", name="The feedback split")).to_be_visible(timeout=60_000)
+        assert_accessible(page, "the Feedback page, signed in")
+        nav.get_by_text("Insights", exact=True).click()
+        expect(page.get_by_role("heading", name="Documents cited")).to_be_visible(timeout=60_000)
+        assert_accessible(page, "the Insights page, signed in")
         nav.get_by_text("Corpus", exact=True).click()
         expect(page.get_by_text("Add or replace a document")).to_be_visible(timeout=60_000)
         doc = tmp_path / "rota-guidance.md"
