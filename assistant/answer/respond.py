@@ -69,14 +69,24 @@ def merge(parts: Sequence[Part]) -> tuple[str, list[Citation]]:
     numbers: dict[str, int] = {}  # chunk id -> number in the merged reply
     citations: list[Citation] = []
     paragraphs: list[str] = []
+    quoted: set[str] = set()  # sentences already quoted by an earlier part
     for part in parts:
         heading = _as_heading(part.ask)
         if part.outcome == "refuse" or part.composition is None:
             paragraphs.append(f"{heading}\n{render('part_not_covered')}")
             continue
+        mine = {q for c in part.composition.citations for q in c.quote.split(" … ") if q}
+        if mine and mine <= quoted:
+            # Two asks about one thing ("are they expecting that? how are they covering
+            # themselves?") draw the same sentences: say so rather than print them twice.
+            keys = [_key(c) for c in part.composition.citations]
+            refs = ", ".join(f"[{numbers[k]}]" for k in keys if k in numbers)
+            paragraphs.append(f"{heading}\n{render('part_same_passages', refs=refs)}")
+            continue
+        quoted |= mine
         local: dict[int, int] = {}
         for c in part.composition.citations:
-            key = f"{c.doc_id}\0{c.text}"
+            key = _key(c)
             if key not in numbers:
                 numbers[key] = len(numbers) + 1
                 citations.append(_renumbered(c, numbers[key]))
@@ -86,6 +96,10 @@ def merge(parts: Sequence[Part]) -> tuple[str, list[Citation]]:
         text = _MARK.sub(lambda m: f"[{local.get(int(m.group(1)), int(m.group(1)))}]", part_text(part, " "))
         paragraphs.append(f"{heading}\n{text}")
     return "\n\n".join(paragraphs), citations
+
+
+def _key(c: Citation) -> str:
+    return f"{c.doc_id}\0{c.text}"
 
 
 def _renumbered(c: Citation, n: int) -> Citation:

@@ -1,0 +1,54 @@
+"""Merging the parts of a multi-part reply."""
+
+from __future__ import annotations
+
+from assistant.answer.compose import Composition
+from assistant.answer.respond import Part, merge
+from assistant.types import Citation
+
+
+def cite(n: int, text: str, quote: str) -> Citation:
+    return Citation(n, "doc", "doc.txt", "Title", "BMA", "2012", "Section", None, text, quote)
+
+
+def part(ask: str, outcome: str, composition: Composition | None) -> Part:
+    return Part(ask, ask, outcome, 0.5, {}, [], [], composition)
+
+
+PASSAGE_A = "Boards include a hospital doctor. The doctor comes from outside the area."
+PASSAGE_B = "Trusts employ consultants. Consultants advise CCGs."
+BOARD = "Boards include a hospital doctor."
+
+
+def board_answer() -> Composition:
+    return Composition(f"{BOARD} [1]", [cite(1, PASSAGE_A, BOARD)])
+
+
+def test_parts_are_numbered_once_across_the_reply_in_order() -> None:
+    first = board_answer()
+    second = Composition(
+        "Consultants advise CCGs. [1] The doctor comes from outside the area. [2]",
+        [cite(1, PASSAGE_B, "Consultants advise CCGs."), cite(2, PASSAGE_A, "The doctor comes from outside the area.")],
+    )
+    text, citations = merge([part("who sits on the board", "answer", first), part("can I", "partial", second)])
+    assert text.startswith("Who sits on the board?\nBoards include a hospital doctor. [1]")
+    assert "Can I?\nThe guidance touches on this" in text
+    assert "Consultants advise CCGs. [2] The doctor comes from outside the area. [1]" in text
+    assert [c.n for c in citations] == [1, 2]
+    assert citations[0].quote == "Boards include a hospital doctor. … The doctor comes from outside the area."
+
+
+def test_a_part_that_would_repeat_the_same_sentences_points_to_them() -> None:
+    same = board_answer()
+    text, citations = merge(
+        [part("are they expecting that", "answer", same), part("how are they covering themselves", "partial", same)]
+    )
+    assert text.count("Boards include a hospital doctor.") == 1
+    assert "How are they covering themselves?\nThe passages quoted above ([1]) are as close" in text
+    assert len(citations) == 1
+
+
+def test_an_uncovered_part_is_named() -> None:
+    first = board_answer()
+    text, _ = merge([part("who sits on the board", "answer", first), part("what dose of statin", "refuse", None)])
+    assert text.endswith("What dose of statin?\nThe guidance in this corpus does not cover this part of the question.")
