@@ -128,20 +128,21 @@ class Assistant:
             self._index = None
 
     def documents(self) -> list[DocumentInfo]:
-        counts: dict[str, DocumentInfo] = {}
-        for c in self.index.chunks:
-            d = counts.get(c.doc_id)
-            counts[c.doc_id] = DocumentInfo(
-                c.doc_id,
-                c.file,
-                c.title,
-                c.publisher,
-                c.published,
-                c.approximate,
-                c.notice,
-                (d.chunks if d else 0) + 1,
+        # One summary per document from the read pack: no chunk is read.
+        docs = [
+            DocumentInfo(
+                d["doc_id"],
+                d["file"],
+                d["title"],
+                d["publisher"],
+                d["published"],
+                d["approximate"],
+                d["notice"],
+                d["chunks"],
             )
-        return sorted(counts.values(), key=lambda d: d.title.lower())
+            for d in self.index.documents()
+        ]
+        return sorted(docs, key=lambda d: d.title.lower())
 
     @property
     def last_ingested(self) -> str:

@@ -33,7 +33,9 @@ class Settings:
     # "onnx": the same model exported once to ONNX (checked against sentence-transformers) and
     # run by onnxruntime, so a new process answers in seconds; "torch": sentence-transformers.
     embedding_runtime: str = "onnx"
-    embed_batch_size: int = 32
+    # Texts per embedding batch (the embedder orders texts by length first). Measured on 2 cores:
+    # 8 takes ~15% less CPU than 32 and half the memory (a batch of 32 long passages held ~500 MB).
+    embed_batch_size: int = 8
     # Retrieved passages reported with an answer, and candidates each retriever contributes.
     top_k: int = 10
     candidates: int = 30

@@ -21,7 +21,7 @@ import subprocess
 import sys
 import threading
 import time
-from collections.abc import Iterator, Sequence
+from collections.abc import Generator, Sequence
 from multiprocessing.connection import wait as wait_ready
 from pathlib import Path
 from typing import IO, Any
@@ -52,7 +52,7 @@ def load_and_chunk(path: Path, meta: DocMeta, doc_hash: str, limits: Limits) -> 
 
 def load_and_chunk_many(
     jobs: Sequence[Job], limits: Limits, workers: int = 2
-) -> Iterator[tuple[int, list[Chunk] | IngestError]]:
+) -> Generator[tuple[int, list[Chunk] | IngestError]]:
     """(index in `jobs`, chunks or the IngestError) for every job, in completion order.
 
     Up to `workers` documents are processed in parallel, each under `limits.document_timeout_s`.

@@ -17,8 +17,23 @@ the new one) answering, and the next run repairs what the kill left:
   document are deleted, and a document whose chunk or sentence counts disagree with its record
   is re-ingested ("repaired"), whatever its hash says.
 
-Stages reported to `Progress` (stage, done, total): verify, read, embed passages, embed
-sentences, write, swap (rebuilds only), clean, lexical.
+Throughput and scale:
+
+- Documents are parsed in parallel by worker processes (`bounded.py`) on a background thread
+  while the main thread embeds and writes what has arrived, in groups of about
+  `GROUP_CHUNKS` chunks; nothing holds the whole corpus in memory.
+- Embedding goes through the query embedder (ONNX by default), a group's texts in one call so
+  batches are ordered by length, with repeats removed and a content-hash cache
+  (`embedding.py`): identical text is embedded once, across documents and across runs.
+- Each document's sentence vectors and chunk records are also written to local files (the
+  read path's, `assistant/retrieval/readpack.py`) before its commit; the "lexical" stage builds
+  the read pack (BM25 and the chunk records) from those files without reading Chroma.
+- Verification compares row counts with the registry first and scans every row only when
+  they disagree, so a run with nothing to do stays quick on a large store.
+
+Stages reported to `Progress` (stage, done, total): verify, read (documents), embed passages
+and embed sentences (documents, as their groups are embedded), write (documents), swap
+(rebuilds only), clean, lexical.
 """
 
 from __future__ import annotations
@@ -28,23 +43,26 @@ import fcntl
 import hashlib
 import json
 import logging
+import os
+import queue
+import threading
 import time
 import uuid
 from collections.abc import Callable, Iterator
 from dataclasses import asdict, dataclass, field, replace
 from pathlib import Path
 
-import numpy as np
-
 from assistant.errors import EmbedderMismatchError, IngestError, IngestLockedError
 from assistant.retrieval.embeddings import Embedder
-from assistant.retrieval.index import refresh_lexical, search_text, sentence_rows
+from assistant.retrieval.index import refresh_pack, search_text, sentence_rows
+from assistant.retrieval.readpack import DocFiles
 from assistant.settings import Settings
 from assistant.storage.registry import DocRecord, Pointer, Registry
 from assistant.storage.store import Store
 from assistant.types import Chunk
 
-from .bounded import Limits, load_and_chunk
+from .bounded import Job, Limits, load_and_chunk_many
+from .embedding import CachedEmbedding, EmbedCache, EmbedStats, embedder_key
 from .manifest import DocMeta, derived_meta, discover, load_manifest
 
 log = logging.getLogger(__name__)
@@ -70,6 +88,8 @@ class IngestReport:
     embed_seconds: float = 0.0
     chunks_embedded: int = 0
     total_chunks: int = 0
+    # Texts asked of the embedding step, distinct among them, found in the cache, run through the model.
+    embed_stats: EmbedStats = field(default_factory=EmbedStats)
 
     @property
     def ok(self) -> bool:
@@ -104,6 +124,7 @@ class IngestReport:
             "warnings": self.warnings,
             "seconds": round(self.seconds, 2),
             "total_chunks": self.total_chunks,
+            "embedding": asdict(self.embed_stats),
         }
 
 
@@ -147,21 +168,34 @@ class _Planned:
     chunks: list[Chunk]
     status: str
     reason: str = ""
+    path: Path | None = None
+    kept: int = 0  # chunks of the committed version (what stays if this version fails)
 
 
 class Ingestor:
     # Documents are embedded in groups of about this many chunks (full embedding batches) and
     # committed one by one.
     GROUP_CHUNKS = 256
+    # Parsed documents waiting for the embedder (bounds memory when parsing runs ahead).
+    QUEUE_DOCS = 32
 
     def __init__(
-        self, settings: Settings, embedder: Embedder, progress: Progress | None = None, store: Store | None = None
+        self,
+        settings: Settings,
+        embedder: Embedder,
+        progress: Progress | None = None,
+        store: Store | None = None,
+        parse_workers: int | None = None,
+        cache: bool = True,
     ) -> None:
         self.settings = settings
         self.embedder = embedder
         self.store = store or Store(settings, embedder)
         self.progress = progress or (lambda stage, done, total: None)
         self.limits = Limits.from_settings(settings)
+        self.parse_workers = parse_workers or max(1, min(4, os.cpu_count() or 1))
+        self.use_cache = cache
+        self.files = DocFiles.of(settings.data_dir, embedder.model_id)
 
     def run(self, rebuild: bool = False, corpus_dir: Path | None = None) -> IngestReport:
         started = time.perf_counter()
@@ -181,16 +215,24 @@ class Ingestor:
 
             planned: list[_Planned] = []
             present: set[str] = set()
-            for n, path in enumerate(files, start=1):
-                self.progress("read", n - 1, len(files))
-                meta = manifest.documents.get(path.name)
-                item = self._plan_one(path, meta, committed, broken, swapping, present, report)
-                if item is not None and item.chunks:
+            for path in files:
+                item = self._plan_one(
+                    path, manifest.documents.get(path.name), committed, broken, swapping, present, report
+                )
+                if item is not None and item.status != "unchanged" and item.path is not None:
                     planned.append(item)
-            self.progress("read", len(files), len(files))
             removed = [d for d in committed if d not in present]
 
-            self._write(registry, target, planned, [committed[d] for d in removed], report)
+            cache = None
+            if self.use_cache and planned:
+                cache = EmbedCache(self.settings.data_dir / "embed-cache.sqlite", embedder_key(self.embedder))
+            embedding = CachedEmbedding(self.embedder, cache)
+            try:
+                self._write(registry, target, planned, len(files), [committed[d] for d in removed], report, embedding)
+            finally:
+                report.embed_stats = embedding.stats
+                if cache is not None:
+                    cache.close()
             if planned or removed or swapping:
                 self.store.mark_ingested(target)
             if swapping:
@@ -200,11 +242,9 @@ class Ingestor:
             self._clean(registry, target)
 
             self.progress("lexical", 0, 1)
-            self.store.view(refresh=True)
-            all_chunks = self.store.all_chunks()
-            if all_chunks:
-                refresh_lexical(self.store, self.settings, all_chunks)
-            report.total_chunks = len(all_chunks)
+            view = self.store.view(refresh=True)
+            pack = refresh_pack(self.store, self.settings, view)
+            report.total_chunks = len(pack)
             self.progress("lexical", 1, 1)
         report.results.sort(key=lambda r: r.file)
         report.seconds = time.perf_counter() - started
@@ -230,10 +270,18 @@ class Ingestor:
 
     def _verify(self, registry: Registry, target: str) -> tuple[dict[str, DocRecord], dict[str, str]]:
         """Committed documents of `target`, and those whose rows disagree with their record
-        (doc_id → reason). Rows of no committed document (left by a kill) are deleted."""
+        (doc_id → reason). Rows of no committed document (left by a kill) are deleted.
+
+        When the generation holds exactly as many chunk and sentence rows as the registry
+        records, nothing was left by a kill and nothing is missing, and the row-by-row scan
+        (every row's metadata: minutes on a large store) is skipped.
+        """
         committed = registry.records(target)
         # A missing collection is created empty: its documents then count as broken.
         self.store.create_generation(target)
+        expected = (sum(r.chunks for r in committed.values()), sum(r.sentences for r in committed.values()))
+        if self.store.counts(target) == expected:
+            return committed, {}
         found = self.store.scan(target)
         for doc_id in {d for d, h in found if d not in committed or committed[d].doc_hash != h}:
             rec = committed.get(doc_id)
@@ -257,7 +305,8 @@ class Ingestor:
         present: set[str],
         report: IngestReport,
     ) -> _Planned | None:
-        """What to do with one file: None (a clash), chunks to write, or no chunks (kept)."""
+        """What to do with one file, before parsing it: None (a clash), unchanged (kept), or
+        added / updated / repaired (with `path` set: to be parsed)."""
         if meta is None:
             meta = derived_meta(path)
             report.warnings.append(f"{path.name}: not in the manifest; ingested with metadata taken from the file")
@@ -272,73 +321,147 @@ class Ingestor:
         if rec is not None and rec.doc_hash == doc_hash and meta.doc_id not in broken:
             status, reason = ("added", "kept from the interrupted rebuild") if swapping else ("unchanged", "")
             report.results.append(DocResult(path.name, meta.doc_id, status, rec.chunks, reason))
-            return _Planned(meta, doc_hash, [], status)
-        try:
-            chunks = load_and_chunk(path, meta, doc_hash, self.limits)
-        except IngestError as exc:
-            log.warning("%s", exc)
-            kept = rec.chunks if rec else 0
-            reason = str(exc).split(": ", 1)[-1] + (f" (kept the {kept} chunks already indexed)" if kept else "")
-            report.results.append(DocResult(path.name, meta.doc_id, "failed", kept, reason))
-            return _Planned(meta, doc_hash, [], "failed")
-        chunks = [replace(c, chunk_id=versioned_id(c.chunk_id, doc_hash)) for c in chunks]
+            return _Planned(meta, doc_hash, [], "unchanged")
+        kept = rec.chunks if rec else 0
         if rec is None or swapping:
-            return _Planned(meta, doc_hash, chunks, "added")
+            return _Planned(meta, doc_hash, [], "added", path=path, kept=kept)
         if rec.doc_hash == doc_hash:
-            return _Planned(meta, doc_hash, chunks, "repaired", broken[meta.doc_id])
-        return _Planned(meta, doc_hash, chunks, "updated")
+            return _Planned(meta, doc_hash, [], "repaired", broken[meta.doc_id], path=path, kept=kept)
+        return _Planned(meta, doc_hash, [], "updated", path=path, kept=kept)
+
+    def _parsed(self, planned: list[_Planned]) -> Iterator[tuple[_Planned, IngestError | None]]:
+        """Each planned document with its chunks (or the IngestError), in completion order;
+        parsed by worker processes on a background thread so embedding proceeds meanwhile."""
+        jobs: list[Job] = [(p.path, p.meta, p.doc_hash) for p in planned if p.path is not None]
+        out: queue.Queue[tuple[int, object] | None] = queue.Queue(maxsize=self.QUEUE_DOCS)
+        stop = threading.Event()
+
+        def send(item: tuple[int, object] | None) -> bool:
+            while not stop.is_set():
+                try:
+                    out.put(item, timeout=0.2)
+                    return True
+                except queue.Full:
+                    continue
+            return False
+
+        def produce() -> None:
+            results = load_and_chunk_many(jobs, self.limits, workers=self.parse_workers)
+            try:
+                for item in results:
+                    if not send(item):
+                        return
+            except BaseException as exc:  # handed to the consumer, raised there
+                send((-1, exc))
+            finally:
+                results.close()  # stops any worker still busy
+                send(None)
+
+        thread = threading.Thread(target=produce, name="ingest-parse", daemon=True)
+        thread.start()
+        try:
+            while (item := out.get()) is not None:
+                i, result = item
+                if i < 0:
+                    assert isinstance(result, BaseException)
+                    raise result
+                p = planned[i]
+                if isinstance(result, IngestError):
+                    yield p, result
+                    continue
+                assert isinstance(result, list)
+                p.chunks = [replace(c, chunk_id=versioned_id(c.chunk_id, p.doc_hash)) for c in result]
+                yield p, None
+        finally:
+            stop.set()
+            with contextlib.suppress(queue.Empty):
+                while True:
+                    out.get_nowait()
+            thread.join(timeout=30)
 
     def _write(
         self,
         registry: Registry,
         target: str,
         planned: list[_Planned],
+        n_files: int,
         removed: list[DocRecord],
         report: IngestReport,
+        embedding: CachedEmbedding,
     ) -> None:
-        """Embed, write and commit each planned document; then forget the removed ones."""
-        rows = [sentence_rows(p.chunks) for p in planned]
+        """Parse, embed, write and commit each planned document; then forget the removed ones."""
         totals = {
-            "embed passages": sum(len(p.chunks) for p in planned),
-            "embed sentences": sum(len(r[0]) for r in rows),
+            "read": n_files,
+            "embed passages": len(planned),
+            "embed sentences": len(planned),
             "write": len(planned) + len(removed),
         }
         done = dict.fromkeys(totals, 0)
-        for stage, total in totals.items():
-            self.progress(stage, 0, total)
-        group: list[int] = []
-        for i in range(len(planned)):
-            group.append(i)
-            if i < len(planned) - 1 and sum(len(planned[j].chunks) for j in group) < self.GROUP_CHUNKS:
-                continue
+        done["read"] = n_files - len(planned)
+
+        def step(stage: str, n: int = 1) -> None:
+            done[stage] += n
+            self.progress(stage, done[stage], totals[stage])
+
+        self.progress("read", done["read"], n_files)
+        group: list[_Planned] = []
+
+        def flush() -> None:
+            if not group:
+                return
+            self.progress("embed passages", done["embed passages"], totals["embed passages"])
             t0 = time.perf_counter()
-            texts = [search_text(c) for j in group for c in planned[j].chunks]
-            vecs = self._embed(texts, "embed passages", done, totals)
-            svecs = self._embed([t for j in group for t in rows[j][3]], "embed sentences", done, totals)
+            texts = [search_text(c) for p in group for c in p.chunks]
+            vecs = embedding.embed(texts)
+            step("embed passages", len(group))
+            rows = [sentence_rows(p.chunks) for p in group]
+            svecs = embedding.embed([t for r in rows for t in r[3]])
+            step("embed sentences", len(group))
             report.embed_seconds += time.perf_counter() - t0
             at = sat = 0
-            for j in group:
-                q, r = planned[j], rows[j]
-                n, m = len(q.chunks), len(r[0])
-                self.store.write(target, q.chunks, vecs[at : at + n], r, svecs[sat : sat + m])
-                registry.commit(target, DocRecord(q.meta.doc_id, q.doc_hash, q.meta.file, n, m))  # commit point
-                self.store.delete_rows(target, q.meta.doc_id, keep_hash=q.doc_hash)
-                report.results.append(DocResult(q.meta.file, q.meta.doc_id, q.status, n, q.reason))
+            for p, r in zip(group, rows, strict=True):
+                n, m = len(p.chunks), len(r[0])
+                sv = svecs[sat : sat + m]
+                self.store.write(target, p.chunks, vecs[at : at + n], r, sv)
+                self.files.write(p.doc_hash, p.chunks, sv.reshape(m, -1) if m else sv.reshape(0, vecs.shape[1]))
+                registry.commit(target, DocRecord(p.meta.doc_id, p.doc_hash, p.meta.file, n, m))  # commit point
+                self.store.delete_rows(target, p.meta.doc_id, keep_hash=p.doc_hash)
+                report.results.append(DocResult(p.meta.file, p.meta.doc_id, p.status, n, p.reason))
                 report.chunks_embedded += n
                 at, sat = at + n, sat + m
-                done["write"] += 1
-                self.progress("write", done["write"], totals["write"])
-            group = []
+                p.chunks = []  # done with them: memory stays bounded by the group
+                step("write")
+            group.clear()
+
+        if planned:
+            for stage in ("embed passages", "embed sentences", "write"):
+                self.progress(stage, 0, totals[stage])
+            for p, error in self._parsed(planned):
+                step("read")
+                if error is not None:
+                    log.warning("%s", error)
+                    reason = str(error).split(": ", 1)[-1] + (
+                        f" (kept the {p.kept} chunks already indexed)" if p.kept else ""
+                    )
+                    report.results.append(DocResult(p.meta.file, p.meta.doc_id, "failed", p.kept, reason))
+                    for stage in ("embed passages", "embed sentences", "write"):
+                        step(stage)
+                    continue
+                group.append(p)
+                if sum(len(q.chunks) for q in group) >= self.GROUP_CHUNKS:
+                    flush()
+            flush()
         for rec in removed:
             registry.forget(target, rec.doc_id)  # commit point of a removal
             self.store.delete_rows(target, rec.doc_id)
             report.results.append(DocResult(rec.file, rec.doc_id, "removed", 0))
-            done["write"] += 1
-            self.progress("write", done["write"], totals["write"])
+            step("write")
 
     def _clean(self, registry: Registry, target: str) -> None:
         """Drop every generation but `target` (now active): the one a rebuild replaced, one a
-        killed rebuild left (a plain ingest discards it), a pre-registry index."""
+        killed rebuild left (a plain ingest discards it), a pre-registry index; and the local
+        document files of versions no longer committed (after a grace period, for processes
+        still answering from an older snapshot)."""
         self.progress("clean", 0, 1)
         pointer = registry.pointer()
         if pointer.pending:
@@ -346,16 +469,5 @@ class Ingestor:
         for gen in (self.store.generations() | registry.generations()) - {target}:
             registry.drop(gen)
             self.store.drop_generation(gen)
+        self.files.collect({r.doc_hash for r in registry.records(target).values()})
         self.progress("clean", 1, 1)
-
-    def _embed(self, texts: list[str], stage: str, done: dict[str, int], totals: dict[str, int]) -> np.ndarray:
-        batch = max(1, self.settings.embed_batch_size)
-        parts = []
-        for i in range(0, len(texts), batch):
-            self.progress(stage, done[stage] + i, totals[stage])
-            parts.append(self.embedder.embed(texts[i : i + batch]))
-        done[stage] += len(texts)
-        self.progress(stage, done[stage], totals[stage])
-        if not parts:
-            return np.zeros((0, 0), dtype=np.float32)
-        return np.vstack(parts)

@@ -1,26 +1,36 @@
-"""The read side of the index: chunks, BM25 and sentence vectors, loaded once per Assistant."""
+"""The read side of the index: what a question needs, read on demand from the read pack.
+
+`LoadedIndex.load` opens the read pack (`readpack.py`: BM25 and the chunk records, memory-
+mapped) after checking its fingerprint against the registry, one small read; it reads nothing
+per chunk or per sentence. A question then reads its candidates' chunks and sentence vectors by
+id (`by_id`, `sentences`), and Chroma answers only the dense query. So memory and start-up do
+not grow with the corpus, and every process (web, Slack, workers) shares the page cache.
+
+`chunks`, `by_id`, `sentences`, `df` and `idf` keep the shapes the answer code has always used
+(a sequence, mappings by chunk id and by term); they read lazily.
+"""
 
 from __future__ import annotations
 
 import logging
 import math
-from collections.abc import Sequence
-from dataclasses import dataclass
+import threading
+from collections.abc import Iterator, Mapping, Sequence
+from typing import Any, overload
 
 import numpy as np
 
 from ..settings import Settings
-from ..storage.store import SentenceRows, Store
+from ..storage.registry import View
+from ..storage.store import Store
 from ..types import Chunk
-from .lexical import LexicalIndex, fingerprint, terms
+from .lexical import LexicalIndex, terms
+from .readpack import DocFiles, ReadPack, fingerprint, search_text
 from .sentences import split_sentences
 
 log = logging.getLogger(__name__)
 
-
-def search_text(chunk: Chunk) -> str:
-    """What both retrievers index: the section path carries the question a Q&A section answers."""
-    return f"{chunk.section}\n{chunk.text}"
+__all__ = ["LoadedIndex", "refresh_lexical", "refresh_pack", "search_text", "sentence_rows"]
 
 
 def sentence_rows(chunks: Sequence[Chunk]) -> tuple[list[str], list[str], list[str], list[str]]:
@@ -38,31 +48,260 @@ def sentence_rows(chunks: Sequence[Chunk]) -> tuple[list[str], list[str], list[s
     return ids, cids, dids, texts
 
 
+# --- building the read pack -------------------------------------------------------------
+
+
+def _committed(store: Store, view: View) -> list[tuple[str, str, int, int]]:
+    """(doc id, doc hash, chunks, sentences) of every committed document, by id."""
+    if not view.legacy:
+        return sorted((r.doc_id, r.doc_hash, r.chunks, r.sentences) for r in view.docs.values())
+    # An index from before the registry: its rows are all current; read their documents.
+    counts: dict[tuple[str, str], int] = {}
+    for c in store.all_chunks():
+        counts[(c.doc_id, c.doc_hash)] = counts.get((c.doc_id, c.doc_hash), 0) + 1
+    return sorted((d, h, n, -1) for (d, h), n in counts.items())
+
+
+def _spans_of(chunk: Chunk, texts: Sequence[str]) -> list[tuple[int, int]]:
+    """Where the stored sentence texts lie in the chunk (as the splitter gives them, normally)."""
+    spans = split_sentences(chunk.text)
+    if [chunk.text[s:e] for s, e in spans] == list(texts):
+        return spans
+    found, at = [], 0
+    for t in texts:
+        i = chunk.text.find(t, at)
+        if i < 0:
+            log.warning("chunk %s: stored sentences do not match its text; re-ingest to repair", chunk.chunk_id)
+            return spans[: len(texts)] + [(0, 0)] * max(0, len(texts) - len(spans))
+        found.append((i, i + len(t)))
+        at = i + len(t)
+    return found
+
+
+def materialise(store: Store, files: DocFiles, generation: str, doc_hash: str) -> bool:
+    """Write a document's files from its rows in Chroma (a process that did not ingest it)."""
+    chunks, rows = store.document_rows(generation, doc_hash)
+    if not chunks:
+        return False
+    by_chunk: dict[str, list[str]] = {}
+    for cid, text in zip(rows.chunk_ids, rows.texts, strict=True):
+        by_chunk.setdefault(cid, []).append(text)
+    spans = [_spans_of(c, by_chunk.get(c.chunk_id, [])) for c in chunks]
+    files.write(doc_hash, chunks, rows.vectors, spans)
+    return True
+
+
+def refresh_pack(store: Store, settings: Settings, view: View | None = None) -> ReadPack:
+    """The read pack of the store's committed documents: opened as saved when its fingerprint
+    matches, else rebuilt (from the document files, reading Chroma only for documents whose
+    files this machine lacks)."""
+    view = view or store.view(refresh=True)
+    model = store.embedder.model_id
+    docs = _committed(store, view)
+    fp = fingerprint(docs, model)
+    pack = ReadPack.open(settings.bm25_path, fp)
+    if pack is not None:
+        return pack
+    files = DocFiles.of(settings.data_dir, model)
+    built: list[tuple[dict[str, Any], list[dict[str, Any]]]] = []
+    fetched, dim = 0, 0
+    for doc_id, doc_hash, n_chunks, n_sentences in docs:
+        expect = None if n_sentences < 0 else n_sentences
+        records = files.read(doc_hash, expect)
+        if records is None or len(records) != n_chunks:
+            materialise(store, files, view.generation, doc_hash)
+            fetched += 1
+            records = files.read(doc_hash) or []
+        if not records:
+            continue
+        vecs = files.vectors(doc_hash)
+        if vecs is not None and vecs.ndim == 2 and vecs.shape[0]:
+            dim = int(vecs.shape[1])
+        first = records[0]
+        summary = {
+            "doc_id": doc_id,
+            "doc_hash": doc_hash,
+            "file": first.get("file", ""),
+            "title": first.get("title", ""),
+            "publisher": first.get("publisher", ""),
+            "published": first.get("published", ""),
+            "approximate": bool(first.get("approximate", False)),
+            "notice": first.get("notice", ""),
+            "chunks": len(records),
+            "sentences": sum(len(r["spans"]) for r in records),
+        }
+        built.append((summary, sorted(records, key=lambda r: int(r.get("position", 0)))))
+    if fetched:
+        log.info("read pack: %d of %d documents read from Chroma (no local files)", fetched, len(docs))
+    ReadPack.write(settings.bm25_path, fp, built, dim)
+    pack = ReadPack.open(settings.bm25_path, fp)
+    if pack is None:  # pragma: no cover - written just above
+        raise RuntimeError(f"the read pack at {settings.bm25_path} could not be opened after writing it")
+    return pack
+
+
 def refresh_lexical(store: Store, settings: Settings, chunks: list[Chunk] | None = None) -> LexicalIndex:
-    """Load the saved BM25 index, or rebuild it from the store's own chunks when stale."""
-    chunks = store.all_chunks() if chunks is None else chunks
-    ids = [c.chunk_id for c in chunks]
-    saved = LexicalIndex.load(settings.bm25_path, fingerprint(ids))
-    if saved is not None:
-        return saved
-    index = LexicalIndex.build(ids, [search_text(c) for c in chunks])
-    index.save(settings.bm25_path)
-    return index
+    """The BM25 index of the store's committed chunks (the read pack's), rebuilt when stale."""
+    return refresh_pack(store, settings).lexical
 
 
-@dataclass
+# --- the lazy views the answer code reads ---------------------------------------------------
+
+
+class ChunkRows(Sequence[Chunk]):
+    """Every committed chunk, by (document id, position); read row by row, only as iterated."""
+
+    def __init__(self, pack: ReadPack) -> None:
+        self._pack = pack
+
+    def __len__(self) -> int:
+        return len(self._pack)
+
+    @overload
+    def __getitem__(self, i: int) -> Chunk: ...
+    @overload
+    def __getitem__(self, i: slice) -> Sequence[Chunk]: ...
+    def __getitem__(self, i: int | slice) -> Chunk | Sequence[Chunk]:
+        if isinstance(i, slice):
+            return [self._pack.chunk(r) for r in range(len(self))[i]]
+        if i < 0:
+            i += len(self)
+        if not 0 <= i < len(self):
+            raise IndexError(i)
+        return self._pack.chunk(i)
+
+    def __iter__(self) -> Iterator[Chunk]:
+        for row in range(len(self)):
+            yield self._pack.chunk(row)
+
+
+class ChunksById(Mapping[str, Chunk]):
+    def __init__(self, pack: ReadPack) -> None:
+        self._pack = pack
+
+    def get(self, key: object, default: Any = None) -> Any:
+        row = self._pack.row(key) if isinstance(key, str) else None
+        return default if row is None else self._pack.chunk(row)
+
+    def __getitem__(self, key: str) -> Chunk:
+        chunk = self.get(key)
+        if chunk is None:
+            raise KeyError(key)
+        return chunk
+
+    def __contains__(self, key: object) -> bool:
+        return isinstance(key, str) and self._pack.row(key) is not None
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._pack.ids)
+
+    def __len__(self) -> int:
+        return len(self._pack)
+
+
+SentenceEntry = tuple[list[str], np.ndarray]
+
+
+class SentencesById(dict[str, SentenceEntry]):
+    """chunk id → (sentence texts, their vectors as rows), read from the document files.
+
+    A dict subclass only so that code annotated with `dict[...]` accepts it; it stores nothing
+    (every dict method the answer code uses is overridden to read on demand).
+    """
+
+    def __init__(self, index: LoadedIndex) -> None:
+        super().__init__()
+        self._index = index
+
+    def get(self, key: str, default: Any = None) -> Any:  # type: ignore[override]
+        entry = self._index._sentences(key)
+        return default if entry is None else entry
+
+    def __getitem__(self, key: str) -> SentenceEntry:
+        entry = self._index._sentences(key)
+        if entry is None:
+            raise KeyError(key)
+        return entry
+
+    def __contains__(self, key: object) -> bool:
+        return isinstance(key, str) and self._index._pack.row(key) is not None
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._index._pack.ids)
+
+    def keys(self) -> Any:  # type: ignore[override]
+        return list(self._index._pack.ids)
+
+    def items(self) -> Any:  # type: ignore[override]
+        return [(k, self[k]) for k in self._index._pack.ids]
+
+    def values(self) -> Any:  # type: ignore[override]
+        return [self[k] for k in self._index._pack.ids]
+
+    def __len__(self) -> int:
+        return len(self._index._pack)
+
+    def __bool__(self) -> bool:
+        return len(self) > 0
+
+    def __repr__(self) -> str:
+        return f"<sentences of {len(self)} chunks, read on demand>"
+
+
+class TermCounts(Mapping[str, int]):
+    """term → how many chunks contain it (BM25's posting list lengths)."""
+
+    def __init__(self, lexical: LexicalIndex) -> None:
+        self._lexical = lexical
+
+    def get(self, key: object, default: Any = None) -> Any:
+        n = self._lexical.df(key) if isinstance(key, str) else 0
+        return n if n else default
+
+    def __getitem__(self, key: str) -> int:
+        n = self._lexical.df(key)
+        if not n:
+            raise KeyError(key)
+        return n
+
+    def __contains__(self, key: object) -> bool:
+        return isinstance(key, str) and self._lexical.df(key) > 0
+
+    def __iter__(self) -> Iterator[str]:
+        vocab: dict[str, int] = getattr(self._lexical._model, "vocab_dict", None) or {}
+        return (t for t in vocab if self._lexical.df(t) > 0)
+
+    def __len__(self) -> int:
+        return sum(1 for _ in self)
+
+
 class LoadedIndex:
-    chunks: list[Chunk]
-    by_id: dict[str, Chunk]
-    lexical: LexicalIndex
-    # Sentence vectors grouped by chunk: chunk id → (texts, matrix)
-    sentences: dict[str, tuple[list[str], np.ndarray]]
-    info: dict[str, object]
-    # Document frequency of each BM25 term over chunks (with their section paths).
-    df: dict[str, int]
+    """One snapshot of the committed index, read on demand."""
+
+    def __init__(self, store: Store, settings: Settings, pack: ReadPack, info: dict[str, object]) -> None:
+        self.store = store
+        self.settings = settings
+        self._pack = pack
+        self._files = DocFiles.of(settings.data_dir, store.embedder.model_id)
+        self._materialise_lock = threading.Lock()
+        self._dim = int(pack.meta.get("dim") or 0)
+        self.info = info
+        self.lexical = pack.lexical
+        self.chunks: Sequence[Chunk] = ChunkRows(pack)
+        self.by_id: Mapping[str, Chunk] = ChunksById(pack)
+        self.sentences: dict[str, SentenceEntry] = SentencesById(self)
+        # Document frequency of each BM25 term over chunks (with their section paths).
+        self.df: Mapping[str, int] = TermCounts(pack.lexical)
+
+    @classmethod
+    def load(cls, store: Store, settings: Settings) -> LoadedIndex:
+        view = store.view(refresh=True)
+        info = store.info()  # raises IndexMissingError / EmbedderMismatchError
+        pack = refresh_pack(store, settings, view)
+        return cls(store, settings, pack, info)
 
     def idf(self, term: str) -> float:
-        return math.log((len(self.chunks) + 1) / (self.df.get(term, 0) + 0.5))
+        return math.log((len(self._pack) + 1) / (self.df.get(term, 0) + 0.5))
 
     def coverage(self, question: str, passages: Sequence[Chunk]) -> float:
         """IDF-weighted share of the question's terms that occur in `passages`.
@@ -79,59 +318,32 @@ class LoadedIndex:
         total = sum(self.idf(t) for t in qterms)
         return sum(self.idf(t) for t in qterms if t in present) / total if total else 0.0
 
-    @classmethod
-    def load(cls, store: Store, settings: Settings) -> LoadedIndex:
-        chunks, rows, info = _snapshot(store)
-        lexical = refresh_lexical(store, settings, chunks)
-        grouped: dict[str, list[int]] = {}
-        for i, cid in enumerate(rows.chunk_ids):
-            grouped.setdefault(cid, []).append(i)
-        sentences: dict[str, tuple[list[str], np.ndarray]] = {}
-        dim = rows.vectors.shape[1] if rows.vectors.size else 0
-        for c in chunks:
-            # Chroma returns rows unordered; the id's suffix is the sentence's position.
-            idx = sorted(grouped.get(c.chunk_id, []), key=lambda i: int(rows.ids[i].rsplit(":", 1)[1]))
-            vecs = rows.vectors[idx] if idx else np.zeros((0, dim), dtype=np.float32)
-            sentences[c.chunk_id] = ([rows.texts[i] for i in idx], vecs)
-        df: dict[str, int] = {}
-        for c in chunks:
-            for t in set(terms(search_text(c))):
-                df[t] = df.get(t, 0) + 1
-        return cls(
-            df=df,
-            chunks=chunks,
-            by_id={c.chunk_id: c for c in chunks},
-            lexical=lexical,
-            sentences=sentences,
-            info=info,
-        )
+    def dense(self, vector: np.ndarray, k: int, where: dict[str, Any] | None = None) -> list[tuple[str, float]]:
+        """The k nearest chunks this snapshot knows (Chroma's query, kept to the read pack)."""
+        return self.store.dense(vector, k, where, accept=self.by_id.__contains__)
 
+    def documents(self) -> list[dict[str, Any]]:
+        """One summary per committed document (id, file, title, publisher, dates, counts)."""
+        return self._pack.documents()
 
-def _snapshot(store: Store, attempts: int = 3) -> tuple[list[Chunk], SentenceRows, dict[str, object]]:
-    """Committed chunks and sentences, checked against the registry's counts.
-
-    An ingest in another process may commit a new version of a document and delete the old
-    rows between our reading the registry and reading the rows; the counts then disagree and
-    we read again. A store damaged outside any ingest is served as it is (the next ingest
-    repairs it).
-    """
-    for attempt in range(attempts):
-        view = store.view(refresh=True)
-        info = store.info()  # raises IndexMissingError / EmbedderMismatchError
-        chunks = store.all_chunks()
-        rows = store.sentences()
-        if view.legacy:
-            break
-        counts: dict[str, list[int]] = {d: [0, 0] for d in view.docs}
-        for c in chunks:
-            counts[c.doc_id][0] += 1
-        by_chunk = {c.chunk_id: c.doc_id for c in chunks}
-        for cid in rows.chunk_ids:
-            if cid in by_chunk:
-                counts[by_chunk[cid]][1] += 1
-        bad = [d for d, r in view.docs.items() if counts[d] != [r.chunks, r.sentences]]
-        if not bad:
-            break
-        if attempt == attempts - 1:
-            log.warning("index incomplete for %s; run `assistant ingest` to repair it", ", ".join(sorted(bad)))
-    return chunks, rows, info
+    def _sentences(self, chunk_id: str) -> SentenceEntry | None:
+        row = self._pack.row(chunk_id)
+        if row is None:
+            return None
+        chunk, spans, s0, n = self._pack.sentence_slice(row)
+        texts = [chunk.text[a:b] for a, b in spans]
+        if not n:
+            return texts, np.zeros((0, self._dim), dtype=np.float32)
+        vecs = self._files.rows(chunk.doc_hash, s0, n)
+        if vecs is None:
+            with self._materialise_lock:
+                self._files.forget(chunk.doc_hash)
+                vecs = self._files.rows(chunk.doc_hash, s0, n)
+                if vecs is None:
+                    log.warning("sentence vectors of %s missing on disk; reading them from Chroma", chunk.doc_id)
+                    materialise(self.store, self._files, self.store.view().generation, chunk.doc_hash)
+                    self._files.forget(chunk.doc_hash)
+                    vecs = self._files.rows(chunk.doc_hash, s0, n)
+            if vecs is None:
+                return texts, np.zeros((0, self._dim), dtype=np.float32)
+        return texts, vecs

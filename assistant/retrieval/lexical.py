@@ -8,7 +8,7 @@ import logging
 import re
 import shutil
 import tempfile
-from collections.abc import Sequence
+from collections.abc import Callable, Iterator, Sequence
 from functools import lru_cache
 from pathlib import Path
 from typing import Any
@@ -82,52 +82,150 @@ def fingerprint(ids: Sequence[str]) -> str:
     return hashlib.sha256(payload.encode()).hexdigest()[:16]
 
 
+# Up to this many rows, `LexicalIndex.ranked` sorts every score (ties in numpy's order, as the
+# retriever always did); above it, only the best few.
+FULL_SORT_ROWS = 32768
+
+
+class RowIds:
+    """Row → chunk id over a fixed-width byte array (memory-mapped when loaded from disk)."""
+
+    def __init__(self, raw: np.ndarray) -> None:
+        self._raw = raw
+
+    @classmethod
+    def of(cls, ids: Sequence[str]) -> RowIds:
+        width = max((len(i.encode()) for i in ids), default=1)
+        return cls(np.array([i.encode() for i in ids], dtype=f"S{max(1, width)}"))
+
+    @property
+    def raw(self) -> np.ndarray:
+        return self._raw
+
+    def __len__(self) -> int:
+        return int(self._raw.shape[0])
+
+    def __getitem__(self, row: int) -> str:
+        return bytes(self._raw[row]).decode()
+
+    def __iter__(self) -> Iterator[str]:
+        return (bytes(b).decode() for b in self._raw)
+
+
 class LexicalIndex:
     """A BM25 index whose rows line up with `ids`."""
 
-    def __init__(self, ids: list[str], model: object) -> None:
-        self.ids = ids
+    MODEL = "model"
+    IDS = "ids.npy"
+
+    def __init__(self, ids: Sequence[str] | RowIds, model: object | None) -> None:
+        self.ids = ids if isinstance(ids, RowIds) else RowIds.of(list(ids))
         self._model = model
+        vocab = getattr(model, "vocab_dict", None) or {}
+        self._vocab: dict[str, int] = vocab
+        scores = getattr(model, "scores", None) or {}
+        self._indptr: np.ndarray | None = scores.get("indptr") if isinstance(scores, dict) else None
 
     @classmethod
     def build(cls, ids: list[str], texts: list[str]) -> LexicalIndex:
+        return cls.build_from_terms(ids, [terms(t) for t in texts])
+
+    @classmethod
+    def build_from_terms(cls, ids: list[str], tokens: Sequence[list[str]]) -> LexicalIndex:
+        """From each row's `terms` (as `terms(search_text(chunk))` gives them)."""
+        if not ids:  # bm25s cannot index nothing; an empty index scores nothing
+            return cls([], None)
         bm25s = _bm25s()
         model = bm25s.BM25()
-        corpus = [terms(t) or ["∅"] for t in texts]
-        model.index(corpus, show_progress=False)
+        model.index([t or ["∅"] for t in tokens], show_progress=False)
         return cls(list(ids), model)
+
+    def __len__(self) -> int:
+        return len(self.ids)
 
     def scores(self, query: str) -> np.ndarray:
         q = terms(query)
-        if not q or not self.ids:
+        model: Any = self._model
+        if not q or not len(self.ids) or model is None:
             return np.zeros(len(self.ids), dtype=np.float32)
-        return np.asarray(self._model.get_scores(q), dtype=np.float32)  # type: ignore[attr-defined]
+        return np.asarray(model.get_scores(q), dtype=np.float32)
+
+    @staticmethod
+    def ranked(scores: np.ndarray, first: int = 64) -> Iterator[int]:
+        """Rows with a positive score, best first, without sorting every row of a large index:
+        the best `first` (and any tied with the last of them) are sorted first, ties in row
+        order; the rest only if the caller reads that far."""
+        if len(scores) <= FULL_SORT_ROWS:
+            # Small enough to sort whole (~1 ms): exactly numpy's order, ties included, as always.
+            order = np.argsort(-scores)
+            yield from order[scores[order] > 0].tolist()
+            return
+        rows = np.flatnonzero(scores > 0)
+        if len(rows) > 4 * first:
+            kth = np.partition(scores[rows], len(rows) - first)[len(rows) - first]
+            head = rows[scores[rows] >= kth]
+            yield from head[np.argsort(-scores[head], kind="stable")].tolist()
+            rows = rows[scores[rows] < kth]
+        yield from rows[np.argsort(-scores[rows], kind="stable")].tolist()
+
+    def df(self, term: str) -> int:
+        """How many rows contain `term` (a `terms` token): the column's length in BM25's matrix."""
+        i = self._vocab.get(term)
+        ptr = self._indptr
+        if i is None or ptr is None or i + 1 >= len(ptr):
+            return 0
+        return int(ptr[i + 1] - ptr[i])
+
+    def write_to(self, folder: Path) -> None:
+        """Write the model and row ids into `folder` (the caller makes the folder's swap atomic)."""
+        model: Any = self._model
+        if model is not None:
+            model.save(str(folder / self.MODEL), show_progress=False)
+        np.save(folder / self.IDS, self.ids.raw)
+
+    @classmethod
+    def open(cls, folder: Path) -> LexicalIndex:
+        """Memory-mapped: nothing per row is read until a query needs it."""
+        ids = RowIds(np.load(folder / cls.IDS, mmap_mode="r"))
+        if not len(ids):
+            return cls(ids, None)
+        bm25s = _bm25s()
+        model = bm25s.BM25.load(str(folder / cls.MODEL), mmap=True, show_progress=False)
+        return cls(ids, model)
 
     def save(self, path: Path) -> None:
         """Write atomically: a reader never sees a half-written index."""
-        path.parent.mkdir(parents=True, exist_ok=True)
-        tmp = Path(tempfile.mkdtemp(prefix=".bm25-", dir=path.parent))
-        try:
-            self._model.save(str(tmp / "model"))  # type: ignore[attr-defined]
-            (tmp / "ids.json").write_text(json.dumps({"ids": self.ids, "fingerprint": fingerprint(self.ids)}))
-            old = path.with_name(path.name + ".old")
-            if path.exists():
-                path.rename(old)
-            tmp.rename(path)
-            shutil.rmtree(old, ignore_errors=True)
-        except OSError as exc:
-            shutil.rmtree(tmp, ignore_errors=True)
-            raise StoreError(f"cannot write the BM25 index at {path}: {exc}") from exc
+
+        def fill(tmp: Path) -> None:
+            self.write_to(tmp)
+            (tmp / "ids.json").write_text(json.dumps({"fingerprint": fingerprint(list(self.ids))}))
+
+        atomic_folder(path, fill)
 
     @classmethod
     def load(cls, path: Path, expected: str) -> LexicalIndex | None:
         """The saved index if it matches the store's chunk ids (`expected` fingerprint)."""
-        bm25s = _bm25s()
         try:
             meta = json.loads((path / "ids.json").read_text())
             if meta.get("fingerprint") != expected:
                 return None
-            model = bm25s.BM25.load(str(path / "model"))
+            return cls.open(path)
         except (OSError, ValueError, KeyError):
             return None
-        return cls(list(meta["ids"]), model)
+
+
+def atomic_folder(path: Path, fill: Callable[[Path], object]) -> None:
+    """Make `path` a folder filled by `fill(tmp)`, swapped in with renames: a reader sees the old
+    folder or the new one, never a half-written one (a reader with files open keeps them)."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    tmp = Path(tempfile.mkdtemp(prefix=f".{path.name}-", dir=path.parent))
+    try:
+        fill(tmp)
+        old = path.with_name(f".{path.name}-old-{tmp.name}")
+        if path.exists():
+            path.rename(old)
+        tmp.rename(path)
+        shutil.rmtree(old, ignore_errors=True)
+    except OSError as exc:
+        shutil.rmtree(tmp, ignore_errors=True)
+        raise StoreError(f"cannot write the index files at {path}: {exc}") from exc

@@ -103,7 +103,7 @@ class Retriever:
         pool: dict[str, Candidate] = {}
 
         if mode in {"hybrid", "dense"}:
-            for rank, (cid, sim) in enumerate(self.store.dense(qvec, n, filters.where())):
+            for rank, (cid, sim) in enumerate(self.index.dense(qvec, n, filters.where())):
                 chunk = self.index.by_id.get(cid)
                 if chunk is None:
                     continue
@@ -113,9 +113,8 @@ class Retriever:
         if mode in {"hybrid", "bm25"}:
             lexical_query = expand(query) if self.settings.expand_synonyms else query
             scores = self.index.lexical.scores(lexical_query)
-            order = np.argsort(-scores)
             rank = 0
-            for row in order:
+            for row in self.index.lexical.ranked(scores, first=4 * n):
                 if scores[row] <= 0 or rank >= n:
                     break
                 chunk = self.index.by_id.get(self.index.lexical.ids[row])

@@ -18,7 +18,8 @@ import contextlib
 import datetime as dt
 import re
 import threading
-from collections.abc import Sequence
+import time
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Any, ClassVar
 from urllib.parse import urlparse
@@ -32,6 +33,11 @@ from ..types import Chunk
 from .registry import Registry, View
 
 _HNSW = {"space": "cosine", "ef_construction": 200, "ef_search": 200, "max_neighbors": 32}
+# Sentence rows are read by id and by document, never searched by vector; Chroma still builds
+# an HNSW graph for them, and with the chunks' settings that graph was most of an ingest's write
+# time (six sentences per chunk). A sparse graph costs a quarter as much. Existing collections
+# keep the configuration they were created with.
+_HNSW_SENTENCES = {"space": "cosine", "ef_construction": 16, "ef_search": 16, "max_neighbors": 4}
 
 
 def _chroma_ef(embedder: Embedder) -> Any:
@@ -106,6 +112,9 @@ class Store:
         # Rows per Chroma write; the client's own limit unless a smaller one is given (tests).
         self._max_batch = max_batch
         self._view: View | None = None
+        self._counts: dict[str, tuple[int, float]] = {}
+        # Collections queried per question, opened once (opening one is a round trip).
+        self._cols: dict[str, Any] = {}
 
     # --- connection -----------------------------------------------------------------
 
@@ -157,11 +166,12 @@ class Store:
         client = self._client()
         try:
             if create:
+                hnsw = _HNSW_SENTENCES if name.endswith("-sentences") else _HNSW
                 col = client.get_or_create_collection(
                     name=name,
                     embedding_function=self._ef,
                     metadata={"embedding_model": self.embedder.model_id} if model_check else None,
-                    configuration={"hnsw": _HNSW},
+                    configuration={"hnsw": hnsw},
                 )
             else:
                 col = client.get_collection(name=name, embedding_function=self._ef)
@@ -254,26 +264,120 @@ class Store:
             vectors,
         )
 
-    def dense(self, vector: np.ndarray, k: int, where: dict[str, Any] | None = None) -> list[tuple[str, float]]:
-        """(chunk id, cosine similarity) of the k nearest committed chunks."""
+    def dense(
+        self,
+        vector: np.ndarray,
+        k: int,
+        where: dict[str, Any] | None = None,
+        accept: Callable[[str], bool] | None = None,
+    ) -> list[tuple[str, float]]:
+        """(chunk id, cosine similarity) of the k nearest committed chunks.
+
+        With `accept` (the reader's own snapshot of committed chunk ids, e.g. its read pack), the
+        query is not filtered by the registry: a filter naming every committed document's hash
+        costs hundreds of milliseconds once there are thousands of documents. It over-fetches
+        instead and keeps what `accept` admits, and falls back to the filtered query only when
+        uncommitted rows (an ingest in progress) crowd the accepted ones out.
+        """
         try:
-            return self._dense(self.view(), vector, k, where)
+            return self._dense(self.view(), vector, k, where, accept)
         except IndexMissingError:
             # Another process swapped a rebuild in and dropped the generation this view named.
-            return self._dense(self.view(refresh=True), vector, k, where)
+            return self._dense(self.view(refresh=True), vector, k, where, accept)
 
-    def _dense(self, view: View, vector: np.ndarray, k: int, where: dict[str, Any] | None) -> list[tuple[str, float]]:
-        col = self._open(self.names(view.generation)[0])
-        n = col.count()
+    def _dense(
+        self,
+        view: View,
+        vector: np.ndarray,
+        k: int,
+        where: dict[str, Any] | None,
+        accept: Callable[[str], bool] | None,
+    ) -> list[tuple[str, float]]:
+        name = self.names(view.generation)[0]
+        if name in self._cols:
+            try:
+                return self._dense_in(self._cols[name], view, vector, k, where, accept)
+            except IndexMissingError:
+                raise
+            except StoreError:  # the collection went away (a rebuild swapped in): open it again
+                self._cols.pop(name, None)
+        col = self._open(name)
+        self._cols[name] = col
+        return self._dense_in(col, view, vector, k, where, accept)
+
+    def _dense_in(
+        self,
+        col: Any,
+        view: View,
+        vector: np.ndarray,
+        k: int,
+        where: dict[str, Any] | None,
+        accept: Callable[[str], bool] | None,
+    ) -> list[tuple[str, float]]:
+        n = self._count(col)
         if n == 0 or not (view.legacy or view.docs):
             return []
+        if accept is not None:
+            for factor in (2, 8):
+                fetch = min(n, factor * k)
+                hits = self._query(col, vector, fetch, where)
+                kept = [(i, s) for i, s in hits if accept(i)]
+                if len(kept) >= k or len(hits) < fetch or fetch >= n:
+                    return kept[:k]
+            # Many rows this reader does not know (an ingest in progress, or a snapshot older
+            # than the store): the registry's filter, then the snapshot's.
+            return [(i, s) for i, s in self._query(col, vector, min(k, n), view.where(where)) if accept(i)]
+        return self._query(col, vector, min(k, n), view.where(where))
+
+    def _query(self, col: Any, vector: np.ndarray, n: int, where: dict[str, Any] | None) -> list[tuple[str, float]]:
         res = self._guard(
-            lambda: col.query(
-                query_embeddings=[vector], n_results=min(k, n), where=view.where(where), include=["distances"]
-            ),
+            lambda: col.query(query_embeddings=[vector], n_results=n, where=where, include=["distances"]),
             "query",
         )
         return [(i, 1.0 - float(d)) for i, d in zip(res["ids"][0], res["distances"][0], strict=True)]
+
+    def _count(self, col: Any) -> int:
+        """The collection's row count, re-read at most once a second (a round trip to a server)."""
+        now = time.monotonic()
+        cached = self._counts.get(col.name)
+        if cached is not None and now - cached[1] < 1.0:
+            return cached[0]
+        n = int(self._guard(col.count, "count rows"))
+        self._counts[col.name] = (n, now)
+        return n
+
+    def counts(self, generation: str) -> tuple[int, int]:
+        """(chunk rows, sentence rows) in `generation`, committed or not."""
+        col, sent = (self._open(n, create=True) for n in self.names(generation))
+        return int(self._guard(col.count, "count rows")), int(self._guard(sent.count, "count rows"))
+
+    def document_rows(self, generation: str, doc_hash: str) -> tuple[list[Chunk], SentenceRows]:
+        """One version of one document: its chunks (by position) and its sentences (by chunk
+        position, then sentence position), read in pages the client accepts."""
+        col, sent = (self._open(n) for n in self.names(generation))
+        where = {"doc_hash": doc_hash}
+        got = self._get_all(col, ["documents", "metadatas"], "read chunks", where)
+        chunks = sorted(
+            (
+                Chunk.from_metadata(i, d or "", m or {})
+                for i, d, m in zip(got["ids"], got["documents"], got["metadatas"], strict=True)
+            ),
+            key=lambda c: c.position,
+        )
+        rows = self._get_all(sent, ["documents", "metadatas", "embeddings"], "read sentences", where)
+        at = {c.chunk_id: c.position for c in chunks}
+        order = sorted(
+            (i for i, m in enumerate(rows["metadatas"]) if (m or {}).get("chunk_id") in at),
+            key=lambda i: (at[rows["metadatas"][i]["chunk_id"]], int(rows["ids"][i].rsplit(":", 1)[1])),
+        )
+        vectors = np.asarray(rows["embeddings"], dtype=np.float32)
+        vectors = vectors[order] if vectors.ndim == 2 and order else np.zeros((0, 0), dtype=np.float32)
+        return chunks, SentenceRows(
+            [rows["ids"][i] for i in order],
+            [rows["metadatas"][i]["chunk_id"] for i in order],
+            [rows["documents"][i] for i in order],
+            vectors,
+        )
 
     # --- writes (ingestion) ---------------------------------------------------------
 
@@ -375,12 +479,14 @@ class Store:
 
     # --- helpers --------------------------------------------------------------------
 
-    def _get_all(self, col: Any, include: list[str], what: str) -> dict[str, list[Any]]:
-        """Every row of `col`, read in pages the client accepts."""
+    def _get_all(
+        self, col: Any, include: list[str], what: str, where: dict[str, Any] | None = None
+    ) -> dict[str, list[Any]]:
+        """Every row of `col` (matching `where`), read in pages the client accepts."""
         out: dict[str, list[Any]] = {"ids": [], **{k: [] for k in include}}
         step, offset = self.max_batch, 0
         while True:
-            got = self._guard(lambda: col.get(include=include, limit=step, offset=offset), what)
+            got = self._guard(lambda: col.get(where=where, include=include, limit=step, offset=offset), what)
             out["ids"].extend(got["ids"])
             for k in include:
                 out[k].extend(list(got[k]) if got[k] is not None else [])

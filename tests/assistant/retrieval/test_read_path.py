@@ -1,0 +1,117 @@
+"""The read path reads per question, not per corpus: start-up and answering read no chunk or
+sentence rows from Chroma in bulk, and what they read equals what Chroma holds."""
+
+from __future__ import annotations
+
+import itertools
+import shutil
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import pytest
+
+from assistant import Assistant, Settings
+from assistant.retrieval.embeddings import Embedder
+from assistant.retrieval.index import LoadedIndex, search_text
+from assistant.retrieval.lexical import terms
+from assistant.retrieval.retrieve import Retriever
+from assistant.storage.store import SentenceRows, Store
+from assistant.types import Chunk
+from ingest.pipeline import Ingestor
+from tests.helpers import HashEmbedder, write_small_corpus
+
+
+class NoBulkStore(Store):
+    """A real store that fails the test if anything reads every chunk or every sentence."""
+
+    def all_chunks(self) -> list[Chunk]:
+        raise AssertionError("all_chunks() on the read path")
+
+    def sentences(self) -> SentenceRows:
+        raise AssertionError("sentences() on the read path")
+
+    def _get_all(self, col: Any, include: list[str], what: str, where: dict[str, Any] | None = None) -> Any:
+        raise AssertionError(f"a paged read of every row ({what}) on the read path")
+
+
+def test_start_up_and_answers_read_no_rows_in_bulk(corpus_settings: Settings, minilm: Embedder) -> None:
+    store = NoBulkStore(corpus_settings, minilm)
+    index = LoadedIndex.load(store, corpus_settings)
+    ranker = Retriever(corpus_settings, store, index)
+    for q in ("how do I get on a CCG board?", "what happens to my pension?"):
+        qvec = minilm.embed([q])[0]
+        cands = ranker.candidates(q, qvec)
+        assert cands and all(len(index.sentences[c.chunk.chunk_id][1]) for c in cands[:5])
+    assert len(index.chunks) == len(index.by_id) > 100
+    assert {d["doc_id"] for d in index.documents()} >= {"bma-get-involved", "bmj-guide"}
+
+
+def test_what_the_index_reads_equals_what_chroma_holds(bot: Assistant, corpus_settings: Settings) -> None:
+    """Chunks, sentence texts and vectors, and term counts: the same as reading the store whole
+    (as every process used to at start); the vectors are the ones ingest computed, which Chroma
+    holds re-normalised."""
+    store = Store(corpus_settings, bot.embedder)
+    index = bot.index
+    chunks = store.all_chunks()
+    assert list(index.chunks) == chunks
+    rows = store.sentences()
+    grouped: dict[str, list[int]] = {}
+    for i, cid in enumerate(rows.chunk_ids):
+        grouped.setdefault(cid, []).append(i)
+    for c in chunks:
+        idx = sorted(grouped.get(c.chunk_id, []), key=lambda i: int(rows.ids[i].rsplit(":", 1)[1]))
+        texts, vecs = index.sentences[c.chunk_id]
+        assert texts == [rows.texts[i] for i in idx]
+        # Chroma re-normalises vectors for cosine space: its copy differs in the last bits.
+        np.testing.assert_allclose(vecs, rows.vectors[idx], rtol=0, atol=1e-6)
+    df: dict[str, int] = {}
+    for c in chunks:
+        for t in set(terms(search_text(c))):
+            df[t] = df.get(t, 0) + 1
+    assert dict(index.df.items()) == df
+    assert index.by_id.get("no-such-chunk") is None and "no-such-chunk" not in index.sentences
+
+
+def test_a_process_without_the_local_files_reads_them_once_from_chroma(
+    corpus_settings: Settings, minilm: Embedder, tmp_path: Path
+) -> None:
+    """Another machine against the same store (here: the same Chroma folder, an empty data dir
+    otherwise): the read pack and the document files are made from Chroma, then reused."""
+    data = tmp_path / "other"
+    shutil.copytree(corpus_settings.chroma_path, data / "chroma")
+    shutil.copytree(corpus_settings.models_dir, Settings(data_dir=data).models_dir)
+    other = corpus_settings.replace(data_dir=data)
+    a = Assistant(other, embedder=minilm).ask("how do I get on a CCG board?")
+    assert not a.refused and any(c.doc_id == "bma-get-involved" for c in a.citations)
+    assert len(list((data / "docs").rglob("*.npy"))) == len(Assistant(other, embedder=minilm).documents())
+    # Now everything is local: a new reader reads nothing in bulk.
+    index = LoadedIndex.load(NoBulkStore(other, minilm), other)
+    assert index.sentences[index.chunks[0].chunk_id][0]
+
+
+def test_a_deleted_document_file_is_read_again_from_chroma(tmp_path: Path) -> None:
+    settings = Settings(corpus_dir=write_small_corpus(tmp_path / "corpus"), data_dir=tmp_path / "var")
+    emb = HashEmbedder()
+    assert Ingestor(settings, emb).run().ok
+    for f in (settings.data_dir / "docs").rglob("*.npy"):
+        f.unlink()
+    bot = Assistant(settings, embedder=emb)
+    texts, vecs = bot.index.sentences[bot.index.chunks[0].chunk_id]
+    assert texts and vecs.shape == (len(texts), emb.dim)
+
+
+@pytest.mark.parametrize("rows", [10, 40_000])
+def test_ranked_is_descending_and_complete(rows: int) -> None:
+    """BM25 ranking: the whole sort for small indexes (numpy's tie order, as before), the best
+    few first for large ones; either way every positive row once, best first."""
+    from assistant.retrieval.lexical import LexicalIndex
+
+    rng = np.random.default_rng(rows)
+    scores = np.where(rng.random(rows) < 0.6, rng.integers(0, 50, rows).astype(np.float32), 0.0)
+    order = list(LexicalIndex.ranked(scores, first=16))
+    assert sorted(order) == sorted(np.flatnonzero(scores > 0).tolist())
+    assert all(scores[a] >= scores[b] for a, b in itertools.pairwise(order))
+    if rows <= 10:
+        full = np.argsort(-scores)
+        assert order == [int(i) for i in full if scores[i] > 0]
