@@ -71,9 +71,16 @@ test: setup-dev chromium postgresql axe lint
 eval: ingest
 	$(BIN)/assistant eval --compare
 
-bench: ingest
+# Figures at 1x, 10x and 100x the corpus (synthetic documents around the real five), embedded
+# and with a Chroma server: bench/results/scale.md and scale.png. Takes about an hour on 2 cores.
+$(VENV)/.stamp-bench: pyproject.toml | $(BIN)/python
+	$(BIN)/pip install -q -e '.[bench]'
+	touch $@
+
+bench: ingest $(VENV)/.stamp-bench
 	$(BIN)/python bench/bench_ask.py
 	$(BIN)/python bench/bench_ingest.py
+	$(BIN)/python bench/scale.py --sizes 1 10 100 --reuse-cache --profile
 
 clean:
 	rm -rf var evals/runs .pytest_cache .mypy_cache .ruff_cache

