@@ -1,10 +1,32 @@
-"""Plain-text rendering of answers for the terminal."""
+"""Rendering answers: plain text for the terminal, and the one reading of an answer's layout
+that the web chat and Slack mark up each in their own way."""
 
 from __future__ import annotations
+
+from collections.abc import Callable
 
 from ..types import Answer, Citation
 from .currency import age_label
 from .generate import mode_caption
+
+
+def markup(text: str, *, item: Callable[[str], str], ask: Callable[[str], str], plain: Callable[[str], str]) -> str:
+    """`text` with each line marked up: a list item ("- ..."; `item` gets it without the dash),
+    a part's ask (in a multi-part answer, a paragraph's first line ending in "?" with the part's
+    answer below it), or a plain line."""
+    paragraphs = []
+    for para in text.split("\n\n"):
+        lines = para.split("\n")
+        out = []
+        for i, line in enumerate(lines):
+            if line.startswith("- "):
+                out.append(item(line[2:]))
+            elif i == 0 and len(lines) > 1 and line.rstrip().endswith("?"):
+                out.append(ask(line))
+            else:
+                out.append(plain(line))
+        paragraphs.append("\n".join(out))
+    return "\n\n".join(paragraphs)
 
 
 def source_line(c: Citation) -> str:

@@ -14,6 +14,7 @@ from typing import Any
 import streamlit as st
 
 from ..answer.currency import age_label, year_of
+from ..answer.format import markup
 from ..answer.generate import mode_caption
 from ..core import Assistant
 from ..errors import AssistantError
@@ -59,21 +60,9 @@ def age_badge(published: str, approximate: bool) -> None:
 
 
 def answer_markdown(text: str) -> str:
-    """The answer as Markdown, everything escaped; in a multi-part answer each part's ask
-    (a paragraph's first line ending in "?") is shown in bold above its answer."""
-    paragraphs = []
-    for para in text.split("\n\n"):
-        lines = para.split("\n")
-        out = []
-        for i, line in enumerate(lines):
-            if line.startswith("- "):
-                out.append("- " + md_escape(line[2:]))
-            elif i == 0 and len(lines) > 1 and line.rstrip().endswith("?"):
-                out.append(f"**{md_escape(line)}**  ")
-            else:
-                out.append(md_escape(line))
-        paragraphs.append("\n".join(out))
-    return "\n\n".join(paragraphs)
+    """The answer as Markdown, everything escaped; in a multi-part answer each part's ask is
+    shown in bold above its answer."""
+    return markup(text, item=lambda s: "- " + md_escape(s), ask=lambda s: f"**{md_escape(s)}**  ", plain=md_escape)
 
 
 def stream_words(markdown: str) -> Iterator[str]:

@@ -6,6 +6,7 @@ import re
 from typing import Any
 
 from ...answer.currency import age_label
+from ...answer.format import markup
 from ...answer.generate import mode_caption
 from ...types import Answer, Citation
 from ..sourceview import chunk_for, source_url
@@ -46,19 +47,7 @@ def split_text(text: str, limit: int = SECTION_LIMIT) -> list[str]:
 
 def _mrkdwn(text: str) -> str:
     """Escaped mrkdwn: list items as bullets, and in a multi-part answer each ask in bold."""
-    paragraphs = []
-    for para in text.split("\n\n"):
-        lines = para.split("\n")
-        out = []
-        for i, line in enumerate(lines):
-            if line.startswith("- "):
-                out.append("• " + escape(line[2:]))
-            elif i == 0 and len(lines) > 1 and line.rstrip().endswith("?"):
-                out.append(f"*{escape(line)}*")
-            else:
-                out.append(escape(line))
-        paragraphs.append("\n".join(out))
-    return "\n\n".join(paragraphs)
+    return markup(text, item=lambda s: "• " + escape(s), ask=lambda s: f"*{escape(s)}*", plain=escape)
 
 
 def _section(text: str) -> dict[str, Any]:
