@@ -115,3 +115,45 @@ def test_ranked_is_descending_and_complete(rows: int) -> None:
     if rows <= 10:
         full = np.argsort(-scores)
         assert order == [int(i) for i in full if scores[i] > 0]
+
+
+def test_stemming_is_safe_from_concurrent_questions() -> None:
+    """A snowball stemmer holds the word in its own fields: shared by threads, it raised
+    IndexError under a 16-client load. Each thread now has its own."""
+    import random
+    import string
+    import threading
+
+    from assistant.retrieval.lexical import _stemmer, stem
+
+    rng = random.Random(5)
+    words = ["".join(rng.choice(string.ascii_lowercase) for _ in range(rng.randint(3, 14))) for _ in range(40_000)]
+    expected = [_stemmer().stemWord(w) for w in words]
+    got: dict[int, str] = {}
+    errors: list[BaseException] = []
+
+    def run(k: int) -> None:
+        try:
+            for i in range(k, len(words), 8):
+                got[i] = stem.__wrapped__(words[i])
+        except BaseException as exc:
+            errors.append(exc)
+
+    threads = [threading.Thread(target=run, args=(k,)) for k in range(8)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert not errors and [got[i] for i in range(len(words))] == expected
+
+
+def test_an_index_with_every_document_removed_answers_with_a_refusal(tmp_path: Path) -> None:
+    settings = Settings(corpus_dir=write_small_corpus(tmp_path / "corpus"), data_dir=tmp_path / "var")
+    emb = HashEmbedder()
+    assert Ingestor(settings, emb).run().ok
+    for f in settings.corpus_dir.iterdir():
+        f.unlink()
+    report = Ingestor(settings, emb).run()
+    assert report.ok and report.count("removed") == 3 and report.total_chunks == 0
+    bot = Assistant(settings, embedder=emb)
+    assert bot.documents() == [] and bot.ask("who sets beta salaries?").refused
