@@ -72,7 +72,7 @@ eval: ingest
 	$(BIN)/assistant eval --compare
 
 # Figures at 1x, 10x and 100x the corpus (synthetic documents around the real five), embedded
-# and with a Chroma server: bench/results/scale.md and scale.png. Takes about an hour on 2 cores.
+# and with a Chroma server: bench/results/scale.md and scale.png. About 20–30 minutes on 2 cores.
 $(VENV)/.stamp-bench: pyproject.toml | $(BIN)/python
 	$(BIN)/pip install -q -e '.[bench]'
 	touch $@
