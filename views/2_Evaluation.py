@@ -11,7 +11,7 @@ import streamlit.components.v1 as components
 from assistant import AssistantError
 from assistant.interfaces.webauth import require_editor
 from assistant.interfaces.webui import assistant, md_escape
-from evals.dataset import DEV_SET, load_dataset
+from evals.dataset import default_datasets, load_dataset
 from evals.runner import default_out, metrics_for, run_items, write_run
 
 RUNS = Path("evals/runs")
@@ -19,7 +19,8 @@ st.set_page_config(page_title="Evaluation", page_icon=":material/fact_check:", l
 st.title("Evaluation")
 require_editor()
 
-datasets = sorted({DEV_SET, *Path("evals/datasets").glob("*.jsonl")})
+# The evaluation splits only: evals/datasets/ also holds the support checker's labelled pairs.
+datasets = default_datasets()
 dataset = st.selectbox("Dataset", datasets, format_func=lambda p: p.name)
 if st.button("Run the evaluation", type="primary"):
     try:
