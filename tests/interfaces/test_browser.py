@@ -211,6 +211,9 @@ def test_ask_in_the_browser_and_upload_a_document(server: tuple[str, Settings], 
             "after three consecutive nights, and rota coordinators publish rotas six weeks ahead.\n"
         )
         page.locator("input[type=file]").set_input_files(str(doc))
+        # The uploader sends the file in the background: submitting before it lists the file
+        # submits no file ("Choose a file to upload."), so wait for it.
+        expect(page.get_by_text("rota-guidance.md")).to_be_visible(timeout=60_000)
         page.get_by_label("Title").fill("Rota guidance for trainees")
         page.get_by_label("Published (YYYY, YYYY-MM or YYYY-MM-DD)").fill("2025")
         page.get_by_role("button", name="Upload and ingest").click()
