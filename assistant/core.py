@@ -188,18 +188,24 @@ class Assistant:
         answer.timings = timings
         return answer
 
-    def plan(self, question: str, turns: Sequence[Turn] = ()) -> list[tuple[str, str, str]]:
-        """(ask, judged, query) per ask of `question`: the ask as written; what it is judged on
-        (earlier turns folded in for a follow-up, the ask before it for "...and when did they
-        start?"); and what it is retrieved with (plus the writer's situation: "If I join the
-        board, can I keep my pension?")."""
+    def plan(self, question: str, turns: Sequence[Turn] = ()) -> list[tuple[str, str, str, str]]:
+        """(ask, judged, query, subject) per ask of `question`: the ask as written; what it is
+        judged on (earlier turns folded in for a follow-up, the ask before it for "...and when
+        did they start?"); what it is retrieved with (plus the writer's situation: "If I join
+        the board, can I keep my pension?"); and what the answer's sentences are chosen for."""
         asks = split_asks(question)
-        plans: list[tuple[str, str, str]] = []
+        plans: list[tuple[str, str, str, str]] = []
         for i, part in enumerate(asks.parts):
-            within = f"{part} {asks.parts[i - 1]}" if i > 0 and is_follow_up(part) else part
+            thin = is_follow_up(part)
+            within = f"{part} {asks.parts[i - 1]}" if i > 0 and thin else part
             judged = standalone_query(within, turns) if i == 0 else within
             query = f"{asks.context} {judged}" if asks.context else judged
-            plans.append((part, judged, query))
+            # "kent commissioners - what support did they get": an ask too thin to stand alone
+            # is about the subject the message gave before it; sentences are chosen for both.
+            # (Answerability keeps judging the ask alone: held out, the situation's chatty words
+            # cost it more than the subject gained.)
+            subject = query if thin and asks.context else judged
+            plans.append((part, judged, query, subject))
         return plans
 
     def retrieve(
@@ -218,14 +224,14 @@ class Assistant:
         vectors = dict(zip(texts, self.embedder.embed(texts), strict=True))
         ranker = Retriever(self.settings, self.store, index, weights)
         parts: list[Part] = []
-        for part, judged, query in plans:
+        for part, judged, query, subject in plans:
             qvec = vectors[query]
-            svec = qvec if judged == query else _unit(vectors[query] + vectors[judged])
+            svec = qvec if subject == query else _unit(vectors[query] + vectors[subject])
             cands = ranker.candidates(query, qvec, filters, retriever, svec)
             values = signals(judged, cands, index, vectors[judged])
             p = self.answerability.probability(values)
             outcome = self.answerability.outcome(p) if cands else "refuse"
-            parts.append(Part(part, judged, outcome, p, values, cands, Retriever.to_hits(cands, k)))
+            parts.append(Part(part, judged, outcome, p, values, cands, Retriever.to_hits(cands, k), subject=subject))
         return parts
 
     def _respond(self, question: str, parts: list[Part], n_passages: int, k: int) -> Answer:
@@ -276,7 +282,13 @@ class Assistant:
     def _compose(self, part: Part, budget: int, n_passages: int, share: int = 1) -> Composition:
         """`share`: how many asks the answer has; each gets that part of the word floor."""
         return compose(
-            part.judged, part.cands, self.index.sentences, budget, n_passages, self.index.idf, MIN_ANSWER_WORDS // share
+            part.subject or part.judged,
+            part.cands,
+            self.index.sentences,
+            budget,
+            n_passages,
+            self.index.idf,
+            MIN_ANSWER_WORDS // share,
         )
 
     def _generated(

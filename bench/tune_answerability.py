@@ -30,7 +30,7 @@ import numpy as np
 
 from assistant import Assistant, Settings
 from assistant.answer.answerability import FEATURES, AnswerabilityModel
-from evals.dataset import DEV_SET, TEST_SET, load_dataset
+from evals.dataset import DEV_SET, HOLDOUT_GLOB, TEST_SET, load_dataset
 
 OUT = Path(__file__).resolve().parent.parent / "assistant" / "data" / "answerability.json"
 MAX_FALSE_REFUSAL = 0.03
@@ -119,8 +119,8 @@ def main() -> None:
     ap.add_argument("--dataset", type=Path, default=DEV_SET)
     ap.add_argument("--write", action="store_true", help=f"write the fitted model to {OUT}")
     args = ap.parse_args()
-    if args.dataset.resolve() == TEST_SET.resolve():
-        raise SystemExit("the test split is never tuned on")
+    if args.dataset.resolve() == TEST_SET.resolve() or args.dataset.match(HOLDOUT_GLOB):
+        raise SystemExit("the test and holdout splits are never tuned on")
     bot = Assistant(Settings.from_env(), answerability=ANSWER_ALL)
     bot.warm()
     items, labels, _cats = collect(bot, args.dataset)

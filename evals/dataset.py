@@ -29,14 +29,19 @@ DATASETS = Path(__file__).parent / "datasets"
 DEV_SET = DATASETS / "dev.jsonl"
 # Written from the documents alone, by personas, before the answer path was tuned: never tuned on.
 TEST_SET = DATASETS / "test.jsonl"
+# Further unseen splits, each written later by another author from the documents alone (never
+# tuned on, checked like the test split): `holdout-c.jsonl`, ...
+HOLDOUT_GLOB = "holdout-*.jsonl"
 # Items editors make from feedback in the web app.
 FEEDBACK_SET = DATASETS / "feedback.jsonl"
 SHORT_QUOTE = 8
 
 
 def default_datasets() -> list[Path]:
-    """The splits `assistant eval` runs when none is named: dev, then test and feedback if present."""
-    return [p for p in (DEV_SET, TEST_SET, FEEDBACK_SET) if p == DEV_SET or p.is_file()]
+    """The splits `assistant eval` runs when none is named: dev, then test, the holdouts and
+    feedback if present."""
+    holdouts = sorted(DATASETS.glob(HOLDOUT_GLOB))
+    return [p for p in (DEV_SET, TEST_SET, *holdouts, FEEDBACK_SET) if p == DEV_SET or p.is_file()]
 
 
 @dataclass(frozen=True)

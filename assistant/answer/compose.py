@@ -71,6 +71,8 @@ _NUMBER = re.compile(
 
 
 QUESTION_PENALTY = 0.1
+# The answer to a question the source asks scores as the question, a little less.
+ANSWER_DECAY = 0.02
 PASSAGE_MARGIN = 0.08
 # A numeric question with no number in the answer looks this far down, this close in score
 # (the dev set's figures were the same for 4-8 passages and a reach of 0.05-0.15).
@@ -87,7 +89,7 @@ FILL_GAPS = True
 
 
 def _budget(question: str, max_sentences: int) -> int:
-    return min(3, max_sentences) if len(terms(question)) <= 3 else max_sentences
+    return max_sentences
 
 
 def compose(
@@ -118,9 +120,13 @@ def compose(
         into = pool if pi == 0 or (pi < passages and cand.score >= best_passage - PASSAGE_MARGIN) else extra
         texts, _vecs = index_sentences.get(cand.chunk.chunk_id, ([], np.zeros((0, 0))))
         sims = cand.sentence_sims
+        asked = -1.0  # the raw score of a question the source has just asked, if any
         for si, text in enumerate(texts):
-            if si >= len(sims) or (len(text.split()) < 3 and not _is_item(text)):
+            if si >= len(sims):
                 continue
+            after_question = asked > -1.0
+            if len(text.split()) < 3 and not _is_item(text) and not after_question:
+                continue  # a fragment, unless it answers the source's question ("Probably.")
             overlap = sum(weight(t) for t in qterms & set(terms(text))) / q_weight
             # A sentence is judged in its passage's context: the passage score carries the
             # heading and the neighbouring sentences that the sentence alone lacks.
@@ -136,7 +142,13 @@ def compose(
             # A question in the source ("Why should NHS commissioning be any different?") asks,
             # it does not answer; a list of questions still comes in through its lead-in.
             if _is_question(text):
+                # The source asks the reader's question ("So is there evidence that ...?"): the
+                # sentences after it answer it, and are as relevant as the question itself.
+                asked = score
                 score -= QUESTION_PENALTY
+            elif after_question:
+                score = max(score, asked - ANSWER_DECAY)
+                asked = asked - ANSWER_DECAY if _is_statement(text) and len(text.split()) < 3 else -1.0
             into.append(Picked(pi, si, text, score))
     if not pool:
         return Composition("", [])

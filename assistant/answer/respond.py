@@ -31,6 +31,7 @@ class Part:
     cands: list[Candidate]
     hits: list[Hit]
     composition: Composition | None = None
+    subject: str = ""  # what the answer's sentences are chosen for (default: judged)
 
 
 def nearest_sections(cands: Sequence[Candidate], limit: int = 3) -> list[str]:
