@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import logging
 import re
 import threading
 import time
@@ -28,6 +29,8 @@ from .settings import Settings
 from .storage.store import Store
 from .types import Answer, Turn
 from .wiring import build_embedder, build_generator
+
+log = logging.getLogger(__name__)
 
 MAX_QUESTION_CHARS = 2000
 _SURROGATE = re.compile("[\ud800-\udfff]")
@@ -107,6 +110,7 @@ class Assistant:
         self._checkers = CheckerCache(self.settings, self.embedder)
         self._index: LoadedIndex | None = None
         self._lock = threading.Lock()
+        self._checked = 0.0  # monotonic time of the last look for another process's ingest
 
     # --- lifecycle ------------------------------------------------------------------
 
@@ -115,6 +119,7 @@ class Assistant:
         with self._lock:
             if self._index is None:
                 self._index = LoadedIndex.load(self.store, self.settings)
+                self._checked = time.monotonic()
             return self._index
 
     def warm(self) -> None:
@@ -127,7 +132,29 @@ class Assistant:
         with self._lock:
             self._index = None
 
+    def refresh(self) -> bool:
+        """Reload if another process ingested since the index was loaded (at most once per
+        ASSISTANT_RELOAD_CHECK_S; one registry row is read). True when it reloaded."""
+        every = self.settings.reload_check_s
+        loaded = self._index
+        if loaded is None or every < 0 or time.monotonic() - self._checked < every:
+            return False
+        self._checked = time.monotonic()
+        try:
+            stamp = self.store.stamp()
+        except AssistantError as exc:  # the store is unreachable: answer from what is loaded
+            log.warning("could not look for a newer index (%s); answering from the loaded one", exc)
+            return False
+        if stamp == loaded.stamp:
+            return False
+        log.info("the index changed in another process; reloading")
+        with self._lock:
+            if self._index is loaded:
+                self._index = None
+        return True
+
     def documents(self) -> list[DocumentInfo]:
+        self.refresh()
         # One summary per document from the read pack: no chunk is read.
         docs = [
             DocumentInfo(
@@ -174,6 +201,7 @@ class Assistant:
         if len(question) > MAX_QUESTION_CHARS:
             raise AssistantError(f"the question is longer than {MAX_QUESTION_CHARS} characters")
         turns = _turns(history)
+        self.refresh()
         timings: dict[str, float] = {}
         k_hits = k or self.settings.top_k
         t = time.perf_counter()

@@ -44,6 +44,10 @@ class Settings:
     # cross-validation on the dev set (bench/tune_answerability.py); empty: the packaged one.
     answerability_model: str = ""
     max_answer_sentences: int = 4
+    # How often (seconds) a running process looks for an ingest made by another process (the
+    # Corpus page, `assistant ingest`, another machine) and reloads; 0 checks before every
+    # question, a negative value never.
+    reload_check_s: float = 5.0
     expand_synonyms: bool = True
     stale_after_years: int = 5
     # "extractive" (default, no LLM), "openai" (any OpenAI-compatible endpoint) or "llamacpp".

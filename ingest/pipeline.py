@@ -245,6 +245,9 @@ class Ingestor:
             view = self.store.view(refresh=True)
             pack = refresh_pack(self.store, self.settings, view)
             report.total_chunks = len(pack)
+            if planned or removed or swapping:
+                # Last, once the read pack is ready: running processes reload on this.
+                registry.touch()
             self.progress("lexical", 1, 1)
         report.results.sort(key=lambda r: r.file)
         report.seconds = time.perf_counter() - started

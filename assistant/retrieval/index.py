@@ -286,6 +286,7 @@ class LoadedIndex:
         self._materialise_lock = threading.Lock()
         self._dim = int(pack.meta.get("dim") or 0)
         self.info = info
+        self.stamp = ""  # the registry's stamp when this snapshot was taken
         self.lexical = pack.lexical
         self.chunks: Sequence[Chunk] = ChunkRows(pack)
         self.by_id: Mapping[str, Chunk] = ChunksById(pack)
@@ -295,10 +296,15 @@ class LoadedIndex:
 
     @classmethod
     def load(cls, store: Store, settings: Settings) -> LoadedIndex:
+        # The stamp first: an ingest finishing while this loads changes it, so the next check
+        # loads again rather than keeping a snapshot older than its stamp says.
+        stamp = store.stamp()
         view = store.view(refresh=True)
         info = store.info()  # raises IndexMissingError / EmbedderMismatchError
         pack = refresh_pack(store, settings, view)
-        return cls(store, settings, pack, info)
+        index = cls(store, settings, pack, info)
+        index.stamp = stamp
+        return index
 
     def idf(self, term: str) -> float:
         return math.log((len(self._pack) + 1) / (self.df.get(term, 0) + 0.5))

@@ -8,9 +8,10 @@ single upsert of a single row, atomic in Chroma) is the commit point.
 It lives in Chroma itself (collection `<name>-registry`), so it works against a Chroma server
 exactly as against the embedded store, with nothing kept beside it on local disk:
 
-- row `@active`: `{"active": generation, "pending": generation}`. The active generation is the
-  pair of collections readers use; `pending` is a rebuild being written beside it. Swapping a
-  rebuild in is one upsert of this row.
+- row `@active`: `{"active": generation, "pending": generation, "stamp": token}`. The active
+  generation is the pair of collections readers use; `pending` is a rebuild being written beside
+  it. Swapping a rebuild in is one upsert of this row. `stamp` changes whenever an ingest
+  changed what readers see, so a running process notices another's ingest by reading one row.
 - row `<generation>/<doc_id>`: a `DocRecord` (document hash, file, chunk and sentence counts).
   Chunk and sentence rows carry `doc_id` and `doc_hash`; a row counts only if the registry holds
   that document with that hash in that generation. Rows of an uncommitted write (a kill mid-
@@ -21,6 +22,7 @@ Chroma records need a vector, so registry rows carry a constant 1-dimensional on
 
 from __future__ import annotations
 
+import uuid
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
@@ -62,6 +64,7 @@ class DocRecord:
 class Pointer:
     active: str = ""  # "" when no generation was ever swapped in
     pending: str = ""  # a rebuild in progress (resumed by the next `--rebuild`)
+    stamp: str = ""  # new after every ingest that changed the index
 
 
 @dataclass(frozen=True)
@@ -105,11 +108,16 @@ class Registry:
         if not got["ids"]:
             return Pointer()
         meta = got["metadatas"][0] or {}
-        return Pointer(str(meta.get("active", "")), str(meta.get("pending", "")))
+        return Pointer(str(meta.get("active", "")), str(meta.get("pending", "")), str(meta.get("stamp", "")))
 
     def set_pointer(self, pointer: Pointer) -> None:
-        meta = {"active": pointer.active, "pending": pointer.pending}
+        """Write the pointer with a new stamp (a swap changes what readers see)."""
+        meta = {"active": pointer.active, "pending": pointer.pending, "stamp": uuid.uuid4().hex}
         self._guard(lambda: self._col.upsert(ids=[ACTIVE], metadatas=[meta], embeddings=[_VEC]), "swap generations")
+
+    def touch(self) -> None:
+        """A new stamp, generations unchanged: the index changed, readers should reload."""
+        self.set_pointer(self.pointer())
 
     def records(self, generation: str) -> dict[str, DocRecord]:
         got = self._guard(

@@ -214,6 +214,11 @@ class Store:
         self._view = view
         return view
 
+    def stamp(self) -> str:
+        """The registry's change stamp: differs after another process's ingest ("" if none)."""
+        reg = self.registry()
+        return reg.pointer().stamp if reg is not None else ""
+
     def exists(self) -> bool:
         try:
             self._open(self.names(self.view(refresh=True).generation)[0])

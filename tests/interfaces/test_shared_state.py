@@ -37,6 +37,12 @@ KEY = "shared-id-hash-key-for-every-process"
 QUESTION = "how do I apply for a position on the alpha board?"
 
 
+DELTA = (
+    "Delta guidance\n\nParking\n\nDelta staff park in the multistorey behind the orthodontics wing and pay "
+    "nothing after six in the evening. Permits are issued by the delta estates office.\n"
+)
+
+
 @pytest.fixture()
 def chroma_server(tmp_path: Path) -> Iterator[str]:
     port = free_port()
@@ -136,6 +142,7 @@ def test_two_slack_processes_share_one_chroma_server_and_one_postgres(
             "ASSISTANT_DATABASE_URL": postgres_url,
             "ASSISTANT_ID_HASH_KEY": KEY,  # the same key everywhere: hashed ids agree across machines
             "ASSISTANT_SLACK_RATE_PER_MINUTE": "2",
+            "ASSISTANT_RELOAD_CHECK_S": "0",
             "SLACK_SIGNING_SECRET": SECRET,
             "SLACK_BOT_TOKEN": "xoxb-test",
             "SLACK_API_URL": api_url,
@@ -208,6 +215,21 @@ def test_two_slack_processes_share_one_chroma_server_and_one_postgres(
             form = "application/x-www-form-urlencoded"
             assert send(b, click("feedback_down", fid, "U1", "C7"), form) == 200
             api.wait_for("chat.postEphemeral", thanks + 1)
+
+            # 7. A document ingested by another process (this one) is answered from by both
+            # running processes, without a restart: each reloads on the registry's new stamp.
+            (corpus / "delta.txt").write_text(DELTA, encoding="utf-8")
+            added = Ingestor(writer, minilm).run()
+            assert added.count("added") == 1
+            for url, user in ((a, "U5"), (b, "U6")):
+                n = len(api.posted("chat.postMessage"))
+                dm, _ = event(
+                    "message", "where do delta staff park after six?", channel=f"D{user}", channel_type="im", user=user
+                )
+                assert send(url, dm) == 200
+                reply = api.wait_for("chat.postMessage", n + 1)[-1]
+                print(f"after another process ingested delta.txt, process {url} answers: {blocks_text(reply)[:90]!r}")
+                assert "multistorey" in blocks_text(reply)
 
         # 6. ... exported by a third process, through the same database.
         cli_env = {**env, "ASSISTANT_DATA_DIR": str(tmp_path / "cli")}
