@@ -22,6 +22,7 @@ COMPARED = (
     "hit@5",
     "mrr",
     "key_fact_recall",
+    "lead_fact_rate",
     "citation_support",
     "refusal_recall",
     "false_refusal_rate",
@@ -64,6 +65,23 @@ def key_fact_recall(key_facts: Sequence[Sequence[str]], answer: str) -> float:
     return found / len(key_facts)
 
 
+_MARKER = re.compile(r"\[\d+\]")
+
+
+def lead_of(answer: str) -> str:
+    """The answer's first cited unit: its first sentence (or list, with its lead-in), after any
+    plain line that says the answer is partial and any part's heading."""
+    m = _MARKER.search(answer)
+    if m is None:
+        return ""
+    return re.split(r"\n\n|\?\n", answer[: m.end()])[-1].strip()
+
+
+def lead_has_fact(key_facts: Sequence[Sequence[str]], answer: str) -> bool:
+    """Whether the first cited sentence states a key fact: the answer leads with the answer."""
+    return key_fact_recall(key_facts, lead_of(answer)) > 0
+
+
 def citation_supported(evidence: Sequence[str], cited_passages: Sequence[str]) -> bool:
     return any(containment(q, p) >= FOUND for q in evidence for p in cited_passages)
 
@@ -86,6 +104,7 @@ def score_item(item: Any, answer: dict[str, Any]) -> dict[str, Any]:
         }
     rank = first_found_rank(item.evidence, passages)
     kf = key_fact_recall(item.key_facts, answer["answer"]) if not refused else 0.0
+    lead = lead_has_fact(item.key_facts, answer["answer"]) if not refused and item.key_facts else None
     cited = citation_supported(item.evidence, [c["text"] for c in answer["citations"]]) if not refused else False
     why = []
     if refused:
@@ -103,6 +122,7 @@ def score_item(item: Any, answer: dict[str, Any]) -> dict[str, Any]:
         "hit@5": rank is not None and rank <= 5,
         "rr": 1.0 / rank if rank else 0.0,
         "key_fact_recall": kf,
+        "lead_fact": lead,
         "citation_supported": cited,
         "refused": refused,
         "partial": partial,
@@ -139,6 +159,10 @@ def aggregate(rows: Sequence[dict[str, Any]]) -> dict[str, Any]:
         "hit@5": mean([float(r["scores"]["hit@5"]) for r in ans]),
         "mrr": mean([r["scores"]["rr"] for r in ans]),
         "key_fact_recall": mean([r["scores"]["key_fact_recall"] for r in ans]),
+        # Of answered questions: the first cited sentence states a key fact (issue 11 §3).
+        "lead_fact_rate": mean(
+            [float(r["scores"]["lead_fact"]) for r in answered if r["scores"].get("lead_fact") is not None]
+        ),
         "citation_support": mean([float(r["scores"]["citation_supported"]) for r in answered]),
         "refusal_recall": mean([float(r["scores"]["refused_correctly"]) for r in una]),
         "false_refusal_rate": mean([float(r["scores"]["refused"]) for r in ans]),

@@ -14,6 +14,7 @@ HEADLINE = [
     ("hit@5", "Evidence in top 5", False),
     ("mrr", "MRR", False),
     ("key_fact_recall", "Key facts", False),
+    ("lead_fact_rate", "First sentence answers", False),
     ("citation_support", "Citation support", False),
     ("refusal_recall", "Refusal recall", False),
     ("false_refusal_rate", "False refusals", True),

@@ -196,7 +196,7 @@ def compose(
             if numeric is not None:
                 chosen = [*chosen[: max(1, budget - 1)], numeric]
     chosen = _with_list_items(chosen, top, index_sentences, wants_list)
-    return _render(chosen, top)
+    return _render(chosen, top, _lead(chosen, question, wants_number))
 
 
 def _continuation(
@@ -297,12 +297,57 @@ def _with_list_items(
     return out
 
 
-def _render(chosen: list[Picked], top: Sequence[Candidate]) -> Composition:
-    # Order: passages by the rank of their best sentence, then source order within a passage.
+_DEFINITION_Q = re.compile(r"^\s*(what|who)\s+(is|are|was|were)\b|\bwhat does .+ (mean|do)\b", re.I)
+_DEFINES = re.compile(r"\b(is|are|means|refers to|will)\b", re.I)
+# A sentence that leans on the one before it cannot open an answer.
+_LEANS_BACK = re.compile(
+    r"^\s*(it|its|they|their|them|this|these|that|those|such|he|she|his|her|however|but|and|also|so|"
+    r"therefore|thus|as a result|in addition|moreover|similarly)\b",
+    re.I,
+)
+
+
+def _lead(chosen: Sequence[Picked], question: str, wants_number: bool) -> Picked | None:
+    """The sentence to open with: the one that answers the question as asked (issue 11 §3).
+
+    A "how many" answer opens with its best sentence that has a number; a "what is" answer with
+    its best sentence that defines; any other with its best sentence. None where that sentence
+    leans on the one before it ("They are ...") or is part of a list: the source's order stays.
+    """
+    prose = [p for p in chosen if _is_statement(p.text)]
+    if not prose:
+        return None
+    best = max(prose, key=lambda p: p.score)
+    top = best.score - FLOOR_MARGIN
+    if wants_number:
+        numeric = [p for p in prose if _NUMBER.search(p.text) and p.score >= top]
+        best = max(numeric, key=lambda p: p.score) if numeric else best
+    elif _DEFINITION_Q.search(question):
+        asked = set(terms(question))
+        defining = [p for p in prose if p.score >= top and _defines(p.text, asked)]
+        best = max(defining, key=lambda p: p.score) if defining else best
+    if _LEANS_BACK.match(best.text) or best.text.rstrip().endswith(":"):
+        return None
+    return best
+
+
+def _defines(sentence: str, asked: set[str]) -> bool:
+    """"A health and wellbeing board is ...": the words before the verb name what was asked."""
+    m = _DEFINES.search(sentence)
+    if m is None or not asked:
+        return False
+    return len(asked & set(terms(sentence[: m.start()]))) >= max(1, len(asked) // 2)
+
+
+def _render(chosen: list[Picked], top: Sequence[Candidate], lead: Picked | None = None) -> Composition:
+    # Order: the lead sentence first; then passages by the rank of their best sentence, and
+    # source order within a passage.
     first_rank: dict[int, int] = {}
     for rank, p in enumerate(sorted(chosen, key=lambda p: -p.score)):
         first_rank.setdefault(p.passage, rank)
-    ordered = sorted(chosen, key=lambda p: (first_rank[p.passage], p.sentence))
+    if lead is not None:
+        first_rank[lead.passage] = -1
+    ordered = sorted(chosen, key=lambda p: (first_rank[p.passage], p is not lead, p.sentence))
     numbers: dict[int, int] = {}
     for p in ordered:
         numbers.setdefault(p.passage, len(numbers) + 1)

@@ -46,3 +46,14 @@ def test_scores_and_aggregate() -> None:
     m = aggregate(rows)
     assert m["mrr"] == 0.5 and m["refusal_recall"] == 1.0 and m["false_refusal_rate"] == 0.0
     assert m["latency_p50_ms"] == 20.0
+
+
+def test_lead_of_skips_the_partial_line_and_part_headings() -> None:
+    from evals.metrics import lead_has_fact, lead_of
+
+    partial = "The guidance touches on this but may not answer it directly.\n\nFirst fact here. [1] Second. [2]"
+    assert lead_of(partial) == "First fact here. [1]"
+    multi = "Who sits on it?\nA GP and a nurse. [1]\n\nWhen?\nIn 2013. [2]"
+    assert lead_of(multi) == "A GP and a nurse. [1]"
+    assert lead_of("No markers at all.") == ""
+    assert lead_has_fact([["nurse"]], multi) and not lead_has_fact([["2013"]], multi)

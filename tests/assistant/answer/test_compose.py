@@ -70,3 +70,28 @@ def test_a_byline_does_not_continue_an_answer() -> None:
     cands, sentences = _cands([(text, 0.9, [0.80, 0.60, 0.20])])
     result = compose("Why do locum GPs matter to commissioning?", cands, sentences)
     assert result.text == "Locum GPs know local populations well. [1]"
+
+
+def test_the_answer_opens_with_the_sentence_that_answers_the_question_as_asked() -> None:
+    # One passage: its context sentence comes first in the source, the number second.
+    text = (
+        "In Coventry, hospital professionals have given a useful perspective to the trust. "
+        "Two consultants employed by the acute trust have increased understanding between the trusts."
+    )
+    cands, sentences = _cands([(text, 0.9, [0.55, 0.5])])
+    first = compose("How many consultants supported the Coventry trust?", cands, sentences).text
+    assert first.startswith("Two consultants"), first  # the number, though the other scored higher
+
+    defining = (
+        "Health and wellbeing boards were announced in 2010 in a white paper. "
+        "A health and wellbeing board is a forum where local leaders plan services together."
+    )
+    cands, sentences = _cands([(defining, 0.9, [0.6, 0.58])])
+    text = compose("What is a health and wellbeing board?", cands, sentences).text
+    assert text.startswith("A health and wellbeing board is a forum"), text
+
+    # The best sentence leans on the one before it ("They ..."): the source's order stays.
+    leaning = "Clinical senates advise CCGs across England. They include patients and social care staff."
+    cands, sentences = _cands([(leaning, 0.9, [0.4, 0.7])])
+    text = compose("Who sits on the clinical senates and patients?", cands, sentences).text
+    assert text.startswith("Clinical senates advise"), text
