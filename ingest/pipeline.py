@@ -52,7 +52,7 @@ from collections.abc import Callable, Iterator
 from dataclasses import asdict, dataclass, field, replace
 from pathlib import Path
 
-from assistant.errors import EmbedderMismatchError, IngestError, IngestLockedError
+from assistant.errors import EmbedderMismatchError, IngestError, IngestLockedError, StoreError
 from assistant.retrieval.embeddings import Embedder
 from assistant.retrieval.index import refresh_pack, search_text, sentence_rows
 from assistant.retrieval.readpack import DocFiles
@@ -228,7 +228,18 @@ class Ingestor:
                 cache = EmbedCache(self.settings.data_dir / "embed-cache.sqlite", embedder_key(self.embedder))
             embedding = CachedEmbedding(self.embedder, cache)
             try:
-                self._write(registry, target, planned, len(files), [committed[d] for d in removed], report, embedding)
+                # A rebuild keeps what the index it replaces holds of a document that now fails.
+                previous = registry.records(pointer.active) if swapping and pointer.active else {}
+                self._write(
+                    registry,
+                    target,
+                    planned,
+                    len(files),
+                    [committed[d] for d in removed],
+                    report,
+                    embedding,
+                    (pointer.active, previous),
+                )
             finally:
                 report.embed_stats = embedding.stats
                 if cache is not None:
@@ -391,8 +402,12 @@ class Ingestor:
         removed: list[DocRecord],
         report: IngestReport,
         embedding: CachedEmbedding,
+        previous: tuple[str, dict[str, DocRecord]] = ("", {}),
     ) -> None:
-        """Parse, embed, write and commit each planned document; then forget the removed ones."""
+        """Parse, embed, write and commit each planned document; then forget the removed ones.
+
+        `previous`: in a rebuild, the generation being replaced and its records; a document that
+        fails now is carried over from it as it was, so a rebuild never loses what was indexed."""
         totals = {
             "read": n_files,
             "embed passages": len(planned),
@@ -443,6 +458,8 @@ class Ingestor:
                 step("read")
                 if error is not None:
                     log.warning("%s", error)
+                    if not p.kept and p.meta.doc_id in previous[1]:
+                        p.kept = self._carry_over(registry, previous[0], target, previous[1][p.meta.doc_id])
                     reason = str(error).split(": ", 1)[-1] + (
                         f" (kept the {p.kept} chunks already indexed)" if p.kept else ""
                     )
@@ -459,6 +476,21 @@ class Ingestor:
             self.store.delete_rows(target, rec.doc_id)
             report.results.append(DocResult(rec.file, rec.doc_id, "removed", 0))
             step("write")
+
+    def _carry_over(self, registry: Registry, source: str, target: str, rec: DocRecord) -> int:
+        """Copy one committed document's rows, vectors included, from `source` into `target` and
+        commit it there; its chunk count, or 0 where it cannot be (another model's index)."""
+        try:
+            copied = self.store.copy_document(source, target, rec.doc_hash)
+        except StoreError as exc:  # EmbedderMismatchError among them: those vectors do not fit
+            log.warning("%s: not carried over from the previous index (%s)", rec.file, exc)
+            return 0
+        if copied != (rec.chunks, rec.sentences):
+            log.warning("%s: the previous index held %s rows, not %s; not carried over", rec.file, copied, rec)
+            self.store.delete_rows(target, rec.doc_id)
+            return 0
+        registry.commit(target, rec)  # commit point, as for a parsed document
+        return rec.chunks
 
     def _clean(self, registry: Registry, target: str) -> None:
         """Drop every generation but `target` (now active): the one a rebuild replaced, one a

@@ -332,7 +332,7 @@ def _lead(chosen: Sequence[Picked], question: str, wants_number: bool) -> Picked
 
 
 def _defines(sentence: str, asked: set[str]) -> bool:
-    """"A health and wellbeing board is ...": the words before the verb name what was asked."""
+    """ "A health and wellbeing board is ...": the words before the verb name what was asked."""
     m = _DEFINES.search(sentence)
     if m is None or not asked:
         return False

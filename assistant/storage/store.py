@@ -386,6 +386,29 @@ class Store:
 
     # --- writes (ingestion) ---------------------------------------------------------
 
+    def copy_document(self, source: str, target: str, doc_hash: str) -> tuple[int, int]:
+        """Copy every row of one document version, with its vectors, from generation `source`
+        into `target` (uncommitted there until the caller commits it): (chunks, sentences)."""
+        copied = [0, 0]
+        for slot, (src, dst) in enumerate(zip(self.names(source), self.names(target), strict=True)):
+            rows = self._get_all(
+                self._open(src), ["documents", "metadatas", "embeddings"], "read rows", {"doc_hash": doc_hash}
+            )
+            col = self._open(dst, create=True)
+            step = self.max_batch
+            for i in range(0, len(rows["ids"]), step):
+                self._guard(
+                    lambda: col.upsert(
+                        ids=rows["ids"][i : i + step],
+                        documents=rows["documents"][i : i + step],
+                        metadatas=rows["metadatas"][i : i + step],
+                        embeddings=list(rows["embeddings"][i : i + step]),
+                    ),
+                    "copy rows",
+                )
+            copied[slot] = len(rows["ids"])
+        return copied[0], copied[1]
+
     def create_generation(self, generation: str) -> None:
         for name in self.names(generation):
             self._open(name, create=True)

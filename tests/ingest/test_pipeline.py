@@ -147,6 +147,43 @@ def test_rebuild_swaps_generations_and_keeps_chunk_ids(small: Settings) -> None:
     check_complete(small, emb)
 
 
+def test_a_document_that_fails_during_a_rebuild_keeps_what_was_indexed(small: Settings) -> None:
+    emb = HashEmbedder()
+    Ingestor(small, emb).run()
+    before = ids_by_doc(small, emb)
+    old_beta = {c.text for c in Store(small, emb).all_chunks() if c.doc_id == "beta"}
+
+    # beta is replaced by a file over the line limit; alpha fails only under a tighter limit.
+    beta = small.corpus_dir / "beta.md"
+    beta.write_text("# Beta handbook\n\n" + "x" * 500 + "\n", encoding="utf-8")
+    tight = replace(small, max_line_chars=300)
+    report = Ingestor(tight, emb).run(rebuild=True)
+    result = {r.doc_id: r for r in report.results}
+    assert result["beta"].status == "failed" and "kept the" in result["beta"].reason, result["beta"]
+    assert result["beta"].chunks == len(before["beta"])
+
+    # The rebuild swapped in with beta as it was indexed: same rows, still answerable.
+    check_complete(small, emb)
+    after = ids_by_doc(small, emb)
+    assert after == before
+    assert {c.text for c in Store(small, emb).all_chunks() if c.doc_id == "beta"} == old_beta
+    # The next ingest that can read beta replaces the carried-over version.
+    beta.write_text("# Beta handbook\n\n## Leave\n\nBeta staff get study leave every year.\n", encoding="utf-8")
+    fixed = Ingestor(small, emb).run()
+    assert {r.doc_id: r.status for r in fixed.results}["beta"] == "updated"
+    check_complete(small, emb)
+
+
+def test_a_document_new_in_a_rebuild_that_fails_is_reported_with_nothing_kept(small: Settings) -> None:
+    emb = HashEmbedder()
+    Ingestor(small, emb).run()
+    (small.corpus_dir / "delta.txt").write_text("y" * 500 + "\n", encoding="utf-8")
+    report = Ingestor(replace(small, max_line_chars=300), emb).run(rebuild=True)
+    delta = next(r for r in report.results if r.file == "delta.txt")
+    assert delta.status == "failed" and delta.chunks == 0 and "kept" not in delta.reason
+    assert set(check_complete(small, emb)) == {"alpha", "beta", "gamma"}
+
+
 def test_missing_sentences_collection_is_repaired_not_unchanged(small: Settings) -> None:
     emb = HashEmbedder()
     Ingestor(small, emb).run()
