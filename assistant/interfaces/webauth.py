@@ -147,7 +147,10 @@ def _password_sign_in(settings: Settings) -> str | None:
         submitted = st.form_submit_button("Sign in", icon=":material/login:")
     if not submitted:
         return None
-    result = editor_accounts(settings).verify(name, password)
+    # The connection's address as Streamlit sees it (None from localhost; behind a proxy, the
+    # proxy's): failures are limited per account and address.
+    address = st.context.ip_address
+    result = editor_accounts(settings).verify(name, password, client=address if isinstance(address, str) else "")
     if result.ok:
         st.session_state[_SIGNED_IN] = result.name
         st.rerun()

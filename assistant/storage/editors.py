@@ -1,8 +1,11 @@
 """Editor accounts for deployments without an identity provider: names and argon2 password hashes.
 
 Kept in the shared database (`db.py`), used by the web app and the `assistant editors` command.
-Failed sign-ins are counted per account name in the same database, so neither a restart of the
-web app nor a second app process resets the limit. Nothing here imports Streamlit; the web glue
+Failed sign-ins are counted in the same database, so neither a restart of the web app nor a
+second app process resets the limit. They are counted per account *and client* (the browser's
+address): someone who types an editor's name with wrong passwords locks out only themselves,
+not the editor. A much higher limit per account over all clients still stops guessing spread
+across many addresses. Nothing here imports Streamlit; the web glue
 is `assistant/interfaces/webauth.py`.
 """
 
@@ -10,6 +13,7 @@ from __future__ import annotations
 
 import argparse
 import getpass
+import hashlib
 import math
 import re
 import secrets
@@ -30,6 +34,8 @@ from .db import Database, editors, open_database, signin_failures
 
 # The limit counts failures in a sliding window of this length (the setting gives the count).
 WINDOW_S = 15 * 60
+# Failures allowed per account over all clients, as a multiple of the per-client limit.
+ACCOUNT_FACTOR = 10
 MIN_PASSWORD_CHARS = 12
 MAX_PASSWORD_CHARS = 1024
 _NAME = re.compile(r"[A-Za-z0-9][A-Za-z0-9._@-]{0,63}")
@@ -142,9 +148,11 @@ class EditorAccounts:
         with self.db.begin() as conn:
             return conn.execute(select(editors.c.name_key).where(editors.c.name_key == _key(name))).first() is not None
 
-    def verify(self, name: str, password: str) -> SignInResult:
-        """Check a sign-in. Unknown names get the same answers, timing and limit as known ones."""
+    def verify(self, name: str, password: str, client: str = "") -> SignInResult:
+        """Check a sign-in from `client` (the browser's address; "" for the command line).
+        Unknown names get the same answers, timing and limits as known ones."""
         key = _key(name)
+        mine = _client_key(key, client)
         now = self._clock()
         with self.db.begin() as conn:
             # Counting and recording a failure under one lock (SQLite: the write lock from BEGIN
@@ -152,19 +160,22 @@ class EditorAccounts:
             # servers, or the app and the CLI) cannot both see "one try left".
             self.db.lock(conn, "signin:" + key)
             conn.execute(delete(signin_failures).where(signin_failures.c.at <= now - self.window_s))
-            times = [
-                r[0]
-                for r in conn.execute(
-                    select(signin_failures.c.at).where(signin_failures.c.name == key).order_by(signin_failures.c.at)
-                )
-            ]
-            if len(times) >= self.max_failures:
-                # Unlocked when enough of the failures in the window have aged out of it.
-                unlock = times[len(times) - self.max_failures] + self.window_s
-                return SignInResult(False, max(1, math.ceil(unlock - now)))
+            for counted, limit in ((mine, self.max_failures), (key, self.max_failures * ACCOUNT_FACTOR)):
+                times = [
+                    r[0]
+                    for r in conn.execute(
+                        select(signin_failures.c.at)
+                        .where(signin_failures.c.name == counted)
+                        .order_by(signin_failures.c.at)
+                    )
+                ]
+                if len(times) >= limit:
+                    # Unlocked when enough of the failures in the window have aged out of it.
+                    unlock = times[len(times) - limit] + self.window_s
+                    return SignInResult(False, max(1, math.ceil(unlock - now)))
             # Counted as a failure before the (slow) hash check and cleared on success, so
             # attempts racing each other cannot exceed the limit.
-            conn.execute(insert(signin_failures).values(name=key, at=now))
+            conn.execute(insert(signin_failures), [{"name": mine, "at": now}, {"name": key, "at": now}])
             row = conn.execute(select(editors.c.name, editors.c.password_hash).where(editors.c.name_key == key)).first()
         # Unknown names are checked against a throw-away hash, so the answer takes as long.
         stored = row[1] if row else _dummy_hash()
@@ -180,19 +191,26 @@ class EditorAccounts:
             # password is at hand.
             values["password_hash"] = self._hasher.hash(password)
         with self.db.begin() as conn:
-            conn.execute(delete(signin_failures).where(signin_failures.c.name == key))
+            conn.execute(delete(signin_failures).where(signin_failures.c.name.in_([key, mine])))
             conn.execute(update(editors).where(editors.c.name_key == key).values(**values))
         return SignInResult(True, name=str(row[0]))
 
-    def failures(self, name: str) -> int:
-        """Failed sign-ins for `name` within the window (for the command line and tests)."""
+    def failures(self, name: str, client: str | None = None) -> int:
+        """Failed sign-ins for `name` within the window, from all clients or from `client` (for
+        the command line and tests)."""
+        counted = _key(name) if client is None else _client_key(_key(name), client)
         query = (
             select(func.count())
             .select_from(signin_failures)
-            .where(signin_failures.c.name == _key(name), signin_failures.c.at > self._clock() - self.window_s)
+            .where(signin_failures.c.name == counted, signin_failures.c.at > self._clock() - self.window_s)
         )
         with self.db.begin() as conn:
             return int(conn.execute(query).scalar_one())
+
+
+def _client_key(key: str, client: str) -> str:
+    # One row key per (account, client), within the column's 64 characters.
+    return "client:" + hashlib.sha256(f"{key}\0{client}".encode()).hexdigest()[:48]
 
 
 def _key(name: str) -> str:

@@ -87,6 +87,35 @@ def test_failures_lock_the_account_across_instances_until_the_window_passes(db: 
     assert again.failures("ana") == 0  # a success clears the count
 
 
+def test_someone_else_failing_does_not_lock_the_editor_out(db: Database) -> None:
+    clock = Clock()
+    EditorAccounts(db).add("ana", PASSWORD)
+    store = EditorAccounts(db, max_failures=3, clock=clock)
+    for _ in range(3):
+        assert not store.verify("ana", "wrong password!", client="203.0.113.9").locked
+    assert store.verify("ana", PASSWORD, client="203.0.113.9").locked  # the guesser is locked
+    assert store.failures("ana", client="203.0.113.9") == 3
+    ok = store.verify("ana", PASSWORD, client="198.51.100.4")  # ana, from her own browser
+    assert ok.ok and ok.name == "ana"
+    # Her success clears her own and the account's counts, not the guesser's lock.
+    assert store.failures("ana") == 0 and store.failures("ana", client="198.51.100.4") == 0
+    assert store.verify("ana", PASSWORD, client="203.0.113.9").locked
+
+
+def test_guessing_spread_over_many_addresses_locks_the_account(db: Database) -> None:
+    from assistant.storage.editors import ACCOUNT_FACTOR
+
+    clock = Clock()
+    EditorAccounts(db).add("ana", PASSWORD)
+    store = EditorAccounts(db, max_failures=2, clock=clock)
+    for i in range(2 * ACCOUNT_FACTOR):
+        assert not store.verify("ana", "wrong password!", client=f"10.0.0.{i}").locked
+    locked = store.verify("ana", PASSWORD, client="10.9.9.9")  # a new address, still refused
+    assert locked.locked and not locked.ok
+    clock.now += 15 * 60 + 1
+    assert store.verify("ana", PASSWORD, client="10.9.9.9").ok
+
+
 def test_unknown_names_are_limited_the_same_way(db: Database) -> None:
     # Otherwise the lock-out itself would tell which names exist.
     store = EditorAccounts(db, max_failures=2)
