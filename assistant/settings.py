@@ -25,6 +25,9 @@ class Settings:
 
     corpus_dir: Path = Path("corpus")
     data_dir: Path = Path("var")
+    # Evaluation datasets (`datasets/`, where the Feedback page adds items) and runs (`runs/`),
+    # for `assistant eval` and the editors' pages alike.
+    evals_dir: Path = Path("evals")
     # When set, a Chroma server (`chroma run`) is used instead of the embedded store.
     chroma_url: str = ""
     collection: str = "guidance"

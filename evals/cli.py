@@ -29,7 +29,7 @@ def add_eval_parser(sub: Any) -> None:
         action="append",
         help="a dataset to run (repeatable; default: dev, test and feedback splits that exist)",
     )
-    s.add_argument("--out", type=Path, help="run folder (default evals/runs/<timestamp>)")
+    s.add_argument("--out", type=Path, help="run folder (default <ASSISTANT_EVALS_DIR>/runs/<timestamp>)")
     s.add_argument("--retriever", choices=["hybrid", "dense", "bm25"], default=None)
     s.add_argument("--compare", action="store_true", help="also run dense-only and BM25-only, side by side")
     s.add_argument("--baseline", type=Path, help="an earlier run folder to compare with")
@@ -60,7 +60,7 @@ def _report_problems(check: DatasetCheck) -> None:
 
 def cmd_eval(args: argparse.Namespace, settings: Settings) -> int:
     if args.action == "validate":
-        path = Path(args.file) if args.file else (args.dataset or default_datasets())[0]
+        path = Path(args.file) if args.file else (args.dataset or default_datasets(settings.evals_dir / "datasets"))[0]
         check = check_dataset(path, settings.corpus_dir)
         for p in check.errors:
             print(p)
@@ -80,7 +80,10 @@ def cmd_eval(args: argparse.Namespace, settings: Settings) -> int:
 
     from .runner import MODES, check_thresholds, default_out, metrics_for, run_items, table, write_run
 
-    checks = [check_dataset(p, settings.corpus_dir) for p in (args.dataset or default_datasets())]
+    checks = [
+        check_dataset(p, settings.corpus_dir)
+        for p in (args.dataset or default_datasets(settings.evals_dir / "datasets"))
+    ]
     for check in checks:
         _report_problems(check)
         if check.errors and args.strict:
@@ -94,7 +97,7 @@ def cmd_eval(args: argparse.Namespace, settings: Settings) -> int:
     assistant.warm()
     primary = args.retriever or settings.retriever
     modes = [primary] + ([m for m in MODES if m != primary] if args.compare else [])
-    out = args.out or default_out(Path("evals/runs"))
+    out = args.out or default_out(settings.evals_dir / "runs")
     columns: dict[str, dict[str, Any]] = {}
     summary: dict[str, Any] = {}
     missed: list[str] = []

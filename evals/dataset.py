@@ -37,11 +37,12 @@ FEEDBACK_SET = DATASETS / "feedback.jsonl"
 SHORT_QUOTE = 8
 
 
-def default_datasets() -> list[Path]:
+def default_datasets(folder: Path = DATASETS) -> list[Path]:
     """The splits `assistant eval` runs when none is named: dev, then test, the holdouts and
-    feedback if present."""
-    holdouts = sorted(DATASETS.glob(HOLDOUT_GLOB))
-    return [p for p in (DEV_SET, TEST_SET, *holdouts, FEEDBACK_SET) if p == DEV_SET or p.is_file()]
+    feedback if present (in `folder`: ASSISTANT_EVALS_DIR's datasets/)."""
+    holdouts = sorted(folder.glob(HOLDOUT_GLOB))
+    named = (folder / DEV_SET.name, folder / TEST_SET.name, *holdouts, folder / FEEDBACK_SET.name)
+    return [p for p in named if p.name == DEV_SET.name or p.is_file()]
 
 
 @dataclass(frozen=True)

@@ -8,19 +8,20 @@ from pathlib import Path
 import streamlit as st
 import streamlit.components.v1 as components
 
-from assistant import AssistantError
+from assistant import AssistantError, Settings
 from assistant.interfaces.webauth import require_editor
 from assistant.interfaces.webui import assistant, md_escape
 from evals.dataset import default_datasets, load_dataset
 from evals.runner import default_out, metrics_for, run_items, write_run
 
-RUNS = Path("evals/runs")
 st.set_page_config(page_title="Evaluation", page_icon=":material/fact_check:", layout="wide")
 st.title("Evaluation")
 require_editor()
+settings = Settings.from_env()
+RUNS = settings.evals_dir / "runs"
 
 # The evaluation splits only: evals/datasets/ also holds the support checker's labelled pairs.
-datasets = default_datasets()
+datasets = default_datasets(settings.evals_dir / "datasets")
 dataset = st.selectbox("Dataset", datasets, format_func=lambda p: p.name)
 if st.button("Run the evaluation", type="primary"):
     try:

@@ -29,10 +29,6 @@ from assistant.storage.feedback import draft_item
 from evals.dataset import CATEGORIES, FEEDBACK_SET
 from evals.runner import load_run
 
-# Relative to the working directory, as on the Evaluation page: `make run` starts the app in the
-# repository, where `assistant eval` runs this split with dev and test.
-DATASET = Path("evals/datasets") / FEEDBACK_SET.name
-RUNS = Path("evals/runs")
 PAGE_SIZE = 20
 RATINGS: dict[str, int | None] = {"Any rating": None, "Rated down (👎)": -1, "Rated up (👍)": 1, "Not rated": 0}
 OUTCOMES: dict[str, str | None] = {"Any outcome": None, "Answered": "answer", "Partial": "partial", "Refused": "refuse"}
@@ -45,6 +41,9 @@ st.set_page_config(page_title="Feedback", page_icon=":material/reviews:", layout
 st.title("Feedback")
 editor = require_editor()
 settings = Settings.from_env()
+# Where `assistant eval` and the Evaluation page find this split (ASSISTANT_EVALS_DIR).
+DATASET = settings.evals_dir / "datasets" / FEEDBACK_SET.name
+RUNS = settings.evals_dir / "runs"
 state = st.session_state
 
 try:

@@ -26,15 +26,15 @@ def desk(
     corpus_settings: Settings, bot: Assistant, env_for: Any, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> dict[str, Any]:
     """The shared index, a database of this test's own with an editor and three stored answers,
-    and a working directory of its own (the page writes evals/datasets/feedback.jsonl and
-    evals/runs/ there, as in the repository)."""
+    and an evaluation folder of its own (ASSISTANT_EVALS_DIR: the page writes
+    datasets/feedback.jsonl and runs/ there)."""
     url = f"sqlite:///{tmp_path / 'desk.sqlite'}"
     env_for(corpus_settings)
     monkeypatch.setenv("ASSISTANT_DATABASE_URL", url)
     monkeypatch.setenv("ASSISTANT_ID_HASH_KEY", "test-id-hash-key")
     work = tmp_path / "work"
-    work.mkdir()
-    monkeypatch.chdir(work)
+    (work / "evals").mkdir(parents=True)
+    monkeypatch.setenv("ASSISTANT_EVALS_DIR", str(work / "evals"))
     settings = Settings.from_env()
     EditorAccounts.for_settings(settings).add("ana", PASSWORD)
     store = FeedbackStore.for_settings(settings)
