@@ -26,7 +26,6 @@ from __future__ import annotations
 import argparse
 import contextlib
 import hashlib
-import hmac
 import json
 import os
 import shutil
@@ -41,7 +40,6 @@ import urllib.error
 import urllib.parse
 import urllib.request
 from collections.abc import Iterator
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from typing import Any
 
@@ -49,8 +47,10 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "bench"))
 
+# Slack's Web API on loopback and signed requests: the same stand-in as the Slack tests.
+from tests.slack_fake import SECRET, fake_slack_api, send  # noqa: E402
+
 PY = sys.executable
-SECRET = "bench-signing-secret"
 REAL_FILES = {p.name for p in (ROOT / "corpus").iterdir() if p.is_file() and p.name != "manifest.toml"}
 ENV_BASE = {
     **os.environ,
@@ -268,76 +268,11 @@ class DerivedEmbedder:
 # --- Slack stand-in and load --------------------------------------------------------------
 
 
-class SlackAPI:
-    """Slack's Web API on loopback: records when each thread got its answer."""
-
-    def __init__(self) -> None:
-        self.answered: dict[str, float] = {}
-        self.lock = threading.Lock()
-
-    @contextlib.contextmanager
-    def serve(self) -> Iterator[str]:
-        api = self
-
-        class Handler(BaseHTTPRequestHandler):
-            def do_POST(self) -> None:
-                raw = self.rfile.read(int(self.headers.get("Content-Length") or 0)).decode()
-                if "json" in (self.headers.get("Content-Type") or ""):
-                    args = json.loads(raw or "{}")
-                else:
-                    args = {k: v[0] for k, v in urllib.parse.parse_qs(raw).items()}
-                method = self.path.rsplit("/", 1)[-1]
-                out: dict[str, Any] = {"ok": True}
-                if method == "auth.test":
-                    out.update(user_id="UBOT", bot_id="BBOT", team_id="T1", user="guidance")
-                elif method == "chat.postMessage":
-                    out.update(channel=args.get("channel"), ts=f"{time.time():.6f}")
-                    thread = str(args.get("thread_ts") or "")
-                    with api.lock:
-                        api.answered.setdefault(thread, time.perf_counter())
-                body = json.dumps(out).encode()
-                self.send_response(200)
-                self.send_header("Content-Type", "application/json")
-                self.send_header("Content-Length", str(len(body)))
-                self.end_headers()
-                self.wfile.write(body)
-
-            def log_message(self, *args: object) -> None:
-                pass
-
-        port = free_port()
-        server = ThreadingHTTPServer(("127.0.0.1", port), Handler)
-        threading.Thread(target=server.serve_forever, daemon=True).start()
-        try:
-            yield f"http://127.0.0.1:{port}/api/"
-        finally:
-            server.shutdown()
-
-
-def signed_post(url: str, body: str) -> int:
-    ts = int(time.time())
-    sig = "v0=" + hmac.new(SECRET.encode(), f"v0:{ts}:{body}".encode(), hashlib.sha256).hexdigest()
-    req = urllib.request.Request(
-        url,
-        data=body.encode(),
-        method="POST",
-        headers={"Content-Type": "application/json", "X-Slack-Request-Timestamp": str(ts), "X-Slack-Signature": sig},
-    )
-    try:
-        with urllib.request.urlopen(req, timeout=30) as resp:
-            return int(resp.status)
-    except urllib.error.HTTPError as err:
-        return int(err.code)
-    except OSError:
-        return -1
-
-
 def load_slack(env: dict[str, str], seconds: int, work: Path) -> dict[str, Any]:
     from evals.dataset import DEV_SET, load_dataset
 
     questions = [i.question for i in load_dataset(DEV_SET)]
-    api = SlackAPI()
-    with api.serve() as api_url:
+    with fake_slack_api() as (api_url, api):
         port = free_port()
         senv = {
             **env,
@@ -390,7 +325,7 @@ def load_slack(env: dict[str, str], seconds: int, work: Path) -> dict[str, Any]:
                         }
                     )
                     t = time.perf_counter()
-                    status = signed_post(url + "/slack/events", body)
+                    status = send(url + "/slack/events", body, timeout=30)
                     with lock:
                         if status == 200:
                             sent[ts] = t
@@ -409,7 +344,7 @@ def load_slack(env: dict[str, str], seconds: int, work: Path) -> dict[str, Any]:
             for t in threads:
                 t.join()
             elapsed = time.time() - started
-            with api.lock:
+            with api.cond:
                 answered = {ts: api.answered[ts] - t0 for ts, t0 in sent.items() if ts in api.answered}
             lat = sorted(v * 1000 for v in answered.values())
             return {

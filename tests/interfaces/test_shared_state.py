@@ -19,7 +19,6 @@ import subprocess
 import sys
 import threading
 import time
-import urllib.parse
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -31,7 +30,8 @@ from assistant.storage.db import Database
 from assistant.storage.feedback import FeedbackStore
 from ingest.pipeline import Ingestor
 from tests.helpers import free_port, wait_http, write_small_corpus
-from tests.interfaces.test_slack import SECRET, SlackAPI, blocks_text, event, fake_slack_api, send
+from tests.interfaces.test_slack import blocks_text, event
+from tests.slack_fake import SECRET, SlackAPI, block_action, fake_slack_api, send
 
 KEY = "shared-id-hash-key-for-every-process"
 QUESTION = "how do I apply for a position on the alpha board?"
@@ -95,28 +95,6 @@ def slack_processes(env: dict[str, str], data_dirs: list[Path], models: Path) ->
             proc.wait(15)
         for log in logs:
             log.close()
-
-
-def click(action_id: str, value: str, user: str, channel: str) -> str:
-    payload = {
-        "type": "block_actions",
-        "user": {"id": user},
-        "channel": {"id": channel},
-        "team": {"id": "T1"},
-        "api_app_id": "A1",
-        "trigger_id": "t9",
-        "container": {"type": "message"},
-        "actions": [
-            {
-                "action_id": action_id,
-                "block_id": "b",
-                "value": value,
-                "type": "button",
-                "action_ts": f"{time.time():.6f}",
-            }
-        ],
-    }
-    return urllib.parse.urlencode({"payload": json.dumps(payload)})
 
 
 def in_thread(api: SlackAPI, channel: str, thread_ts: str) -> list[dict[str, Any]]:
@@ -213,7 +191,7 @@ def test_two_slack_processes_share_one_chroma_server_and_one_postgres(
             )
             thanks = len(api.posted("chat.postEphemeral"))
             form = "application/x-www-form-urlencoded"
-            assert send(b, click("feedback_down", fid, "U1", "C7"), form) == 200
+            assert send(b, block_action("feedback_down", fid, "U1", "C7"), form) == 200
             api.wait_for("chat.postEphemeral", thanks + 1)
 
             # 7. A document ingested by another process (this one) is answered from by both

@@ -1,24 +1,21 @@
 """The Slack Bolt app, really started (`assistant slack`) on 127.0.0.1, answering signed requests.
-Only Slack's Web API is stood in for: a local HTTP server that records what the bot posts."""
+Only Slack's Web API is stood in for (tests/slack_fake.py): a local HTTP server that records what
+the bot posts."""
 
 from __future__ import annotations
 
 import contextlib
-import hashlib
-import hmac
 import json
 import os
 import shutil
 import statistics
 import subprocess
 import sys
-import threading
 import time
 import urllib.error
 import urllib.parse
 import urllib.request
 from collections.abc import Iterator
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from typing import Any
 
@@ -28,69 +25,7 @@ from assistant import Settings
 from assistant.storage.feedback import FeedbackStore
 from ingest.pipeline import Ingestor
 from tests.helpers import free_port, wait_http
-
-SECRET = "test-signing-secret"
-
-
-class SlackAPI:
-    """Records Web API calls; answers like Slack would."""
-
-    def __init__(self) -> None:
-        self.calls: list[tuple[str, dict[str, Any]]] = []
-        self.cond = threading.Condition()
-
-    def posted(self, method: str) -> list[dict[str, Any]]:
-        with self.cond:
-            return [args for m, args in self.calls if m == method]
-
-    def wait_for(self, method: str, count: int, timeout: float = 60) -> list[dict[str, Any]]:
-        deadline = time.time() + timeout
-        with self.cond:
-            while len([1 for m, _ in self.calls if m == method]) < count:
-                left = deadline - time.time()
-                if left <= 0:
-                    raise AssertionError(f"expected {count} {method} calls, got {self.calls}")
-                self.cond.wait(left)
-            return [args for m, args in self.calls if m == method]
-
-
-@contextlib.contextmanager
-def fake_slack_api() -> Iterator[tuple[str, SlackAPI]]:
-    api = SlackAPI()
-
-    class Handler(BaseHTTPRequestHandler):
-        def do_POST(self) -> None:
-            raw = self.rfile.read(int(self.headers.get("Content-Length") or 0)).decode()
-            if "json" in (self.headers.get("Content-Type") or ""):
-                args = json.loads(raw or "{}")
-            else:
-                args = {k: v[0] for k, v in urllib.parse.parse_qs(raw).items()}
-            method = self.path.rsplit("/", 1)[-1]
-            out: dict[str, Any] = {"ok": True}
-            if method == "auth.test":
-                out.update(user_id="UBOT", bot_id="BBOT", team_id="T1", user="guidance")
-            elif method == "chat.postMessage":
-                out.update(channel=args.get("channel"), ts=f"{time.time():.6f}")
-            with api.cond:
-                api.calls.append((method, args))
-                api.cond.notify_all()
-            body = json.dumps(out).encode()
-            self.send_response(200)
-            self.send_header("Content-Type", "application/json")
-            self.send_header("Content-Length", str(len(body)))
-            self.end_headers()
-            self.wfile.write(body)
-
-        def log_message(self, *args: object) -> None:
-            pass
-
-    port = free_port()
-    server = ThreadingHTTPServer(("127.0.0.1", port), Handler)
-    threading.Thread(target=server.serve_forever, daemon=True).start()
-    try:
-        yield f"http://127.0.0.1:{port}/api/", api
-    finally:
-        server.shutdown()
+from tests.slack_fake import SECRET, SlackAPI, fake_slack_api, send
 
 
 @pytest.fixture(scope="module")
@@ -146,35 +81,6 @@ def running_bot(
 def bot_url(corpus_settings: Settings, minilm, slack_api, tmp_path_factory) -> Iterator[tuple[str, Settings]]:  # type: ignore[no-untyped-def]
     with running_bot(corpus_settings, minilm, slack_api[0], tmp_path_factory.mktemp("slack")) as out:
         yield out
-
-
-def send(
-    url: str,
-    body: str,
-    content_type: str = "application/json",
-    *,
-    secret: str = SECRET,
-    ts: int | None = None,
-    headers: dict[str, str] | None = None,
-) -> int:
-    ts = int(time.time()) if ts is None else ts
-    sig = "v0=" + hmac.new(secret.encode(), f"v0:{ts}:{body}".encode(), hashlib.sha256).hexdigest()
-    req = urllib.request.Request(
-        url,
-        data=body.encode(),
-        method="POST",
-        headers={
-            "Content-Type": content_type,
-            "X-Slack-Request-Timestamp": str(ts),
-            "X-Slack-Signature": sig,
-            **(headers or {}),
-        },
-    )
-    try:
-        with urllib.request.urlopen(req, timeout=10) as resp:
-            return int(resp.status)
-    except urllib.error.HTTPError as err:
-        return int(err.code)
 
 
 _n = iter(range(1, 10_000))

@@ -20,7 +20,8 @@ import pytest
 from assistant import Settings
 from assistant.interfaces.slack.state import REPLAY_WINDOW_S, SlackState
 from assistant.storage.db import Database
-from tests.interfaces.test_slack import SECRET, SlackAPI, event, fake_slack_api, running_bot
+from tests.interfaces.test_slack import event, running_bot
+from tests.slack_fake import SECRET, SlackAPI, block_action, fake_slack_api
 
 READ_TIMEOUT_S = 2.0
 MAX_BODY_KB = 64
@@ -41,6 +42,7 @@ def hostile_bot(corpus_settings: Settings, minilm, slack_api, tmp_path_factory) 
 
 
 def sign(body: bytes, ts: int | str, secret: str = SECRET) -> str:
+    # Any timestamp, numeric or not: the hostile tests sign what they send as they send it.
     return "v0=" + hmac.new(secret.encode(), f"v0:{ts}:".encode() + body, hashlib.sha256).hexdigest()
 
 
@@ -175,30 +177,14 @@ def test_signed_malformed_payloads_get_400_and_unsigned_get_401(hostile_bot, sla
     assert [m for m, _ in api.calls[n:] if m.startswith("chat.")] == []
 
 
-def action_form(action_id: str, value: str, user: str = "U3", channel: str = "C3") -> str:
-    payload = {
-        "type": "block_actions",
-        "user": {"id": user},
-        "channel": {"id": channel},
-        "team": {"id": "T1"},
-        "api_app_id": "A1",
-        "trigger_id": "t3",
-        "container": {"type": "message"},
-        "actions": [
-            {"action_id": action_id, "block_id": "b", "value": value, "type": "button", "action_ts": str(time.time())}
-        ],
-    }
-    return urllib.parse.urlencode({"payload": json.dumps(payload)})
-
-
 def test_button_value_that_is_not_a_number_is_acked_and_logged(hostile_bot, slack_api) -> None:  # type: ignore[no-untyped-def]
     url, _, log = hostile_bot
     api = slack_api[1]
     n = len(api.calls)
     form = "application/x-www-form-urlencoded"
     for action_id, value in [("feedback_up", "12abc"), ("share_answer", "DROP TABLE"), ("feedback_down", "9" * 40)]:
-        assert post(url, action_form(action_id, value).encode(), content_type=form) == 200
-    assert post(url, action_form("feedback_up", "987654").encode(), content_type=form) == 200  # no such answer
+        assert post(url, block_action(action_id, value).encode(), content_type=form) == 200
+    assert post(url, block_action("feedback_up", "987654").encode(), content_type=form) == 200  # no such answer
     # Fields a listener reads, present but mis-shaped: acknowledged, logged, nothing posted.
     click = [{"action_id": "share_answer", "value": "1"}]
     odd = {"type": "block_actions", "user": "U3", "channel": "C3", "actions": click}
@@ -240,10 +226,10 @@ def test_replayed_ask_is_refused_and_shares_post_once(hostile_bot, slack_api) ->
     fid = next(e["value"] for b in eph["blocks"] if b["type"] == "actions" for e in b["elements"])
 
     n_post = len(api.posted("chat.postMessage"))
-    share, share_ts = action_form("share_answer", fid, "U4", "C4").encode(), str(int(time.time()))
+    share, share_ts = block_action("share_answer", fid, "U4", "C4").encode(), str(int(time.time()))
     assert post(url, share, ts=share_ts, content_type=form) == 200
     assert post(url, share, ts=share_ts, content_type=form) == 409  # a replayed click
-    assert post(url, action_form("share_answer", fid, "U4", "C4").encode(), content_type=form) == 200  # a 2nd click
+    assert post(url, block_action("share_answer", fid, "U4", "C4").encode(), content_type=form) == 200  # a 2nd click
     api.wait_for("chat.postMessage", n_post + 1)
     time.sleep(2)
     assert len(api.posted("chat.postMessage")) == n_post + 1
