@@ -126,6 +126,24 @@ def server(corpus_settings: Settings, tmp_path: Path) -> Iterator[tuple[str, Set
         log.close()
 
 
+def open_chat(pw: Any, url: str, tmp_path: Path) -> tuple[Any, Any, Any]:
+    """Headless Chromium on the chat page: (context, page, question box), the box ready."""
+    from playwright.sync_api import expect
+
+    ctx = pw.chromium.launch_persistent_context(
+        str(tmp_path / "profile"),
+        executable_path=CHROMIUM,
+        headless=True,
+        args=FLAGS,
+        viewport={"width": 1400, "height": 1000},
+    )
+    page = ctx.new_page()
+    page.goto(url)
+    box = page.get_by_placeholder("Ask about commissioning")
+    expect(box).to_be_visible(timeout=120_000)
+    return ctx, page, box
+
+
 def test_ask_in_the_browser_and_upload_a_document(server: tuple[str, Settings], tmp_path: Path) -> None:
     from playwright.sync_api import expect, sync_playwright
 
@@ -133,17 +151,7 @@ def test_ask_in_the_browser_and_upload_a_document(server: tuple[str, Settings], 
     shots = tmp_path / "screenshots"
     shots.mkdir()
     with sync_playwright() as pw:
-        ctx = pw.chromium.launch_persistent_context(
-            str(tmp_path / "profile"),
-            executable_path=CHROMIUM,
-            headless=True,
-            args=FLAGS,
-            viewport={"width": 1400, "height": 1000},
-        )
-        page = ctx.new_page()
-        page.goto(url)
-        box = page.get_by_placeholder("Ask about commissioning")
-        expect(box).to_be_visible(timeout=120_000)
+        ctx, page, box = open_chat(pw, url, tmp_path)
         started = time.perf_counter()
         box.fill("how do I get on a CCG board?")
         box.press("Enter")
@@ -248,17 +256,7 @@ def test_a_pdf_citation_opens_at_its_page_with_the_quote_highlighted(
     shots = tmp_path / "screenshots"
     shots.mkdir()
     with sync_playwright() as pw:
-        ctx = pw.chromium.launch_persistent_context(
-            str(tmp_path / "profile"),
-            executable_path=CHROMIUM,
-            headless=True,
-            args=FLAGS,
-            viewport={"width": 1400, "height": 1000},
-        )
-        page = ctx.new_page()
-        page.goto(url)
-        box = page.get_by_placeholder("Ask about commissioning")
-        expect(box).to_be_visible(timeout=120_000)
+        ctx, page, box = open_chat(pw, url, tmp_path)
         box.fill("how big are the pathfinder consortiums?")
         box.press("Enter")
         answer = page.get_by_test_id("stChatMessage").filter(has_text="Sources")
