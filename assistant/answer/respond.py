@@ -82,7 +82,10 @@ def merge(parts: Sequence[Part]) -> tuple[str, list[Citation]]:
             # themselves?") draw the same sentences: say so rather than print them twice.
             keys = [_key(c) for c in part.composition.citations]
             refs = ", ".join(f"[{numbers[k]}]" for k in keys if k in numbers)
-            paragraphs.append(f"{heading}\n{render('part_same_passages', refs=refs)}")
+            # Said as this part was judged: answered by those sentences, or only as close as
+            # the guidance comes.
+            template = "part_answered_above" if part.outcome == "answer" else "part_same_passages"
+            paragraphs.append(f"{heading}\n{render(template, refs=refs)}")
             continue
         quoted |= mine
         local: dict[int, int] = {}

@@ -46,6 +46,9 @@ def test_a_part_that_would_repeat_the_same_sentences_points_to_them() -> None:
     assert text.count("Boards include a hospital doctor.") == 1
     assert "How are they covering themselves?\nThe passages quoted above ([1]) are as close" in text
     assert len(citations) == 1
+    # A part judged answered by the same sentences says so, not that they are merely close.
+    text, _ = merge([part("who sits on the board", "answer", same), part("is it a hospital doctor", "answer", same)])
+    assert text.endswith("Is it a hospital doctor?\nThe passages quoted above ([1]) answer this part too.")
 
 
 def test_an_uncovered_part_is_named() -> None:
