@@ -194,7 +194,7 @@ def compose(
             if numeric is not None:
                 chosen = [*chosen[: max(1, budget - 1)], numeric]
     chosen = _with_list_items(chosen, top, index_sentences, wants_list)
-    return _render(chosen, top, _lead(chosen, question, wants_number))
+    return _render(chosen, top, _lead(chosen, question, wants_number, wants_list))
 
 
 def _continuation(
@@ -305,13 +305,20 @@ _LEANS_BACK = re.compile(
 )
 
 
-def _lead(chosen: Sequence[Picked], question: str, wants_number: bool) -> Picked | None:
+def _lead(chosen: Sequence[Picked], question: str, wants_number: bool, wants_list: bool = False) -> Picked | None:
     """The sentence to open with: the one that answers the question as asked (issue 11 §3).
 
-    A "how many" answer opens with its best sentence that has a number; a "what is" answer with
-    its best sentence that defines; any other with its best sentence. None where that sentence
-    leans on the one before it ("They are ...") or is part of a list: the source's order stays.
+    A "what are / in what ways" answer opens with its list; a "how many" answer with its best
+    sentence that has a number; a "what is" answer with its best sentence that defines; any
+    other with its best sentence. None where that sentence leans on the one before it ("They
+    are ...") or is part of a list: the source's order stays.
     """
+    if wants_list:
+        # "In what ways ...?": the list is the answer; its lead-in opens, its items follow.
+        have = {(p.passage, p.sentence) for p in chosen}
+        intros = [p for p in chosen if p.text.rstrip().endswith(":") and (p.passage, p.sentence + 1) in have]
+        if intros:
+            return max(intros, key=lambda p: p.score)
     prose = [p for p in chosen if _is_statement(p.text)]
     if not prose:
         return None
@@ -337,15 +344,21 @@ def _defines(sentence: str, asked: set[str]) -> bool:
     return len(asked & set(terms(sentence[: m.start()]))) >= max(1, len(asked) // 2)
 
 
+def _before(p: Picked, lead: Picked | None) -> bool:
+    """Whether `p` comes before the lead in the lead's passage: those follow what continues it."""
+    return lead is not None and p.passage == lead.passage and p.sentence < lead.sentence
+
+
 def _render(chosen: list[Picked], top: Sequence[Candidate], lead: Picked | None = None) -> Composition:
-    # Order: the lead sentence first; then passages by the rank of their best sentence, and
-    # source order within a passage.
+    # Order: the lead sentence first, then what follows it in its passage, then the passage's
+    # earlier sentences; then the other passages by the rank of their best sentence, each in
+    # source order.
     first_rank: dict[int, int] = {}
     for rank, p in enumerate(sorted(chosen, key=lambda p: -p.score)):
         first_rank.setdefault(p.passage, rank)
     if lead is not None:
         first_rank[lead.passage] = -1
-    ordered = sorted(chosen, key=lambda p: (first_rank[p.passage], p is not lead, p.sentence))
+    ordered = sorted(chosen, key=lambda p: (first_rank[p.passage], p is not lead, _before(p, lead), p.sentence))
     numbers: dict[int, int] = {}
     for p in ordered:
         numbers.setdefault(p.passage, len(numbers) + 1)

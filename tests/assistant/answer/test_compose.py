@@ -95,3 +95,27 @@ def test_the_answer_opens_with_the_sentence_that_answers_the_question_as_asked()
     cands, sentences = _cands([(leaning, 0.9, [0.4, 0.7])])
     text = compose("Who sits on the clinical senates and patients?", cands, sentences).text
     assert text.startswith("Clinical senates advise"), text
+
+
+def test_a_list_question_opens_with_the_list_and_a_lead_is_followed_by_what_continues_it() -> None:
+    text = (
+        "Hospital doctors should be involved in referral management. There are many ways to do this. "
+        "For example by helping with:\n• clinical referral guidelines\n• specialist telephone advice\n"
+        "• rapid access clinics"
+    )
+    parts = [text[s:e] for s, e in split_sentences(text)]
+    sims = [0.7, 0.4, 0.5] + [0.45] * (len(parts) - 3)
+    cands, sentences = _cands([(text, 0.9, sims)])
+    answer = compose("In what ways can hospital doctors help with referral management?", cands, sentences).text
+    assert answer.startswith("For example by helping with:\n- clinical referral guidelines"), answer
+    assert answer.index("rapid access clinics") < answer.index("Hospital doctors should be involved")
+
+    prose = (
+        "The board was set up to manage urgent care. GPs there had talked with the trust for years. "
+        "The board has equal numbers of GPs and consultants. Managers and nurses sit on it too."
+    )
+    cands, sentences = _cands([(prose, 0.9, [0.5, 0.45, 0.9, 0.6])])
+    answer = compose("Who sits on the urgent care board?", cands, sentences).text
+    # The lead first and what continues it; the passage's earlier sentences after, in order.
+    assert answer.startswith("The board has equal numbers of GPs and consultants. [1] Managers and nurses"), answer
+    assert answer.index("was set up") < answer.index("had talked")
