@@ -324,7 +324,13 @@ def _lead(chosen: Sequence[Picked], question: str, wants_number: bool, wants_lis
         return None
     best = max(prose, key=lambda p: p.score)
     top = best.score - FLOOR_MARGIN
-    if wants_number:
+    # The question's opening says what kind of answer it wants ("Do I have to ... when ...?" is
+    # a yes or no, though it says "when").
+    rule = _rule_asked(question)
+    if rule is not None:
+        ruling = [p for p in prose if p.score >= top and rule.search(p.text)]
+        best = max(ruling, key=lambda p: p.score) if ruling else best
+    elif wants_number:
         numeric = [p for p in prose if _NUMBER.search(p.text) and p.score >= top]
         best = max(numeric, key=lambda p: p.score) if numeric else best
     elif _DEFINITION_Q.search(question):
@@ -334,6 +340,28 @@ def _lead(chosen: Sequence[Picked], question: str, wants_number: bool, wants_lis
     if _LEANS_BACK.match(best.text) or best.text.rstrip().endswith(":"):
         return None
     return best
+
+
+# "Do I have to ...?" is answered by a rule ("... should absent themselves"), "can I ...?" by a
+# permission or its refusal: a sentence that states one is the yes or no.
+_OBLIGATION_Q = re.compile(
+    r"^\s*(do|does|did|will|would)\s+(i|we|you|they|he|she|it)\s+(have|need)\s+to\b|^\s*(must|should|shall)\b", re.I
+)
+_PERMISSION_Q = re.compile(r"^\s*(can|could|may|might|is it (ok|okay|possible|allowed))\b", re.I)
+_OBLIGATION = re.compile(
+    r"\b(must|should|shall|have to|has to|need to|needs to|required|requirement|obliged|expected to|mandatory)\b", re.I
+)
+_PERMISSION = re.compile(
+    r"\b(can|cannot|can't|could|may|may not|allowed|able to|unable|eligible|permitted|not possible)\b", re.I
+)
+
+
+def _rule_asked(question: str) -> re.Pattern[str] | None:
+    if _OBLIGATION_Q.search(question):
+        return _OBLIGATION
+    if _PERMISSION_Q.search(question):
+        return _PERMISSION
+    return None
 
 
 def _defines(sentence: str, asked: set[str]) -> bool:

@@ -119,3 +119,21 @@ def test_a_list_question_opens_with_the_list_and_a_lead_is_followed_by_what_cont
     # The lead first and what continues it; the passage's earlier sentences after, in order.
     assert answer.startswith("The board has equal numbers of GPs and consultants. [1] Managers and nurses"), answer
     assert answer.index("was set up") < answer.index("had talked")
+
+
+def test_a_can_i_or_must_i_question_opens_with_the_rule() -> None:
+    text = (
+        "Commissioning support covers payroll, IT and data for commissioning decisions. "
+        "CCGs may also choose to host their own support services in-house."
+    )
+    cands, sentences = _cands([(text, 0.9, [0.7, 0.6])])
+    answer = compose("Can our CCG keep its support functions in-house?", cands, sentences).text
+    assert answer.startswith("CCGs may also choose to host their own"), answer
+
+    text = (
+        "Health and wellbeing boards take part in authorising CCGs. "
+        "CCG representatives should absent themselves from discussions of their own CCG's readiness."
+    )
+    cands, sentences = _cands([(text, 0.9, [0.7, 0.62])])
+    answer = compose("Do I have to step out when the board discusses our CCG?", cands, sentences).text
+    assert answer.startswith("CCG representatives should absent themselves"), answer
