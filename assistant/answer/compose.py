@@ -194,7 +194,7 @@ def compose(
             if numeric is not None:
                 chosen = [*chosen[: max(1, budget - 1)], numeric]
     chosen = _with_list_items(chosen, top, index_sentences, wants_list)
-    return _render(chosen, top, _lead(chosen, question, wants_number, wants_list))
+    return _render(chosen, top, _lead(chosen, question, wants_list))
 
 
 def _continuation(
@@ -305,7 +305,7 @@ _LEANS_BACK = re.compile(
 )
 
 
-def _lead(chosen: Sequence[Picked], question: str, wants_number: bool, wants_list: bool = False) -> Picked | None:
+def _lead(chosen: Sequence[Picked], question: str, wants_list: bool = False) -> Picked | None:
     """The sentence to open with: the one that answers the question as asked (issue 11 §3).
 
     A "what are / in what ways" answer opens with its list; a "how many" answer with its best
@@ -324,18 +324,19 @@ def _lead(chosen: Sequence[Picked], question: str, wants_number: bool, wants_lis
         return None
     best = max(prose, key=lambda p: p.score)
     top = best.score - FLOOR_MARGIN
-    # The question's opening says what kind of answer it wants ("Do I have to ... when ...?" is
-    # a yes or no, though it says "when").
-    rule = _rule_asked(question)
+    # The asking sentence's opening says what kind of answer it wants ("I sit on the board. Do I
+    # have to step out when ...?" is a yes or no, though it says "when").
+    asked = _asking_sentence(question)
+    rule = _rule_asked(asked)
     if rule is not None:
         ruling = [p for p in prose if p.score >= top and rule.search(p.text)]
         best = max(ruling, key=lambda p: p.score) if ruling else best
-    elif wants_number:
+    elif _NUMBER_ASKED.search(asked):
         numeric = [p for p in prose if _NUMBER.search(p.text) and p.score >= top]
         best = max(numeric, key=lambda p: p.score) if numeric else best
-    elif _DEFINITION_Q.search(question):
-        asked = set(terms(question))
-        defining = [p for p in prose if p.score >= top and _defines(p.text, asked)]
+    elif _DEFINITION_Q.search(asked):
+        words = set(terms(asked))
+        defining = [p for p in prose if p.score >= top and _defines(p.text, words)]
         best = max(defining, key=lambda p: p.score) if defining else best
     if _LEANS_BACK.match(best.text) or best.text.rstrip().endswith(":"):
         return None
@@ -354,6 +355,17 @@ _OBLIGATION = re.compile(
 _PERMISSION = re.compile(
     r"\b(can|cannot|can't|could|may|may not|allowed|able to|unable|eligible|permitted|not possible)\b", re.I
 )
+
+
+_NUMBER_ASKED = re.compile(
+    r"\b(how (many|much|long|often|old)|what (year|date|percentage|proportion))\b|^\s*(when|since when)\b", re.I
+)
+
+
+def _asking_sentence(question: str) -> str:
+    """The sentence of a message that asks ("I sit on the board. Do I have to ...?" → the second)."""
+    sentences = [s for s in re.split(r"(?<=[.?!])\s+", question.strip()) if s]
+    return next((s for s in sentences if s.rstrip().endswith("?")), question)
 
 
 def _rule_asked(question: str) -> re.Pattern[str] | None:

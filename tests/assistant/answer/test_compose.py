@@ -137,3 +137,15 @@ def test_a_can_i_or_must_i_question_opens_with_the_rule() -> None:
     cands, sentences = _cands([(text, 0.9, [0.7, 0.62])])
     answer = compose("Do I have to step out when the board discusses our CCG?", cands, sentences).text
     assert answer.startswith("CCG representatives should absent themselves"), answer
+
+
+def test_the_kind_of_answer_comes_from_the_asking_sentence() -> None:
+    # A situation first, and "when" inside a yes/no question: not a question about a date.
+    text = (
+        "One person could represent two CCGs on the board. "
+        "CCG representatives should absent themselves from discussions of their own CCG's readiness."
+    )
+    cands, sentences = _cands([(text, 0.9, [0.7, 0.62])])
+    question = "I sit on the wellbeing board for our CCG. Do I have to step out when they discuss our CCG?"
+    answer = compose(question, cands, sentences).text
+    assert answer.startswith("CCG representatives should absent themselves"), answer
