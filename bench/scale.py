@@ -30,15 +30,11 @@ import json
 import os
 import shutil
 import signal
-import socket
 import statistics
 import subprocess
 import sys
 import threading
 import time
-import urllib.error
-import urllib.parse
-import urllib.request
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -48,6 +44,7 @@ sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "bench"))
 
 # Slack's Web API on loopback and signed requests: the same stand-in as the Slack tests.
+from tests.helpers import free_port, wait_http  # noqa: E402
 from tests.slack_fake import SECRET, fake_slack_api, send  # noqa: E402
 
 PY = sys.executable
@@ -61,12 +58,6 @@ ENV_BASE = {
 }
 
 
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
-
-
 def du(*paths: Path) -> int:
     total = 0
     for path in paths:
@@ -75,18 +66,6 @@ def du(*paths: Path) -> int:
         elif path.is_dir():
             total += sum(p.stat().st_size for p in path.rglob("*") if p.is_file())
     return total
-
-
-def wait_http(url: str, proc: subprocess.Popen[Any], timeout: float = 180) -> None:
-    deadline = time.time() + timeout
-    while True:
-        try:
-            urllib.request.urlopen(url, timeout=2)
-            return
-        except OSError:
-            if time.time() > deadline or proc.poll() is not None:
-                raise RuntimeError(f"{url} did not come up") from None
-            time.sleep(0.3)
 
 
 def child(code: str, env: dict[str, str], timeout: float = 7200) -> dict[str, Any]:
@@ -292,7 +271,7 @@ def load_slack(env: dict[str, str], seconds: int, work: Path) -> dict[str, Any]:
         )
         url = f"http://127.0.0.1:{port}"
         try:
-            wait_http(url + "/health", proc)
+            wait_http(url + "/health", proc, timeout=180)
             sent: dict[str, float] = {}
             acks: list[float] = []
             bad: list[int] = []
@@ -389,7 +368,7 @@ def chroma_server(path: Path) -> Iterator[str]:
     )
     url = f"http://127.0.0.1:{port}"
     try:
-        wait_http(url + "/api/v2/heartbeat", proc)
+        wait_http(url + "/api/v2/heartbeat", proc, timeout=180)
         yield url
     finally:
         proc.terminate()
