@@ -57,9 +57,6 @@ def _is_item(s: str) -> bool:
     return s.startswith("• ") or bool(re.match(r"^(• )?\d{1,2}[.)]\s", s))
 
 
-_NUMERIC_Q = re.compile(
-    r"\b(how many|how much|when|what year|what date|how long|what percentage|what proportion)\b", re.I
-)
 _LIST_Q = re.compile(
     r"^\s*(what|which)\s+(are|were)\b|\bin what ways\b|\blist\b|\bname the\b|\bwhat\b.*\binclude\b", re.I
 )
@@ -101,7 +98,7 @@ def compose(
     sentence naming "Croydon" outranks one that only repeats "CCG". `min_words` is this answer's
     share of MIN_ANSWER_WORDS (one ask of several gets less)."""
     weight = idf or (lambda t: 1.0)
-    wants_number = bool(_NUMERIC_Q.search(question))
+    wants_number = _wants_number(question)
     wants_list = bool(_LIST_Q.search(question))
     top = list(cands[: max(passages, NUMBER_PASSAGES) if wants_number else passages])
     if not top:
@@ -331,7 +328,7 @@ def _lead(chosen: Sequence[Picked], question: str, wants_list: bool = False) -> 
     if rule is not None:
         ruling = [p for p in prose if p.score >= top and rule.search(p.text)]
         best = max(ruling, key=lambda p: p.score) if ruling else best
-    elif _NUMBER_ASKED.search(asked):
+    elif _wants_number(asked):
         numeric = [p for p in prose if _NUMBER.search(p.text) and p.score >= top]
         best = max(numeric, key=lambda p: p.score) if numeric else best
     elif _DEFINITION_Q.search(asked):
@@ -358,8 +355,16 @@ _PERMISSION = re.compile(
 
 
 _NUMBER_ASKED = re.compile(
-    r"\b(how (many|much|long|often|old)|what (year|date|percentage|proportion))\b|^\s*(when|since when)\b", re.I
+    r"\b(how (many|much|long|often|old)|what (year|date|percentage|proportion))\b"
+    r"|^\s*(and |but |so )?(when|since when)\b",
+    re.I,
 )
+
+
+def _wants_number(question: str) -> bool:
+    """A count, amount or date is asked for ("how many ...", "when did ..."), judged on the
+    asking sentence: "Do I have to step out when ...?" asks a yes or no."""
+    return bool(_NUMBER_ASKED.search(_asking_sentence(question)))
 
 
 def _asking_sentence(question: str) -> str:
