@@ -278,7 +278,9 @@ class TermCounts(Mapping[str, int]):
 class LoadedIndex:
     """One snapshot of the committed index, read on demand."""
 
-    def __init__(self, store: Store, settings: Settings, pack: ReadPack, info: dict[str, object]) -> None:
+    def __init__(
+        self, store: Store, settings: Settings, pack: ReadPack, info: dict[str, object], stamp: str = ""
+    ) -> None:
         self.store = store
         self.settings = settings
         self._pack = pack
@@ -286,7 +288,7 @@ class LoadedIndex:
         self._materialise_lock = threading.Lock()
         self._dim = int(pack.meta.get("dim") or 0)
         self.info = info
-        self.stamp = ""  # the registry's stamp when this snapshot was taken
+        self.stamp = stamp  # the registry's stamp when this snapshot was taken
         self.lexical = pack.lexical
         self.chunks: Sequence[Chunk] = ChunkRows(pack)
         self.by_id: Mapping[str, Chunk] = ChunksById(pack)
@@ -302,9 +304,7 @@ class LoadedIndex:
         view = store.view(refresh=True)
         info = store.info()  # raises IndexMissingError / EmbedderMismatchError
         pack = refresh_pack(store, settings, view)
-        index = cls(store, settings, pack, info)
-        index.stamp = stamp
-        return index
+        return cls(store, settings, pack, info, stamp)
 
     def idf(self, term: str) -> float:
         return math.log((len(self._pack) + 1) / (self.df.get(term, 0) + 0.5))
