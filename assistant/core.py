@@ -25,6 +25,7 @@ from .retrieval.embeddings import Embedder
 from .retrieval.index import LoadedIndex
 from .retrieval.retrieve import Candidate, Filters, RerankWeights, Retriever
 from .retrieval.rewrite import is_follow_up, standalone_query
+from .retrieval.spelling import english_words
 from .settings import Settings
 from .storage.store import Store
 from .types import Answer, Turn
@@ -123,9 +124,11 @@ class Assistant:
             return self._index
 
     def warm(self) -> None:
-        """Load the index and the embedding model now rather than on the first question."""
+        """Load the index, the embedding model and the word list now rather than on the first
+        question."""
         _ = self.index
         self.embedder.embed(["warm up"])
+        english_words()
 
     def reload(self) -> None:
         """Drop the loaded index (after an ingest) so the next question sees the new one."""
@@ -234,7 +237,9 @@ class Assistant:
             # cost it more than the subject gained.)
             subject = query if thin and asks.context else judged
             plans.append((part, judged, query, subject))
-        return plans
+        # Typos are mended for retrieval and judging; the ask keeps its writer's spelling.
+        fix = self.index.speller.correct
+        return [(part, fix(judged), fix(query), fix(subject)) for part, judged, query, subject in plans]
 
     def retrieve(
         self,

@@ -27,6 +27,7 @@ from ..types import Chunk
 from .lexical import LexicalIndex, terms
 from .readpack import DocFiles, ReadPack, fingerprint, search_text
 from .sentences import split_sentences
+from .spelling import Speller
 
 log = logging.getLogger(__name__)
 
@@ -295,6 +296,8 @@ class LoadedIndex:
         self.sentences: dict[str, SentenceEntry] = SentencesById(self)
         # Document frequency of each BM25 term over chunks (with their section paths).
         self.df: Mapping[str, int] = TermCounts(pack.lexical)
+        # Mends a question's typos against this snapshot's words.
+        self.speller = Speller(pack.lexical.df)
 
     @classmethod
     def load(cls, store: Store, settings: Settings) -> LoadedIndex:
@@ -315,7 +318,7 @@ class LoadedIndex:
         A question whose informative words appear in none of the best passages ("annual
         leave", "Scotland") is not answered by them, however similar the prose sounds.
         """
-        qterms = set(terms(question))
+        qterms = set(self.lexical.query_terms(question))
         if not qterms:
             return 0.0
         present: set[str] = set()

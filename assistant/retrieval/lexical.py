@@ -152,8 +152,19 @@ class LexicalIndex:
     def __len__(self) -> int:
         return len(self.ids)
 
+    def query_terms(self, query: str) -> list[str]:
+        """`terms(query)`, with a lower-case acronym plural this index does not know read as
+        its singular when it knows that: "ccgs" as "ccg" ("CCGs" in the documents is already
+        "ccg"; typed in lower case the stemmer cannot tell it from a word)."""
+        out = []
+        for t in terms(query):
+            if t.endswith("s") and len(t) >= 3 and t not in self._vocab and t[:-1] in self._vocab:
+                t = t[:-1]
+            out.append(t)
+        return out
+
     def scores(self, query: str) -> np.ndarray:
-        q = terms(query)
+        q = self.query_terms(query)
         model: Any = self._model
         if not q or not len(self.ids) or model is None:
             return np.zeros(len(self.ids), dtype=np.float32)

@@ -1,0 +1,52 @@
+"""Typos mended against the corpus's words; English and clinical words left as written."""
+
+from __future__ import annotations
+
+from assistant import Assistant
+from assistant.retrieval.lexical import LexicalIndex, terms
+from assistant.retrieval.spelling import Speller
+
+CORPUS = [
+    "Commissioners tender services and receive bids.",
+    "The CCGs commission care; commissioning support units help.",
+    "Stating the value of a service is part of a business case.",
+    "NHS England hosts them.",
+]
+
+
+def speller() -> tuple[Speller, LexicalIndex]:
+    lexical = LexicalIndex.build([f"c{i}" for i in range(len(CORPUS))], CORPUS)
+    return Speller(lexical.df), lexical
+
+
+def test_slips_are_mended_to_corpus_words() -> None:
+    sp, _ = speller()
+    assert sp.correct("what did the commisioners recieve?") == "what did the commissioners receive?"
+    # A doubled letter typed once, in a word the stemmer would otherwise cut differently.
+    assert sp.correct("commision") == "commission"
+
+
+def test_english_and_clinical_words_are_left_alone() -> None:
+    sp, _ = speller()
+    # "valve" is one letter from "value" (a corpus word) but is English: not a typo.
+    assert sp.correct("aortic valve") == "aortic valve"
+    # "statins" is in no English list here, and "stating" is a corpus word one letter away;
+    # a replaced letter is not a keyboard slip, so the clinical word survives.
+    assert sp.correct("should I stop statins") == "should I stop statins"
+    # Short words have too many neighbours to guess between; known words and case stay.
+    assert sp.correct("CCGs and the NHS, tendr") == "CCGs and the NHS, tendr"
+
+
+def test_lower_case_acronym_plurals_match_in_bm25() -> None:
+    _, lexical = speller()
+    assert terms("ccgs") == ["ccgs"]  # the stemmer cannot tell it from a word
+    assert lexical.query_terms("ccgs and nhs") == ["ccg", "nhs"]
+    scores = lexical.scores("ccgs")
+    assert scores.argmax() == 1 and scores[1] > 0
+
+
+def test_the_assistant_retrieves_with_the_mended_question(bot: Assistant) -> None:
+    """The ask shown keeps the writer's spelling; what is retrieved and judged is mended."""
+    [(ask, judged, query, _subject)] = bot.plan("what do commisioning support units do")
+    assert ask == "what do commisioning support units do"
+    assert "commissioning support units" in judged and "commissioning support units" in query
