@@ -66,7 +66,7 @@ TOP = 3
 def signals(ask: str, cands: Sequence[Candidate], index: LoadedIndex, ask_vec: np.ndarray) -> dict[str, float]:
     """The model's inputs for `ask` given its reranked candidates (best first)."""
     out = dict.fromkeys(FEATURES, 0.0)
-    qterms = set(terms(ask))
+    qterms = set(index.lexical.query_terms(ask))
     out["terms"] = math.log1p(len(qterms))
     if not cands:
         out["unknown"] = 1.0 if qterms else 0.0

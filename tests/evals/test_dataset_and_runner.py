@@ -124,7 +124,7 @@ def test_ci_gate_on_dev_and_test(tmp_path: Path, corpus_settings: Settings, env_
         "test": {"hit@5": 0.89, "mrr": 0.75, "key_fact_recall": 0.59, "citation_support": 0.81, "refusal_recall": 0.25},
         "holdout-c": {"hit@5": 0.85, "mrr": 0.69, "key_fact_recall": 0.6, "citation_support": 0.76},
     }
-    ceilings = {"dev": 0.04, "test": 0.06, "holdout-c": 0.08}  # false refusals
+    ceilings = {"dev": 0.04, "test": 0.07, "holdout-c": 0.08}  # false refusals
     args = ["eval", "--out", str(out)]
     for split, mins in floors.items():
         for metric, value in mins.items():
