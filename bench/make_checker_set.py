@@ -35,7 +35,8 @@ from assistant.retrieval.lexical import normalise_quotes, terms  # noqa: E402
 from assistant.retrieval.sentences import split_sentences  # noqa: E402
 from assistant.types import Chunk  # noqa: E402
 from ingest.chunk import chunk_document  # noqa: E402
-from ingest.loaders import Limits, load  # noqa: E402
+from ingest.limits import Limits  # noqa: E402
+from ingest.loaders import load  # noqa: E402
 from ingest.manifest import load_manifest  # noqa: E402
 
 OUT = ROOT / "evals" / "datasets" / "checker.jsonl"

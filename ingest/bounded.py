@@ -30,7 +30,8 @@ from assistant.errors import IngestError
 from assistant.types import Chunk
 
 from .chunk import chunk_document
-from .loaders import Limits, check_file_size, load
+from .limits import Limits, check_file_size
+from .loaders import load
 from .manifest import DocMeta
 
 __all__ = ["Limits", "load_and_chunk", "load_and_chunk_many"]

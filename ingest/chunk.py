@@ -8,7 +8,7 @@ from langchain_text_splitters import RecursiveCharacterTextSplitter
 
 from assistant.types import Chunk
 
-from .loaders import Loaded
+from .limits import Loaded
 from .manifest import DocMeta
 from .structure import sections
 

@@ -20,7 +20,7 @@ from assistant.errors import ConfigError
 from assistant.settings import Settings
 
 from .bounded import Limits, load_and_chunk
-from .loaders import check_file_size
+from .limits import check_file_size
 from .manifest import SUPPORTED, DocMeta, discover, dump_manifest, load_manifest, path_in_corpus, reserved_reason, slug
 
 # Longest stored file name, extension included: well under every file system's 255-byte limit,

@@ -4,87 +4,22 @@ Canonical text is markdown-like: `#` headings, paragraphs separated by blank lin
 items as `• ` lines. Every later step (sections, chunks, character spans) works on it, so a
 PDF, a web page and a plain-text export are treated alike.
 
-Every loader works within `Limits` (file size, text length, line length, HTML depth), failing
+Every loader works within `Limits` (limits.py) (file size, text length, line length, HTML depth), failing
 with an IngestError that names the file and the limit; ingest/bounded.py adds the time limit.
 """
 
 from __future__ import annotations
 
-import bisect
 import codecs
 import re
-from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 from assistant.errors import IngestError
-from assistant.settings import Settings
 
 from .clean import clean_lines, is_boilerplate, normalise_unicode, tidy
+from .limits import Limits, Loaded, check_file_size, check_text
 from .structure import outline_plain
-
-
-@dataclass(frozen=True)
-class Loaded:
-    text: str
-    # (offset in text, 1-based page number), ascending; empty for formats without pages.
-    pages: list[tuple[int, int]] = field(default_factory=list)
-
-    def page_at(self, offset: int) -> int | None:
-        if not self.pages:
-            return None
-        i = bisect.bisect_right([p[0] for p in self.pages], offset) - 1
-        return self.pages[max(i, 0)][1]
-
-
-@dataclass(frozen=True)
-class Limits:
-    """Bounds on the work one document may cost; each names its setting in the error it causes."""
-
-    max_file_mb: float = 20
-    max_line_chars: int = 20_000
-    max_document_chars: int = 2_000_000
-    max_html_depth: int = 256
-    # Enforced by ingest/bounded.py (a worker process); 0 or less runs in-process, unbounded.
-    document_timeout_s: float = 120.0
-
-    @classmethod
-    def from_settings(cls, settings: Settings) -> Limits:
-        return cls(
-            max_file_mb=settings.max_file_mb,
-            max_line_chars=settings.max_line_chars,
-            max_document_chars=settings.max_document_chars,
-            max_html_depth=settings.max_html_depth,
-            document_timeout_s=settings.document_timeout_s,
-        )
-
-
-def check_file_size(name: str, size: int, limits: Limits) -> None:
-    if size > limits.max_file_mb * 1024 * 1024:
-        raise IngestError(
-            f"{name}: {size / (1024 * 1024):.1f} MB is over the {limits.max_file_mb:g} MB limit"
-            " for one document (ASSISTANT_MAX_FILE_MB)"
-        )
-
-
-def check_text(name: str, text: str, limits: Limits) -> None:
-    """Refuse text over the document or line length limit before any regex work on it."""
-    if len(text) > limits.max_document_chars:
-        raise too_long(name, len(text), limits)
-    lengths = list(map(len, text.splitlines()))
-    if lengths and max(lengths) > limits.max_line_chars:
-        n = next(i for i, length in enumerate(lengths) if length > limits.max_line_chars)
-        raise IngestError(
-            f"{name}: line {n + 1} has {lengths[n]:,} characters, over the {limits.max_line_chars:,}-character"
-            " limit for one line (ASSISTANT_MAX_LINE_CHARS)"
-        )
-
-
-def too_long(name: str, chars: int, limits: Limits) -> IngestError:
-    return IngestError(
-        f"{name}: text over the {limits.max_document_chars:,}-character limit for one document"
-        f" ({chars:,} characters read; ASSISTANT_MAX_DOCUMENT_CHARS)"
-    )
 
 
 def load(path: Path, title: str, limits: Limits | None = None) -> Loaded:

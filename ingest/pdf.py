@@ -11,7 +11,7 @@ from pathlib import Path
 from assistant.errors import IngestError
 
 from .clean import drop_emphasis_marks, is_boilerplate, normalise_unicode
-from .loaders import Limits, Loaded, too_long
+from .limits import Limits, Loaded, too_long
 
 _TERMINAL = tuple('.?!:;"”’)')
 _OPEN_END = re.compile(r"([,(&/–—-]|\b(and|or|of|the|a|an|to|for|in|on|with|by|from|at))\s*$", re.I)
