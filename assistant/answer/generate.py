@@ -38,8 +38,10 @@ from ..errors import GeneratorError
 from ..retrieval.lexical import terms
 from ..settings import Settings
 from ..types import Chunk
-from .checker import CheckResult, SupportChecker, corpus_names, load_thresholds, split_claims
+from .checker import CheckResult, SupportChecker, load_thresholds
+from .claims import split_claims
 from .compose import Composition, citation
+from .facts import corpus_names
 from .messages import render
 
 if TYPE_CHECKING:

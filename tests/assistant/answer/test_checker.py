@@ -1,4 +1,4 @@
-"""The support checker: splitting around citation markers, the hard checks, and its measured
+"""The support checker: its judgements on the issue's examples, marker repair, and its measured
 precision and recall on the labelled checker set (evals/datasets/checker.jsonl, built from the
 corpus by bench/make_checker_set.py; thresholds fitted by bench/tune_checker.py)."""
 
@@ -8,18 +8,8 @@ import json
 from collections import Counter
 from pathlib import Path
 
-import pytest
-
-from assistant.answer.checker import (
-    Claim,
-    SupportChecker,
-    corpus_names,
-    missing_names,
-    missing_quantities,
-    packaged_thresholds,
-    polarity_problems,
-    split_claims,
-)
+from assistant.answer.checker import SupportChecker, packaged_thresholds
+from assistant.answer.facts import corpus_names
 from assistant.types import Chunk
 
 ROOT = Path(__file__).resolve().parents[3]
@@ -43,56 +33,6 @@ MONITOR = chunk(
     "with Monitor.",
     section="How? › 8. Monitor",
 )
-
-
-@pytest.mark.parametrize(
-    ("draft", "expected"),
-    [
-        ("A is true [1]. B is true [2].", [("A is true.", (1,)), ("B is true.", (2,))]),
-        # The marker after the full stop belongs to the sentence before it.
-        ("A is true. [1] B is true. [2]", [("A is true.", (1,)), ("B is true.", (2,))]),
-        ("A is true.[1][3] B is true.", [("A is true.", (1, 3)), ("B is true.", ())]),
-        # No full stop at all: the marker ends the sentence.
-        ("A is true [1] Bees are true [2].", [("A is true.", (1,)), ("Bees are true.", (2,))]),
-        ("- A list item [1, 2]\n- Another one [2-3].", [("A list item", (1, 2)), ("Another one.", (2, 3))]),
-        ("**Answer:** Bold is gone [1].", [("Bold is gone.", (1,))]),
-    ],
-)
-def test_split_claims(draft: str, expected: list[tuple[str, tuple[int, ...]]]) -> None:
-    assert split_claims(draft) == [Claim(t, c) for t, c in expected]
-
-
-def test_numbers_money_and_dates_must_occur() -> None:
-    p = "England's 211 CCGs will be responsible for £65bn of the £95bn budget from 1 April 2013; twenty-three CSUs."
-    assert missing_quantities("CCGs hold £65bn.", p) == []
-    assert missing_quantities("CCGs hold £65 billion.", p) == []
-    assert missing_quantities("CCGs hold £65m.", p) == ["65 million"]
-    assert missing_quantities("There are 212 CCGs.", p) == ["212"]
-    assert missing_quantities("From 1 April 2014.", p) == ["2014"]
-    assert missing_quantities("There are 23 CSUs.", p) == []
-    assert missing_quantities("There are three CSUs.", p) == ["3"]
-
-
-def test_proper_names_must_occur() -> None:
-    known = frozenset({"monitor", "healthwatch"})
-    assert missing_names("Monitor regulates NHS providers.", MONITOR.text, known) == []
-    assert missing_names("Healthwatch regulates NHS providers.", MONITOR.text, known) == ["healthwatch"]
-    assert missing_names("The duty belongs to the CQC.", MONITOR.text, known) == ["cqc"]
-    assert missing_names("Providers in Wales need a licence.", MONITOR.text, known) == ["wales"]
-
-
-def test_polarity_and_modality_must_match() -> None:
-    src = ["The Health and Social Care Act now states that Monitor's main duty is to regulate healthcare providers."]
-    assert polarity_problems("Monitor's main duty is to regulate healthcare providers.", src) == []
-    assert polarity_problems("Monitor's main duty is not to regulate healthcare providers.", src)
-    may = ["The most appropriate secondary care doctor may be an associate specialist or specialty doctor."]
-    assert polarity_problems("The most suitable secondary care doctor may be an associate specialist.", may) == []
-    assert polarity_problems("The most suitable secondary care doctor must be an associate specialist.", may)
-    # "may" dropped: a possibility stated as a fact.
-    assert polarity_problems("The most appropriate secondary care doctor is an associate specialist.", may)
-    must = ["All providers, unless exempted, will be required to hold a licence with Monitor."]
-    assert polarity_problems("Unless exempt, all providers need to hold a licence with Monitor.", must) == []
-    assert polarity_problems("Unless exempt, all providers may hold a licence with Monitor.", must)
 
 
 def test_the_issues_examples() -> None:
