@@ -12,7 +12,8 @@ from sqlalchemy import insert, select
 
 from ..errors import ConfigError
 from ..settings import Settings
-from .db import Database, corpus_changes, inserted_id, open_database
+from .db import Database, open_database
+from .schema import corpus_changes, inserted_id
 
 ACTIONS = ("upload", "replace", "remove", "ingest")
 

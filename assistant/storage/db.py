@@ -13,7 +13,8 @@ atomic INSERT or run under a lock; explicit statements keep that visible.
 - SQLite: every transaction starts with BEGIN IMMEDIATE, so read-then-write sequences cannot
   interleave between processes; PostgreSQL: `lock()` takes a transaction-scoped advisory lock.
 - Rows of the older per-purpose SQLite files (`feedback.sqlite`, `slack.sqlite`,
-  `editors.sqlite` in the data directory) are imported once, then those files are removed.
+  `editors.sqlite` in the data directory) are imported once, then those files are removed
+  (legacy.py). The tables are in schema.py.
 - Retention: questions, comments and thread history older than `ASSISTANT_FEEDBACK_RETENTION_DAYS`
   are deleted when a process first opens the database and then at most a day apart, checked
   whenever the database is used (`Database.purge` takes an explicit time for tests).
@@ -27,11 +28,9 @@ import contextlib
 import datetime as dt
 import hashlib
 import hmac
-import json
 import logging
 import os
 import secrets
-import sqlite3
 import threading
 from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass
@@ -39,204 +38,40 @@ from pathlib import Path
 from typing import Any
 
 from sqlalchemy import (
-    BigInteger,
-    Boolean,
-    Column,
-    DateTime,
-    Dialect,
-    Float,
-    ForeignKey,
-    Index,
-    Integer,
-    MetaData,
-    PrimaryKeyConstraint,
-    SmallInteger,
-    String,
     Table,
-    Text,
     create_engine,
     delete,
     event,
-    func,
     insert,
     inspect,
     or_,
     select,
     text,
 )
-from sqlalchemy.engine import URL, Connection, CursorResult, Engine, make_url
+from sqlalchemy.engine import URL, Connection, Engine, make_url
 from sqlalchemy.exc import ArgumentError, DBAPIError, SQLAlchemyError
 from sqlalchemy.sql.expression import Executable
-from sqlalchemy.types import TypeDecorator
 
 from ..errors import ConfigError, StoreError
 from ..settings import Settings
+from . import legacy
+from .schema import (
+    OLD_TABLES,
+    SCHEMA_VERSION,
+    feedback,
+    feedback_docs,
+    metadata,
+    schema_meta,
+    slack_shares,
+    slack_turns,
+    utcnow,
+)
 
 log = logging.getLogger(__name__)
 
-SCHEMA_VERSION = 1
 DEFAULT_SQLITE_NAME = "assistant.sqlite"
 KEY_FILE_NAME = "id_hash.key"
-# The per-purpose SQLite files of earlier releases, imported once into this database.
-LEGACY_FILES = ("feedback.sqlite", "slack.sqlite", "editors.sqlite")
 PURGE_EVERY = dt.timedelta(days=1)
-
-
-def utcnow() -> dt.datetime:
-    return dt.datetime.now(dt.UTC)
-
-
-class UTCDateTime(TypeDecorator[dt.datetime]):
-    """Aware UTC datetimes in and out. SQLite keeps no zone (its DATETIME is text), PostgreSQL
-    keeps timestamptz; both compare correctly because every value is UTC before it is stored."""
-
-    impl = DateTime(timezone=True)
-    cache_ok = True
-
-    def process_bind_param(self, value: dt.datetime | None, dialect: Dialect) -> dt.datetime | None:
-        if value is None:
-            return None
-        if value.tzinfo is None:
-            raise StoreError(f"naive datetime {value!r}: store UTC times with their zone")
-        value = value.astimezone(dt.UTC)
-        return value.replace(tzinfo=None) if dialect.name == "sqlite" else value
-
-    def process_result_value(self, value: dt.datetime | None, dialect: Dialect) -> dt.datetime | None:
-        if value is None:
-            return None
-        return value.replace(tzinfo=dt.UTC) if value.tzinfo is None else value.astimezone(dt.UTC)
-
-
-metadata = MetaData()
-
-schema_meta = Table(
-    "schema_meta",
-    metadata,
-    Column("key", String(64), primary_key=True),
-    Column("value", Text, nullable=False),
-)
-
-# One row per old file imported (keyed by name and content hash), so two processes starting at
-# once import it once: the marker is inserted first, and the loser's insert conflicts.
-legacy_imports = Table(
-    "legacy_imports",
-    metadata,
-    Column("source", String(200), primary_key=True),
-    Column("imported_at", UTCDateTime, nullable=False),
-    Column("rows", Integer, nullable=False),
-)
-
-feedback = Table(
-    "feedback",
-    metadata,
-    Column("id", Integer, primary_key=True, autoincrement=True),
-    Column("created_at", UTCDateTime, nullable=False, index=True),
-    Column("rated_at", UTCDateTime),
-    Column("source", String(16), nullable=False),  # web or slack
-    Column("user_hash", String(64), nullable=False, server_default=""),  # HMAC of the Slack user id
-    Column("question", Text, nullable=False),
-    Column("history", Text, nullable=False, server_default="[]"),  # JSON [{role, content}]
-    Column("answer", Text, nullable=False),
-    Column("outcome", String(16), nullable=False, server_default=""),  # answer, partial, refuse
-    Column("refused", Boolean, nullable=False),
-    Column("mode", String(32), nullable=False, server_default=""),  # extractive, generated, ...
-    Column("citations", Text, nullable=False, server_default="[]"),  # JSON [Citation.to_record()]
-    Column("retrieved", Text, nullable=False, server_default="[]"),  # JSON [chunk id], in rank order
-    Column("notices", Text, nullable=False, server_default="[]"),
-    Column("rating", SmallInteger, index=True),  # 1, -1, or NULL (not rated)
-    Column("comment", Text, nullable=False, server_default=""),
-)
-
-# The documents an answer cites, one row each, so "answers citing document X" is an indexed
-# query rather than a scan of JSON text.
-feedback_docs = Table(
-    "feedback_docs",
-    metadata,
-    Column("feedback_id", Integer, ForeignKey("feedback.id", ondelete="CASCADE"), nullable=False),
-    Column("doc_id", String(200), nullable=False, index=True),
-    PrimaryKeyConstraint("feedback_id", "doc_id"),
-)
-
-slack_turns = Table(
-    "slack_turns",
-    metadata,
-    Column("channel", String(64), nullable=False),
-    Column("thread_ts", String(64), nullable=False),
-    Column("position", Integer, nullable=False),
-    Column("role", String(16), nullable=False),
-    Column("content", Text, nullable=False),
-    Column("created_at", UTCDateTime, nullable=False, index=True),
-    PrimaryKeyConstraint("channel", "thread_ts", "position"),
-)
-
-slack_events = Table(
-    "slack_events",
-    metadata,
-    Column("event_id", String(255), primary_key=True),
-    Column("seen_at", Float, nullable=False, index=True),
-)
-
-slack_requests = Table(
-    "slack_requests",
-    metadata,
-    Column("signature", String(128), nullable=False),
-    Column("timestamp", BigInteger, nullable=False, index=True),
-    Column("seen_at", Float, nullable=False),
-    PrimaryKeyConstraint("signature", "timestamp"),
-)
-
-slack_shares = Table(
-    "slack_shares",
-    metadata,
-    Column("feedback_id", Integer, primary_key=True, autoincrement=False),
-    Column("channel", String(64), nullable=False),
-    Column("user_hash", String(64), nullable=False),
-    Column("shared_at", UTCDateTime, nullable=False, index=True),
-)
-
-slack_rate_hits = Table(
-    "slack_rate_hits",
-    metadata,
-    Column("id", Integer, primary_key=True, autoincrement=True),
-    Column("user_hash", String(64), nullable=False),
-    Column("at", Float, nullable=False, index=True),
-    Index("slack_rate_hits_user", "user_hash", "at"),
-)
-
-editors = Table(
-    "editors",
-    metadata,
-    # Names are unique whatever their case: the key is the lower-cased name.
-    Column("name_key", String(64), primary_key=True),
-    Column("name", String(64), nullable=False),
-    Column("password_hash", Text, nullable=False),
-    Column("created_at", UTCDateTime, nullable=False),
-    Column("last_signin_at", UTCDateTime),
-)
-
-signin_failures = Table(
-    "signin_failures",
-    metadata,
-    Column("id", Integer, primary_key=True, autoincrement=True),
-    Column("name", String(64), nullable=False),
-    Column("at", Float, nullable=False),
-    Index("signin_failures_name", "name", "at"),
-)
-
-corpus_changes = Table(
-    "corpus_changes",
-    metadata,
-    Column("id", Integer, primary_key=True, autoincrement=True),
-    Column("at", UTCDateTime, nullable=False, index=True),
-    Column("editor", String(64), nullable=False),
-    Column("action", String(16), nullable=False),
-    Column("document", Text, nullable=False),
-    Column("detail", Text, nullable=False, server_default=""),
-)
-
-# Tables an earlier release created (in its own files); finding one here without schema_meta
-# means this very file is an old one.
-_OLD_TABLES = {"feedback", "slack_turns", "slack_events", "slack_requests", "slack_shares", "editors", "corpus_changes"}
 
 
 # --- URLs and engines ------------------------------------------------------------------------
@@ -434,7 +269,9 @@ class Database:
     # --- transactions ------------------------------------------------------------------
 
     @contextlib.contextmanager
-    def _transaction(self) -> Iterator[Connection]:
+    def bare_transaction(self) -> Iterator[Connection]:
+        """A transaction without `ensure()` and retention: for creating the schema and importing
+        older files, which `begin` itself runs first."""
         try:
             with self.engine.begin() as conn:
                 yield conn
@@ -448,7 +285,7 @@ class Database:
         retention job when it is due."""
         self.ensure()
         self.purge_if_due()
-        with self._transaction() as conn:
+        with self.bare_transaction() as conn:
             yield conn
 
     def insert_once(self, conn: Connection, table: Table, values: Mapping[str, Any]) -> bool:
@@ -488,11 +325,11 @@ class Database:
             _ready.add(self._key_url)
 
     def migrate(self) -> None:
-        with self._transaction() as conn:
+        with self.bare_transaction() as conn:
             # Two processes starting at once: one creates, the other waits and finds it made.
             self.lock(conn, "assistant-schema")
             present = set(inspect(conn).get_table_names())
-            if "schema_meta" not in present and present & _OLD_TABLES:
+            if "schema_meta" not in present and present & OLD_TABLES:
                 raise StoreError(
                     f"the database {self.display} holds tables of an earlier release; point "
                     "ASSISTANT_DATABASE_URL at a new database (the old files in the data directory are "
@@ -515,7 +352,7 @@ class Database:
                 conn.execute(insert(schema_meta).values(key="version", value=str(SCHEMA_VERSION)))
 
     def schema_version(self) -> int:
-        with self._transaction() as conn:
+        with self.bare_transaction() as conn:
             row = conn.execute(select(schema_meta.c.value).where(schema_meta.c.key == "version")).first()
         return int(row[0]) if row else 0
 
@@ -541,7 +378,7 @@ class Database:
         and Slack thread history older than the retention period, as of `now`."""
         now = now or self.clock()
         cutoff = now - dt.timedelta(days=self.retention_days)
-        with self._transaction() as conn:
+        with self.bare_transaction() as conn:
             old = select(feedback.c.id).where(feedback.c.created_at < cutoff)
             conn.execute(delete(feedback_docs).where(feedback_docs.c.feedback_id.in_(old)))
             shares = conn.execute(
@@ -575,181 +412,7 @@ class Database:
     # --- older files -------------------------------------------------------------------
 
     def import_legacy(self, folder: Path) -> None:
-        target = self.sqlite_path.resolve() if self.sqlite_path else None
-        found = [
-            folder / name for name in LEGACY_FILES if (folder / name).is_file() and (folder / name).resolve() != target
-        ]
-        if not found:
-            return
-        sources = [(path, _read_legacy(path)) for path in found]
-        imported: list[Path] = []
-        with self._transaction() as conn:
-            self.lock(conn, "assistant-legacy-import")
-            id_map: dict[int, int] | None = None
-            # feedback.sqlite first: shares in slack.sqlite refer to its ids.
-            for path, tables in sorted(sources, key=lambda s: s[0].name != "feedback.sqlite"):
-                digest = hashlib.sha256(json.dumps(tables, sort_keys=True, default=str).encode()).hexdigest()[:32]
-                n_rows = sum(len(rows) for rows in tables.values())
-                marker = {"source": f"{path.name}:{digest}", "imported_at": utcnow(), "rows": n_rows}
-                if self.insert_once(conn, legacy_imports, marker):
-                    if "feedback" in tables:
-                        id_map = self._import_feedback(conn, tables["feedback"])
-                    self._import_slack(conn, tables, id_map)
-                    self._import_editors(conn, tables)
-                    log.warning("imported %d rows from %s into %s", n_rows, path, self.display)
-                imported.append(path)
-        # Only once the rows are committed: the old files go (they hold Slack user ids in clear).
-        for path in imported:
-            for suffix in ("", "-wal", "-shm"):
-                Path(f"{path}{suffix}").unlink(missing_ok=True)
-            log.warning("removed %s: its rows are in %s", path, self.display)
-
-    def _import_feedback(self, conn: Connection, rows: list[dict[str, Any]]) -> dict[int, int]:
-        # Ids appear in buttons already posted to Slack: keep them when the table is empty
-        # (the usual upgrade), otherwise number the rows afresh and map the shares.
-        keep_ids = conn.execute(select(func.count()).select_from(feedback)).scalar_one() == 0
-        id_map: dict[int, int] = {}
-        for r in sorted(rows, key=lambda r: int(r["id"])):
-            refused = bool(r.get("refused"))
-            values: dict[str, Any] = {
-                "created_at": _time(r.get("created_at")) or utcnow(),
-                "rated_at": _time(r.get("rated_at")),
-                "source": str(r.get("source") or ""),
-                "user_hash": self.hash_id(str(r.get("user") or "")),
-                "question": str(r.get("question") or ""),
-                "history": str(r.get("history") or "[]"),
-                "answer": str(r.get("answer") or ""),
-                "outcome": str(r.get("outcome") or ("refuse" if refused else "answer")),
-                "refused": refused,
-                "mode": "",  # not recorded before
-                "citations": str(r.get("citations") or "[]"),
-                "retrieved": "[]",
-                "notices": str(r.get("notices") or "[]"),
-                "rating": r.get("rating"),
-                "comment": str(r.get("comment") or ""),
-            }
-            if keep_ids:
-                values["id"] = int(r["id"])
-            new_id = inserted_id(conn.execute(insert(feedback).values(**values)))
-            id_map[int(r["id"])] = int(values.get("id", new_id))
-            docs = doc_ids(json.loads(values["citations"]))
-            if docs:
-                conn.execute(insert(feedback_docs), [{"feedback_id": id_map[int(r["id"])], "doc_id": d} for d in docs])
-        if keep_ids and rows and self.dialect == "postgresql":
-            # Explicit ids do not move the sequence; the next answer must not reuse one.
-            conn.execute(
-                text("SELECT setval(pg_get_serial_sequence('feedback', 'id'), (SELECT MAX(id) FROM feedback))")
-            )
-        return id_map
-
-    def _import_slack(
-        self, conn: Connection, tables: dict[str, list[dict[str, Any]]], id_map: dict[int, int] | None
-    ) -> None:
-        now = utcnow()
-        for r in tables.get("slack_turns", []):
-            self.insert_once(
-                conn,
-                slack_turns,
-                {
-                    "channel": r["channel"],
-                    "thread_ts": r["thread_ts"],
-                    "position": int(r["position"]),
-                    "role": r["role"],
-                    "content": r["content"],
-                    # Not recorded before: counted from the upgrade.
-                    "created_at": now,
-                },
-            )
-        for r in tables.get("slack_events", []):
-            self.insert_once(conn, slack_events, {"event_id": r["event_id"], "seen_at": float(r["seen_at"])})
-        for r in tables.get("slack_requests", []):
-            self.insert_once(
-                conn,
-                slack_requests,
-                {"signature": r["signature"], "timestamp": int(r["timestamp"]), "seen_at": float(r["seen_at"])},
-            )
-        for r in tables.get("slack_shares", []):
-            fid = int(r["feedback_id"])
-            fid = id_map.get(fid, -1) if id_map is not None else fid
-            if fid < 0:
-                continue  # the answer it shared was not imported
-            self.insert_once(
-                conn,
-                slack_shares,
-                {
-                    "feedback_id": fid,
-                    "channel": r["channel"],
-                    "user_hash": self.hash_id(str(r.get("user") or "")),
-                    "shared_at": dt.datetime.fromtimestamp(float(r["shared_at"]), dt.UTC),
-                },
-            )
-
-    def _import_editors(self, conn: Connection, tables: dict[str, list[dict[str, Any]]]) -> None:
-        for r in tables.get("editors", []):
-            self.insert_once(
-                conn,
-                editors,
-                {
-                    "name_key": str(r["name"]).lower(),
-                    "name": r["name"],
-                    "password_hash": r["password_hash"],
-                    "created_at": _time(r.get("created_at")) or utcnow(),
-                    "last_signin_at": _time(r.get("last_signin_at")),
-                },
-            )
-        failures = [{"name": r["name"], "at": float(r["at"])} for r in tables.get("signin_failures", [])]
-        if failures:
-            conn.execute(insert(signin_failures), failures)
-        changes = [
-            {
-                "at": _time(r.get("at")) or utcnow(),
-                "editor": r["editor"],
-                "action": r["action"],
-                "document": r["document"],
-                "detail": r.get("detail") or "",
-            }
-            for r in sorted(tables.get("corpus_changes", []), key=lambda r: int(r["id"]))
-        ]
-        if changes:
-            conn.execute(insert(corpus_changes), changes)
-
-
-def _read_legacy(path: Path) -> dict[str, list[dict[str, Any]]]:
-    """Every row of an older per-purpose SQLite file, by table."""
-    try:
-        with contextlib.closing(sqlite3.connect(path, timeout=30)) as con:
-            con.row_factory = sqlite3.Row
-            names = [r[0] for r in con.execute("SELECT name FROM sqlite_master WHERE type = 'table'")]
-            return {
-                name: [dict(row) for row in con.execute(f'SELECT * FROM "{name}"')]
-                for name in names
-                if name in _OLD_TABLES | {"signin_failures"}
-            }
-    except sqlite3.Error as exc:
-        raise StoreError(f"cannot import the older database {path}: {exc}; move it aside to start without it") from exc
-
-
-def _time(value: Any) -> dt.datetime | None:
-    if not value:
-        return None
-    try:
-        parsed = dt.datetime.fromisoformat(str(value))
-    except ValueError:
-        return None
-    return parsed.replace(tzinfo=dt.UTC) if parsed.tzinfo is None else parsed.astimezone(dt.UTC)
-
-
-def inserted_id(result: CursorResult[Any]) -> int:
-    """The key of the row an INSERT made."""
-    key = result.inserted_primary_key
-    if not key or key[0] is None:
-        raise StoreError("the database did not return the new row's id")
-    return int(key[0])
-
-
-def doc_ids(citations: list[dict[str, Any]]) -> list[str]:
-    """The documents cited, each once, in citation order."""
-    return list(dict.fromkeys(str(c["doc_id"]) for c in citations if c.get("doc_id")))
+        legacy.import_legacy(self, folder)
 
 
 def open_database(settings: Settings, clock: Callable[[], dt.datetime] = utcnow) -> Database:

@@ -30,7 +30,8 @@ from sqlalchemy import delete, func, insert, select, update
 
 from ..errors import ConfigError, StoreError
 from ..settings import Settings
-from .db import Database, editors, open_database, signin_failures
+from .db import Database, open_database
+from .schema import editors, signin_failures
 
 # The limit counts failures in a sliding window of this length (the setting gives the count).
 WINDOW_S = 15 * 60

@@ -24,7 +24,8 @@ from sqlalchemy.sql import ColumnElement
 from ..errors import StoreError
 from ..settings import Settings
 from ..types import OUTCOMES, Answer
-from .db import Database, doc_ids, feedback, feedback_docs, inserted_id, open_database
+from .db import Database, open_database
+from .schema import doc_ids, feedback, feedback_docs, inserted_id
 
 SOURCES = ("web", "slack")
 # Most rows a query returns unless asked for fewer; a page shows far fewer than this.

@@ -13,7 +13,8 @@ from collections.abc import Callable
 
 from sqlalchemy import delete, func, insert, select
 
-from ...storage.db import Database, slack_events, slack_rate_hits, slack_requests, slack_shares, slack_turns
+from ...storage.db import Database
+from ...storage.schema import slack_events, slack_rate_hits, slack_requests, slack_shares, slack_turns
 
 # Bolt refuses a timestamp more than five minutes from now (either way), so a pair whose
 # timestamp is older than that can never be accepted again and need not be remembered.

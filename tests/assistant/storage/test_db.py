@@ -26,18 +26,10 @@ from assistant.errors import ConfigError, StoreError
 from assistant.interfaces.cli import main
 from assistant.interfaces.slack.state import RateLimiter, SlackState
 from assistant.storage.audit import ChangeLog
-from assistant.storage.db import (
-    DEFAULT_SQLITE_NAME,
-    KEY_FILE_NAME,
-    SCHEMA_VERSION,
-    Database,
-    database_url,
-    feedback,
-    open_database,
-    schema_meta,
-)
+from assistant.storage.db import DEFAULT_SQLITE_NAME, KEY_FILE_NAME, Database, database_url, open_database
 from assistant.storage.editors import EditorAccounts
 from assistant.storage.feedback import FeedbackStore, draft_item
+from assistant.storage.schema import SCHEMA_VERSION, feedback, schema_meta
 from assistant.types import Answer, Chunk, Citation, Hit
 
 KEY = "test-id-hash-key"
