@@ -18,18 +18,43 @@ from .report import write_report
 
 Progress = Callable[[int, int], None]
 MODES = ("hybrid", "dense", "bm25")
+# An assistant turn written as this stands for whatever the assistant answers to the user turn
+# before it: a follow-up is then asked after the answer a user would really have seen.
+PREVIOUS_ANSWER = "(previous answer)"
+
+
+def realise_history(
+    assistant: Assistant, history: Sequence[dict[str, str]], mode: str, cache: dict[str, str] | None = None
+) -> list[dict[str, str]]:
+    """`history` with each PREVIOUS_ANSWER turn replaced by the assistant's own answer."""
+    cache = {} if cache is None else cache
+    out: list[dict[str, str]] = []
+    for turn in history:
+        if turn["role"] == "assistant" and turn["content"].strip() == PREVIOUS_ANSWER and out:
+            asked = out[-1]["content"] if out[-1]["role"] == "user" else ""
+            key = json.dumps([out, mode])
+            if asked and key not in cache:
+                try:
+                    cache[key] = assistant.ask(asked, out[:-1], retriever=mode).text
+                except AssistantError as exc:
+                    cache[key] = f"error: {exc}"
+            turn = {"role": "assistant", "content": cache.get(key, turn["content"])}
+        out.append(turn)
+    return out
 
 
 def run_items(
     assistant: Assistant, items: Sequence[Item], mode: str, progress: Progress | None = None
 ) -> list[dict[str, Any]]:
     rows = []
+    answered: dict[str, str] = {}
     for n, item in enumerate(items):
         if progress:
             progress(n, len(items))
+        history = realise_history(assistant, item.history, mode, answered)
         t = time.perf_counter()
         try:
-            answer = assistant.ask(item.question, item.history, retriever=mode).to_json()
+            answer = assistant.ask(item.question, history, retriever=mode).to_json()
         except AssistantError as exc:
             answer = {
                 "answer": f"error: {exc}",
@@ -49,7 +74,7 @@ def run_items(
                 "question": item.question,
                 "category": item.category,
                 "answerable": item.answerable,
-                "history": item.history,
+                "history": history,
                 "evidence": item.evidence,
                 "key_facts": item.key_facts,
                 "answer": answer["answer"],

@@ -8,8 +8,8 @@ import pytest
 from assistant import Assistant, Settings
 from assistant.errors import DatasetError
 from assistant.interfaces.cli import main
-from evals.dataset import DEV_SET, load_dataset, validate
-from evals.runner import check_thresholds, metrics_for, run_items, write_run
+from evals.dataset import DEV_SET, Item, load_dataset, validate
+from evals.runner import PREVIOUS_ANSWER, check_thresholds, metrics_for, run_items, write_run
 
 GOOD = {
     "id": "a",
@@ -113,6 +113,26 @@ def test_runner_writes_results_metrics_and_report(tmp_path: Path, bot: Assistant
     # a baseline comparison
     out2 = write_run(tmp_path / "run2", rows, metrics, {"dataset": "d"}, baseline=out)
     assert "Compared with the baseline" in (out2 / "report.html").read_text()
+
+
+def test_a_previous_answer_placeholder_is_the_assistants_own_answer(bot: Assistant) -> None:
+    """A follow-up is asked after the answer the user would have seen."""
+    first = "how do I get on a CCG board?"
+    history = [{"role": "user", "content": first}, {"role": "assistant", "content": PREVIOUS_ANSWER}]
+    items = [
+        Item(f"f{n}", q, True, "follow_up", None, [], [], history)
+        for n, q in enumerate(["and what about SAS doctors?", "is it paid?"])
+    ]
+    rows = run_items(bot, items, "hybrid")
+    said = bot.ask(first).text
+    assert "NHS Jobs" in said  # a real answer, not the placeholder
+    for row in rows:
+        assert row["history"] == [history[0], {"role": "assistant", "content": said}]
+    # Written out in full, a history is used as it stands.
+    written = [history[0], {"role": "assistant", "content": "CCG posts are advertised."}]
+    item = Item("w", "and what about SAS doctors?", True, "follow_up", None, [], [], written)
+    [row] = run_items(bot, [item], "hybrid")
+    assert row["history"] == written
 
 
 def test_ci_gate_on_dev_and_test(tmp_path: Path, corpus_settings: Settings, env_for) -> None:  # type: ignore[no-untyped-def]
