@@ -256,11 +256,14 @@ class Assistant:
         texts = list(dict.fromkeys(x for plan in plans for x in plan))
         vectors = dict(zip(texts, self.embedder.embed(texts), strict=True))
         ranker = Retriever(self.settings, self.store, index, weights)
+        said = [t.content for t in turns if t.role == "assistant" and t.content.strip()]
+        quoted = index.quoted_documents(said[-1]) if said and any(is_follow_up(p[0]) for p in plans) else frozenset()
         parts: list[Part] = []
         for part, judged, query, subject in plans:
             qvec = vectors[query]
             svec = qvec if subject == query else _unit(vectors[query] + vectors[subject])
-            cands = ranker.candidates(query, qvec, filters, retriever, svec)
+            prefer = quoted if is_follow_up(part) else frozenset()
+            cands = ranker.candidates(query, qvec, filters, retriever, svec, prefer)
             values = signals(judged, cands, index, vectors[judged])
             p = self.answerability.probability(values)
             outcome = self.answerability.outcome(p) if cands else "refuse"

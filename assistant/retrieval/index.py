@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import logging
 import math
+import re
 import threading
 from collections.abc import Iterator, Mapping, Sequence
 from typing import Any, overload
@@ -30,6 +31,13 @@ from .sentences import split_sentences
 from .spelling import Speller
 
 log = logging.getLogger(__name__)
+
+# A sentence of an earlier answer counts as drawn from a passage when the passage holds this share
+# of its words (at least this many of them): a quote holds all, a generated paraphrase about 0.7,
+# a caveat or refusal line of the templates 0.2-0.3.
+QUOTED_SHARE = 0.6
+QUOTE_MIN_TERMS = 4
+_MARKER = re.compile(r"\[\d+\]")
 
 __all__ = ["LoadedIndex", "refresh_lexical", "refresh_pack", "search_text", "sentence_rows"]
 
@@ -326,6 +334,24 @@ class LoadedIndex:
             present.update(terms(search_text(p)))
         total = sum(self.idf(t) for t in qterms)
         return sum(self.idf(t) for t in qterms if t in present) / total if total else 0.0
+
+    def quoted_documents(self, answer: str) -> frozenset[str]:
+        """The documents an earlier answer drew on: for each of its sentences, the document of the
+        best BM25 passage if that passage holds most of the sentence's words (QUOTED_SHARE)."""
+        text = _MARKER.sub("", answer)
+        found: set[str] = set()
+        for s, e in split_sentences(text):
+            words = set(terms(text[s:e]))
+            if len(words) < QUOTE_MIN_TERMS:
+                continue
+            scores = self.lexical.scores(text[s:e])
+            best = int(scores.argmax()) if len(scores) else -1
+            if best < 0 or scores[best] <= 0:
+                continue
+            chunk = self.by_id.get(self.lexical.ids[best])
+            if chunk is not None and len(words & set(terms(search_text(chunk)))) >= QUOTED_SHARE * len(words):
+                found.add(chunk.doc_id)
+        return frozenset(found)
 
     def dense(self, vector: np.ndarray, k: int, where: dict[str, Any] | None = None) -> list[tuple[str, float]]:
         """The k nearest chunks this snapshot knows (Chroma's query, kept to the read pack)."""

@@ -60,6 +60,10 @@ class RerankWeights:
     heading: float = 0.1
     # BM25 score relative to the best: fusion keeps only ranks, this keeps the margin.
     lexical: float = 0.2
+    # A follow-up's passages from the documents the previous answer quoted ("how were they
+    # recruited?" after an answer about Kent's commissioners). Chosen on dev at 1× and 100×:
+    # 0.1 / 0.2 / 0.3 gave 100× follow-up hit@5 0.73 / 0.82 / 0.82 against 0.64 without.
+    conversation: float = 0.2
 
 
 @dataclass
@@ -90,11 +94,13 @@ class Retriever:
         filters: Filters | None = None,
         mode: str | None = None,
         svec: np.ndarray | None = None,
+        quoted: frozenset[str] = frozenset(),
     ) -> list[Candidate]:
         """Reranked candidates, best first (all of them; callers cut to k).
 
         `qvec` embeds the retrieval query; `svec` (default `qvec`) is what sentences are scored
         against — for a follow-up, a blend of the standalone query and the follow-up itself.
+        `quoted`: for a follow-up, the documents the previous answer quoted.
         """
         svec = qvec if svec is None else svec
         mode = mode or self.settings.retriever
@@ -150,6 +156,7 @@ class Retriever:
                     + w.fusion * (c.rrf / top_rrf)
                     + w.heading * c.heading
                     + w.lexical * (c.lexical / top_lex)
+                    + (w.conversation if c.chunk.doc_id in quoted else 0.0)
                 )
         elif mode == "dense":
             for c in cands:

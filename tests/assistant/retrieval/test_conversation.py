@@ -1,0 +1,51 @@
+"""A follow-up prefers the documents the previous answer drew on."""
+
+from __future__ import annotations
+
+import pytest
+
+from assistant import Assistant
+from assistant.retrieval.retrieve import RerankWeights
+from assistant.retrieval.rewrite import is_follow_up
+from assistant.types import Turn
+
+KENT = "What did the Kent primary care trust do to link GPs with its commissioners?"
+
+
+def test_the_documents_an_answer_drew_on(bot: Assistant) -> None:
+    answer = bot.ask(KENT)
+    cited = {c.doc_id for c in answer.citations}
+    assert cited and bot.index.quoted_documents(answer.text) == cited
+    # A paraphrase of the guidance still points at its document; the templates' caveat and
+    # refusal lines point at none.
+    paraphrase = "In Kent eleven GPs became clinical commissioners, each paired with a lead commissioner."
+    assert bot.index.quoted_documents(paraphrase) == {"kent-clinical-commissioning"}
+    caveat = "The guidance touches on this but may not answer it directly. The closest passages say:"
+    refusal = "The guidance in this corpus does not answer that question, so I will not guess."
+    assert bot.index.quoted_documents(f"{caveat}\n\n{refusal}") == frozenset()
+
+
+def scores(bot: Assistant, question: str, turns: list[Turn], weights: RerankWeights) -> dict[str, tuple[str, float]]:
+    [part] = bot.retrieve(question, turns, weights=weights)
+    return {c.chunk.chunk_id: (c.chunk.doc_id, c.score) for c in part.cands}
+
+
+FOLLOW_UP = "how were they recruited?"
+STANDALONE = "What do commissioning support units provide for clinical commissioning groups?"
+
+
+@pytest.mark.parametrize("question", [FOLLOW_UP, STANDALONE])
+def test_a_follow_up_leans_to_those_documents_and_nothing_else_does(bot: Assistant, question: str) -> None:
+    turns = [Turn("user", KENT), Turn("assistant", bot.ask(KENT).text)]
+    quoted = bot.index.quoted_documents(turns[1].content)
+    plain = scores(bot, question, turns, RerankWeights(conversation=0.0))
+    leaning = scores(bot, question, turns, RerankWeights(conversation=0.2))
+    assert plain.keys() == leaning.keys()
+    follow_up = is_follow_up(question)
+    assert follow_up == (question == FOLLOW_UP)
+    for cid, (doc, score) in plain.items():
+        lift = 0.2 if follow_up and doc in quoted else 0.0
+        assert leaning[cid][1] == pytest.approx(score + lift)
+    if follow_up:
+        best = max(leaning.values(), key=lambda v: v[1])
+        assert best[0] in quoted
