@@ -16,6 +16,20 @@ import numpy as np
 from ..retrieval.lexical import terms
 from ..retrieval.retrieve import Candidate
 from ..types import Chunk, Citation
+from .kinds import (
+    DEFINITION_Q,
+    LEANS_BACK,
+    LIST_Q,
+    NUMBER,
+    asking_sentence,
+    asks_for_number,
+    defines,
+    is_item,
+    is_label,
+    is_question,
+    is_statement,
+    rule_asked,
+)
 
 
 @dataclass
@@ -30,41 +44,6 @@ class Picked:
 class Composition:
     text: str
     citations: list[Citation]
-
-
-def _closing_mark(s: str) -> str:
-    """The sentence's final punctuation, looking past closing quotes and brackets ("" if none)."""
-    last = s.rstrip().rstrip('"”’)')[-1:]
-    return last if last in ".!?:;" else ""
-
-
-def _is_statement(s: str) -> bool:
-    """A sentence that can stand alone in an answer: closed by a stop, not a question or item."""
-    return _closing_mark(s) in {".", "!", ";"} and not _is_item(s)
-
-
-def _is_question(s: str) -> bool:
-    return _closing_mark(s) == "?"
-
-
-def _is_label(s: str) -> bool:
-    """No closing stop, no figures, not a list item: a byline or a caption, not a statement
-    ("Zana Khan, locum GP and clinical editor, BMJ Learning"; but "No: 97 (62%)" is data)."""
-    return not (_closing_mark(s) or re.search(r"\d", s) or _is_item(s))
-
-
-def _is_item(s: str) -> bool:
-    return s.startswith("• ") or bool(re.match(r"^(• )?\d{1,2}[.)]\s", s))
-
-
-_LIST_Q = re.compile(
-    r"^\s*(what|which)\s+(are|were)\b|\bin what ways\b|\blist\b|\bname the\b|\bwhat\b.*\binclude\b", re.I
-)
-_NUMBER = re.compile(
-    r"\d|\b(one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|twenty|thirty|forty|fifty|"
-    r"hundred|thousand|million|half|quarter|dozen)\b|\b\w+teen\b",
-    re.I,
-)
 
 
 QUESTION_PENALTY = 0.1
@@ -98,8 +77,8 @@ def compose(
     sentence naming "Croydon" outranks one that only repeats "CCG". `min_words` is this answer's
     share of MIN_ANSWER_WORDS (one ask of several gets less)."""
     weight = idf or (lambda t: 1.0)
-    wants_number = _wants_number(question)
-    wants_list = bool(_LIST_Q.search(question))
+    wants_number = asks_for_number(question)
+    wants_list = bool(LIST_Q.search(question))
     top = list(cands[: max(passages, NUMBER_PASSAGES) if wants_number else passages])
     if not top:
         return Composition("", [])
@@ -118,7 +97,7 @@ def compose(
             if si >= len(sims):
                 continue
             after_question = asked > -1.0
-            if len(text.split()) < 3 and not _is_item(text) and not after_question:
+            if len(text.split()) < 3 and not is_item(text) and not after_question:
                 continue  # a fragment, unless it answers the source's question ("Probably.")
             overlap = sum(weight(t) for t in qterms & set(terms(text))) / q_weight
             # A sentence is judged in its passage's context: the passage score carries the
@@ -126,22 +105,22 @@ def compose(
             score = 0.5 * float(sims[si]) + 0.4 * cand.score + 0.2 * overlap
             if si < 2 and cand.heading >= 0.5:
                 score += 0.04  # the opening of a section whose heading is the question
-            if wants_number and _NUMBER.search(text):
+            if wants_number and NUMBER.search(text):
                 score += 0.06
             # A bare heading-like fragment ("Commissioning support units") names the topic
             # but answers nothing, unless the question asks for a list and this is one.
-            if not (wants_list and _is_item(text)):
+            if not (wants_list and is_item(text)):
                 score -= 0.03 * max(0, 5 - len(terms(text)))
             # A question in the source ("Why should NHS commissioning be any different?") asks,
             # it does not answer; a list of questions still comes in through its lead-in.
-            if _is_question(text):
+            if is_question(text):
                 # The source asks the reader's question ("So is there evidence that ...?"): the
                 # sentences after it answer it, and are as relevant as the question itself.
                 asked = score
                 score -= QUESTION_PENALTY
             elif after_question:
                 score = max(score, asked - ANSWER_DECAY)
-                asked = asked - ANSWER_DECAY if _is_statement(text) and len(text.split()) < 3 else -1.0
+                asked = asked - ANSWER_DECAY if is_statement(text) and len(text.split()) < 3 else -1.0
             into.append(Picked(pi, si, text, score))
     if not pool:
         return Composition("", [])
@@ -165,29 +144,29 @@ def compose(
             break
         if any(_similar(p.text, c.text) or (p.passage, p.sentence) == (c.passage, c.sentence) for c in chosen):
             continue
-        if _is_label(p.text):  # a byline or caption answers nothing, however close its words
+        if is_label(p.text):  # a byline or caption answers nothing, however close its words
             continue
         chosen.append(p)
     if FILL_GAPS:
         chosen = _filled(chosen, top, index_sentences)
-    if wants_list and not any(_is_item(p.text) or p.text.rstrip().endswith(":") for p in chosen):
+    if wants_list and not any(is_item(p.text) or p.text.rstrip().endswith(":") for p in chosen):
         listed = _list_of(top, index_sentences)
         if listed is not None:
             chosen = [listed]
-    listing = any(p.text.rstrip().endswith(":") or (wants_list and _is_item(p.text)) for p in chosen)
+    listing = any(p.text.rstrip().endswith(":") or (wants_list and is_item(p.text)) for p in chosen)
     if not listing:
         # The reranker's first passage is right far more often than any single sentence
         # score (hit@1 0.86 against 0.67 for dense retrieval on the dev set): a prose answer
         # that leaves it out has usually strayed. A list answer stands on its own.
         if not any(p.passage == 0 for p in chosen):
-            lead = next((p for p in pool if p.passage == 0 and _is_statement(p.text)), None)
+            lead = next((p for p in pool if p.passage == 0 and is_statement(p.text)), None)
             if lead is not None:
                 chosen = [*chosen[: max(1, budget - 1)], lead]
         # "How many GPs...?" answered without a number has missed the point: take the best
         # sentence with a number from a little further down, if it is close in relevance.
-        if wants_number and not any(_NUMBER.search(p.text) for p in chosen):
+        if wants_number and not any(NUMBER.search(p.text) for p in chosen):
             reach = pool[0].score - NUMBER_REACH
-            numeric = next((p for p in extra if _NUMBER.search(p.text) and p.score >= reach), None)
+            numeric = next((p for p in extra if NUMBER.search(p.text) and p.score >= reach), None)
             if numeric is not None:
                 chosen = [*chosen[: max(1, budget - 1)], numeric]
     chosen = _with_list_items(chosen, top, index_sentences, wants_list)
@@ -210,12 +189,12 @@ def _continuation(
     """
     texts = index_sentences.get(top[best.passage].chunk.chunk_id, ([], None))[0]
     nxt = best.sentence + 1
-    if nxt >= len(texts) or best.text.rstrip().endswith(":") or _is_item(best.text):
+    if nxt >= len(texts) or best.text.rstrip().endswith(":") or is_item(best.text):
         return None
     text = texts[nxt]
-    if _is_item(text) or _is_question(text) or _is_label(text) or len(terms(text)) < 2:
+    if is_item(text) or is_question(text) or is_label(text) or len(terms(text)) < 2:
         return None
-    if lead_in_only and not (text.rstrip().endswith(":") and nxt + 1 < len(texts) and _is_item(texts[nxt + 1])):
+    if lead_in_only and not (text.rstrip().endswith(":") and nxt + 1 < len(texts) and is_item(texts[nxt + 1])):
         return None
     return Picked(best.passage, nxt, text, best.score - 0.01)
 
@@ -230,7 +209,7 @@ def _filled(
         if gap not in have and (p.passage, p.sentence + 2) in have:
             texts = index_sentences.get(top[p.passage].chunk.chunk_id, ([], None))[0]
             text = texts[p.sentence + 1]
-            if not (_is_question(text) or _is_label(text)):
+            if not (is_question(text) or is_label(text)):
                 out.append(Picked(p.passage, p.sentence + 1, text, p.score - 0.01))
                 have.add(gap)
     return out
@@ -244,7 +223,7 @@ def _similar(a: str, b: str) -> bool:
 def _list_of(top: Sequence[Candidate], index_sentences: dict[str, tuple[list[str], np.ndarray]]) -> Picked | None:
     """The best passage's list, when that passage is mostly a list (the answer is the list)."""
     texts = index_sentences.get(top[0].chunk.chunk_id, ([], None))[0]
-    items = [i for i, t in enumerate(texts) if _is_item(t)]
+    items = [i for i, t in enumerate(texts) if is_item(t)]
     if len(items) < 3 or len(items) < len(texts) / 2:
         return None
     return Picked(0, items[0], texts[items[0]], top[0].score)
@@ -252,11 +231,11 @@ def _list_of(top: Sequence[Candidate], index_sentences: dict[str, tuple[list[str
 
 def _item_run(texts: list[str], at: int) -> tuple[int, int]:
     """The contiguous run of list items around (or right after) sentence `at`."""
-    lo = at + 1 if not _is_item(texts[at]) else at
-    while lo > 0 and _is_item(texts[lo - 1]) and _is_item(texts[at]):
+    lo = at + 1 if not is_item(texts[at]) else at
+    while lo > 0 and is_item(texts[lo - 1]) and is_item(texts[at]):
         lo -= 1
     hi = lo
-    while hi < len(texts) and _is_item(texts[hi]):
+    while hi < len(texts) and is_item(texts[hi]):
         hi += 1
     return lo, hi
 
@@ -277,7 +256,7 @@ def _with_list_items(
     for p in chosen:
         texts = index_sentences.get(top[p.passage].chunk.chunk_id, ([], None))[0]
         intro = p.text.rstrip().endswith(":")
-        if not (intro or (_is_item(p.text) and wants_list)):
+        if not (intro or (is_item(p.text) and wants_list)):
             continue
         lo, hi = _item_run(texts, p.sentence)
         if hi - lo < 2:
@@ -290,16 +269,6 @@ def _with_list_items(
                 out.append(Picked(p.passage, si, texts[si], p.score))
                 have.add((p.passage, si))
     return out
-
-
-_DEFINITION_Q = re.compile(r"^\s*(what|who)\s+(is|are|was|were)\b|\bwhat does .+ (mean|do)\b", re.I)
-_DEFINES = re.compile(r"\b(is|are|means|refers to|will)\b", re.I)
-# A sentence that leans on the one before it cannot open an answer.
-_LEANS_BACK = re.compile(
-    r"^\s*(it|its|they|their|them|this|these|that|those|such|he|she|his|her|however|but|and|also|so|"
-    r"therefore|thus|as a result|in addition|moreover|similarly)\b",
-    re.I,
-)
 
 
 def _lead(chosen: Sequence[Picked], question: str, wants_list: bool = False) -> Picked | None:
@@ -316,77 +285,28 @@ def _lead(chosen: Sequence[Picked], question: str, wants_list: bool = False) -> 
         intros = [p for p in chosen if p.text.rstrip().endswith(":") and (p.passage, p.sentence + 1) in have]
         if intros:
             return max(intros, key=lambda p: p.score)
-    prose = [p for p in chosen if _is_statement(p.text)]
+    prose = [p for p in chosen if is_statement(p.text)]
     if not prose:
         return None
     best = max(prose, key=lambda p: p.score)
     top = best.score - FLOOR_MARGIN
     # The asking sentence's opening says what kind of answer it wants ("I sit on the board. Do I
     # have to step out when ...?" is a yes or no, though it says "when").
-    asked = _asking_sentence(question)
-    rule = _rule_asked(asked)
+    asked = asking_sentence(question)
+    rule = rule_asked(asked)
     if rule is not None:
         ruling = [p for p in prose if p.score >= top and rule.search(p.text)]
         best = max(ruling, key=lambda p: p.score) if ruling else best
-    elif _wants_number(asked):
-        numeric = [p for p in prose if _NUMBER.search(p.text) and p.score >= top]
+    elif asks_for_number(asked):
+        numeric = [p for p in prose if NUMBER.search(p.text) and p.score >= top]
         best = max(numeric, key=lambda p: p.score) if numeric else best
-    elif _DEFINITION_Q.search(asked):
+    elif DEFINITION_Q.search(asked):
         words = set(terms(asked))
-        defining = [p for p in prose if p.score >= top and _defines(p.text, words)]
+        defining = [p for p in prose if p.score >= top and defines(p.text, words)]
         best = max(defining, key=lambda p: p.score) if defining else best
-    if _LEANS_BACK.match(best.text) or best.text.rstrip().endswith(":"):
+    if LEANS_BACK.match(best.text) or best.text.rstrip().endswith(":"):
         return None
     return best
-
-
-# "Do I have to ...?" is answered by a rule ("... should absent themselves"), "can I ...?" by a
-# permission or its refusal: a sentence that states one is the yes or no.
-_OBLIGATION_Q = re.compile(
-    r"^\s*(do|does|did|will|would)\s+(i|we|you|they|he|she|it)\s+(have|need)\s+to\b|^\s*(must|should|shall)\b", re.I
-)
-_PERMISSION_Q = re.compile(r"^\s*(can|could|may|might|is it (ok|okay|possible|allowed))\b", re.I)
-_OBLIGATION = re.compile(
-    r"\b(must|should|shall|have to|has to|need to|needs to|required|requirement|obliged|expected to|mandatory)\b", re.I
-)
-_PERMISSION = re.compile(
-    r"\b(can|cannot|can't|could|may|may not|allowed|able to|unable|eligible|permitted|not possible)\b", re.I
-)
-
-
-_NUMBER_ASKED = re.compile(
-    r"\b(how (many|much|long|often|old)|what (year|date|percentage|proportion))\b"
-    r"|^\s*(and |but |so )?(when|since when)\b",
-    re.I,
-)
-
-
-def _wants_number(question: str) -> bool:
-    """A count, amount or date is asked for ("how many ...", "when did ..."), judged on the
-    asking sentence: "Do I have to step out when ...?" asks a yes or no."""
-    return bool(_NUMBER_ASKED.search(_asking_sentence(question)))
-
-
-def _asking_sentence(question: str) -> str:
-    """The sentence of a message that asks ("I sit on the board. Do I have to ...?" → the second)."""
-    sentences = [s for s in re.split(r"(?<=[.?!])\s+", question.strip()) if s]
-    return next((s for s in sentences if s.rstrip().endswith("?")), question)
-
-
-def _rule_asked(question: str) -> re.Pattern[str] | None:
-    if _OBLIGATION_Q.search(question):
-        return _OBLIGATION
-    if _PERMISSION_Q.search(question):
-        return _PERMISSION
-    return None
-
-
-def _defines(sentence: str, asked: set[str]) -> bool:
-    """ "A health and wellbeing board is ...": the words before the verb name what was asked."""
-    m = _DEFINES.search(sentence)
-    if m is None or not asked:
-        return False
-    return len(asked & set(terms(sentence[: m.start()]))) >= max(1, len(asked) // 2)
 
 
 def _before(p: Picked, lead: Picked | None) -> bool:
@@ -412,11 +332,11 @@ def _render(chosen: list[Picked], top: Sequence[Candidate], lead: Picked | None 
         n = numbers[p.passage]
         nxt = ordered[i + 1] if i + 1 < len(ordered) else None
         text = p.text.strip()
-        if _is_item(text):
+        if is_item(text):
             item = re.sub(r"^(• )?(\d{1,2}[.)]\s)?", "", text).rstrip(";,.").removesuffix(" and").rstrip(";,")
-            closes = nxt is None or not _is_item(nxt.text) or nxt.passage != p.passage
+            closes = nxt is None or not is_item(nxt.text) or nxt.passage != p.passage
             parts.append(f"\n- {item}" + (f" [{n}]" if closes else ""))
-        elif text.endswith(":") and nxt is not None and _is_item(nxt.text):
+        elif text.endswith(":") and nxt is not None and is_item(nxt.text):
             parts.append(("\n" if parts else "") + text)
         else:
             parts.append(("\n" if parts and parts[-1].startswith("\n- ") else " " if parts else "") + f"{text} [{n}]")

@@ -1,0 +1,104 @@
+"""What kind of sentence a source sentence is (a statement that can stand alone, a question the
+source asks, a byline, a list item) and what kind of answer a question asks for (a number, a
+list, a definition, a rule or permission): the composer's vocabulary for choosing sentences and
+the one that opens the answer."""
+
+from __future__ import annotations
+
+import re
+
+from ..retrieval.lexical import terms
+
+
+def closing_mark(s: str) -> str:
+    """The sentence's final punctuation, looking past closing quotes and brackets ("" if none)."""
+    last = s.rstrip().rstrip('"”’)')[-1:]
+    return last if last in ".!?:;" else ""
+
+
+def is_statement(s: str) -> bool:
+    """A sentence that can stand alone in an answer: closed by a stop, not a question or item."""
+    return closing_mark(s) in {".", "!", ";"} and not is_item(s)
+
+
+def is_question(s: str) -> bool:
+    return closing_mark(s) == "?"
+
+
+def is_label(s: str) -> bool:
+    """No closing stop, no figures, not a list item: a byline or a caption, not a statement
+    ("Zana Khan, locum GP and clinical editor, BMJ Learning"; but "No: 97 (62%)" is data)."""
+    return not (closing_mark(s) or re.search(r"\d", s) or is_item(s))
+
+
+def is_item(s: str) -> bool:
+    return s.startswith("• ") or bool(re.match(r"^(• )?\d{1,2}[.)]\s", s))
+
+
+LIST_Q = re.compile(
+    r"^\s*(what|which)\s+(are|were)\b|\bin what ways\b|\blist\b|\bname the\b|\bwhat\b.*\binclude\b", re.I
+)
+NUMBER = re.compile(
+    r"\d|\b(one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|twenty|thirty|forty|fifty|"
+    r"hundred|thousand|million|half|quarter|dozen)\b|\b\w+teen\b",
+    re.I,
+)
+
+
+DEFINITION_Q = re.compile(r"^\s*(what|who)\s+(is|are|was|were)\b|\bwhat does .+ (mean|do)\b", re.I)
+DEFINES = re.compile(r"\b(is|are|means|refers to|will)\b", re.I)
+# A sentence that leans on the one before it cannot open an answer.
+LEANS_BACK = re.compile(
+    r"^\s*(it|its|they|their|them|this|these|that|those|such|he|she|his|her|however|but|and|also|so|"
+    r"therefore|thus|as a result|in addition|moreover|similarly)\b",
+    re.I,
+)
+
+
+# "Do I have to ...?" is answered by a rule ("... should absent themselves"), "can I ...?" by a
+# permission or its refusal: a sentence that states one is the yes or no.
+OBLIGATION_Q = re.compile(
+    r"^\s*(do|does|did|will|would)\s+(i|we|you|they|he|she|it)\s+(have|need)\s+to\b|^\s*(must|should|shall)\b", re.I
+)
+PERMISSION_Q = re.compile(r"^\s*(can|could|may|might|is it (ok|okay|possible|allowed))\b", re.I)
+OBLIGATION = re.compile(
+    r"\b(must|should|shall|have to|has to|need to|needs to|required|requirement|obliged|expected to|mandatory)\b", re.I
+)
+PERMISSION = re.compile(
+    r"\b(can|cannot|can't|could|may|may not|allowed|able to|unable|eligible|permitted|not possible)\b", re.I
+)
+
+
+NUMBER_ASKED = re.compile(
+    r"\b(how (many|much|long|often|old)|what (year|date|percentage|proportion))\b"
+    r"|^\s*(and |but |so )?(when|since when)\b",
+    re.I,
+)
+
+
+def asks_for_number(question: str) -> bool:
+    """A count, amount or date is asked for ("how many ...", "when did ..."), judged on the
+    asking sentence: "Do I have to step out when ...?" asks a yes or no."""
+    return bool(NUMBER_ASKED.search(asking_sentence(question)))
+
+
+def asking_sentence(question: str) -> str:
+    """The sentence of a message that asks ("I sit on the board. Do I have to ...?" → the second)."""
+    sentences = [s for s in re.split(r"(?<=[.?!])\s+", question.strip()) if s]
+    return next((s for s in sentences if s.rstrip().endswith("?")), question)
+
+
+def rule_asked(question: str) -> re.Pattern[str] | None:
+    if OBLIGATION_Q.search(question):
+        return OBLIGATION
+    if PERMISSION_Q.search(question):
+        return PERMISSION
+    return None
+
+
+def defines(sentence: str, asked: set[str]) -> bool:
+    """ "A health and wellbeing board is ...": the words before the verb name what was asked."""
+    m = DEFINES.search(sentence)
+    if m is None or not asked:
+        return False
+    return len(asked & set(terms(sentence[: m.start()]))) >= max(1, len(asked) // 2)
