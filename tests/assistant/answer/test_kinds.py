@@ -1,0 +1,45 @@
+"""Kinds of source sentence and kinds of question, as the composer reads them."""
+
+from __future__ import annotations
+
+from assistant.answer.kinds import (
+    OBLIGATION,
+    PERMISSION,
+    asking_sentence,
+    asks_for_number,
+    defines,
+    is_item,
+    is_label,
+    is_question,
+    is_statement,
+    rule_asked,
+)
+from assistant.retrieval.lexical import terms
+
+
+def test_source_sentences() -> None:
+    assert is_statement("Every CCG has a board.")
+    assert is_statement('He said "it works."')  # the stop inside the closing quote counts
+    assert not is_statement("• a GP")
+    assert is_question("So is there evidence that it works?")
+    assert is_item("• a GP") and is_item("2) a nurse") and not is_item("2012 was a year.")
+    assert is_label("Zana Khan, locum GP and clinical editor, BMJ Learning")
+    assert not is_label("No: 97 (62%)")  # figures are data, not a byline
+
+
+def test_what_a_question_asks_for() -> None:
+    assert asking_sentence("I sit on the board. Do I have to step out when they vote?") == (
+        "Do I have to step out when they vote?"
+    )
+    assert asks_for_number("How many CSUs are there?")
+    assert asks_for_number("when did CCGs start?")
+    assert not asks_for_number("I sit on the board. Do I have to step out when they vote?")
+    assert rule_asked("Do I have to step out?") is OBLIGATION
+    assert rule_asked("Can a locum sit on the board?") is PERMISSION
+    assert rule_asked("What is a CSU?") is None
+
+
+def test_a_definition_names_what_was_asked_before_its_verb() -> None:
+    asked = set(terms("What is a health and wellbeing board?"))
+    assert defines("A health and wellbeing board is a forum for local commissioners.", asked)
+    assert not defines("Each council will set up a health and wellbeing board.", asked)
