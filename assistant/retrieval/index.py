@@ -16,6 +16,7 @@ import logging
 import math
 import re
 import threading
+from collections import OrderedDict
 from collections.abc import Iterator, Mapping, Sequence
 from typing import Any, overload
 
@@ -36,6 +37,8 @@ log = logging.getLogger(__name__)
 # of its words (at least this many of them): a quote holds all, a generated paraphrase about 0.7,
 # a caveat or refusal line of the templates 0.2-0.3.
 QUOTED_SHARE = 0.6
+# Chunks whose sentences and vectors a snapshot keeps in memory (about 10 kB each).
+SENTENCE_CACHE = 2048
 QUOTE_MIN_TERMS = 4
 _MARKER = re.compile(r"\[\d+\]")
 
@@ -295,6 +298,8 @@ class LoadedIndex:
         self._pack = pack
         self._files = DocFiles.of(settings.data_dir, store.embedder.model_id)
         self._materialise_lock = threading.Lock()
+        self._cache: OrderedDict[str, SentenceEntry] = OrderedDict()
+        self._cache_lock = threading.Lock()
         self._dim = int(pack.meta.get("dim") or 0)
         self.info = info
         self.stamp = stamp  # the registry's stamp when this snapshot was taken
@@ -362,13 +367,32 @@ class LoadedIndex:
         return self._pack.documents()
 
     def _sentences(self, chunk_id: str) -> SentenceEntry | None:
+        """A chunk's sentences and vectors; the last SENTENCE_CACHE chunks read are kept (a
+        question reads its ~100 candidates' several times over: reranking, answerability,
+        composing; and the next question mostly the same ones)."""
+        with self._cache_lock:
+            entry = self._cache.get(chunk_id)
+            if entry is not None:
+                self._cache.move_to_end(chunk_id)
+                return entry
+        entry, complete = self._read_sentences(chunk_id)
+        if entry is not None and complete:
+            entry[1].setflags(write=False)  # shared by every question that reads it
+            with self._cache_lock:
+                self._cache[chunk_id] = entry
+                while len(self._cache) > SENTENCE_CACHE:
+                    self._cache.popitem(last=False)
+        return entry
+
+    def _read_sentences(self, chunk_id: str) -> tuple[SentenceEntry | None, bool]:
+        """(entry, whether it is complete: vectors read, not stood in for by zeros)."""
         row = self._pack.row(chunk_id)
         if row is None:
-            return None
+            return None, False
         chunk, spans, s0, n = self._pack.sentence_slice(row)
         texts = [chunk.text[a:b] for a, b in spans]
         if not n:
-            return texts, np.zeros((0, self._dim), dtype=np.float32)
+            return (texts, np.zeros((0, self._dim), dtype=np.float32)), True
         vecs = self._files.rows(chunk.doc_hash, s0, n)
         if vecs is None:
             with self._materialise_lock:
@@ -380,5 +404,5 @@ class LoadedIndex:
                     self._files.forget(chunk.doc_hash)
                     vecs = self._files.rows(chunk.doc_hash, s0, n)
             if vecs is None:
-                return texts, np.zeros((0, self._dim), dtype=np.float32)
-        return texts, vecs
+                return (texts, np.zeros((0, self._dim), dtype=np.float32)), False
+        return (texts, vecs), True

@@ -76,10 +76,17 @@ _ACRONYM_PLURAL = re.compile(r"\b([A-Z]{2,})s\b")
 
 def terms(text: str) -> list[str]:
     """Query/document terms for BM25: lowercase, stopwords out, lightly stemmed."""
+    return list(_terms(text))
+
+
+# Every question reads the terms of its candidates' headings and sentences again (heading match,
+# answerability, composing): the same few thousand texts, so they are worked out once.
+@lru_cache(maxsize=32768)
+def _terms(text: str) -> tuple[str, ...]:
     text = _ACRONYM_PLURAL.sub(r"\1", normalise_quotes(text))
     text = re.sub(r"'s\b", "", text.lower())  # "CCG’s" → "ccg"
     words = _TOKEN.findall(text.replace("'", ""))
-    return [stem(w) for w in words if w not in STOPWORDS]
+    return tuple(stem(w) for w in words if w not in STOPWORDS)
 
 
 # Bump when `terms` changes: a saved index built with other terms is then rebuilt.

@@ -157,3 +157,25 @@ def test_an_index_with_every_document_removed_answers_with_a_refusal(tmp_path: P
     assert report.ok and report.count("removed") == 3 and report.total_chunks == 0
     bot = Assistant(settings, embedder=emb)
     assert bot.documents() == [] and bot.ask("who sets beta salaries?").refused
+
+
+def test_sentences_are_kept_read_only_and_within_bound(
+    corpus_settings: Settings, minilm: Embedder, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A question reads its candidates' sentences several times; the index reads each once and
+    shares it, unchangeable, and keeps no more chunks than SENTENCE_CACHE."""
+    import assistant.retrieval.index as index_module
+
+    monkeypatch.setattr(index_module, "SENTENCE_CACHE", 3)
+    index = LoadedIndex.load(Store(corpus_settings, minilm), corpus_settings)
+    ids = list(index.sentences.keys())[:5]
+    texts, vecs = index.sentences[ids[0]]
+    again = index.sentences[ids[0]]
+    assert again[1] is vecs and again[0] == texts
+    with pytest.raises(ValueError):
+        vecs[0, 0] = 1.0
+    for cid in ids:
+        index.sentences[cid]
+    assert list(index._cache) == ids[-3:]
+    # Read again once dropped, the same values.
+    assert np.array_equal(index.sentences[ids[0]][1], vecs)
