@@ -37,9 +37,9 @@ log = logging.getLogger(__name__)
 # of its words (at least this many of them): a quote holds all, a generated paraphrase about 0.7,
 # a caveat or refusal line of the templates 0.2-0.3.
 QUOTED_SHARE = 0.6
+QUOTE_MIN_TERMS = 4
 # Chunks whose sentences and vectors a snapshot keeps in memory (about 10 kB each).
 SENTENCE_CACHE = 2048
-QUOTE_MIN_TERMS = 4
 _MARKER = re.compile(r"\[\d+\]")
 
 __all__ = ["LoadedIndex", "refresh_lexical", "refresh_pack", "search_text", "sentence_rows"]
