@@ -89,6 +89,12 @@ def _atomic_write(path: Path, write: Any) -> None:
         raise
 
 
+@lru_cache(maxsize=65536)
+def _doc_paths(root: Path, doc_hash: str) -> tuple[Path, Path]:
+    # Built for every sentence read; pathlib's joins showed in the ask profile.
+    return root / f"{doc_hash}.npy", root / f"{doc_hash}.json"
+
+
 class DocFiles:
     """Per-document files of one embedding model under `root`."""
 
@@ -103,7 +109,7 @@ class DocFiles:
         return cls(data_dir / "docs" / model_slug(model_id))
 
     def _paths(self, doc_hash: str) -> tuple[Path, Path]:
-        return self.root / f"{doc_hash}.npy", self.root / f"{doc_hash}.json"
+        return _doc_paths(self.root, doc_hash)
 
     def write(
         self,
@@ -248,6 +254,9 @@ class ReadPack:
             np.memmap(folder / self.RECORDS, dtype=np.uint8, mode="r") if size else np.zeros(0, np.uint8)
         )
         self._record = lru_cache(maxsize=8192)(self._read_record)
+        # Every dense hit, candidate and sentence read looks its chunk id up (a binary search
+        # over the memory-mapped ids); the pack never changes, so answers are kept.
+        self._rows = lru_cache(maxsize=65536)(self._find_row)
 
     @classmethod
     def open(cls, folder: Path, expected: str) -> ReadPack | None:
@@ -267,6 +276,10 @@ class ReadPack:
         return str(self.meta["fingerprint"])
 
     def row(self, chunk_id: str) -> int | None:
+        """The row of `chunk_id`, or None."""
+        return self._rows(chunk_id)
+
+    def _find_row(self, chunk_id: str) -> int | None:
         raw = self.ids.raw
         if not len(raw):
             return None
