@@ -18,7 +18,6 @@ from ..settings import Settings
 from ..storage.store import Store
 from ..types import Chunk, Hit
 from .index import LoadedIndex
-from .lexical import terms
 from .rewrite import expand, heading_matcher
 
 RRF_K = 60
@@ -134,11 +133,11 @@ class Retriever:
         cands = list(pool.values())
         if not cands:
             return []
-        qterms = set(terms(query))
+        qterms = set(self.index.lexical.query_terms(query))
         # Heading match credits the documents' own words for the question's ("board" →
         # "decision-making bodies") and weighs rare words above common ones.
         q_weight = sum(self.index.idf(t) for t in qterms) or 1.0
-        heading_match = heading_matcher(query, self.settings.expand_synonyms)
+        heading_match = heading_matcher(query, self.settings.expand_synonyms, qterms)
         for c in cands:
             _texts, vecs = self.index.sentences.get(c.chunk.chunk_id, ([], np.zeros((0, qvec.shape[0]))))
             c.sentence_sims = vecs @ svec if len(vecs) else np.zeros(0)

@@ -60,10 +60,11 @@ def expand(query: str) -> str:
     return query if not extra else query + " " + " ".join(extra)
 
 
-def heading_matcher(query: str, use_synonyms: bool = True) -> Callable[[str], set[str]]:
+def heading_matcher(query: str, use_synonyms: bool = True, qterms: set[str] | None = None) -> Callable[[str], set[str]]:
     """A function giving the query's terms that a heading states, in its own words or in a
-    synonym's. The query side is worked out once, here, not once per candidate heading."""
-    qterms = set(terms(query))
+    synonym's. The query side is worked out once, here, not once per candidate heading.
+    `qterms`: the query's terms as the index reads them (default `terms(query)`)."""
+    qterms = set(terms(query)) if qterms is None else qterms
     alternatives: list[tuple[set[str], list[set[str]]]] = []
     if use_synonyms:
         low = " " + re.sub(r"[^a-z0-9]+", " ", query.lower()) + " "

@@ -50,3 +50,15 @@ def test_the_assistant_retrieves_with_the_mended_question(bot: Assistant) -> Non
     [(ask, judged, query, _subject)] = bot.plan("what do commisioning support units do")
     assert ask == "what do commisioning support units do"
     assert "commissioning support units" in judged and "commissioning support units" in query
+
+
+def test_a_lower_case_plural_matches_headings_as_the_written_one_does(bot: Assistant) -> None:
+    def headings(question: str) -> dict[str, float]:
+        [part] = bot.retrieve(question)
+        return {c.chunk.chunk_id: c.heading for c in part.cands}
+
+    written, typed = headings("Who sits on the boards of CCGs?"), headings("who sits on the boards of ccgs?")
+    assert any(v > 0 for v in written.values())
+    assert {k: round(v, 6) for k, v in typed.items() if k in written} == {
+        k: round(v, 6) for k, v in written.items() if k in typed
+    }
