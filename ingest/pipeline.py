@@ -3,7 +3,7 @@
 Every write is invisible until committed, so a kill at any point leaves the previous index (or
 the new one) answering, and the next run repairs what the kill left:
 
-- The registry (`assistant/registry.py`) records, per document, its hash and its chunk and
+- The registry (`assistant/storage/registry.py`) records, per document, its hash and its chunk and
   sentence counts; its row is the commit point. Chunk ids include the document hash, so a new
   version is written beside the old one; stale rows are deleted only after the commit.
 - Per document: embed → write chunks and sentences (in batches the client accepts) → commit →

@@ -6,7 +6,7 @@ sentences of every chunk (for sentence-level reranking and answer composition). 
 collection built with another model is an `EmbedderMismatchError`, never silently wrong scores.
 
 Which generation answers, and which rows in it count, is decided by the registry
-(`assistant/registry.py`, the commit record of every document): readers see only committed
+(`assistant/storage/registry.py`, the commit record of every document): readers see only committed
 rows, so an ingest killed at any point leaves the previous state answering. An index written
 before the registry existed (collections `<name>` and `<name>-sentences`) is read as it is,
 and replaced by a fresh generation at the next ingest.
@@ -17,12 +17,10 @@ from __future__ import annotations
 import contextlib
 import datetime as dt
 import re
-import threading
 import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
-from typing import Any, ClassVar
-from urllib.parse import urlparse
+from typing import Any
 
 import numpy as np
 
@@ -30,66 +28,8 @@ from ..errors import EmbedderMismatchError, IndexMissingError, StoreError
 from ..retrieval.embeddings import Embedder
 from ..settings import Settings
 from ..types import Chunk
+from .chroma import HNSW, HNSW_SENTENCES, chroma_embedding_function, connect, guard
 from .registry import Registry, View
-
-_HNSW = {"space": "cosine", "ef_construction": 200, "ef_search": 200, "max_neighbors": 32}
-# Sentence rows are read by id and by document, never searched by vector; Chroma still builds
-# an HNSW graph for them, and with the chunks' settings that graph was most of an ingest's write
-# time (six sentences per chunk). A sparse graph costs a quarter as much. Existing collections
-# keep the configuration they were created with.
-_HNSW_SENTENCES = {"space": "cosine", "ef_construction": 16, "ef_search": 16, "max_neighbors": 4}
-
-
-def _chroma_ef(embedder: Embedder) -> Any:
-    """Wrap our embedder as a Chroma EmbeddingFunction so Chroma never falls back to its
-    default model (which it would download)."""
-    from chromadb.api.types import Documents, EmbeddingFunction, Embeddings
-
-    class OurEmbeddingFunction(EmbeddingFunction[Documents]):
-        def __init__(self) -> None:
-            self._embedder = embedder
-
-        def __call__(self, input: Documents) -> Embeddings:
-            return list(self._embedder.embed(list(input)))
-
-        @staticmethod
-        def name() -> str:
-            return "guidance-assistant"
-
-        def get_config(self) -> dict[str, Any]:
-            return {"model_id": embedder.model_id}
-
-        @staticmethod
-        def build_from_config(config: dict[str, Any]) -> Any:
-            # Chroma rebuilds the function when it deserialises a collection's configuration.
-            # It must never embed through that copy (it would have no model): refuse loudly.
-            return _RefusingEmbeddingFunction()
-
-        def default_space(self) -> Any:
-            return "cosine"
-
-        def supported_spaces(self) -> Any:
-            return ["cosine"]
-
-        def is_legacy(self) -> bool:
-            return False
-
-    return OurEmbeddingFunction()
-
-
-class _RefusingEmbeddingFunction:
-    def __call__(self, input: Any) -> Any:
-        raise StoreError("embed through assistant.storage.store.Store, which supplies the embedder")
-
-    @staticmethod
-    def name() -> str:
-        return "guidance-assistant"
-
-    def get_config(self) -> dict[str, Any]:
-        return {}
-
-    def is_legacy(self) -> bool:
-        return False
 
 
 @dataclass(frozen=True)
@@ -101,14 +41,11 @@ class SentenceRows:
 
 
 class Store:
-    _clients: ClassVar[dict[str, Any]] = {}
-    _clients_lock = threading.Lock()
-
     def __init__(self, settings: Settings, embedder: Embedder, max_batch: int | None = None) -> None:
         self.settings = settings
         self.embedder = embedder
         self.name = settings.collection
-        self._ef = _chroma_ef(embedder)
+        self._ef = chroma_embedding_function(embedder)
         # Rows per Chroma write; the client's own limit unless a smaller one is given (tests).
         self._max_batch = max_batch
         self._view: View | None = None
@@ -123,38 +60,13 @@ class Store:
         return self.settings.chroma_url or str(self.settings.chroma_path)
 
     def _client(self) -> Any:
-        import chromadb
-        from chromadb.config import Settings as ChromaSettings
-
-        key = self.location
-        with Store._clients_lock:
-            client = Store._clients.get(key)
-            if client is not None:
-                return client
-            chroma_settings = ChromaSettings(anonymized_telemetry=False, allow_reset=True)
-            try:
-                if self.settings.chroma_url:
-                    url = urlparse(self.settings.chroma_url)
-                    client = chromadb.HttpClient(
-                        host=url.hostname or "127.0.0.1",
-                        port=url.port or 8000,
-                        ssl=url.scheme == "https",
-                        settings=chroma_settings,
-                    )
-                else:
-                    self.settings.chroma_path.mkdir(parents=True, exist_ok=True)
-                    # One PersistentClient per path per process (Chroma requires it).
-                    client = chromadb.PersistentClient(path=key, settings=chroma_settings)
-            except Exception as exc:
-                raise StoreError(f"cannot open the Chroma store at {key}: {exc}") from exc
-            Store._clients[key] = client
-            return client
+        return connect(self.settings)
 
     @property
     def max_batch(self) -> int:
         if self._max_batch is None:
             client = self._client()
-            self._max_batch = int(self._guard(client.get_max_batch_size, "read the maximum batch size"))
+            self._max_batch = int(guard(client.get_max_batch_size, "read the maximum batch size"))
         return max(1, self._max_batch)
 
     def names(self, generation: str) -> tuple[str, str]:
@@ -166,7 +78,7 @@ class Store:
         client = self._client()
         try:
             if create:
-                hnsw = _HNSW_SENTENCES if name.endswith("-sentences") else _HNSW
+                hnsw = HNSW_SENTENCES if name.endswith("-sentences") else HNSW
                 col = client.get_or_create_collection(
                     name=name,
                     embedding_function=self._ef,
@@ -196,7 +108,7 @@ class Store:
             col = self._open(self.name + "-registry", create=create, model_check=False)
         except IndexMissingError:
             return None
-        return Registry(col, self._guard)
+        return Registry(col, guard)
 
     # --- what readers see -----------------------------------------------------------
 
@@ -335,7 +247,7 @@ class Store:
         return self._query(col, vector, min(k, n), view.where(where))
 
     def _query(self, col: Any, vector: np.ndarray, n: int, where: dict[str, Any] | None) -> list[tuple[str, float]]:
-        res = self._guard(
+        res = guard(
             lambda: col.query(query_embeddings=[vector], n_results=n, where=where, include=["distances"]),
             "query",
         )
@@ -347,14 +259,14 @@ class Store:
         cached = self._counts.get(col.name)
         if cached is not None and now - cached[1] < 1.0:
             return cached[0]
-        n = int(self._guard(col.count, "count rows"))
+        n = int(guard(col.count, "count rows"))
         self._counts[col.name] = (n, now)
         return n
 
     def counts(self, generation: str) -> tuple[int, int]:
         """(chunk rows, sentence rows) in `generation`, committed or not."""
         col, sent = (self._open(n, create=True) for n in self.names(generation))
-        return int(self._guard(col.count, "count rows")), int(self._guard(sent.count, "count rows"))
+        return int(guard(col.count, "count rows")), int(guard(sent.count, "count rows"))
 
     def document_rows(self, generation: str, doc_hash: str) -> tuple[list[Chunk], SentenceRows]:
         """One version of one document: its chunks (by position) and its sentences (by chunk
@@ -397,7 +309,7 @@ class Store:
             col = self._open(dst, create=True)
             step = self.max_batch
             for i in range(0, len(rows["ids"]), step):
-                self._guard(
+                guard(
                     lambda: col.upsert(
                         ids=rows["ids"][i : i + step],
                         documents=rows["documents"][i : i + step],
@@ -424,7 +336,7 @@ class Store:
     def generations(self) -> set[str]:
         """Every generation with a collection in the store ("" for the pre-registry pair)."""
         client = self._client()
-        cols = self._guard(client.list_collections, "list collections")
+        cols = guard(client.list_collections, "list collections")
         found: set[str] = set()
         pattern = re.compile(re.escape(self.name) + r"(?:\.([A-Za-z0-9]+))?(?:-sentences)?")
         for col in cols:
@@ -463,7 +375,7 @@ class Store:
         step = self.max_batch
         for i in range(0, len(chunks), step):
             part = chunks[i : i + step]
-            self._guard(
+            guard(
                 lambda: col.upsert(
                     ids=[c.chunk_id for c in part],
                     documents=[c.text for c in part],
@@ -478,7 +390,7 @@ class Store:
                 {"chunk_id": c, "doc_id": d, "doc_hash": hashes[c]}
                 for c, d in zip(cids[i : i + step], dids[i : i + step], strict=True)
             ]
-            self._guard(
+            guard(
                 lambda: sent.upsert(
                     ids=ids[i : i + step],
                     documents=texts[i : i + step],
@@ -495,15 +407,15 @@ class Store:
             where = {"$and": [where, {"doc_hash": {"$ne": keep_hash}}]}
         col, sent = (self._open(n, create=True) for n in self.names(generation))
         # Sentences first: a chunk is never left without them while it is still visible.
-        self._guard(lambda: sent.delete(where=where), "delete sentences")
-        self._guard(lambda: col.delete(where=where), "delete chunks")
+        guard(lambda: sent.delete(where=where), "delete sentences")
+        guard(lambda: col.delete(where=where), "delete chunks")
 
     def mark_ingested(self, generation: str) -> None:
         col = self._open(self.names(generation)[0], create=True)
         meta = dict(col.metadata or {})
         meta["embedding_model"] = self.embedder.model_id
         meta["last_ingested"] = dt.datetime.now(dt.UTC).isoformat(timespec="seconds")
-        self._guard(lambda: col.modify(metadata=meta), "record the ingest time")
+        guard(lambda: col.modify(metadata=meta), "record the ingest time")
 
     # --- helpers --------------------------------------------------------------------
 
@@ -514,19 +426,10 @@ class Store:
         out: dict[str, list[Any]] = {"ids": [], **{k: [] for k in include}}
         step, offset = self.max_batch, 0
         while True:
-            got = self._guard(lambda: col.get(where=where, include=include, limit=step, offset=offset), what)
+            got = guard(lambda: col.get(where=where, include=include, limit=step, offset=offset), what)
             out["ids"].extend(got["ids"])
             for k in include:
                 out[k].extend(list(got[k]) if got[k] is not None else [])
             if len(got["ids"]) < step:
                 return out
             offset += step
-
-    @staticmethod
-    def _guard(fn: Any, what: str) -> Any:
-        try:
-            return fn()
-        except StoreError:
-            raise
-        except Exception as exc:
-            raise StoreError(f"Chroma failed to {what}: {exc}") from exc
