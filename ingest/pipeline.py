@@ -40,16 +40,13 @@ from __future__ import annotations
 
 import contextlib
 import fcntl
-import hashlib
-import json
 import logging
 import os
 import queue
 import threading
 import time
-import uuid
 from collections.abc import Callable, Iterator
-from dataclasses import asdict, dataclass, field, replace
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 from assistant.errors import EmbedderMismatchError, IngestError, IngestLockedError, StoreError
@@ -62,77 +59,13 @@ from assistant.storage.store import Store
 from assistant.types import Chunk
 
 from .bounded import Job, Limits, load_and_chunk_many
-from .embedding import CachedEmbedding, EmbedCache, EmbedStats, embedder_key
+from .embedding import CachedEmbedding, EmbedCache, embedder_key
 from .manifest import DocMeta, derived_meta, discover, load_manifest
+from .report import DocResult, IngestReport
+from .versions import document_hash, new_generation, versioned_id
 
 log = logging.getLogger(__name__)
 Progress = Callable[[str, int, int], None]  # (stage, done, total)
-# Bump when loading, chunking or sentence splitting changes: stored chunks are then rebuilt.
-PIPELINE_VERSION = "10"
-
-
-@dataclass
-class DocResult:
-    file: str
-    doc_id: str
-    status: str  # added | updated | repaired | unchanged | removed | failed
-    chunks: int = 0
-    reason: str = ""
-
-
-@dataclass
-class IngestReport:
-    results: list[DocResult] = field(default_factory=list)
-    warnings: list[str] = field(default_factory=list)
-    seconds: float = 0.0
-    embed_seconds: float = 0.0
-    chunks_embedded: int = 0
-    total_chunks: int = 0
-    # Texts asked of the embedding step, distinct among them, found in the cache, run through the model.
-    embed_stats: EmbedStats = field(default_factory=EmbedStats)
-
-    @property
-    def ok(self) -> bool:
-        return not any(r.status == "failed" for r in self.results)
-
-    def count(self, status: str) -> int:
-        return sum(r.status == status for r in self.results)
-
-    def table(self) -> str:
-        lines = [f"{'document':<48} {'status':<10} {'chunks':>6}"]
-        for r in self.results:
-            lines.append(f"{r.file[:48]:<48} {r.status:<10} {r.chunks:>6}" + (f"  {r.reason}" if r.reason else ""))
-        lines.append(
-            "added {a} · updated {u} · repaired {p} · unchanged {n} · removed {r} · failed {f} · "
-            "{c} chunks in index · {e} embedded · {s:.1f} s".format(
-                a=self.count("added"),
-                u=self.count("updated"),
-                p=self.count("repaired"),
-                n=self.count("unchanged"),
-                r=self.count("removed"),
-                f=self.count("failed"),
-                c=self.total_chunks,
-                e=self.chunks_embedded,
-                s=self.seconds,
-            )
-        )
-        return "\n".join(lines)
-
-    def to_json(self) -> dict[str, object]:
-        return {
-            "results": [asdict(r) for r in self.results],
-            "warnings": self.warnings,
-            "seconds": round(self.seconds, 2),
-            "total_chunks": self.total_chunks,
-            "embedding": asdict(self.embed_stats),
-        }
-
-
-def document_hash(path: Path, meta: DocMeta) -> str:
-    h = hashlib.sha256(PIPELINE_VERSION.encode() + b"\0" + path.read_bytes())
-    # Metadata is part of the hash: a corrected date or notice must reach the stored chunks.
-    h.update(json.dumps(asdict(meta), sort_keys=True).encode())
-    return h.hexdigest()[:32]
 
 
 @contextlib.contextmanager
@@ -150,15 +83,6 @@ def ingest_lock(data_dir: Path) -> Iterator[None]:
             yield
         finally:
             fcntl.flock(fh, fcntl.LOCK_UN)
-
-
-def versioned_id(chunk_id: str, doc_hash: str) -> str:
-    """A chunk's stored id: a new version of a document never overwrites the committed one."""
-    return hashlib.sha256(f"{doc_hash}\0{chunk_id}".encode()).hexdigest()[:24]
-
-
-def new_generation() -> str:
-    return time.strftime("%Y%m%d%H%M%S") + uuid.uuid4().hex[:6]
 
 
 @dataclass
