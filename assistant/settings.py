@@ -89,6 +89,12 @@ class Settings:
     # `assistant editors add NAME`. Failed password sign-ins allowed per account per 15 minutes.
     editor_emails: str = ""
     signin_max_failures: int = 5
+    # Reverse proxies in front of the web app (0: browsers connect to it directly). Behind N
+    # proxies every connection comes from the nearest one, so sign-in limits per address would
+    # count everyone as one; the browser's address is then read from X-Forwarded-For, the Nth
+    # entry from the right (what the outermost proxy saw). Set it only to as many proxies as
+    # really append to that header: a client can write anything to its left.
+    trusted_proxies: int = 0
     # Shared state (feedback, Slack de-duplication, threads and rate limits, editor accounts, the
     # change log): empty means SQLite in the data directory (`assistant.sqlite`); several
     # processes on several machines share `postgresql://user:password@host/db` instead.
@@ -157,6 +163,8 @@ class Settings:
             raise ConfigError(f"ASSISTANT_LLM_MAX_TOKENS must be between 16 and 4096, not {self.llm_max_tokens}")
         if not 1 <= self.top_k <= 20:
             raise ConfigError(f"ASSISTANT_TOP_K must be between 1 and 20, not {self.top_k}")
+        if not 0 <= self.trusted_proxies <= 10:
+            raise ConfigError(f"ASSISTANT_TRUSTED_PROXIES must be between 0 and 10, not {self.trusted_proxies}")
         if self.candidates < self.top_k:
             raise ConfigError("ASSISTANT_CANDIDATES must be at least ASSISTANT_TOP_K")
         # Written into Slack's <url|text> links: a space, "<", ">" or "|" would break them.

@@ -14,7 +14,8 @@ shows the editor pages in the navigation only to editors; each editor page start
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+import ipaddress
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
 import streamlit as st
@@ -139,6 +140,24 @@ def _oidc_sign_in() -> None:
                 st.error(f"The identity provider cannot be used: {md_escape(str(exc))}")
 
 
+def client_address(direct: str | None, forwarded: Sequence[str], trusted_proxies: int) -> str:
+    """The browser's address: the connection's (`direct`; Streamlit gives None for localhost) or,
+    behind `trusted_proxies` reverse proxies, the address the outermost of them saw, which is
+    that many entries from the right of X-Forwarded-For (each proxy appends its peer; whatever
+    is further left, the client wrote). A header with fewer entries, or an entry that is not an
+    IP address, is not trusted: the connection's address stands, as werkzeug's ProxyFix does."""
+    fallback = direct if isinstance(direct, str) else ""
+    if trusted_proxies <= 0:
+        return fallback
+    hops = [h.strip() for value in forwarded for h in value.split(",") if h.strip()]
+    if len(hops) < trusted_proxies:
+        return fallback
+    try:
+        return str(ipaddress.ip_address(hops[-trusted_proxies]))
+    except ValueError:
+        return fallback
+
+
 def _password_sign_in(settings: Settings) -> str | None:
     """The form; on a failed sign-in, the message to show."""
     with st.form("editor_sign_in", clear_on_submit=True, border=False):
@@ -147,10 +166,11 @@ def _password_sign_in(settings: Settings) -> str | None:
         submitted = st.form_submit_button("Sign in", icon=":material/login:")
     if not submitted:
         return None
-    # The connection's address as Streamlit sees it (None from localhost; behind a proxy, the
-    # proxy's): failures are limited per account and address.
-    address = st.context.ip_address
-    result = editor_accounts(settings).verify(name, password, client=address if isinstance(address, str) else "")
+    # Failures are limited per account and address (and, more loosely, per account).
+    address = client_address(
+        st.context.ip_address, st.context.headers.get_all("X-Forwarded-For"), settings.trusted_proxies
+    )
+    result = editor_accounts(settings).verify(name, password, client=address)
     if result.ok:
         st.session_state[_SIGNED_IN] = result.name
         st.rerun()
