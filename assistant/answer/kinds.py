@@ -38,8 +38,10 @@ def is_item(s: str) -> bool:
 LIST_Q = re.compile(
     r"^\s*(what|which)\s+(are|were)\b|\bin what ways\b|\blist\b|\bname the\b|\bwhat\b.*\binclude\b", re.I
 )
+# "One of the first ...", "no one", "the one": a pronoun, not a count.
 NUMBER = re.compile(
-    r"\d|\b(one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|twenty|thirty|forty|fifty|"
+    r"\d|(?<!\bno )(?<!\bthe )\bone\b(?! of\b)"
+    r"|\b(two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|twenty|thirty|forty|fifty|"
     r"hundred|thousand|million|half|quarter|dozen)\b|\b\w+teen\b",
     re.I,
 )

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from assistant.answer.kinds import (
+    NUMBER,
     OBLIGATION,
     PERMISSION,
     asking_sentence,
@@ -25,6 +26,14 @@ def test_source_sentences() -> None:
     assert is_item("• a GP") and is_item("2) a nurse") and not is_item("2012 was a year.")
     assert is_label("Zana Khan, locum GP and clinical editor, BMJ Learning")
     assert not is_label("No: 97 (62%)")  # figures are data, not a byline
+
+
+def test_a_count_is_a_number_and_a_pronoun_is_not() -> None:
+    # "How many GPs ...?" answered with "one of the first success stories" has no count in it.
+    for counted in ("11 GPs", "eleven GPs", "at least one hospital doctor", "One GP sits", "a quarter", "seventeen"):
+        assert NUMBER.search(counted), counted
+    for pronoun in ("one of the first success stories", "no one knows", "the one that works", "someone", "phone"):
+        assert not NUMBER.search(pronoun), pronoun
 
 
 def test_what_a_question_asks_for() -> None:
