@@ -16,7 +16,7 @@ import numpy as np
 
 from .answer.answerability import AnswerabilityModel, packaged_model, signals
 from .answer.asks import split_asks
-from .answer.compose import MIN_ANSWER_WORDS, Composition, compose
+from .answer.compose import MIN_ANSWER_WORDS, PASSAGE_MARGIN, Composition, compose
 from .answer.currency import notices_for
 from .answer.generate import CheckerCache, Generator, generate_answer
 from .answer.respond import Part, interleave, merge, nearest_sections, part_text, refusal_text
@@ -325,6 +325,12 @@ class Assistant:
             n_passages,
             self.index.idf,
             MIN_ANSWER_WORDS // share,
+            # A partial answer offers the closest passages, not the best one's neighbours: when the
+            # ask may not be answered, the best passage is also less often the right one (dev:
+            # the right passage first for 52% of partial answers, 86% of answers), so each of
+            # the top passages competes on its sentences (dev partial answers' key facts
+            # 0.79 -> 0.86, 146 -> 155 words).
+            None if part.outcome == "partial" else PASSAGE_MARGIN,
         )
 
     def _generated(

@@ -72,10 +72,12 @@ def compose(
     passages: int = 3,
     idf: Callable[[str], float] | None = None,
     min_words: int = MIN_ANSWER_WORDS,
+    margin: float | None = PASSAGE_MARGIN,
 ) -> Composition:
     """The answer from the best passages. `idf` weighs the question's words by rarity, so a
     sentence naming "Croydon" outranks one that only repeats "CCG". `min_words` is this answer's
-    share of MIN_ANSWER_WORDS (one ask of several gets less)."""
+    share of MIN_ANSWER_WORDS (one ask of several gets less). `margin`: how far below the best
+    passage another may score and still be drawn on; None draws on every one of `passages`."""
     weight = idf or (lambda t: 1.0)
     wants_number = asks_for_number(question)
     wants_list = bool(LIST_Q.search(question))
@@ -89,7 +91,8 @@ def compose(
     extra: list[Picked] = []  # further passages, consulted only for a missing number
     for pi, cand in enumerate(top):
         # Passages well below the best add noise, not facts.
-        into = pool if pi == 0 or (pi < passages and cand.score >= best_passage - PASSAGE_MARGIN) else extra
+        near = margin is None or cand.score >= best_passage - margin
+        into = pool if pi == 0 or (pi < passages and near) else extra
         texts, _vecs = index_sentences.get(cand.chunk.chunk_id, ([], np.zeros((0, 0))))
         sims = cand.sentence_sims
         asked = -1.0  # the raw score of a question the source has just asked, if any

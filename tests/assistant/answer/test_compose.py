@@ -149,3 +149,19 @@ def test_the_kind_of_answer_comes_from_the_asking_sentence() -> None:
     question = "I sit on the wellbeing board for our CCG. Do I have to step out when they discuss our CCG?"
     answer = compose(question, cands, sentences).text
     assert answer.startswith("CCG representatives should absent themselves"), answer
+
+
+def test_a_partial_answer_draws_on_each_close_passage_however_far_below_the_best() -> None:
+    """margin=None (a partial answer): the third passage, well below the best, still offers its
+    sentence; with the usual margin it is left out."""
+    cands, sentences = _cands(
+        [
+            ("Training posts are under pressure in many deaneries this year.", 0.70, [0.50]),
+            ("Commissioning groups will plan local services for their populations.", 0.62, [0.40]),
+            ("Some trainees worry that commissioning may affect their training and careers.", 0.55, [0.58]),
+        ]
+    )
+    question = "will commissioning affect my training?"
+    assert "affect their training" not in compose(question, cands, sentences).text
+    broad = compose(question, cands, sentences, margin=None)
+    assert "affect their training" in broad.text and "Training posts are under pressure" in broad.text
