@@ -13,10 +13,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from ..retrieval.lexical import terms
-from ..retrieval.retrieve import Candidate
-from ..types import Chunk, Citation
-from .kinds import (
+from ..retrieval.kinds import (
     DEFINITION_Q,
     LEANS_BACK,
     LIST_Q,
@@ -30,6 +27,9 @@ from .kinds import (
     is_statement,
     rule_asked,
 )
+from ..retrieval.lexical import terms
+from ..retrieval.retrieve import Candidate
+from ..types import Chunk, Citation
 
 
 @dataclass

@@ -38,3 +38,20 @@ def test_the_reranker_weighs_the_titled_heading(bot: Assistant) -> None:
     with_heading = scores(RerankWeights(heading=0.1))
     for c in part.cands:
         assert with_heading[c.chunk.chunk_id] == pytest.approx(without[c.chunk.chunk_id] + 0.1 * c.titled)
+
+
+def test_a_what_is_question_favours_passages_that_define_what_is_asked(bot: Assistant) -> None:
+    question = "What does a health and wellbeing board do?"
+    [part] = bot.retrieve(question)
+    defining = [c for c in part.cands if c.defining]
+    assert defining and len(defining) < len(part.cands)
+    # "Each council will have a health and well-being board that will bring together ...": the
+    # section that says what the boards do, above the sections on how they are organised.
+    assert "Each council will have a health and well-being board" in part.cands[0].chunk.text
+    lifted = {c.chunk.chunk_id: c.score for c in part.cands}
+    [plain] = bot.retrieve(question, weights=RerankWeights(definition=0.0))
+    for c in plain.cands:
+        assert lifted[c.chunk.chunk_id] == pytest.approx(c.score + (0.05 if c.defining else 0.0))
+    # Not a "what is" question: nothing is lifted.
+    [other] = bot.retrieve("How do I get on a CCG board?")
+    assert not any(c.defining for c in other.cands)

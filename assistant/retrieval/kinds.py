@@ -1,13 +1,13 @@
 """What kind of sentence a source sentence is (a statement that can stand alone, a question the
 source asks, a byline, a list item) and what kind of answer a question asks for (a number, a
-list, a definition, a rule or permission): the composer's vocabulary for choosing sentences and
-the one that opens the answer."""
+list, a definition, a rule or permission): the reranker's for a "what is" question, the
+composer's for choosing sentences and the one that opens the answer."""
 
 from __future__ import annotations
 
 import re
 
-from ..retrieval.lexical import terms
+from .lexical import terms
 
 
 def closing_mark(s: str) -> str:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from assistant.answer.kinds import (
+from assistant.retrieval.kinds import (
     NUMBER,
     OBLIGATION,
     PERMISSION,
