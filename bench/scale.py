@@ -388,6 +388,7 @@ def measure(
         shutil.rmtree(data)
     if server_dir.exists() and mode == "server":
         shutil.rmtree(server_dir)
+    data.mkdir(parents=True)
     models = ROOT / "var" / "models"
     if models.is_dir():
         shutil.copytree(models, data / "models")
