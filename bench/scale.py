@@ -483,7 +483,10 @@ def log(msg: str) -> None:
 def commit() -> str:
     try:
         sha = subprocess.run(["git", "rev-parse", "--short", "HEAD"], cwd=ROOT, capture_output=True, text=True).stdout
-        dirty = subprocess.run(["git", "status", "--porcelain"], cwd=ROOT, capture_output=True, text=True).stdout
+        # Untracked files (a .venv link, var/models copied into a clone) change no code.
+        dirty = subprocess.run(
+            ["git", "status", "--porcelain", "--untracked-files=no"], cwd=ROOT, capture_output=True, text=True
+        ).stdout
         return sha.strip() + (" + uncommitted changes" if dirty.strip() else "")
     except OSError:
         return "unknown"
@@ -533,7 +536,7 @@ def table(rows: list[dict[str, Any]], header: dict[str, Any]) -> str:
         "Ingest: a fresh data folder each time, the model's ONNX export copied in (not timed); with a Chroma "
         'server, "embeddings cached" means the embedded run\'s content-hash cache was copied in, so that row '
         "times parsing and writing, not embedding. First answer: process start to printed answer, median of 3. "
-        "Warm ask: the development set (181 questions) asked once to warm up, then "
+        f"Warm ask: the development set ({header.get('dev_items', '?')} questions) asked once to warm up, then "
         f"{header['passes']}× more; RSS is that process's peak. hit@5 / MRR: passages of the five real "
         "documents only (see bench/scale.py).",
     ]
@@ -588,6 +591,8 @@ def main() -> None:
     args.work.mkdir(parents=True, exist_ok=True)
     import synthetic
 
+    from evals.dataset import DEV_SET, load_dataset
+
     results_path = args.out / "scale.json"
     previous = json.loads(results_path.read_text()) if results_path.is_file() else {"rows": []}
     rows: list[dict[str, Any]] = [
@@ -599,6 +604,7 @@ def main() -> None:
         "date": time.strftime("%Y-%m-%d"),
         "load": os.getloadavg()[0],
         "passes": args.passes,
+        "dev_items": len(load_dataset(DEV_SET)),
     }
     pools = synthetic.real_pools()
     for size in args.sizes:
