@@ -33,7 +33,13 @@ from assistant.answer.answerability import FEATURES, AnswerabilityModel
 from evals.dataset import DEV_SET, HOLDOUT_GLOB, TEST_SET, load_dataset
 
 OUT = Path(__file__).resolve().parent.parent / "assistant" / "data" / "answerability.json"
-MAX_FALSE_REFUSAL = 0.03
+# Below issue 11's 0.03: a refused answerable question is the worse failure (a partial answer to
+# an unanswerable one says plainly that the guidance may not answer), and false refusals on
+# questions nobody tuned to have run at two to six times the held-out dev figure. At 0.02 the
+# threshold moves from 0.144 to 0.130: held-out refusal recall 0.561 -> 0.509; on dev itself
+# one unanswerable item fewer is refused. (0.015 drops it to 0.14: three answerable items sit
+# at the very bottom.)
+MAX_FALSE_REFUSAL = 0.02
 MAX_UNANSWERABLE_ANSWERED = 0.10
 # Tried with the same cross-validation: C of 0.03 to 3 and gradient boosting with monotone
 # constraints; held-out refusal recall moved between 0.38 and 0.77 at false refusals 0.03 with
