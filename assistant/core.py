@@ -326,7 +326,7 @@ class Assistant:
             self.index.idf,
             MIN_ANSWER_WORDS // share,
             # A partial answer offers the closest passages, not the best one's neighbours: when the
-            # ask may not be answered, the best passage is also less often the right one (dev:
+            # ask may not be answered, the best passage is also less often the right one (dev, 181 items:
             # the right passage first for 52% of partial answers, 86% of answers), so each of
             # the top passages competes on its sentences (dev partial answers' key facts
             # 0.79 -> 0.86, 146 -> 155 words).

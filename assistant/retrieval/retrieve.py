@@ -157,7 +157,7 @@ class Retriever:
             c.defining = bool(defined) and any(defines(t, defined) for t in texts)
             # A document's title heads each of its sections, not only the one that repeats it: a
             # question naming Kent matched the Kent case study's opening section, whose heading
-            # is the title, above the Kent sections that answer it (dev MRR 0.879 -> 0.889).
+            # is the title, above the Kent sections that answer it (dev MRR 0.879 -> 0.889 on 181 items).
             matched = heading_match(c.chunk.section)
             titled = matched | heading_match(c.chunk.title)
             c.heading = sum(self.index.idf(t) for t in matched) / q_weight if qterms else 0.0
