@@ -50,13 +50,18 @@ def synonym_groups() -> tuple[tuple[str, ...], ...]:
     return tuple(groups)
 
 
+def _mentions(low: str, phrase: str) -> bool:
+    """Whether the padded, lower-cased `low` says `phrase`, or its plural ("ccgs", "PEs")."""
+    return f" {phrase} " in low or f" {phrase}s " in low
+
+
 def expand(query: str) -> str:
     """`query` plus the other phrasings of any synonym group it mentions."""
     low = " " + re.sub(r"[^a-z0-9]+", " ", query.lower()) + " "
     extra: list[str] = []
     for group in synonym_groups():
-        if any(f" {p} " in low for p in group):
-            extra.extend(p for p in group if f" {p} " not in low)
+        if any(_mentions(low, p) for p in group):
+            extra.extend(p for p in group if not _mentions(low, p))
     return query if not extra else query + " " + " ".join(extra)
 
 
@@ -69,7 +74,7 @@ def heading_matcher(query: str, use_synonyms: bool = True, qterms: set[str] | No
     if use_synonyms:
         low = " " + re.sub(r"[^a-z0-9]+", " ", query.lower()) + " "
         for group in synonym_groups():
-            present = [p for p in group if f" {p} " in low]
+            present = [p for p in group if _mentions(low, p)]
             if present:
                 credited = set().union(*(set(terms(p)) for p in present)) & qterms
                 alternatives.append((credited, [set(terms(p)) for p in group]))

@@ -1,0 +1,37 @@
+"""The glossary (templates/synonyms.txt): doctors' words and shorthand expanded into the documents'."""
+
+from __future__ import annotations
+
+from assistant.retrieval.lexical import terms
+from assistant.retrieval.rewrite import expand, heading_matcher, synonym_groups
+
+
+def test_a_group_phrase_brings_the_others() -> None:
+    expanded = expand("what does a csu do?")
+    assert "commissioning support unit" in expanded and expanded.startswith("what does a csu do?")
+    assert expand("what is the weather like?") == "what is the weather like?"
+
+
+def test_plural_shorthand_is_read_like_the_singular() -> None:
+    # "PEs", "CCGs", "CSUs": doctors pluralise acronyms; the documents spell the thing out.
+    assert "pulmonary emboli" in expand("gps want to manage PEs in the community")
+    assert "clinical commissioning group" in expand("how are CCGs run?")
+    assert "commissioning support unit" in expand("what do csus sell?")
+    # A phrase already present in either form is not added again.
+    assert expand("ccgs and clinical commissioning groups").count("clinical commissioning group") == 1
+    # Only a whole word's plural: "tbs" is TB's plural, "tbsp" is not.
+    assert "tuberculosis" not in expand("add a tbsp of salt")
+
+
+def test_clinical_shorthand_groups_name_conditions_the_guidance_spells_out() -> None:
+    groups = {g[0]: g for g in synonym_groups()}
+    for short in ("pe", "tb", "copd", "ooh", "msk", "pcos", "osa"):
+        assert short in groups and len(groups[short]) >= 2, short
+
+
+def test_headings_are_matched_through_the_plural_too() -> None:
+    # The index reads "ccgs" as "ccg"; the heading spells the groups out, so only the glossary,
+    # seeing "ccgs" as "ccg", can credit it.
+    qterms = set(terms("who sits on ccg?"))
+    assert heading_matcher("who sits on ccgs?", True, qterms)("Clinical commissioning groups") == {"ccg"}
+    assert heading_matcher("who sits on ccgs?", False, qterms)("Clinical commissioning groups") == set()
