@@ -7,7 +7,9 @@ misspelt answerable question reads as one the guidance does not cover.
 A word is left alone when the corpus uses it or when it is an English word (pyspellchecker's
 packaged frequency list): a clinical question must keep its clinical words to be refused.
 Otherwise it becomes the most frequent corpus word one keyboard slip away (`slips`), if there is
-one. (Lower-case acronym plurals, "ccgs", are BM25's business: `LexicalIndex.query_terms`.)
+one. Chat shorthand ("ptnr", "mtg", "mgmt"; `templates/shorthand.txt`) becomes the word it
+stands for unless the corpus uses the shorthand itself. (Lower-case acronym plurals, "ccgs", are
+BM25's business: `LexicalIndex.query_terms`.)
 """
 
 from __future__ import annotations
@@ -15,6 +17,8 @@ from __future__ import annotations
 import re
 import threading
 from collections.abc import Callable, Iterable
+from functools import lru_cache
+from importlib import resources
 from typing import Any
 
 from .lexical import STOPWORDS, terms
@@ -37,6 +41,18 @@ def english_words() -> Any:
 
             _english = SpellChecker(distance=1)
         return _english
+
+
+@lru_cache(maxsize=1)
+def shorthand() -> dict[str, str]:
+    """Chat shorthand and the word it stands for (`templates/shorthand.txt`)."""
+    text = resources.files("assistant").joinpath("templates/shorthand.txt").read_text(encoding="utf-8")
+    pairs: dict[str, str] = {}
+    for line in text.splitlines():
+        words = line.split("#", 1)[0].split()
+        if len(words) == 2:
+            pairs[words[0].lower()] = words[1]
+    return pairs
 
 
 def slips(word: str) -> Iterable[str]:
@@ -72,6 +88,8 @@ class Speller:
         term = self._term(word)  # as written: "GPs" is already "gp"
         if term is None or self._df(term) > 0:
             return None
+        if low in shorthand():
+            return shorthand()[low]
         if self._is_english(low):
             return None
         if len(low) < MIN_TYPO_LETTERS:

@@ -37,6 +37,16 @@ def test_english_and_clinical_words_are_left_alone() -> None:
     assert sp.correct("CCGs and the NHS, tendr") == "CCGs and the NHS, tendr"
 
 
+def test_chat_shorthand_becomes_the_word_it_stands_for() -> None:
+    sp, lexical = speller()
+    assert sp.correct("st6 resp - does our mgmt mtg count?") == "st6 respiratory - does our management meeting count?"
+    # Case is not kept for the replacement, and a shorthand the corpus itself uses stays.
+    assert sp.correct("Ptnr") == "partner"
+    uses_it = LexicalIndex.build(["c0"], ["The mgmt team met."])
+    assert Speller(uses_it.df).correct("mgmt") == "mgmt"
+    assert lexical.df("mgmt") == 0
+
+
 def test_lower_case_acronym_plurals_match_in_bm25() -> None:
     _, lexical = speller()
     assert terms("ccgs") == ["ccgs"]  # the stemmer cannot tell it from a word
