@@ -29,6 +29,7 @@ STOPWORDS = frozenset(
     they this those through to too under until up very was we were what when where which while who
     whom why will with would you your yours yourself yourselves get got also may might must shall
     i'm what's
+    pls please thx thanks hi hey tbh btw anyone anybody someone vs
     """.split()  # noqa: SIM905
 )
 
@@ -90,7 +91,7 @@ def _terms(text: str) -> tuple[str, ...]:
 
 
 # Bump when `terms` changes: a saved index built with other terms is then rebuilt.
-TOKENIZER_VERSION = "snowball-3"
+TOKENIZER_VERSION = "snowball-4"
 
 
 def fingerprint(ids: Sequence[str]) -> str:
