@@ -140,12 +140,12 @@ def test_ci_gate_on_dev_and_test(tmp_path: Path, corpus_settings: Settings, env_
     env_for(corpus_settings)
     out = tmp_path / "gate"
     floors = {
-        "dev": {"hit@5": 0.94, "mrr": 0.85, "key_fact_recall": 0.85, "citation_support": 0.92, "refusal_recall": 0.53},
-        "test": {"hit@5": 0.89, "mrr": 0.75, "key_fact_recall": 0.7, "citation_support": 0.81, "refusal_recall": 0.25},
-        "holdout-c": {"hit@5": 0.89, "mrr": 0.72, "key_fact_recall": 0.7, "citation_support": 0.8},
-        "holdout-d": {"hit@5": 0.83, "mrr": 0.74, "key_fact_recall": 0.57, "citation_support": 0.76},
+        "dev": {"hit@5": 0.94, "mrr": 0.86, "key_fact_recall": 0.87, "citation_support": 0.93, "refusal_recall": 0.53},
+        "test": {"hit@5": 0.91, "mrr": 0.78, "key_fact_recall": 0.71, "citation_support": 0.83, "refusal_recall": 0.27},
+        "holdout-c": {"hit@5": 0.92, "mrr": 0.74, "key_fact_recall": 0.73, "citation_support": 0.83},
+        "holdout-d": {"hit@5": 0.86, "mrr": 0.76, "key_fact_recall": 0.6, "citation_support": 0.78},
     }
-    ceilings = {"dev": 0.03, "test": 0.03, "holdout-c": 0.02, "holdout-d": 0.1}  # false refusals
+    ceilings = {"dev": 0.02, "test": 0.03, "holdout-c": 0.02, "holdout-d": 0.08}  # false refusals
     args = ["eval", "--out", str(out)]
     for split, mins in floors.items():
         for metric, value in mins.items():
