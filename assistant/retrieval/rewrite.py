@@ -39,15 +39,17 @@ def standalone_query(question: str, history: Sequence[Turn]) -> str:
     return f"{question} {previous[-1]}"
 
 
+def word_list(name: str) -> list[str]:
+    """The non-blank lines of the editable word list `templates/<name>.txt`, comments removed."""
+    text = resources.files("assistant").joinpath(f"templates/{name}.txt").read_text(encoding="utf-8")
+    return [line for line in (raw.split("#", 1)[0].strip() for raw in text.splitlines()) if line]
+
+
 @lru_cache(maxsize=1)
 def synonym_groups() -> tuple[tuple[str, ...], ...]:
-    text = resources.files("assistant").joinpath("templates/synonyms.txt").read_text(encoding="utf-8")
-    groups = []
-    for line in text.splitlines():
-        line = line.split("#", 1)[0].strip()
-        if "|" in line:
-            groups.append(tuple(p.strip().lower() for p in line.split("|") if p.strip()))
-    return tuple(groups)
+    return tuple(
+        tuple(p.strip().lower() for p in line.split("|") if p.strip()) for line in word_list("synonyms") if "|" in line
+    )
 
 
 def _mentions(low: str, phrase: str) -> bool:

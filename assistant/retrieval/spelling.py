@@ -18,10 +18,10 @@ import re
 import threading
 from collections.abc import Callable, Iterable
 from functools import lru_cache
-from importlib import resources
 from typing import Any
 
 from .lexical import STOPWORDS, terms
+from .rewrite import word_list
 
 _WORD = re.compile(r"[A-Za-z]+")
 _LETTERS = "abcdefghijklmnopqrstuvwxyz"
@@ -46,13 +46,8 @@ def english_words() -> Any:
 @lru_cache(maxsize=1)
 def shorthand() -> dict[str, str]:
     """Chat shorthand and the word it stands for (`templates/shorthand.txt`)."""
-    text = resources.files("assistant").joinpath("templates/shorthand.txt").read_text(encoding="utf-8")
-    pairs: dict[str, str] = {}
-    for line in text.splitlines():
-        words = line.split("#", 1)[0].split()
-        if len(words) == 2:
-            pairs[words[0].lower()] = words[1]
-    return pairs
+    pairs = (line.split() for line in word_list("shorthand"))
+    return {words[0].lower(): words[1] for words in pairs if len(words) == 2}
 
 
 def slips(word: str) -> Iterable[str]:
