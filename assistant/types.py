@@ -2,8 +2,17 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import asdict, dataclass, field
 from typing import Any
+
+# An interview turn as ingest writes it (ingest/structure.py): the speaker's initials, who they
+# are, then their words: "BT (Dr Bill Tamkin, shadow chair South Manchester CCG): It will be ...".
+SPEAKER_TURN = re.compile(r"^([A-Z]{2,3}) \(([^()\n]{2,200})\): ")
+
+
+def turn_label(tag: str, who: str) -> str:
+    return f"{tag} ({who}): "
 
 
 @dataclass(frozen=True)

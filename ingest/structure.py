@@ -12,6 +12,8 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from assistant.types import turn_label
+
 SEP = " › "
 _WORD = re.compile(r"[A-Za-z0-9]+")
 _BULLET = re.compile(r"^[•◦▪\-\*]\s+")
@@ -138,7 +140,7 @@ def _paragraph(b: _Block, speaker_turn: re.Pattern[str] | None, speakers: dict[s
             # Answers are tagged by initials only; spell out who is speaking so a question
             # about "the Somerset CCG" can find David Slack's answers.
             tag = m.group(1)
-            text = f"{tag} ({speakers[tag]}): " + text[m.end() :]
+            text = turn_label(tag, speakers[tag]) + text[m.end() :]
     return text
 
 

@@ -29,7 +29,8 @@ from ..retrieval.kinds import (
 )
 from ..retrieval.lexical import terms
 from ..retrieval.retrieve import Candidate
-from ..types import Chunk, Citation
+from ..types import SPEAKER_TURN, Chunk, Citation
+from .speakers import turns
 
 
 @dataclass
@@ -173,7 +174,7 @@ def compose(
             if numeric is not None:
                 chosen = [*chosen[: max(1, budget - 1)], numeric]
     chosen = _with_list_items(chosen, top, index_sentences, wants_list)
-    return _render(chosen, top, _lead(chosen, question, wants_list))
+    return _render(chosen, top, index_sentences, _lead(chosen, question, wants_list))
 
 
 def _continuation(
@@ -317,7 +318,12 @@ def _before(p: Picked, lead: Picked | None) -> bool:
     return lead is not None and p.passage == lead.passage and p.sentence < lead.sentence
 
 
-def _render(chosen: list[Picked], top: Sequence[Candidate], lead: Picked | None = None) -> Composition:
+def _render(
+    chosen: list[Picked],
+    top: Sequence[Candidate],
+    index_sentences: dict[str, tuple[list[str], np.ndarray]],
+    lead: Picked | None = None,
+) -> Composition:
     # Order: the lead sentence first, then what follows it in its passage, then the passage's
     # earlier sentences; then the other passages by the rank of their best sentence, each in
     # source order.
@@ -330,11 +336,21 @@ def _render(chosen: list[Picked], top: Sequence[Candidate], lead: Picked | None 
     numbers: dict[int, int] = {}
     for p in ordered:
         numbers.setdefault(p.passage, len(numbers) + 1)
+    said: dict[int, list[str | None]] = {}
+    voice: tuple[int, str] | None = None  # whose words the answer quoted last
     parts: list[str] = []
     for i, p in enumerate(ordered):
         n = numbers[p.passage]
         nxt = ordered[i + 1] if i + 1 < len(ordered) else None
         text = p.text.strip()
+        if p.passage not in said:
+            chunk = top[p.passage].chunk
+            said[p.passage] = turns(chunk.text, index_sentences.get(chunk.chunk_id, ([], None))[0])
+        opened = SPEAKER_TURN.match(text)
+        speaker = opened.group(0).rstrip() if opened else (said[p.passage][p.sentence : p.sentence + 1] or [None])[0]
+        if speaker is not None and not opened and voice != (p.passage, speaker) and not is_item(text):
+            text = f"{speaker} {text}"  # a quote from mid-turn names who said it
+        voice = (p.passage, speaker) if speaker is not None else None
         if is_item(text):
             item = re.sub(r"^(• )?(\d{1,2}[.)]\s)?", "", text).rstrip(";,.").removesuffix(" and").rstrip(";,")
             closes = nxt is None or not is_item(nxt.text) or nxt.passage != p.passage

@@ -1,0 +1,57 @@
+"""Who says a sentence, in a source whose answers are tagged by speaker.
+
+An interview ("Change at the coalface") tags each answer with its speaker, and ingest spells the
+tag out at the start of the turn (`assistant.types.SPEAKER_TURN`). A turn runs on for several
+sentences and often several paragraphs, so a sentence quoted from its middle has lost its
+speaker, and an answer that quotes two speakers one after the other reads as if one of them said
+both ("TB (...): We have appointed a new borough director ... My concern about a GP taking on
+the role ..." where the concern is BT's). The composer names the speaker again wherever the
+quoted speaker changes.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from ..types import SPEAKER_TURN
+
+
+def turns(passage: str, sentences: Sequence[str]) -> list[str | None]:
+    """For each of `sentences` (the passage's own, in order): the label of the speaker whose turn
+    it is in ("BT (Dr Bill Tamkin, shadow chair South Manchester CCG):"), or None where the
+    passage names no speaker for it. A sentence that opens a turn carries its label already and
+    gets None as well.
+
+    A turn runs until the next tagged paragraph; a heading or a question (the interviewer's)
+    ends it. A passage that starts inside a turn cannot tell whose it is: None.
+    """
+    labels: list[str | None] = []
+    current = _opening(passage, None)
+    paragraph_start = 0
+    cursor = 0
+    for sentence in sentences:
+        at = passage.find(sentence, cursor)
+        if at < 0:
+            labels.append(None)
+            continue
+        cursor = at + len(sentence)
+        # Walk over the paragraphs between the last sentence and this one.
+        while True:
+            nxt = passage.find("\n\n", paragraph_start)
+            if nxt < 0 or nxt + 2 > at:
+                break
+            paragraph_start = nxt + 2
+            current = _opening(passage[paragraph_start:], current)
+        labels.append(None if SPEAKER_TURN.match(sentence) else current)
+    return labels
+
+
+def _opening(paragraph: str, current: str | None) -> str | None:
+    """The speaker after a paragraph opens: its own tag, the same speaker, or nobody."""
+    m = SPEAKER_TURN.match(paragraph)
+    if m:
+        return m.group(0).rstrip()
+    first_line = paragraph.split("\n", 1)[0].strip()
+    if first_line.startswith("#") or first_line.endswith("?"):
+        return None
+    return current
