@@ -47,6 +47,8 @@ FEATURES = (
     "names_missing",  # share of the ask's proper names (Leeds, Scotland) absent from the top passages
     "matched",  # total rarity of the ask's terms found in the top passages (an off-topic ask matches
     # only common words such as "treat", however well those words are covered)
+    "asks_now",  # the ask is about today or the time after the sources ("still", "now", "these days")
+    "money_missing",  # the ask wants a sum of money and the best sentences state none
 )
 _YEAR = re.compile(r"\b(19[5-9]\d|20\d\d)\b")
 _NAME = re.compile(r"(?<![.?!]\s)(?<!^)\b([A-Z][a-z]{2,})\b")
@@ -60,6 +62,19 @@ _HAS_NUMBER = re.compile(
     r"half|quarter|january|february|march|april|may|june|july|august|september|october|november|december)\b",
     re.I,
 )
+# Every source predates the question: "is it still", "these days", "in the end" ask what
+# happened after them, which they cannot say however closely their words match.
+_ASKS_NOW = re.compile(
+    r"\b(now|nowadays|today|these days|currently|at the moment|atm|still|any ?more|in the end|"
+    r"(since|after) (19|20)\d\d)\b",
+    re.I,
+)
+_WANTS_MONEY = re.compile(
+    r"\b(salary|salaries|pay|paid|fees?|cost|costs|price|prices|tariff|budget|allowance|rate|rates|hourly|"
+    r"per session|how much money|how much (does|do|did|will|would) .{0,40}\b(get|earn|cost|charge|pay))\b|£",
+    re.I,
+)
+_HAS_MONEY = re.compile(r"£|\$|€|\b\d[\d,.]*\s?(bn|billion|m|million|k|pounds|per cent|%)|\d%", re.I)
 TOP = 3
 
 
@@ -114,6 +129,10 @@ def signals(ask: str, cands: Sequence[Candidate], index: LoadedIndex, ask_vec: n
         )
     if _WANTS_NUMBER.search(ask) and not any(_HAS_NUMBER.search(text) for _s, text, _h in best_sentences[:3]):
         out["number_missing"] = 1.0
+    near = [text for _s, text, _h in best_sentences[:3]]
+    if _WANTS_MONEY.search(ask) and not any(_HAS_MONEY.search(text) for text in near):
+        out["money_missing"] = 1.0
+    out["asks_now"] = 1.0 if _ASKS_NOW.search(ask) else 0.0
     asked_years = [int(y) for y in _YEAR.findall(ask)]
     if asked_years:
         seen_years = [int(y) for c in top for y in _YEAR.findall(c.chunk.text)]

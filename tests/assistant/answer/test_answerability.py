@@ -60,3 +60,26 @@ def test_a_partial_answer_leads_with_one_plain_line_then_cites(corpus_settings: 
     assert first_line.startswith("The guidance touches on this but may not answer it directly")
     assert a.citations and "[1]" in a.text
     assert a.to_json()["outcome"] == "partial"
+
+
+def _signals(bot: Assistant, question: str) -> dict[str, float]:
+    (ask,) = bot.ask(question).answerability
+    return dict(ask["signals"])
+
+
+def test_a_sum_of_money_the_passages_never_state_is_a_signal(bot: Assistant) -> None:
+    # The sources talk about accountable officers at length but never about their pay.
+    assert _signals(bot, "What salary does a CCG accountable officer typically get?")["money_missing"] == 1.0
+    # "£65bn of the £95bn NHS commissioning budget" answers this one.
+    assert (
+        _signals(bot, "How much of the NHS commissioning budget will CCGs be responsible for?")["money_missing"] == 0.0
+    )
+    assert _signals(bot, "Who has to sit on a CCG board?")["money_missing"] == 0.0
+
+
+def test_asking_about_today_is_a_signal_and_lowers_the_probability(bot: Assistant) -> None:
+    then = _signals(bot, "Do CCG boards have to have a secondary care doctor?")
+    now = _signals(bot, "Do CCG boards still have to have a secondary care doctor?")
+    assert then["asks_now"] == 0.0 and now["asks_now"] == 1.0
+    m = packaged_model()
+    assert m.probability(now) < m.probability({**now, "asks_now": 0.0})
