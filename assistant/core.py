@@ -24,7 +24,7 @@ from .errors import AssistantError, ConfigError
 from .retrieval.embeddings import Embedder
 from .retrieval.index import LoadedIndex
 from .retrieval.retrieve import Candidate, Filters, RerankWeights, Retriever
-from .retrieval.rewrite import is_follow_up, standalone_query
+from .retrieval.rewrite import is_follow_up, referent, standalone_query
 from .retrieval.spelling import english_words
 from .settings import Settings
 from .storage.store import Store
@@ -228,7 +228,7 @@ class Assistant:
         plans: list[tuple[str, str, str, str]] = []
         for i, part in enumerate(asks.parts):
             thin = is_follow_up(part)
-            within = f"{part} {asks.parts[i - 1]}" if i > 0 and thin else part
+            within = f"{part} {referent(part, asks.parts[i - 1])}" if i > 0 and thin else part
             judged = standalone_query(within, turns) if i == 0 else within
             query = f"{asks.context} {judged}" if asks.context else judged
             # "kent commissioners - what support did they get": an ask too thin to stand alone

@@ -31,6 +31,29 @@ def is_follow_up(question: str) -> bool:
     )
 
 
+# Names in an ask: capitalised words after its first, and acronyms ("Somerset CCG", "NHS Eastern
+# and Coastal Kent"); a pronoun in the next ask most often stands for them.
+_NAME = re.compile(r"(?<!^)(?<![.?!]\s)\b([A-Z][A-Za-z]+|[A-Z]{2,})\b")
+
+
+def referent(ask: str, before: str) -> str:
+    """What a thin `ask` borrows from the ask before it in the same message.
+
+    Ellipsis ("and when?", "what about SAS doctors?") keeps the earlier ask's question and
+    changes its subject: the whole earlier ask is borrowed. A pronoun ("what did *they* see as
+    their next big issue?") keeps the new question and stands for the earlier ask's subject:
+    only its names are borrowed, so its question ("which authorisation wave") does not pull
+    retrieval back to what was already answered.
+    """
+    if _FOLLOW_UP.match(ask) or not _ANAPHORA.search(ask):
+        return before
+    names = [n for n in _NAME.findall(before.strip()) if n.lower() not in _NOT_NAMES]
+    return " ".join(dict.fromkeys(names)) if names else before
+
+
+_NOT_NAMES = frozenset({"i", "i'm", "my", "our", "what", "which", "who", "how", "when", "where", "why", "and"})
+
+
 def standalone_query(question: str, history: Sequence[Turn]) -> str:
     """The retrieval query for `question` given the conversation so far."""
     previous = [t.content for t in history if t.role == "user" and t.content.strip()]

@@ -153,3 +153,9 @@ def test_questions_of_any_string_are_answered_and_others_refused_by_name(bot: As
     for bad in (42, b"CCG board?", ["CCG"]):
         with pytest.raises(AssistantError, match="question"):
             bot.ask(bad)  # type: ignore[arg-type]
+
+
+def test_a_later_ask_with_a_pronoun_finds_its_own_answer(bot: Assistant) -> None:
+    a = bot.ask("Which authorisation wave did Somerset CCG go for, and what did they see as their next big issue?")
+    assert len(a.answerability) == 2
+    assert "Community services" in a.text  # David Slack's next big issue, not the waves again

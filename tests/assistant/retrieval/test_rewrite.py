@@ -1,9 +1,10 @@
-"""The glossary (templates/synonyms.txt): doctors' words and shorthand expanded into the documents'."""
+"""Query rewriting: the glossary (templates/synonyms.txt) expanding doctors' words and shorthand into
+the documents', and what a thin later ask borrows from the ask before it."""
 
 from __future__ import annotations
 
 from assistant.retrieval.lexical import terms
-from assistant.retrieval.rewrite import expand, heading_matcher, synonym_groups
+from assistant.retrieval.rewrite import expand, heading_matcher, referent, synonym_groups
 
 
 def test_a_group_phrase_brings_the_others() -> None:
@@ -35,3 +36,13 @@ def test_headings_are_matched_through_the_plural_too() -> None:
     qterms = set(terms("who sits on ccg?"))
     assert heading_matcher("who sits on ccgs?", True, qterms)("Clinical commissioning groups") == {"ccg"}
     assert heading_matcher("who sits on ccgs?", False, qterms)("Clinical commissioning groups") == set()
+
+
+def test_a_pronoun_borrows_the_names_of_the_ask_before_it_and_ellipsis_the_whole_ask() -> None:
+    before = "Which authorisation wave did Somerset CCG go for,"
+    # "they" is Somerset CCG; "which authorisation wave" was the first ask's question, not this one's.
+    assert referent("what did they see as their next big issue?", before) == "Somerset CCG"
+    assert referent("and when?", before) == before  # ellipsis keeps the earlier question
+    assert referent("what about SAS doctors?", before) == before
+    # Nothing named to stand for: the whole earlier ask, as before.
+    assert referent("when did they start?", "how do practices form consortiums") == "how do practices form consortiums"
