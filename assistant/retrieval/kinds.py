@@ -84,6 +84,37 @@ def asks_for_number(question: str) -> bool:
     return bool(NUMBER_ASKED.search(asking_sentence(question)))
 
 
+_COUNT = (
+    r"(\d[\d,.]*|an?|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|eighteen|twenty|thirty|"
+    r"several|few)"
+)
+# A length of time: "for up to five years", "within 18 months", "until April 2013".
+DURATION = re.compile(rf"\b{_COUNT}(\s|-)(years?|months?|weeks?|days?|hours?|minutes?|sessions?)\b|\buntil\b", re.I)
+FREQUENCY = re.compile(
+    r"\b(every|each|per|a|an|once|twice)\s+(year|month|week|fortnight|day|quarter|session)\b"
+    r"|\b(annually|monthly|weekly|fortnightly|daily|quarterly|yearly)\b|\btimes a\b",
+    re.I,
+)
+DATE = re.compile(
+    r"\b(19|20)\d\d\b|\b(january|february|march|april|may|june|july|august|september|october|november|"
+    r"december)\b",
+    re.I,
+)
+_KIND_ASKED = (
+    (re.compile(r"\bhow long\b", re.I), DURATION),
+    (re.compile(r"\bhow often\b", re.I), FREQUENCY),
+    (re.compile(r"^\s*(and |but |so )?(when|since when)\b|\bwhat (year|date)\b", re.I), DATE),
+)
+
+
+def number_answer(question: str) -> re.Pattern[str]:
+    """What a sentence must hold to give the number asked: a length of time for "how long", a
+    frequency for "how often", a date for "when"; any number for "how many / how much". ("Four
+    networks have been confirmed" is a number but does not say how long they are set up for.)"""
+    asked = asking_sentence(question)
+    return next((form for asks, form in _KIND_ASKED if asks.search(asked)), NUMBER)
+
+
 def asking_sentence(question: str) -> str:
     """The sentence of a message that asks ("I sit on the board. Do I have to ...?" → the second)."""
     sentences = [s for s in re.split(r"(?<=[.?!])\s+", question.strip()) if s]

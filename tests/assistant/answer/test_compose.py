@@ -165,3 +165,15 @@ def test_a_partial_answer_draws_on_each_close_passage_however_far_below_the_best
     assert "affect their training" not in compose(question, cands, sentences).text
     broad = compose(question, cands, sentences, margin=None)
     assert "affect their training" in broad.text and "Training posts are under pressure" in broad.text
+
+
+def test_how_long_is_answered_with_a_length_of_time_not_any_number() -> None:
+    text = (
+        "Clinical networks are condition specific. Four networks have been confirmed for 2013:\n"
+        "1. Cancer;\n2. Maternity and children.\n"
+        "Networks will be established for up to five years in the first instance."
+    )
+    cands, sentences = _cands([(text, 0.9, [0.7, 0.8, 0.1, 0.2, 0.5])])
+    result = compose("How long are the clinical networks set up for?", cands, sentences)
+    assert result.text.startswith("Networks will be established for up to five years")
+    assert "- Cancer" in result.text  # the list the question also drew stays

@@ -13,6 +13,7 @@ from assistant.retrieval.kinds import (
     is_label,
     is_question,
     is_statement,
+    number_answer,
     rule_asked,
 )
 from assistant.retrieval.lexical import terms
@@ -52,3 +53,13 @@ def test_a_definition_names_what_was_asked_before_its_verb() -> None:
     asked = set(terms("What is a health and wellbeing board?"))
     assert defines("A health and wellbeing board is a forum for local commissioners.", asked)
     assert not defines("Each council will set up a health and wellbeing board.", asked)
+
+
+def test_the_kind_of_number_asked_for() -> None:
+    how_long = number_answer("How long are the strategic clinical networks set up for?")
+    assert how_long.search("SCNs will be established for up to five years in the first instance")
+    assert not how_long.search("Four strategic clinical networks have been confirmed for 2013:")
+    how_often = number_answer("gp here - how often does the board meet?")
+    assert how_often.search("The board meets every month.") and not how_often.search("The board has 12 members.")
+    assert number_answer("When did NHS England take on its full responsibilities?").search("on 1 April 2013")
+    assert number_answer("How many CCGs are there?") is NUMBER
