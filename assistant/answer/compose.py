@@ -97,6 +97,8 @@ def compose(
         into = pool if pi == 0 or (pi < passages and near) else extra
         texts, _vecs = index_sentences.get(cand.chunk.chunk_id, ([], np.zeros((0, 0))))
         sims = cand.sentence_sims
+        # A sentence from mid-turn is also its speaker's ("what did the Somerset CCG say ...?").
+        speakers = turns(cand.chunk.text, texts)
         asked = -1.0  # the raw score of a question the source has just asked, if any
         for si, text in enumerate(texts):
             if si >= len(sims):
@@ -104,7 +106,8 @@ def compose(
             after_question = asked > -1.0
             if len(text.split()) < 3 and not is_item(text) and not after_question:
                 continue  # a fragment, unless it answers the source's question ("Probably.")
-            overlap = sum(weight(t) for t in qterms & set(terms(text))) / q_weight
+            said = f"{speakers[si]} {text}" if speakers[si] else text
+            overlap = sum(weight(t) for t in qterms & set(terms(said))) / q_weight
             # A sentence is judged in its passage's context: the passage score carries the
             # heading and the neighbouring sentences that the sentence alone lacks.
             score = 0.5 * float(sims[si]) + 0.4 * cand.score + 0.2 * overlap

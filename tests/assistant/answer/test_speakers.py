@@ -67,3 +67,22 @@ def test_a_quote_from_mid_turn_is_not_left_to_the_speaker_before_it() -> None:
     assert f"{BT} My concern about a GP" in text
     assert "TB (Dr Tony Brzezicki. chair Croydon CCG): We have appointed" in text
     assert text.count(BT) == 1  # named once, where the turn is first quoted
+
+
+def test_a_question_naming_a_speaker_finds_the_sentences_of_their_turn() -> None:
+    text = (
+        "BT (Dr Bill Tamkin, shadow chair South Manchester CCG): Authorisation is our focus. "
+        "Our next big issue is the acute contracts.\n\n"
+        "DS (David Slack, managing director, Somerset CCG): We are on track. "
+        "Our next big issue is community services."
+    )
+    sentences = _sentences(text)
+    chunk = Chunk(
+        "c0", "coalface", "c.txt", "Change at the coalface", "", "2012", "Next issue", None, 0, len(text), text
+    )
+    # The two "next big issue" sentences read alike; only Somerset's turn names Somerset.
+    sims = np.array([0.3, 0.7, 0.3, 0.7])
+    cand = Candidate(chunk, score=0.8, sentence=0.7, sentence_sims=sims)
+    index = {"c0": (sentences, np.zeros((len(sentences), 4), dtype=np.float32))}
+    text_out = compose("What did Somerset CCG see as its next big issue?", [cand], index, max_sentences=1).text
+    assert text_out.startswith("DS (David Slack, managing director, Somerset CCG): Our next big issue is community")
