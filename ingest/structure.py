@@ -57,6 +57,9 @@ def _title_like(s: str, max_words: int = 12) -> bool:
     return s[0].isupper() or s[0].isdigit()
 
 
+_ENDS_SENTENCE = re.compile(r"[.?!:;\"”’)\]]\s*$")
+
+
 def _blocks(lines: list[str]) -> list[_Block]:
     blocks: list[_Block] = []
     current: list[str] = []
@@ -65,7 +68,13 @@ def _blocks(lines: list[str]) -> list[_Block]:
             current.append(line)
         elif current:
             indent = len(current[0]) - len(current[0].lstrip(" "))
-            blocks.append(_Block(current, indent))
+            # A sentence broken across a blank line by the copy from the web page ("... and a
+            # nursing home" / "service as well. I suspect ...") is one paragraph: otherwise its
+            # halves are split, chunked and quoted apart.
+            if blocks and current[0].strip()[:1].islower() and not _ENDS_SENTENCE.search(blocks[-1].lines[-1]):
+                blocks[-1].lines.extend(current)
+            else:
+                blocks.append(_Block(current, indent))
             current = []
     return blocks
 

@@ -149,3 +149,16 @@ def test_markdown_link_targets_never_enter_the_text(tmp_path: Path) -> None:
     assert "An chart of uptake and a reference and plain." in text
     for target in ("javascript", "alert", "example.org", "chart(1)", "reference-target", "has space", ")"):
         assert target not in text
+
+
+def test_a_sentence_broken_across_a_blank_line_is_one_paragraph(tmp_path: Path) -> None:
+    p = tmp_path / "page.txt"
+    p.write_text(
+        "My page title\n\nWe commissioned a minor surgery service and a nursing home\n\n"
+        "service as well. I suspect we will be\n\nlooking at diagnostics later.\n\n"
+        "A new paragraph starts here. " + BODY + "\n\nlower-case openings after a full stop stay apart.\n",
+        encoding="utf-8",
+    )
+    text = load(p, "My page title").text
+    assert "a nursing home service as well. I suspect we will be looking at diagnostics later." in text
+    assert "starts here." in text and "\n\nlower-case openings" in text
