@@ -19,6 +19,7 @@ from ..retrieval.kinds import (
     LIST_Q,
     asking_sentence,
     asks_for_number,
+    counted,
     defines,
     is_item,
     is_label,
@@ -312,6 +313,9 @@ def _lead(chosen: Sequence[Picked], question: str, wants_list: bool = False) -> 
         best = max(ruling, key=lambda p: p.score) if ruling else best
     elif asks_for_number(asked):
         numeric = [p for p in prose if number_answer(asked).search(p.text) and p.score >= top]
+        # "How many CCGs ...?": a number of CCGs before a number of anything else.
+        count = counted(asked)
+        numeric = [p for p in numeric if count.search(p.text)] or numeric if count else numeric
         best = max(numeric, key=lambda p: p.score) if numeric else best
     elif DEFINITION_Q.search(asked):
         words = set(terms(asked))

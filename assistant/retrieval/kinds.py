@@ -115,6 +115,24 @@ def number_answer(question: str) -> re.Pattern[str]:
     return next((form for asks, form in _KIND_ASKED if asks.search(asked)), NUMBER)
 
 
+_HOW_MANY = re.compile(r"\bhow many ([a-z]+)", re.I)
+_COUNT_WORD = (
+    r"(\d[\d,.]*|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|twenty|thirty|forty|fifty|"
+    r"hundred|thousand|dozen|\w+teen)"
+)
+
+
+def counted(question: str) -> re.Pattern[str] | None:
+    """For "how many CCGs ...?": a number counting that thing ("only four CCGs", "211 clinical
+    commissioning groups" does not count: the word asked must follow within two words)."""
+    m = _HOW_MANY.search(asking_sentence(question))
+    if m is None:
+        return None
+    noun = m.group(1).lower()
+    stem = noun[:-1] if noun.endswith("s") and len(noun) > 3 else noun
+    return re.compile(rf"\b{_COUNT_WORD}\s+(\S+\s+){{0,2}}{re.escape(stem)}", re.I)
+
+
 def asking_sentence(question: str) -> str:
     """The sentence of a message that asks ("I sit on the board. Do I have to ...?" → the second)."""
     sentences = [s for s in re.split(r"(?<=[.?!])\s+", question.strip()) if s]

@@ -8,6 +8,7 @@ from assistant.retrieval.kinds import (
     PERMISSION,
     asking_sentence,
     asks_for_number,
+    counted,
     defines,
     is_item,
     is_label,
@@ -31,8 +32,8 @@ def test_source_sentences() -> None:
 
 def test_a_count_is_a_number_and_a_pronoun_is_not() -> None:
     # "How many GPs ...?" answered with "one of the first success stories" has no count in it.
-    for counted in ("11 GPs", "eleven GPs", "at least one hospital doctor", "One GP sits", "a quarter", "seventeen"):
-        assert NUMBER.search(counted), counted
+    for count in ("11 GPs", "eleven GPs", "at least one hospital doctor", "One GP sits", "a quarter", "seventeen"):
+        assert NUMBER.search(count), count
     for pronoun in ("one of the first success stories", "no one knows", "the one that works", "someone", "phone"):
         assert not NUMBER.search(pronoun), pronoun
 
@@ -63,3 +64,12 @@ def test_the_kind_of_number_asked_for() -> None:
     assert how_often.search("The board meets every month.") and not how_often.search("The board has 12 members.")
     assert number_answer("When did NHS England take on its full responsibilities?").search("on 1 April 2013")
     assert number_answer("How many CCGs are there?") is NUMBER
+
+
+def test_how_many_counts_the_thing_asked_about() -> None:
+    count = counted("How many areas were they already using it in?")
+    assert count is not None
+    assert count.search("We're undertaking it in three areas currently.")
+    assert not count.search("It covers about 20 CCGs across the East Midlands.")
+    assert counted("gp here - how many CCGs have two boards?").search("one of only four CCGs in the country")  # type: ignore[union-attr]
+    assert counted("When did it start?") is None
