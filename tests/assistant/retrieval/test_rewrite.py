@@ -46,3 +46,9 @@ def test_a_pronoun_borrows_the_names_of_the_ask_before_it_and_ellipsis_the_whole
     assert referent("what about SAS doctors?", before) == before
     # Nothing named to stand for: the whole earlier ask, as before.
     assert referent("when did they start?", "how do practices form consortiums") == "how do practices form consortiums"
+
+
+def test_everyday_words_for_pay_and_pros_and_cons_reach_the_guidance_words() -> None:
+    assert "rate" in expand("will I be paid for doing commissioning work?")
+    assert "drawbacks" in expand("what are the downsides of GP commissioning?")
+    assert expand("how do I refer?") == "how do I refer?"
