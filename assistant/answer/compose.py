@@ -91,6 +91,7 @@ def compose(
     qterms = set(terms(question))
     q_weight = sum(weight(t) for t in qterms) or 1.0
     pool: list[Picked] = []
+    said: dict[int, list[str | None]] = {}  # per passage: whose turn each sentence is in
     extra: list[Picked] = []  # further passages, consulted only for a missing number
     for pi, cand in enumerate(top):
         # Passages well below the best add noise, not facts.
@@ -99,7 +100,7 @@ def compose(
         texts, _vecs = index_sentences.get(cand.chunk.chunk_id, ([], np.zeros((0, 0))))
         sims = cand.sentence_sims
         # A sentence from mid-turn is also its speaker's ("what did the Somerset CCG say ...?").
-        speakers = turns(cand.chunk.text, texts)
+        speakers = said[pi] = turns(cand.chunk.text, texts)
         asked = -1.0  # the raw score of a question the source has just asked, if any
         for si, text in enumerate(texts):
             if si >= len(sims):
@@ -107,8 +108,8 @@ def compose(
             after_question = asked > -1.0
             if len(text.split()) < 3 and not is_item(text) and not after_question:
                 continue  # a fragment, unless it answers the source's question ("Probably.")
-            said = f"{speakers[si]} {text}" if speakers[si] else text
-            overlap = sum(weight(t) for t in qterms & set(terms(said))) / q_weight
+            spoken = f"{speakers[si]} {text}" if speakers[si] else text
+            overlap = sum(weight(t) for t in qterms & set(terms(spoken))) / q_weight
             # A sentence is judged in its passage's context: the passage score carries the
             # heading and the neighbouring sentences that the sentence alone lacks.
             score = 0.5 * float(sims[si]) + 0.4 * cand.score + 0.2 * overlap
@@ -184,7 +185,7 @@ def compose(
         if numeric is not None:
             chosen = [*chosen, numeric] if listing else [*chosen[: max(1, budget - 1)], numeric]
     chosen = _with_list_items(chosen, top, index_sentences, wants_list)
-    return _render(chosen, top, index_sentences, _lead(chosen, question, wants_list))
+    return _render(chosen, top, said, _lead(chosen, question, wants_list))
 
 
 def _continuation(
@@ -334,7 +335,7 @@ def _before(p: Picked, lead: Picked | None) -> bool:
 def _render(
     chosen: list[Picked],
     top: Sequence[Candidate],
-    index_sentences: dict[str, tuple[list[str], np.ndarray]],
+    said: dict[int, list[str | None]],
     lead: Picked | None = None,
 ) -> Composition:
     # Order: the lead sentence first, then what follows it in its passage, then the passage's
@@ -349,18 +350,16 @@ def _render(
     numbers: dict[int, int] = {}
     for p in ordered:
         numbers.setdefault(p.passage, len(numbers) + 1)
-    said: dict[int, list[str | None]] = {}
     voice: tuple[int, str] | None = None  # whose words the answer quoted last
     parts: list[str] = []
     for i, p in enumerate(ordered):
         n = numbers[p.passage]
         nxt = ordered[i + 1] if i + 1 < len(ordered) else None
         text = p.text.strip()
-        if p.passage not in said:
-            chunk = top[p.passage].chunk
-            said[p.passage] = turns(chunk.text, index_sentences.get(chunk.chunk_id, ([], None))[0])
         opened = SPEAKER_TURN.match(text)
-        speaker = opened.group(0).rstrip() if opened else (said[p.passage][p.sentence : p.sentence + 1] or [None])[0]
+        speaker = (
+            opened.group(0).rstrip() if opened else (said.get(p.passage, [])[p.sentence : p.sentence + 1] or [None])[0]
+        )
         if speaker is not None and not opened and voice != (p.passage, speaker) and not is_item(text):
             text = f"{speaker} {text}"  # a quote from mid-turn names who said it
         voice = (p.passage, speaker) if speaker is not None else None

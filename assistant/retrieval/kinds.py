@@ -84,12 +84,15 @@ def asks_for_number(question: str) -> bool:
     return bool(NUMBER_ASKED.search(asking_sentence(question)))
 
 
-_COUNT = (
-    r"(\d[\d,.]*|an?|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|eighteen|twenty|thirty|"
-    r"several|few)"
+# A numeral in figures or words ("211", "four", "eighteen"): what counts and durations are made of.
+_NUMERAL = (
+    r"(\d[\d,.]*|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|twenty|thirty|forty|fifty|"
+    r"hundred|thousand|dozen|\w+teen)"
 )
 # A length of time: "for up to five years", "within 18 months", "until April 2013".
-DURATION = re.compile(rf"\b{_COUNT}(\s|-)(years?|months?|weeks?|days?|hours?|minutes?|sessions?)\b|\buntil\b", re.I)
+DURATION = re.compile(
+    rf"\b({_NUMERAL}|an?|several|few)(\s|-)(years?|months?|weeks?|days?|hours?|minutes?|sessions?)\b|\buntil\b", re.I
+)
 FREQUENCY = re.compile(
     r"\b(every|each|per|a|an|once|twice)\s+(year|month|week|fortnight|day|quarter|session)\b"
     r"|\b(annually|monthly|weekly|fortnightly|daily|quarterly|yearly)\b|\btimes a\b",
@@ -116,10 +119,6 @@ def number_answer(question: str) -> re.Pattern[str]:
 
 
 _HOW_MANY = re.compile(r"\bhow many ([a-z]+)", re.I)
-_COUNT_WORD = (
-    r"(\d[\d,.]*|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|twenty|thirty|forty|fifty|"
-    r"hundred|thousand|dozen|\w+teen)"
-)
 
 
 def counted(question: str) -> re.Pattern[str] | None:
@@ -130,7 +129,7 @@ def counted(question: str) -> re.Pattern[str] | None:
         return None
     noun = m.group(1).lower()
     stem = noun[:-1] if noun.endswith("s") and len(noun) > 3 else noun
-    return re.compile(rf"\b{_COUNT_WORD}\s+(\S+\s+){{0,2}}{re.escape(stem)}", re.I)
+    return re.compile(rf"\b{_NUMERAL}\s+(\S+\s+){{0,2}}{re.escape(stem)}", re.I)
 
 
 def asking_sentence(question: str) -> str:
