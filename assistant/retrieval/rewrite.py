@@ -34,6 +34,7 @@ def is_follow_up(question: str) -> bool:
 # Names in an ask: capitalised words after its first, and acronyms ("Somerset CCG", "NHS Eastern
 # and Coastal Kent"); a pronoun in the next ask most often stands for them.
 _NAME = re.compile(r"(?<!^)(?<![.?!]\s)\b([A-Z][A-Za-z]+|[A-Z]{2,})\b")
+_NOT_NAMES = frozenset({"i", "i'm", "my", "our", "what", "which", "who", "how", "when", "where", "why", "and"})
 
 
 def referent(ask: str, before: str) -> str:
@@ -49,9 +50,6 @@ def referent(ask: str, before: str) -> str:
         return before
     names = [n for n in _NAME.findall(before.strip()) if n.lower() not in _NOT_NAMES]
     return " ".join(dict.fromkeys(names)) if names else before
-
-
-_NOT_NAMES = frozenset({"i", "i'm", "my", "our", "what", "which", "who", "how", "when", "where", "why", "and"})
 
 
 def standalone_query(question: str, history: Sequence[Turn]) -> str:
