@@ -127,9 +127,9 @@ def signals(ask: str, cands: Sequence[Candidate], index: LoadedIndex, ask_vec: n
             if best_sentences
             else 0.0
         )
-    if _WANTS_NUMBER.search(ask) and not any(_HAS_NUMBER.search(text) for _s, text, _h in best_sentences[:3]):
-        out["number_missing"] = 1.0
     near = [text for _s, text, _h in best_sentences[:3]]
+    if _WANTS_NUMBER.search(ask) and not any(_HAS_NUMBER.search(text) for text in near):
+        out["number_missing"] = 1.0
     if _WANTS_MONEY.search(ask) and not any(_HAS_MONEY.search(text) for text in near):
         out["money_missing"] = 1.0
     out["asks_now"] = 1.0 if _ASKS_NOW.search(ask) else 0.0

@@ -313,10 +313,12 @@ def _lead(chosen: Sequence[Picked], question: str, wants_list: bool = False) -> 
         ruling = [p for p in prose if p.score >= top and rule.search(p.text)]
         best = max(ruling, key=lambda p: p.score) if ruling else best
     elif asks_for_number(asked):
-        numeric = [p for p in prose if number_answer(asked).search(p.text) and p.score >= top]
+        number = number_answer(asked)
+        numeric = [p for p in prose if number.search(p.text) and p.score >= top]
         # "How many CCGs ...?": a number of CCGs before a number of anything else.
         count = counted(asked)
-        numeric = [p for p in numeric if count.search(p.text)] or numeric if count else numeric
+        if count is not None:
+            numeric = [p for p in numeric if count.search(p.text)] or numeric
         best = max(numeric, key=lambda p: p.score) if numeric else best
     elif DEFINITION_Q.search(asked):
         words = set(terms(asked))

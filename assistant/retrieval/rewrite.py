@@ -34,7 +34,8 @@ def is_follow_up(question: str) -> bool:
 # Names in an ask: capitalised words after its first, and acronyms ("Somerset CCG", "NHS Eastern
 # and Coastal Kent"); a pronoun in the next ask most often stands for them.
 _NAME = re.compile(r"(?<!^)(?<![.?!]\s)\b([A-Z][A-Za-z]+|[A-Z]{2,})\b")
-_NOT_NAMES = frozenset({"i", "i'm", "my", "our", "what", "which", "who", "how", "when", "where", "why", "and"})
+# Capitalised mid-sentence but no name ("..., My practice", "AND"); one letter ("I") never matches.
+_NOT_NAMES = frozenset({"my", "our", "what", "which", "who", "how", "when", "where", "why", "and"})
 
 
 def referent(ask: str, before: str) -> str:
