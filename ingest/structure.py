@@ -57,6 +57,7 @@ def _title_like(s: str, max_words: int = 12) -> bool:
     return s[0].isupper() or s[0].isdigit()
 
 
+_PULL_QUOTE_WORDS = 6
 _ENDS_SENTENCE = re.compile(r"[.?!:;\"”’)\]]\s*$")
 
 
@@ -79,9 +80,45 @@ def _blocks(lines: list[str]) -> list[_Block]:
     return blocks
 
 
+def _norm(s: str) -> str:
+    return " ".join(_tokens(s))
+
+
+def _pull_quotes(blocks: list[_Block]) -> set[int]:
+    """Blocks that are a magazine page's pull quotes: one line, a sentence long, repeated word for
+    word inside a later paragraph. Read as headings they would open a section that the sentence
+    does not name; read as text they would be quoted twice."""
+    out: set[int] = set()
+    norms = [_norm(b.text) for b in blocks]
+    for i, b in enumerate(blocks):
+        if len(b.lines) != 1 or len(norms[i].split()) < _PULL_QUOTE_WORDS or b.text.rstrip().endswith("?"):
+            continue
+        if any(len(n) > len(norms[i]) and f" {norms[i]} " in f" {n} " for n in norms[i + 1 :]):
+            out.add(i)
+    return out
+
+
+def _standfirst_after_title(blocks: list[_Block], title: str) -> list[_Block]:
+    """A web page's standfirst often comes before its title in the copied text; a one-paragraph
+    opening left before the title would be a passage of its own, a sentence long, that outranks
+    the article on every question about its subject. It belongs under the title."""
+    for i, b in enumerate(blocks[:3]):
+        bare = _BULLET.sub("", b.text)
+        if len(b.lines) == 1 and _matches_title(bare, title) and _title_like(bare, 16):
+            if i > 0 and all(len(x.lines) == 1 and not _title_like(x.text) for x in blocks[:i]):
+                rest = i + 1
+                while rest < len(blocks) and blocks[rest].text == b.text:  # the title's echoes
+                    rest += 1
+                return [b, *blocks[:i], *blocks[rest:]]
+            break
+    return blocks
+
+
 def outline_plain(lines: list[str], title: str) -> str:
     """Canonical text (markdown headings, paragraphs, `• ` items) from cleaned plain-text lines."""
     blocks = _blocks(lines)
+    pulled = _pull_quotes(blocks)
+    blocks = _standfirst_after_title([b for i, b in enumerate(blocks) if i not in pulled], title)
     speakers = {}
     for b in blocks:
         m = _SPEAKER_DEF.match(b.text)

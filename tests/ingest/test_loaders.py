@@ -162,3 +162,25 @@ def test_a_sentence_broken_across_a_blank_line_is_one_paragraph(tmp_path: Path) 
     text = load(p, "My page title").text
     assert "a nursing home service as well. I suspect we will be looking at diagnostics later." in text
     assert "starts here." in text and "\n\nlower-case openings" in text
+
+
+def test_a_pull_quote_is_not_a_heading_and_a_standfirst_goes_under_the_title(tmp_path: Path) -> None:
+    p = tmp_path / "article.txt"
+    p.write_text(
+        "In Ashford, doctors and managers now plan services together in pairs\n\n"
+        "Making joint planning work\n\nMaking joint planning work\n\n"
+        "The trust has taken a new approach to planning.\n\n"
+        "Pairs share the work across the whole area\n\n"
+        "Each pair covers one clinical area. " + BODY + "\n\n"
+        "Planning together\n\n"
+        "“Pairs share the work across the whole area,” she says, and every pair reports monthly.\n",
+        encoding="utf-8",
+    )
+    text = load(p, "Making joint planning work").text
+    assert text.startswith("# Making joint planning work\n\nIn Ashford, doctors and managers")
+    assert text.count("Making joint planning work") == 1
+    # The pull quote is gone as a line of its own, and it does not open a section.
+    assert "\nPairs share the work" not in text and "## Pairs share" not in text
+    assert "## Planning together" in text
+    paths = [s.path for s in sections(text, "fallback")]
+    assert paths == ["Making joint planning work", "Planning together"]
