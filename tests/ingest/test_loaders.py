@@ -109,6 +109,21 @@ def test_pdf_bylines_end_their_unit_and_stray_bold_marks_go(tmp_path: Path) -> N
     assert "decisions about the NHS, and Care should be shared." in loaded.text
 
 
+def test_a_pdf_line_ends_its_unit_when_the_next_word_would_have_fitted(tmp_path: Path) -> None:
+    body = "Consortiums should not view patient engagement in isolation from their other work and plans;"
+    byline = "Douglas Smallwood, GP commissioning support team, East of England SHA, in 2011"
+    assert 0.8 * len(body) < len(byline) < len(body) - len(" Public")  # not short, yet not wrapped
+    lines = [(10, body)] * 10 + [
+        (10, byline),
+        (10, "Public involvement is the collective involvement of the community, eg through panels."),
+        (10, "Consortiums should not view patient engagement in isolation from their other work"),
+        (10, "Responsibilities as well."),  # the next word would not have fitted: a wrap
+    ]
+    text = load(make_pdf(tmp_path / "guide.pdf", [lines]), "Guide").text
+    assert byline + "\n\nPublic involvement is" in text
+    assert "from their other work Responsibilities as well." in text
+
+
 @pytest.mark.parametrize("encoding", ["utf-16", "utf-16-le", "utf-16-be", "utf-8-sig"])
 def test_utf16_and_utf8_bom_text_decodes(tmp_path: Path, encoding: str) -> None:
     text = "Café guidance\n\nThe board’s pension rules — " + BODY + "\n"
