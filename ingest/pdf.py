@@ -163,9 +163,11 @@ class _CanonicalWriter:
     def line(self, text: str, full: float) -> None:
         if self.kind in {"p", "item"} and self.blocks:
             prev = self.blocks[-1].rsplit("\n", 1)[-1]
-            # Short, or short enough that the next line's first word would have fitted on it:
-            # a wrapped line breaks only where the next word does not fit.
-            short = self.last_len < 0.8 * full or self.last_len + 1 + len(text.split()[0]) <= full
+            # Short, or (a line with no closing stop: a byline, a caption) short enough that the
+            # next line's first word would have fitted on it: a wrapped line breaks only where the
+            # next word does not fit.
+            fits = self.last_len + 1 + len(text.split()[0]) <= full
+            short = self.last_len < 0.8 * full or (fits and not prev.endswith(_TERMINAL))
             # A wrapped line fills the width. A short line that is not left open (by a comma, a
             # dash, "and") and is followed by a capital ends its unit even without a full stop:
             # a byline ("Douglas Smallwood, GP commissioning support team"), a list item, a

@@ -117,11 +117,16 @@ def test_a_pdf_line_ends_its_unit_when_the_next_word_would_have_fitted(tmp_path:
         (10, byline),
         (10, "Public involvement is the collective involvement of the community, eg through panels."),
         (10, "Consortiums should not view patient engagement in isolation from their other work"),
-        (10, "Responsibilities as well."),  # the next word would not have fitted: a wrap
+        (10, "Responsibilities as well. The boards should meet in public and publish their papers."),
+        (10, "Next the consortium writes its plan."),  # after a full stop: the paragraph goes on
     ]
     text = load(make_pdf(tmp_path / "guide.pdf", [lines]), "Guide").text
     assert byline + "\n\nPublic involvement is" in text
+    # The next word would not have fitted: a wrap.
     assert "from their other work Responsibilities as well." in text
+    # A line closed by a stop that is nearly full width ends no paragraph: taken alone, such
+    # breaks re-cut the passages for no gain in what they say.
+    assert "publish their papers. Next the consortium" in text
 
 
 @pytest.mark.parametrize("encoding", ["utf-16", "utf-16-le", "utf-16-be", "utf-8-sig"])
