@@ -23,7 +23,8 @@ from typing import Any
 from .lexical import STOPWORDS, terms
 from .rewrite import word_list
 
-_WORD = re.compile(r"[A-Za-z]+")
+_WORD = re.compile(r"(?<![A-Za-z0-9])[A-Za-z]+[0-9]?(?![A-Za-z0-9])")
+_PROS_AND = re.compile(r"\bpros\s+(and|&|n)\s+$", re.I)
 _LETTERS = "abcdefghijklmnopqrstuvwxyz"
 # Shorter words have too many neighbours one edit away ("rota", "fee") to guess between.
 MIN_TYPO_LETTERS = 5
@@ -47,7 +48,7 @@ def english_words() -> Any:
 def shorthand() -> dict[str, str]:
     """Chat shorthand and the word it stands for (`templates/shorthand.txt`)."""
     pairs = (line.split() for line in word_list("shorthand"))
-    return {words[0].lower(): words[1] for words in pairs if len(words) == 2}
+    return {words[0].lower(): " ".join(words[1:]) for words in pairs if len(words) >= 2}
 
 
 def slips(word: str) -> Iterable[str]:
@@ -99,4 +100,11 @@ class Speller:
 
     def correct(self, text: str) -> str:
         """`text` with every mended word replaced (the rest exactly as written)."""
-        return _WORD.sub(lambda m: self.mend(m.group(0)) or m.group(0), text)
+
+        def mended(m: re.Match[str]) -> str:
+            # "pros and cons": the one place chat's "cons" is not a consultant.
+            if m.group(0).lower() == "cons" and _PROS_AND.search(text, 0, m.start()):
+                return m.group(0)
+            return self.mend(m.group(0)) or m.group(0)
+
+        return _WORD.sub(mended, text)

@@ -151,10 +151,11 @@ def test_ci_gate_on_dev_and_test(tmp_path: Path, corpus_settings: Settings, env_
         },
         "holdout-d": {
             "hit@5": 0.86,
-            "mrr": 0.76,
-            "key_fact_recall": 0.62,
+            "mrr": 0.75,
+            "key_fact_recall": 0.66,
             "citation_support": 0.8,
-            "refusal_recall": 0.4,
+            # 5 of 14 near-misses refused; chat shorthand read as words (2026-12-02) answers one more.
+            "refusal_recall": 0.35,
         },
         "holdout-e": {
             "hit@5": 0.88,

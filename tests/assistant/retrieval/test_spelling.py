@@ -39,12 +39,21 @@ def test_english_and_clinical_words_are_left_alone() -> None:
 
 def test_chat_shorthand_becomes_the_word_it_stands_for() -> None:
     sp, lexical = speller()
-    assert sp.correct("st6 resp - does our mgmt mtg count?") == "st6 respiratory - does our management meeting count?"
+    assert sp.correct("resp - does our mgmt mtg count?") == "respiratory - does our management meeting count?"
     # Case is not kept for the replacement, and a shorthand the corpus itself uses stays.
     assert sp.correct("Ptnr") == "partner"
     uses_it = LexicalIndex.build(["c0"], ["The mgmt team met."])
     assert Speller(uses_it.df).correct("mgmt") == "mgmt"
     assert lexical.df("mgmt") == 0
+
+
+def test_shorthand_may_stand_for_several_words_and_grades_are_read() -> None:
+    sp, _ = speller()
+    assert sp.correct("thinking abt being AO myself") == "thinking about being accountable officer myself"
+    assert sp.correct("st3 here, cons in gen surg") == "trainee here, consultant in general surgery"
+    # "pros and cons" are not consultants; a word inside another ("doc2doc") is not shorthand.
+    assert sp.correct("pros and cons of it") == "pros and cons of it"
+    assert sp.correct("on doc2doc") == "on doc2doc"
 
 
 def test_lower_case_acronym_plurals_match_in_bm25() -> None:
