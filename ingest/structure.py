@@ -85,14 +85,16 @@ def _norm(s: str) -> str:
 
 
 def _pull_quotes(blocks: list[_Block]) -> set[int]:
-    """Blocks that are a magazine page's pull quotes: one line, a sentence long, repeated word for
-    word inside a later paragraph. Read as headings they would open a section that the sentence
-    does not name; read as text they would be quoted twice."""
+    """Blocks that are a magazine page's pull quotes: a heading-like line of a sentence's length
+    repeated word for word inside a later paragraph. Read as a heading, it would open a section
+    that the sentence does not name. Only heading-like lines are looked for, so a long document
+    costs a scan per candidate, not per block."""
     out: set[int] = set()
-    norms = [_norm(b.text) for b in blocks]
+    norms: list[str] | None = None
     for i, b in enumerate(blocks):
-        if len(b.lines) != 1 or len(norms[i].split()) < _PULL_QUOTE_WORDS or b.text.rstrip().endswith("?"):
+        if len(b.lines) != 1 or not _title_like(b.text, 10) or len(b.text.split()) < _PULL_QUOTE_WORDS:
             continue
+        norms = norms or [_norm(x.text) for x in blocks]
         if any(len(n) > len(norms[i]) and f" {norms[i]} " in f" {n} " for n in norms[i + 1 :]):
             out.add(i)
     return out
