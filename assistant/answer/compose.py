@@ -31,7 +31,7 @@ from ..retrieval.kinds import (
 from ..retrieval.lexical import terms
 from ..retrieval.retrieve import Candidate
 from ..types import SPEAKER_TURN, Chunk, Citation
-from .speakers import turns
+from .speakers import panel_answer, turns
 
 
 @dataclass
@@ -139,6 +139,9 @@ def compose(
     # Every question gets the whole budget: a terse one ("csu numbers?") was cut to three
     # sentences before, which dropped facts its passages held (dev key facts 0.862 -> 0.866).
     budget = max_sentences
+    panel = _panel(question, top[:passages], index_sentences, pool, said)
+    if panel is not None:
+        return panel
     chosen: list[Picked] = [pool[0]]
     follow = _continuation(pool[0], top, index_sentences)
     if follow is not None and budget > 1:
@@ -186,6 +189,25 @@ def compose(
             chosen = [*chosen, numeric] if listing else [*chosen[: max(1, budget - 1)], numeric]
     chosen = _with_list_items(chosen, top, index_sentences, wants_list)
     return _render(chosen, top, said, _lead(chosen, question, wants_list))
+
+
+def _panel(
+    question: str,
+    top: Sequence[Candidate],
+    index_sentences: dict[str, tuple[list[str], np.ndarray]],
+    pool: Sequence[Picked],
+    said: dict[int, list[str | None]],
+) -> Composition | None:
+    """An ask about what an interview's panel said: each speaker's answer (`panel_answer`)."""
+    texts = [index_sentences.get(c.chunk.chunk_id, ([], None))[0] for c in top]
+    panel = panel_answer(question, [(c.chunk.section, t) for c, t in zip(top, texts, strict=True)])
+    if panel is None:
+        return None
+    scored = {(p.passage, p.sentence): p.score for p in pool}
+    turns_said = [Picked(pi, si, texts[pi][si], scored.get((pi, si), 0.0)) for pi, si in panel]
+    # The speaker whose words match the ask best opens; the others follow in the source's order.
+    opener = max((p for p in turns_said if SPEAKER_TURN.match(p.text)), key=lambda p: p.score)
+    return _render(turns_said, top, said, opener)
 
 
 def _continuation(

@@ -11,9 +11,16 @@ quoted speaker changes.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
 
 from ..types import SPEAKER_TURN
+
+# "What did the CCG leads say ...?", "Had the panel heard ...?": an ask about what the speakers
+# said as a group, which each answered in turn.
+_PANEL_ASK = re.compile(r"\b(leads|panel|panellists|interviewees|each of them|all of them|they all|ccgs)\b", re.I)
+# An opening shorter than this ("Me.", "Dementia.") is read with the sentence after it.
+_SHORT_OPENING = 6
 
 
 def turns(passage: str, sentences: Sequence[str]) -> list[str | None]:
@@ -55,3 +62,39 @@ def _opening(paragraph: str, current: str | None) -> str | None:
     if first_line.startswith("#") or first_line.endswith("?"):
         return None
     return current
+
+
+def panel_answer(question: str, passages: Sequence[tuple[str, Sequence[str]]]) -> list[tuple[int, int]] | None:
+    """For an ask about what a panel said, when the best passage (the first of `passages`: each
+    its section and its sentences) holds several speakers' turns: each speaker's opening, from
+    the passages of that section, as (passage, sentence) in the source's order. None otherwise,
+    and where the ask names one of the speakers (the usual composition finds that one's words).
+    """
+    if not passages or not _PANEL_ASK.search(question):
+        return None
+    section = passages[0][0]
+    picked: list[tuple[int, int]] = []
+    speakers: list[str] = []
+    for pi, (sec, sentences) in enumerate(passages):
+        if sec != section:
+            continue
+        for si, text in enumerate(sentences):
+            m = SPEAKER_TURN.match(text)
+            if m is None or m.group(0) in speakers:
+                continue
+            speakers.append(m.group(0))
+            picked.append((pi, si))
+            after = si + 1
+            if (
+                len(text[m.end() :].split()) < _SHORT_OPENING
+                and after < len(sentences)
+                and not SPEAKER_TURN.match(sentences[after])
+            ):
+                picked.append((pi, after))
+    if len(speakers) < 3:
+        return None
+    asked = {w.lower() for w in re.findall(r"[A-Za-z]{3,}", question)}
+    named = [label for label in speakers if asked & {w.lower() for w in re.findall(r"[A-Z][a-z]{2,}", label)}]
+    if named:
+        return None
+    return picked

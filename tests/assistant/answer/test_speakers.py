@@ -5,7 +5,7 @@ from __future__ import annotations
 import numpy as np
 
 from assistant.answer.compose import compose
-from assistant.answer.speakers import turns
+from assistant.answer.speakers import panel_answer, turns
 from assistant.retrieval.retrieve import Candidate
 from assistant.retrieval.sentences import split_sentences
 from assistant.types import Chunk
@@ -86,3 +86,41 @@ def test_a_question_naming_a_speaker_finds_the_sentences_of_their_turn() -> None
     index = {"c0": (sentences, np.zeros((len(sentences), 4), dtype=np.float32))}
     text_out = compose("What did Somerset CCG see as its next big issue?", [cand], index, max_sentences=1).text
     assert text_out.startswith("DS (David Slack, managing director, Somerset CCG): Our next big issue is community")
+
+
+def _panel() -> tuple[list[Candidate], dict[str, tuple[list[str], np.ndarray]]]:
+    text = (
+        "BT (Dr Bill Tamkin, shadow chair South Manchester CCG): The big issue for us is authorisation. "
+        "We are nearly there.\n\n"
+        "SF (Dr Stewart Findlay, GP chair, Durham Dales CCG): Dementia. We have a plan for it.\n\n"
+        "DS (David Slack, managing director, Somerset CCG): Community services. They need redesign."
+    )
+    sentences = _sentences(text)
+    chunk = Chunk(
+        "c0", "coalface", "c.txt", "Change at the coalface", "", "2012", "Next big issue?", None, 0, len(text), text
+    )
+    sims = np.array([0.3, 0.2, 0.3, 0.1, 0.95, 0.2])  # Somerset's opening reads most like the ask
+    cand = Candidate(chunk, score=0.8, sentence=0.7, sentence_sims=sims)
+    return [cand], {"c0": (sentences, np.zeros((len(sentences), 4), dtype=np.float32))}
+
+
+def test_an_ask_about_what_the_panel_said_gets_each_speakers_answer() -> None:
+    cands, index = _panel()
+    text = compose("What did the CCG leads say was the next big issue?", cands, index).text
+    # Every speaker's opening, the best-matching first, the rest in the source's order; a one-word
+    # opening brings the sentence after it.
+    assert text.startswith("DS (David Slack, managing director, Somerset CCG): Community services. [1]")
+    assert "They need redesign." in text
+    assert text.index("BT (Dr Bill Tamkin") < text.index("SF (Dr Stewart Findlay")
+    assert "Dementia. [1] We have a plan for it." in text
+    assert "We are nearly there." not in text
+    assert text.count("DS (David Slack") == 1
+
+
+def test_an_ask_naming_one_speaker_is_not_a_panel_ask() -> None:
+    cands, index = _panel()
+    sentences = index["c0"][0]
+    leads = [(s.section, sentences) for s in (c.chunk for c in cands)]
+    assert panel_answer("What did the leads say about Somerset?", leads) is None
+    assert panel_answer("What is the next big issue?", leads) is None  # not about the panel
+    assert panel_answer("What did the CCG leads say?", leads) == [(0, 0), (0, 2), (0, 3), (0, 4), (0, 5)]
