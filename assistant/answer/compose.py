@@ -200,7 +200,8 @@ def _panel(
 ) -> Composition | None:
     """An ask about what an interview's panel said: each speaker's answer (`panel_answer`)."""
     texts = [index_sentences.get(c.chunk.chunk_id, ([], None))[0] for c in top]
-    panel = panel_answer(question, [(c.chunk.section, t) for c, t in zip(top, texts, strict=True)])
+    where = [f"{c.chunk.doc_id} › {c.chunk.section}" for c in top]  # a section of one document
+    panel = panel_answer(question, list(zip(where, texts, strict=True)))
     if panel is None:
         return None
     scored = {(p.passage, p.sentence): p.score for p in pool}

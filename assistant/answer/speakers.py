@@ -66,9 +66,10 @@ def _opening(paragraph: str, current: str | None) -> str | None:
 
 def panel_answer(question: str, passages: Sequence[tuple[str, Sequence[str]]]) -> list[tuple[int, int]] | None:
     """For an ask about what a panel said, when the best passage (the first of `passages`: each
-    its section and its sentences) holds several speakers' turns: each speaker's opening, from
-    the passages of that section, as (passage, sentence) in the source's order. None otherwise,
-    and where the ask names one of the speakers (the usual composition finds that one's words).
+    where it sits, its document's section, and its sentences) holds several speakers' turns:
+    each speaker's opening, from the passages of that section, as (passage, sentence) in the
+    source's order. None otherwise, and where the ask names one of the speakers (the usual
+    composition finds that one's words).
     """
     if not passages or not _PANEL_ASK.search(question):
         return None
