@@ -26,6 +26,16 @@ def _sentences(text: str) -> list[str]:
     return [text[s:e] for s, e in split_sentences(text)]
 
 
+def _interview(
+    text: str, section: str, sims: list[float]
+) -> tuple[list[Candidate], dict[str, tuple[list[str], np.ndarray]]]:
+    """`text` as the one retrieved passage of an interview, its sentences scored `sims`."""
+    sentences = _sentences(text)
+    chunk = Chunk("c0", "coalface", "c.txt", "Change at the coalface", "", "2012", section, None, 0, len(text), text)
+    cand = Candidate(chunk, score=0.8, sentence=max(sims), sentence_sims=np.array(sims))
+    return [cand], {"c0": (sentences, np.zeros((len(sentences), 4), dtype=np.float32))}
+
+
 def test_each_sentence_knows_the_turn_it_is_in() -> None:
     sentences = _sentences(PASSAGE)
     said = dict(zip(sentences, turns(PASSAGE, sentences), strict=True))
@@ -76,15 +86,9 @@ def test_a_question_naming_a_speaker_finds_the_sentences_of_their_turn() -> None
         "DS (David Slack, managing director, Somerset CCG): We are on track. "
         "Our next big issue is community services."
     )
-    sentences = _sentences(text)
-    chunk = Chunk(
-        "c0", "coalface", "c.txt", "Change at the coalface", "", "2012", "Next issue", None, 0, len(text), text
-    )
     # The two "next big issue" sentences read alike; only Somerset's turn names Somerset.
-    sims = np.array([0.3, 0.7, 0.3, 0.7])
-    cand = Candidate(chunk, score=0.8, sentence=0.7, sentence_sims=sims)
-    index = {"c0": (sentences, np.zeros((len(sentences), 4), dtype=np.float32))}
-    text_out = compose("What did Somerset CCG see as its next big issue?", [cand], index, max_sentences=1).text
+    cands, index = _interview(text, "Next issue", [0.3, 0.7, 0.3, 0.7])
+    text_out = compose("What did Somerset CCG see as its next big issue?", cands, index, max_sentences=1).text
     assert text_out.startswith("DS (David Slack, managing director, Somerset CCG): Our next big issue is community")
 
 
@@ -95,13 +99,8 @@ def _panel() -> tuple[list[Candidate], dict[str, tuple[list[str], np.ndarray]]]:
         "SF (Dr Stewart Findlay, GP chair, Durham Dales CCG): Dementia. We have a plan for it.\n\n"
         "DS (David Slack, managing director, Somerset CCG): Community services. They need redesign."
     )
-    sentences = _sentences(text)
-    chunk = Chunk(
-        "c0", "coalface", "c.txt", "Change at the coalface", "", "2012", "Next big issue?", None, 0, len(text), text
-    )
-    sims = np.array([0.3, 0.2, 0.3, 0.1, 0.95, 0.2])  # Somerset's opening reads most like the ask
-    cand = Candidate(chunk, score=0.8, sentence=0.7, sentence_sims=sims)
-    return [cand], {"c0": (sentences, np.zeros((len(sentences), 4), dtype=np.float32))}
+    # Somerset's opening reads most like the ask.
+    return _interview(text, "Next big issue?", [0.3, 0.2, 0.3, 0.1, 0.95, 0.2])
 
 
 def test_an_ask_about_what_the_panel_said_gets_each_speakers_answer() -> None:
