@@ -51,9 +51,17 @@ DOC_FORMAT = 1
 META = "ids.json"  # the pack's fingerprint and sizes (the name predates the pack)
 
 
+# A collapsible section headed only "How?" or "Why?" asks how or why of the page's subject ("Get
+# involved in commissioning" › "How?"): indexed alone, the heading says nothing.
+_BARE_WH = re.compile(r"^(How|Why|What|When|Where|Who)\?$", re.I)
+
+
 def search_text(chunk: Chunk) -> str:
-    """What both retrievers index: the section path carries the question a Q&A section answers."""
-    return f"{chunk.section}\n{chunk.text}"
+    """What both retrievers index: the section path carries the question a Q&A section answers;
+    a bare "How?" in it is completed by the document's title."""
+    parts = chunk.section.split(" › ")
+    section = " › ".join(f"{p} {chunk.title}" if _BARE_WH.match(p.strip()) else p for p in parts)
+    return f"{section}\n{chunk.text}"
 
 
 def model_slug(model_id: str) -> str:

@@ -144,10 +144,12 @@ def test_ci_gate_on_dev_and_test(tmp_path: Path, corpus_settings: Settings, env_
         "test": {"hit@5": 0.91, "mrr": 0.78, "key_fact_recall": 0.71, "citation_support": 0.83, "refusal_recall": 0.36},
         "holdout-c": {
             "hit@5": 0.92,
-            "mrr": 0.74,
-            "key_fact_recall": 0.72,
-            "citation_support": 0.85,
-            "refusal_recall": 0.3,
+            "mrr": 0.76,
+            "key_fact_recall": 0.74,
+            "citation_support": 0.86,
+            # 6 of 22 near-misses refused: a bare "How?" heading completed by its title (2026-12-02)
+            # answers one more.
+            "refusal_recall": 0.27,
         },
         "holdout-d": {
             "hit@5": 0.86,

@@ -55,3 +55,19 @@ def test_a_what_is_question_favours_passages_that_define_what_is_asked(bot: Assi
     # Not a "what is" question: nothing is lifted.
     [other] = bot.retrieve("How do I get on a CCG board?")
     assert not any(c.defining for c in other.cands)
+
+
+def test_a_bare_how_or_why_heading_is_indexed_with_the_documents_title() -> None:
+    from assistant.retrieval.index import search_text
+    from assistant.types import Chunk
+
+    def chunk(section: str) -> Chunk:
+        return Chunk("c", "d", "d.txt", "Get involved in commissioning", "", "2012", section, None, 0, 4, "Text")
+
+    assert search_text(chunk("How? › 1. Positions on the board")) == (
+        "How? Get involved in commissioning › 1. Positions on the board\nText"
+    )
+    assert search_text(chunk("Why?")) == "Why? Get involved in commissioning\nText"
+    # A heading that asks in its own words, or names its subject, stays as it is.
+    assert search_text(chunk("How is it going with your board?")) == "How is it going with your board?\nText"
+    assert search_text(chunk("Local examples › Example 1")) == "Local examples › Example 1\nText"
