@@ -6,6 +6,7 @@ import hashlib
 
 from langchain_text_splitters import RecursiveCharacterTextSplitter
 
+from assistant.errors import IngestError
 from assistant.types import Chunk
 
 from .limits import Loaded
@@ -42,6 +43,8 @@ def chunk_document(loaded: Loaded, meta: DocMeta, doc_hash: str) -> list[Chunk]:
     splitter = _splitter()
     chunks: list[Chunk] = []
     text = loaded.text
+    excluded = {x: " ".join(x.split()).lower() for x in meta.exclude}
+    used: set[str] = set()
     for section in sections(text, meta.title):
         body = text[section.start : section.end]
         pieces = [p for p in splitter.split_text(body) if len(p.split()) >= 4]
@@ -55,6 +58,11 @@ def chunk_document(loaded: Loaded, meta: DocMeta, doc_hash: str) -> list[Chunk]:
             end = _span_end(body, start, piece)
             cursor = end
             span = body[start:end]
+            flat = " ".join(span.split()).lower()
+            hit = [x for x, low in excluded.items() if low in flat]
+            if hit:
+                used.update(hit)
+                continue
             position = len(chunks)
             chunks.append(
                 Chunk(
@@ -75,6 +83,12 @@ def chunk_document(loaded: Loaded, meta: DocMeta, doc_hash: str) -> list[Chunk]:
                     approximate=meta.published_approximate,
                 )
             )
+    unused = [x for x in meta.exclude if x not in used]
+    if unused:
+        raise IngestError(
+            f"{meta.file}: manifest field 'exclude': {unused[0]!r} is in no passage of the document "
+            "(check its spelling against the text, or remove it)"
+        )
     return chunks
 
 

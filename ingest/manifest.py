@@ -26,6 +26,9 @@ class DocMeta:
     published_approximate: bool = False
     url: str = ""
     notice: str = ""
+    # Passages kept out of the index: any whose text contains one of these (a sponsor's
+    # advertisement, a publisher's promotion), so that no answer quotes them.
+    exclude: tuple[str, ...] = ()
     in_manifest: bool = True
 
     @property
@@ -144,6 +147,9 @@ def load_manifest(corpus_dir: Path, manifest_path: Path | None = None) -> Manife
         approx = entry.get("published_approximate", False)
         if not isinstance(approx, bool):
             raise ConfigError(f"{where}: field 'published_approximate' must be true or false")
+        exclude = entry.get("exclude", [])
+        if not isinstance(exclude, list) or not all(isinstance(x, str) and x.strip() for x in exclude):
+            raise ConfigError(f"{where}: field 'exclude' must be a list of non-empty strings")
         ids.add(doc_id)
         docs[file] = DocMeta(
             doc_id=doc_id,
@@ -155,6 +161,7 @@ def load_manifest(corpus_dir: Path, manifest_path: Path | None = None) -> Manife
             published_approximate=approx,
             url=str(entry.get("url", "")).strip(),
             notice=str(entry.get("notice", "")).strip(),
+            exclude=tuple(x.strip() for x in exclude),
         )
     return Manifest(docs)
 
@@ -177,7 +184,8 @@ def discover(corpus_dir: Path) -> list[Path]:
 _HEADER = """# The guidance corpus. One [[document]] per file in this folder.
 # Fields: id (stable, lowercase), file, title, publisher, audience,
 # published (YYYY, YYYY-MM or YYYY-MM-DD), published_approximate (true when inferred),
-# url (optional), notice (optional: shown with any answer that cites this document).
+# url (optional), notice (optional: shown with any answer that cites this document),
+# exclude (optional: passages containing any of these texts are kept out of the index).
 # A file in this folder with no entry is still ingested, with a warning.
 """
 
@@ -209,6 +217,8 @@ def dump_manifest(docs: list[DocMeta], path: Path) -> None:
             lines.append(f"url = {_toml_str(d.url)}")
         if d.notice:
             lines.append(f"notice = {_toml_str(d.notice)}")
+        if d.exclude:
+            lines.append(f"exclude = [{', '.join(_toml_str(x) for x in d.exclude)}]")
         blocks.append("\n".join(lines))
     tmp = path.with_suffix(".toml.tmp")
     tmp.write_text("\n\n".join(blocks) + "\n", encoding="utf-8")

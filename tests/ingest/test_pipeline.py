@@ -282,3 +282,49 @@ def test_pre_registry_index_answers_until_the_next_ingest_replaces_it(small: Set
     report = Ingestor(legacy, emb).run()
     assert report.ok and {r.status for r in report.results} == {"added"}
     check_complete(legacy, emb)  # the pre-registry pair is gone
+
+
+def test_passages_the_manifest_excludes_are_not_indexed_and_a_stale_exclusion_is_named(small: Settings) -> None:
+    emb = HashEmbedder()
+    Ingestor(small, emb).run()
+    before = ids_by_doc(small, emb)
+    text = small.manifest_path.read_text(encoding="utf-8")
+    # The beta handbook's salaries section is an advertisement, say: kept out of the index.
+    small.manifest_path.write_text(
+        text.replace(
+            'published = "2024-03-01"\n', 'published = "2024-03-01"\nexclude = ["salaries are SET  nationally"]\n'
+        ),
+        encoding="utf-8",
+    )
+    report = Ingestor(small, emb).run()
+    assert report.ok
+    store = Store(small, emb)
+    beta = [c.text for c in store.all_chunks() if c.doc_id == "beta"]
+    assert beta and not any("salaries are set nationally" in t for t in beta)
+    assert any("keep their pension" in t for t in beta)
+    assert len(ids_by_doc(small, emb)["beta"]) == len(before["beta"]) - 1
+    # The manifest editor writes the field back as it read it.
+    from ingest.manifest import dump_manifest, load_manifest
+
+    docs = load_manifest(small.corpus_dir).documents
+    assert docs["beta.md"].exclude == ("salaries are SET  nationally",)
+    dump_manifest(list(docs.values()), small.manifest_path)
+    assert load_manifest(small.corpus_dir).documents["beta.md"].exclude == ("salaries are SET  nationally",)
+    # An exclusion that matches nothing (a typo, or a replaced document) fails that document by
+    # name and field; what was indexed stays.
+    small.manifest_path.write_text(
+        small.manifest_path.read_text(encoding="utf-8").replace("salaries are SET  nationally", "salaries are fixed"),
+        encoding="utf-8",
+    )
+    report = Ingestor(small, emb).run()
+    failed = {r.file: r.reason for r in report.results if r.status == "failed"}
+    assert set(failed) == {"beta.md"} and "manifest field 'exclude'" in failed["beta.md"]
+    assert "'salaries are fixed'" in failed["beta.md"]
+    assert len(ids_by_doc(small, emb)["beta"]) == len(before["beta"]) - 1
+
+
+def test_a_malformed_exclusion_is_a_manifest_error_naming_the_field(small: Settings) -> None:
+    with open(small.manifest_path, "a") as fh:
+        fh.write('\n[[document]]\nid = "gamma"\nfile = "gamma.html"\ntitle = "Gamma"\nexclude = "one string"\n')
+    with pytest.raises(ConfigError, match=r"document 'gamma': field 'exclude' must be a list"):
+        Ingestor(small, HashEmbedder()).run()
