@@ -6,6 +6,10 @@ import re
 from dataclasses import asdict, dataclass, field
 from typing import Any
 
+# Between the headings of a section path ("How? › 1. Positions on ..."), as ingest writes it and
+# retrieval reads it.
+SECTION_SEP = " › "
+
 # An interview turn as ingest writes it (ingest/structure.py): the speaker's initials, who they
 # are, then their words: "BT (Dr Bill Tamkin, shadow chair South Manchester CCG): It will be ...".
 SPEAKER_TURN = re.compile(r"^([A-Z]{2,3}) \(([^()\n]{2,200})\): ")

@@ -58,11 +58,12 @@ def chunk_document(loaded: Loaded, meta: DocMeta, doc_hash: str) -> list[Chunk]:
             end = _span_end(body, start, piece)
             cursor = end
             span = body[start:end]
-            flat = " ".join(span.split()).lower()
-            hit = [x for x, low in excluded.items() if low in flat]
-            if hit:
-                used.update(hit)
-                continue
+            if excluded:
+                flat = " ".join(span.split()).lower()
+                hit = [x for x, low in excluded.items() if low in flat]
+                if hit:
+                    used.update(hit)
+                    continue
             position = len(chunks)
             chunks.append(
                 Chunk(

@@ -12,9 +12,8 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from assistant.types import turn_label
+from assistant.types import SECTION_SEP, turn_label
 
-SEP = " › "
 _WORD = re.compile(r"[A-Za-z0-9]+")
 _BULLET = re.compile(r"^[•◦▪\-\*]\s+")
 _NUMBERED = re.compile(r"^\d{1,2}\.\s+\S")
@@ -228,7 +227,7 @@ def sections(text: str, fallback: str) -> list[Section]:
             while stack and stack[-1][0] >= level:
                 stack.pop()
             stack.append((level, head))
-            current = SEP.join(h for _, h in stack) or title or fallback
+            current = SECTION_SEP.join(h for _, h in stack) or title or fallback
         pos = end
     emit(pos, len(text))
     return out

@@ -30,7 +30,7 @@ from ..retrieval.kinds import (
 )
 from ..retrieval.lexical import terms
 from ..retrieval.retrieve import Candidate
-from ..types import SPEAKER_TURN, Chunk, Citation
+from ..types import SECTION_SEP, SPEAKER_TURN, Chunk, Citation
 from .speakers import panel_answer, turns
 
 
@@ -200,7 +200,7 @@ def _panel(
 ) -> Composition | None:
     """An ask about what an interview's panel said: each speaker's answer (`panel_answer`)."""
     texts = [index_sentences.get(c.chunk.chunk_id, ([], None))[0] for c in top]
-    where = [f"{c.chunk.doc_id} › {c.chunk.section}" for c in top]  # a section of one document
+    where = [f"{c.chunk.doc_id}{SECTION_SEP}{c.chunk.section}" for c in top]  # a section of one document
     panel = panel_answer(question, list(zip(where, texts, strict=True)))
     if panel is None:
         return None

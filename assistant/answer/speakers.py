@@ -95,7 +95,6 @@ def panel_answer(question: str, passages: Sequence[tuple[str, Sequence[str]]]) -
     if len(speakers) < 3:
         return None
     asked = {w.lower() for w in re.findall(r"[A-Za-z]{3,}", question)}
-    named = [label for label in speakers if asked & {w.lower() for w in re.findall(r"[A-Z][a-z]{2,}", label)}]
-    if named:
+    if any(asked & {w.lower() for w in re.findall(r"[A-Z][a-z]{2,}", label)} for label in speakers):
         return None
     return picked

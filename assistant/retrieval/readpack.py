@@ -40,7 +40,7 @@ from typing import Any
 
 import numpy as np
 
-from ..types import Chunk
+from ..types import SECTION_SEP, Chunk
 from .lexical import TOKENIZER_VERSION, LexicalIndex, RowIds, atomic_folder, terms
 from .sentences import split_sentences
 
@@ -59,8 +59,8 @@ _BARE_WH = re.compile(r"^(How|Why|What|When|Where|Who)\?$", re.I)
 def search_text(chunk: Chunk) -> str:
     """What both retrievers index: the section path carries the question a Q&A section answers;
     a bare "How?" in it is completed by the document's title."""
-    parts = chunk.section.split(" › ")
-    section = " › ".join(f"{p} {chunk.title}" if _BARE_WH.match(p.strip()) else p for p in parts)
+    parts = chunk.section.split(SECTION_SEP)
+    section = SECTION_SEP.join(f"{p} {chunk.title}" if _BARE_WH.match(p.strip()) else p for p in parts)
     return f"{section}\n{chunk.text}"
 
 
