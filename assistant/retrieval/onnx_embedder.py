@@ -17,6 +17,7 @@ from __future__ import annotations
 import contextlib
 import fcntl
 import hashlib
+import inspect
 import json
 import logging
 import os
@@ -90,9 +91,10 @@ class OnnxEmbedder:
 
     def _check_pooling(self) -> None:
         pooling = self._source / "1_Pooling" / "config.json"
+        # Older sentence-transformers write pooling_mode_mean_tokens, current ones pooling_mode.
+        config = _read_json(pooling) if pooling.is_file() else {}
         supported = (
-            pooling.is_file()
-            and bool(_read_json(pooling).get("pooling_mode_mean_tokens"))
+            (bool(config.get("pooling_mode_mean_tokens")) or config.get("pooling_mode") == "mean")
             and (self._source / "model.safetensors").is_file()
             and (self._source / "tokenizer.json").is_file()
         )
@@ -104,8 +106,15 @@ class OnnxEmbedder:
             )
 
     def _max_length(self) -> int:
+        """Tokens per text, where sentence-transformers keeps it: sentence_bert_config.json up to
+        version 5, the tokenizer's model_max_length from version 6 on."""
         config = self._source / "sentence_bert_config.json"
-        return int(_read_json(config).get("max_seq_length", 256)) if config.is_file() else 256
+        if config.is_file() and "max_seq_length" in (st := _read_json(config)):
+            return int(st["max_seq_length"])
+        tokenizer = self._source / "tokenizer_config.json"
+        # Tokenizers with no limit of their own say so with a huge sentinel (int(1e30)).
+        limit = int(_read_json(tokenizer).get("model_max_length", 0) or 0) if tokenizer.is_file() else 0
+        return limit if 0 < limit <= 100_000 else 256
 
     def _current(self) -> bool:
         sidecar = self.folder / SIDECAR
@@ -182,13 +191,13 @@ class OnnxEmbedder:
             ) from exc
 
         class LastHidden(torch.nn.Module):
-            def __init__(self, model: Any) -> None:
+            def __init__(self, model: Any, names: list[str]) -> None:
                 super().__init__()
                 self.model = model
+                self.names = names
 
-            def forward(self, input_ids: Any, attention_mask: Any, token_type_ids: Any) -> Any:
-                out = self.model(input_ids=input_ids, attention_mask=attention_mask, token_type_ids=token_type_ids)
-                return out.last_hidden_state
+            def forward(self, *inputs: Any) -> Any:
+                return self.model(**dict(zip(self.names, inputs, strict=True))).last_hidden_state
 
         from transformers.utils import logging as hf_logging
 
@@ -197,15 +206,18 @@ class OnnxEmbedder:
         model = AutoModel.from_pretrained(str(self._source), attn_implementation="eager").eval()
         sample = torch.ones((2, 8), dtype=torch.long)
         axes = {0: "batch", 1: "tokens"}
-        names = ["input_ids", "attention_mask", "token_type_ids"]
+        names = ["input_ids", "attention_mask"]
+        # BERT-like models take segment ids; MPNet and DistilBERT have none and refuse them.
+        if "token_type_ids" in inspect.signature(model.forward).parameters:
+            names.append("token_type_ids")
         try:
             # The tracer warns about shapes and index ops in generic terms; `_verify` is what
             # tells whether this export is right, so its warnings would only alarm.
             with torch.no_grad(), warnings.catch_warnings():
                 warnings.simplefilter("ignore")
                 torch.onnx.export(
-                    LastHidden(model),
-                    (sample, sample, torch.zeros_like(sample)),
+                    LastHidden(model, names),
+                    (sample, sample, torch.zeros_like(sample))[: len(names)],
                     str(tmp),
                     input_names=names,
                     output_names=["last_hidden_state"],
@@ -246,6 +258,8 @@ class OnnxEmbedder:
 
 def _run(session: Any, tokenizer: Any, texts: list[str], batch_size: int) -> np.ndarray:
     dim = int(session.get_outputs()[0].shape[-1])
+    # Models without segment embeddings (MPNet) export no token_type_ids input.
+    accepted = {i.name for i in session.get_inputs()}
     if not texts:
         return np.zeros((0, dim), dtype=np.float32)
     out = np.zeros((len(texts), dim), dtype=np.float32)
@@ -259,7 +273,7 @@ def _run(session: Any, tokenizer: Any, texts: list[str], batch_size: int) -> np.
             "attention_mask": np.array([e.attention_mask for e in encoded], dtype=np.int64),
             "token_type_ids": np.array([e.type_ids for e in encoded], dtype=np.int64),
         }
-        hidden = session.run(None, feed)[0]
+        hidden = session.run(None, {k: v for k, v in feed.items() if k in accepted})[0]
         mask = feed["attention_mask"][..., None].astype(np.float32)
         pooled = (hidden * mask).sum(axis=1) / np.clip(mask.sum(axis=1), 1e-9, None)
         out[rows] = pooled / np.clip(np.linalg.norm(pooled, axis=1, keepdims=True), 1e-12, None)

