@@ -40,6 +40,9 @@ class Picked:
     sentence: int
     text: str
     score: float
+    # The second sentence of a list item ("• GPs were not allowed to hold real budgets.
+    # Responsibility ... remained with PCTs"): shown on its item's line.
+    joins: bool = False
 
 
 @dataclass
@@ -188,6 +191,12 @@ def compose(
         if numeric is not None:
             chosen = [*chosen, numeric] if listing else [*chosen[: max(1, budget - 1)], numeric]
     chosen = _with_list_items(chosen, top, index_sentences, wants_list)
+    have = {(p.passage, p.sentence) for p in chosen}
+    # A lead-in whose list is not in the passage (its items are subsections of their own, "These
+    # savings were achieved using the following strategies:") would end on a colon, promising
+    # what the answer does not give.
+    kept = [p for p in chosen if not (p.text.rstrip().endswith(":") and (p.passage, p.sentence + 1) not in have)]
+    chosen = kept or chosen
     return _render(chosen, top, said, _lead(chosen, question, wants_list))
 
 
@@ -267,13 +276,50 @@ def _list_of(top: Sequence[Candidate], index_sentences: dict[str, tuple[list[str
     return Picked(0, items[0], texts[items[0]], top[0].score)
 
 
-def _item_run(texts: list[str], at: int) -> tuple[int, int]:
+def _line_starts(passage: str, texts: Sequence[str]) -> list[bool]:
+    """Per sentence of a passage: whether it begins a line of the source."""
+    out: list[bool] = []
+    pos = 0
+    for text in texts:
+        at = passage.find(text, pos)
+        out.append(at < 0 or at == 0 or "\n" in passage[pos:at])
+        pos = at + len(text) if at >= 0 else pos
+    return out
+
+
+def _in_items(passage: str, texts: Sequence[str]) -> list[bool]:
+    """Per sentence: whether it belongs to a list item, the item's own line or a later sentence
+    on that line."""
+    starts = _line_starts(passage, texts)
+    member: list[bool] = []
+    for i, text in enumerate(texts):
+        member.append(is_item(text) or (i > 0 and not starts[i] and member[i - 1] and not is_label(text)))
+    # After a list's last item, a PDF's text may run the next paragraph onto the item's line
+    # ("... cheaper services. By 1994 practices ... However, ..."): one more sentence there is
+    # the item's, several are a paragraph.
+    i = len(texts)
+    while i > 0:
+        i -= 1
+        if not member[i] or is_item(texts[i]):
+            continue
+        start = i
+        while start > 0 and member[start - 1] and not is_item(texts[start - 1]):
+            start -= 1
+        later_item = i + 1 < len(texts) and is_item(texts[i + 1])
+        if i > start and not later_item:
+            for j in range(start, i + 1):
+                member[j] = False
+        i = start
+    return member
+
+
+def _item_run(texts: list[str], at: int, member: Sequence[bool]) -> tuple[int, int]:
     """The contiguous run of list items around (or right after) sentence `at`."""
-    lo = at + 1 if not is_item(texts[at]) else at
-    while lo > 0 and is_item(texts[lo - 1]) and is_item(texts[at]):
+    lo = at + 1 if not member[at] else at
+    while lo > 0 and member[lo - 1] and member[at]:
         lo -= 1
     hi = lo
-    while hi < len(texts) and is_item(texts[hi]):
+    while hi < len(texts) and member[hi]:
         hi += 1
     return lo, hi
 
@@ -296,8 +342,9 @@ def _with_list_items(
         intro = p.text.rstrip().endswith(":")
         if not (intro or (is_item(p.text) and wants_list)):
             continue
-        lo, hi = _item_run(texts, p.sentence)
-        if hi - lo < 2:
+        member = _in_items(top[p.passage].chunk.text, texts)
+        lo, hi = _item_run(texts, p.sentence, member)
+        if sum(is_item(t) for t in texts[lo:hi]) < 2:
             continue
         if intro is False and lo > 0 and texts[lo - 1].rstrip().endswith(":") and (p.passage, lo - 1) not in have:
             out.append(Picked(p.passage, lo - 1, texts[lo - 1], p.score))
@@ -306,6 +353,10 @@ def _with_list_items(
             if (p.passage, si) not in have:
                 out.append(Picked(p.passage, si, texts[si], p.score))
                 have.add((p.passage, si))
+            if not is_item(texts[si]):
+                for q in out:
+                    if (q.passage, q.sentence) == (p.passage, si):
+                        q.joins = True
     return out
 
 
@@ -323,7 +374,7 @@ def _lead(chosen: Sequence[Picked], question: str, wants_list: bool = False) -> 
         intros = [p for p in chosen if p.text.rstrip().endswith(":") and (p.passage, p.sentence + 1) in have]
         if intros:
             return max(intros, key=lambda p: p.score)
-    prose = [p for p in chosen if is_statement(p.text)]
+    prose = [p for p in chosen if is_statement(p.text) and not p.joins]  # not half of a list item
     if not prose:
         return None
     best = max(prose, key=lambda p: p.score)
@@ -388,9 +439,15 @@ def _render(
         if speaker is not None and not opened and voice != (p.passage, speaker) and not is_item(text):
             text = f"{speaker} {text}"  # a quote from mid-turn names who said it
         voice = (p.passage, speaker) if speaker is not None else None
-        if is_item(text):
-            item = re.sub(r"^(• )?(\d{1,2}[.)]\s)?", "", text).rstrip(";,.").removesuffix(" and").rstrip(";,")
-            closes = nxt is None or not is_item(nxt.text) or nxt.passage != p.passage
+        closes = nxt is None or nxt.passage != p.passage or not (is_item(nxt.text) or nxt.joins)
+        joined = nxt is not None and nxt.passage == p.passage and nxt.joins
+        if p.joins and parts and parts[-1].startswith("\n- "):
+            line = text if joined else text.rstrip(";,.")
+            parts[-1] += f" {line}" + (f" [{n}]" if closes else "")
+        elif is_item(text):
+            item = re.sub(r"^(• )?(\d{1,2}[.)]\s)?", "", text)
+            if not joined:
+                item = item.rstrip(";,.").removesuffix(" and").rstrip(";,")
             parts.append(f"\n- {item}" + (f" [{n}]" if closes else ""))
         elif text.endswith(":") and nxt is not None and is_item(nxt.text):
             parts.append(("\n" if parts else "") + text)

@@ -177,3 +177,34 @@ def test_how_long_is_answered_with_a_length_of_time_not_any_number() -> None:
     result = compose("How long are the clinical networks set up for?", cands, sentences)
     assert result.text.startswith("Networks will be established for up to five years")
     assert "- Cancer" in result.text  # the list the question also drew stays
+
+
+def test_a_list_whose_items_run_to_two_sentences_comes_whole_each_item_on_its_line() -> None:
+    text = (
+        "In 2004 the scheme was introduced, but the government made adjustments:\n"
+        "• GPs were not allowed to hold real budgets. Responsibility stayed with the trusts.\n"
+        "• All profits were to be reinvested in patient care. However, budgets could fund practices.\n"
+        "• The scheme remained voluntary."
+    )
+    parts = [text[s:e] for s, e in split_sentences(text)]
+    assert len(parts) == 6, parts
+    cands, sentences = _cands([(text, 0.9, [0.8, 0.3, 0.3, 0.3, 0.3, 0.3])])
+    answer = compose("What adjustments did the government make to the scheme?", cands, sentences).text
+    lines = answer.splitlines()
+    assert "- GPs were not allowed to hold real budgets. Responsibility stayed with the trusts" in lines, answer
+    assert "- All profits were to be reinvested in patient care. However, budgets could fund practices" in lines
+    assert lines[-1] == "- The scheme remained voluntary [1]", answer
+
+
+def test_an_answer_does_not_end_on_a_lead_in_whose_list_is_elsewhere() -> None:
+    # The strategies are subsections of their own: this passage ends on the colon.
+    text = (
+        "Referrals fell by 4% and outpatient spending by £2.1 million. "
+        "These savings were achieved using the following strategies:"
+    )
+    cands, sentences = _cands([(text, 0.9, [0.6, 0.7])])
+    answer = compose("How did they save money on outpatients?", cands, sentences).text
+    assert answer == "Referrals fell by 4% and outpatient spending by £2.1 million. [1]", answer
+    alone, sentences = _cands([("These savings were achieved using the following strategies:", 0.9, [0.7])])
+    # Nothing else to say: the lead-in stays rather than an empty answer.
+    assert "following strategies" in compose("How did they save money?", alone, sentences).text
