@@ -47,7 +47,12 @@ NUMBER = re.compile(
 )
 
 
-DEFINITION_Q = re.compile(r"^\s*(what|who)\s+(is|are|was|were)\b|\bwhat does .+ (mean|do)\b", re.I)
+# "What's" and chat's "whats" ask what "what is" asks; so do "what ... means" and "define".
+DEFINITION_Q = re.compile(
+    r"^\s*(what|who)(\s+(is|are|was|were)\b|['’]?s\b)|\bwhat (does|do) .+ (mean|do)\b"
+    r"|\bwhat\b.{1,60}\b(means|stands for)\b|\bwhat is meant by\b|\b(definition of|define)\b",
+    re.I,
+)
 DEFINES = re.compile(r"\b(is|are|means|refers to|will)\b", re.I)
 # A sentence that leans on the one before it cannot open an answer.
 LEANS_BACK = re.compile(
@@ -62,7 +67,9 @@ LEANS_BACK = re.compile(
 OBLIGATION_Q = re.compile(
     r"^\s*(do|does|did|will|would)\s+(i|we|you|they|he|she|it)\s+(have|need)\s+to\b|^\s*(must|should|shall)\b", re.I
 )
-PERMISSION_Q = re.compile(r"^\s*(can|could|may|might|is it (ok|okay|possible|allowed))\b", re.I)
+PERMISSION_Q = re.compile(
+    r"^\s*(can|could|may|might|is it (ok|okay|possible|allowed)|(am i|are we|are you) (allowed|able|eligible))\b", re.I
+)
 OBLIGATION = re.compile(
     r"\b(must|should|shall|have to|has to|need to|needs to|required|requirement|obliged|expected to|mandatory)\b", re.I
 )

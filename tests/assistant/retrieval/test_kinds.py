@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from assistant.retrieval.kinds import (
+    DEFINITION_Q,
     NUMBER,
     OBLIGATION,
     PERMISSION,
@@ -48,6 +49,24 @@ def test_what_a_question_asks_for() -> None:
     assert rule_asked("Do I have to step out?") is OBLIGATION
     assert rule_asked("Can a locum sit on the board?") is PERMISSION
     assert rule_asked("What is a CSU?") is None
+
+
+def test_a_definition_is_asked_for_however_it_is_typed() -> None:
+    for asks in (
+        "What is a CSU?",
+        "what's a CSU?",
+        "whats a csu",
+        "What’s QIPP?",
+        "who's the accountable officer?",
+        "what does QIPP mean?",
+        "My F1s keep asking what 'commissioning' actually means.",
+        "what is meant by clinical commissioning?",
+        "is there a definition of commissioning?",
+    ):
+        assert DEFINITION_Q.search(asks), asks
+    for other in ("whatsapp group for the ccg?", "how do I get on the board?", "Can a locum sit on it?"):
+        assert not DEFINITION_Q.search(other), other
+    assert rule_asked("am i allowed to sit on the ccg board?") is PERMISSION
 
 
 def test_a_definition_names_what_was_asked_before_its_verb() -> None:
