@@ -1,0 +1,109 @@
+"""Lists in the sources, as the extractive composer gives them: whole, each item on its line.
+
+A list item's line may hold more than one sentence ("• GPs were not allowed to hold real
+budgets. Responsibility ... remained with PCTs"); the sentence splitter cuts it, and the
+passage's line breaks put it back together.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+import numpy as np
+
+from ..retrieval.kinds import is_item, is_label
+from ..retrieval.retrieve import Candidate
+from .picked import Picked
+
+
+def list_of(top: Sequence[Candidate], index_sentences: dict[str, tuple[list[str], np.ndarray]]) -> Picked | None:
+    """The best passage's list, when that passage is mostly a list (the answer is the list)."""
+    texts = index_sentences.get(top[0].chunk.chunk_id, ([], None))[0]
+    items = [i for i, t in enumerate(texts) if is_item(t)]
+    if len(items) < 3 or len(items) < len(texts) / 2:
+        return None
+    return Picked(0, items[0], texts[items[0]], top[0].score)
+
+
+def _line_starts(passage: str, texts: Sequence[str]) -> list[bool]:
+    """Per sentence of a passage: whether it begins a line of the source."""
+    out: list[bool] = []
+    pos = 0
+    for text in texts:
+        at = passage.find(text, pos)
+        out.append(at < 0 or at == 0 or "\n" in passage[pos:at])
+        pos = at + len(text) if at >= 0 else pos
+    return out
+
+
+def _in_items(passage: str, texts: Sequence[str]) -> list[bool]:
+    """Per sentence: whether it belongs to a list item, the item's own line or a later sentence
+    on that line."""
+    starts = _line_starts(passage, texts)
+    member: list[bool] = []
+    for i, text in enumerate(texts):
+        member.append(is_item(text) or (i > 0 and not starts[i] and member[i - 1] and not is_label(text)))
+    # After a list's last item, a PDF's text may run the next paragraph onto the item's line
+    # ("... cheaper services. By 1994 practices ... However, ..."): one more sentence there is
+    # the item's, several are a paragraph.
+    i = len(texts)
+    while i > 0:
+        i -= 1
+        if not member[i] or is_item(texts[i]):
+            continue
+        start = i
+        while start > 0 and member[start - 1] and not is_item(texts[start - 1]):
+            start -= 1
+        later_item = i + 1 < len(texts) and is_item(texts[i + 1])
+        if i > start and not later_item:
+            for j in range(start, i + 1):
+                member[j] = False
+        i = start
+    return member
+
+
+def _item_run(texts: list[str], at: int, member: Sequence[bool]) -> tuple[int, int]:
+    """The contiguous run of list items around (or right after) sentence `at`."""
+    lo = at + 1 if not member[at] else at
+    while lo > 0 and member[lo - 1] and member[at]:
+        lo -= 1
+    hi = lo
+    while hi < len(texts) and member[hi]:
+        hi += 1
+    return lo, hi
+
+
+def with_list_items(
+    chosen: list[Picked],
+    top: Sequence[Candidate],
+    index_sentences: dict[str, tuple[list[str], np.ndarray]],
+    wants_list: bool,
+) -> list[Picked]:
+    """When the answer is a list in the source, give the list, not one item of it.
+
+    A chosen sentence that introduces a list ("These are:") brings its items; so does a chosen
+    list item when the question asks for several things ("what are ...").
+    """
+    out = list(chosen)
+    have = {(p.passage, p.sentence) for p in out}
+    for p in chosen:
+        texts = index_sentences.get(top[p.passage].chunk.chunk_id, ([], None))[0]
+        intro = p.text.rstrip().endswith(":")
+        if not (intro or (is_item(p.text) and wants_list)):
+            continue
+        member = _in_items(top[p.passage].chunk.text, texts)
+        lo, hi = _item_run(texts, p.sentence, member)
+        if sum(is_item(t) for t in texts[lo:hi]) < 2:
+            continue
+        if intro is False and lo > 0 and texts[lo - 1].rstrip().endswith(":") and (p.passage, lo - 1) not in have:
+            out.append(Picked(p.passage, lo - 1, texts[lo - 1], p.score))
+            have.add((p.passage, lo - 1))
+        for si in range(lo, min(hi, lo + 10)):
+            if (p.passage, si) not in have:
+                out.append(Picked(p.passage, si, texts[si], p.score))
+                have.add((p.passage, si))
+            if not is_item(texts[si]):
+                for q in out:
+                    if (q.passage, q.sentence) == (p.passage, si):
+                        q.joins = True
+    return out
