@@ -1,0 +1,40 @@
+"""Which sentences of a passage belong to a list item, read from the passage's lines."""
+
+from __future__ import annotations
+
+from assistant.answer.lists import _in_items
+from assistant.retrieval.sentences import split_sentences
+
+
+def _members(text: str) -> list[tuple[str, bool]]:
+    texts = [text[s:e] for s, e in split_sentences(text)]
+    return list(zip(texts, _in_items(text, texts), strict=True))
+
+
+def test_an_items_second_sentence_on_its_line_is_the_items() -> None:
+    text = (
+        "The government made adjustments:\n"
+        "• GPs were not allowed to hold real budgets. Responsibility stayed with the trusts.\n"
+        "• All profits were reinvested.\n"
+        "The scheme was voluntary."
+    )
+    assert _members(text) == [
+        ("The government made adjustments:", False),
+        ("• GPs were not allowed to hold real budgets.", True),
+        ("Responsibility stayed with the trusts.", True),
+        ("• All profits were reinvested.", True),
+        ("The scheme was voluntary.", False),  # a line of its own after the list
+    ]
+
+
+def test_after_the_last_item_one_sentence_is_the_items_and_several_are_a_paragraph() -> None:
+    one = "• Pathways were agreed with consultants. (Ten more are being developed.)"
+    assert [m for _t, m in _members(one)] == [True, True]
+    # A PDF's text ran the next paragraph onto the last item's line.
+    run_on = (
+        "• Could keep the financial gains they made. By 1994 practices grouped together. "
+        "However, fundholding was optional."
+    )
+    assert [m for _t, m in _members(run_on)] == [True, False, False]
+    byline = "• Protected time is funded. Edward Davies, editor, BMJ Careers"
+    assert [m for _t, m in _members(byline)] == [True, False]
