@@ -33,7 +33,7 @@ from ..retrieval.retrieve import Candidate
 from ..types import SECTION_SEP, SPEAKER_TURN, Chunk, Citation
 from .lists import list_of, with_list_items
 from .picked import Picked
-from .speakers import panel_answer, turns
+from .speakers import named_speakers, panel_answer, speaker_of, turns
 
 
 @dataclass
@@ -43,6 +43,8 @@ class Composition:
 
 
 QUESTION_PENALTY = 0.1
+# How far a named speaker's sentences are preferred, and the other speakers' put back.
+NAMED_SPEAKER = 0.1
 # The answer to a question the source asks scores as the question, a little less.
 ANSWER_DECAY = 0.02
 PASSAGE_MARGIN = 0.08
@@ -88,13 +90,19 @@ def compose(
     said: dict[int, list[str | None]] = {}  # per passage: whose turn each sentence is in
     extra: list[Picked] = []  # further passages, consulted only for a missing number
     for pi, cand in enumerate(top):
+        texts = index_sentences.get(cand.chunk.chunk_id, ([], np.zeros((0, 0))))[0]
+        said[pi] = [speaker_of(t, label) for t, label in zip(texts, turns(cand.chunk.text, texts), strict=True)]
+    # An ask that names one of an interview's speakers ("which wave did Somerset go for?") is
+    # answered from that speaker's turns, not from the others' answers to the same question.
+    named = named_speakers(question, {label for labels in said.values() for label in labels})
+    for pi, cand in enumerate(top):
         # Passages well below the best add noise, not facts.
         near = margin is None or cand.score >= best_passage - margin
         into = pool if pi == 0 or (pi < passages and near) else extra
         texts, _vecs = index_sentences.get(cand.chunk.chunk_id, ([], np.zeros((0, 0))))
         sims = cand.sentence_sims
         # A sentence from mid-turn is also its speaker's ("what did the Somerset CCG say ...?").
-        speakers = said[pi] = turns(cand.chunk.text, texts)
+        speakers = said[pi]
         asked = -1.0  # the raw score of a question the source has just asked, if any
         for si, text in enumerate(texts):
             if si >= len(sims):
@@ -102,7 +110,7 @@ def compose(
             after_question = asked > -1.0
             if len(text.split()) < 3 and not is_item(text) and not after_question:
                 continue  # a fragment, unless it answers the source's question ("Probably.")
-            spoken = f"{speakers[si]} {text}" if speakers[si] else text
+            spoken = f"{speakers[si]} {text}" if speakers[si] and not SPEAKER_TURN.match(text) else text
             overlap = sum(weight(t) for t in qterms & set(terms(spoken))) / q_weight
             # A sentence is judged in its passage's context: the passage score carries the
             # heading and the neighbouring sentences that the sentence alone lacks.
@@ -111,6 +119,8 @@ def compose(
                 score += 0.04  # the opening of a section whose heading is the question
             if wants_number and number.search(text):
                 score += 0.06
+            if named and speakers[si] is not None:
+                score += NAMED_SPEAKER if speakers[si] in named else -NAMED_SPEAKER
             # A bare heading-like fragment ("Commissioning support units") names the topic
             # but answers nothing, unless the question asks for a list and this is one.
             if not (wants_list and is_item(text)):

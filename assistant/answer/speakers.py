@@ -12,7 +12,7 @@ quoted speaker changes.
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 
 from ..types import SPEAKER_TURN
 
@@ -92,9 +92,30 @@ def panel_answer(question: str, passages: Sequence[tuple[str, Sequence[str]]]) -
                 and not SPEAKER_TURN.match(sentences[after])
             ):
                 picked.append((pi, after))
-    if len(speakers) < 3:
-        return None
-    asked = {w.lower() for w in re.findall(r"[A-Za-z]{3,}", question)}
-    if any(asked & {w.lower() for w in re.findall(r"[A-Z][a-z]{2,}", label)} for label in speakers):
+    if len(speakers) < 3 or named_speakers(question, speakers):
         return None
     return picked
+
+
+# Words in a speaker's label that name no one in particular.
+_NOT_NAMES = {"dr", "mr", "mrs", "ms", "professor", "the", "and", "north", "south", "east", "west", "central", "mid"}
+
+
+def _names(label: str) -> set[str]:
+    """The words that single a speaker out: their own names and their organisation's place
+    ("BT (Dr Bill Tamkin, shadow chair South Manchester CCG):" → bill, tamkin, manchester)."""
+    inside = label[label.find("(") + 1 : label.rfind(")")]
+    return {w.lower() for w in re.findall(r"[A-Z][a-z]{2,}", inside)} - _NOT_NAMES
+
+
+def named_speakers(question: str, labels: Iterable[str | None]) -> set[str]:
+    """The speakers (by label) whom `question` names, by their name or their place: "what did
+    the Somerset CCG say ...", "ophth cons in croydon - which service ...?"."""
+    asked = {w.lower() for w in re.findall(r"[A-Za-z]{3,}", question)}
+    return {label for label in labels if label is not None and asked & _names(label)}
+
+
+def speaker_of(sentence: str, label: str | None) -> str | None:
+    """Whose words a sentence is: its own opening label, or the turn it sits in (`turns`)."""
+    m = SPEAKER_TURN.match(sentence)
+    return m.group(0).rstrip() if m else label

@@ -5,7 +5,7 @@ from __future__ import annotations
 import numpy as np
 
 from assistant.answer.compose import compose
-from assistant.answer.speakers import panel_answer, turns
+from assistant.answer.speakers import named_speakers, panel_answer, turns
 from assistant.retrieval.retrieve import Candidate
 from assistant.retrieval.sentences import split_sentences
 from assistant.types import Chunk
@@ -123,3 +123,25 @@ def test_an_ask_naming_one_speaker_is_not_a_panel_ask() -> None:
     assert panel_answer("What did the leads say about Somerset?", leads) is None
     assert panel_answer("What is the next big issue?", leads) is None  # not about the panel
     assert panel_answer("What did the CCG leads say?", leads) == [(0, 0), (0, 2), (0, 3), (0, 4), (0, 5)]
+
+
+def test_a_speaker_is_named_by_their_name_or_their_place_not_by_a_compass_word() -> None:
+    labels = [BT, "SF (Dr Stewart Findlay, GP chair, Durham Dales CCG):", "TB (Dr Tony Brzezicki. chair Croydon CCG):"]
+    assert named_speakers("ophth cons in croydon - which service went to AQP?", labels) == {labels[2]}
+    assert named_speakers("what did Dr Findlay say?", labels) == {labels[1]}
+    assert named_speakers("why didn't manchester go for the first wave", labels) == {BT}
+    # "south", "Dr" and "chair" are in several labels and single no one out.
+    assert named_speakers("what did the chair in south London say, Dr?", labels) == set()
+
+
+def test_an_ask_naming_a_place_is_answered_from_that_speakers_turn_not_the_others() -> None:
+    text = (
+        "BT (Dr Bill Tamkin, shadow chair South Manchester CCG): Third wave for authorisation. "
+        "We opted for second wave.\n\n"
+        "DS (David Slack, managing director, Somerset CCG): First wave as we have made good progress.\n\n"
+        "GP (Dr Gina Palumbo, chair, East Riding of Yorkshire CCG): We chose to apply for first-wave authorisation."
+    )
+    # The other leads' answers read more like the ask; the ask's situation names Somerset.
+    cands, index = _interview(text, "Which authorisation wave?", [0.55, 0.4, 0.45, 0.6])
+    answer = compose("Two questions about Somerset CCG: which authorisation wave did it go for", cands, index).text
+    assert answer.startswith("DS (David Slack, managing director, Somerset CCG): First wave"), answer
