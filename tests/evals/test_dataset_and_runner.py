@@ -174,10 +174,26 @@ def test_ci_gate_on_dev_and_test(tmp_path: Path, corpus_settings: Settings, env_
             "citation_support": 0.86,
             "refusal_recall": 0.15,
         },
+        # A ninth author's set, first run at the seventh session's last commit.
+        "holdout-g": {
+            "hit@5": 0.89,
+            "mrr": 0.74,
+            "key_fact_recall": 0.64,
+            "citation_support": 0.83,
+            "refusal_recall": 0.25,
+        },
     }
     # False refusals. Unseen splits run above dev's held-out 0.02: holdout-c is 3 of 68 answerable
-    # items, holdout-d 5 of 58 (issue 11's 0.03 is met on test, not on those two).
-    ceilings = {"dev": 0.02, "test": 0.03, "holdout-c": 0.05, "holdout-d": 0.09, "holdout-e": 0.03, "holdout-f": 0.03}
+    # items, holdout-d 5 of 58, holdout-g 2 of 44 (issue 11's 0.03 is met on test, not on those three).
+    ceilings = {
+        "dev": 0.02,
+        "test": 0.03,
+        "holdout-c": 0.05,
+        "holdout-d": 0.09,
+        "holdout-e": 0.03,
+        "holdout-f": 0.03,
+        "holdout-g": 0.07,
+    }
     args = ["eval", "--out", str(out)]
     for split, mins in floors.items():
         for metric, value in mins.items():
