@@ -153,6 +153,25 @@ def rule_asked(question: str) -> re.Pattern[str] | None:
     return None
 
 
+# "How are A, B and C different?", "A vs B", "is A the same as B?": each thing compared is
+# answered by what it is.
+COMPARISON_Q = re.compile(
+    r"\b(differences?|differ|different|distinguish|vs\.?|versus|compared? (to|with)|same as"
+    r"|muddle|mix(ing)? up|confus(e|ed|ing))\b",
+    re.I,
+)
+
+
+def defines_one_of(sentence: str, asked: set[str]) -> bool:
+    """ "Patient experience is about ...": a sentence whose subject is one of the things asked
+    about (most of the words before its verb are the question's)."""
+    m = DEFINES.search(sentence)
+    if m is None:
+        return False
+    subject = set(terms(sentence[: m.start()]))
+    return bool(subject) and len(subject) <= 4 and len(subject & asked) * 2 >= len(subject)
+
+
 def defines(sentence: str, asked: set[str]) -> bool:
     """ "A health and wellbeing board is ...": the words before the verb name what was asked."""
     m = DEFINES.search(sentence)

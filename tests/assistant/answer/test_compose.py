@@ -208,3 +208,23 @@ def test_an_answer_does_not_end_on_a_lead_in_whose_list_is_elsewhere() -> None:
     alone, sentences = _cands([("These savings were achieved using the following strategies:", 0.9, [0.7])])
     # Nothing else to say: the lead-in stays rather than an empty answer.
     assert "following strategies" in compose("How did they save money?", alone, sentences).text
+
+
+def test_a_comparison_quotes_what_each_thing_compared_is() -> None:
+    text = (
+        "Public involvement is the collective involvement of the community. "
+        "Patient engagement is the individual interaction between professional and patient. "
+        "Patient experience is about structured feedback on the service. "
+        "Panels take time to establish and need careful support from the consortium."
+    )
+    # The panels sentence reads more like the ask than two of the three things it compares.
+    cands, sentences = _cands([(text, 0.9, [0.5, 0.6, 0.5, 0.7])])
+    answer = compose(
+        "how are public involvement, patient engagement and patient experience different?",
+        cands,
+        sentences,
+        max_sentences=3,
+        min_words=0,
+    ).text
+    assert "collective involvement" in answer and "structured feedback" in answer, answer
+    assert "Panels take time" not in answer, answer

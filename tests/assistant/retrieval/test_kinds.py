@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from assistant.retrieval.kinds import (
+    COMPARISON_Q,
     DEFINITION_Q,
     NUMBER,
     OBLIGATION,
@@ -11,6 +12,7 @@ from assistant.retrieval.kinds import (
     asks_for_number,
     counted,
     defines,
+    defines_one_of,
     is_item,
     is_label,
     is_question,
@@ -92,3 +94,19 @@ def test_how_many_counts_the_thing_asked_about() -> None:
     assert not count.search("It covers about 20 CCGs across the East Midlands.")
     assert counted("gp here - how many CCGs have two boards?").search("one of only four CCGs in the country")  # type: ignore[union-attr]
     assert counted("When did it start?") is None
+
+
+def test_a_comparison_is_answered_by_what_each_thing_compared_is() -> None:
+    for asks in (
+        "how are public involvement and patient engagement different?",
+        "fundholding vs pbc - whats the diff",
+        "I always muddle up patient engagement and patient experience",
+        "Is clinical commissioning the same as practice based commissioning?",
+    ):
+        assert COMPARISON_Q.search(asks), asks
+    assert not COMPARISON_Q.search("how do I get on a CCG board?")
+    asked = set(terms("I keep mixing up public involvement, patient engagement and patient experience"))
+    assert defines_one_of("Patient experience is about obtaining structured feedback.", asked)
+    assert defines_one_of("Public involvement is the collective involvement of the community.", asked)
+    assert not defines_one_of("It takes time to establish a representative panel.", asked)
+    assert not defines_one_of("Patient panels can provide input, but there is little point.", asked)
