@@ -8,6 +8,7 @@ passage's line breaks put it back together.
 from __future__ import annotations
 
 from collections.abc import Sequence
+from dataclasses import replace
 
 import numpy as np
 
@@ -46,19 +47,17 @@ def _in_items(passage: str, texts: Sequence[str]) -> list[bool]:
     # After a list's last item, a PDF's text may run the next paragraph onto the item's line
     # ("... cheaper services. By 1994 practices ... However, ..."): one more sentence there is
     # the item's, several are a paragraph.
-    i = len(texts)
-    while i > 0:
-        i -= 1
+    i = 0
+    while i < len(texts):
         if not member[i] or is_item(texts[i]):
+            i += 1
             continue
-        start = i
-        while start > 0 and member[start - 1] and not is_item(texts[start - 1]):
-            start -= 1
-        later_item = i + 1 < len(texts) and is_item(texts[i + 1])
-        if i > start and not later_item:
-            for j in range(start, i + 1):
-                member[j] = False
-        i = start
+        end = i  # texts[i..end]: sentences on an item's line after its first
+        while end + 1 < len(texts) and member[end + 1] and not is_item(texts[end + 1]):
+            end += 1
+        if end > i and not (end + 1 < len(texts) and is_item(texts[end + 1])):
+            member[i : end + 1] = [False] * (end + 1 - i)
+        i = end + 1
     return member
 
 
@@ -85,7 +84,7 @@ def with_list_items(
     list item when the question asks for several things ("what are ...").
     """
     out = list(chosen)
-    have = {(p.passage, p.sentence) for p in out}
+    where = {(p.passage, p.sentence): i for i, p in enumerate(out)}
     for p in chosen:
         texts = index_sentences.get(top[p.passage].chunk.chunk_id, ([], None))[0]
         intro = p.text.rstrip().endswith(":")
@@ -95,15 +94,15 @@ def with_list_items(
         lo, hi = _item_run(texts, p.sentence, member)
         if sum(is_item(t) for t in texts[lo:hi]) < 2:
             continue
-        if intro is False and lo > 0 and texts[lo - 1].rstrip().endswith(":") and (p.passage, lo - 1) not in have:
+        if intro is False and lo > 0 and texts[lo - 1].rstrip().endswith(":") and (p.passage, lo - 1) not in where:
+            where[(p.passage, lo - 1)] = len(out)
             out.append(Picked(p.passage, lo - 1, texts[lo - 1], p.score))
-            have.add((p.passage, lo - 1))
         for si in range(lo, min(hi, lo + 10)):
-            if (p.passage, si) not in have:
-                out.append(Picked(p.passage, si, texts[si], p.score))
-                have.add((p.passage, si))
-            if not is_item(texts[si]):
-                for q in out:
-                    if (q.passage, q.sentence) == (p.passage, si):
-                        q.joins = True
+            joins = not is_item(texts[si])
+            at = where.get((p.passage, si))
+            if at is None:
+                where[(p.passage, si)] = len(out)
+                out.append(Picked(p.passage, si, texts[si], p.score, joins))
+            elif joins:
+                out[at] = replace(out[at], joins=True)  # chosen alone before the list came
     return out
