@@ -15,8 +15,10 @@ import numpy as np
 
 from ..retrieval.kinds import (
     COMPARISON_Q,
+    CONNECTIVE,
     DEFINITION_Q,
-    LEANS_BACK,
+    DUMMY_IT,
+    LEANS_ON,
     LIST_Q,
     asking_sentence,
     asks_for_number,
@@ -281,8 +283,9 @@ def _lead(chosen: Sequence[Picked], question: str, wants_list: bool = False) -> 
 
     A "what are / in what ways" answer opens with its list; a "how many" answer with its best
     sentence that has a number; a "what is" answer with its best sentence that defines; any
-    other with its best sentence. None where that sentence leans on the one before it ("They
-    are ...") or is part of a list: the source's order stays.
+    other with its best sentence. None where that sentence qualifies the one before it
+    ("However, ..."), leans on it ("They include ...") without giving the kind of answer asked
+    for, or introduces a list: the source's order stays.
     """
     if wants_list:
         # "In what ways ...?": the list is the answer; its lead-in opens, its items follow.
@@ -299,22 +302,23 @@ def _lead(chosen: Sequence[Picked], question: str, wants_list: bool = False) -> 
     # have to step out when ...?" is a yes or no, though it says "when").
     asked = asking_sentence(question)
     rule = rule_asked(asked)
+    fitting: list[Picked] = []  # sentences that give the kind of answer asked for
     if rule is not None:
-        ruling = [p for p in prose if p.score >= top and rule.search(p.text)]
-        best = max(ruling, key=lambda p: p.score) if ruling else best
+        fitting = [p for p in prose if p.score >= top and rule.search(p.text)]
     elif asks_for_number(asked):
         number = number_answer(asked)
-        numeric = [p for p in prose if number.search(p.text) and p.score >= top]
+        fitting = [p for p in prose if number.search(p.text) and p.score >= top]
         # "How many CCGs ...?": a number of CCGs before a number of anything else.
         count = counted(asked)
         if count is not None:
-            numeric = [p for p in numeric if count.search(p.text)] or numeric
-        best = max(numeric, key=lambda p: p.score) if numeric else best
+            fitting = [p for p in fitting if count.search(p.text)] or fitting
     elif DEFINITION_Q.search(asked):
         words = set(terms(asked))
-        defining = [p for p in prose if p.score >= top and defines(p.text, words)]
-        best = max(defining, key=lambda p: p.score) if defining else best
-    if LEANS_BACK.match(best.text) or best.text.rstrip().endswith(":"):
+        fitting = [p for p in prose if p.score >= top and defines(p.text, words)]
+    best = max(fitting, key=lambda p: p.score) if fitting else best
+    if best.text.rstrip().endswith(":") or CONNECTIVE.match(best.text):
+        return None
+    if LEANS_ON.match(best.text) and not (fitting or DUMMY_IT.match(best.text)):
         return None
     return best
 

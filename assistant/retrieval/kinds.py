@@ -54,12 +54,16 @@ DEFINITION_Q = re.compile(
     re.I,
 )
 DEFINES = re.compile(r"\b(is|are|means|refers to|will)\b", re.I)
-# A sentence that leans on the one before it cannot open an answer.
-LEANS_BACK = re.compile(
-    r"^\s*(it|its|they|their|them|this|these|that|those|such|he|she|his|her|however|but|and|also|so|"
-    r"therefore|thus|as a result|in addition|moreover|similarly)\b",
-    re.I,
+# A sentence that leans back through a connective ("However, ...") qualifies one the reader has
+# not seen, so it cannot open an answer. One that leans back through a pronoun ("It took on its
+# full statutory responsibilities on 1 April 2013") can, when it gives the kind of answer asked
+# for (a date, a rule, a definition): the question names what the pronoun stands for.
+CONNECTIVE = re.compile(
+    r"^\s*(however|but|and|also|so|therefore|thus|as a result|in addition|moreover|similarly)\b", re.I
 )
+LEANS_ON = re.compile(r"^\s*(it|its|they|their|them|this|these|that|those|such|he|she|his|her)\b", re.I)
+# "It is very unlikely that ...": a dummy subject, not one the sentence before names.
+DUMMY_IT = re.compile(r"^\s*It(?:'s| is| was| will be| would be) (?:\w+ ){0,2}?(?:for|to|that)\b")
 
 
 # "Do I have to ...?" is answered by a rule ("... should absent themselves"), "can I ...?" by a

@@ -96,6 +96,24 @@ def test_the_answer_opens_with_the_sentence_that_answers_the_question_as_asked()
     text = compose("Who sits on the clinical senates and patients?", cands, sentences).text
     assert text.startswith("Clinical senates advise"), text
 
+    # ... unless it gives the kind of answer asked for: the date, the rule. A connective still
+    # keeps the source's order, and "It is very unlikely that" leans on nothing.
+    dated = "NHS England is an independent board. It took on its full responsibilities on 1 April 2013."
+    cands, sentences = _cands([(dated, 0.9, [0.6, 0.55])])
+    text = compose("When did NHS England take on its full responsibilities?", cands, sentences).text
+    assert text.startswith("It took on its full responsibilities on 1 April 2013. [1]"), text
+    qualified = (
+        "The board sets the budget and plans services with the council every year. "
+        "However, it must consult the council before 2014."
+    )
+    cands, sentences = _cands([(qualified, 0.9, [0.65, 0.7])])
+    text = compose("When must the board consult the council?", cands, sentences).text
+    assert text.startswith("The board sets the budget"), text
+    dummy = "Consortiums manage their own members. It is very unlikely that a GP will be asked to leave."
+    cands, sentences = _cands([(dummy, 0.9, [0.4, 0.7])])
+    text = compose("Could a GP be thrown out of a consortium?", cands, sentences).text
+    assert text.startswith("It is very unlikely that a GP"), text
+
 
 def test_a_list_question_opens_with_the_list_and_a_lead_is_followed_by_what_continues_it() -> None:
     text = (
