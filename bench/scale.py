@@ -492,12 +492,27 @@ def commit() -> str:
         return "unknown"
 
 
+def _by_run(rows: list[dict[str, Any]], key: str, header: dict[str, Any]) -> str:
+    """A row field that may differ between runs kept in one table ("4ad2b60 (1×–100×), 1de2a22 (1000×)")."""
+    groups: dict[str, list[str]] = {}
+    for r in rows:
+        sizes = groups.setdefault(str(r.get(key, header.get(key, "?"))), [])
+        if f"{r['size']}×" not in sizes:
+            sizes.append(f"{r['size']}×")
+    if len(groups) == 1:
+        return next(iter(groups))
+    return ", ".join(
+        f"{value} ({sizes[0]}–{sizes[-1]})" if len(sizes) > 1 else f"{value} ({sizes[0]})"
+        for value, sizes in groups.items()
+    )
+
+
 def table(rows: list[dict[str, Any]], header: dict[str, Any]) -> str:
     lines = [
         "# Scale benchmark (bench/scale.py)",
         "",
-        f"Commit {header['commit']} · {header['cores']} cores · {header['date']} · "
-        f"load average at start {header['load']:.1f} (the machine is shared) · extractive answers.",
+        f"Commit {_by_run(rows, 'commit', header)} · {header['cores']} cores · {_by_run(rows, 'date', header)} · "
+        f"load average at start {header['load']:.1f} (the latest run; the machine is shared) · extractive answers.",
         "",
         "| corpus | Chroma | documents / chunks | ingest | chunks/s | index on disk | first answer, new process "
         "| warm ask p50 / p95 / p99 | answering RSS | dev hit@5 / MRR |",
@@ -536,7 +551,7 @@ def table(rows: list[dict[str, Any]], header: dict[str, Any]) -> str:
         "Ingest: a fresh data folder each time, the model's ONNX export copied in (not timed); with a Chroma "
         'server, "embeddings cached" means the embedded run\'s content-hash cache was copied in, so that row '
         "times parsing and writing, not embedding. First answer: process start to printed answer, median of 3. "
-        f"Warm ask: the development set ({header.get('dev_items', '?')} questions) asked once to warm up, then "
+        f"Warm ask: the development set ({_by_run(rows, 'dev_items', header)} questions) asked once to warm up, then "
         f"{header['passes']}× more; RSS is that process's peak. hit@5 / MRR: passages of the five real "
         "documents only (see bench/scale.py).",
     ]
@@ -614,6 +629,8 @@ def main() -> None:
         derive = str(args.work / f"data-{args.derive_from}x-embedded") if args.derive_from else ""
         for mode in args.modes:
             row = measure(size, mode, corpus, args.work, args, derive)
+            # Rows of earlier runs stay in the table: each says which code and which dev set it had.
+            row.update(commit=header["commit"], date=header["date"], dev_items=header["dev_items"])
             log(json.dumps(row))
             rows.append(row)
             rows.sort(key=lambda r: (r["size"], r["mode"]))
