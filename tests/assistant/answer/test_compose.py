@@ -22,6 +22,12 @@ def _cands(passages: list[tuple[str, float, list[float]]]) -> tuple[list[Candida
     return cands, sentences
 
 
+def _answer(question: str, text: str, sims: list[float]) -> str:
+    """The answer composed from `text` as the one retrieved passage, its sentences scored `sims`."""
+    cands, sentences = _cands([(text, 0.9, sims)])
+    return compose(question, cands, sentences).text
+
+
 def _cited(text: str, n: int) -> bool:
     return f"[{n}]" in text
 
@@ -78,40 +84,34 @@ def test_the_answer_opens_with_the_sentence_that_answers_the_question_as_asked()
         "In Coventry, hospital professionals have given a useful perspective to the trust. "
         "Two consultants employed by the acute trust have increased understanding between the trusts."
     )
-    cands, sentences = _cands([(text, 0.9, [0.55, 0.5])])
-    first = compose("How many consultants supported the Coventry trust?", cands, sentences).text
+    first = _answer("How many consultants supported the Coventry trust?", text, [0.55, 0.5])
     assert first.startswith("Two consultants"), first  # the number, though the other scored higher
 
     defining = (
         "Health and wellbeing boards were announced in 2010 in a white paper. "
         "A health and wellbeing board is a forum where local leaders plan services together."
     )
-    cands, sentences = _cands([(defining, 0.9, [0.6, 0.58])])
-    text = compose("What is a health and wellbeing board?", cands, sentences).text
+    text = _answer("What is a health and wellbeing board?", defining, [0.6, 0.58])
     assert text.startswith("A health and wellbeing board is a forum"), text
 
     # The best sentence leans on the one before it ("They ..."): the source's order stays.
     leaning = "Clinical senates advise CCGs across England. They include patients and social care staff."
-    cands, sentences = _cands([(leaning, 0.9, [0.4, 0.7])])
-    text = compose("Who sits on the clinical senates and patients?", cands, sentences).text
+    text = _answer("Who sits on the clinical senates and patients?", leaning, [0.4, 0.7])
     assert text.startswith("Clinical senates advise"), text
 
     # ... unless it gives the kind of answer asked for: the date, the rule. A connective still
     # keeps the source's order, and "It is very unlikely that" leans on nothing.
     dated = "NHS England is an independent board. It took on its full responsibilities on 1 April 2013."
-    cands, sentences = _cands([(dated, 0.9, [0.6, 0.55])])
-    text = compose("When did NHS England take on its full responsibilities?", cands, sentences).text
+    text = _answer("When did NHS England take on its full responsibilities?", dated, [0.6, 0.55])
     assert text.startswith("It took on its full responsibilities on 1 April 2013. [1]"), text
     qualified = (
         "The board sets the budget and plans services with the council every year. "
         "However, it must consult the council before 2014."
     )
-    cands, sentences = _cands([(qualified, 0.9, [0.65, 0.7])])
-    text = compose("When must the board consult the council?", cands, sentences).text
+    text = _answer("When must the board consult the council?", qualified, [0.65, 0.7])
     assert text.startswith("The board sets the budget"), text
     dummy = "Consortiums manage their own members. It is very unlikely that a GP will be asked to leave."
-    cands, sentences = _cands([(dummy, 0.9, [0.4, 0.7])])
-    text = compose("Could a GP be thrown out of a consortium?", cands, sentences).text
+    text = _answer("Could a GP be thrown out of a consortium?", dummy, [0.4, 0.7])
     assert text.startswith("It is very unlikely that a GP"), text
 
 
