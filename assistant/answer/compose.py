@@ -95,7 +95,7 @@ def compose(
     qterms = set(terms(question))
     q_weight = sum(weight(t) for t in qterms) or 1.0
     pool: list[Picked] = []
-    said: dict[int, list[str | None]] = {}  # per passage: whose turn each sentence is in
+    said: dict[int, list[str | None]] = {}  # per passage: whose words each sentence is (`speaker_of`)
     extra: list[Picked] = []  # further passages, consulted only for a missing number
     for pi, cand in enumerate(top):
         texts = index_sentences.get(cand.chunk.chunk_id, ([], np.zeros((0, 0))))[0]
@@ -353,9 +353,7 @@ def _render(
         nxt = ordered[i + 1] if i + 1 < len(ordered) else None
         text = p.text.strip()
         opened = SPEAKER_TURN.match(text)
-        speaker = (
-            opened.group(0).rstrip() if opened else (said.get(p.passage, [])[p.sentence : p.sentence + 1] or [None])[0]
-        )
+        speaker = (said.get(p.passage, [])[p.sentence : p.sentence + 1] or [None])[0]  # `speaker_of` each sentence
         if speaker is not None and not opened and voice != (p.passage, speaker) and not is_item(text):
             text = f"{speaker} {text}"  # a quote from mid-turn names who said it
         voice = (p.passage, speaker) if speaker is not None else None
