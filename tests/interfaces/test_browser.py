@@ -42,6 +42,16 @@ AXE = ROOT / "tests" / "interfaces" / "node_modules" / "axe-core" / "axe.min.js"
 WCAG_AA = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]
 
 
+def wait_for_app_run(page: Any) -> None:
+    """Until the page is connected and no script run is in progress: input sent while a run is
+    starting can be overtaken by it (a click on "Sign in" then submits nothing), so Streamlit's
+    own browser tests wait the same way before each interaction."""
+    page.locator(
+        "[data-testid='stApp'][data-test-connection-state='CONNECTED'][data-test-script-state='notRunning']"
+    ).wait_for(timeout=60_000)
+    page.wait_for_timeout(200)
+
+
 def axe_violations(page: Any) -> list[str]:
     """axe-core run in `page` (WCAG 2.1 A and AA rules): one line per violation and element."""
     if not AXE.is_file():
@@ -124,6 +134,9 @@ def server(corpus_settings: Settings, tmp_path: Path) -> Iterator[tuple[str, Set
         proc.terminate()
         proc.wait(15)
         log.close()
+        # pytest shows a test's output only when it fails: then the server's side is there too.
+        tail = (tmp_path / "streamlit.log").read_text(errors="replace").splitlines()[-80:]
+        print("streamlit.log (last lines):", *tail, sep="\n")
 
 
 def open_chat(pw: Any, url: str, tmp_path: Path) -> tuple[Any, Any, Any]:
@@ -141,6 +154,7 @@ def open_chat(pw: Any, url: str, tmp_path: Path) -> tuple[Any, Any, Any]:
     page.goto(url)
     box = page.get_by_placeholder("Ask about commissioning")
     expect(box).to_be_visible(timeout=120_000)
+    wait_for_app_run(page)
     return ctx, page, box
 
 
@@ -172,6 +186,7 @@ def test_ask_in_the_browser_and_upload_a_document(server: tuple[str, Settings], 
         for path in ("/Evaluation", "/Corpus"):
             page.goto(url + path)
             expect(page.get_by_text("This page is for content editors", exact=False)).to_be_visible(timeout=60_000)
+            wait_for_app_run(page)
             expect(page.get_by_role("button", name="Run the evaluation")).to_have_count(0)
             expect(page.get_by_text("Add or replace a document")).to_have_count(0)
             expect(page.locator("input[type=file]")).to_have_count(0)
@@ -180,9 +195,11 @@ def test_ask_in_the_browser_and_upload_a_document(server: tuple[str, Settings], 
         sidebar = page.get_by_test_id("stSidebar")
 
         def sign_in(password: str) -> None:
+            wait_for_app_run(page)
             name = sidebar.get_by_label("Editor name", exact=True)
             if not name.is_visible():
                 sidebar.get_by_text("Editor sign-in").click()
+            expect(name).to_be_editable()
             name.fill(EDITOR)
             sidebar.get_by_label("Password", exact=True).fill(password)
             sidebar.get_by_role("button", name="Sign in").click()
@@ -224,6 +241,7 @@ def test_ask_in_the_browser_and_upload_a_document(server: tuple[str, Settings], 
         expect(page.get_by_text("rota-guidance.md")).to_be_visible(timeout=60_000)
         page.get_by_label("Title").fill("Rota guidance for trainees")
         page.get_by_label("Published (YYYY, YYYY-MM or YYYY-MM-DD)").fill("2025")
+        wait_for_app_run(page)
         page.get_by_role("button", name="Upload and ingest").click()
         expect(page.get_by_text("Index updated", exact=False)).to_be_visible(timeout=180_000)
         changes = page.get_by_test_id("stTable")
