@@ -44,6 +44,9 @@ from .speakers import named_speakers, panel_answer, speaker_of, turns
 class Composition:
     text: str
     citations: list[Citation]
+    # Numbers (of `citations`) whose sentences here were left out of `text` because an earlier
+    # part of the same reply quotes them (`compose(shown=...)`): the reply points to them instead.
+    above: tuple[int, ...] = ()
 
 
 QUESTION_PENALTY = 0.1
@@ -78,11 +81,14 @@ def compose(
     idf: Callable[[str], float] | None = None,
     min_words: int = MIN_ANSWER_WORDS,
     margin: float | None = PASSAGE_MARGIN,
+    shown: frozenset[str] = frozenset(),
 ) -> Composition:
     """The answer from the best passages. `idf` weighs the question's words by rarity, so a
     sentence naming "Croydon" outranks one that only repeats "CCG". `min_words` is this answer's
     share of MIN_ANSWER_WORDS (one ask of several gets less). `margin`: how far below the best
-    passage another may score and still be drawn on; None draws on every one of `passages`."""
+    passage another may score and still be drawn on; None draws on every one of `passages`.
+    `shown`: sentences an earlier part of the same reply quotes. They are chosen as usual (this
+    part is judged on all it rests on) but not printed twice: `Composition.above` lists them."""
     weight = idf or (lambda t: 1.0)
     wants_number = asks_for_number(question)
     number = number_answer(question)
@@ -153,7 +159,7 @@ def compose(
     # Every question gets the whole budget: a terse one ("csu numbers?") was cut to three
     # sentences before, which dropped facts its passages held (dev key facts 0.862 -> 0.866).
     budget = max_sentences
-    panel = _panel(question, top[:passages], index_sentences, pool, said)
+    panel = _panel(question, top[:passages], index_sentences, pool, said, shown)
     if panel is not None:
         return panel
     chosen: list[Picked] = [pool[0]]
@@ -208,7 +214,7 @@ def compose(
     # what the answer does not give.
     kept = [p for p in chosen if not (p.text.rstrip().endswith(":") and (p.passage, p.sentence + 1) not in have)]
     chosen = kept or chosen
-    return _render(chosen, top, said, _lead(chosen, question, wants_list))
+    return _render(chosen, top, said, _lead(chosen, question, wants_list), shown)
 
 
 def _panel(
@@ -217,6 +223,7 @@ def _panel(
     index_sentences: dict[str, tuple[list[str], np.ndarray]],
     pool: Sequence[Picked],
     said: dict[int, list[str | None]],
+    shown: frozenset[str] = frozenset(),
 ) -> Composition | None:
     """An ask about what an interview's panel said: each speaker's answer (`panel_answer`)."""
     texts = [index_sentences.get(c.chunk.chunk_id, ([], None))[0] for c in top]
@@ -228,7 +235,7 @@ def _panel(
     turns_said = [Picked(pi, si, texts[pi][si], scored.get((pi, si), 0.0)) for pi, si in panel]
     # The speaker whose words match the ask best opens; the others follow in the source's order.
     opener = max((p for p in turns_said if SPEAKER_TURN.match(p.text)), key=lambda p: p.score)
-    return _render(turns_said, top, said, opener)
+    return _render(turns_said, top, said, opener, shown)
 
 
 def _continuation(
@@ -333,6 +340,7 @@ def _render(
     top: Sequence[Candidate],
     said: dict[int, list[str | None]],
     lead: Picked | None = None,
+    shown: frozenset[str] = frozenset(),
 ) -> Composition:
     # Order: the lead sentence first, then what follows it in its passage, then the passage's
     # earlier sentences; then the other passages by the rank of their best sentence, each in
@@ -348,6 +356,8 @@ def _render(
         numbers.setdefault(p.passage, len(numbers) + 1)
     voice: tuple[int, str] | None = None  # whose words the answer quoted last
     parts: list[str] = []
+    quoting = ordered  # the citations quote all this part rests on, printed here or above
+    ordered, above = _unshown(ordered, shown, numbers)
     for i, p in enumerate(ordered):
         n = numbers[p.passage]
         nxt = ordered[i + 1] if i + 1 < len(ordered) else None
@@ -376,10 +386,49 @@ def _render(
     for passage, n in sorted(numbers.items(), key=lambda kv: kv[1]):
         chunk = top[passage].chunk
         quote = " … ".join(
-            p.text.strip() for p in sorted((p for p in ordered if p.passage == passage), key=lambda p: p.sentence)
+            p.text.strip() for p in sorted((p for p in quoting if p.passage == passage), key=lambda p: p.sentence)
         )
         citations.append(citation(n, chunk, quote))
-    return Composition(body, citations)
+    return Composition(body, citations, above)
+
+
+def _unshown(
+    ordered: list[Picked], shown: frozenset[str], numbers: dict[int, int]
+) -> tuple[list[Picked], tuple[int, ...]]:
+    """`ordered` without the sentences an earlier part printed, and the numbers of their passages.
+
+    A list's lead-in stays while any of its items is new (the items need it), and an item's
+    continuation goes with its item."""
+    if not shown:
+        return ordered, ()
+    keep: list[Picked] = []
+    above: set[int] = set()
+    dropped_item = False
+    for i, p in enumerate(ordered):
+        text = p.text.strip()
+        nxt = ordered[i + 1] if i + 1 < len(ordered) else None
+        if p.joins:
+            gone = dropped_item
+        else:
+            gone = text in shown
+            if gone and text.endswith(":") and nxt is not None and is_item(nxt.text) and nxt.text.strip() not in shown:
+                gone = False
+            dropped_item = gone and is_item(text)
+        if gone:
+            above.add(numbers[p.passage])
+        else:
+            keep.append(p)
+    # A new lead-in whose items were all printed above would end on a colon with nothing after it.
+    keep = [
+        p
+        for i, p in enumerate(keep)
+        if not (
+            p.text.rstrip().endswith(":")
+            and not (i + 1 < len(keep) and keep[i + 1].passage == p.passage and is_item(keep[i + 1].text))
+            and any(o.passage == p.passage and is_item(o.text) for o in ordered)
+        )
+    ]
+    return keep, tuple(sorted(above))
 
 
 def citation(n: int, chunk: Chunk, quote: str) -> Citation:

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from ..retrieval.retrieve import Candidate
 from ..types import Citation, Hit
@@ -52,9 +52,14 @@ def refusal_text(nearest: Sequence[str]) -> str:
     return text
 
 
-def part_text(part: Part, lead_sep: str = "\n\n") -> str:
-    """The body of one part: its composed sentences, led by a plain line when partial."""
+def part_text(part: Part, lead_sep: str = "\n\n", above: str = "") -> str:
+    """The body of one part: its composed sentences, led by a plain line when partial, and by a
+    pointer when some of what it rests on is quoted by an earlier part (`above`: their numbers,
+    "[1], [3]")."""
     body = part.composition.text if part.composition else ""
+    if above:
+        name = "partial_lead_besides_above" if part.outcome == "partial" else "part_besides_above"
+        return render(name, refs=above) + " " + body
     if part.outcome == "partial":
         return render("partial_lead") + lead_sep + body
     return body
@@ -77,7 +82,7 @@ def merge(parts: Sequence[Part]) -> tuple[str, list[Citation]]:
             paragraphs.append(f"{heading}\n{render('part_not_covered')}")
             continue
         mine = {q for c in part.composition.citations for q in c.quote.split(" … ") if q}
-        if mine and mine <= quoted:
+        if (mine and mine <= quoted) or (part.composition.above and not part.composition.text.strip()):
             # Two asks about one thing ("are they expecting that? how are they covering
             # themselves?") draw the same sentences: say so rather than print them twice.
             keys = [_key(c) for c in part.composition.citations]
@@ -97,7 +102,9 @@ def merge(parts: Sequence[Part]) -> tuple[str, list[Citation]]:
             else:
                 _extend_quote(citations, numbers[key], c.quote)
             local[c.n] = numbers[key]
-        text = _MARK.sub(lambda m: f"[{local.get(int(m.group(1)), int(m.group(1)))}]", part_text(part, " "))
+        body = _MARK.sub(lambda m: f"[{local.get(int(m.group(1)), int(m.group(1)))}]", part.composition.text)
+        above = ", ".join(f"[{n}]" for n in sorted({local[n] for n in part.composition.above if n in local}))
+        text = part_text(replace(part, composition=replace(part.composition, text=body)), " ", above)
         paragraphs.append(f"{heading}\n{text}")
     return "\n\n".join(paragraphs), citations
 
@@ -107,14 +114,10 @@ def _key(c: Citation) -> str:
 
 
 def _renumbered(c: Citation, n: int) -> Citation:
-    from dataclasses import replace
-
     return replace(c, n=n)
 
 
 def _extend_quote(citations: list[Citation], n: int, quote: str) -> None:
-    from dataclasses import replace
-
     i = n - 1
     have = citations[i].quote.split(" … ")
     extra = [q for q in quote.split(" … ") if q not in have]

@@ -159,3 +159,30 @@ def test_a_later_ask_with_a_pronoun_finds_its_own_answer(bot: Assistant) -> None
     a = bot.ask("Which authorisation wave did Somerset CCG go for, and what did they see as their next big issue?")
     assert len(a.answerability) == 2
     assert "Community services" in a.text  # David Slack's next big issue, not the waves again
+
+
+def test_a_later_ask_points_to_sentences_printed_above_instead_of_repeating_them(bot: Assistant) -> None:
+    import re
+
+    pointed = 0
+    for message in (
+        "What are clinical senates and clinical networks, and who hosts them?",
+        "locum gp here, is there any point me getting involved in consortium stuff or is it just partners",
+        "What counts as public involvement, how is that different from patient engagement, and what is "
+        "meant by patient experience?",
+    ):
+        a = bot.ask(message)
+        parts = a.text.split("\n\n")
+        assert len(parts) == len(a.answerability) > 1, a.text
+        printed = [
+            {s.strip() for s in re.split(r"\s*\[\d+\]\s*|\n", part.split("\n", 1)[1]) if len(s.strip()) > 40}
+            for part in parts
+        ]
+        for i, later in enumerate(printed):
+            for earlier in printed[:i]:
+                assert not later & earlier, f"printed twice in {message!r}: {later & earlier}"
+        pointed += a.text.count("quoted above ([")
+        # Every number a pointer gives is a citation of this reply.
+        for refs in re.findall(r"quoted above \(([^)]*)\)", a.text):
+            assert {int(n) for n in re.findall(r"\d+", refs)} <= {c.n for c in a.citations}
+    assert pointed >= 2
