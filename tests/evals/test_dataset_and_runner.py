@@ -182,9 +182,19 @@ def test_ci_gate_on_dev_and_test(tmp_path: Path, corpus_settings: Settings, env_
             "citation_support": 0.83,
             "refusal_recall": 0.25,
         },
+        # An eleventh author's set (2026-12-02, eighth session), first run after the multi-part
+        # dedupe: its near-misses sit closer still (1 of 18 refused).
+        "holdout-h": {
+            "hit@5": 0.82,
+            "mrr": 0.71,
+            "key_fact_recall": 0.59,
+            "citation_support": 0.78,
+            "refusal_recall": 0.05,
+        },
     }
     # False refusals. Unseen splits run above dev's held-out 0.02: holdout-c is 3 of 68 answerable
-    # items, holdout-d 5 of 58, holdout-g 2 of 44 (issue 11's 0.03 is met on test, not on those three).
+    # items, holdout-d 5 of 58, holdout-g 2 of 44, holdout-h 3 of 46 (issue 11's 0.03 is met on test,
+    # not on those four).
     ceilings = {
         "dev": 0.02,
         "test": 0.03,
@@ -193,6 +203,7 @@ def test_ci_gate_on_dev_and_test(tmp_path: Path, corpus_settings: Settings, env_
         "holdout-e": 0.03,
         "holdout-f": 0.03,
         "holdout-g": 0.07,
+        "holdout-h": 0.07,
     }
     args = ["eval", "--out", str(out)]
     for split, mins in floors.items():
