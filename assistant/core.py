@@ -20,6 +20,7 @@ from .answer.compose import MIN_ANSWER_WORDS, PASSAGE_MARGIN, Composition, compo
 from .answer.currency import notices_for
 from .answer.generate import CheckerCache, Generator, generate_answer
 from .answer.respond import Part, interleave, merge, nearest_sections, part_text, refusal_text
+from .answer.smalltalk import small_talk_reply, without_small_talk
 from .errors import AssistantError, ConfigError
 from .retrieval.embeddings import Embedder
 from .retrieval.index import LoadedIndex
@@ -203,7 +204,10 @@ class Assistant:
             raise AssistantError("the question is empty")
         if len(question) > MAX_QUESTION_CHARS:
             raise AssistantError(f"the question is longer than {MAX_QUESTION_CHARS} characters")
-        turns = _turns(history)
+        turns = without_small_talk(_turns(history))
+        reply = small_talk_reply(question)
+        if reply is not None:
+            return Answer(question, reply, [], False, [], outcome="no_question", timings={"total": 0.0})
         self.refresh()
         timings: dict[str, float] = {}
         k_hits = k or self.settings.top_k

@@ -126,8 +126,9 @@ class Turn:
 
 
 # What the assistant did with a question: answered it; found guidance that touches it but may
-# not answer it (a partial answer, said plainly); or found nothing relevant (a refusal).
-OUTCOMES = ("answer", "partial", "refuse")
+# not answer it (a partial answer, said plainly); or found nothing relevant (a refusal). A message
+# that asks nothing ("thanks!", "hi") gets a short reply and is not searched: "no_question".
+OUTCOMES = ("answer", "partial", "refuse", "no_question")
 
 
 @dataclass

@@ -74,6 +74,8 @@ def save_rating(index: int) -> None:
 
 
 def feedback_row(index: int) -> None:
+    if state.messages[index].get("fid") is None:
+        return  # small talk ("thanks!") is neither kept nor rated
     cols = st.columns([1, 5])
     with cols[0]:
         st.feedback("thumbs", key=f"fb_{index}", on_change=save_rating, args=(index,))
@@ -105,7 +107,7 @@ if question:
             state.messages.pop()
             st.stop()
         render_answer(answer, stream=True)
-        fid = feedback_store().save(answer, history, source="web")
+        fid = None if answer.outcome == "no_question" else feedback_store().save(answer, history, source="web")
         payload = {
             **answer.to_json(),
             "citations": [c.to_record() for c in answer.citations],

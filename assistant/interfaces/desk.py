@@ -44,7 +44,7 @@ from ..types import Chunk
 MAX_QUOTE_WORDS = 40
 # Retrieved passages offered besides the cited ones: the answer's own top-k (ASSISTANT_TOP_K).
 MAX_RETRIEVED = 10
-OUTCOME_LABELS = {"answer": "answered", "partial": "partial", "refuse": "refused"}
+OUTCOME_LABELS = {"answer": "answered", "partial": "partial", "refuse": "refused", "no_question": "no question"}
 
 
 @dataclass(frozen=True)

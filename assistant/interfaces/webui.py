@@ -118,6 +118,9 @@ def source_card(c: Citation) -> None:
 
 
 def render_answer(answer: Answer, stream: bool = False) -> None:
+    if answer.outcome == "no_question":
+        st.markdown(md_escape(answer.text))
+        return
     if answer.refused:
         st.info(md_escape(answer.text.split(" The nearest material")[0]), icon=":material/block:")
         if answer.nearest:

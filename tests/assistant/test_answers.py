@@ -186,3 +186,18 @@ def test_a_later_ask_points_to_sentences_printed_above_instead_of_repeating_them
         for refs in re.findall(r"quoted above \(([^)]*)\)", a.text):
             assert {int(n) for n in re.findall(r"\d+", refs)} <= {c.n for c in a.citations}
     assert pointed >= 2
+
+
+def test_small_talk_gets_a_short_reply_and_is_skipped_by_later_follow_ups(bot: Assistant) -> None:
+    thanks = bot.ask("great, thanks!")
+    assert thanks.outcome == "no_question" and not thanks.refused
+    assert thanks.citations == [] and thanks.retrieved == [] and "welcome" in thanks.text
+    first = "how do I get on a CCG board?"
+    said = bot.ask(first).text
+    history = [{"role": "user", "content": first}, {"role": "assistant", "content": said}]
+    plain = bot.ask("and what about SAS doctors?", history)
+    after_thanks = bot.ask(
+        "and what about SAS doctors?",
+        [*history, {"role": "user", "content": "thanks!"}, {"role": "assistant", "content": thanks.text}],
+    )
+    assert after_thanks.text == plain.text and plain.citations

@@ -74,9 +74,20 @@ def test_refusal_looks_different(app: AppTest) -> None:
     assert "Sources (" not in texts(at)
 
 
+def test_thanks_gets_a_short_reply_without_sources_or_rating(app: AppTest) -> None:
+    at = app.run()
+    at.chat_input[0].set_value("thanks!").run()
+    assert not at.exception
+    reply = at.session_state["messages"][1]
+    assert reply["fid"] is None and reply["answer"]["outcome"] == "no_question"
+    assert "You're welcome" in texts(at) and "Sources (" not in texts(at)
+    assert len(at.get("feedback")) == 0  # nothing to rate
+
+
 def test_feedback_is_stored_in_the_database(app: AppTest, corpus_settings: Settings) -> None:
     at = app.run()
     at.chat_input[0].set_value("what happens to my pension?").run()
+    assert len(at.get("feedback")) == 1
     fid = at.session_state["messages"][1]["fid"]
     at.session_state["comment_1"] = "Useful, but mention the CARE scheme"
     at.session_state["fb_1"] = 0  # thumbs down

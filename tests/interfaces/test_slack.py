@@ -145,6 +145,30 @@ def test_follow_up_in_the_thread_uses_its_history(bot_url, slack_api) -> None:  
     assert turns[0] == {"role": "user", "content": "how do I get on a CCG board?"} and len(turns) == 2
 
 
+def test_thanks_in_the_thread_gets_a_short_reply_and_the_next_follow_up_carries_the_real_question(  # type: ignore[no-untyped-def]
+    bot_url, slack_api
+) -> None:
+    url, settings = bot_url
+    api = slack_api[1]
+    n = len(api.posted("chat.postMessage"))
+    body, ts = event("app_mention", "<@UBOT> how do I get on a CCG board?")
+    send(url, body)
+    api.wait_for("chat.postMessage", n + 1)
+    thanks, _ = event("message", "great, thanks!", thread_ts=ts, channel_type="channel")
+    assert send(url, thanks) == 200
+    msg = api.wait_for("chat.postMessage", n + 2)[-1]
+    assert msg["thread_ts"] == ts and msg["text"] == "You're welcome. Ask another question whenever you like."
+    assert not msg.get("blocks")  # no sources, no rating buttons
+    store = FeedbackStore.for_settings(settings)
+    assert store.rows(text="great, thanks!", limit=5) == []
+    reply, _ = event("message", "and what about SAS doctors?", thread_ts=ts, channel_type="channel")
+    assert send(url, reply) == 200
+    api.wait_for("chat.postMessage", n + 3)
+    (row,) = store.rows(text="and what about SAS doctors?", limit=1)
+    # The thread's history skips the small talk: the follow-up carries on from the board question.
+    assert [t["content"] for t in row["history"] if t["role"] == "user"] == ["how do I get on a CCG board?"]
+
+
 def test_bad_signature_and_stale_timestamp_get_401_and_no_work(bot_url, slack_api) -> None:  # type: ignore[no-untyped-def]
     url, _ = bot_url
     api = slack_api[1]

@@ -118,6 +118,10 @@ class SlackApp:
         try:
             history = self.state.history(channel, thread_ts)
             answer = self.assistant.ask(question, history)
+            if answer.outcome == "no_question":
+                # "thanks!" in a thread: a short reply, kept neither as a turn nor as feedback.
+                client.chat_postMessage(channel=channel, thread_ts=thread_ts, text=escape(answer.text))
+                return
             fid = self.feedback.save(answer, history, source="slack", user=user)
             # Remember the turn before posting: a quick reply in the thread must find it.
             self.state.add_turns(channel, thread_ts, question, answer.text)
@@ -193,6 +197,9 @@ class SlackApp:
                 return
             try:
                 answer = self.assistant.ask(question)
+                if answer.outcome == "no_question":
+                    client.chat_postEphemeral(channel=channel, user=user, text=escape(answer.text))
+                    return
                 fid = self.feedback.save(answer, source="slack", user=user)
                 for blocks in answer_blocks(answer, fid, share=True, public_url=self.public_url):
                     client.chat_postEphemeral(channel=channel, user=user, blocks=blocks, text=fallback_text(answer))

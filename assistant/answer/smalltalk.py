@@ -1,0 +1,106 @@
+"""Messages that ask nothing: a greeting, thanks, an acknowledgement ("hi", "great, thanks!", "ok").
+
+Searched as questions they get a confident answer about whatever the nearest passages say, and in
+a Slack thread "thanks!" read as a follow-up answers the previous question again. They get a short
+reply instead, no search, and a conversation's later follow-ups skip them: the question a
+follow-up carries on from is the last real one.
+
+Only a message made wholly of such words counts; anything with a question mark or another word
+("thanks, and what about SAS doctors?", "ok so can I stand?") is a question.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+
+from ..types import Turn
+from .messages import render
+
+_GREETING = frozenset(
+    {"hi", "hello", "hey", "hiya", "howdy", "morning", "afternoon", "evening", "good", "there", "all", "everyone"}
+)
+_THANKS = frozenset(
+    {"thanks", "thank", "thx", "ty", "tyvm", "cheers", "ta", "thankyou", "appreciated", "appreciate", "it"}
+)
+_ACK = frozenset(
+    {
+        "ok",
+        "okay",
+        "k",
+        "great",
+        "cool",
+        "nice",
+        "perfect",
+        "brilliant",
+        "excellent",
+        "awesome",
+        "super",
+        "lovely",
+        "fab",
+        "fantastic",
+        "got",
+        "understood",
+        "noted",
+        "helpful",
+        "useful",
+        "that",
+        "thats",
+        "that's",
+        "was",
+        "is",
+        "very",
+        "really",
+        "so",
+        "much",
+        "many",
+        "a",
+        "lot",
+        "again",
+        "you",
+        "bye",
+        "goodbye",
+        "mate",
+        "bot",
+    }
+)
+# Words; an emoji or punctuation is not a word and does not make a question.
+_WORD = re.compile(r"[a-z']+")
+# Slack writes a mention as <@U123>; "thanks @assistant" in the web chat.
+_MENTION = re.compile(r"<@[^>]+>|@\w+")
+MAX_WORDS = 6
+
+
+def small_talk(message: str) -> str | None:
+    """The reply's template name if `message` asks nothing ("smalltalk_thanks" or
+    "smalltalk_greeting"), else None."""
+    text = _MENTION.sub(" ", message.lower())
+    if "?" in text:
+        return None
+    words = _WORD.findall(text.replace("’", "'"))
+    if not words or len(words) > MAX_WORDS:
+        return None
+    if not all(w in _GREETING or w in _THANKS or w in _ACK for w in words):
+        return None
+    if any(w in _THANKS - {"it"} for w in words) or {"helpful", "useful"} & set(words):
+        return "smalltalk_thanks"
+    if any(w in _GREETING - {"good", "there", "all", "everyone"} for w in words):
+        return "smalltalk_greeting"
+    return "smalltalk_ack"
+
+
+def small_talk_reply(message: str) -> str | None:
+    name = small_talk(message)
+    return render(name) if name else None
+
+
+def without_small_talk(turns: Sequence[Turn]) -> list[Turn]:
+    """The conversation without its small talk: each such user turn and the reply to it."""
+    out: list[Turn] = []
+    skipping = False
+    for t in turns:
+        if t.role == "user":
+            skipping = small_talk(t.content) is not None
+        if not skipping:
+            out.append(t)
+    return out

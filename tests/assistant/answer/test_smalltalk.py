@@ -1,0 +1,51 @@
+"""Messages that ask nothing."""
+
+from __future__ import annotations
+
+import pytest
+
+from assistant.answer.smalltalk import small_talk, without_small_talk
+from assistant.types import Turn
+
+
+@pytest.mark.parametrize(
+    ("message", "kind"),
+    [
+        ("hi", "smalltalk_greeting"),
+        ("Good morning!", "smalltalk_greeting"),
+        ("<@U123> hello there", "smalltalk_greeting"),
+        ("thanks!", "smalltalk_thanks"),
+        ("Thank you so much 🙏", "smalltalk_thanks"),
+        ("that was really useful", "smalltalk_thanks"),
+        ("ok", "smalltalk_ack"),
+        ("perfect", "smalltalk_ack"),
+    ],
+)
+def test_greetings_thanks_and_acknowledgements_ask_nothing(message: str, kind: str) -> None:
+    assert small_talk(message) == kind
+
+
+@pytest.mark.parametrize(
+    "message",
+    [
+        "thanks, and what about SAS doctors?",
+        "ok so can I stand for the board",
+        "is it?",
+        "hi, how do I get on a CCG board",
+        "pension",
+        "thanks thanks thanks thanks thanks thanks thanks",  # longer than any thanks
+        "",
+    ],
+)
+def test_anything_else_is_a_question(message: str) -> None:
+    assert small_talk(message) is None
+
+
+def test_a_conversation_loses_its_small_talk_turns_and_their_replies() -> None:
+    turns = [
+        Turn("user", "how do I get on a CCG board?"),
+        Turn("assistant", "Contact your CCG. [1]"),
+        Turn("user", "thanks!"),
+        Turn("assistant", "You're welcome."),
+    ]
+    assert without_small_talk(turns) == turns[:2]
