@@ -16,9 +16,10 @@ import numpy as np
 
 from .answer.answerability import AnswerabilityModel, packaged_model, signals
 from .answer.asks import split_asks
-from .answer.compose import MIN_ANSWER_WORDS, PASSAGE_MARGIN, Composition, compose
+from .answer.compose import MIN_ANSWER_WORDS, PASSAGE_MARGIN, compose
 from .answer.currency import notices_for
 from .answer.generate import CheckerCache, Generator, generate_answer
+from .answer.render import Composition
 from .answer.respond import Part, interleave, merge, nearest_sections, part_text, refusal_text
 from .answer.smalltalk import small_talk_reply, without_small_talk
 from .errors import AssistantError, ConfigError

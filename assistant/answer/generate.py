@@ -40,9 +40,9 @@ from ..settings import Settings
 from ..types import Chunk
 from .checker import CheckResult, SupportChecker, load_thresholds
 from .claims import split_claims
-from .compose import Composition, citation
 from .facts import corpus_names
 from .messages import render
+from .render import Composition, citation
 
 if TYPE_CHECKING:
     from ..retrieval.embeddings import Embedder

@@ -13,8 +13,8 @@ from dataclasses import dataclass, replace
 
 from ..retrieval.retrieve import Candidate
 from ..types import Citation, Hit
-from .compose import Composition
 from .messages import render
+from .render import Composition
 
 _MARK = re.compile(r"\[(\d+)\]")
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from assistant.answer.compose import Composition
+from assistant.answer.render import Composition
 from assistant.answer.respond import Part, merge
 from assistant.types import Citation
 

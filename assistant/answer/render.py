@@ -1,0 +1,144 @@
+"""An answer's text from the sentences chosen for it: ordered, marked with [n], lists as lists.
+
+`compose.py` chooses the sentences; this writes them out. The lead sentence opens, what continues
+it follows, then the other passages by the rank of their best sentence, each in source order;
+list items go on their own lines; a sentence from mid-way through an interview turn names its
+speaker; and each passage becomes one citation quoting every sentence the answer rests on.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from ..retrieval.kinds import is_item
+from ..retrieval.retrieve import Candidate
+from ..types import SPEAKER_TURN, Chunk, Citation
+from .picked import Picked
+
+
+@dataclass
+class Composition:
+    text: str
+    citations: list[Citation]
+    # Numbers (of `citations`) whose sentences here were left out of `text` because an earlier
+    # part of the same reply quotes them (`compose(shown=...)`): the reply points to them instead.
+    above: tuple[int, ...] = ()
+
+
+def _before(p: Picked, lead: Picked | None) -> bool:
+    """Whether `p` comes before the lead in the lead's passage: those follow what continues it."""
+    return lead is not None and p.passage == lead.passage and p.sentence < lead.sentence
+
+
+def rendered(
+    chosen: list[Picked],
+    top: Sequence[Candidate],
+    said: dict[int, list[str | None]],
+    lead: Picked | None = None,
+    shown: frozenset[str] = frozenset(),
+) -> Composition:
+    # Order: the lead sentence first, then what follows it in its passage, then the passage's
+    # earlier sentences; then the other passages by the rank of their best sentence, each in
+    # source order.
+    first_rank: dict[int, int] = {}
+    for rank, p in enumerate(sorted(chosen, key=lambda p: -p.score)):
+        first_rank.setdefault(p.passage, rank)
+    if lead is not None:
+        first_rank[lead.passage] = -1
+    ordered = sorted(chosen, key=lambda p: (first_rank[p.passage], p is not lead, _before(p, lead), p.sentence))
+    numbers: dict[int, int] = {}
+    for p in ordered:
+        numbers.setdefault(p.passage, len(numbers) + 1)
+    voice: tuple[int, str] | None = None  # whose words the answer quoted last
+    parts: list[str] = []
+    quoting = ordered  # the citations quote all this part rests on, printed here or above
+    ordered, above = _unshown(ordered, shown, numbers)
+    for i, p in enumerate(ordered):
+        n = numbers[p.passage]
+        nxt = ordered[i + 1] if i + 1 < len(ordered) else None
+        text = p.text.strip()
+        opened = SPEAKER_TURN.match(text)
+        speaker = (said.get(p.passage, [])[p.sentence : p.sentence + 1] or [None])[0]  # `speaker_of` each sentence
+        if speaker is not None and not opened and voice != (p.passage, speaker) and not is_item(text):
+            text = f"{speaker} {text}"  # a quote from mid-turn names who said it
+        voice = (p.passage, speaker) if speaker is not None else None
+        closes = nxt is None or nxt.passage != p.passage or not (is_item(nxt.text) or nxt.joins)
+        joined = nxt is not None and nxt.passage == p.passage and nxt.joins
+        if p.joins and parts and parts[-1].startswith("\n- "):
+            line = text if joined else text.rstrip(";,.")
+            parts[-1] += f" {line}" + (f" [{n}]" if closes else "")
+        elif is_item(text):
+            item = re.sub(r"^(• )?(\d{1,2}[.)]\s)?", "", text)
+            if not joined:
+                item = item.rstrip(";,.").removesuffix(" and").rstrip(";,")
+            parts.append(f"\n- {item}" + (f" [{n}]" if closes else ""))
+        elif text.endswith(":") and nxt is not None and is_item(nxt.text):
+            parts.append(("\n" if parts else "") + text)
+        else:
+            parts.append(("\n" if parts and parts[-1].startswith("\n- ") else " " if parts else "") + f"{text} [{n}]")
+    body = "".join(parts).strip()
+    citations = []
+    for passage, n in sorted(numbers.items(), key=lambda kv: kv[1]):
+        chunk = top[passage].chunk
+        quote = " … ".join(
+            p.text.strip() for p in sorted((p for p in quoting if p.passage == passage), key=lambda p: p.sentence)
+        )
+        citations.append(citation(n, chunk, quote))
+    return Composition(body, citations, above)
+
+
+def _unshown(
+    ordered: list[Picked], shown: frozenset[str], numbers: dict[int, int]
+) -> tuple[list[Picked], tuple[int, ...]]:
+    """`ordered` without the sentences an earlier part printed, and the numbers of their passages.
+
+    A list's lead-in stays while any of its items is new (the items need it), and an item's
+    continuation goes with its item."""
+    if not shown:
+        return ordered, ()
+    keep: list[Picked] = []
+    above: set[int] = set()
+    dropped_item = False
+    for i, p in enumerate(ordered):
+        text = p.text.strip()
+        nxt = ordered[i + 1] if i + 1 < len(ordered) else None
+        if p.joins:
+            gone = dropped_item
+        else:
+            gone = text in shown
+            if gone and text.endswith(":") and nxt is not None and is_item(nxt.text) and nxt.text.strip() not in shown:
+                gone = False
+            dropped_item = gone and is_item(text)
+        if gone:
+            above.add(numbers[p.passage])
+        else:
+            keep.append(p)
+    # A new lead-in whose items were all printed above would end on a colon with nothing after it.
+    keep = [
+        p
+        for i, p in enumerate(keep)
+        if not (
+            p.text.rstrip().endswith(":")
+            and not (i + 1 < len(keep) and keep[i + 1].passage == p.passage and is_item(keep[i + 1].text))
+            and any(o.passage == p.passage and is_item(o.text) for o in ordered)
+        )
+    ]
+    return keep, tuple(sorted(above))
+
+
+def citation(n: int, chunk: Chunk, quote: str) -> Citation:
+    return Citation(
+        n=n,
+        doc_id=chunk.doc_id,
+        file=chunk.file,
+        title=chunk.title,
+        publisher=chunk.publisher,
+        published=chunk.published,
+        section=chunk.section,
+        page=chunk.page,
+        text=chunk.text,
+        quote=quote,
+        approximate=chunk.approximate,
+    )

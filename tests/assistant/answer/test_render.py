@@ -1,0 +1,67 @@
+"""Writing out chosen sentences: order, markers, lists, and what an earlier part printed."""
+
+from __future__ import annotations
+
+import numpy as np
+
+from assistant.answer.picked import Picked
+from assistant.answer.render import rendered
+from assistant.retrieval.retrieve import Candidate
+from assistant.types import Chunk
+
+LIST = [
+    "Consortiums will be responsible for:",
+    "• Commissioning most hospital care.",
+    "• Managing the budget. This includes overspends.",
+    "• Engaging patients.",
+]
+OTHER = ["Boards include a hospital doctor.", "The doctor comes from outside the area."]
+
+
+def _top(*passages: list[str]) -> list[Candidate]:
+    out = []
+    for i, sentences in enumerate(passages):
+        text = " ".join(sentences)
+        chunk = Chunk(f"c{i}", "doc", "doc.txt", "Doc", "BMA", "2012", f"Section {i}", None, 0, len(text), text)
+        out.append(Candidate(chunk, score=0.9 - i / 10, sentence_sims=np.zeros(len(sentences))))
+    return out
+
+
+def _picked() -> list[Picked]:
+    return [
+        Picked(0, 0, LIST[0], 0.9),
+        Picked(0, 1, LIST[1], 0.8),
+        Picked(0, 2, "• Managing the budget.", 0.7),
+        Picked(0, 3, "This includes overspends.", 0.6, joins=True),
+        Picked(0, 4, LIST[3], 0.5),
+        Picked(1, 0, OTHER[0], 0.85),
+        Picked(1, 1, OTHER[1], 0.4),
+    ]
+
+
+def test_without_earlier_parts_everything_is_written_with_one_number_per_passage() -> None:
+    out = rendered(_picked(), _top(LIST, OTHER), {})
+    assert out.text.startswith("Consortiums will be responsible for:\n- Commissioning most hospital care")
+    assert "- Managing the budget. This includes overspends" in out.text
+    assert "Boards include a hospital doctor. [2] The doctor comes from outside the area. [2]" in out.text
+    assert out.above == ()
+    assert [c.n for c in out.citations] == [1, 2]
+
+
+def test_sentences_printed_above_are_left_out_and_their_passages_listed() -> None:
+    shown = frozenset({OTHER[0], "• Managing the budget.", LIST[0]})
+    out = rendered(_picked(), _top(LIST, OTHER), {}, shown=shown)
+    # The list's lead-in stays (new items need it); the printed item goes with its continuation.
+    assert out.text.startswith("Consortiums will be responsible for:\n- Commissioning most hospital care")
+    assert "Managing the budget" not in out.text and "overspends" not in out.text
+    assert "- Engaging patients [1]" in out.text
+    assert OTHER[0] not in out.text and "The doctor comes from outside the area. [2]" in out.text
+    assert out.above == (1, 2)
+    # The citations still quote everything the part rests on.
+    assert OTHER[0] in out.citations[1].quote and "Managing the budget." in out.citations[0].quote
+
+
+def test_a_lead_in_whose_items_were_all_printed_above_is_dropped_too() -> None:
+    items = frozenset({LIST[1], "• Managing the budget.", LIST[3]})
+    out = rendered(_picked()[:5], _top(LIST), {}, shown=items)
+    assert out.text == "" and out.above == (1,)
