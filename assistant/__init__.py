@@ -14,6 +14,7 @@ from .errors import (
     IndexMissingError,
     IngestError,
     IngestLockedError,
+    QuestionError,
     StoreError,
 )
 from .retrieval.retrieve import Filters
@@ -35,6 +36,7 @@ __all__ = [
     "IndexMissingError",
     "IngestError",
     "IngestLockedError",
+    "QuestionError",
     "Settings",
     "StoreError",
     "Turn",

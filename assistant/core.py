@@ -22,7 +22,7 @@ from .answer.generate import CheckerCache, Generator, generate_answer
 from .answer.render import Composition
 from .answer.respond import Part, interleave, merge, nearest_sections, part_text, refusal_text
 from .answer.smalltalk import small_talk_reply, without_small_talk
-from .errors import AssistantError, ConfigError
+from .errors import AssistantError, ConfigError, QuestionError
 from .retrieval.embeddings import Embedder
 from .retrieval.index import LoadedIndex
 from .retrieval.retrieve import Candidate, Filters, RerankWeights, Retriever
@@ -57,7 +57,7 @@ def clean_question(question: object) -> str:
     mis-decoded terminal argument) become U+FFFD, control characters and runs of space one
     space. Anything else is an AssistantError, never a TypeError from a tokenizer."""
     if not isinstance(question, str):
-        raise AssistantError(f"the question must be text, not {type(question).__name__}")
+        raise QuestionError(f"the question must be text, not {type(question).__name__}")
     text = _SURROGATE.sub("\ufffd", question)
     text = "".join(ch if ch.isprintable() else " " for ch in text)
     return " ".join(text.split())
@@ -65,7 +65,7 @@ def clean_question(question: object) -> str:
 
 def _turns(history: Iterable[Any]) -> list[Turn]:
     if isinstance(history, str | bytes) or not isinstance(history, Iterable):
-        raise AssistantError("history must be a list of {'role', 'content'} turns")
+        raise QuestionError("history must be a list of {'role', 'content'} turns")
     out = []
     for t in history:
         if isinstance(t, Turn):
@@ -74,7 +74,7 @@ def _turns(history: Iterable[Any]) -> list[Turn]:
             content = t["content"]
             out.append(Turn(str(t["role"]), clean_question(content) if isinstance(content, str) else str(content)))
         else:
-            raise AssistantError(f"history items must be {{'role', 'content'}} mappings, not {t!r}")
+            raise QuestionError(f"history items must be {{'role', 'content'}} mappings, not {t!r}")
     return out
 
 
@@ -202,9 +202,9 @@ class Assistant:
         t_start = time.perf_counter()
         question = clean_question(question)
         if not question:
-            raise AssistantError("the question is empty")
+            raise QuestionError("the question is empty")
         if len(question) > MAX_QUESTION_CHARS:
-            raise AssistantError(f"the question is longer than {MAX_QUESTION_CHARS} characters")
+            raise QuestionError(f"the question is longer than {MAX_QUESTION_CHARS} characters")
         turns = without_small_talk(_turns(history))
         reply = small_talk_reply(question)
         if reply is not None:

@@ -12,6 +12,11 @@ class AssistantError(Exception):
     """Base class for every error this project raises on purpose."""
 
 
+class QuestionError(AssistantError):
+    """The question (or its history) cannot be asked as given: empty, too long, not text. The
+    message says why, in words fit to show the person who asked."""
+
+
 class ConfigError(AssistantError):
     """A setting or a manifest field is invalid; the message names it."""
 

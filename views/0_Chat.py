@@ -11,6 +11,7 @@ os.environ.setdefault("ANONYMIZED_TELEMETRY", "False")
 
 from assistant import AssistantError, Filters, IndexMissingError
 from assistant.answer.currency import age_label
+from assistant.core import MAX_QUESTION_CHARS
 from assistant.interfaces.webui import (
     answer_from_json,
     assistant,
@@ -92,7 +93,8 @@ for i, msg in enumerate(state.messages):
             render_answer(answer_from_json(msg["answer"]))
             feedback_row(i)
 
-question = st.chat_input("Ask about commissioning, e.g. how do I get on a CCG board?")
+# The same limit as Assistant.ask: the box stops there rather than refusing after sending.
+question = st.chat_input("Ask about commissioning, e.g. how do I get on a CCG board?", max_chars=MAX_QUESTION_CHARS)
 if question:
     history = [{"role": m["role"], "content": m["content"]} for m in state.messages]
     state.messages.append({"role": "user", "content": question})

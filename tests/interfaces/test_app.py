@@ -53,6 +53,7 @@ def texts(at: AppTest) -> str:
 def test_ask_answer_with_sources_follow_up_and_new_conversation(app: AppTest) -> None:
     at = app.run()
     assert not at.exception
+    assert at.chat_input[0].proto.max_chars == 2000  # Assistant.ask's limit, shown as the box's
     assert "Get involved in commissioning" in "\n".join(m.value for m in at.sidebar.markdown)
     at.chat_input[0].set_value("how do I get on a CCG board?").run()
     assert not at.exception

@@ -169,6 +169,17 @@ def test_thanks_in_the_thread_gets_a_short_reply_and_the_next_follow_up_carries_
     assert [t["content"] for t in row["history"] if t["role"] == "user"] == ["how do I get on a CCG board?"]
 
 
+def test_an_over_long_question_is_told_why_not_to_try_again_later(bot_url, slack_api) -> None:  # type: ignore[no-untyped-def]
+    url, _ = bot_url
+    api = slack_api[1]
+    n = len(api.posted("chat.postMessage"))
+    body, ts = event("app_mention", "<@UBOT> " + "how do I get on a CCG board? " * 80)
+    assert send(url, body) == 200
+    msg = api.wait_for("chat.postMessage", n + 1)[-1]
+    assert msg["thread_ts"] == ts
+    assert "longer than 2000 characters" in msg["text"] and "try again in a moment" not in msg["text"]
+
+
 def test_bad_signature_and_stale_timestamp_get_401_and_no_work(bot_url, slack_api) -> None:  # type: ignore[no-untyped-def]
     url, _ = bot_url
     api = slack_api[1]

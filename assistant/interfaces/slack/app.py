@@ -20,7 +20,7 @@ from slack_sdk import WebClient
 
 from ...answer.messages import render
 from ...core import Assistant
-from ...errors import StoreError
+from ...errors import QuestionError, StoreError
 from ...settings import Settings
 from ...storage.db import open_database
 from ...storage.feedback import FeedbackStore
@@ -134,6 +134,10 @@ class SlackApp:
                     unfurl_links=False,
                     unfurl_media=False,
                 )
+        except QuestionError as exc:  # too long, say: asking again will not help, shortening will
+            client.chat_postMessage(
+                channel=channel, thread_ts=thread_ts, text=render("slack_bad_question", reason=escape(str(exc)))
+            )
         except Exception:
             log.exception("answering %r in %s/%s failed", question, channel, thread_ts)
             client.chat_postMessage(channel=channel, thread_ts=thread_ts, text=render("slack_error"))
@@ -203,6 +207,10 @@ class SlackApp:
                 fid = self.feedback.save(answer, source="slack", user=user)
                 for blocks in answer_blocks(answer, fid, share=True, public_url=self.public_url):
                     client.chat_postEphemeral(channel=channel, user=user, blocks=blocks, text=fallback_text(answer))
+            except QuestionError as exc:
+                client.chat_postEphemeral(
+                    channel=channel, user=user, text=render("slack_bad_question", reason=escape(str(exc)))
+                )
             except Exception:
                 log.exception("/ask %r failed", question)
                 client.chat_postEphemeral(channel=channel, user=user, text=render("slack_error"))
