@@ -75,16 +75,15 @@ def merge(parts: Sequence[Part]) -> tuple[str, list[Citation]]:
     numbers: dict[str, int] = {}  # chunk id -> number in the merged reply
     citations: list[Citation] = []
     paragraphs: list[str] = []
-    quoted: set[str] = set()  # sentences already quoted by an earlier part
     for part in parts:
         heading = _as_heading(part.ask)
         if part.outcome == "refuse" or part.composition is None:
             paragraphs.append(f"{heading}\n{render('part_not_covered')}")
             continue
-        mine = {q for c in part.composition.citations for q in c.quote.split(" … ") if q}
-        if (mine and mine <= quoted) or (part.composition.above and not part.composition.text.strip()):
+        if part.composition.above and not part.composition.text.strip():
             # Two asks about one thing ("are they expecting that? how are they covering
-            # themselves?") draw the same sentences: say so rather than print them twice.
+            # themselves?") draw the same sentences: the later one was composed knowing what the
+            # earlier printed (`compose(shown=...)`), so it says so rather than print them twice.
             keys = [_key(c) for c in part.composition.citations]
             refs = ", ".join(f"[{numbers[k]}]" for k in keys if k in numbers)
             # Said as this part was judged: answered by those sentences, or only as close as
@@ -92,7 +91,6 @@ def merge(parts: Sequence[Part]) -> tuple[str, list[Citation]]:
             template = "part_answered_above" if part.outcome == "answer" else "part_same_passages"
             paragraphs.append(f"{heading}\n{render(template, refs=refs)}")
             continue
-        quoted |= mine
         local: dict[int, int] = {}
         for c in part.composition.citations:
             key = _key(c)

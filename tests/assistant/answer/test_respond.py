@@ -39,15 +39,21 @@ def test_parts_are_numbered_once_across_the_reply_in_order() -> None:
 
 
 def test_a_part_that_would_repeat_the_same_sentences_points_to_them() -> None:
-    same = board_answer()
+    # As `compose(shown=...)` writes a later part resting only on sentences printed above.
+    same = Composition("", board_answer().citations, above=(1,))
     text, citations = merge(
-        [part("are they expecting that", "answer", same), part("how are they covering themselves", "partial", same)]
+        [
+            part("are they expecting that", "answer", board_answer()),
+            part("how are they covering themselves", "partial", same),
+        ]
     )
     assert text.count("Boards include a hospital doctor.") == 1
     assert "How are they covering themselves?\nThe passages quoted above ([1]) are as close" in text
     assert len(citations) == 1
     # A part judged answered by the same sentences says so, not that they are merely close.
-    text, _ = merge([part("who sits on the board", "answer", same), part("is it a hospital doctor", "answer", same)])
+    text, _ = merge(
+        [part("who sits on the board", "answer", board_answer()), part("is it a hospital doctor", "answer", same)]
+    )
     assert text.endswith("Is it a hospital doctor?\nThe passages quoted above ([1]) answer this part too.")
 
 
@@ -55,3 +61,22 @@ def test_an_uncovered_part_is_named() -> None:
     first = board_answer()
     text, _ = merge([part("who sits on the board", "answer", first), part("what dose of statin", "refuse", None)])
     assert text.endswith("What dose of statin?\nThe guidance in this corpus does not cover this part of the question.")
+
+
+def test_a_part_resting_partly_on_sentences_above_points_to_them_with_the_reply_s_numbers() -> None:
+    first = Composition(
+        "Consultants advise CCGs. [1] Boards include a hospital doctor. [2]",
+        [cite(1, PASSAGE_B, "Consultants advise CCGs."), cite(2, PASSAGE_A, BOARD)],
+    )
+    # Composed on its own: the board passage is its [1], printed above as [2] of the reply.
+    second = Composition(
+        "The doctor comes from outside the area. [1]",
+        [cite(1, PASSAGE_A, f"{BOARD} … The doctor comes from outside the area.")],
+        above=(1,),
+    )
+    text, citations = merge([part("who advises", "answer", first), part("who sits on the board", "partial", second)])
+    assert text.endswith(
+        "Who sits on the board?\nThe guidance touches on this but may not answer it directly. Besides the passages "
+        "quoted above ([2]), the closest say: The doctor comes from outside the area. [2]"
+    )
+    assert text.count(BOARD) == 1 and len(citations) == 2
