@@ -1,4 +1,5 @@
-"""Messages that ask nothing: a greeting, thanks, an acknowledgement ("hi", "great, thanks!", "ok").
+"""Messages that ask nothing of the guidance: a greeting, thanks, an acknowledgement ("hi",
+"great, thanks!", "ok"), or a request to reword the last answer ("can you explain that more simply?").
 
 Searched as questions they get a confident answer about whatever the nearest passages say, and in
 a Slack thread "thanks!" read as a follow-up answers the previous question again. They get a short
@@ -64,6 +65,18 @@ _ACK = frozenset(
         "bot",
     }
 )
+# A request to reword the last answer ("can you explain that more simply?", "tl;dr"). Answers
+# are the guidance's own words, so the reply says so instead of searching for "simply".
+_REWORD = re.compile(
+    r"^(?:(?:please|pls|ok|so)\s+)*(?:(?:can|could|would|will)\s+you\s+)?(?:please\s+)?"
+    r"(?:(?:explain|say|put|summari[sz]e|simplify|rephrase|reword|clarify|repeat|shorten)"
+    r"(?:\s+(?:that|this|it|the\s+answer|your\s+answer|again))*"
+    r"(?:\s+(?:more\s+simply|simply|briefly|in\s+(?:plain|simple|simpler|fewer)\s+(?:english|terms|words)|"
+    r"in\s+a\s+(?:sentence|nutshell)|for\s+me|again))*"
+    r"|tl\s*;?\s*dr|eli5|(?:in\s+)?(?:plain|simple|simpler)\s+(?:english|terms|words)|too\s+long|"
+    r"(?:shorter|simpler)|what\s+does\s+(?:that|this|it)\s+mean|i\s+don'?t\s+(?:understand|get\s+it)(?:\s+(?:that|this|it))?)"
+    r"(?:\s+(?:please|pls|thanks))?$"
+)
 # Words; an emoji or punctuation is not a word and does not make a question.
 _WORD = re.compile(r"[a-z']+")
 # Slack writes a mention as <@U123>; "thanks @assistant" in the web chat.
@@ -72,9 +85,11 @@ MAX_WORDS = 6
 
 
 def small_talk(message: str) -> str | None:
-    """The reply's template name if `message` asks nothing ("smalltalk_thanks" or
-    "smalltalk_greeting"), else None."""
+    """The reply's template name if `message` asks nothing of the guidance ("smalltalk_thanks",
+    "smalltalk_greeting", "smalltalk_ack" or "smalltalk_reword"), else None."""
     text = _MENTION.sub(" ", message.lower())
+    if _REWORD.match(" ".join(_WORD.findall(text.replace("’", "'").replace(";", "")))):
+        return "smalltalk_reword"
     if "?" in text:
         return None
     words = _WORD.findall(text.replace("’", "'"))

@@ -19,6 +19,10 @@ from assistant.types import Turn
         ("that was really useful", "smalltalk_thanks"),
         ("ok", "smalltalk_ack"),
         ("perfect", "smalltalk_ack"),
+        ("can you explain that more simply?", "smalltalk_reword"),
+        ("Could you summarise that please", "smalltalk_reword"),
+        ("tl;dr", "smalltalk_reword"),
+        ("what does that mean?", "smalltalk_reword"),
     ],
 )
 def test_greetings_thanks_and_acknowledgements_ask_nothing(message: str, kind: str) -> None:
@@ -33,6 +37,9 @@ def test_greetings_thanks_and_acknowledgements_ask_nothing(message: str, kind: s
         "is it?",
         "hi, how do I get on a CCG board",
         "pension",
+        "what does that mean for my pension?",
+        "can you explain what a CSU is?",
+        "summarise the BMA's concerns",
         "thanks thanks thanks thanks thanks thanks thanks",  # longer than any thanks
         "",
     ],
