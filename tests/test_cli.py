@@ -89,7 +89,10 @@ def test_errors_are_one_clear_line(tmp_path: Path, monkeypatch: pytest.MonkeyPat
 def test_chat_keeps_history_and_commands(corpus_settings: Settings, env_for) -> None:  # type: ignore[no-untyped-def]
     env = env_for(corpus_settings)
     exe = Path(sys.executable).with_name("assistant")
-    script = "how do I get on a CCG board?\n/sources\nand what about SAS doctors?\n/new\n/quit\n"
+    script = "how do I get on a CCG board?\n/sources\nthanks\nand what about SAS doctors?\n/new\n/quit\n"
     out = subprocess.run([str(exe), "chat"], input=script, env=env, capture_output=True, text=True, timeout=180)
     assert out.returncode == 0, out.stderr
     assert out.stdout.count("Sources:") >= 3 and "(new conversation)" in out.stdout
+    # Small talk gets its one line, not a caption claiming it was quoted from the sources.
+    welcome = out.stdout.index("You're welcome.")
+    assert out.stdout[welcome:].split("you>")[0].strip() == "You're welcome. Ask another question whenever you like."

@@ -38,7 +38,7 @@ def source_line(c: Citation) -> str:
 
 def render_answer(answer: Answer, full: bool = False) -> str:
     lines = [answer.text, ""]
-    if not answer.refused:
+    if answer.outcome in ("answer", "partial"):  # not for a refusal or small talk
         lines += [f"({mode_caption(answer.mode, answer.model, answer.fallback_reason)})", ""]
     for note in answer.notices:
         lines.append(f"! {note}")
