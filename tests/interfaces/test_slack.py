@@ -151,17 +151,18 @@ def test_thanks_in_the_thread_gets_a_short_reply_and_the_next_follow_up_carries_
     url, settings = bot_url
     api = slack_api[1]
     n = len(api.posted("chat.postMessage"))
-    body, ts = event("app_mention", "<@UBOT> how do I get on a CCG board?")
+    # A user of its own: the bot limits each user's questions per minute.
+    body, ts = event("app_mention", "<@UBOT> how do I get on a CCG board?", user="U10")
     send(url, body)
     api.wait_for("chat.postMessage", n + 1)
-    thanks, _ = event("message", "great, thanks!", thread_ts=ts, channel_type="channel")
+    thanks, _ = event("message", "great, thanks!", thread_ts=ts, channel_type="channel", user="U10")
     assert send(url, thanks) == 200
     msg = api.wait_for("chat.postMessage", n + 2)[-1]
     assert msg["thread_ts"] == ts and msg["text"] == "You're welcome. Ask another question whenever you like."
     assert not msg.get("blocks")  # no sources, no rating buttons
     store = FeedbackStore.for_settings(settings)
     assert store.rows(text="great, thanks!", limit=5) == []
-    reply, _ = event("message", "and what about SAS doctors?", thread_ts=ts, channel_type="channel")
+    reply, _ = event("message", "and what about SAS doctors?", thread_ts=ts, channel_type="channel", user="U10")
     assert send(url, reply) == 200
     api.wait_for("chat.postMessage", n + 3)
     (row,) = store.rows(text="and what about SAS doctors?", limit=1)
@@ -173,7 +174,7 @@ def test_an_over_long_question_is_told_why_not_to_try_again_later(bot_url, slack
     url, _ = bot_url
     api = slack_api[1]
     n = len(api.posted("chat.postMessage"))
-    body, ts = event("app_mention", "<@UBOT> " + "how do I get on a CCG board? " * 80)
+    body, ts = event("app_mention", "<@UBOT> " + "how do I get on a CCG board? " * 80, user="U11")
     assert send(url, body) == 200
     msg = api.wait_for("chat.postMessage", n + 1)[-1]
     assert msg["thread_ts"] == ts
