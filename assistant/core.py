@@ -301,7 +301,7 @@ class Assistant:
             for part in parts:
                 if part.outcome != "refuse":
                     part.composition = self._compose(part, budget, n_passages, len(parts), frozenset(shown))
-                    shown.update(q for c in part.composition.citations for q in c.quote.split(" … ") if q)
+                    shown.update(q for c in part.composition.citations for q in c.sentences)
             text, citations = merge(parts)
             mode, notes, model, reason = "extractive", [], "", ""
         outcome = "answer" if any(p.outcome == "answer" for p in parts) else "partial"

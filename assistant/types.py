@@ -6,6 +6,10 @@ import re
 from dataclasses import asdict, dataclass, field
 from typing import Any
 
+# Between the sentences of a citation's quote (`Citation.quote`): the answer's sentences from one
+# passage, in the passage's order.
+QUOTE_SEP = " … "
+
 # Between the headings of a section path ("How? › 1. Positions on ..."), as ingest writes it and
 # retrieval reads it.
 SECTION_SEP = " › "
@@ -107,6 +111,11 @@ class Citation:
     quote: str
     # The source's date was inferred ("c. 2012"); shown with the date, not part of --json.
     approximate: bool = False
+
+    @property
+    def sentences(self) -> list[str]:
+        """The quoted sentences, one by one."""
+        return [q for q in self.quote.split(QUOTE_SEP) if q]
 
     def to_json(self) -> dict[str, Any]:
         """The `assistant ask --json` shape."""

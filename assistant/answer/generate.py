@@ -37,7 +37,7 @@ from typing import TYPE_CHECKING, Any, Protocol
 from ..errors import GeneratorError
 from ..retrieval.lexical import terms
 from ..settings import Settings
-from ..types import Chunk
+from ..types import QUOTE_SEP, Chunk
 from .checker import CheckResult, SupportChecker, load_thresholds
 from .claims import split_claims
 from .facts import corpus_names
@@ -362,7 +362,7 @@ def generate_answer(
             quotes.setdefault(p, []).append(closest_sentence(s.text, sentences_of(chunk), chunk.text))
         parts.append(s.text.rstrip() + " " + "".join(f"[{n}]" for n in ns))
     citations = [
-        citation(n, passages[p - 1], " … ".join(dict.fromkeys(quotes[p])))
+        citation(n, passages[p - 1], QUOTE_SEP.join(dict.fromkeys(quotes[p])))
         for p, n in sorted(numbers.items(), key=lambda kv: kv[1])
     ]
     notes = [render("generated_pruned", removed=len(checked.removed))] if checked.removed else []

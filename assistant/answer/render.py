@@ -14,7 +14,7 @@ from dataclasses import dataclass
 
 from ..retrieval.kinds import is_item
 from ..retrieval.retrieve import Candidate
-from ..types import SPEAKER_TURN, Chunk, Citation
+from ..types import QUOTE_SEP, SPEAKER_TURN, Chunk, Citation
 from .picked import Picked
 
 
@@ -82,7 +82,7 @@ def rendered(
     citations = []
     for passage, n in sorted(numbers.items(), key=lambda kv: kv[1]):
         chunk = top[passage].chunk
-        quote = " … ".join(
+        quote = QUOTE_SEP.join(
             p.text.strip() for p in sorted((p for p in quoting if p.passage == passage), key=lambda p: p.sentence)
         )
         citations.append(citation(n, chunk, quote))

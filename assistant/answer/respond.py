@@ -12,7 +12,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, replace
 
 from ..retrieval.retrieve import Candidate
-from ..types import Citation, Hit
+from ..types import QUOTE_SEP, Citation, Hit
 from .messages import render
 from .render import Composition
 
@@ -52,11 +52,12 @@ def refusal_text(nearest: Sequence[str]) -> str:
     return text
 
 
-def part_text(part: Part, lead_sep: str = "\n\n", above: str = "") -> str:
-    """The body of one part: its composed sentences, led by a plain line when partial, and by a
-    pointer when some of what it rests on is quoted by an earlier part (`above`: their numbers,
-    "[1], [3]")."""
-    body = part.composition.text if part.composition else ""
+def part_text(part: Part, lead_sep: str = "\n\n", above: str = "", body: str | None = None) -> str:
+    """The body of one part: its composed sentences (or `body`, the same renumbered), led by a
+    plain line when partial, and by a pointer when some of what it rests on is quoted by an
+    earlier part (`above`: their numbers, "[1], [3]")."""
+    if body is None:
+        body = part.composition.text if part.composition else ""
     if above:
         name = "partial_lead_besides_above" if part.outcome == "partial" else "part_besides_above"
         return render(name, refs=above) + " " + body
@@ -102,7 +103,7 @@ def merge(parts: Sequence[Part]) -> tuple[str, list[Citation]]:
             local[c.n] = numbers[key]
         body = _MARK.sub(lambda m: f"[{local.get(int(m.group(1)), int(m.group(1)))}]", part.composition.text)
         above = ", ".join(f"[{n}]" for n in sorted({local[n] for n in part.composition.above if n in local}))
-        text = part_text(replace(part, composition=replace(part.composition, text=body)), " ", above)
+        text = part_text(part, " ", above, body)
         paragraphs.append(f"{heading}\n{text}")
     return "\n\n".join(paragraphs), citations
 
@@ -117,10 +118,10 @@ def _renumbered(c: Citation, n: int) -> Citation:
 
 def _extend_quote(citations: list[Citation], n: int, quote: str) -> None:
     i = n - 1
-    have = citations[i].quote.split(" … ")
-    extra = [q for q in quote.split(" … ") if q not in have]
+    have = citations[i].sentences
+    extra = [q for q in quote.split(QUOTE_SEP) if q and q not in have]
     if extra:
-        citations[i] = replace(citations[i], quote=" … ".join(have + extra))
+        citations[i] = replace(citations[i], quote=QUOTE_SEP.join(have + extra))
 
 
 def interleave(hit_lists: Sequence[Sequence[Hit]], k: int) -> list[Hit]:

@@ -18,53 +18,22 @@ from collections.abc import Sequence
 from ..types import Turn
 from .messages import render
 
-_GREETING = frozenset(
-    {"hi", "hello", "hey", "hiya", "howdy", "morning", "afternoon", "evening", "good", "there", "all", "everyone"}
-)
+# What the message is (each sets the reply), and the words that may come with it ("good
+# morning all", "that was really useful, thanks", "ok got it").
+_GREETINGS = frozenset({"hi", "hello", "hey", "hiya", "howdy", "morning", "afternoon", "evening"})
 _THANKS = frozenset(
-    {"thanks", "thank", "thx", "ty", "tyvm", "cheers", "ta", "thankyou", "appreciated", "appreciate", "it"}
+    {"thanks", "thank", "thx", "ty", "tyvm", "cheers", "ta", "thankyou", "appreciated", "appreciate"}
+    | {"helpful", "useful"}
 )
-_ACK = frozenset(
-    {
-        "ok",
-        "okay",
-        "k",
-        "great",
-        "cool",
-        "nice",
-        "perfect",
-        "brilliant",
-        "excellent",
-        "awesome",
-        "super",
-        "lovely",
-        "fab",
-        "fantastic",
-        "got",
-        "understood",
-        "noted",
-        "helpful",
-        "useful",
-        "that",
-        "thats",
-        "that's",
-        "was",
-        "is",
-        "very",
-        "really",
-        "so",
-        "much",
-        "many",
-        "a",
-        "lot",
-        "again",
-        "you",
-        "bye",
-        "goodbye",
-        "mate",
-        "bot",
-    }
+_ACKS = frozenset(
+    {"ok", "okay", "k", "great", "cool", "nice", "perfect", "brilliant", "excellent", "awesome", "super", "lovely"}
+    | {"fab", "fantastic", "got", "understood", "noted", "bye", "goodbye"}
 )
+_FILLER = frozenset(
+    {"good", "there", "all", "everyone", "it", "that", "thats", "that's", "was", "is", "very", "really", "so"}
+    | {"much", "many", "a", "lot", "again", "you", "mate", "bot"}
+)
+_SMALL = _GREETINGS | _THANKS | _ACKS | _FILLER
 # A request to reword the last answer ("can you explain that more simply?", "tl;dr"). Answers
 # are the guidance's own words, so the reply says so instead of searching for "simply".
 _REWORD = re.compile(
@@ -87,19 +56,15 @@ MAX_WORDS = 6
 def small_talk(message: str) -> str | None:
     """The reply's template name if `message` asks nothing of the guidance ("smalltalk_thanks",
     "smalltalk_greeting", "smalltalk_ack" or "smalltalk_reword"), else None."""
-    text = _MENTION.sub(" ", message.lower())
-    if _REWORD.match(" ".join(_WORD.findall(text.replace("’", "'").replace(";", "")))):
+    text = _MENTION.sub(" ", message.lower()).replace("’", "'")
+    words = _WORD.findall(text.replace(";", ""))  # "tl;dr" is one word
+    if _REWORD.match(" ".join(words)):
         return "smalltalk_reword"
-    if "?" in text:
+    if "?" in text or not words or len(words) > MAX_WORDS or not set(words) <= _SMALL:
         return None
-    words = _WORD.findall(text.replace("’", "'"))
-    if not words or len(words) > MAX_WORDS:
-        return None
-    if not all(w in _GREETING or w in _THANKS or w in _ACK for w in words):
-        return None
-    if any(w in _THANKS - {"it"} for w in words) or {"helpful", "useful"} & set(words):
+    if _THANKS & set(words):
         return "smalltalk_thanks"
-    if any(w in _GREETING - {"good", "there", "all", "everyone"} for w in words):
+    if _GREETINGS & set(words):
         return "smalltalk_greeting"
     return "smalltalk_ack"
 

@@ -21,7 +21,7 @@ from pathlib import Path
 from urllib.parse import urlencode
 
 from ..errors import AssistantError
-from ..types import Chunk, Citation
+from ..types import QUOTE_SEP, Chunk, Citation
 
 # The page's url_path in app.py; a link relative to the app's root, so it also works under a
 # server.baseUrlPath.
@@ -78,7 +78,7 @@ def source_url(c: Citation, chunk_id: str | None = None, base: str = "", max_cha
             return url
         parts = parts[:-1]
         if parts:
-            params["q"] = " … ".join(parts)
+            params["q"] = QUOTE_SEP.join(parts)
         else:
             del params["q"]
 
@@ -131,7 +131,7 @@ def parse_page(raw: str | None) -> int | None:
 
 def quote_parts(quote: str) -> list[str]:
     """The sentences of a citation's quote (joined by " … " in `Citation.quote`)."""
-    parts = [p.strip().removeprefix("•").strip() for p in quote[:MAX_QUOTE_CHARS].split(" … ")]
+    parts = [p.strip().removeprefix("•").strip() for p in quote[:MAX_QUOTE_CHARS].split(QUOTE_SEP)]
     return [p for p in parts if p]
 
 
