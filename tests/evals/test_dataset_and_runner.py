@@ -140,8 +140,9 @@ def test_ci_gate_on_dev_and_test(tmp_path: Path, corpus_settings: Settings, env_
     env_for(corpus_settings)
     out = tmp_path / "gate"
     floors = {
-        # 389 items since a tenth author's 64 m-… items (2026-12-02): 52 of 114 near-misses refused.
-        "dev": {"hit@5": 0.94, "mrr": 0.86, "key_fact_recall": 0.85, "citation_support": 0.92, "refusal_recall": 0.43},
+        # 453 items since a thirteenth author's 64 p-… items (2026-12-02, ninth session: long chatty
+        # paraphrases and near-misses, hit@5 0.83 and MRR 0.71 on them alone): 55 of 130 near-misses refused.
+        "dev": {"hit@5": 0.93, "mrr": 0.84, "key_fact_recall": 0.83, "citation_support": 0.9, "refusal_recall": 0.4},
         "test": {"hit@5": 0.91, "mrr": 0.78, "key_fact_recall": 0.71, "citation_support": 0.83, "refusal_recall": 0.36},
         "holdout-c": {
             "hit@5": 0.92,
@@ -191,10 +192,19 @@ def test_ci_gate_on_dev_and_test(tmp_path: Path, corpus_settings: Settings, env_
             "citation_support": 0.78,
             "refusal_recall": 0.05,
         },
+        # A twelfth author's set (2026-12-02, ninth session), first run before that session's
+        # changes: 5 of 15 near-misses refused.
+        "holdout-i": {
+            "hit@5": 0.89,
+            "mrr": 0.77,
+            "key_fact_recall": 0.64,
+            "citation_support": 0.84,
+            "refusal_recall": 0.3,
+        },
     }
     # False refusals. Unseen splits run above dev's held-out 0.02: holdout-c is 3 of 68 answerable
-    # items, holdout-d 5 of 58, holdout-g 2 of 44, holdout-h 3 of 46 (issue 11's 0.03 is met on test,
-    # not on those four).
+    # items, holdout-d 5 of 58, holdout-g 2 of 44, holdout-h 3 of 46, holdout-i 3 of 49 (issue 11's
+    # 0.03 is met on test, not on those five).
     ceilings = {
         "dev": 0.02,
         "test": 0.03,
@@ -204,6 +214,7 @@ def test_ci_gate_on_dev_and_test(tmp_path: Path, corpus_settings: Settings, env_
         "holdout-f": 0.03,
         "holdout-g": 0.07,
         "holdout-h": 0.07,
+        "holdout-i": 0.07,
     }
     args = ["eval", "--out", str(out)]
     for split, mins in floors.items():
