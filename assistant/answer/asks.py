@@ -19,6 +19,7 @@ import re
 from dataclasses import dataclass
 
 from ..retrieval.lexical import terms
+from .smalltalk import pleasantry
 
 # Words that open a question (or an indirect one: "wondering whether", "not sure if").
 _INTERROGATIVE = (
@@ -67,7 +68,10 @@ def _standalone(part: str) -> bool:
 
 def split_asks(message: str) -> Asks:
     text = " ".join(message.split())
-    clauses = [c.strip() for c in _CLAUSE.split(text) if c and c.strip()]
+    # "ok, and does it ...?", "hi all - ...", "... thanks": a greeting, thanks or acknowledgement
+    # is neither the writer's situation nor an ask ("ok" became an ask of its own and was told
+    # the guidance does not cover it).
+    clauses = [c.strip() for c in _CLAUSE.split(text) if c and c.strip() and not pleasantry(c)]
     if not clauses:
         return Asks(message, "", (text,))
     # Leading clauses that ask nothing are the writer's situation; the rest is the question.
@@ -85,7 +89,7 @@ def split_asks(message: str) -> Asks:
         joiners = ["", *pieces[1::2]]
         for joiner, piece in zip(joiners, pieces[0::2], strict=True):
             piece = piece.strip(" ,;")
-            if not piece:
+            if not piece or pleasantry(piece):
                 continue
             if parts and (not _standalone(piece) or not (_asks_something(piece) or piece.endswith("?"))):
                 # "and why?" or a trailing remark belongs to the ask before it.

@@ -69,6 +69,15 @@ def small_talk(message: str) -> str | None:
     return "smalltalk_ack"
 
 
+def pleasantry(clause: str) -> bool:
+    """Whether a clause of a message is a greeting, thanks or acknowledgement ("ok", "hi all",
+    "thanks so much"), not a question's words: filler alone ("Is it, or ...?") is not one."""
+    if small_talk(clause) in (None, "smalltalk_reword"):
+        return False
+    words = set(_WORD.findall(_MENTION.sub(" ", clause.lower()).replace("’", "'")))
+    return bool(words & (_GREETINGS | _THANKS | _ACKS))
+
+
 def small_talk_reply(message: str) -> str | None:
     name = small_talk(message)
     return render(name) if name else None

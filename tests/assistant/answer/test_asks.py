@@ -50,3 +50,19 @@ def test_at_most_three_asks() -> None:
 def test_degenerate_messages_are_one_ask(message: str) -> None:
     a = split_asks(message)
     assert len(a.parts) == 1
+
+
+@pytest.mark.parametrize(
+    ("message", "parts"),
+    [
+        # "ok" was an ask of its own, answered "the guidance does not cover this part".
+        ("ok, and does it have a part in joined-up care?", ("does it have a part in joined-up care?",)),
+        ("hi all - how do I get on a ccg board? thanks", ("how do I get on a ccg board?",)),
+        ("great, thanks. what about SAS doctors?", ("what about SAS doctors?",)),
+    ],
+)
+def test_greetings_thanks_and_acknowledgements_are_neither_asks_nor_situation(
+    message: str, parts: tuple[str, ...]
+) -> None:
+    a = split_asks(message)
+    assert a.parts == parts and a.context == ""
