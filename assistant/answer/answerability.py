@@ -78,8 +78,12 @@ _HAS_MONEY = re.compile(r"£|\$|€|\b\d[\d,.]*\s?(bn|billion|m|million|k|pounds
 TOP = 3
 
 
-def signals(ask: str, cands: Sequence[Candidate], index: LoadedIndex, ask_vec: np.ndarray) -> dict[str, float]:
-    """The model's inputs for `ask` given its reranked candidates (best first)."""
+def signals(
+    ask: str, cands: Sequence[Candidate], index: LoadedIndex, ask_vec: np.ndarray, own: str | None = None
+) -> dict[str, float]:
+    """The model's inputs for `ask` given its reranked candidates (best first). `own`: the ask's
+    own words, where `ask` also carries words it borrows (a follow-up's previous question, the ask
+    before a thin one: "how many r there" after "who manages our contract now?")."""
     out = dict.fromkeys(FEATURES, 0.0)
     qterms = set(index.lexical.query_terms(ask))
     out["terms"] = math.log1p(len(qterms))
@@ -132,7 +136,10 @@ def signals(ask: str, cands: Sequence[Candidate], index: LoadedIndex, ask_vec: n
         out["number_missing"] = 1.0
     if _WANTS_MONEY.search(ask) and not any(_HAS_MONEY.search(text) for text in near):
         out["money_missing"] = 1.0
-    out["asks_now"] = 1.0 if _ASKS_NOW.search(ask) else 0.0
+    # Whether this ask is about today: "and does it have any part in joined-up care?" after "what
+    # is Monitor's main job now?" is not, though the question it borrows from says "now" (that
+    # one was judged for it on its own); "is that still the case?" is.
+    out["asks_now"] = 1.0 if _ASKS_NOW.search(ask if own is None else own) else 0.0
     asked_years = [int(y) for y in _YEAR.findall(ask)]
     if asked_years:
         seen_years = [int(y) for c in top for y in _YEAR.findall(c.chunk.text)]

@@ -193,13 +193,14 @@ def test_ci_gate_on_dev_and_test(tmp_path: Path, corpus_settings: Settings, env_
             "refusal_recall": 0.05,
         },
         # A twelfth author's set (2026-12-02, ninth session), first run before that session's
-        # changes: 5 of 15 near-misses refused.
+        # changes: 5 of 15 near-misses refused; 4 once a follow-up's or a thin ask's borrowed "now"
+        # no longer counts as asking about today (answerable refused 3 -> 2 of 49).
         "holdout-i": {
             "hit@5": 0.89,
             "mrr": 0.77,
-            "key_fact_recall": 0.64,
+            "key_fact_recall": 0.66,
             "citation_support": 0.84,
-            "refusal_recall": 0.3,
+            "refusal_recall": 0.25,
         },
     }
     # False refusals. Unseen splits run above dev's held-out 0.02: holdout-c is 3 of 68 answerable

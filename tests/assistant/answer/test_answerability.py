@@ -83,3 +83,13 @@ def test_asking_about_today_is_a_signal_and_lowers_the_probability(bot: Assistan
     assert then["asks_now"] == 0.0 and now["asks_now"] == 1.0
     m = packaged_model()
     assert m.probability(now) < m.probability({**now, "asks_now": 0.0})
+
+
+def test_a_follow_up_asks_about_today_only_in_its_own_words(bot: Assistant) -> None:
+    first = "what is Monitor's main job now?"
+    history = [{"role": "user", "content": first}, {"role": "assistant", "content": bot.ask(first).text}]
+    # Its retrieval query carries the previous question, "now" and all; the time it asks about is its own.
+    (then,) = bot.ask("and does it have any part in integrated services?", history).answerability
+    (still,) = bot.ask("and is that still its job?", history).answerability
+    assert then["signals"]["asks_now"] == 0.0
+    assert still["signals"]["asks_now"] == 1.0
