@@ -161,8 +161,10 @@ def compose(
             chosen.append(lead_in)
     floor = pool[0].score - FLOOR_MARGIN
     for p in pool[1:]:
+        # What an earlier part printed is not printed again, so it takes none of this part's room.
+        new = [c for c in chosen if c.text.strip() not in shown]
         words = sum(len(c.text.split()) for c in chosen)
-        if p.score < floor or len(chosen) >= budget + (2 if words < min_words else 0):
+        if p.score < floor or len(new) >= budget + (2 if words < min_words else 0):
             break
         if any(_similar(p.text, c.text) or (p.passage, p.sentence) == (c.passage, c.sentence) for c in chosen):
             continue

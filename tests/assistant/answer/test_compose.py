@@ -246,3 +246,21 @@ def test_a_comparison_quotes_what_each_thing_compared_is() -> None:
     ).text
     assert "collective involvement" in answer and "structured feedback" in answer, answer
     assert "Panels take time" not in answer, answer
+
+
+def test_sentences_an_earlier_part_printed_take_none_of_a_later_parts_room() -> None:
+    """A later ask's best sentences were quoted for the ask before it: they are pointed to, not
+    printed, so the sentences it has room for are new ones (the directors of public health's job
+    for CCGs came fourth after three sentences printed above, and was cut)."""
+    text = (
+        "Directors of public health will move into local government. "
+        "They will lead on improving the health of local communities. "
+        "Public health funding will be ring-fenced for them. "
+        "They will support clinical groups by helping to identify, prevent and manage conditions."
+    )
+    cands, sentences = _cands([(text, 0.9, [0.70, 0.68, 0.66, 0.64])])
+    shown = frozenset(sentences["c0"][0][:3])
+    later = compose("and what is their job?", cands, sentences, max_sentences=2, min_words=0, shown=shown)
+    # Before, the two sentences it had room for were both printed above: nothing new to say.
+    assert "support clinical groups" in later.text
+    assert "move into local government" not in later.text and later.above == (1,)
