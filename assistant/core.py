@@ -257,7 +257,6 @@ class Assistant:
     ) -> list[Part]:
         """Each ask of `question` retrieved, reranked and judged (the answer is not composed)."""
         index = self.index
-        fix = index.speller.correct
         plans = self.plan(question, turns)
         texts = list(dict.fromkeys(x for plan in plans for x in plan))
         vectors = dict(zip(texts, self.embedder.embed(texts), strict=True))
@@ -270,7 +269,7 @@ class Assistant:
             svec = qvec if subject == query else _unit(vectors[query] + vectors[subject])
             prefer = quoted if is_follow_up(part) else frozenset()
             cands = ranker.candidates(query, qvec, filters, retriever, svec, prefer)
-            values = signals(judged, cands, index, vectors[judged], own=fix(part) if judged != fix(part) else None)
+            values = signals(judged, cands, index, vectors[judged], own=index.speller.correct(part))
             p = self.answerability.probability(values)
             outcome = self.answerability.outcome(p) if cands else "refuse"
             parts.append(Part(part, judged, outcome, p, values, cands, Retriever.to_hits(cands, k), subject=subject))

@@ -53,11 +53,16 @@ _MENTION = re.compile(r"<@[^>]+>|@\w+")
 MAX_WORDS = 6
 
 
+def _words(message: str) -> tuple[str, list[str]]:
+    """The message lower-cased without mentions, and its words ("tl;dr" is one)."""
+    text = _MENTION.sub(" ", message.lower()).replace("’", "'")
+    return text, _WORD.findall(text.replace(";", ""))
+
+
 def small_talk(message: str) -> str | None:
     """The reply's template name if `message` asks nothing of the guidance ("smalltalk_thanks",
     "smalltalk_greeting", "smalltalk_ack" or "smalltalk_reword"), else None."""
-    text = _MENTION.sub(" ", message.lower()).replace("’", "'")
-    words = _WORD.findall(text.replace(";", ""))  # "tl;dr" is one word
+    text, words = _words(message)
     if _REWORD.match(" ".join(words)):
         return "smalltalk_reword"
     if "?" in text or not words or len(words) > MAX_WORDS or not set(words) <= _SMALL:
@@ -74,8 +79,7 @@ def pleasantry(clause: str) -> bool:
     "thanks so much"), not a question's words: filler alone ("Is it, or ...?") is not one."""
     if small_talk(clause) in (None, "smalltalk_reword"):
         return False
-    words = set(_WORD.findall(_MENTION.sub(" ", clause.lower()).replace("’", "'")))
-    return bool(words & (_GREETINGS | _THANKS | _ACKS))
+    return bool(set(_words(clause)[1]) & (_GREETINGS | _THANKS | _ACKS))
 
 
 def small_talk_reply(message: str) -> str | None:
