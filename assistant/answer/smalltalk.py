@@ -65,7 +65,8 @@ def small_talk(message: str) -> str | None:
     text, words = _words(message)
     if _REWORD.match(" ".join(words)):
         return "smalltalk_reword"
-    if "?" in text or not words or len(words) > MAX_WORDS or not set(words) <= _SMALL:
+    # Filler alone ("a", "it", "so that") greets, thanks and acknowledges nothing.
+    if "?" in text or len(words) > MAX_WORDS or not set(words) <= _SMALL or not set(words) - _FILLER:
         return None
     if _THANKS & set(words):
         return "smalltalk_thanks"
@@ -77,9 +78,7 @@ def small_talk(message: str) -> str | None:
 def pleasantry(clause: str) -> bool:
     """Whether a clause of a message is a greeting, thanks or acknowledgement ("ok", "hi all",
     "thanks so much"), not a question's words: filler alone ("Is it, or ...?") is not one."""
-    if small_talk(clause) in (None, "smalltalk_reword"):
-        return False
-    return bool(set(_words(clause)[1]) & (_GREETINGS | _THANKS | _ACKS))
+    return small_talk(clause) not in (None, "smalltalk_reword")
 
 
 def small_talk_reply(message: str) -> str | None:

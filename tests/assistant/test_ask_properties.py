@@ -24,8 +24,11 @@ TEXT = st.lists(st.one_of(st.text(min_size=0, max_size=40), WORDS), max_size=30)
 def check(answer: Answer) -> None:
     assert isinstance(answer.text, str) and answer.text
     answer.text.encode("utf-8")  # nothing unencodable reaches an interface
-    assert answer.outcome in {"answer", "partial", "refuse"}
+    # "no_question": a message of greetings, thanks or acknowledgements ("ok thanks") gets a
+    # reply without sources.
+    assert answer.outcome in {"answer", "partial", "refuse", "no_question"}
     assert answer.refused == (answer.outcome == "refuse")
+    assert not (answer.outcome == "no_question" and answer.citations)
     numbers = {c.n for c in answer.citations}
     assert numbers == set(range(1, len(answer.citations) + 1))
 

@@ -42,6 +42,9 @@ def test_greetings_thanks_and_acknowledgements_ask_nothing(message: str, kind: s
         "summarise the BMA's concerns",
         "thanks thanks thanks thanks thanks thanks thanks",  # longer than any thanks
         "",
+        # Filler alone acknowledges nothing (hypothesis found "A" given the "ok" reply).
+        "A",
+        "so that",
     ],
 )
 def test_anything_else_is_a_question(message: str) -> None:
