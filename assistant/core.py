@@ -269,7 +269,7 @@ class Assistant:
             svec = qvec if subject == query else _unit(vectors[query] + vectors[subject])
             prefer = quoted if is_follow_up(part) else frozenset()
             cands = ranker.candidates(query, qvec, filters, retriever, svec, prefer)
-            values = signals(judged, cands, index, vectors[judged], own=index.speller.correct(part))
+            values = signals(judged, cands, index, vectors[judged], index.speller.correct(part))
             p = self.answerability.probability(values)
             outcome = self.answerability.outcome(p) if cands else "refuse"
             parts.append(Part(part, judged, outcome, p, values, cands, Retriever.to_hits(cands, k), subject=subject))

@@ -79,10 +79,10 @@ TOP = 3
 
 
 def signals(
-    ask: str, cands: Sequence[Candidate], index: LoadedIndex, ask_vec: np.ndarray, own: str | None = None
+    ask: str, cands: Sequence[Candidate], index: LoadedIndex, ask_vec: np.ndarray, own: str
 ) -> dict[str, float]:
     """The model's inputs for `ask` given its reranked candidates (best first). `own`: the ask's
-    own words, where `ask` also carries words it borrows (a follow-up's previous question, the ask
+    own words; `ask` may also carry words it borrows (a follow-up's previous question, the ask
     before a thin one: "how many r there" after "who manages our contract now?")."""
     out = dict.fromkeys(FEATURES, 0.0)
     qterms = set(index.lexical.query_terms(ask))
@@ -139,7 +139,7 @@ def signals(
     # Whether this ask is about today: "and does it have any part in joined-up care?" after "what
     # is Monitor's main job now?" is not, though the question it borrows from says "now" (that
     # one was judged for it on its own); "is that still the case?" is.
-    out["asks_now"] = 1.0 if _ASKS_NOW.search(ask if own is None else own) else 0.0
+    out["asks_now"] = 1.0 if _ASKS_NOW.search(own) else 0.0
     asked_years = [int(y) for y in _YEAR.findall(ask)]
     if asked_years:
         seen_years = [int(y) for c in top for y in _YEAR.findall(c.chunk.text)]

@@ -65,12 +65,13 @@ def small_talk(message: str) -> str | None:
     text, words = _words(message)
     if _REWORD.match(" ".join(words)):
         return "smalltalk_reword"
+    said = set(words)
     # Filler alone ("a", "it", "so that") greets, thanks and acknowledges nothing.
-    if "?" in text or len(words) > MAX_WORDS or not set(words) <= _SMALL or not set(words) - _FILLER:
+    if "?" in text or len(words) > MAX_WORDS or not said <= _SMALL or not said - _FILLER:
         return None
-    if _THANKS & set(words):
+    if _THANKS & said:
         return "smalltalk_thanks"
-    if _GREETINGS & set(words):
+    if _GREETINGS & said:
         return "smalltalk_greeting"
     return "smalltalk_ack"
 
