@@ -365,6 +365,14 @@ class LoadedIndex:
         """The k nearest chunks this snapshot knows (Chroma's query, kept to the read pack)."""
         return self.store.dense(vector, k, where, accept=self.by_id.__contains__)
 
+    def similarities(self, vector: np.ndarray, chunk_ids: Sequence[str]) -> dict[str, float]:
+        """Cosine similarity of `vector` to each of these chunks' stored vectors (read by id)."""
+        return self.store.similarities(vector, chunk_ids) if chunk_ids else {}
+
+    def lexical_row(self, chunk_id: str) -> int | None:
+        """The chunk's row in the BM25 index (the read pack's rows are BM25's)."""
+        return self._pack.row(chunk_id)
+
     def documents(self) -> list[dict[str, Any]]:
         """One summary per committed document (id, file, title, publisher, dates, counts)."""
         return self._pack.documents()

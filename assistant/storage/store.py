@@ -246,6 +246,21 @@ class Store:
             return [(i, s) for i, s in self._query(col, vector, min(k, n), view.where(where)) if accept(i)]
         return self._query(col, vector, min(k, n), view.where(where))
 
+    def similarities(self, vector: np.ndarray, chunk_ids: Sequence[str]) -> dict[str, float]:
+        """Cosine similarity of `vector` to the stored vectors of these chunks (ids absent from
+        the current generation are left out)."""
+        name = self.names(self.view().generation)[0]
+        col = self._cols.get(name)
+        if col is None:
+            col = self._cols[name] = self._open(name)
+        got = guard(lambda: col.get(ids=list(chunk_ids), include=["embeddings"]), "read chunk vectors")
+        if not got["ids"]:
+            return {}
+        vecs = np.asarray(got["embeddings"], dtype=np.float32)
+        norms = np.linalg.norm(vecs, axis=1) * (float(np.linalg.norm(vector)) or 1.0)
+        sims = (vecs @ np.asarray(vector, dtype=np.float32)) / np.where(norms > 0, norms, 1.0)
+        return dict(zip(got["ids"], sims.tolist(), strict=True))
+
     def _query(self, col: Any, vector: np.ndarray, n: int, where: dict[str, Any] | None) -> list[tuple[str, float]]:
         res = guard(
             lambda: col.query(query_embeddings=[vector], n_results=n, where=where, include=["distances"]),
