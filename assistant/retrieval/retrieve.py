@@ -152,7 +152,7 @@ class Retriever:
         if not cands:
             return []
         if mode == "hybrid":
-            self._complete(cands, qvec, scores)
+            self._fill_lexical(cands, scores)
         qterms = set(self.index.lexical.query_terms(query))
         # Heading match credits the documents' own words for the question's ("board" →
         # "decision-making bodies") and weighs rare words above common ones.
@@ -179,8 +179,9 @@ class Retriever:
             top_rrf = max(c.rrf for c in cands)
             top_lex = max(c.lexical for c in cands) or 1.0
             w = self.weights
-            for c in cands:
-                c.score = (
+
+            def score(c: Candidate) -> float:
+                return (
                     w.sentence * c.sentence
                     + w.dense * c.dense
                     + w.fusion * (c.rrf / top_rrf)
@@ -189,6 +190,11 @@ class Retriever:
                     + (w.conversation if c.chunk.doc_id in quoted else 0.0)
                     + (w.definition if c.defining else 0.0)
                 )
+
+            for c in cands:
+                c.score = score(c)
+            for c in self._fill_dense(cands, qvec):
+                c.score = score(c)
         elif mode == "dense":
             for c in cands:
                 c.score = c.dense
@@ -199,20 +205,39 @@ class Retriever:
         cands.sort(key=lambda c: (-c.score, c.chunk.doc_id, c.chunk.position))
         return cands
 
-    def _complete(self, cands: list[Candidate], qvec: np.ndarray, scores: np.ndarray) -> None:
-        """Give each candidate the score of the retriever that did not return it: its stored
-        vector's similarity, its BM25 score. Without this a passage past one list's cut scores
-        zero there, and at a large corpus, where near-copies crowd the lists, the original that
-        only one retriever returned sinks below copies that both returned."""
-        unseen = [c.chunk.chunk_id for c in cands if c.dense == 0.0]
-        sims = self.index.similarities(qvec, unseen)
+    def _fill_lexical(self, cands: list[Candidate], scores: np.ndarray) -> None:
+        """A candidate the BM25 list did not return gets its BM25 score all the same (the
+        scores of every row are at hand): without it a passage past the list's cut scores zero
+        there, and at a large corpus, where near-copies crowd both lists, the original that only
+        one retriever returned sinks below copies that both returned."""
         for c in cands:
-            if c.dense == 0.0 and c.chunk.chunk_id in sims:
-                c.dense = sims[c.chunk.chunk_id]
             if c.lexical == 0.0:
                 row = self.index.lexical_row(c.chunk.chunk_id)
                 if row is not None and row < len(scores):
                     c.lexical = float(scores[row])
+
+    def _fill_dense(self, cands: list[Candidate], qvec: np.ndarray) -> list[Candidate]:
+        """The same for the dense side: candidates only BM25 returned get their stored vector's
+        similarity, read by id (a round trip to Chroma, so only where it can matter). None of
+        them is nearer than the dense list's last passage, so with that similarity as a bound
+        a candidate that could not reach the best `top_k` anyway keeps 0: the top `top_k` are
+        exactly those of reading them all. Returns the candidates filled (to be scored again)."""
+        listed = [c for c in cands if c.dense != 0.0]
+        unlisted = [c for c in cands if c.dense == 0.0]
+        if not unlisted:
+            return []
+        k = self.settings.top_k
+        if len(listed) >= k:
+            floor = min(c.dense for c in listed)
+            kth = sorted((c.score for c in listed), reverse=True)[k - 1]
+            unlisted = [c for c in unlisted if c.score + self.weights.dense * floor >= kth]
+        sims = self.index.similarities(qvec, [c.chunk.chunk_id for c in unlisted])
+        filled = []
+        for c in unlisted:
+            if c.chunk.chunk_id in sims:
+                c.dense = sims[c.chunk.chunk_id]
+                filled.append(c)
+        return filled
 
     @staticmethod
     def to_hits(cands: Sequence[Candidate], k: int) -> list[Hit]:

@@ -33,6 +33,34 @@ def test_a_candidate_one_retriever_missed_gets_that_retrievers_score(bot: Assist
     assert scores == sorted(scores, reverse=True)
 
 
+def test_the_best_top_k_are_those_of_reading_every_missing_vector(bot: Assistant, minilm: Embedder) -> None:
+    index = bot.index
+    retriever = Retriever(bot.settings, bot.store, index)
+    k = bot.settings.top_k
+    from_bm25_alone = 0
+    for question in (
+        QUESTION,
+        "What happened with pulmonary emboli at the acute GP service in Plymouth?",
+        "What are the new commissioning structures?",
+    ):
+        qvec = minilm.embed([question])[0]
+        cands = retriever.candidates(question, qvec)
+        every = dict(index.dense(qvec, len(index.chunks)))
+        dense_list = {cid for cid, _ in index.dense(qvec, bot.settings.candidates)}
+        from_bm25_alone += sum(c.chunk.chunk_id not in dense_list for c in cands[:k])
+        # Passages BM25 alone returned whose vectors were not read: they could not reach the top k.
+        skipped = [c for c in cands if c.dense == 0.0]
+        assert skipped, question
+        full = {
+            c.chunk.chunk_id: c.score + retriever.weights.dense * (every[c.chunk.chunk_id] - c.dense) for c in cands
+        }
+        best = sorted(full, key=lambda cid: -full[cid])[:k]
+        assert [c.chunk.chunk_id for c in cands[:k]] == best, question
+        assert all(c.dense == pytest.approx(every[c.chunk.chunk_id], abs=1e-4) for c in cands[:k])
+    # The questions are ones where a passage BM25 alone returned reaches the top k.
+    assert from_bm25_alone >= 2
+
+
 def test_similarities_read_by_id_match_the_nearest_neighbour_query(bot: Assistant, minilm: Embedder) -> None:
     index = bot.index
     qvec = minilm.embed(["Who sits on a CCG board?"])[0]
