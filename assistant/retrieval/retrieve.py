@@ -66,7 +66,7 @@ class RerankWeights:
     dense: float = 0.5
     fusion: float = 0.0
     heading: float = 0.2
-    # BM25 score relative to the best: fusion keeps only ranks, this keeps the margin.
+    # BM25 score relative to the best candidate's.
     lexical: float = 0.15
     # A follow-up's passages from the documents the previous answer quoted ("how were they
     # recruited?" after an answer about Kent's commissioners). Chosen on dev at 1× and 100×:

@@ -249,17 +249,26 @@ class Store:
     def similarities(self, vector: np.ndarray, chunk_ids: Sequence[str]) -> dict[str, float]:
         """Cosine similarity of `vector` to the stored vectors of these chunks (ids absent from
         the current generation are left out)."""
-        name = self.names(self.view().generation)[0]
-        col = self._cols.get(name)
-        if col is None:
-            col = self._cols[name] = self._open(name)
-        got = guard(lambda: col.get(ids=list(chunk_ids), include=["embeddings"]), "read chunk vectors")
+        ids = list(chunk_ids)
+        try:
+            got = self._get_vectors(self.view(), ids)
+        except (IndexMissingError, StoreError):
+            # Another process swapped a rebuild in since this view was read: read the new one.
+            self._cols.clear()
+            got = self._get_vectors(self.view(refresh=True), ids)
         if not got["ids"]:
             return {}
         vecs = np.asarray(got["embeddings"], dtype=np.float32)
         norms = np.linalg.norm(vecs, axis=1) * (float(np.linalg.norm(vector)) or 1.0)
         sims = (vecs @ np.asarray(vector, dtype=np.float32)) / np.where(norms > 0, norms, 1.0)
         return dict(zip(got["ids"], sims.tolist(), strict=True))
+
+    def _get_vectors(self, view: View, ids: list[str]) -> Any:
+        name = self.names(view.generation)[0]
+        col = self._cols.get(name)
+        if col is None:
+            col = self._cols[name] = self._open(name)
+        return guard(lambda: col.get(ids=ids, include=["embeddings"]), "read chunk vectors")
 
     def _query(self, col: Any, vector: np.ndarray, n: int, where: dict[str, Any] | None) -> list[tuple[str, float]]:
         res = guard(
