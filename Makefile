@@ -66,7 +66,7 @@ lint: setup-dev
 	$(BIN)/mypy assistant ingest evals app.py views bench
 
 test: setup-dev chromium postgresql axe lint
-	$(BIN)/pytest -q
+	$(BIN)/pytest -q --durations=15
 
 eval: ingest
 	$(BIN)/assistant eval --compare
