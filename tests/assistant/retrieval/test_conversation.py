@@ -25,9 +25,11 @@ def test_the_documents_an_answer_drew_on(bot: Assistant) -> None:
     assert bot.index.quoted_documents(f"{caveat}\n\n{refusal}") == frozenset()
 
 
-def scores(bot: Assistant, question: str, turns: list[Turn], weights: RerankWeights) -> dict[str, tuple[str, float]]:
+def scores(
+    bot: Assistant, question: str, turns: list[Turn], weights: RerankWeights
+) -> dict[str, tuple[str, float, float]]:
     [part] = bot.retrieve(question, turns, weights=weights)
-    return {c.chunk.chunk_id: (c.chunk.doc_id, c.score) for c in part.cands}
+    return {c.chunk.chunk_id: (c.chunk.doc_id, c.score, c.dense) for c in part.cands}
 
 
 FOLLOW_UP = "how were they recruited?"
@@ -43,8 +45,12 @@ def test_a_follow_up_leans_to_those_documents_and_nothing_else_does(bot: Assista
     assert plain.keys() == leaning.keys()
     follow_up = is_follow_up(question)
     assert follow_up == (question == FOLLOW_UP)
-    for cid, (doc, score) in plain.items():
+    dense_weight = RerankWeights().dense
+    for cid, (doc, score, dense) in plain.items():
         lift = 0.2 if follow_up and doc in quoted else 0.0
+        # A passage only BM25 returned has its vector read only when it can reach the top k, so
+        # the lift may also bring in its dense similarity.
+        lift += dense_weight * (leaning[cid][2] - dense)
         assert leaning[cid][1] == pytest.approx(score + lift)
     if follow_up:
         best = max(leaning.values(), key=lambda v: v[1])
