@@ -1,9 +1,10 @@
-"""Hybrid retrieval: dense (Chroma) and BM25 candidates, fused by reciprocal rank, reranked.
+"""Hybrid retrieval: dense (Chroma) and BM25 candidates, each scored on both, reranked.
 
 The reranker uses only what is local: how well the best single sentence of a passage matches
 the question (the embedding model at sentence level), how well the passage as a whole matches,
-agreement of the two retrievers (fusion), and overlap of the question with the section
-heading — a Q&A heading often *is* the question.
+its BM25 score, and overlap of the question with the section heading — a Q&A heading often *is*
+the question. Reciprocal-rank fusion is still computed as a signal the tuner can weigh
+(bench/tune_rerank.py); its weight is 0 now that every candidate has both scores.
 """
 
 from __future__ import annotations
@@ -55,8 +56,9 @@ class RerankWeights:
     """How the reranker mixes its signals; chosen by 4-fold cross-validation on the dev set
     (bench/tune_rerank.py), not per question."""
 
-    # Every candidate has both a dense and a BM25 score (whichever retriever did not return it
-    # is read by id), so reciprocal-rank fusion adds nothing the two scores lack: weight 0.
+    # Every candidate that can reach the top k has both a dense and a BM25 score (whichever
+    # retriever did not return it is read by id), so reciprocal-rank fusion adds nothing the two
+    # scores lack: weight 0.
     # Chosen by 4-fold cross-validation on dev at 1× and at 100× the corpus together
     # (bench/tune_rerank.py var <100× data>): held-out MRR / hit@5 0.864 / 0.966 at 1× and
     # 0.798 / 0.897 at 100×, where the weights before (0.2 / 0.35 / 0.3 / 0.1 / 0.2) scored
