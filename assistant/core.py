@@ -21,6 +21,7 @@ from .answer.currency import notices_for
 from .answer.generate import CheckerCache, Generator, generate_answer
 from .answer.render import Composition
 from .answer.respond import Part, interleave, merge, nearest_sections, part_text, refusal_text
+from .answer.scope import scope_of
 from .answer.smalltalk import small_talk_reply, without_small_talk
 from .errors import AssistantError, ConfigError, QuestionError
 from .retrieval.embeddings import Embedder
@@ -263,6 +264,7 @@ class Assistant:
         ranker = Retriever(self.settings, self.store, index, weights)
         said = [t.content for t in turns if t.role == "assistant" and t.content.strip()]
         quoted = index.quoted_documents(said[-1]) if said and any(is_follow_up(p[0]) for p in plans) else frozenset()
+        scope = scope_of(index)
         parts: list[Part] = []
         for part, judged, query, subject in plans:
             qvec = vectors[query]
@@ -272,18 +274,33 @@ class Assistant:
             values = signals(judged, cands, index, vectors[judged], index.speller.correct(part))
             p = self.answerability.probability(values)
             outcome = self.answerability.outcome(p) if cands else "refuse"
-            parts.append(Part(part, judged, outcome, p, values, cands, Retriever.to_hits(cands, k), subject=subject))
+            # The writer's situation counts too: "gp in belfast - do we have to join a ccg?"
+            # asks about Northern Ireland without naming it in the ask.
+            outside = scope.named([query, part])
+            if outside is not None:
+                outcome = "refuse"
+            hits = Retriever.to_hits(cands, k)
+            parts.append(Part(part, judged, outcome, p, values, cands, hits, subject=subject, outside=outside))
         return parts
 
     def _respond(self, question: str, parts: list[Part], n_passages: int, k: int) -> Answer:
         judged = [
-            {"ask": p.ask, "outcome": p.outcome, "probability": round(p.probability, 4), "signals": p.signals}
+            {
+                "ask": p.ask,
+                "outcome": p.outcome,
+                "probability": round(p.probability, 4),
+                "signals": p.signals,
+                "outside": p.outside,
+            }
             for p in parts
         ]
         hits = parts[0].hits if len(parts) == 1 else interleave([p.hits for p in parts], k)
+        covered = scope_of(self.index).covered_text()
         if all(p.outcome == "refuse" for p in parts):
             nearest = nearest_sections([c for p in parts for c in p.cands[:3]])
-            return Answer(question, refusal_text(nearest), [], True, hits, nearest=nearest, answerability=judged)
+            outside = next((p.outside for p in parts if p.outside), None)
+            text = refusal_text(nearest, outside, covered)
+            return Answer(question, text, [], True, hits, nearest=nearest, answerability=judged)
         doc_notices = {c.chunk.doc_id: c.chunk.notice for p in parts for c in p.cands if c.chunk.notice}
         if len(parts) == 1:
             part = parts[0]
@@ -302,7 +319,7 @@ class Assistant:
                 if part.outcome != "refuse":
                     part.composition = self._compose(part, budget, n_passages, len(parts), frozenset(shown))
                     shown.update(q for c in part.composition.citations for q in c.sentences)
-            text, citations = merge(parts)
+            text, citations = merge(parts, covered)
             mode, notes, model, reason = "extractive", [], "", ""
         outcome = "answer" if any(p.outcome == "answer" for p in parts) else "partial"
         notices = notes + notices_for(citations, doc_notices, self.settings.stale_after_years)

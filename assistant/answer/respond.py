@@ -32,6 +32,7 @@ class Part:
     hits: list[Hit]
     composition: Composition | None = None
     subject: str = ""  # what the answer's sentences are chosen for (default: judged)
+    outside: str | None = None  # a nation the corpus does not cover that the ask is about (scope.py)
 
 
 def nearest_sections(cands: Sequence[Candidate], limit: int = 3) -> list[str]:
@@ -45,8 +46,10 @@ def nearest_sections(cands: Sequence[Candidate], limit: int = 3) -> list[str]:
     return out
 
 
-def refusal_text(nearest: Sequence[str]) -> str:
-    text = render("refusal")
+def refusal_text(nearest: Sequence[str], outside: str | None = None, covered: str = "") -> str:
+    """The refusal, with its reason when the question is about a nation the corpus does not
+    cover (`outside`; `covered`: the nations it does name, "England and Wales")."""
+    text = render("refusal_outside", nation=outside, covered=covered or "none") if outside else render("refusal")
     if nearest:
         text += " " + render("refusal_nearest", nearest="; ".join(nearest))
     return text
@@ -71,15 +74,20 @@ def _as_heading(ask: str) -> str:
     return ask[:1].upper() + ask[1:]
 
 
-def merge(parts: Sequence[Part]) -> tuple[str, list[Citation]]:
-    """One text and one citation list for a multi-part reply, each part under its ask."""
+def merge(parts: Sequence[Part], covered: str = "") -> tuple[str, list[Citation]]:
+    """One text and one citation list for a multi-part reply, each part under its ask.
+    `covered`: the nations the corpus names, for a part refused as about another."""
     numbers: dict[str, int] = {}  # chunk id -> number in the merged reply
     citations: list[Citation] = []
     paragraphs: list[str] = []
     for part in parts:
         heading = _as_heading(part.ask)
         if part.outcome == "refuse" or part.composition is None:
-            paragraphs.append(f"{heading}\n{render('part_not_covered')}")
+            if part.outside:
+                why = render("part_not_covered_outside", nation=part.outside, covered=covered or "none")
+            else:
+                why = render("part_not_covered")
+            paragraphs.append(f"{heading}\n{why}")
             continue
         if part.composition.above and not part.composition.text.strip():
             # Two asks about one thing ("are they expecting that? how are they covering

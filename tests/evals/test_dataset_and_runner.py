@@ -141,39 +141,41 @@ def test_ci_gate_on_dev_and_test(tmp_path: Path, corpus_settings: Settings, env_
     out = tmp_path / "gate"
     floors = {
         # 453 items since a thirteenth author's 64 p-… items (2026-12-02, ninth session: long chatty
-        # paraphrases and near-misses, hit@5 0.83 and MRR 0.71 on them alone): 55 of 130 near-misses refused.
-        "dev": {"hit@5": 0.93, "mrr": 0.84, "key_fact_recall": 0.83, "citation_support": 0.9, "refusal_recall": 0.4},
-        "test": {"hit@5": 0.91, "mrr": 0.78, "key_fact_recall": 0.71, "citation_support": 0.83, "refusal_recall": 0.36},
+        # paraphrases and near-misses, hit@5 0.83 and MRR 0.71 on them alone): 55 of 130 near-misses refused;
+        # 62 since asks about a nation the corpus never names are refused (scope.py, eleventh session).
+        "dev": {"hit@5": 0.93, "mrr": 0.84, "key_fact_recall": 0.83, "citation_support": 0.9, "refusal_recall": 0.46},
+        "test": {"hit@5": 0.91, "mrr": 0.78, "key_fact_recall": 0.71, "citation_support": 0.83, "refusal_recall": 0.39},
         "holdout-c": {
             "hit@5": 0.92,
             "mrr": 0.76,
             "key_fact_recall": 0.74,
             "citation_support": 0.86,
             # 6 of 22 near-misses refused: a bare "How?" heading completed by its title (2026-12-02)
-            # answers one more.
-            "refusal_recall": 0.27,
+            # answers one more; 8 since the scope check (scope.py).
+            "refusal_recall": 0.35,
         },
         "holdout-d": {
             "hit@5": 0.86,
             "mrr": 0.75,
             "key_fact_recall": 0.66,
             "citation_support": 0.8,
-            # 5 of 14 near-misses refused; chat shorthand read as words (2026-12-02) answers one more.
-            "refusal_recall": 0.35,
+            # 5 of 14 near-misses refused; chat shorthand read as words (2026-12-02) answers one more;
+            # 8 since the scope check (scope.py).
+            "refusal_recall": 0.55,
         },
         "holdout-e": {
             "hit@5": 0.88,
             "mrr": 0.76,
             "key_fact_recall": 0.6,
             "citation_support": 0.78,
-            "refusal_recall": 0.3,
+            "refusal_recall": 0.38,
         },
         "holdout-f": {
             "hit@5": 0.91,
             "mrr": 0.75,
             "key_fact_recall": 0.68,
             "citation_support": 0.86,
-            "refusal_recall": 0.15,
+            "refusal_recall": 0.24,
         },
         # A ninth author's set, first run at the seventh session's last commit.
         "holdout-g": {
@@ -183,8 +185,9 @@ def test_ci_gate_on_dev_and_test(tmp_path: Path, corpus_settings: Settings, env_
             "citation_support": 0.83,
             # 3 of 20 near-misses refused since the reranker scores every candidate on both
             # retrievers' terms with weights cross-validated at 1× and 100× (2026-12-02, tenth
-            # session): two Wales and bariatric near-misses became partial answers (5 before).
-            "refusal_recall": 0.15,
+            # session): two Wales and bariatric near-misses became partial answers (5 before); 5
+            # since the scope check (scope.py).
+            "refusal_recall": 0.24,
         },
         # An eleventh author's set (2026-12-02, eighth session), first run after the multi-part
         # dedupe: its near-misses sit closer still (1 of 18 refused).
@@ -193,7 +196,8 @@ def test_ci_gate_on_dev_and_test(tmp_path: Path, corpus_settings: Settings, env_
             "mrr": 0.71,
             "key_fact_recall": 0.59,
             "citation_support": 0.78,
-            "refusal_recall": 0.05,
+            # 4 since the scope check (scope.py).
+            "refusal_recall": 0.2,
         },
         # A twelfth author's set (2026-12-02, ninth session), first run before that session's
         # changes: 5 of 15 near-misses refused; 4 once a follow-up's or a thin ask's borrowed "now"

@@ -1,0 +1,97 @@
+"""Questions about a UK nation the corpus never names are refused, saying why (scope.py)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from assistant import Assistant, Settings
+from assistant.answer.scope import Scope, nations
+from ingest.pipeline import Ingestor
+from tests.helpers import HashEmbedder, write_small_corpus
+
+
+def test_the_gazetteer_names_every_uk_nation_once() -> None:
+    names = [n.name for n in nations()]
+    assert names == ["England", "Wales", "Scotland", "Northern Ireland"]
+    everything = [name for n in nations() for name in n.names]
+    assert len(everything) == len(set(everything))
+    # Words that name other things too are left out: "NI" (National Insurance), "Borders".
+    assert not {"ni", "borders", "highland", "newport"} & set(everything)
+
+
+def test_the_real_corpus_names_england_and_wales_only(bot: Assistant) -> None:
+    scope = Scope.of(bot.index)
+    assert scope.covered == ("England", "Wales")
+    assert [n.name for n in scope.outside] == ["Scotland", "Northern Ireland"]
+    assert scope.covered_text() == "England and Wales"
+
+
+def test_an_ask_about_scotland_is_refused_with_the_reason(bot: Assistant) -> None:
+    answer = bot.ask("gp in glasgow - do we have ccgs up here too?")
+    assert answer.refused and answer.outcome == "refuse"
+    assert "does not cover Scotland" in answer.text
+    assert "England and Wales" in answer.text
+    assert answer.nearest  # still pointed at the nearest sections
+    assert [j["outside"] for j in answer.answerability] == ["Scotland"]
+
+
+def test_the_writers_situation_places_the_question(bot: Assistant) -> None:
+    # The ask names no place; the writer says where they are.
+    answer = bot.ask("I'm an ST5 in Belfast. How do I get on a CCG board?")
+    assert answer.refused
+    assert "does not cover Northern Ireland" in answer.text
+    # The same ask without the situation is answered from the guidance.
+    plain = bot.ask("How do I get on a CCG board?")
+    assert not plain.refused and plain.citations
+    assert [j["outside"] for j in plain.answerability] == [None]
+
+
+def test_only_the_ask_about_another_nation_is_refused(bot: Assistant) -> None:
+    answer = bot.ask("How do I get on a CCG board, and how does commissioning work in Scotland?")
+    assert not answer.refused
+    outcomes = [(j["outcome"], j["outside"]) for j in answer.answerability]
+    assert outcomes[1] == ("refuse", "Scotland")
+    assert outcomes[0][0] in {"answer", "partial"} and outcomes[0][1] is None
+    assert "does not cover Scotland" in answer.text
+    assert answer.citations
+
+
+def test_nations_the_corpus_names_and_ambiguous_words_pass(bot: Assistant) -> None:
+    # Wales is named by the guidance ("England and Wales"); "NI" here is National Insurance.
+    for question in (
+        "How can a consultant in Wales get involved in commissioning?",
+        "Does my NI contribution change if I take a seat on the CCG board?",
+    ):
+        answer = bot.ask(question)
+        assert [j["outside"] for j in answer.answerability] == [None], question
+
+
+def _small_index(tmp_path: Path, extra: str | None) -> Assistant:
+    corpus = write_small_corpus(tmp_path / "corpus")
+    if extra is not None:
+        (corpus / "delta.txt").write_text(extra, encoding="utf-8")
+    settings = Settings(corpus_dir=corpus, data_dir=tmp_path / "var", collection="scope")
+    embedder = HashEmbedder()
+    report = Ingestor(settings, embedder).run()
+    assert report.ok, report.table()
+    return Assistant(settings, embedder=embedder)
+
+
+def test_a_corpus_that_names_a_nation_answers_for_it(tmp_path: Path) -> None:
+    question = "How do beta members in Scotland keep their pension when they move?"
+    without = _small_index(tmp_path / "without", None)
+    # This corpus names no nation at all, and says so.
+    assert Scope.of(without.index).covered == ()
+    refused = without.ask(question)
+    assert refused.refused and "does not cover Scotland (the nations it names: none)" in refused.text
+
+    with_scotland = _small_index(
+        tmp_path / "with",
+        "Delta guidance\n\nScotland\n\nIn Scotland, beta members keep their pension when they move "
+        "between health boards. The scheme is run by the Scottish public pensions agency.\n",
+    )
+    scope = Scope.of(with_scotland.index)
+    assert "Scotland" in scope.covered and "Scotland" not in [n.name for n in scope.outside]
+    answer = with_scotland.ask(question)
+    assert [j["outside"] for j in answer.answerability] == [None]
+    assert "does not cover Scotland" not in answer.text
