@@ -265,6 +265,7 @@ class Assistant:
         said = [t.content for t in turns if t.role == "assistant" and t.content.strip()]
         quoted = index.quoted_documents(said[-1]) if said and any(is_follow_up(p[0]) for p in plans) else frozenset()
         scope = scope_of(index)
+        situation = split_asks(question).context
         parts: list[Part] = []
         for part, judged, query, subject in plans:
             qvec = vectors[query]
@@ -276,7 +277,7 @@ class Assistant:
             outcome = self.answerability.outcome(p) if cands else "refuse"
             # The writer's situation counts too: "gp in belfast - do we have to join a ccg?"
             # asks about Northern Ireland without naming it in the ask.
-            outside = scope.named([query, part])
+            outside = scope.named([judged, part], situation)
             if outside is not None:
                 outcome = "refuse"
             hits = Retriever.to_hits(cands, k)

@@ -71,13 +71,28 @@ class Scope:
                 outside.append(nation)
         return cls(tuple(covered), tuple(outside))
 
-    def named(self, texts: Sequence[str]) -> str | None:
-        """The first nation outside the corpus that any of `texts` names, or None."""
-        padded = [_padded(t) for t in texts if t]
-        for nation in self.outside:
+    def named(self, ask: Sequence[str], situation: str = "") -> str | None:
+        """The nation outside the corpus that the `ask` (its texts: as written, as judged) names,
+        or else that the writer's `situation` ("gp in belfast - ...") places them in, or None.
+        A situation naming a covered nation too ("moved from Glasgow to London") places them
+        nowhere; an ask naming both ("... the way England does?") is still about the other."""
+        hit = self._first([_padded(t) for t in ask if t], self.outside)
+        if hit is not None or not situation:
+            return hit
+        where = _padded(situation)
+        if self._first([where], self._covered_nations()) is not None:
+            return None
+        return self._first([where], self.outside)
+
+    @staticmethod
+    def _first(padded: Sequence[str], among: Sequence[Nation]) -> str | None:
+        for nation in among:
             if any(f" {n} " in p for n in nation.names for p in padded):
                 return nation.name
         return None
+
+    def _covered_nations(self) -> tuple[Nation, ...]:
+        return tuple(n for n in nations() if n.name in self.covered)
 
     def covered_text(self) -> str:
         """ "England and Wales", "England, Wales and Scotland", or "" when it names none."""

@@ -40,10 +40,18 @@ def test_the_writers_situation_places_the_question(bot: Assistant) -> None:
     answer = bot.ask("I'm an ST5 in Belfast. How do I get on a CCG board?")
     assert answer.refused
     assert "does not cover Northern Ireland" in answer.text
-    # The same ask without the situation is answered from the guidance.
-    plain = bot.ask("How do I get on a CCG board?")
-    assert not plain.refused and plain.citations
-    assert [j["outside"] for j in plain.answerability] == [None]
+    # The same ask without the situation is answered from the guidance, and so is a writer
+    # who names an English place too.
+    for question in (
+        "How do I get on a CCG board?",
+        "I moved from Glasgow to Leeds last year. How do I get on a CCG board?",
+    ):
+        plain = bot.ask(question)
+        assert not plain.refused and plain.citations, question
+        assert [j["outside"] for j in plain.answerability] == [None], question
+    # An ask naming both nations is about the one the corpus does not cover.
+    both = bot.ask("Do Scottish health boards make GPs join commissioning groups the way England does?")
+    assert both.refused and "does not cover Scotland" in both.text
 
 
 def test_only_the_ask_about_another_nation_is_refused(bot: Assistant) -> None:
