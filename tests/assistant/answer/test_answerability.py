@@ -81,6 +81,9 @@ def test_asking_about_today_is_a_signal_and_lowers_the_probability(bot: Assistan
     then = _signals(bot, "Do CCG boards have to have a secondary care doctor?")
     now = _signals(bot, "Do CCG boards still have to have a secondary care doctor?")
     assert then["asks_now"] == 0.0 and now["asks_now"] == 1.0
+    # "Can I still ...?" asks whether something is allowed, not whether it is so today.
+    assert _signals(bot, "Can I still refer patients if I'm not on the commissioning board?")["asks_now"] == 0.0
+    assert _signals(bot, "can we still refer where we like now?")["asks_now"] == 1.0
     m = packaged_model()
     assert m.probability(now) < m.probability({**now, "asks_now": 0.0})
 
