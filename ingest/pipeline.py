@@ -365,7 +365,8 @@ class Ingestor:
                 n, m = len(p.chunks), len(r[0])
                 sv = svecs[sat : sat + m]
                 self.store.write(target, p.chunks, vecs[at : at + n], r, sv)
-                self.files.write(p.doc_hash, p.chunks, sv.reshape(m, -1) if m else sv.reshape(0, vecs.shape[1]))
+                svecs_doc = sv.reshape(m, -1) if m else sv.reshape(0, vecs.shape[1])
+                self.files.write(p.doc_hash, p.chunks, svecs_doc, chunk_vectors=vecs[at : at + n])
                 registry.commit(target, DocRecord(p.meta.doc_id, p.doc_hash, p.meta.file, n, m))  # commit point
                 self.store.delete_rows(target, p.meta.doc_id, keep_hash=p.doc_hash)
                 report.results.append(DocResult(p.meta.file, p.meta.doc_id, p.status, n, p.reason))

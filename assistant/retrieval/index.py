@@ -95,14 +95,14 @@ def _spans_of(chunk: Chunk, texts: Sequence[str]) -> list[tuple[int, int]]:
 
 def materialise(store: Store, files: DocFiles, generation: str, doc_hash: str) -> bool:
     """Write a document's files from its rows in Chroma (a process that did not ingest it)."""
-    chunks, rows = store.document_rows(generation, doc_hash)
+    chunks, rows, chunk_vectors = store.document_rows(generation, doc_hash)
     if not chunks:
         return False
     by_chunk: dict[str, list[str]] = {}
     for cid, text in zip(rows.chunk_ids, rows.texts, strict=True):
         by_chunk.setdefault(cid, []).append(text)
     spans = [_spans_of(c, by_chunk.get(c.chunk_id, [])) for c in chunks]
-    files.write(doc_hash, chunks, rows.vectors, spans)
+    files.write(doc_hash, chunks, rows.vectors, spans, chunk_vectors)
     return True
 
 
@@ -301,6 +301,8 @@ class LoadedIndex:
         self._pack = pack
         self._files = DocFiles.of(settings.data_dir, store.embedder.model_id)
         self._materialise_lock = threading.Lock()
+        self._no_chunk_file: set[str] = set()  # documents whose chunk vectors only Chroma has
+        self._chunk_counts: dict[str, int] | None = None
         self._cache: OrderedDict[str, SentenceEntry] = OrderedDict()
         self._cache_lock = threading.Lock()
         self._dim = int(pack.meta.get("dim") or 0)
@@ -365,9 +367,74 @@ class LoadedIndex:
         """The k nearest chunks this snapshot knows (Chroma's query, kept to the read pack)."""
         return self.store.dense(vector, k, where, accept=self.by_id.__contains__)
 
-    def similarities(self, vector: np.ndarray, chunk_ids: Sequence[str]) -> dict[str, float]:
-        """Cosine similarity of `vector` to each of these chunks' stored vectors (read by id)."""
-        return self.store.similarities(vector, chunk_ids) if chunk_ids else {}
+    def similarities(self, vector: np.ndarray, chunks: Sequence[Chunk]) -> dict[str, float]:
+        """Cosine similarity of `vector` to each of these chunks' stored vectors, by chunk id:
+        read from this machine's chunk-vector files (one positioned read each), and from Chroma
+        for chunks of documents whose file this machine lacks (written once, on first need).
+        At 1,000× reading them from embedded Chroma took 10 ms a question, as long as the
+        nearest-neighbour query itself (bench/results/profile-1000x-embedded.txt)."""
+        if not chunks:
+            return {}
+        vecs: dict[str, np.ndarray] = {}
+        missing: list[Chunk] = []
+        for c in chunks:
+            v = self._files.chunk_row(c.doc_hash, c.position)
+            if v is None:
+                missing.append(c)
+            else:
+                vecs[c.chunk_id] = v
+        if missing:
+            vecs.update(self._chunk_vectors_from_store(missing))
+        if not vecs:
+            return {}
+        ids = list(vecs)
+        m = np.stack([vecs[i] for i in ids])
+        norms = np.linalg.norm(m, axis=1) * (float(np.linalg.norm(vector)) or 1.0)
+        sims = (m @ np.asarray(vector, dtype=np.float32)) / np.where(norms > 0, norms, 1.0)
+        return dict(zip(ids, sims.tolist(), strict=True))
+
+    def _chunk_vectors_from_store(self, chunks: Sequence[Chunk]) -> dict[str, np.ndarray]:
+        """These chunks' vectors from Chroma. Each document's file is written on the way (all its
+        chunks' vectors, read by id: as quick as the read it replaces), so the next question
+        reads them locally; this serves indexes written before chunk-vector files existed."""
+        with self._materialise_lock:
+            for c in chunks:
+                if c.doc_hash not in self._no_chunk_file:
+                    self._write_chunk_vectors(c)
+        out: dict[str, np.ndarray] = {}
+        pending: list[str] = []
+        for c in chunks:
+            v = self._files.chunk_row(c.doc_hash, c.position)
+            if v is None:
+                pending.append(c.chunk_id)
+            else:
+                out[c.chunk_id] = v
+        if pending:
+            out.update(self.store.vectors(pending))
+        return out
+
+    def _write_chunk_vectors(self, chunk: Chunk) -> None:
+        """The chunk-vector file of `chunk`'s document, from Chroma by id (the read pack holds
+        a document's chunks in consecutive rows, by position)."""
+        if self._files.chunk_row(chunk.doc_hash, chunk.position) is not None:
+            return  # written for another chunk of this question
+        row = self._pack.row(chunk.chunk_id)
+        n = self._doc_chunks().get(chunk.doc_hash, 0)
+        first = -1 if row is None else row - chunk.position
+        ok = first >= 0 and n > chunk.position and first + n <= len(self._pack)
+        if ok and self._pack.chunk(first + n - 1).position == n - 1 and self._pack.chunk(first).position == 0:
+            ids = [self.lexical.ids[r] for r in range(first, first + n)]
+            got = self.store.vectors(ids)
+            if len(got) == n:
+                self._files.write_chunk_vectors(chunk.doc_hash, np.stack([got[i] for i in ids]))
+                return
+        self._no_chunk_file.add(chunk.doc_hash)
+
+    def _doc_chunks(self) -> dict[str, int]:
+        """Chunks per committed document, by hash (from the pack's summaries, read once)."""
+        if self._chunk_counts is None:
+            self._chunk_counts = {str(d["doc_hash"]): int(d["chunks"]) for d in self._pack.documents()}
+        return self._chunk_counts
 
     def lexical_row(self, chunk_id: str) -> int | None:
         """The chunk's row in the BM25 index (the read pack's rows are BM25's)."""

@@ -103,6 +103,10 @@ def _doc_paths(root: Path, doc_hash: str) -> tuple[Path, Path]:
     return root / f"{doc_hash}.npy", root / f"{doc_hash}.json"
 
 
+def _chunk_vectors_path(root: Path, doc_hash: str) -> Path:
+    return root / f"{doc_hash}.chunks.npy"
+
+
 class DocFiles:
     """Per-document files of one embedding model under `root`."""
 
@@ -125,12 +129,24 @@ class DocFiles:
         chunks: Sequence[Chunk],
         vectors: np.ndarray,
         spans: Sequence[Sequence[tuple[int, int]]] | None = None,
+        chunk_vectors: np.ndarray | None = None,
     ) -> None:
-        """Vectors first, then the chunks: the JSON file's presence marks a complete pair."""
+        """Vectors first, then the chunks: the JSON file's presence marks a complete pair.
+        `chunk_vectors` (one row per chunk, in position order) go in a third file, read by
+        `chunk_row`; without them a reader asks Chroma."""
         self.root.mkdir(parents=True, exist_ok=True)
         npy, js = self._paths(doc_hash)
         vectors = np.ascontiguousarray(vectors, dtype=np.float32)
         _atomic_write(npy, lambda fh: np.save(fh, vectors))
+        # A row is found by the chunk's position, so the file is written only when positions
+        # are exactly its rows (0..n-1, each with a vector).
+        if (
+            chunk_vectors is not None
+            and chunk_vectors.ndim == 2
+            and chunk_vectors.shape[0] == len(chunks)
+            and [c.position for c in chunks] == list(range(len(chunks)))
+        ):
+            self.write_chunk_vectors(doc_hash, chunk_vectors)
         records = [chunk_record(c, None if spans is None else spans[i]) for i, c in enumerate(chunks)]
         body = {
             "format": DOC_FORMAT,
@@ -139,6 +155,15 @@ class DocFiles:
             "chunks": records,
         }
         _atomic_write(js, lambda fh: fh.write(json.dumps(body, ensure_ascii=False).encode()))
+
+    def write_chunk_vectors(self, doc_hash: str, vectors: np.ndarray) -> None:
+        """The document's chunk vectors, row i for the chunk at position i."""
+        self.root.mkdir(parents=True, exist_ok=True)
+        rows = np.ascontiguousarray(vectors, dtype=np.float32)
+        path = _chunk_vectors_path(self.root, doc_hash)
+        _atomic_write(path, lambda fh: np.save(fh, rows))
+        with self._lock:
+            self._maps.pop(doc_hash + ".chunks", None)
 
     def read(self, doc_hash: str, sentences: int | None = None) -> list[dict[str, Any]] | None:
         """The document's chunk records, or None if its files are missing, partial, of another
@@ -166,12 +191,21 @@ class DocFiles:
         """Rows `start`..`start+count` of the document's sentence vectors, read with one
         positioned read (no mapping to keep open; the page cache serves repeats). None when the
         file is missing or shorter."""
-        layout = self._layout(doc_hash)
-        if layout is None or start + count > layout[1]:
+        return self._read(self._paths(doc_hash)[0], doc_hash, start, count)
+
+    def chunk_row(self, doc_hash: str, position: int) -> np.ndarray | None:
+        """The vector of the document's chunk at `position`, or None when this machine has no
+        chunk-vector file for the document (an index written before there were any)."""
+        got = self._read(_chunk_vectors_path(self.root, doc_hash), doc_hash + ".chunks", position, 1)
+        return None if got is None else got[0]
+
+    def _read(self, path: Path, key: str, start: int, count: int) -> np.ndarray | None:
+        layout = self._layout(path, key)
+        if layout is None or start < 0 or start + count > layout[1]:
             return None
         offset, _rows, dim = layout
         try:
-            with self._paths(doc_hash)[0].open("rb") as fh:
+            with path.open("rb") as fh:
                 fh.seek(offset + 4 * dim * start)
                 data = fh.read(4 * dim * count)
         except OSError:
@@ -180,15 +214,15 @@ class DocFiles:
             return None
         return np.frombuffer(data, dtype="<f4").reshape(count, dim).astype(np.float32)
 
-    def _layout(self, doc_hash: str) -> tuple[int, int, int] | None:
-        """(data offset, rows, dim) of the document's .npy file, read once per process."""
+    def _layout(self, path: Path, key: str) -> tuple[int, int, int] | None:
+        """(data offset, rows, dim) of a .npy file, read once per process."""
         with self._lock:
-            got = self._maps.get(doc_hash)
+            got = self._maps.get(key)
             if got is not None:
-                self._maps.move_to_end(doc_hash)
+                self._maps.move_to_end(key)
                 return got
         try:
-            with self._paths(doc_hash)[0].open("rb") as fh:
+            with path.open("rb") as fh:
                 fmt = np.lib.format
                 version = fmt.read_magic(fh)
                 header = fmt.read_array_header_1_0 if version == (1, 0) else fmt.read_array_header_2_0
@@ -200,7 +234,7 @@ class DocFiles:
             return None
         layout = (offset, int(shape[0]), int(shape[1]))
         with self._lock:
-            self._maps[doc_hash] = layout
+            self._maps[key] = layout
             while len(self._maps) > self._open_files:
                 self._maps.popitem(last=False)
         return layout
@@ -209,6 +243,7 @@ class DocFiles:
         """Forget what was read of a file (it is about to be replaced)."""
         with self._lock:
             self._maps.pop(doc_hash, None)
+            self._maps.pop(doc_hash + ".chunks", None)
 
     def hashes(self) -> set[str]:
         if not self.root.is_dir():

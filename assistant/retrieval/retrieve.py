@@ -220,7 +220,7 @@ class Retriever:
 
     def _fill_dense(self, cands: list[Candidate], qvec: np.ndarray) -> list[Candidate]:
         """The same for the dense side: candidates only BM25 returned get their stored vector's
-        similarity, read by id (a round trip to Chroma, so only where it can matter). None of
+        similarity, read by id (from local files, or Chroma; so only where it can matter). None of
         them is nearer than the dense list's last passage, so with that similarity as a bound
         a candidate that could not reach the best `top_k` anyway keeps 0: the top `top_k` are
         exactly those of reading them all. Returns the candidates filled (to be scored again)."""
@@ -233,7 +233,7 @@ class Retriever:
             floor = min(c.dense for c in listed)
             kth = sorted((c.score for c in listed), reverse=True)[k - 1]
             unlisted = [c for c in unlisted if c.score + self.weights.dense * floor >= kth]
-        sims = self.index.similarities(qvec, [c.chunk.chunk_id for c in unlisted])
+        sims = self.index.similarities(qvec, [c.chunk for c in unlisted])
         filled = []
         for c in unlisted:
             if c.chunk.chunk_id in sims:

@@ -246,22 +246,20 @@ class Store:
             return [(i, s) for i, s in self._query(col, vector, min(k, n), view.where(where)) if accept(i)]
         return self._query(col, vector, min(k, n), view.where(where))
 
-    def similarities(self, vector: np.ndarray, chunk_ids: Sequence[str]) -> dict[str, float]:
-        """Cosine similarity of `vector` to the stored vectors of these chunks (ids absent from
-        the current generation are left out)."""
+    def vectors(self, chunk_ids: Sequence[str]) -> dict[str, np.ndarray]:
+        """The stored vectors of these chunks, by id (ids absent from the current generation
+        are left out)."""
         ids = list(chunk_ids)
+        if not ids:
+            return {}
         try:
             got = self._get_vectors(self.view(), ids)
         except (IndexMissingError, StoreError):
             # Another process swapped a rebuild in since this view was read: read the new one.
             self._cols.clear()
             got = self._get_vectors(self.view(refresh=True), ids)
-        if not got["ids"]:
-            return {}
         vecs = np.asarray(got["embeddings"], dtype=np.float32)
-        norms = np.linalg.norm(vecs, axis=1) * (float(np.linalg.norm(vector)) or 1.0)
-        sims = (vecs @ np.asarray(vector, dtype=np.float32)) / np.where(norms > 0, norms, 1.0)
-        return dict(zip(got["ids"], sims.tolist(), strict=True))
+        return {i: vecs[n] for n, i in enumerate(got["ids"])}
 
     def _get_vectors(self, view: View, ids: list[str]) -> Any:
         name = self.names(view.generation)[0]
@@ -292,19 +290,22 @@ class Store:
         col, sent = (self._open(n, create=True) for n in self.names(generation))
         return int(guard(col.count, "count rows")), int(guard(sent.count, "count rows"))
 
-    def document_rows(self, generation: str, doc_hash: str) -> tuple[list[Chunk], SentenceRows]:
-        """One version of one document: its chunks (by position) and its sentences (by chunk
-        position, then sentence position), read in pages the client accepts."""
+    def document_rows(self, generation: str, doc_hash: str) -> tuple[list[Chunk], SentenceRows, np.ndarray]:
+        """One version of one document: its chunks (by position), its sentences (by chunk
+        position, then sentence position) and its chunks' vectors (by position), read in pages
+        the client accepts."""
         col, sent = (self._open(n) for n in self.names(generation))
         where = {"doc_hash": doc_hash}
-        got = self._get_all(col, ["documents", "metadatas"], "read chunks", where)
-        chunks = sorted(
+        got = self._get_all(col, ["documents", "metadatas", "embeddings"], "read chunks", where)
+        by_position = sorted(
             (
-                Chunk.from_metadata(i, d or "", m or {})
-                for i, d, m in zip(got["ids"], got["documents"], got["metadatas"], strict=True)
+                (Chunk.from_metadata(i, d or "", m or {}), v)
+                for i, d, m, v in zip(got["ids"], got["documents"], got["metadatas"], got["embeddings"], strict=True)
             ),
-            key=lambda c: c.position,
+            key=lambda cv: cv[0].position,
         )
+        chunks = [c for c, _ in by_position]
+        chunk_vectors = np.asarray([v for _, v in by_position], dtype=np.float32)
         rows = self._get_all(sent, ["documents", "metadatas", "embeddings"], "read sentences", where)
         at = {c.chunk_id: c.position for c in chunks}
         order = sorted(
@@ -313,12 +314,13 @@ class Store:
         )
         vectors = np.asarray(rows["embeddings"], dtype=np.float32)
         vectors = vectors[order] if vectors.ndim == 2 and order else np.zeros((0, 0), dtype=np.float32)
-        return chunks, SentenceRows(
+        sentences = SentenceRows(
             [rows["ids"][i] for i in order],
             [rows["metadatas"][i]["chunk_id"] for i in order],
             [rows["documents"][i] for i in order],
             vectors,
         )
+        return chunks, sentences, chunk_vectors
 
     # --- writes (ingestion) ---------------------------------------------------------
 

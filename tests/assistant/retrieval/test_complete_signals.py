@@ -2,13 +2,19 @@
 
 from __future__ import annotations
 
+import dataclasses
+from pathlib import Path
+
 import numpy as np
 import pytest
 
-from assistant import Assistant
+from assistant import Assistant, Settings
 from assistant.retrieval.embeddings import Embedder
+from assistant.retrieval.readpack import DocFiles
 from assistant.retrieval.retrieve import Retriever
 from assistant.retrieval.rewrite import expand
+from ingest.pipeline import Ingestor
+from tests.helpers import HashEmbedder, write_small_corpus
 
 QUESTION = "How were clinical commissioners recruited in Kent?"
 
@@ -65,10 +71,41 @@ def test_similarities_read_by_id_match_the_nearest_neighbour_query(bot: Assistan
     index = bot.index
     qvec = minilm.embed(["Who sits on a CCG board?"])[0]
     near = index.dense(qvec, 20)
-    ids = [cid for cid, _ in near[10:]] + ["no-such-chunk"]
-    sims = index.similarities(qvec, ids)
-    assert set(sims) == set(ids) - {"no-such-chunk"}
+    chunks = [index.by_id[cid] for cid, _ in near[10:]]
+    # Read from the chunk-vector files ingest wrote, not from Chroma.
+    assert all(index._files.chunk_row(c.doc_hash, c.position) is not None for c in chunks)
+    gone = dataclasses.replace(chunks[0], chunk_id="no-such-chunk", doc_hash="no-such-document")
+    sims = index.similarities(qvec, [*chunks, gone])
+    assert set(sims) == {c.chunk_id for c in chunks}
     for cid, sim in near[10:]:
         assert sims[cid] == pytest.approx(sim, abs=1e-4)
     assert index.similarities(qvec, []) == {}
     assert all(np.isfinite(list(sims.values())))
+
+
+def test_a_document_without_its_chunk_vector_file_is_read_from_chroma_once(tmp_path: Path) -> None:
+    """An index written before chunk-vector files existed (or another machine's): the vectors
+    come from Chroma, equal to what ingest wrote, and the file is written for next time."""
+    settings = Settings(corpus_dir=write_small_corpus(tmp_path / "corpus"), data_dir=tmp_path / "var")
+    embedder = HashEmbedder()
+    assert Ingestor(settings, embedder).run().ok
+    bot = Assistant(settings, embedder=embedder)
+    index = bot.index
+    chunks = list(index.chunks)
+    qvec = embedder.embed(["beta members pension"])[0]
+    written = index.similarities(qvec, chunks)
+    files = DocFiles.of(settings.data_dir, embedder.model_id)
+    removed = {c.doc_hash for c in chunks}
+    for doc_hash in removed:
+        (files.root / f"{doc_hash}.chunks.npy").unlink()
+    fresh = Assistant(settings, embedder=embedder).index
+    assert all(fresh._files.chunk_row(c.doc_hash, c.position) is None for c in chunks)
+    again = fresh.similarities(qvec, chunks)
+    assert again.keys() == written.keys()
+    assert all(again[k] == pytest.approx(written[k], abs=1e-6) for k in written)
+    assert all((files.root / f"{h}.chunks.npy").is_file() for h in removed)
+    # Chroma's stored vectors are the ones in the file.
+    stored = bot.store.vectors([c.chunk_id for c in chunks])
+    for c in chunks:
+        row = fresh._files.chunk_row(c.doc_hash, c.position)
+        assert row is not None and np.allclose(row, stored[c.chunk_id], atol=1e-6)
