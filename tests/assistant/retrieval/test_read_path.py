@@ -84,7 +84,10 @@ def test_a_process_without_the_local_files_reads_them_once_from_chroma(
     other = corpus_settings.replace(data_dir=data)
     a = Assistant(other, embedder=minilm).ask("how do I get on a CCG board?")
     assert not a.refused and any(c.doc_id == "bma-get-involved" for c in a.citations)
-    assert len(list((data / "docs").rglob("*.npy"))) == len(Assistant(other, embedder=minilm).documents())
+    n_docs = len(Assistant(other, embedder=minilm).documents())
+    # Each document's sentence vectors and its chunk vectors (read by the reranker's fill).
+    assert len(list((data / "docs").rglob("*.chunks.npy"))) == n_docs
+    assert len(list((data / "docs").rglob("*.npy"))) == 2 * n_docs
     # Now everything is local: a new reader reads nothing in bulk.
     index = LoadedIndex.load(NoBulkStore(other, minilm), other)
     assert index.sentences[index.chunks[0].chunk_id][0]
