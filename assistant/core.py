@@ -296,7 +296,8 @@ class Assistant:
             for p in parts
         ]
         hits = parts[0].hits if len(parts) == 1 else interleave([p.hits for p in parts], k)
-        covered = scope_of(self.index).covered_text()
+        # Only a reply about a nation outside the corpus names the ones it covers.
+        covered = scope_of(self.index).covered_text() if any(p.outside for p in parts) else ""
         if all(p.outcome == "refuse" for p in parts):
             nearest = nearest_sections([c for p in parts for c in p.cands[:3]])
             outside = next((p.outside for p in parts if p.outside), None)
