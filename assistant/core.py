@@ -20,7 +20,7 @@ from .answer.compose import MIN_ANSWER_WORDS, PASSAGE_MARGIN, compose
 from .answer.currency import notices_for
 from .answer.generate import CheckerCache, Generator, generate_answer
 from .answer.render import Composition
-from .answer.respond import Part, interleave, merge, nearest_sections, part_text, refusal_text
+from .answer.respond import Part, interleave, merge, nearest_sections, part_lead, part_text, refusal_text
 from .answer.scope import scope_of
 from .answer.smalltalk import small_talk_reply, without_small_talk
 from .errors import AssistantError, ConfigError, QuestionError
@@ -301,8 +301,8 @@ class Assistant:
         if all(p.outcome == "refuse" for p in parts):
             nearest = nearest_sections([c for p in parts for c in p.cands[:3]])
             outside = next((p.outside for p in parts if p.outside), None)
-            text = refusal_text(nearest, outside, covered)
-            return Answer(question, text, [], True, hits, nearest=nearest, answerability=judged)
+            statement, text = refusal_text(nearest, outside, covered)
+            return Answer(question, text, [], True, hits, nearest=nearest, answerability=judged, lead=statement)
         doc_notices = {c.chunk.doc_id: c.chunk.notice for p in parts for c in p.cands if c.chunk.notice}
         if len(parts) == 1:
             part = parts[0]
@@ -311,7 +311,7 @@ class Assistant:
             if self.generator is not None and part.outcome == "answer":
                 result, mode, notes, model, reason = self._generated(question, part.cands[:n_passages], extractive)
             part.composition = result
-            text = part_text(part)
+            text, lead = part_text(part), part_lead(part)
             citations = result.citations
         else:
             # Each ask gets a share of the sentence budget, never fewer than two sentences.
@@ -322,7 +322,8 @@ class Assistant:
                     part.composition = self._compose(part, budget, n_passages, len(parts), frozenset(shown))
                     shown.update(q for c in part.composition.citations for q in c.sentences)
             text, citations = merge(parts, covered)
-            mode, notes, model, reason = "extractive", [], "", ""
+            # Each part carries its own line under its ask: nothing leads the whole reply.
+            mode, notes, model, reason, lead = "extractive", [], "", "", ""
         outcome = "answer" if any(p.outcome == "answer" for p in parts) else "partial"
         notices = notes + notices_for(citations, doc_notices, self.settings.stale_after_years)
         return Answer(
@@ -339,6 +340,7 @@ class Assistant:
             answerability=judged,
             model=model,
             fallback_reason=reason,
+            lead=lead,
         )
 
     def _compose(

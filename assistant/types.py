@@ -160,6 +160,11 @@ class Answer:
     # the quoted answer is shown, why (assistant.answer.generate.REASONS).
     model: str = ""
     fallback_reason: str = ""
+    # The plain line a view shows apart from the answer: a refusal's statement (without the
+    # nearest sections, which are in `nearest`), or a partial answer's "the guidance touches on
+    # this" line. `text` starts with it. Empty for an answer and for a multi-part reply (each of
+    # its parts carries its own line under its ask).
+    lead: str = ""
 
     def __post_init__(self) -> None:
         if not self.outcome:
@@ -168,10 +173,17 @@ class Answer:
             raise ValueError(f"outcome must be one of {OUTCOMES}, not {self.outcome!r}")
         # `refused` is true only for a refusal; a partial answer cites its passages.
         self.refused = self.outcome == "refuse"
+        if self.lead and not self.text.startswith(self.lead):
+            raise ValueError("an answer's lead must be the start of its text")
 
     @property
     def partial(self) -> bool:
         return self.outcome == "partial"
+
+    @property
+    def body(self) -> str:
+        """The text after its lead line: what a view shows below the lead."""
+        return self.text[len(self.lead) :].lstrip()
 
     def to_json(self) -> dict[str, Any]:
         return {
@@ -186,4 +198,6 @@ class Answer:
             "retrieved": [h.to_json() for h in self.retrieved],
             "timings_ms": {k: round(v, 2) for k, v in self.timings.items()},
             "answerability": self.answerability,
+            "lead": self.lead,
+            "nearest": list(self.nearest),
         }

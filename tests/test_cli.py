@@ -35,6 +35,8 @@ def test_ask_json_schema_through_the_console_script(corpus_settings: Settings, e
         "citations",
         "retrieved",
         "timings_ms",
+        "lead",
+        "nearest",
     }
     assert data["outcome"] in {"answer", "partial"} and data["mode"] == "extractive"
     assert set(data["answerability"][0]) == {"ask", "outcome", "probability", "signals", "outside"}

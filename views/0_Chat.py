@@ -114,7 +114,6 @@ if question:
             **answer.to_json(),
             "citations": [c.to_record() for c in answer.citations],
             "question": question,
-            "nearest": answer.nearest,
         }
         state.messages.append({"role": "assistant", "content": answer.text, "answer": payload, "fid": fid})
         feedback_row(len(state.messages) - 1)

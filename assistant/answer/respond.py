@@ -46,13 +46,14 @@ def nearest_sections(cands: Sequence[Candidate], limit: int = 3) -> list[str]:
     return out
 
 
-def refusal_text(nearest: Sequence[str], outside: str | None = None, covered: str = "") -> str:
-    """The refusal, with its reason when the question is about a nation the corpus does not
-    cover (`outside`; `covered`: the nations it does name, "England and Wales")."""
-    text = render("refusal_outside", nation=outside, covered=covered or "none") if outside else render("refusal")
-    if nearest:
-        text += " " + render("refusal_nearest", nearest="; ".join(nearest))
-    return text
+def refusal_text(nearest: Sequence[str], outside: str | None = None, covered: str = "") -> tuple[str, str]:
+    """The refusal's statement, with its reason when the question is about a nation the corpus
+    does not cover (`outside`; `covered`: the nations it does name, "England and Wales"); and the
+    whole text, the statement followed by the nearest sections."""
+    statement = render("refusal_outside", nation=outside, covered=covered or "none") if outside else render("refusal")
+    if not nearest:
+        return statement, statement
+    return statement, statement + " " + render("refusal_nearest", nearest="; ".join(nearest))
 
 
 def part_text(part: Part, lead_sep: str = "\n\n", above: str = "", body: str | None = None) -> str:
@@ -64,9 +65,13 @@ def part_text(part: Part, lead_sep: str = "\n\n", above: str = "", body: str | N
     if above:
         name = "partial_lead_besides_above" if part.outcome == "partial" else "part_besides_above"
         return render(name, refs=above) + " " + body
-    if part.outcome == "partial":
-        return render("partial_lead") + lead_sep + body
-    return body
+    lead = part_lead(part)
+    return lead + lead_sep + body if lead else body
+
+
+def part_lead(part: Part) -> str:
+    """The plain line a partial part opens with; empty for a part that answers."""
+    return render("partial_lead") if part.outcome == "partial" else ""
 
 
 def _as_heading(ask: str) -> str:

@@ -122,18 +122,16 @@ def render_answer(answer: Answer, stream: bool = False) -> None:
         st.markdown(md_escape(answer.text))
         return
     if answer.refused:
-        st.info(md_escape(answer.text.split(" The nearest material")[0]), icon=":material/block:")
+        st.info(md_escape(answer.lead or answer.text), icon=":material/block:")
         if answer.nearest:
             st.markdown("**Nearest material in the corpus:**")
             for label in answer.nearest:
                 st.markdown("- " + md_escape(label))
         return
-    text = answer.text
-    if answer.partial and "\n\n" in text:
+    if answer.lead:
         # A partial answer leads with one plain line saying the guidance may not answer it.
-        lead, text = text.split("\n\n", 1)
-        st.info(md_escape(lead), icon=":material/help:")
-    body = answer_markdown(text)
+        st.info(md_escape(answer.lead), icon=":material/help:")
+    body = answer_markdown(answer.body)
     if stream:
         st.write_stream(stream_words(body))
     else:
@@ -162,6 +160,7 @@ def answer_from_json(data: dict[str, Any]) -> Answer:
         citations=[Citation(**c) for c in data["citations"]],
         notices=data["notices"],
         nearest=data.get("nearest", []),
+        lead=data.get("lead", ""),
         outcome=data.get("outcome", ""),
         mode=data.get("mode", "extractive"),
         model=data.get("model", ""),

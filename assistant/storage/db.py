@@ -56,6 +56,7 @@ from ..errors import ConfigError, StoreError
 from ..settings import Settings
 from . import legacy
 from .schema import (
+    MIGRATIONS,
     OLD_TABLES,
     SCHEMA_VERSION,
     feedback,
@@ -344,8 +345,12 @@ class Database:
                     f"the database {self.display} has schema version {version}, newer than this release's "
                     f"{SCHEMA_VERSION}; upgrade the assistant"
                 )
-            # Version 1 is the first: created whole. Later versions add steps here, each moving
-            # the schema one version on, so a database of any age is brought up to date.
+            # A new database is created whole; an older one takes each later version's steps in
+            # turn (create_all then adds any table a version introduced).
+            if version:
+                for step in range(version + 1, SCHEMA_VERSION + 1):
+                    for statement in MIGRATIONS.get(step, ()):
+                        conn.execute(text(statement))
             metadata.create_all(conn, checkfirst=True)
             if version < SCHEMA_VERSION:
                 conn.execute(delete(schema_meta).where(schema_meta.c.key == "version"))

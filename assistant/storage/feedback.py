@@ -71,6 +71,8 @@ class FeedbackStore:
                         citations=json.dumps(citations),
                         retrieved=json.dumps([h.chunk.chunk_id for h in answer.retrieved]),
                         notices=json.dumps(answer.notices),
+                        lead_text=answer.lead,
+                        nearest=json.dumps(answer.nearest),
                     )
                 )
             )
@@ -108,6 +110,8 @@ class FeedbackStore:
             row["notices"],
             mode=row["mode"] or "extractive",
             outcome=row["outcome"] or "",
+            nearest=row["nearest"],
+            lead=row["lead"],
         )
 
     def get(self, feedback_id: int) -> dict[str, Any] | None:
@@ -206,7 +210,8 @@ def _row(row: RowMapping) -> dict[str, Any]:
     """A stored answer as a plain dict: id, created_at and rated_at (ISO 8601, UTC), source,
     user_hash, question, history [{role, content}], answer, outcome, refused, mode, citations
     [Citation.to_record()], doc_ids (cited, in order), retrieved_chunk_ids (in rank order),
-    notices, rating (1, -1 or None) and comment."""
+    notices, lead (the reply's plain first line, shown apart), nearest (a refusal's nearest
+    sections), rating (1, -1 or None) and comment."""
     citations = json.loads(row["citations"] or "[]")
     return {
         "id": int(row["id"]),
@@ -224,6 +229,8 @@ def _row(row: RowMapping) -> dict[str, Any]:
         "doc_ids": doc_ids(citations),
         "retrieved_chunk_ids": json.loads(row["retrieved"] or "[]"),
         "notices": json.loads(row["notices"] or "[]"),
+        "lead": row["lead_text"],
+        "nearest": json.loads(row["nearest"] or "[]"),
         "rating": row["rating"],
         "comment": row["comment"],
     }

@@ -28,7 +28,17 @@ from sqlalchemy.types import TypeDecorator
 
 from ..errors import StoreError
 
-SCHEMA_VERSION = 1
+SCHEMA_VERSION = 2
+# What moves a database from the version before each key to that version; a database of version 0
+# has no tables and is created whole. Plain DDL that SQLite and PostgreSQL both accept.
+MIGRATIONS: dict[int, tuple[str, ...]] = {
+    # A reply's lead line and nearest sections, so that an answer shared in Slack later is shown
+    # as it was first (the caveat apart from the answer, a refusal's nearest sections as a list).
+    2: (
+        "ALTER TABLE feedback ADD COLUMN lead_text TEXT NOT NULL DEFAULT ''",
+        "ALTER TABLE feedback ADD COLUMN nearest TEXT NOT NULL DEFAULT '[]'",
+    ),
+}
 
 
 def utcnow() -> dt.datetime:
@@ -92,6 +102,8 @@ feedback = Table(
     Column("citations", Text, nullable=False, server_default="[]"),  # JSON [Citation.to_record()]
     Column("retrieved", Text, nullable=False, server_default="[]"),  # JSON [chunk id], in rank order
     Column("notices", Text, nullable=False, server_default="[]"),
+    Column("lead_text", Text, nullable=False, server_default=""),  # Answer.lead (schema version 2)
+    Column("nearest", Text, nullable=False, server_default="[]"),  # JSON Answer.nearest (version 2)
     Column("rating", SmallInteger, index=True),  # 1, -1, or NULL (not rated)
     Column("comment", Text, nullable=False, server_default=""),
 )

@@ -56,6 +56,9 @@ def test_out_of_corpus_question_is_refused_with_nearest_material(bot: Assistant)
     assert a.refused and not a.citations
     assert "does not answer" in a.text
     assert 1 <= len(a.nearest) <= 3
+    # The statement is the reply's lead, shown apart; the nearest sections follow it in the text.
+    assert "does not answer" in a.lead and not any(n in a.lead for n in a.nearest)
+    assert all(n in a.body for n in a.nearest)
 
 
 def test_filters_by_document_and_publisher(bot: Assistant) -> None:

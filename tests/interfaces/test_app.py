@@ -75,6 +75,26 @@ def test_refusal_looks_different(app: AppTest) -> None:
     assert "Sources (" not in texts(at)
 
 
+def _partial_replies() -> None:
+    from assistant.interfaces.webui import render_answer
+    from assistant.types import Answer
+
+    lead = "The guidance touches on this but may not answer it directly."
+    render_answer(Answer("q", f"{lead}\n\nOne passage says this.", [], False, [], outcome="partial", lead=lead))
+    several = f"Who sits on the board?\n{lead} A hospital doctor.\n\nCan they be from our trust?\nNot covered."
+    render_answer(Answer("q", several, [], False, [], outcome="partial"))
+
+
+def test_a_partial_answer_shows_its_caveat_apart_and_each_part_under_its_ask() -> None:
+    at = AppTest.from_function(_partial_replies).run()
+    assert not at.exception
+    # One caveat box, for the single-ask reply; the multi-part reply keeps its asks as headings.
+    assert [i.value for i in at.info] == ["The guidance touches on this but may not answer it directly\\."]
+    shown = "\n".join(m.value for m in at.markdown).replace("\\", "")
+    assert "One passage says this." in shown and "touches on this" in shown
+    assert "**Who sits on the board?**" in shown and "**Can they be from our trust?**" in shown
+
+
 def test_thanks_gets_a_short_reply_without_sources_or_rating(app: AppTest) -> None:
     at = app.run()
     at.chat_input[0].set_value("thanks!").run()

@@ -58,18 +58,40 @@ def test_dates_are_marked_approximate_only_when_inferred() -> None:
 
 
 def test_a_partial_answer_leads_with_its_caveat_and_parts_are_bold() -> None:
+    lead = "The guidance touches on this but may not answer it directly. The closest passages say:"
+    answer = Answer(
+        "q", f"{lead}\n\nA hospital doctor sits on it. [1]", [cite(1)], False, [], outcome="partial", lead=lead
+    )
+    blocks = answer_blocks(answer, 3)[0]
+    assert blocks[0]["type"] == "context" and blocks[0]["elements"][0]["text"] == ":grey_question: " + lead
+    body = " ".join(b["text"]["text"] for b in blocks if b["type"] == "section")
+    assert "A hospital doctor sits on it." in body and "touches on this" not in body
+    # Several asks, none answered outright: each part says so under its own ask, and nothing is
+    # lifted out of the first part as if it led the whole reply.
     text = (
-        "The guidance touches on this but may not answer it directly. The closest passages say:\n\n"
-        "Who sits on the board?\nA hospital doctor sits on it. [1]\n\n"
+        f"Who sits on the board?\n{lead} A hospital doctor sits on it. [1]\n\n"
         "Can they be from our trust?\nThe guidance in this corpus does not cover this part of the question."
     )
-    answer = Answer("q", text, [cite(1)], False, [], outcome="partial")
-    blocks = answer_blocks(answer, 3)[0]
-    assert blocks[0]["type"] == "context"
-    assert blocks[0]["elements"][0]["text"].startswith(":grey_question: The guidance touches on this")
+    blocks = answer_blocks(Answer("q", text, [cite(1)], False, [], outcome="partial"), 3)[0]
+    assert not any(b["type"] == "context" and "touches on this" in b["elements"][0]["text"] for b in blocks)
     body = " ".join(b["text"]["text"] for b in blocks if b["type"] == "section")
     assert "*Who sits on the board?*" in body and "*Can they be from our trust?*" in body
-    assert "touches on this" not in body
+    assert body.index("*Who sits on the board?*") < body.index("touches on this") < body.index("*Can they be")
+
+
+def test_a_refusal_shows_its_statement_and_the_nearest_sections_apart() -> None:
+    answer = Answer(
+        "q",
+        "Not in the guidance. Nearest: Why; How?",
+        [],
+        True,
+        [],
+        nearest=["Why", "How?"],
+        lead="Not in the guidance.",
+    )
+    blocks = answer_blocks(answer, 3)[0]
+    assert blocks[0]["text"]["text"] == ":no_entry_sign: Not in the guidance."
+    assert blocks[1]["elements"][0]["text"] == "Nearest material: Why; How?"
 
 
 def test_sources_link_to_the_web_viewer_when_the_public_url_is_set() -> None:

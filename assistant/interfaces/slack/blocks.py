@@ -76,15 +76,13 @@ def answer_blocks(
     viewer at the cited page, with the quote highlighted."""
     blocks: list[dict[str, Any]] = []
     if answer.refused:
-        blocks.append(_section(":no_entry_sign: " + escape(answer.text.split(" The nearest material")[0])))
+        blocks.append(_section(":no_entry_sign: " + escape(answer.lead or answer.text)))
         if answer.nearest:
             blocks.append(_context("Nearest material: " + escape("; ".join(answer.nearest))))
     else:
-        text = answer.text
-        if answer.partial and "\n\n" in text:
-            lead, text = text.split("\n\n", 1)
-            blocks.append(_context(":grey_question: " + escape(lead)))
-        for part in split_text(_mrkdwn(text)):
+        if answer.lead:
+            blocks.append(_context(":grey_question: " + escape(answer.lead)))
+        for part in split_text(_mrkdwn(answer.body)):
             blocks.append(_section(part))
         for note in answer.notices:
             blocks.append(_context(":warning: " + escape(note)))

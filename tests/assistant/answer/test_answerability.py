@@ -58,8 +58,12 @@ def test_a_partial_answer_leads_with_one_plain_line_then_cites(corpus_settings: 
     assert a.outcome == "partial" and a.partial and not a.refused
     first_line = a.text.splitlines()[0]
     assert first_line.startswith("The guidance touches on this but may not answer it directly")
+    assert a.lead == first_line and "[1]" in a.body and "touches on this" not in a.body
     assert a.citations and "[1]" in a.text
-    assert a.to_json()["outcome"] == "partial"
+    assert a.to_json()["outcome"] == "partial" and a.to_json()["lead"] == a.lead
+    # Several asks: each part carries its own line under its ask, so nothing leads the reply.
+    several = bot.ask("who sits on a CCG board, and what happens to my pension?")
+    assert several.partial and several.lead == "" and several.text.count("touches on this") == 2
 
 
 def _signals(bot: Assistant, question: str) -> dict[str, float]:

@@ -82,6 +82,43 @@ def test_schema_is_created_versioned_and_refused_when_newer(database_url: str) -
         db.migrate()
 
 
+def test_a_version_1_database_is_migrated_and_keeps_its_rows(database_url: str) -> None:
+    db = Database(database_url, id_hash_key=KEY)
+    db.ensure()
+    store = FeedbackStore(db)
+    # Version 1 as it was: the feedback table without a reply's lead line and nearest sections.
+    with db.begin() as conn:
+        for column in ("lead_text", "nearest"):
+            conn.execute(text(f"ALTER TABLE feedback DROP COLUMN {column}"))
+        conn.execute(update(schema_meta).where(schema_meta.c.key == "version").values(value="1"))
+        conn.execute(
+            text(
+                "INSERT INTO feedback (created_at, source, question, answer, outcome, refused, mode) "
+                "VALUES (:at, 'slack', 'kept?', 'An answer from before. [1]', 'answer', :no, 'extractive')"
+            ),
+            {"at": T0, "no": False},
+        )
+        old_id = conn.execute(text("SELECT max(id) FROM feedback")).scalar_one()
+    db.migrate()
+    assert db.schema_version() == SCHEMA_VERSION == 2
+    before = store.answer(old_id)
+    assert before is not None and before.text == "An answer from before. [1]" and before.lead == ""
+    refusal = Answer(
+        "sepsis?",
+        "Not answered here. The nearest: Why.",
+        [],
+        True,
+        [],
+        nearest=["Why", "How?"],
+        lead="Not answered here.",
+    )
+    again = store.answer(store.save(refusal, source="slack"))
+    assert again is not None and again.lead == "Not answered here." and again.nearest == ["Why", "How?"]
+    assert again.body == "The nearest: Why."
+    db.migrate()  # another process starting: nothing to do
+    assert store.answer(old_id) is not None
+
+
 def test_settings_choose_the_database_and_errors_name_it(tmp_path: Path) -> None:
     settings = Settings(data_dir=tmp_path / "var")
     assert database_url(settings) == f"sqlite:///{tmp_path / 'var' / DEFAULT_SQLITE_NAME}"
