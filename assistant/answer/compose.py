@@ -17,8 +17,8 @@ from ..retrieval.kinds import (
     DEFINITION_Q,
     DUMMY_IT,
     LEANS_ON,
-    LIST_Q,
     asking_sentence,
+    asks_for_list,
     asks_for_number,
     counted,
     defines,
@@ -81,7 +81,7 @@ def compose(
     weight = idf or (lambda t: 1.0)
     wants_number = asks_for_number(question)
     number = number_answer(question)
-    wants_list = bool(LIST_Q.search(question))
+    wants_list = asks_for_list(question)
     comparing = bool(COMPARISON_Q.search(question))
     top = list(cands[: max(passages, NUMBER_PASSAGES) if wants_number else passages])
     if not top:

@@ -38,6 +38,74 @@ def is_item(s: str) -> bool:
 LIST_Q = re.compile(
     r"^\s*(what|which)\s+(are|were)\b|\bin what ways\b|\blist\b|\bname the\b|\bwhat\b.*\binclude\b", re.I
 )
+# "Which clinical areas got their own networks?", "what sorts of things could I offer?", "and for
+# what kind of problems?": a question word heading a plural noun asks for several things, as
+# "what are" does. The question word opens the clause (or follows a preposition there), so a
+# relative "which" inside a yes/no question ("should we wait until we know which pathways ...?")
+# does not count; its noun may carry two modifiers ("which strategic clinical networks").
+_NOT_MODIFIER = (
+    r"(?:of|in|for|to|on|at|by|with|from|about|is|are|was|were|does|do|did|can|could|should|would|will|"
+    r"has|have|had|the|a|an|my|our|your|their|its|i|we|you|they|it|he|she|this|that|if|when|so|one)"
+)
+_PLURAL_WH = re.compile(
+    r"(?:^|[,;:+]\s*|\b(?:and|or|but|so)\s+)(?:(?:for|in|of|on|to|from|with|by|about|under|into)\s+)?"
+    rf"(?:what|which)\s+(?:(?:sorts?|kinds?|types?)\s+of\s+)?(?:(?!{_NOT_MODIFIER}\b)[\w'-]+\s+){{0,2}}?"
+    r"([a-z][\w-]{2,}s)\b",
+    re.I,
+)
+# Words ending in s that are not plural nouns ("what happens", "which process").
+_NOT_PLURAL = frozenset(
+    [
+        "does",
+        "is",
+        "was",
+        "has",
+        "happens",
+        "means",
+        "needs",
+        "counts",
+        "makes",
+        "gets",
+        "goes",
+        "works",
+        "says",
+        "this",
+        "its",
+        "his",
+        "as",
+        "always",
+        "perhaps",
+        "unless",
+        "plus",
+        "less",
+        "across",
+        "whereas",
+        "besides",
+        "sometimes",
+        "yes",
+        "status",
+        "basis",
+        "process",
+        "access",
+        "success",
+        "bonus",
+        "focus",
+        "nhs",
+    ]
+)
+
+
+def asks_for_list(question: str) -> bool:
+    """Whether the question asks for several things, which a source's list answers."""
+    if LIST_Q.search(question):
+        return True
+    for m in _PLURAL_WH.finditer(asking_sentence(question).strip()):
+        word = m.group(1).lower()
+        if word not in _NOT_PLURAL and not word.endswith(("ss", "us", "is", "'s", "’s")):
+            return True
+    return False
+
+
 # "One of the first ...", "no one", "the one": a pronoun, not a count.
 NUMBER = re.compile(
     r"\d|(?<!\bno )(?<!\bthe )\bone\b(?! of\b)"

@@ -9,6 +9,7 @@ from assistant.retrieval.kinds import (
     OBLIGATION,
     PERMISSION,
     asking_sentence,
+    asks_for_list,
     asks_for_number,
     counted,
     defines,
@@ -51,6 +52,28 @@ def test_what_a_question_asks_for() -> None:
     assert rule_asked("Do I have to step out?") is OBLIGATION
     assert rule_asked("Can a locum sit on the board?") is PERMISSION
     assert rule_asked("What is a CSU?") is None
+
+
+def test_several_things_are_asked_for_by_a_question_word_heading_a_plural() -> None:
+    for several in (
+        "What are the four networks?",
+        "Which surgical specialties got their own networks?",
+        "i'm a cons. what sorts of things could i offer?",
+        "How many were drawn up, and for what kind of conditions?",
+        "has any practice done it + for which services?",
+        "which ones pls",
+    ):
+        assert asks_for_list(several), several
+    for one in (
+        "What happens to my pension?",
+        "Which one covers stroke?",
+        "What kind of board does the BMA want?",
+        "What percentage of GPs joined?",
+        "Should we wait until we know which pathways matter?",  # a relative "which": a yes or no
+        "Which process do CCGs follow?",
+        "what is a CSU?",
+    ):
+        assert not asks_for_list(one), one
 
 
 def test_a_definition_is_asked_for_however_it_is_typed() -> None:
