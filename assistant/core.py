@@ -14,7 +14,7 @@ from typing import Any
 
 import numpy as np
 
-from .answer.answerability import AnswerabilityModel, packaged_model, signals
+from .answer.answerability import ASKS_NOW, AnswerabilityModel, packaged_model, signals
 from .answer.asks import split_asks
 from .answer.compose import MIN_ANSWER_WORDS, PASSAGE_MARGIN, compose
 from .answer.currency import notices_for
@@ -274,7 +274,7 @@ class Assistant:
             cands = ranker.candidates(query, qvec, filters, retriever, svec, prefer)
             values = signals(judged, cands, index, vectors[judged], index.speller.correct(part))
             p = self.answerability.probability(values)
-            outcome = self.answerability.outcome(p) if cands else "refuse"
+            outcome = self.answerability.outcome(p, values[ASKS_NOW] > 0) if cands else "refuse"
             # The writer's situation counts too: "gp in belfast - do we have to join a ccg?"
             # asks about Northern Ireland without naming it in the ask.
             outside = scope.named([judged, part], situation)

@@ -29,7 +29,7 @@ from typing import Any
 import numpy as np
 
 from assistant import Assistant, Settings
-from assistant.answer.answerability import FEATURES, AnswerabilityModel
+from assistant.answer.answerability import ASKS_NOW, FEATURES, AnswerabilityModel
 from evals.dataset import DEV_SET, HOLDOUT_GLOB, TEST_SET, load_dataset
 
 OUT = Path(__file__).resolve().parent.parent / "assistant" / "data" / "answerability.json"
@@ -40,7 +40,13 @@ OUT = Path(__file__).resolve().parent.parent / "assistant" / "data" / "answerabi
 # one unanswerable item fewer is refused. (0.015 drops it to 0.14: three answerable items sit
 # at the very bottom.)
 MAX_FALSE_REFUSAL = 0.02
-MAX_UNANSWERABLE_ANSWERED = 0.10
+# 0.10 until the twelfth session. Refitted on the 517-item dev set (its later items are chattier and
+# harder to tell apart), 0.10 held out hedged 56% of answerable items as partial (the fit on 325
+# items: 34%); 0.15 holds it at 38%, as before, with refusals and false refusals unchanged (they
+# depend on refuse_below alone): 0.10 / 0.15 / 0.20 gave partial 0.565 / 0.376 / 0.260 and
+# near-misses answered outright 0.095 / 0.150 / 0.197. A caveat on most right answers would teach
+# readers to skip it.
+MAX_UNANSWERABLE_ANSWERED = 0.15
 # Tried with the same cross-validation: C of 0.03 to 3 and gradient boosting with monotone
 # constraints; held-out refusal recall moved between 0.38 and 0.77 at false refusals 0.03 with
 # no setting consistently ahead (47 unanswerable items: one item is 0.02), so C stays at 1.
@@ -76,47 +82,62 @@ def fit(x: np.ndarray, y: np.ndarray) -> AnswerabilityModel:
     )
 
 
-def matrix(items: list[list[dict[str, float]]], labels: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """One row per ask, with its item's label and the item's index."""
+def matrix(
+    items: list[list[dict[str, float]]], labels: np.ndarray
+) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+    """One row per ask, with its item's label, the item's index and whether the ask is about today."""
     x = [[s[f] for f in FEATURES] for asks in items for s in asks]
     y = [labels[i] for i, asks in enumerate(items) for _ in asks]
     owner = [i for i, asks in enumerate(items) for _ in asks]
-    return np.array(x), np.array(y), np.array(owner)
+    now = [s.get(ASKS_NOW, 0.0) > 0 for asks in items for s in asks]
+    return np.array(x), np.array(y), np.array(owner), np.array(now)
 
 
-def held_out(items: list[list[dict[str, float]]], labels: np.ndarray) -> np.ndarray:
-    """Each item's probability (its best ask's), from models fitted without it; averaged over repeats."""
+def held_out(items: list[list[dict[str, float]]], labels: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Each item's probability (its best ask's), from models fitted without it, averaged over
+    repeats; and whether that ask is about today (answered at most in part) in most repeats."""
     from sklearn.model_selection import StratifiedKFold
 
-    x, y, owner = matrix(items, labels)
-    total = np.zeros(len(items))
+    x, y, owner, now = matrix(items, labels)
+    total, about_now = np.zeros(len(items)), np.zeros(len(items))
     for seed in range(REPEATS):
         folds = StratifiedKFold(FOLDS, shuffle=True, random_state=seed)
         for train_items, test_items in folds.split(np.zeros(len(items)), labels):
             train = np.isin(owner, train_items)
             model = fit(x[train], y[train])
             for i in test_items:
-                total[i] += max(model.probability(dict(zip(FEATURES, row, strict=True))) for row in x[owner == i])
-    return total / REPEATS
+                probs = [model.probability(dict(zip(FEATURES, row, strict=True))) for row in x[owner == i]]
+                best = int(np.argmax(probs))
+                total[i] += probs[best]
+                about_now[i] += now[owner == i][best]
+    return total / REPEATS, about_now / REPEATS >= 0.5
 
 
-def thresholds(p: np.ndarray, labels: np.ndarray) -> tuple[float, float]:
+def thresholds(p: np.ndarray, labels: np.ndarray, now: np.ndarray) -> tuple[float, float]:
     ans, una = np.sort(p[labels]), p[~labels]
     allowed = int(np.floor(MAX_FALSE_REFUSAL * len(ans)))
     refuse_below = float(ans[allowed]) if allowed < len(ans) else 0.0  # at most `allowed` strictly below
     candidates = sorted({refuse_below, *[float(v) for v in p if v >= refuse_below]})
-    answer_at = next((t for t in candidates if np.mean(una >= t) <= MAX_UNANSWERABLE_ANSWERED), max(candidates) + 1e-6)
+    una_now = now[~labels]
+    answer_at = next(
+        (t for t in candidates if np.mean((una >= t) & ~una_now) <= MAX_UNANSWERABLE_ANSWERED),
+        max(candidates) + 1e-6,
+    )
     return refuse_below, min(answer_at, 1.0)
 
 
-def figures(p: np.ndarray, labels: np.ndarray, refuse_below: float, answer_at: float) -> dict[str, float]:
-    ans, una = p[labels], p[~labels]
+def figures(
+    p: np.ndarray, labels: np.ndarray, now: np.ndarray, refuse_below: float, answer_at: float
+) -> dict[str, float]:
+    answered = (p >= answer_at) & ~now
+    kept = p >= refuse_below
+    ans, una = labels, ~labels
     return {
-        "false_refusal_rate": round(float(np.mean(ans < refuse_below)), 4),
-        "partial_rate": round(float(np.mean((ans >= refuse_below) & (ans < answer_at))), 4),
-        "refusal_recall": round(float(np.mean(una < refuse_below)), 4),
-        "partial_unanswerable_rate": round(float(np.mean((una >= refuse_below) & (una < answer_at))), 4),
-        "unanswerable_answered": round(float(np.mean(una >= answer_at)), 4),
+        "false_refusal_rate": round(float(np.mean(~kept[ans])), 4),
+        "partial_rate": round(float(np.mean((kept & ~answered)[ans])), 4),
+        "refusal_recall": round(float(np.mean(~kept[una])), 4),
+        "partial_unanswerable_rate": round(float(np.mean((kept & ~answered)[una])), 4),
+        "unanswerable_answered": round(float(np.mean(answered[una])), 4),
     }
 
 
@@ -130,10 +151,10 @@ def main() -> None:
     bot = Assistant(Settings.from_env(), answerability=ANSWER_ALL)
     bot.warm()
     items, labels, _cats = collect(bot, args.dataset)
-    p = held_out(items, labels)
-    refuse_below, answer_at = thresholds(p, labels)
-    held = figures(p, labels, refuse_below, answer_at)
-    x, y, _ = matrix(items, labels)
+    p, now = held_out(items, labels)
+    refuse_below, answer_at = thresholds(p, labels, now)
+    held = figures(p, labels, now, refuse_below, answer_at)
+    x, y, _, _ = matrix(items, labels)
     final = fit(x, y)
     commit = subprocess.run(["git", "rev-parse", "--short", "HEAD"], capture_output=True, text=True).stdout.strip()
     fitted: dict[str, Any] = {

@@ -8,6 +8,12 @@ over them, fitted by cross-validation on the development set (`bench/tune_answer
 gives a probability that the ask is answerable; two thresholds chosen on held-out folds split it
 into *answer*, *partial* (the guidance touches the question but may not answer it) and *refuse*.
 
+An ask about today ("what is Monitor's job now?", "do ICBs still have to ...?") is answered at most
+in part. Every source predates it, so what they say is the nearest help there is, not the answer;
+but it is help, so that alone never refuses. (As a fitted signal it did both: whether such a
+question counts as answerable is the writer's call, and the development set's authors split 8 to
+12 on it, so the model learnt to refuse some that others count as answered.)
+
 The fitted model is a package file (`assistant/data/answerability.json`), so the figures it was
 chosen with travel with it and nothing is fitted at run time.
 """
@@ -47,9 +53,10 @@ FEATURES = (
     "names_missing",  # share of the ask's proper names (Leeds, Scotland) absent from the top passages
     "matched",  # total rarity of the ask's terms found in the top passages (an off-topic ask matches
     # only common words such as "treat", however well those words are covered)
-    "asks_now",  # the ask is about today or the time after the sources ("still", "now", "these days")
     "money_missing",  # the ask wants a sum of money and the best sentences state none
 )
+# Reported with the signals but not weighed by the model: it caps the outcome (`outcome`).
+ASKS_NOW = "asks_now"  # the ask is about today or the time after the sources ("still", "now", "these days")
 _YEAR = re.compile(r"\b(19[5-9]\d|20\d\d)\b")
 _NAME = re.compile(r"(?<![.?!]\s)(?<!^)\b([A-Z][a-z]{2,})\b")
 _WANTS_NUMBER = re.compile(
@@ -87,7 +94,7 @@ def signals(
     """The model's inputs for `ask` given its reranked candidates (best first). `own`: the ask's
     own words; `ask` may also carry words it borrows (a follow-up's previous question, the ask
     before a thin one: "how many r there" after "who manages our contract now?")."""
-    out = dict.fromkeys(FEATURES, 0.0)
+    out = dict.fromkeys((*FEATURES, ASKS_NOW), 0.0)
     qterms = set(index.lexical.query_terms(ask))
     out["terms"] = math.log1p(len(qterms))
     if not cands:
@@ -142,7 +149,7 @@ def signals(
     # Whether this ask is about today: "and does it have any part in joined-up care?" after "what
     # is Monitor's main job now?" is not, though the question it borrows from says "now" (that
     # one was judged for it on its own); "is that still the case?" is.
-    out["asks_now"] = 1.0 if _ASKS_NOW.search(_STILL_ALLOWED.sub(" ", own)) else 0.0
+    out[ASKS_NOW] = 1.0 if _ASKS_NOW.search(_STILL_ALLOWED.sub(" ", own)) else 0.0
     asked_years = [int(y) for y in _YEAR.findall(ask)]
     if asked_years:
         seen_years = [int(y) for c in top for y in _YEAR.findall(c.chunk.text)]
@@ -180,8 +187,9 @@ class AnswerabilityModel:
             z += w * (values.get(f, 0.0) - m) / (s or 1.0)
         return 1.0 / (1.0 + math.exp(-max(-40.0, min(40.0, z))))
 
-    def outcome(self, probability: float) -> str:
-        if probability >= self.answer_at:
+    def outcome(self, probability: float, about_now: bool = False) -> str:
+        """`about_now`: the ask is about today, which the sources predate: at most partial."""
+        if probability >= self.answer_at and not about_now:
             return "answer"
         return "partial" if probability >= self.refuse_below else "refuse"
 

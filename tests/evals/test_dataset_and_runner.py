@@ -145,7 +145,9 @@ def test_ci_gate_on_dev_and_test(tmp_path: Path, corpus_settings: Settings, env_
         # 62 since asks about a nation the corpus never names are refused (scope.py, eleventh session).
         # 517 since a fourteenth author's 64 q-… items (twelfth session: 16 list questions in a user's
         # words, key facts 0.47 on them at first sight; key facts 0.856 -> 0.828 over all).
-        "dev": {"hit@5": 0.93, "mrr": 0.84, "key_fact_recall": 0.81, "citation_support": 0.9, "refusal_recall": 0.45},
+        # Refusal recall 0.463 -> 0.449 once an ask about today is answered at most in part, never
+        # refused for that alone, and the answerability model is refitted on all 517 items.
+        "dev": {"hit@5": 0.93, "mrr": 0.84, "key_fact_recall": 0.81, "citation_support": 0.9, "refusal_recall": 0.44},
         "test": {"hit@5": 0.91, "mrr": 0.78, "key_fact_recall": 0.71, "citation_support": 0.83, "refusal_recall": 0.39},
         "holdout-c": {
             "hit@5": 0.92,
@@ -153,8 +155,9 @@ def test_ci_gate_on_dev_and_test(tmp_path: Path, corpus_settings: Settings, env_
             "key_fact_recall": 0.74,
             "citation_support": 0.86,
             # 6 of 22 near-misses refused: a bare "How?" heading completed by its title (2026-12-02)
-            # answers one more; 8 since the scope check (scope.py).
-            "refusal_recall": 0.35,
+            # answers one more; 8 since the scope check (scope.py); 6 since the 517-item refit
+            # (twelfth session).
+            "refusal_recall": 0.27,
         },
         "holdout-d": {
             "hit@5": 0.86,
@@ -170,7 +173,8 @@ def test_ci_gate_on_dev_and_test(tmp_path: Path, corpus_settings: Settings, env_
             "mrr": 0.76,
             "key_fact_recall": 0.6,
             "citation_support": 0.78,
-            "refusal_recall": 0.38,
+            # 8 of 20, 7 since the 517-item refit (twelfth session).
+            "refusal_recall": 0.34,
         },
         "holdout-f": {
             "hit@5": 0.91,
@@ -188,8 +192,8 @@ def test_ci_gate_on_dev_and_test(tmp_path: Path, corpus_settings: Settings, env_
             # 3 of 20 near-misses refused since the reranker scores every candidate on both
             # retrievers' terms with weights cross-validated at 1× and 100× (2026-12-02, tenth
             # session): two Wales and bariatric near-misses became partial answers (5 before); 5
-            # since the scope check (scope.py).
-            "refusal_recall": 0.24,
+            # since the scope check (scope.py); 4 since the 517-item refit (twelfth session).
+            "refusal_recall": 0.19,
         },
         # An eleventh author's set (2026-12-02, eighth session), first run after the multi-part
         # dedupe: its near-misses sit closer still (1 of 18 refused).
@@ -209,22 +213,24 @@ def test_ci_gate_on_dev_and_test(tmp_path: Path, corpus_settings: Settings, env_
             "mrr": 0.77,
             "key_fact_recall": 0.66,
             "citation_support": 0.84,
-            "refusal_recall": 0.25,
+            # 3 since the 517-item refit (twelfth session).
+            "refusal_recall": 0.19,
         },
     }
-    # False refusals. Unseen splits run above dev's held-out 0.02: holdout-c is 3 of 68 answerable
-    # items, holdout-d 5 of 58, holdout-g 2 of 44, holdout-h 3 of 46, holdout-i 3 of 49 (issue 11's
-    # 0.03 is met on test, not on those five).
+    # False refusals. Until the twelfth session unseen splits ran above dev's held-out 0.02 (holdout-d
+    # 5 of 58 answerable items, holdout-i 3 of 49); since an ask about today is no longer refused
+    # for that alone and the model is refitted on 517 items, 5 of 481 over the eight (at most
+    # 1 of 58 on holdout-d).
     ceilings = {
         "dev": 0.02,
         "test": 0.03,
-        "holdout-c": 0.05,
-        "holdout-d": 0.09,
+        "holdout-c": 0.03,
+        "holdout-d": 0.03,
         "holdout-e": 0.03,
         "holdout-f": 0.03,
-        "holdout-g": 0.07,
-        "holdout-h": 0.07,
-        "holdout-i": 0.07,
+        "holdout-g": 0.03,
+        "holdout-h": 0.03,
+        "holdout-i": 0.03,
     }
     args = ["eval", "--out", str(out)]
     for split, mins in floors.items():
