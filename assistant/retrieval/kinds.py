@@ -115,9 +115,11 @@ NUMBER = re.compile(
 )
 
 
-# "What's" and chat's "whats" ask what "what is" asks; so do "what ... means" and "define".
+# "What's" and chat's "whats" ask what "what is" asks, and so does "what even / exactly / actually
+# is"; so do "what ... means" and "define".
 DEFINITION_Q = re.compile(
-    r"^\s*(what|who)(\s+(is|are|was|were)\b|['’]?s\b)|\bwhat (does|do) .+ (mean|do)\b"
+    r"^\s*(what|who)(\s+(even|exactly|actually|really|precisely))?(\s+(is|are|was|were)\b|['’]?s\b)"
+    r"|\bwhat (does|do) .+ (mean|do)\b"
     r"|\bwhat\b.{1,60}\b(means|stands for)\b|\bwhat is meant by\b|\b(definition of|define)\b",
     re.I,
 )

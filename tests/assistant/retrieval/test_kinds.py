@@ -87,6 +87,8 @@ def test_a_definition_is_asked_for_however_it_is_typed() -> None:
         "My F1s keep asking what 'commissioning' actually means.",
         "what is meant by clinical commissioning?",
         "is there a definition of commissioning?",
+        "what even is a CCG?",
+        "What exactly are clinical senates?",
     ):
         assert DEFINITION_Q.search(asks), asks
     for other in ("whatsapp group for the ccg?", "how do I get on the board?", "Can a locum sit on it?"):
