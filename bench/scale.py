@@ -483,9 +483,13 @@ def log(msg: str) -> None:
 def commit() -> str:
     try:
         sha = subprocess.run(["git", "rev-parse", "--short", "HEAD"], cwd=ROOT, capture_output=True, text=True).stdout
-        # Untracked files (a .venv link, var/models copied into a clone) change no code.
+        # Untracked files (a .venv link, var/models copied into a clone) change no code, nor do the
+        # results an earlier run of this benchmark wrote.
         dirty = subprocess.run(
-            ["git", "status", "--porcelain", "--untracked-files=no"], cwd=ROOT, capture_output=True, text=True
+            ["git", "status", "--porcelain", "--untracked-files=no", "--", ".", ":(exclude)bench/results"],
+            cwd=ROOT,
+            capture_output=True,
+            text=True,
         ).stdout
         return sha.strip() + (" + uncommitted changes" if dirty.strip() else "")
     except OSError:
