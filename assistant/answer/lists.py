@@ -81,13 +81,23 @@ def with_list_items(
     """When the answer is a list in the source, give the list, not one item of it.
 
     A chosen sentence that introduces a list ("These are:") brings its items; so does a chosen
-    list item when the question asks for several things ("what are ...").
+    list item when the question asks for several things ("what are ..."). A chosen item for a
+    question that wants one thing brings only its list's introducing line.
     """
     out = list(chosen)
     where = {(p.passage, p.sentence): i for i, p in enumerate(out)}
     for p in chosen:
         texts = index_sentences.get(top[p.passage].chunk.chunk_id, ([], None))[0]
         intro = p.text.rstrip().endswith(":")
+        if is_item(p.text) and not wants_list and not intro:
+            # One item quoted for a question that wants one thing keeps the line that introduces
+            # its list ("At worst:"), which says what the item is an item of.
+            member = _in_items(top[p.passage].chunk.text, texts)
+            lo, _hi = _item_run(texts, p.sentence, member)
+            if lo > 0 and texts[lo - 1].rstrip().endswith(":") and (p.passage, lo - 1) not in where:
+                where[(p.passage, lo - 1)] = len(out)
+                out.append(Picked(p.passage, lo - 1, texts[lo - 1], p.score))
+            continue
         if not (intro or (is_item(p.text) and wants_list)):
             continue
         member = _in_items(top[p.passage].chunk.text, texts)

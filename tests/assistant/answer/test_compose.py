@@ -264,3 +264,17 @@ def test_sentences_an_earlier_part_printed_take_none_of_a_later_parts_room() -> 
     # Before, the two sentences it had room for were both printed above: nothing new to say.
     assert "support clinical groups" in later.text
     assert "move into local government" not in later.text and later.above == (1,)
+
+
+def test_one_item_quoted_for_a_single_ask_keeps_the_line_introducing_its_list() -> None:
+    text = (
+        "Commissioning by GPs has risks.\n"
+        "At worst:\n"
+        "• Paucity of commissioning skills.\n"
+        "• Conflicts of interest.\n"
+        "• Fragmented services."
+    )
+    # Only the second item matches; the question wants one thing, not the list.
+    result = _answer("Could GPs lack the skills to commission?", text, [0.2, 0.1, 0.9, 0.1, 0.1])
+    assert "At worst:\n- Paucity of commissioning skills [1]" in result
+    assert "Conflicts of interest" not in result and "Fragmented" not in result
