@@ -33,6 +33,7 @@ import numpy as np
 
 from ..errors import ConfigError
 from ..retrieval.index import LoadedIndex, search_text
+from ..retrieval.kinds import asking_sentence
 from ..retrieval.lexical import terms
 from ..retrieval.retrieve import Candidate
 
@@ -84,6 +85,21 @@ _WANTS_MONEY = re.compile(
     r"per session|how much money|how much (does|do|did|will|would) .{0,40}\b(get|earn|cost|charge|pay))\b|£",
     re.I,
 )
+# "Did GPs hold the budget or not?", "is the seat paid?": a yes or no, though it names a budget or
+# pay; only a question with no question word whose verb comes within its first few words.
+_YES_NO = re.compile(
+    r"^\s*(?:[\w'’-]+\s+){0,3}?(do|does|did|is|are|was|were|can|could|will|would|should|shall|has|have|had|"
+    r"must|may|might)\b",
+    re.I,
+)
+_WH = re.compile(r"\b(how|what|whats|which|when|who|whom|whose|where|why)\b", re.I)
+
+
+def asks_yes_or_no(ask: str) -> bool:
+    sentence = asking_sentence(ask)
+    return bool(_YES_NO.match(sentence)) and not _WH.search(sentence)
+
+
 _HAS_MONEY = re.compile(r"£|\$|€|\b\d[\d,.]*\s?(bn|billion|m|million|k|pounds|per cent|%)|\d%", re.I)
 TOP = 3
 
@@ -142,9 +158,10 @@ def signals(
             else 0.0
         )
     near = [text for _s, text, _h in best_sentences[:3]]
-    if _WANTS_NUMBER.search(ask) and not any(_HAS_NUMBER.search(text) for text in near):
+    yes_or_no = asks_yes_or_no(ask)
+    if _WANTS_NUMBER.search(ask) and not yes_or_no and not any(_HAS_NUMBER.search(text) for text in near):
         out["number_missing"] = 1.0
-    if _WANTS_MONEY.search(ask) and not any(_HAS_MONEY.search(text) for text in near):
+    if _WANTS_MONEY.search(ask) and not yes_or_no and not any(_HAS_MONEY.search(text) for text in near):
         out["money_missing"] = 1.0
     # Whether this ask is about today: "and does it have any part in joined-up care?" after "what
     # is Monitor's main job now?" is not, though the question it borrows from says "now" (that
