@@ -33,7 +33,7 @@ import numpy as np
 
 from ..errors import ConfigError
 from ..retrieval.index import LoadedIndex, search_text
-from ..retrieval.kinds import asking_sentence
+from ..retrieval.kinds import asks_yes_or_no
 from ..retrieval.lexical import terms
 from ..retrieval.retrieve import Candidate
 
@@ -85,21 +85,6 @@ _WANTS_MONEY = re.compile(
     r"per session|how much money|how much (does|do|did|will|would) .{0,40}\b(get|earn|cost|charge|pay))\b|£",
     re.I,
 )
-# "Did GPs hold the budget or not?", "is the seat paid?": a yes or no, though it names a budget or
-# pay; only a question with no question word whose verb comes within its first few words.
-_YES_NO = re.compile(
-    r"^\s*(?:[\w'’-]+\s+){0,3}?(do|does|did|is|are|was|were|can|could|will|would|should|shall|has|have|had|"
-    r"must|may|might)\b",
-    re.I,
-)
-_WH = re.compile(r"\b(how|what|whats|which|when|who|whom|whose|where|why)\b", re.I)
-
-
-def asks_yes_or_no(ask: str) -> bool:
-    sentence = asking_sentence(ask)
-    return bool(_YES_NO.match(sentence)) and not _WH.search(sentence)
-
-
 _HAS_MONEY = re.compile(r"£|\$|€|\b\d[\d,.]*\s?(bn|billion|m|million|k|pounds|per cent|%)|\d%", re.I)
 TOP = 3
 

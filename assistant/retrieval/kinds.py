@@ -219,6 +219,22 @@ def asking_sentence(question: str) -> str:
     return next((s for s in sentences if s.rstrip().endswith("?")), question)
 
 
+# "Did GPs hold the budget or not?", "is the seat paid?": a yes or no, though it names a budget or
+# pay; only a question with no question word whose verb comes within its first few words.
+_YES_NO = re.compile(
+    r"^\s*(?:[\w'’-]+\s+){0,3}?(do|does|did|is|are|was|were|can|could|will|would|should|shall|has|have|had|"
+    r"must|may|might)\b",
+    re.I,
+)
+_WH = re.compile(r"\b(how|what|whats|which|when|who|whom|whose|where|why)\b", re.I)
+
+
+def asks_yes_or_no(question: str) -> bool:
+    """Whether the question asks a yes or no (judged on its asking sentence)."""
+    sentence = asking_sentence(question)
+    return bool(_YES_NO.match(sentence)) and not _WH.search(sentence)
+
+
 def rule_asked(question: str) -> re.Pattern[str] | None:
     if OBLIGATION_Q.search(question):
         return OBLIGATION

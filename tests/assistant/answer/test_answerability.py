@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 
 from assistant import Assistant, ConfigError, Settings
-from assistant.answer.answerability import FEATURES, asks_yes_or_no, packaged_model
+from assistant.answer.answerability import FEATURES, packaged_model
 from assistant.core import load_answerability
 from assistant.retrieval.embeddings import Embedder
 
@@ -87,13 +87,6 @@ def test_a_sum_of_money_the_passages_never_state_is_a_signal(bot: Assistant) -> 
     for yes_no in ("under pbc did gps actually hold the budget or not?", "is the secondary care seat paid?"):
         values = _signals(bot, yes_no)
         assert values["money_missing"] == 0.0 and values["number_missing"] == 0.0, yes_no
-
-
-def test_a_yes_or_no_is_a_question_without_a_question_word_whose_verb_comes_first() -> None:
-    for yes_no in ("Is the seat paid?", "under pbc did gps hold the budget or not?", "gp here - is there a set rate?"):
-        assert asks_yes_or_no(yes_no), yes_no
-    for other in ("How much is the seat paid?", "Do you know how much a chair gets?", "what budget do CCGs get?"):
-        assert not asks_yes_or_no(other), other
 
 
 def test_asking_about_today_caps_the_answer_at_partial(bot: Assistant) -> None:

@@ -11,6 +11,7 @@ from assistant.retrieval.kinds import (
     asking_sentence,
     asks_for_list,
     asks_for_number,
+    asks_yes_or_no,
     counted,
     defines,
     defines_one_of,
@@ -135,3 +136,10 @@ def test_a_comparison_is_answered_by_what_each_thing_compared_is() -> None:
     assert defines_one_of("Public involvement is the collective involvement of the community.", asked)
     assert not defines_one_of("It takes time to establish a representative panel.", asked)
     assert not defines_one_of("Patient panels can provide input, but there is little point.", asked)
+
+
+def test_a_yes_or_no_is_a_question_without_a_question_word_whose_verb_comes_first() -> None:
+    for yes_no in ("Is the seat paid?", "under pbc did gps hold the budget or not?", "gp here - is there a set rate?"):
+        assert asks_yes_or_no(yes_no), yes_no
+    for other in ("How much is the seat paid?", "Do you know how much a chair gets?", "what budget do CCGs get?"):
+        assert not asks_yes_or_no(other), other
