@@ -32,9 +32,10 @@ from typing import Any
 import numpy as np
 
 from ..errors import ConfigError
-from ..retrieval.index import LoadedIndex, search_text
+from ..retrieval.index import LoadedIndex
 from ..retrieval.kinds import asks_yes_or_no
 from ..retrieval.lexical import terms
+from ..retrieval.readpack import passage_text
 from ..retrieval.retrieve import Candidate
 
 FEATURES = (
@@ -111,7 +112,7 @@ def signals(
     out["dense"] = max(c.dense for c in cands)
     present: set[str] = set()
     for c in top:
-        present.update(terms(search_text(c.chunk)))
+        present.update(terms(passage_text(c.chunk)))
     weights = {t: index.idf(t) for t in qterms}
     total = sum(weights.values())
     known = {t: w for t, w in weights.items() if index.df.get(t, 0) > 0}
@@ -123,7 +124,7 @@ def signals(
     if known:
         out["coverage_known"] = sum(w for t, w in known.items() if t in present) / sum(known.values())
     if known:
-        top_terms = set(terms(search_text(top[0].chunk)))
+        top_terms = set(terms(passage_text(top[0].chunk)))
         out["coverage_top"] = sum(w for t, w in known.items() if t in top_terms) / sum(known.values())
         absent = [w for t, w in known.items() if t not in present]
         out["missing"] = max(absent) / math.log((len(index.chunks) + 1) / 0.5) if absent else 0.0

@@ -98,9 +98,17 @@ def compose(
     # An ask that names one of an interview's speakers ("which wave did Somerset go for?") is
     # answered from that speaker's turns, not from the others' answers to the same question.
     named = named_speakers(question, {label for labels in said.values() for label in labels})
+    near_parts: set[tuple[str, str, int]] = set()  # (document, section, position) of passages drawn on
     for pi, cand in enumerate(top):
-        # Passages well below the best add noise, not facts.
-        near = margin is None or cand.score >= best_passage - margin
+        # Passages well below the best add noise, not facts; but a passage continuing a section
+        # already drawn on is the same unit of meaning, cut in two only by its length.
+        ch = cand.chunk
+        same_section = any(
+            (ch.doc_id, ch.section) == (d, sec) and abs(ch.position - pos) == 1 for d, sec, pos in near_parts
+        )
+        near = margin is None or cand.score >= best_passage - margin or (pi < passages and same_section)
+        if pi == 0 or (pi < passages and near):
+            near_parts.add((ch.doc_id, ch.section, ch.position))
         into = pool if pi == 0 or (pi < passages and near) else extra
         texts, _vecs = index_sentences.get(cand.chunk.chunk_id, ([], np.zeros((0, 0))))
         sims = cand.sentence_sims

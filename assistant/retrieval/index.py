@@ -27,7 +27,7 @@ from ..storage.registry import View
 from ..storage.store import Store
 from ..types import Chunk
 from .lexical import LexicalIndex, terms
-from .readpack import DocFiles, ReadPack, fingerprint, search_text
+from .readpack import DocFiles, ReadPack, fingerprint, passage_text, search_text
 from .sentences import split_sentences
 from .spelling import Speller
 
@@ -330,21 +330,6 @@ class LoadedIndex:
     def idf(self, term: str) -> float:
         return math.log((len(self._pack) + 1) / (self.df.get(term, 0) + 0.5))
 
-    def coverage(self, question: str, passages: Sequence[Chunk]) -> float:
-        """IDF-weighted share of the question's terms that occur in `passages`.
-
-        A question whose informative words appear in none of the best passages ("annual
-        leave", "Scotland") is not answered by them, however similar the prose sounds.
-        """
-        qterms = set(self.lexical.query_terms(question))
-        if not qterms:
-            return 0.0
-        present: set[str] = set()
-        for p in passages:
-            present.update(terms(search_text(p)))
-        total = sum(self.idf(t) for t in qterms)
-        return sum(self.idf(t) for t in qterms if t in present) / total if total else 0.0
-
     def quoted_documents(self, answer: str) -> frozenset[str]:
         """The documents an earlier answer drew on: for each of its sentences, the document of the
         best BM25 passage if that passage holds most of the sentence's words (QUOTED_SHARE)."""
@@ -359,7 +344,7 @@ class LoadedIndex:
             if best < 0 or scores[best] <= 0:
                 continue
             chunk = self.by_id.get(self.lexical.ids[best])
-            if chunk is not None and len(words & set(terms(search_text(chunk)))) >= QUOTED_SHARE * len(words):
+            if chunk is not None and len(words & set(terms(passage_text(chunk)))) >= QUOTED_SHARE * len(words):
                 found.add(chunk.doc_id)
         return frozenset(found)
 

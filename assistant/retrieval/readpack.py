@@ -57,8 +57,16 @@ _BARE_WH = re.compile(r"^(How|Why|What|When|Where|Who)\?$", re.I)
 
 
 def search_text(chunk: Chunk) -> str:
-    """What both retrievers index: the section path carries the question a Q&A section answers;
-    a bare "How?" in it is completed by the document's title."""
+    """What both retrievers index: the document's title, then the section path (which carries
+    the question a Q&A section answers; a bare "How?" in it is completed by the title), then the
+    text. The title is there because a passage deep in a document rarely names what the whole
+    document is about: "Select clinicians who are already networking in the community" is a Kent
+    PCT's advice only by its title, and "what did the Kent team say to look for" missed it."""
+    return f"{chunk.title}{SECTION_SEP}{passage_text(chunk)}"
+
+
+def passage_text(chunk: Chunk) -> str:
+    """The section path and the text: what a passage itself says, without its document's title."""
     parts = chunk.section.split(SECTION_SEP)
     section = SECTION_SEP.join(f"{p} {chunk.title}" if _BARE_WH.match(p.strip()) else p for p in parts)
     return f"{section}\n{chunk.text}"

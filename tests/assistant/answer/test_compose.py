@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 import numpy as np
 
 from assistant.answer.compose import compose
@@ -278,3 +280,26 @@ def test_one_item_quoted_for_a_single_ask_keeps_the_line_introducing_its_list() 
     result = _answer("Could GPs lack the skills to commission?", text, [0.2, 0.1, 0.9, 0.1, 0.1])
     assert "At worst:\n- Paucity of commissioning skills [1]" in result
     assert "Conflicts of interest" not in result and "Fragmented" not in result
+
+
+def test_a_passage_continuing_a_section_drawn_on_is_drawn_on_too() -> None:
+    """A section cut in two by its length is one unit of meaning: its second passage is drawn on
+    with the first, though it scores further below the best than an unrelated passage may."""
+    first = "Public involvement and patient engagement matter. Consortiums should plan for both."
+    second = "Patient engagement is the individual interaction between professional and patient."
+    other = "Health and wellbeing boards oversee local commissioning plans."
+
+    def cands_for(second_section: str, second_position: int) -> tuple[list[Candidate], dict]:  # type: ignore[type-arg]
+        cands, sentences = _cands([(first, 0.80, [0.50, 0.40]), (second, 0.70, [0.70]), (other, 0.69, [0.20])])
+        cands[0].chunk = replace(cands[0].chunk, section="Engagement", position=4)
+        cands[1].chunk = replace(cands[1].chunk, section=second_section, position=second_position)
+        return cands, sentences
+
+    question = "How is patient engagement different from public involvement?"
+    cands, sentences = cands_for("Engagement", 5)
+    assert "individual interaction" in compose(question, cands, sentences).text
+    # The same passage under another section, or not next to the first, is 0.10 below the best:
+    # too far to draw on.
+    for section, position in (("Patient experience", 5), ("Engagement", 7)):
+        cands, sentences = cands_for(section, position)
+        assert "individual interaction" not in compose(question, cands, sentences).text
