@@ -263,8 +263,15 @@ def defines_one_of(sentence: str, asked: set[str]) -> bool:
 
 
 def defines(sentence: str, asked: set[str]) -> bool:
-    """ "A health and wellbeing board is ...": the words before the verb name what was asked."""
+    """ "A health and wellbeing board is ...": the words before the verb name what was asked.
+    A passive ("Health and wellbeing boards are aligned with each upper tier local authority")
+    says what is done to them, not what they are."""
     m = DEFINES.search(sentence)
     if m is None or not asked:
         return False
+    if _PASSIVE.match(sentence, m.end()):
+        return False
     return len(asked & set(terms(sentence[: m.start()]))) >= max(1, len(asked) // 2)
+
+
+_PASSIVE = re.compile(r"\s+(?:not\s+)?(?:\w+ly\s+)?\w+ed\b", re.I)

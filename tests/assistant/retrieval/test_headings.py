@@ -50,10 +50,10 @@ def test_a_what_is_question_favours_passages_that_define_what_is_asked(bot: Assi
     defining = [c for c in part.cands if c.defining]
     assert defining and len(defining) < len(part.cands)
     # "Each council will have a health and well-being board that will bring together ...": the
-    # section that says what the boards do, among the first three. (First until passages were
-    # indexed under their document's title; "Health and wellbeing boards are aligned with each
-    # upper tier local authority" counts as defining too, and the three score within 0.02.)
-    assert any("Each council will have a health and well-being board" in c.chunk.text for c in part.cands[:3])
+    # section that says what the boards do, among the first two. (First until passages were
+    # indexed under their document's title: the sections on how the boards are organised score
+    # within 0.02 of it.)
+    assert any("Each council will have a health and well-being board" in c.chunk.text for c in part.cands[:2])
     lifted = {c.chunk.chunk_id: (c.score, c.dense) for c in part.cands}
     [plain] = bot.retrieve(question, weights=RerankWeights(definition=0.0))
     dense_weight = RerankWeights().dense

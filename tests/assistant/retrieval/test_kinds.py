@@ -101,6 +101,10 @@ def test_a_definition_names_what_was_asked_before_its_verb() -> None:
     asked = set(terms("What is a health and wellbeing board?"))
     assert defines("A health and wellbeing board is a forum for local commissioners.", asked)
     assert not defines("Each council will set up a health and wellbeing board.", asked)
+    assert defines("Health and wellbeing boards are responsible for joint strategies.", asked)
+    # A passive says what is done to them, not what they are.
+    assert not defines("Health and wellbeing boards are aligned with each upper tier local authority.", asked)
+    assert not defines("Health and wellbeing boards are not expected to commission services.", asked)
 
 
 def test_the_kind_of_number_asked_for() -> None:
