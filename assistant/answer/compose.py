@@ -106,10 +106,11 @@ def compose(
         same_section = any(
             (ch.doc_id, ch.section) == (d, sec) and abs(ch.position - pos) == 1 for d, sec, pos in near_parts
         )
-        near = margin is None or cand.score >= best_passage - margin or (pi < passages and same_section)
-        if pi == 0 or (pi < passages and near):
+        near = margin is None or cand.score >= best_passage - margin or same_section
+        drawn = pi == 0 or (pi < passages and near)
+        if drawn:
             near_parts.add((ch.doc_id, ch.section, ch.position))
-        into = pool if pi == 0 or (pi < passages and near) else extra
+        into = pool if drawn else extra
         texts, _vecs = index_sentences.get(cand.chunk.chunk_id, ([], np.zeros((0, 0))))
         sims = cand.sentence_sims
         # A sentence from mid-turn is also its speaker's ("what did the Somerset CCG say ...?").
