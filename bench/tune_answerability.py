@@ -27,6 +27,7 @@ from pathlib import Path
 from typing import Any
 
 import numpy as np
+from sklearn.metrics import roc_auc_score
 
 from assistant import Assistant, Settings
 from assistant.answer.answerability import ASKS_NOW, FEATURES, AnswerabilityModel
@@ -154,6 +155,8 @@ def main() -> None:
     p, now = held_out(items, labels)
     refuse_below, answer_at = thresholds(p, labels, now)
     held = figures(p, labels, now, refuse_below, answer_at)
+    # Threshold-free: how well the held-out probabilities rank answerable items above the rest.
+    held["auc"] = round(float(roc_auc_score(labels, p)), 4)
     x, y, _, _ = matrix(items, labels)
     final = fit(x, y)
     commit = subprocess.run(["git", "rev-parse", "--short", "HEAD"], capture_output=True, text=True).stdout.strip()
