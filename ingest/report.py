@@ -26,6 +26,8 @@ class IngestReport:
     total_chunks: int = 0
     # Texts asked of the embedding step, distinct among them, found in the cache, run through the model.
     embed_stats: EmbedStats = field(default_factory=EmbedStats)
+    # Sentences run through the QA model (the answerability model's second opinion).
+    qa_sentences: int = 0
 
     @property
     def ok(self) -> bool:
@@ -51,6 +53,7 @@ class IngestReport:
                 e=self.chunks_embedded,
                 s=self.seconds,
             )
+            + (f" · {self.qa_sentences} sentences embedded for the QA model" if self.qa_sentences else "")
         )
         return "\n".join(lines)
 
@@ -61,4 +64,5 @@ class IngestReport:
             "seconds": round(self.seconds, 2),
             "total_chunks": self.total_chunks,
             "embedding": asdict(self.embed_stats),
+            "qa_sentences": self.qa_sentences,
         }

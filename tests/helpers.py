@@ -35,6 +35,24 @@ class HashEmbedder:
         return out
 
 
+class HashQAEmbedder:
+    """A real `QAEmbedder` over `HashEmbedder`, counting the passages it embeds."""
+
+    def __init__(self, model_id: str = "test-hash-qa") -> None:
+        self.model_id = model_id
+        self._hash = HashEmbedder(64, model_id)
+        self.passages_embedded = 0
+        self.queries_embedded = 0
+
+    def embed_queries(self, texts: Sequence[str]) -> np.ndarray:
+        self.queries_embedded += len(texts)
+        return self._hash.embed(texts)
+
+    def embed_passages(self, texts: Sequence[str]) -> np.ndarray:
+        self.passages_embedded += len(texts)
+        return self._hash.embed(texts)
+
+
 def free_port() -> int:
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))

@@ -30,7 +30,8 @@ def run_ingest(label: str, document: str) -> None:
     def progress(stage: str, done: int, total: int) -> None:
         bar.progress(min(1.0, done / total) if total else 1.0, text=f"{label}: {stage} {done}/{total}")
 
-    report = Ingestor(settings, bot.embedder, progress).run()
+    qa = bot.qa_vectors.qa if bot.qa_vectors is not None else None
+    report = Ingestor(settings, bot.embedder, progress, qa_embedder=qa).run()
     bot.reload()
     bar.empty()
     flash = [("error", f"{md_escape(r.file)}: {md_escape(r.reason)}") for r in report.results if r.status == "failed"]

@@ -57,6 +57,11 @@ FEATURES = (
     # only common words such as "treat", however well those words are covered)
     "money_missing",  # the ask wants a sum of money and the best sentences state none
 )
+# The QA model's best similarity between the ask and a sentence of the top passages
+# (`assistant/retrieval/qa_embedder.py`): weighed, with FEATURES, by the model that decides
+# between an answer and a partial one (`AnswerabilityModel.answer`).
+QA_SENTENCE = "qa_sentence"
+QA_FEATURES = (*FEATURES, QA_SENTENCE)
 # Reported with the signals but not weighed by the model: it caps the outcome (`outcome`).
 ASKS_NOW = "asks_now"  # the ask is about today or the time after the sources ("still", "now", "these days")
 _YEAR = re.compile(r"\b(19[5-9]\d|20\d\d)\b")
@@ -172,8 +177,52 @@ def signals(
 
 
 @dataclass(frozen=True)
+class Logistic:
+    """A standardised logistic regression over named signals."""
+
+    features: tuple[str, ...]
+    weights: tuple[float, ...]
+    bias: float
+    mean: tuple[float, ...]
+    scale: tuple[float, ...]
+
+    def probability(self, values: Mapping[str, float]) -> float:
+        z = self.bias
+        for f, w, m, s in zip(self.features, self.weights, self.mean, self.scale, strict=True):
+            z += w * (values.get(f, 0.0) - m) / (s or 1.0)
+        return 1.0 / (1.0 + math.exp(-max(-40.0, min(40.0, z))))
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "features": list(self.features),
+            "weights": list(self.weights),
+            "bias": self.bias,
+            "mean": list(self.mean),
+            "scale": list(self.scale),
+        }
+
+    @classmethod
+    def from_json(cls, data: Mapping[str, Any], features: tuple[str, ...], where: str) -> Logistic:
+        if list(data["features"]) != list(features):
+            raise ConfigError(f"{where}: fitted on features {data['features']}, this code uses {list(features)}")
+        model = cls(
+            tuple(features),
+            tuple(float(x) for x in data["weights"]),
+            float(data["bias"]),
+            tuple(float(x) for x in data["mean"]),
+            tuple(float(x) for x in data["scale"]),
+        )
+        if not (len(model.weights) == len(model.mean) == len(model.scale) == len(features)):
+            raise ConfigError(f"{where}: expected {len(features)} weights")
+        return model
+
+
+@dataclass(frozen=True)
 class AnswerabilityModel:
-    """Standardised logistic regression over FEATURES, with its two decision thresholds."""
+    """Standardised logistic regression over FEATURES, with its two decision thresholds; and,
+    where the QA model's signal is at hand, a second one over QA_FEATURES that decides between
+    an answer and a partial one (`answer`, `qa_answer_at`). Refusal is decided by the first alone,
+    so the QA model never refuses a question the first would answer."""
 
     weights: tuple[float, ...]
     bias: float
@@ -183,51 +232,67 @@ class AnswerabilityModel:
     answer_at: float
     refuse_below: float
     fitted: Mapping[str, Any]
+    answer: Logistic | None = None
+    qa_answer_at: float = 1.0
+
+    @property
+    def base(self) -> Logistic:
+        return Logistic(FEATURES, self.weights, self.bias, self.mean, self.scale)
 
     def probability(self, values: Mapping[str, float]) -> float:
-        z = self.bias
-        for f, w, m, s in zip(FEATURES, self.weights, self.mean, self.scale, strict=True):
-            z += w * (values.get(f, 0.0) - m) / (s or 1.0)
-        return 1.0 / (1.0 + math.exp(-max(-40.0, min(40.0, z))))
+        return self.base.probability(values)
 
-    def outcome(self, probability: float, about_now: bool = False) -> str:
+    def answer_probability(self, values: Mapping[str, float]) -> float | None:
+        """The probability the answer decision reads with the QA model's signal, or None when
+        there is no such model or no such signal (then `probability` decides)."""
+        if self.answer is None or QA_SENTENCE not in values:
+            return None
+        return self.answer.probability(values)
+
+    def outcome(self, probability: float, about_now: bool = False, answer_probability: float | None = None) -> str:
         """`about_now`: the ask is about today, which the sources predate: at most partial."""
-        if probability >= self.answer_at and not about_now:
-            return "answer"
-        return "partial" if probability >= self.refuse_below else "refuse"
+        if probability < self.refuse_below:
+            return "refuse"
+        if answer_probability is not None:
+            answered = answer_probability >= self.qa_answer_at
+        else:
+            answered = probability >= self.answer_at
+        return "answer" if answered and not about_now else "partial"
 
     def to_json(self) -> dict[str, Any]:
-        return {
-            "features": list(FEATURES),
-            "weights": list(self.weights),
-            "bias": self.bias,
-            "mean": list(self.mean),
-            "scale": list(self.scale),
+        out = {
+            **self.base.to_json(),
             "answer_at": self.answer_at,
             "refuse_below": self.refuse_below,
-            "fitted": dict(self.fitted),
         }
+        if self.answer is not None:
+            out["qa"] = {**self.answer.to_json(), "answer_at": self.qa_answer_at}
+        out["fitted"] = dict(self.fitted)
+        return out
 
     @classmethod
     def from_json(cls, data: Mapping[str, Any], where: str = "answerability model") -> AnswerabilityModel:
         try:
-            if list(data["features"]) != list(FEATURES):
-                raise ConfigError(f"{where}: fitted on features {data['features']}, this code uses {list(FEATURES)}")
+            base = Logistic.from_json(data, FEATURES, where)
+            qa = data.get("qa")
+            answer = Logistic.from_json(qa, QA_FEATURES, f"{where} (qa)") if qa else None
             model = cls(
-                tuple(float(x) for x in data["weights"]),
-                float(data["bias"]),
-                tuple(float(x) for x in data["mean"]),
-                tuple(float(x) for x in data["scale"]),
+                base.weights,
+                base.bias,
+                base.mean,
+                base.scale,
                 float(data["answer_at"]),
                 float(data["refuse_below"]),
                 dict(data.get("fitted", {})),
+                answer,
+                float(qa["answer_at"]) if qa else 1.0,
             )
         except (KeyError, TypeError, ValueError) as exc:
             raise ConfigError(f"{where}: malformed ({exc})") from exc
-        if not (len(model.weights) == len(model.mean) == len(model.scale) == len(FEATURES)):
-            raise ConfigError(f"{where}: expected {len(FEATURES)} weights")
         if not 0.0 <= model.refuse_below <= model.answer_at <= 1.0:
             raise ConfigError(f"{where}: thresholds must satisfy 0 <= refuse_below <= answer_at <= 1")
+        if not 0.0 <= model.qa_answer_at <= 1.0:
+            raise ConfigError(f"{where}: the qa answer threshold must be between 0 and 1")
         return model
 
 

@@ -185,6 +185,9 @@ def test_real_corpus_rebuild_killed_after_embedding_sentences(
     shutil.copytree(corpus_settings.corpus_dir, base / "corpus")
     # The model's ONNX export, so the children do not export it again.
     shutil.copytree(corpus_settings.models_dir, Settings(data_dir=base / "var").models_dir)
+    # And the session's embedding cache: the QA model's sentence vectors are not what this tests.
+    for cache in corpus_settings.data_dir.glob("embed-cache.sqlite*"):
+        shutil.copy2(cache, base / "var" / cache.name)
     settings = Settings(corpus_dir=base / "corpus", data_dir=base / "var", collection="kill")
     assert ingest_in_child(settings, embedder="real") == 0
     assert ingest_in_child(settings, "embed sentences", "end", "rebuild", embedder="real") == -9

@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 
 from assistant import Assistant, ConfigError, Settings
-from assistant.answer.answerability import FEATURES, packaged_model
+from assistant.answer.answerability import FEATURES, QA_FEATURES, QA_SENTENCE, packaged_model
 from assistant.core import load_answerability
 from assistant.retrieval.embeddings import Embedder
 
@@ -37,6 +37,27 @@ def test_probability_is_monotone_in_sentence_similarity() -> None:
     assert m.outcome(m.refuse_below / 2, about_now=True) == "refuse"
 
 
+def test_the_qa_model_decides_answer_or_partial_and_never_refusal() -> None:
+    m = packaged_model()
+    assert m.answer is not None and m.answer.features == QA_FEATURES
+    assert m.fitted["held_out_with_qa"]["false_refusal_rate"] == m.fitted["held_out"]["false_refusal_rate"]
+    # Held out on dev, the second opinion hedges fewer right answers at the same share of
+    # near-misses answered outright.
+    assert m.fitted["held_out_with_qa"]["partial_rate"] < m.fitted["held_out"]["partial_rate"]
+    base = dict.fromkeys(QA_FEATURES, 0.5)
+    low = m.answer_probability({**base, QA_SENTENCE: 0.7})
+    high = m.answer_probability({**base, QA_SENTENCE: 0.9})
+    assert low is not None and high is not None and high > low
+    # Without the signal (no QA model configured) the first model decides, as before.
+    assert m.answer_probability(dict.fromkeys(FEATURES, 0.5)) is None
+    assert m.outcome(m.answer_at, answer_probability=None) == "answer"
+    assert m.outcome(m.answer_at, answer_probability=m.qa_answer_at - 0.01) == "partial"
+    assert m.outcome(m.refuse_below, answer_probability=m.qa_answer_at) == "answer"
+    assert m.outcome(m.refuse_below, about_now=True, answer_probability=1.0) == "partial"
+    # Refusal is the first model's alone.
+    assert m.outcome(m.refuse_below / 2, answer_probability=1.0) == "refuse"
+
+
 def test_a_refit_is_read_from_the_setting_and_a_bad_one_is_named(tmp_path: Path) -> None:
     data = packaged_model().to_json()
     good = tmp_path / "refit.json"
@@ -46,6 +67,10 @@ def test_a_refit_is_read_from_the_setting_and_a_bad_one_is_named(tmp_path: Path)
     stale.write_text(json.dumps({**data, "features": ["sentence"]}))
     with pytest.raises(ConfigError, match=r"stale\.json: fitted on features"):
         load_answerability(Settings(answerability_model=str(stale)))
+    stale_qa = tmp_path / "stale-qa.json"
+    stale_qa.write_text(json.dumps({**data, "qa": {**data["qa"], "features": list(FEATURES)}}))
+    with pytest.raises(ConfigError, match=r"stale-qa\.json \(qa\): fitted on features"):
+        load_answerability(Settings(answerability_model=str(stale_qa)))
     bad = tmp_path / "bad.json"
     bad.write_text(json.dumps({**data, "answer_at": 0.1, "refuse_below": 0.5}))
     with pytest.raises(ConfigError, match=r"bad\.json: thresholds"):
@@ -56,7 +81,7 @@ def test_a_refit_is_read_from_the_setting_and_a_bad_one_is_named(tmp_path: Path)
 
 def test_a_partial_answer_leads_with_one_plain_line_then_cites(corpus_settings: Settings, minilm: Embedder) -> None:
     # A real model whose thresholds make every retrieved ask partial: the shape of a partial reply.
-    always_partial = dataclasses.replace(packaged_model(), answer_at=1.0, refuse_below=0.0)
+    always_partial = dataclasses.replace(packaged_model(), answer_at=1.0, refuse_below=0.0, answer=None)
     bot = Assistant(corpus_settings, embedder=minilm, answerability=always_partial)
     a = bot.ask("how do I get on a CCG board?")
     assert a.outcome == "partial" and a.partial and not a.refused
