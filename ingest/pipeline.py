@@ -181,8 +181,6 @@ class Ingestor:
                 registry.set_pointer(Pointer(active=target))  # the commit point of a rebuild
                 self.progress("swap", 1, 1)
             self._clean(registry, target)
-            if self.qa is not None and self.use_cache:
-                report.qa_sentences = self._qa_sentences(registry, target)
 
             self.progress("lexical", 0, 1)
             view = self.store.view(refresh=True)
@@ -192,6 +190,10 @@ class Ingestor:
                 # Last, once the read pack is ready: running processes reload on this.
                 registry.touch()
             self.progress("lexical", 1, 1)
+            # After the read pack, which writes the document files a host lacks: the QA stage
+            # reads each document's sentences there.
+            if self.qa is not None and self.use_cache:
+                report.qa_sentences = self._qa_sentences(registry, target)
         report.results.sort(key=lambda r: r.file)
         report.seconds = time.perf_counter() - started
         return report
@@ -434,10 +436,11 @@ class Ingestor:
         self.progress("qa sentences", 0, len(todo))
         try:
             for n, rec in enumerate(todo, 1):
-                chunks = self.files.read(rec.doc_hash) or []
-                texts = [c["text"][a:b] for c in chunks for a, b in c["spans"]]
-                embedding.embed(texts)
-                (marks / f"{rec.doc_hash}.qa").touch()
+                chunks = self.files.read(rec.doc_hash)
+                if chunks is not None:  # else this host lacks the document's files: a later run
+                    texts = [c["text"][a:b] for c in chunks for a, b in c["spans"]]
+                    embedding.embed(texts)
+                    (marks / f"{rec.doc_hash}.qa").touch()
                 self.progress("qa sentences", n, len(todo))
         finally:
             cache.close()

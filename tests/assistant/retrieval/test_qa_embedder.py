@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import shutil
 from pathlib import Path
 
 import numpy as np
@@ -11,8 +12,9 @@ from assistant import Settings
 from assistant.answer.answerability import QA_SENTENCE
 from assistant.errors import ConfigError
 from assistant.retrieval.index import sentence_rows
-from assistant.retrieval.qa_embedder import E5QAEmbedder
+from assistant.retrieval.qa_embedder import E5QAEmbedder, PassageSide
 from assistant.retrieval.qa_vectors import QASentenceVectors, qa_similarity
+from assistant.retrieval.readpack import DocFiles
 from assistant.storage.store import Store
 from ingest.pipeline import Ingestor
 from tests.helpers import HashEmbedder, HashQAEmbedder, write_small_corpus
@@ -68,9 +70,15 @@ def test_an_ingest_fills_in_qa_vectors_an_older_index_lacks(tmp_path: Path) -> N
     assert Ingestor(settings.replace(qa_embedder="none"), HashEmbedder()).run().qa_sentences == 0
     # ... the next ingest with one embeds every committed sentence, though no document changed.
     qa = HashQAEmbedder()
+    # One document's local files are gone too (a host given only the Chroma server's rows): the
+    # read pack writes them again before the QA stage reads its sentences there.
+    (next(DocFiles.of(settings.data_dir, HashEmbedder().model_id).root.glob("*.json"))).unlink()
+    shutil.rmtree(settings.bm25_path)
     report = Ingestor(settings, HashEmbedder(), qa_embedder=qa).run()
     assert report.count("unchanged") == 3
     assert report.qa_sentences > 0 and qa.passages_embedded == report.qa_sentences
+    marks = DocFiles.of(settings.data_dir, PassageSide(qa).model_id).root
+    assert len(list(marks.glob("*.qa"))) == 3
 
 
 def test_qa_similarity_is_the_best_sentence() -> None:
