@@ -112,7 +112,7 @@ class Assistant:
         self.settings = settings or Settings.from_env()
         self.embedder = embedder or build_embedder(self.settings)
         qa = qa_embedder or build_qa_embedder(self.settings)
-        self.qa_vectors = QASentenceVectors(qa, self.settings.data_dir / "embed-cache.sqlite") if qa else None
+        self.qa_vectors = QASentenceVectors(qa, self.settings.embed_cache_path) if qa else None
         self.generator = generator if generator is not None else build_generator(self.settings)
         self.store = Store(self.settings, self.embedder)
         self.answerability = answerability or load_answerability(self.settings)

@@ -119,6 +119,11 @@ class Settings:
         return self.data_dir / "chroma"
 
     @property
+    def embed_cache_path(self) -> Path:
+        """The content-hash cache of embeddings (assistant/storage/embed_cache.py)."""
+        return self.data_dir / "embed-cache.sqlite"
+
+    @property
     def bm25_path(self) -> Path:
         return self.data_dir / "bm25"
 

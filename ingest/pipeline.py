@@ -155,7 +155,7 @@ class Ingestor:
 
             cache = None
             if self.use_cache and planned:
-                cache = EmbedCache(self.settings.data_dir / "embed-cache.sqlite", embedder_key(self.embedder))
+                cache = EmbedCache(self.settings.embed_cache_path, embedder_key(self.embedder))
             embedding = CachedEmbedding(self.embedder, cache)
             try:
                 # A rebuild keeps what the index it replaces holds of a document that now fails.
@@ -431,7 +431,7 @@ class Ingestor:
         if not todo:
             return 0
         marks.mkdir(parents=True, exist_ok=True)
-        cache = EmbedCache(self.settings.data_dir / "embed-cache.sqlite", embedder_key(side))
+        cache = EmbedCache(self.settings.embed_cache_path, embedder_key(side))
         embedding = CachedEmbedding(side, cache)
         self.progress("qa sentences", 0, len(todo))
         try:

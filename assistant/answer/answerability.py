@@ -25,7 +25,7 @@ import math
 import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
-from functools import cache
+from functools import cache, cached_property
 from importlib import resources
 from typing import Any
 
@@ -235,8 +235,9 @@ class AnswerabilityModel:
     answer: Logistic | None = None
     qa_answer_at: float = 1.0
 
-    @property
+    @cached_property
     def base(self) -> Logistic:
+        # Built once per model, not per question.
         return Logistic(FEATURES, self.weights, self.bias, self.mean, self.scale)
 
     def probability(self, values: Mapping[str, float]) -> float:
