@@ -119,6 +119,7 @@ class Assistant:
         self._checkers = CheckerCache(self.settings, self.embedder)
         self._index: LoadedIndex | None = None
         self._lock = threading.Lock()
+        self._reloading = threading.Lock()
         self._checked = 0.0  # monotonic time of the last look for another process's ingest
 
     # --- lifecycle ------------------------------------------------------------------
@@ -160,10 +161,21 @@ class Assistant:
             return False
         if stamp == loaded.stamp:
             return False
-        log.info("the index changed in another process; reloading")
+        # One thread loads the new snapshot while the others keep answering from the old one;
+        # it is swapped in only once complete, so a failed load leaves answering as it was.
+        if not self._reloading.acquire(blocking=False):
+            return False
+        try:
+            log.info("the index changed in another process; reloading")
+            fresh = LoadedIndex.load(self.store, self.settings)
+        except AssistantError as exc:
+            log.warning("could not load the newer index (%s); answering from the loaded one", exc)
+            return False
+        finally:
+            self._reloading.release()
         with self._lock:
             if self._index is loaded:
-                self._index = None
+                self._index = fresh
         return True
 
     def documents(self) -> list[DocumentInfo]:

@@ -16,12 +16,14 @@ import logging
 import math
 import re
 import threading
+import time
 from collections import OrderedDict
 from collections.abc import Iterator, Mapping, Sequence
 from typing import Any, overload
 
 import numpy as np
 
+from ..errors import StoreError
 from ..settings import Settings
 from ..storage.registry import View
 from ..storage.store import Store
@@ -106,6 +108,37 @@ def materialise(store: Store, files: DocFiles, generation: str, doc_hash: str) -
     return True
 
 
+# Seconds to wait before each further read of a document another process has just committed.
+FETCH_RETRIES = (0.2, 0.5, 1.0, 2.0)
+
+
+def _fetch(
+    store: Store, files: DocFiles, generation: str, doc_id: str, doc_hash: str, n_chunks: int, sentences: int | None
+) -> list[dict[str, Any]]:
+    """A committed document's records, read from Chroma into this machine's files.
+
+    The registry says how many passages and sentences the document has; a read that returns
+    fewer (a server still settling the writer's rows, under load) is tried again rather than
+    taken: a read pack saved without them would match the registry's fingerprint and hide the
+    document from this process until the next ingest."""
+    got = 0
+    for wait in (0.0, *FETCH_RETRIES):
+        if wait:
+            time.sleep(wait)
+        materialise(store, files, generation, doc_hash)
+        records = files.read(doc_hash, sentences)
+        if records is not None and len(records) == n_chunks:
+            return records
+        got = len(records or files.read(doc_hash) or [])
+        log.warning("document %r: Chroma returned %d of its %d passages; reading again", doc_id, got, n_chunks)
+    raise StoreError(
+        f"document {doc_id!r} is committed with {n_chunks} passages"
+        + ("" if sentences is None else f" and {sentences} sentences")
+        + f", but Chroma returned {got} passages after {len(FETCH_RETRIES) + 1} reads; "
+        "the answers keep using the index loaded before, and `assistant ingest` repairs the document"
+    )
+
+
 def refresh_pack(store: Store, settings: Settings, view: View | None = None) -> ReadPack:
     """The read pack of the store's committed documents: opened as saved when its fingerprint
     matches, else rebuilt (from the document files, reading Chroma only for documents whose
@@ -123,10 +156,11 @@ def refresh_pack(store: Store, settings: Settings, view: View | None = None) -> 
     for doc_id, doc_hash, n_chunks, n_sentences in docs:
         expect = None if n_sentences < 0 else n_sentences
         records = files.read(doc_hash, expect)
+        if n_chunks == 0:
+            continue
         if records is None or len(records) != n_chunks:
-            materialise(store, files, view.generation, doc_hash)
+            records = _fetch(store, files, view.generation, doc_id, doc_hash, n_chunks, expect)
             fetched += 1
-            records = files.read(doc_hash) or []
         if not records:
             continue
         vecs = files.vectors(doc_hash)
