@@ -14,7 +14,15 @@ from typing import Any
 
 import numpy as np
 
-from .answer.answerability import ASKS_NOW, QA_SENTENCE, TOP, AnswerabilityModel, packaged_model, signals
+from .answer.answerability import (
+    ASKS_NOW,
+    QA_SENTENCE,
+    TOP,
+    AnswerabilityModel,
+    frames_now,
+    packaged_model,
+    signals,
+)
 from .answer.asks import split_asks
 from .answer.compose import MIN_ANSWER_WORDS, PASSAGE_MARGIN, compose
 from .answer.currency import notices_for
@@ -285,6 +293,7 @@ class Assistant:
         quoted = index.quoted_documents(said[-1]) if said and any(is_follow_up(p[0]) for p in plans) else frozenset()
         scope = scope_of(index)
         situation = split_asks(question).context
+        now_framed = frames_now(situation)
         parts: list[Part] = []
         for part, judged, query, subject in plans:
             qvec = vectors[query]
@@ -293,6 +302,8 @@ class Assistant:
             cands = ranker.candidates(query, qvec, filters, retriever, svec, prefer)
             values = signals(judged, cands, index, vectors[judged], index.speller.correct(part))
             p = self.answerability.probability(values)
+            if now_framed:
+                values[ASKS_NOW] = 1.0
             about_now = values[ASKS_NOW] > 0
             pa = None
             if cands and p >= self.answerability.refuse_below:

@@ -83,6 +83,9 @@ _ASKS_NOW = re.compile(
     r"(since|after) (19|20)\d\d)\b",
     re.I,
 )
+# A situation that sets every ask in the present: "Now that CCGs have gone, ...", "Since 2022,
+# ...". Narrower than _ASKS_NOW: "I'm currently an ST5" describes the writer, not the NHS.
+_FRAMES_NOW = re.compile(r"\b(now that|nowadays|these days|(since|after) (19|20)\d\d)\b", re.I)
 # "Can I still refer ... if I'm not on the board?": "still" after a modal and its subject asks
 # whether something is allowed, not whether it is so today.
 _STILL_ALLOWED = re.compile(r"\b(can|could|may|might|would|will|shall)\s+(i|we|you|they|he|she)\s+still\b", re.I)
@@ -174,6 +177,12 @@ def signals(
         any(c.chunk.chunk_id == first for c in by_dense) and any(c.chunk.chunk_id == first for c in by_lexical)
     )
     return out
+
+
+def frames_now(situation: str) -> bool:
+    """Whether the writer's situation ("Now that CCGs have gone, ...") makes each ask one about
+    today, which the sources predate."""
+    return bool(_FRAMES_NOW.search(situation))
 
 
 @dataclass(frozen=True)

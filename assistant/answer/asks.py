@@ -6,8 +6,9 @@ guidance dilutes it with words the documents never use ("ST5", "anaesthetics"), 
 as one question answers at most one of its asks. This module splits a message, without a model:
 
 - the *context*: leading clauses that ask nothing ("I'm a salaried GP,", "our CCG wants to X.");
-- the *asks*: each interrogative clause, split at "?" and at "and/or/also" before a new
-  interrogative ("..., and can the hospital doctor come from our own trust?").
+- the *asks*: each interrogative clause, split at "?" and at "and/or/also/plus/but" before a new
+  interrogative ("..., and can the hospital doctor come from our own trust?"); choices offered
+  without a question of their own ("- the ICB or NHS England?") stay with the ask before them.
 
 Every ask keeps enough words to be searched on its own; a fragment too small to stand alone
 ("and why?") stays with the ask before it.
@@ -28,7 +29,11 @@ _INTERROGATIVE = (
 )
 _OPENS_ASK = re.compile(rf"^\s*(?:{_INTERROGATIVE})\b", re.I)
 # "and can ...", "also what ...", "plus how ...", "or do ...": a second ask inside one sentence.
+# ("Is there a national rate, or is it agreed locally?": each alternative is judged on its own,
+# so the guidance can answer the one it covers.)
 _JOINED_ASK = re.compile(rf"((?:,|;|\s)\s*(?:and(?: also)?|also|plus|or|but)\s+)(?=(?:{_INTERROGATIVE}|i|we)\b)", re.I)
+# "who holds our contract - the ICB or NHS England?": choices offered for the ask before them.
+_CHOICES = re.compile(r"\bor\b", re.I)
 # Clause breaks inside a message: sentence ends, dashes and colons used as separators, new lines,
 # and a comma before a question word ("fy2 here, how do i get involved").
 _CLAUSE = re.compile(
@@ -91,8 +96,12 @@ def split_asks(message: str) -> Asks:
             piece = piece.strip(" ,;")
             if not piece or pleasantry(piece):
                 continue
-            if parts and (not _standalone(piece) or not (_asks_something(piece) or piece.endswith("?"))):
-                # "and why?" or a trailing remark belongs to the ask before it.
+            if parts and (
+                not _standalone(piece)
+                or not _asks_something(piece)
+                or (not _OPENS_ASK.match(piece) and _CHOICES.search(piece))
+            ):
+                # "and why?", a trailing remark or the choices for an ask belong to the ask before it.
                 parts[-1] = f"{parts[-1]}{joiner or ' '}{piece}"
             else:
                 parts.append(piece)

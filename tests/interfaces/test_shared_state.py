@@ -199,7 +199,7 @@ def test_two_slack_processes_share_one_chroma_server_and_one_postgres(
             (corpus / "delta.txt").write_text(DELTA, encoding="utf-8")
             added = Ingestor(writer, minilm).run()
             assert added.count("added") == 1
-            for url, user in ((a, "U5"), (b, "U6")):
+            for url, user, app in ((a, "U5", "app-a"), (b, "U6", "app-b")):
                 n = len(api.posted("chat.postMessage"))
                 dm, _ = event(
                     "message", "where do delta staff park after six?", channel=f"D{user}", channel_type="im", user=user
@@ -207,7 +207,9 @@ def test_two_slack_processes_share_one_chroma_server_and_one_postgres(
                 assert send(url, dm) == 200
                 reply = api.wait_for("chat.postMessage", n + 1)[-1]
                 print(f"after another process ingested delta.txt, process {url} answers: {blocks_text(reply)[:90]!r}")
-                assert "multistorey" in blocks_text(reply)
+                # The process's own log says what its reload read, should this ever fail again.
+                log = (tmp_path / app / "slack.log").read_text(encoding="utf-8", errors="replace")
+                assert "multistorey" in blocks_text(reply), log[-3000:]
 
         # 6. ... exported by a third process, through the same database.
         cli_env = {**env, "ASSISTANT_DATA_DIR": str(tmp_path / "cli")}

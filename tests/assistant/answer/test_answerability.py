@@ -128,6 +128,21 @@ def test_asking_about_today_caps_the_answer_at_partial(bot: Assistant) -> None:
     assert "asks_now" not in FEATURES
 
 
+def test_a_situation_set_in_the_present_makes_each_ask_one_about_today(bot: Assistant) -> None:
+    plain = bot.ask("Do CCG boards have to have a secondary care doctor, and how is that doctor chosen?")
+    framed = bot.ask(
+        "Now that CCGs have been replaced, do the boards have to have a secondary care doctor, "
+        "and how is that doctor chosen?"
+    )
+    assert len(framed.answerability) == 2
+    assert all(a["signals"]["asks_now"] == 1.0 for a in framed.answerability)
+    assert all(a["outcome"] != "answer" for a in framed.answerability)
+    assert plain.outcome == "answer" and framed.outcome == "partial"
+    # The writer's own present ("I'm currently an ST5") does not date the question.
+    mine = bot.ask("I'm currently an ST5 in anaesthetics. How do I get on a CCG board?")
+    assert mine.answerability[0]["signals"]["asks_now"] == 0.0
+
+
 def test_a_follow_up_asks_about_today_only_in_its_own_words(bot: Assistant) -> None:
     first = "what is Monitor's main job now?"
     history = [{"role": "user", "content": first}, {"role": "assistant", "content": bot.ask(first).text}]

@@ -41,6 +41,15 @@ def test_an_alternative_too_small_to_stand_alone_keeps_its_words() -> None:
     assert a.parts == ("Is it, or is the picture murkier than that?",)
 
 
+def test_choices_offered_for_an_ask_stay_with_it() -> None:
+    a = split_asks("Since 2022, who actually holds our practice's GMS contract - the ICB or NHS England?")
+    assert a.context == "Since 2022"
+    assert a.parts == ("who actually holds our practice's GMS contract the ICB or NHS England?",)
+    # An alternative that asks a question of its own is judged on its own.
+    b = split_asks("Is there a national rate for board GPs, or does it all get agreed locally?")
+    assert b.parts == ("Is there a national rate for board GPs", "does it all get agreed locally?")
+
+
 def test_at_most_three_asks() -> None:
     a = split_asks("What is a CCG? What is a CSU? What is Monitor? What is the NHS CB?")
     assert len(a.parts) == 3 and a.parts[2] == "What is Monitor? What is the NHS CB?"
