@@ -240,6 +240,15 @@ def test_ci_gate_on_dev_and_test(tmp_path: Path, corpus_settings: Settings, env_
             "citation_support": 0.78,
             "refusal_recall": 0.18,
         },
+        # A seventeenth author's set (fifteenth session), written from the documents alone and first
+        # run at 22338a6: 9 of 16 near-misses refused, none of 48 answerable items refused.
+        "holdout-l": {
+            "hit@5": 0.89,
+            "mrr": 0.78,
+            "key_fact_recall": 0.77,
+            "citation_support": 0.81,
+            "refusal_recall": 0.5,
+        },
     }
     # False refusals. Until the twelfth session unseen splits ran above dev's held-out 0.02 (holdout-d
     # 5 of 58 answerable items, holdout-i 3 of 49); since an ask about today is no longer refused
@@ -257,6 +266,7 @@ def test_ci_gate_on_dev_and_test(tmp_path: Path, corpus_settings: Settings, env_
         "holdout-i": 0.03,
         "holdout-j": 0.05,  # 2 of 48
         "holdout-k": 0.05,  # 2 of 48
+        "holdout-l": 0.03,  # none of 48 at its first run
     }
     args = ["eval", "--out", str(out)]
     for split, mins in floors.items():
