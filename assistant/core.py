@@ -326,8 +326,9 @@ class Assistant:
         if self.qa_vectors is None:
             return {}
         vector = self.qa_vectors.qa.embed_queries([ask])[0]
-        sentences = [self.qa_vectors.vectors(index.sentences.get(c.chunk.chunk_id, ([], None))[0]) for c in cands[:TOP]]
-        return {QA_SENTENCE: qa_similarity(vector, sentences)}
+        # One read of the cache for all the top passages' sentences, not one per passage.
+        texts = [t for c in cands[:TOP] for t in index.sentences.get(c.chunk.chunk_id, ([], None))[0]]
+        return {QA_SENTENCE: qa_similarity(vector, [self.qa_vectors.vectors(texts)])}
 
     def _respond(self, question: str, parts: list[Part], n_passages: int, k: int) -> Answer:
         judged = [

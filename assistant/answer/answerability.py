@@ -76,16 +76,16 @@ _HAS_NUMBER = re.compile(
     r"half|quarter|january|february|march|april|may|june|july|august|september|october|november|december)\b",
     re.I,
 )
+# A situation that sets every ask in the present: "Now that CCGs have gone, ...", "Since 2022,
+# ...". Narrower than _ASKS_NOW: "I'm currently an ST5" describes the writer, not the NHS.
+_PRESENT = r"now that|nowadays|these days|(since|after) (19|20)\d\d"
+_FRAMES_NOW = re.compile(rf"\b({_PRESENT})\b", re.I)
 # Every source predates the question: "is it still", "these days", "in the end" ask what
 # happened after them, which they cannot say however closely their words match.
 _ASKS_NOW = re.compile(
-    r"\b(now|nowadays|today|these days|currently|at the moment|atm|still|any ?more|in the end|"
-    r"(since|after) (19|20)\d\d)\b",
+    rf"\b(now|today|currently|at the moment|atm|still|any ?more|in the end|{_PRESENT})\b",
     re.I,
 )
-# A situation that sets every ask in the present: "Now that CCGs have gone, ...", "Since 2022,
-# ...". Narrower than _ASKS_NOW: "I'm currently an ST5" describes the writer, not the NHS.
-_FRAMES_NOW = re.compile(r"\b(now that|nowadays|these days|(since|after) (19|20)\d\d)\b", re.I)
 # "Can I still refer ... if I'm not on the board?": "still" after a modal and its subject asks
 # whether something is allowed, not whether it is so today.
 _STILL_ALLOWED = re.compile(r"\b(can|could|may|might|would|will|shall)\s+(i|we|you|they|he|she)\s+still\b", re.I)
