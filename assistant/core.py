@@ -23,7 +23,7 @@ from .answer.answerability import (
     packaged_model,
     signals,
 )
-from .answer.asks import split_asks
+from .answer.asks import Asks, split_asks
 from .answer.compose import MIN_ANSWER_WORDS, PASSAGE_MARGIN, compose
 from .answer.currency import notices_for
 from .answer.generate import CheckerCache, Generator, generate_answer
@@ -257,7 +257,9 @@ class Assistant:
         judged on (earlier turns folded in for a follow-up, the ask before it for "...and when
         did they start?"); what it is retrieved with (plus the writer's situation: "If I join
         the board, can I keep my pension?"); and what the answer's sentences are chosen for."""
-        asks = split_asks(question)
+        return self._plan(split_asks(question), turns)
+
+    def _plan(self, asks: Asks, turns: Sequence[Turn]) -> list[tuple[str, str, str, str]]:
         plans: list[tuple[str, str, str, str]] = []
         for i, part in enumerate(asks.parts):
             thin = is_follow_up(part)
@@ -285,14 +287,15 @@ class Assistant:
     ) -> list[Part]:
         """Each ask of `question` retrieved, reranked and judged (the answer is not composed)."""
         index = self.index
-        plans = self.plan(question, turns)
+        asks = split_asks(question)
+        plans = self._plan(asks, turns)
         texts = list(dict.fromkeys(x for plan in plans for x in plan))
         vectors = dict(zip(texts, self.embedder.embed(texts), strict=True))
         ranker = Retriever(self.settings, self.store, index, weights)
         said = [t.content for t in turns if t.role == "assistant" and t.content.strip()]
         quoted = index.quoted_documents(said[-1]) if said and any(is_follow_up(p[0]) for p in plans) else frozenset()
         scope = scope_of(index)
-        situation = split_asks(question).context
+        situation = asks.context
         now_framed = frames_now(situation)
         parts: list[Part] = []
         for part, judged, query, subject in plans:
