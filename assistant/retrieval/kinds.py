@@ -27,8 +27,9 @@ def is_question(s: str) -> bool:
 
 def is_label(s: str) -> bool:
     """No closing stop, no figures, not a list item: a byline or a caption, not a statement
-    ("Zana Khan, locum GP and clinical editor, BMJ Learning"; but "No: 97 (62%)" is data)."""
-    return not (closing_mark(s) or re.search(r"\d", s) or is_item(s))
+    ("Zana Khan, locum GP and clinical editor, BMJ Learning"; but "No: 97 (62%)" is data). A
+    digit inside a word ("paediatrics ST1", "doc2doc") is a name's, not a figure."""
+    return not (closing_mark(s) or re.search(r"(?<![A-Za-z])\d", s) or is_item(s))
 
 
 def is_item(s: str) -> bool:

@@ -80,6 +80,19 @@ def test_a_byline_does_not_continue_an_answer() -> None:
     assert result.text == "Locum GPs know local populations well. [1]"
 
 
+def test_a_byline_between_two_quotes_is_not_filled_in() -> None:
+    # Two chosen sentences one apart: the gap between them is filled, unless it is a byline
+    # (a training grade's digit does not make it a figure).
+    text = (
+        "I hope commissioning will be good for patients.\nSarah Jones, paediatrics ST1, West Midlands\n"
+        "I worry that commissioning will make care more disjointed."
+    )
+    cands, sentences = _cands([(text, 0.9, [0.80, 0.30, 0.78])])
+    result = compose("What do doctors worry about in commissioning?", cands, sentences)
+    assert "Sarah Jones" not in result.text
+    assert "I hope commissioning" in result.text and "I worry that" in result.text
+
+
 def test_the_answer_opens_with_the_sentence_that_answers_the_question_as_asked() -> None:
     # One passage: its context sentence comes first in the source, the number second.
     text = (

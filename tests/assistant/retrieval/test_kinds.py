@@ -33,6 +33,10 @@ def test_source_sentences() -> None:
     assert is_item("• a GP") and is_item("2) a nurse") and not is_item("2012 was a year.")
     assert is_label("Zana Khan, locum GP and clinical editor, BMJ Learning")
     assert not is_label("No: 97 (62%)")  # figures are data, not a byline
+    # A training grade or a site's name with a digit in it is part of a byline, not a figure.
+    assert is_label("Sarah Jones, paediatrics ST1, West Midlands")
+    assert is_label("Dr_T, gastroenterology ST6, doc2doc")
+    assert not is_label("Seventeen pathways, 2011 to 2013")
 
 
 def test_a_count_is_a_number_and_a_pronoun_is_not() -> None:
