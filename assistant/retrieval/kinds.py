@@ -130,7 +130,10 @@ DEFINES = re.compile(r"\b(is|are|means|refers to|will)\b", re.I)
 # full statutory responsibilities on 1 April 2013") can, when it gives the kind of answer asked
 # for (a date, a rule, a definition): the question names what the pronoun stands for.
 CONNECTIVE = re.compile(
-    r"^\s*(however|but|and|also|so|therefore|thus|as a result|in addition|moreover|similarly)\b", re.I
+    r"^\s*(however|but|and|also|so|therefore|thus|as a result|in addition|moreover|similarly|yet|still|"
+    r"nevertheless|nonetheless|instead|hence|furthermore|likewise|equally|even so|on the other hand|in contrast|"
+    r"conversely|otherwise)\b",
+    re.I,
 )
 LEANS_ON = re.compile(r"^\s*(it|its|they|their|them|this|these|that|those|such|he|she|his|her)\b", re.I)
 # "It is very unlikely that ...": a dummy subject, not one the sentence before names.

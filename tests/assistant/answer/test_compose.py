@@ -125,6 +125,11 @@ def test_the_answer_opens_with_the_sentence_that_answers_the_question_as_asked()
     )
     text = _answer("When must the board consult the council?", qualified, [0.65, 0.7])
     assert text.startswith("The board sets the budget"), text
+    contrasting = (
+        "A practice may join any consortium it chooses. Yet nobody has said why practices must join one at all."
+    )
+    text = _answer("Tell me about practices and consortiums", contrasting, [0.6, 0.7])
+    assert text.startswith("A practice may join"), text
     dummy = "Consortiums manage their own members. It is very unlikely that a GP will be asked to leave."
     text = _answer("Could a GP be thrown out of a consortium?", dummy, [0.4, 0.7])
     assert text.startswith("It is very unlikely that a GP"), text
