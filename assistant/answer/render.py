@@ -58,7 +58,7 @@ def rendered(
     for i, p in enumerate(ordered):
         n = numbers[p.passage]
         nxt = ordered[i + 1] if i + 1 < len(ordered) else None
-        text = p.text.strip()
+        text = _quotes_closed(p.text.strip())
         opened = SPEAKER_TURN.match(text)
         speaker = (said.get(p.passage, [])[p.sentence : p.sentence + 1] or [None])[0]  # `speaker_of` each sentence
         if speaker is not None and not opened and voice != (p.passage, speaker) and not is_item(text):
@@ -87,6 +87,18 @@ def rendered(
         )
         citations.append(citation(n, chunk, quote))
     return Composition(body, citations, above)
+
+
+def _quotes_closed(text: str) -> str:
+    """A sentence quoted from inside a longer quotation ("“To help with ongoing development,
+    support is being given ...") with its quotation marks balanced, so that the answer does not
+    read as if the quotation ran on past the sentence. The words are the source's."""
+    opening, closing = text.count("“"), text.count("”")
+    if opening > closing:
+        return text + "”" * (opening - closing)
+    if closing > opening:
+        return "“" * (closing - opening) + text
+    return text
 
 
 def _unshown(

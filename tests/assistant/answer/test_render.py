@@ -65,3 +65,19 @@ def test_a_lead_in_whose_items_were_all_printed_above_is_dropped_too() -> None:
     items = frozenset({LIST[1], "• Managing the budget.", LIST[3]})
     out = rendered(_picked()[:5], _top(LIST), {}, shown=items)
     assert out.text == "" and out.above == (1,)
+
+
+def test_a_sentence_quoted_from_inside_a_quotation_has_its_marks_balanced() -> None:
+    quoted = [
+        "The director says: “Our commissioners consult widely.",
+        "They meet every month.”",
+        "Boards are “clinician led” by design.",
+    ]
+    picked = [Picked(0, 0, quoted[0], 0.9), Picked(0, 2, quoted[2], 0.5), Picked(1, 1, OTHER[1], 0.4)]
+    out = rendered(picked, _top(quoted, OTHER), {})
+    assert out.text.startswith("The director says: “Our commissioners consult widely.” [1]")
+    assert "Boards are “clinician led” by design. [1]" in out.text  # already balanced: unchanged
+    # The citation quotes the source as it is.
+    assert quoted[0] in out.citations[0].quote
+    closing = rendered([Picked(0, 1, quoted[1], 0.9)], _top(quoted), {})
+    assert closing.text == "“They meet every month.” [1]"
