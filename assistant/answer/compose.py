@@ -33,6 +33,7 @@ from ..retrieval.kinds import (
 )
 from ..retrieval.lexical import terms
 from ..retrieval.retrieve import Candidate
+from ..retrieval.sentences import is_poll_result
 from ..types import SECTION_SEP, SPEAKER_TURN
 from .lists import list_of, with_list_items
 from .picked import Picked
@@ -220,6 +221,9 @@ def compose(
     # savings were achieved using the following strategies:") would end on a colon, promising
     # what the answer does not give.
     kept = [p for p in chosen if not (p.text.rstrip().endswith(":") and (p.passage, p.sentence + 1) not in have)]
+    # A poll's figure quoted without its poll's question ("No: 97 (62%)" after another poll's
+    # figures) would be read as that other poll's.
+    kept = [p for p in kept if not (is_poll_result(p.text) and _poll_of(p, top, index_sentences) not in have)]
     chosen = kept or chosen
     return rendered(chosen, top, said, _lead(chosen, question, wants_list), shown)
 
@@ -285,6 +289,14 @@ def _filled(
                 out.append(Picked(p.passage, p.sentence + 1, text, p.score - 0.01))
                 have.add(gap)
     return out
+
+
+def _poll_of(
+    p: Picked, top: Sequence[Candidate], index_sentences: dict[str, tuple[list[str], np.ndarray]]
+) -> tuple[int, int] | None:
+    """The poll question a poll result answers: the nearest question before it in its passage."""
+    texts = index_sentences.get(top[p.passage].chunk.chunk_id, ([], None))[0]
+    return next(((p.passage, i) for i in range(p.sentence - 1, -1, -1) if is_question(texts[i])), None)
 
 
 def _local_rarity(

@@ -321,3 +321,17 @@ def test_a_passage_continuing_a_section_drawn_on_is_drawn_on_too() -> None:
     for section, position in (("Patient experience", 5), ("Engagement", 7)):
         cands, sentences = cands_for(section, position)
         assert "individual interaction" not in compose(question, cands, sentences).text
+
+
+def test_a_poll_figure_is_not_quoted_without_its_own_poll_question() -> None:
+    polls = (
+        "BMJ poll: Will GP commissioning improve patient care?\n\nNo: 269 (74%)\n\nYes: 96 (26%)\n\n"
+        "doc2doc poll: Are GPs the right people to control the budget?\n\nNo: 97 (62%)\n\nYes: 60 (38%)"
+    )
+    # The second poll's figures score well (they answer a question close to this one), but its
+    # question does not make the answer: quoted alone they would read as the first poll's.
+    cands, sentences = _cands([(polls, 0.9, [0.8, 0.6, 0.6, 0.95, 0.6, 0.6])])
+    question = "What share said GP commissioning would not improve patient care in the BMJ poll?"
+    text = compose(question, cands, sentences).text
+    assert "No: 269 (74%)" in text
+    assert "No: 97 (62%)" not in text and "Yes: 60 (38%)" not in text, text

@@ -27,3 +27,24 @@ def test_a_numbered_run_in_question_keeps_its_answer() -> None:
         "Why?",
         "Because.",
     ]
+
+
+def test_a_poll_result_run_into_the_next_poll_is_split_from_it() -> None:
+    # A PDF's text layer puts one poll's last result and the next poll's question on one line.
+    text = (
+        "BMJ poll: Will GP commissioning improve patient care?\n\nNo: 269 (74%)\n\n"
+        "Yes: 96 (26%) doc2doc poll: Are GPs the right people to control the budget?\n\nNo: 97 (62%)"
+    )
+    assert [text[a:b] for a, b in split_sentences(text)] == [
+        "BMJ poll: Will GP commissioning improve patient care?",
+        "No: 269 (74%)",
+        "Yes: 96 (26%)",
+        "doc2doc poll: Are GPs the right people to control the budget?",
+        "No: 97 (62%)",
+    ]
+    # A figure in prose stays in its sentence.
+    prose = "Results: 12 (5%) of trusts agreed. Of those asked, 96 (26%) said yes."
+    assert [prose[a:b] for a, b in split_sentences(prose)] == [
+        "Results: 12 (5%) of trusts agreed.",
+        "Of those asked, 96 (26%) said yes.",
+    ]
