@@ -79,8 +79,9 @@ def compose(
     margin: float | None = PASSAGE_MARGIN,
     shown: frozenset[str] = frozenset(),
 ) -> Composition:
-    """The answer from the best passages. `idf` weighs the question's words by rarity, so a
-    sentence naming "Croydon" outranks one that only repeats "CCG". `min_words` is this answer's
+    """The answer from the best passages. `idf` weighs the question's words by rarity in the
+    corpus, so a sentence naming "Croydon" outranks one that only repeats "CCG" (and each word is
+    weighed again by its rarity among these passages' sentences, `_local_rarity`). `min_words` is this answer's
     share of MIN_ANSWER_WORDS (one ask of several gets less). `margin`: how far below the best
     passage another may score and still be drawn on; None draws on every one of `passages`.
     `shown`: sentences an earlier part of the same reply quotes. They are chosen as usual (this
