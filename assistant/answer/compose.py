@@ -7,7 +7,6 @@ them, and never reworded. A sentence that introduces a list ("These are:") bring
 
 from __future__ import annotations
 
-import math
 from collections.abc import Callable, Sequence
 
 import numpy as np
@@ -41,11 +40,6 @@ from .render import Composition, rendered
 from .speakers import named_speakers, panel_answer, speaker_of, turns
 
 QUESTION_PENALTY = 0.1
-# How much a sentence's share of the question's words counts beside its similarity and its
-# passage's score. The words are weighed by their rarity in the corpus and among the top
-# passages' sentences (`_local_rarity`); with that, 0.3 rather than 0.2 (dev: first sentence
-# states a key fact 0.599 -> 0.624, key facts 0.825 -> 0.827; unseen 0.493 -> 0.500, 0.745 -> 0.744).
-OVERLAP = 0.3
 # "How are A, B and C different?": a sentence saying what one of them is, lifted by this much
 # (dev 0.05 / 0.08 / 0.15: key facts 0.884 / 0.887 / 0.886, from 0.882).
 COMPARISON_LIFT = 0.08
@@ -79,13 +73,13 @@ def compose(
     margin: float | None = PASSAGE_MARGIN,
     shown: frozenset[str] = frozenset(),
 ) -> Composition:
-    """The answer from the best passages. `idf` weighs the question's words by rarity in the
-    corpus, so a sentence naming "Croydon" outranks one that only repeats "CCG" (and each word is
-    weighed again by its rarity among these passages' sentences, `_local_rarity`). `min_words` is this answer's
+    """The answer from the best passages. `idf` weighs the question's words by rarity, so a
+    sentence naming "Croydon" outranks one that only repeats "CCG". `min_words` is this answer's
     share of MIN_ANSWER_WORDS (one ask of several gets less). `margin`: how far below the best
     passage another may score and still be drawn on; None draws on every one of `passages`.
     `shown`: sentences an earlier part of the same reply quotes. They are chosen as usual (this
     part is judged on all it rests on) but not printed twice: `Composition.above` lists them."""
+    weight = idf or (lambda t: 1.0)
     wants_number = asks_for_number(question)
     number = number_answer(question)
     wants_list = asks_for_list(question)
@@ -95,8 +89,6 @@ def compose(
         return Composition("", [])
     best_passage = top[0].score
     qterms = set(terms(question))
-    local = _local_rarity(qterms, top, index_sentences)
-    weight = _weighted(idf or (lambda t: 1.0), local)
     q_weight = sum(weight(t) for t in qterms) or 1.0
     pool: list[Picked] = []
     said: dict[int, list[str | None]] = {}  # per passage: whose words each sentence is (`speaker_of`)
@@ -135,7 +127,7 @@ def compose(
             overlap = sum(weight(t) for t in qterms & set(terms(spoken))) / q_weight
             # A sentence is judged in its passage's context: the passage score carries the
             # heading and the neighbouring sentences that the sentence alone lacks.
-            score = 0.5 * float(sims[si]) + 0.4 * cand.score + OVERLAP * overlap
+            score = 0.5 * float(sims[si]) + 0.4 * cand.score + 0.2 * overlap
             if si < 2 and cand.heading >= 0.5:
                 score += 0.04  # the opening of a section whose heading is the question
             if wants_number and number.search(text):
@@ -298,21 +290,6 @@ def _poll_of(
     """The poll question a poll result answers: the nearest question before it in its passage."""
     texts = index_sentences.get(top[p.passage].chunk.chunk_id, ([], None))[0]
     return next(((p.passage, i) for i in range(p.sentence - 1, -1, -1) if is_question(texts[i])), None)
-
-
-def _local_rarity(
-    qterms: set[str], top: Sequence[Candidate], index_sentences: dict[str, tuple[list[str], np.ndarray]]
-) -> dict[str, float]:
-    """Each question word's rarity among the top passages' sentences, 0 to 1. A word every
-    sentence shares is the passages' topic ("Kent" in the Kent case study) and tells none of
-    them apart; the ask's other words ("ongoing support") pick the sentence that answers."""
-    sentences = [set(terms(t)) for c in top for t in index_sentences.get(c.chunk.chunk_id, ([], None))[0]]
-    scale = math.log((len(sentences) + 1) / 0.5)
-    return {t: math.log((len(sentences) + 1) / (sum(t in s for s in sentences) + 0.5)) / scale for t in qterms}
-
-
-def _weighted(idf: Callable[[str], float], local: dict[str, float]) -> Callable[[str], float]:
-    return lambda t: idf(t) * local.get(t, 1.0)
 
 
 def _similar(a: str, b: str) -> bool:
