@@ -330,7 +330,7 @@ def test_a_poll_figure_is_not_quoted_without_its_own_poll_question() -> None:
     )
     # The second poll's figures score well (they answer a question close to this one), but its
     # question does not make the answer: quoted alone they would read as the first poll's.
-    cands, sentences = _cands([(polls, 0.9, [0.8, 0.6, 0.6, 0.95, 0.6, 0.6])])
+    cands, sentences = _cands([(polls, 0.9, [0.8, 0.6, 0.6, 0.8, 0.6, 0.6])])
     question = "What share said GP commissioning would not improve patient care in the BMJ poll?"
     text = compose(question, cands, sentences).text
     assert "No: 269 (74%)" in text
