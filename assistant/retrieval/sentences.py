@@ -14,16 +14,7 @@ _RUN_IN_QUESTION = re.compile(r"(?:^|\n)\s*\d{1,2}[.)]\s[^\n?]*\?[\"”’)]*$")
 # A poll's result ("Yes: 96 (26%)") is a unit of its own: a PDF's text layer can run it into
 # whatever follows on the page ("Yes: 96 (26%) doc2doc poll: Are GPs ...?"), which then reads as
 # one sentence and carries one poll's figures into another's.
-_RESULT_TEXT = r"(?:Yes|No|Don[’']t know|Not sure|Unsure|Maybe|Other): [\d,]+(?:\.\d+)? \(\d{1,3}(?:\.\d+)?%\)"
-_RESULT = re.compile(_RESULT_TEXT + r"(?=\s+\S)")
-_WHOLE_RESULT = re.compile(_RESULT_TEXT + r"\s*")
-
-
-def is_poll_result(sentence: str) -> bool:
-    """Whether the sentence is one answer's share of a poll ("No: 97 (62%)")."""
-    return _WHOLE_RESULT.fullmatch(sentence.strip()) is not None
-
-
+_RESULT = re.compile(r"(?:Yes|No|Don[’']t know|Not sure|Unsure|Maybe|Other): [\d,]+(?:\.\d+)? \(\d{1,3}(?:\.\d+)?%\)")
 _BOUNDARY = re.compile(r"(?<=[.!?])[\"”’)]*\s+(?=[A-Z0-9“\"‘(•£])|\n+")
 
 
@@ -50,8 +41,14 @@ def _add(text: str, start: int, end: int, spans: list[tuple[int, int]]) -> None:
     if not seg.strip():
         return
     result = _RESULT.match(seg, lead)
-    if result is not None and result.start() == lead:
+    rest = seg[result.end() :] if result is not None else ""
+    if result is not None and rest[:1].isspace() and rest.strip():
         spans.append((start + lead, start + result.end()))
         _add(text, start + result.end(), end, spans)
         return
     spans.append((start + lead, start + trail))
+
+
+def is_poll_result(sentence: str) -> bool:
+    """Whether the sentence is one answer's share of a poll ("No: 97 (62%)")."""
+    return _RESULT.fullmatch(sentence.strip()) is not None
