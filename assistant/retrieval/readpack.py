@@ -26,6 +26,7 @@ import contextlib
 import hashlib
 import json
 import logging
+import mmap
 import os
 import re
 import tempfile
@@ -285,6 +286,20 @@ def fingerprint(docs: Iterable[tuple[str, str, int, int]], model_id: str) -> str
     return h.hexdigest()[:24]
 
 
+def _map_for_scattered_reads(path: Path) -> np.ndarray:
+    """The file's bytes, memory-mapped, with read-ahead off. A question reads a hundred or so
+    records scattered over the file; with the kernel's default read-ahead a new process's first
+    question paged in all of a cold 137 MB records.bin at 1,000× the corpus (fincore: 135 MB
+    resident after 120 record reads; 0.7 MB with MADV_RANDOM)."""
+    if not path.stat().st_size:
+        return np.zeros(0, np.uint8)  # mmap cannot map an empty file
+    with path.open("rb") as fh:
+        mapped = mmap.mmap(fh.fileno(), 0, access=mmap.ACCESS_READ)
+    if hasattr(mmap, "MADV_RANDOM"):  # not on every platform
+        mapped.madvise(mmap.MADV_RANDOM)
+    return np.frombuffer(mapped, dtype=np.uint8)
+
+
 class ReadPack:
     """An opened read pack: rows in (document id, position) order, as BM25's."""
 
@@ -300,10 +315,7 @@ class ReadPack:
         self.ids: RowIds = self.lexical.ids
         self._lookup = np.load(folder / self.LOOKUP, mmap_mode="r")
         self._offsets = np.load(folder / self.OFFSETS, mmap_mode="r")
-        size = (folder / self.RECORDS).stat().st_size
-        self._records: np.ndarray = (
-            np.memmap(folder / self.RECORDS, dtype=np.uint8, mode="r") if size else np.zeros(0, np.uint8)
-        )
+        self._records = _map_for_scattered_reads(folder / self.RECORDS)
         self._record = lru_cache(maxsize=8192)(self._read_record)
         # Every dense hit, candidate and sentence read looks its chunk id up (a binary search
         # over the memory-mapped ids); the pack never changes, so answers are kept.
