@@ -40,11 +40,13 @@ log = logging.getLogger(__name__)
 # a caveat or refusal line of the templates 0.2-0.3.
 QUOTED_SHARE = 0.6
 QUOTE_MIN_TERMS = 4
-# Chunks whose sentences and vectors a snapshot keeps in memory (about 10 kB each, so at most
-# ~90 MB). 2,048 thrashed at 100× the corpus, where the dev set's candidates span more chunks:
-# 16 clients for 30 s (embedded, back to back) answered 57-72/s against 68-111/s with 8,192,
-# peak RSS 441-457 MB against 458-461 MB; 16,384 gained nothing more (107/s).
-SENTENCE_CACHE = 8192
+# Chunks whose sentences and vectors a snapshot keeps in memory (about 15 kB each). A question
+# rereads its own candidates (reranking, answerability, composing), which 1,024 holds several
+# times over; more bought nothing measurable now that the vectors are positioned reads the page
+# cache serves. Measured on 2 cores: 16 clients for 30 s at 100×, 729-775 answers against 703-827
+# with 8,192, peak RSS 498-508 MB against 569-570; one client at 1,000×, warm p50 48 ms against
+# 50, peak RSS 872 MB against 981 (8,192 kept ~110 MB of vectors a 1 GiB budget could not spare).
+SENTENCE_CACHE = 1024
 _MARKER = re.compile(r"\[\d+\]")
 
 __all__ = ["LoadedIndex", "refresh_lexical", "refresh_pack", "search_text", "sentence_rows"]
