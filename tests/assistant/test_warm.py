@@ -13,7 +13,9 @@ from tests.helpers import HashEmbedder, HashQAEmbedder, write_small_corpus
 
 
 def test_warm_loads_the_index_the_models_and_the_nearest_neighbour_index(tmp_path: Path) -> None:
-    settings = Settings(corpus_dir=write_small_corpus(tmp_path / "corpus"), data_dir=tmp_path / "var", collection="warm")
+    settings = Settings(
+        corpus_dir=write_small_corpus(tmp_path / "corpus"), data_dir=tmp_path / "var", collection="warm"
+    )
     assert Ingestor(settings, HashEmbedder()).run().ok
     embedder, qa = HashEmbedder(), HashQAEmbedder()
     a = Assistant(settings, embedder=embedder, qa_embedder=qa)
@@ -29,7 +31,9 @@ def test_warm_loads_the_index_the_models_and_the_nearest_neighbour_index(tmp_pat
 
 
 def test_warm_raises_what_a_loader_raised(tmp_path: Path) -> None:
-    settings = Settings(corpus_dir=write_small_corpus(tmp_path / "corpus"), data_dir=tmp_path / "var", collection="warm")
+    settings = Settings(
+        corpus_dir=write_small_corpus(tmp_path / "corpus"), data_dir=tmp_path / "var", collection="warm"
+    )
     a = Assistant(settings, embedder=HashEmbedder(), qa_embedder=HashQAEmbedder())
     with pytest.raises(IndexMissingError):
         a.warm()  # nothing ingested: the index's loader fails while the models load beside it
