@@ -439,11 +439,50 @@ def chroma_server(path: Path) -> Iterator[str]:
         log.close()
 
 
+INGEST_FIELDS = [
+    "ingest_s",
+    "chunks",
+    "chunks_per_s",
+    "ingest_rss_mb",
+    "embedded",
+    "embed_texts",
+    "cache_hits",
+    "repeats",
+    "failed",
+    "qa_sentences",
+    "ingest_cache",
+    "index_mb",
+    "index_detail_mb",
+    "derived",
+]
+
+
+def evict(*paths: Path) -> None:
+    """Drop these files' pages from the page cache (clean pages only, which an index at rest is):
+    a first answer as after a reboot or after other work pushed the index out of memory."""
+    for root in paths:
+        for path in [root] if root.is_file() else sorted(p for p in root.rglob("*") if p.is_file()):
+            with contextlib.suppress(OSError):
+                fd = os.open(path, os.O_RDONLY)
+                try:
+                    os.posix_fadvise(fd, 0, 0, os.POSIX_FADV_DONTNEED)
+                finally:
+                    os.close(fd)
+
+
 def measure(
-    size: int, mode: str, corpus: Path, work: Path, args: argparse.Namespace, derive: str = ""
+    size: int,
+    mode: str,
+    corpus: Path,
+    work: Path,
+    args: argparse.Namespace,
+    derive: str = "",
+    before: dict[str, Any] | None = None,
 ) -> dict[str, Any]:
     data = work / f"data-{size}x-{mode}"
     server_dir = work / f"chroma-{size}x"
+    if args.reuse_index and mode == "embedded" and (data / "bm25" / "ids.json").is_file():
+        return answering(size, mode, data, corpus, args, before)
     if data.exists():
         shutil.rmtree(data)
     if server_dir.exists() and mode == "server":
@@ -486,52 +525,76 @@ def measure(
             "doc_files": round(du(data / "docs") / 1e6, 1),
             "embed_cache": round(du(data / "embed-cache.sqlite") / 1e6, 1),
         }
-        log(f"{size}x {mode}: first answers")
+        answer_figures(row, size, mode, env, args, data, store)
+    return row
+
+
+def answering(
+    size: int, mode: str, data: Path, corpus: Path, args: argparse.Namespace, before: dict[str, Any] | None
+) -> dict[str, Any]:
+    """The answering figures of an index an earlier run built (`--reuse-index`): its ingest
+    figures are that run's, carried over from scale.json."""
+    log(f"{size}x {mode}: reusing the index in {data} (not ingested again)")
+    env = {**ENV_BASE, "ASSISTANT_DATA_DIR": str(data), "ASSISTANT_CORPUS_DIR": str(corpus)}
+    row: dict[str, Any] = {"size": size, "mode": mode, "ingest_reused": True}
+    row.update({k: before[k] for k in INGEST_FIELDS if before and k in before})
+    row.setdefault("index_mb", round(du(data / "chroma", data / "bm25", data / "docs") / 1e6, 1))
+    answer_figures(row, size, mode, env, args, data, data / "chroma")
+    return row
+
+
+def answer_figures(
+    row: dict[str, Any], size: int, mode: str, env: dict[str, str], args: argparse.Namespace, data: Path, store: Path
+) -> None:
+    """First answers (page cache warm, then with the index's files evicted), warm asks, and load."""
+    log(f"{size}x {mode}: first answers")
+    for key, cold in (("first_answer", False), ("first_answer_cold", True)):
         firsts = []
         for _ in range(3):
+            if cold:
+                evict(data, store)
             t0 = time.time()
             out = child(FIRST, env)
             firsts.append(out["done"] - t0)
-        row["first_answer_s"] = round(statistics.median(firsts), 2)
-        row["first_answer_all_s"] = [round(x, 2) for x in firsts]
-        log(f"{size}x {mode}: warm asks")
-        warm = child(WARM.format(passes=args.passes), env)
-        lat = warm.pop("latencies")
-        first_pass = warm.pop("first_pass")
-        row.update(
-            p50_ms=pct(lat, 0.5),
-            p95_ms=pct(lat, 0.95),
-            p99_ms=pct(lat, 0.99),
-            first_pass_p50_ms=pct(first_pass, 0.5),
-            first_pass_p95_ms=pct(first_pass, 0.95),
-            rss_mb=round(warm["rss_mb"]),
-            hit5=warm["hit5"],
-            mrr=warm["mrr"],
-            hit5_any_doc=warm["hit5_any_doc"],
-            mrr_any_doc=warm["mrr_any_doc"],
-        )
-        if args.profile and size == max(args.sizes) and mode == args.profile_mode:
-            out_path = args.out / f"profile-{size}x-{mode}.txt"
-            log(f"{size}x {mode}: profile → {out_path}")
-            child(PROFILE.format(out=str(out_path)), env)
-            row["profile"] = str(out_path.relative_to(ROOT))
-        if args.load_seconds > 0 and mode in args.load_modes:
-            log(f"{size}x {mode}: load, Python API")
-            api = child(LOAD_API.format(seconds=args.load_seconds), env)
-            lat = api["latencies"]
-            row["load_api"] = {
-                "requests": len(lat) + len(api["errors"]),
-                "errors": len(api["errors"]),
-                "error_samples": api["errors"][:5],
-                "throughput": round(len(lat) / api["seconds"], 1),
-                "p50_ms": pct(lat, 0.5),
-                "p95_ms": pct(lat, 0.95),
-                "rss_mb": round(api["rss_mb"]),
-            }
-            log(f"{size}x {mode}: load, Slack endpoint")
-            row["load_slack"] = load_slack(env, args.load_seconds, data)
-            row["load_slack"]["throughput"] = round(row["load_slack"]["throughput"], 1)
-    return row
+        row[f"{key}_s"] = round(statistics.median(firsts), 2)
+        row[f"{key}_all_s"] = [round(x, 2) for x in firsts]
+    log(f"{size}x {mode}: warm asks")
+    warm = child(WARM.format(passes=args.passes), env)
+    lat = warm.pop("latencies")
+    first_pass = warm.pop("first_pass")
+    row.update(
+        p50_ms=pct(lat, 0.5),
+        p95_ms=pct(lat, 0.95),
+        p99_ms=pct(lat, 0.99),
+        first_pass_p50_ms=pct(first_pass, 0.5),
+        first_pass_p95_ms=pct(first_pass, 0.95),
+        rss_mb=round(warm["rss_mb"]),
+        hit5=warm["hit5"],
+        mrr=warm["mrr"],
+        hit5_any_doc=warm["hit5_any_doc"],
+        mrr_any_doc=warm["mrr_any_doc"],
+    )
+    if args.profile and size == max(args.sizes) and mode == args.profile_mode:
+        out_path = args.out / f"profile-{size}x-{mode}.txt"
+        log(f"{size}x {mode}: profile → {out_path}")
+        child(PROFILE.format(out=str(out_path)), env)
+        row["profile"] = str(out_path.relative_to(ROOT))
+    if args.load_seconds > 0 and mode in args.load_modes:
+        log(f"{size}x {mode}: load, Python API")
+        api = child(LOAD_API.format(seconds=args.load_seconds), env)
+        lat = api["latencies"]
+        row["load_api"] = {
+            "requests": len(lat) + len(api["errors"]),
+            "errors": len(api["errors"]),
+            "error_samples": api["errors"][:5],
+            "throughput": round(len(lat) / api["seconds"], 1),
+            "p50_ms": pct(lat, 0.5),
+            "p95_ms": pct(lat, 0.95),
+            "rss_mb": round(api["rss_mb"]),
+        }
+        log(f"{size}x {mode}: load, Slack endpoint")
+        row["load_slack"] = load_slack(env, args.load_seconds, data)
+        row["load_slack"]["throughput"] = round(row["load_slack"]["throughput"], 1)
 
 
 def log(msg: str) -> None:
@@ -579,18 +642,31 @@ def table(rows: list[dict[str, Any]], header: dict[str, Any]) -> str:
         f"Commit {_by_run(rows, 'commit', header)} · {header['cores']} cores · {_by_run(rows, 'date', header)} · "
         f"load average at start {header['load']:.1f} (the latest run; the machine is shared) · extractive answers.",
         "",
-        "| corpus | Chroma | documents / chunks | ingest | chunks/s | index on disk | first answer, new process "
+        "| corpus | Chroma | documents / chunks | ingest | chunks/s | index on disk "
+        "| first answer, new process: index cached / evicted "
         "| warm ask p50 / p95 / p99 | answering RSS | dev hit@5 / MRR |",
         "|---|---|---|---|---|---|---|---|---|---|",
     ]
     for r in rows:
         size = f"{r['size']}×" + (" (vectors derived from 100×)" if r.get("derived") else "")
-        ingest = f"{r['ingest_s']:.0f} s" + (
-            " (not embedded)" if r.get("derived") else " (embeddings cached)" if r.get("ingest_cache") == "warm" else ""
+        if "ingest_s" in r:
+            ingest = f"{r['ingest_s']:.0f} s" + (
+                " (not embedded)"
+                if r.get("derived")
+                else " (embeddings cached)"
+                if r.get("ingest_cache") == "warm"
+                else ""
+            )
+            ingest += " (an earlier run's)" if r.get("ingest_reused") else ""
+            chunks, rate = f"{r['chunks']:,}", f"{r['chunks_per_s']:.0f}"
+        else:
+            ingest, chunks, rate = "not re-run", "?", "?"
+        first = f"{r['first_answer_s']:.1f} s" + (
+            f" / {r['first_answer_cold_s']:.1f} s" if "first_answer_cold_s" in r else " / not measured"
         )
         lines.append(
-            f"| {size} | {r['mode']} | {r['size'] * 5} / {r['chunks']:,} | {ingest} | {r['chunks_per_s']:.0f} "
-            f"| {r['index_mb']:.0f} MB | {r['first_answer_s']:.1f} s | {r['p50_ms']:.0f} / {r['p95_ms']:.0f} / "
+            f"| {size} | {r['mode']} | {r['size'] * 5} / {chunks} | {ingest} | {rate} "
+            f"| {r['index_mb']:.0f} MB | {first} | {r['p50_ms']:.0f} / {r['p95_ms']:.0f} / "
             f"{r['p99_ms']:.0f} ms | {r['rss_mb']} MB | {r['hit5']:.3f} / {r['mrr']:.3f} |"
         )
     loads = [r for r in rows if "load_api" in r]
@@ -615,7 +691,9 @@ def table(rows: list[dict[str, Any]], header: dict[str, Any]) -> str:
         "",
         "Ingest: a fresh data folder each time, the model's ONNX export copied in (not timed); with a Chroma "
         'server, "embeddings cached" means the embedded run\'s content-hash cache was copied in, so that row '
-        "times parsing and writing, not embedding. First answer: process start to printed answer, median of 3. "
+        "times parsing and writing, not embedding. First answer: process start to printed answer, median of 3, "
+        "with the index's files in the page cache and then evicted from it (posix_fadvise DONTNEED on every "
+        "file of the data folder and the Chroma server's, as after a reboot). "
         f"Warm ask: the development set ({_by_run(rows, 'dev_items', header)} questions) asked once to warm up, then "
         f"{header['passes']}× more; RSS is that process's peak. hit@5 / MRR: passages of the five real "
         "documents only (see bench/scale.py).",
@@ -660,6 +738,11 @@ def main() -> None:
     p.add_argument("--passes", type=int, default=2, help="warm passes over the dev set")
     p.add_argument("--derive-from", type=int, default=0, help="derive vectors from this size's embedded run")
     p.add_argument("--reuse-cache", action="store_true", help="server runs reuse the embedded run's embeddings")
+    p.add_argument(
+        "--reuse-index",
+        action="store_true",
+        help="answering figures only, from the embedded index an earlier run left in --work (its ingest figures kept)",
+    )
     p.add_argument("--profile", action="store_true", help="pyinstrument profile of warm asks at the largest size")
     p.add_argument("--profile-mode", default="embedded", choices=["embedded", "server"])
     p.add_argument("--work", type=Path, default=Path("/tmp/guidance-scale"))
@@ -675,6 +758,7 @@ def main() -> None:
 
     results_path = args.out / "scale.json"
     previous = json.loads(results_path.read_text()) if results_path.is_file() else {"rows": []}
+    earlier = {(r["size"], r["mode"]): r for r in previous["rows"]}
     rows: list[dict[str, Any]] = [
         r for r in previous["rows"] if not (r["size"] in args.sizes and r["mode"] in args.modes)
     ]
@@ -689,11 +773,12 @@ def main() -> None:
     pools = synthetic.real_pools()
     for size in args.sizes:
         corpus = args.work / f"corpus-{size}x"
-        log(f"{size}x: generating {5 * size} documents")
-        synthetic.build(size, corpus, pools=pools)
+        if not (args.reuse_index and corpus.is_dir()):
+            log(f"{size}x: generating {5 * size} documents")
+            synthetic.build(size, corpus, pools=pools)
         derive = str(args.work / f"data-{args.derive_from}x-embedded") if args.derive_from else ""
         for mode in args.modes:
-            row = measure(size, mode, corpus, args.work, args, derive)
+            row = measure(size, mode, corpus, args.work, args, derive, earlier.get((size, mode)))
             # Rows of earlier runs stay in the table: each says which code and which dev set it had.
             row.update(commit=header["commit"], date=header["date"], dev_items=header["dev_items"])
             log(json.dumps(row))
