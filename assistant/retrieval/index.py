@@ -43,9 +43,10 @@ QUOTE_MIN_TERMS = 4
 # Chunks whose sentences and vectors a snapshot keeps in memory (about 15 kB each). A question
 # rereads its own candidates (reranking, answerability, composing), which 1,024 holds several
 # times over; more bought nothing measurable now that the vectors are positioned reads the page
-# cache serves. Measured on 2 cores: 16 clients for 30 s at 100×, 729-775 answers against 703-827
-# with 8,192, peak RSS 498-508 MB against 569-570; one client at 1,000×, warm p50 48 ms against
-# 50, peak RSS 872 MB against 981 (8,192 kept ~110 MB of vectors a 1 GiB budget could not spare).
+# cache serves. Measured on 2 cores at 1,000× the corpus, 16 clients for 60 s: 1,443 answers and
+# peak RSS 918 MB with 1,024; 1,428 and 949 MB with 4,096; 1,392 and 1,017 MB with 8,192 (30-s
+# runs differed by up to a fifth either way: the cache's filling, not its size). One client:
+# warm p50 48 ms against 50 with 8,192. At 100×, 16 clients for 30 s: 729-775 against 703-827.
 SENTENCE_CACHE = 1024
 _MARKER = re.compile(r"\[\d+\]")
 
