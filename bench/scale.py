@@ -621,17 +621,19 @@ def commit() -> str:
 
 
 def _by_run(rows: list[dict[str, Any]], key: str, header: dict[str, Any]) -> str:
-    """A row field that may differ between runs kept in one table ("4ad2b60 (1×–100×), 1de2a22 (1000×)")."""
+    """A row field that may differ between runs kept in one table ("4ad2b60 (1×–100×), 1de2a22
+    (1000× embedded)"): a size is named with its mode where its rows differ."""
+    value = {(r["size"], r["mode"]): str(r.get(key, header.get(key, "?"))) for r in rows}
+    if len(set(value.values())) == 1:
+        return next(iter(value.values()))
+    mixed = {size for size, _ in value if len({v for (z, _), v in value.items() if z == size}) > 1}
     groups: dict[str, list[str]] = {}
-    for r in rows:
-        sizes = groups.setdefault(str(r.get(key, header.get(key, "?"))), [])
-        if f"{r['size']}×" not in sizes:
-            sizes.append(f"{r['size']}×")
-    if len(groups) == 1:
-        return next(iter(groups))
+    for (size, mode), v in value.items():
+        label = f"{size}× {mode}" if size in mixed else f"{size}×"
+        if label not in groups.setdefault(v, []):
+            groups[v].append(label)
     return ", ".join(
-        f"{value} ({sizes[0]}–{sizes[-1]})" if len(sizes) > 1 else f"{value} ({sizes[0]})"
-        for value, sizes in groups.items()
+        f"{v} ({labels[0]}–{labels[-1]})" if len(labels) > 1 else f"{v} ({labels[0]})" for v, labels in groups.items()
     )
 
 
@@ -724,7 +726,10 @@ def chart(rows: list[dict[str, Any]], path: Path, header: dict[str, Any]) -> Non
     ax1.set_ylabel("warm ask latency (ms)")
     ax1.set_yscale("log")
     ax2.set_ylabel("peak RSS (MB)")
-    fig.suptitle(f"Ask latency and memory against corpus size · {header['commit']} · {header['cores']} cores")
+    fig.suptitle(
+        f"Ask latency and memory against corpus size · {_by_run(rows, 'commit', header)} · {header['cores']} cores",
+        fontsize=9,
+    )
     fig.tight_layout()
     fig.savefig(path, dpi=120)
 
