@@ -262,11 +262,16 @@ class Store:
         return {i: vecs[n] for n, i in enumerate(got["ids"])}
 
     def _get_vectors(self, view: View, ids: list[str]) -> Any:
+        col = self._chunk_collection(view)
+        return guard(lambda: col.get(ids=ids, include=["embeddings"]), "read chunk vectors")
+
+    def _chunk_collection(self, view: View) -> Any:
+        """The view's chunk collection, opened once."""
         name = self.names(view.generation)[0]
         col = self._cols.get(name)
         if col is None:
             col = self._cols[name] = self._open(name)
-        return guard(lambda: col.get(ids=ids, include=["embeddings"]), "read chunk vectors")
+        return col
 
     def _query(self, col: Any, vector: np.ndarray, n: int, where: dict[str, Any] | None) -> list[tuple[str, float]]:
         res = guard(
@@ -281,11 +286,7 @@ class Store:
         the corpus, 156 MB: about a second with them out of the page cache)."""
         view = self.view()
         if view.legacy or view.docs:
-            name = self.names(view.generation)[0]
-            col = self._cols.get(name)
-            if col is None:
-                col = self._cols[name] = self._open(name)
-            self._count(col)
+            self._count(self._chunk_collection(view))
 
     def _count(self, col: Any) -> int:
         """The collection's row count, re-read at most once a second (a round trip to a server)."""
