@@ -182,3 +182,14 @@ def test_sentences_are_kept_read_only_and_within_bound(
     assert list(index._cache) == ids[-3:]
     # Read again once dropped, the same values.
     assert np.array_equal(index.sentences[ids[0]][1], vecs)
+
+
+def test_a_pack_of_no_documents_opens_and_reads_as_empty(tmp_path: Path) -> None:
+    """records.bin is then empty, which cannot be memory-mapped."""
+    from assistant.retrieval.readpack import ReadPack
+
+    ReadPack.write(tmp_path / "pack", "fp-empty", [], 0)
+    assert (tmp_path / "pack" / ReadPack.RECORDS).stat().st_size == 0
+    pack = ReadPack.open(tmp_path / "pack", "fp-empty")
+    assert pack is not None and len(pack) == 0
+    assert pack.row("doc:0") is None
