@@ -621,8 +621,8 @@ def commit() -> str:
 
 
 def _by_run(rows: list[dict[str, Any]], key: str, header: dict[str, Any]) -> str:
-    """A row field that may differ between runs kept in one table ("4ad2b60 (1×–100×), 1de2a22
-    (1000× embedded)"): a size is named with its mode where its rows differ."""
+    """A row field that may differ between runs kept in one table ("4ad2b60 (1×, 10×, 100×),
+    1de2a22 (1000× embedded)"): a size is named with its mode where its rows differ."""
     value = {(r["size"], r["mode"]): str(r.get(key, header.get(key, "?"))) for r in rows}
     if len(set(value.values())) == 1:
         return next(iter(value.values()))
@@ -632,9 +632,7 @@ def _by_run(rows: list[dict[str, Any]], key: str, header: dict[str, Any]) -> str
         label = f"{size}× {mode}" if size in mixed else f"{size}×"
         if label not in groups.setdefault(v, []):
             groups[v].append(label)
-    return ", ".join(
-        f"{v} ({labels[0]}–{labels[-1]})" if len(labels) > 1 else f"{v} ({labels[0]})" for v, labels in groups.items()
-    )
+    return ", ".join(f"{v} ({', '.join(labels)})" for v, labels in groups.items())
 
 
 def table(rows: list[dict[str, Any]], header: dict[str, Any]) -> str:
