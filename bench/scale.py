@@ -33,6 +33,7 @@ import signal
 import statistics
 import subprocess
 import sys
+import textwrap
 import threading
 import time
 from collections.abc import Iterator
@@ -724,10 +725,8 @@ def chart(rows: list[dict[str, Any]], path: Path, header: dict[str, Any]) -> Non
     ax1.set_ylabel("warm ask latency (ms)")
     ax1.set_yscale("log")
     ax2.set_ylabel("peak RSS (MB)")
-    fig.suptitle(
-        f"Ask latency and memory against corpus size · {_by_run(rows, 'commit', header)} · {header['cores']} cores",
-        fontsize=9,
-    )
+    title = f"Ask latency and memory against corpus size · {_by_run(rows, 'commit', header)} · {header['cores']} cores"
+    fig.suptitle(textwrap.fill(title, 120), fontsize=9)
     fig.tight_layout()
     fig.savefig(path, dpi=120)
 
