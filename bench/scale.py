@@ -482,8 +482,10 @@ def measure(
 ) -> dict[str, Any]:
     data = work / f"data-{size}x-{mode}"
     server_dir = work / f"chroma-{size}x"
-    if args.reuse_index and mode == "embedded" and (data / "bm25" / "ids.json").is_file():
-        return answering(size, mode, data, corpus, args, before)
+    if args.reuse_index:
+        if mode == "embedded" and (data / "bm25" / "ids.json").is_file():
+            return answering(size, mode, data, corpus, args, before)
+        log(f"{size}x {mode}: no index to reuse (only an embedded one in {data} is reused); ingesting")
     if data.exists():
         shutil.rmtree(data)
     if server_dir.exists() and mode == "server":
