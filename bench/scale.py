@@ -458,6 +458,11 @@ INGEST_FIELDS = [
 ]
 
 
+def data_env(data: Path, corpus: Path) -> dict[str, str]:
+    """The children's environment for one data folder and corpus."""
+    return {**ENV_BASE, "ASSISTANT_DATA_DIR": str(data), "ASSISTANT_CORPUS_DIR": str(corpus)}
+
+
 def evict(*paths: Path) -> None:
     """Drop these files' pages from the page cache (clean pages only, which an index at rest is):
     a first answer as after a reboot or after other work pushed the index out of memory."""
@@ -498,7 +503,7 @@ def measure(
         source = work / f"data-{size}x-embedded" / "embed-cache.sqlite"
         if source.is_file():
             shutil.copy2(source, data / "embed-cache.sqlite")
-    env = {**ENV_BASE, "ASSISTANT_DATA_DIR": str(data), "ASSISTANT_CORPUS_DIR": str(corpus)}
+    env = data_env(data, corpus)
     row: dict[str, Any] = {"size": size, "mode": mode, "derived": bool(derive)}
     with contextlib.ExitStack() as stack:
         if mode == "server":
@@ -538,7 +543,7 @@ def answering(
     """The answering figures of an index an earlier run built (`--reuse-index`): its ingest
     figures are that run's, carried over from scale.json."""
     log(f"{size}x {mode}: reusing the index in {data} (not ingested again)")
-    env = {**ENV_BASE, "ASSISTANT_DATA_DIR": str(data), "ASSISTANT_CORPUS_DIR": str(corpus)}
+    env = data_env(data, corpus)
     row: dict[str, Any] = {"size": size, "mode": mode, "ingest_reused": True}
     row.update({k: before[k] for k in INGEST_FIELDS if before and k in before})
     row.setdefault("index_mb", round(du(data / "chroma", data / "bm25", data / "docs") / 1e6, 1))

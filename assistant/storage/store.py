@@ -218,9 +218,7 @@ class Store:
                 raise
             except StoreError:  # the collection went away (a rebuild swapped in): open it again
                 self._cols.pop(name, None)
-        col = self._open(name)
-        self._cols[name] = col
-        return self._dense_in(col, view, vector, k, where, accept)
+        return self._dense_in(self._chunk_collection(view), view, vector, k, where, accept)
 
     def _dense_in(
         self,
