@@ -63,7 +63,7 @@ llm: setup
 
 lint: setup-dev
 	$(BIN)/ruff check .
-	$(BIN)/mypy assistant ingest evals app.py views bench
+	$(BIN)/mypy assistant ingest evals app.py views bench tests
 
 test: setup-dev chromium postgresql axe lint
 	$(BIN)/pytest -q --durations=15

@@ -139,6 +139,12 @@ def server(corpus_settings: Settings, tmp_path: Path) -> Iterator[tuple[str, Set
         print("streamlit.log (last lines):", *tail, sep="\n")
 
 
+def _rgb(image: Any, x: int, y: int) -> tuple[int, int, int]:
+    """One pixel of an RGB image (Pillow types `getpixel` for every mode)."""
+    r, g, b = image.getpixel((x, y))
+    return int(r), int(g), int(b)
+
+
 def open_chat(pw: Any, url: str, tmp_path: Path) -> tuple[Any, Any, Any]:
     """Headless Chromium on the chat page: (context, page, question box), the box ready."""
     from playwright.sync_api import expect
@@ -304,7 +310,7 @@ def test_a_pdf_citation_opens_at_its_page_with_the_quote_highlighted(
             (x, y)
             for y in range(0, height, 2)
             for x in range(0, width, 2)
-            if all(abs(a - b) <= 24 for a, b in zip(shot.getpixel((x, y)), HIGHLIGHT_RGB, strict=True))
+            if all(abs(a - b) <= 24 for a, b in zip(_rgb(shot, x, y), HIGHLIGHT_RGB, strict=True))
         ]
         assert len(marked) > 2000, f"only {len(marked)} highlighted pixels sampled"
         top = min(y for _, y in marked) / height

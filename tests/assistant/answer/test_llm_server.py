@@ -168,18 +168,24 @@ def test_llm_serve_supervises_restarts_once_then_exits(tmp_path) -> None:
         line = proc.stdout.readline()
         assert f"on http://127.0.0.1:{port}/v1" in line
         assert proc.stderr is not None
-        os.kill(_server_pid(port), signal.SIGKILL)
-        seen = []
+        os.kill(_live_pid(port), signal.SIGKILL)
+        seen: list[str] = []
         while not any("restarted on" in x for x in seen):  # wait until the restart is healthy
             seen.append(proc.stderr.readline())
             assert seen[-1], f"the supervisor ended: {seen}"
-        os.kill(_server_pid(port), signal.SIGKILL)
+        os.kill(_live_pid(port), signal.SIGKILL)
         assert proc.wait(timeout=20) == 1
         err = "".join(seen) + proc.stderr.read()
         assert "was killed by SIGKILL" in err and "already been restarted once" in err
     finally:
         if proc.poll() is None:
             proc.kill()
+
+
+def _live_pid(port: int) -> int:
+    pid = _server_pid(port)
+    assert pid is not None, f"no stand-in is listening on {port}"
+    return pid
 
 
 def _server_pid(port: int, wait: bool = True) -> int | None:

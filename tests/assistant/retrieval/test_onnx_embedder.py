@@ -74,7 +74,8 @@ def _tiny_mpnet_folder(folder: Path) -> Path:
     """A sentence-transformers folder of a small MPNet (random weights, MiniLM's tokenizer): a
     model with no segment embeddings, as all-mpnet-base-v2 is."""
     import torch
-    from sentence_transformers import SentenceTransformer, models
+    from sentence_transformers import SentenceTransformer
+    from sentence_transformers.sentence_transformer.modules import Normalize, Pooling, Transformer
     from transformers import MPNetConfig, MPNetModel
 
     from assistant.retrieval.embeddings import packaged_model_path
@@ -89,9 +90,9 @@ def _tiny_mpnet_folder(folder: Path) -> Path:
     for name in ("tokenizer.json", "tokenizer_config.json", "vocab.txt", "special_tokens_map.json"):
         if (source / name).is_file():
             shutil.copy(source / name, raw / name)
-    word = models.Transformer(str(raw), max_seq_length=64)
+    word = Transformer(str(raw), max_seq_length=64)
     out = folder / "tiny-mpnet"
-    SentenceTransformer(modules=[word, models.Pooling(32, "mean"), models.Normalize()], device="cpu").save(str(out))
+    SentenceTransformer(modules=[word, Pooling(32, "mean"), Normalize()], device="cpu").save(str(out))
     return out
 
 
