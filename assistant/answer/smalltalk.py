@@ -1,5 +1,6 @@
 """Messages that ask nothing of the guidance: a greeting, thanks, an acknowledgement ("hi",
-"great, thanks!", "ok"), or a request to reword the last answer ("can you explain that more simply?").
+"great, thanks!", "ok"), a request to reword the last answer ("can you explain that more simply?"),
+or a message without a word ("??", "🙂").
 
 Searched as questions they get a confident answer about whatever the nearest passages say, and in
 a Slack thread "thanks!" read as a follow-up answers the previous question again. They get a short
@@ -50,6 +51,8 @@ _REWORD = re.compile(
 _WORD = re.compile(r"[a-z']+")
 # Slack writes a mention as <@U123>; "thanks @assistant" in the web chat.
 _MENTION = re.compile(r"<@[^>]+>|@\w+")
+# A letter or digit of any script: "如何加入董事会?" has words, "???" and "👍" have none.
+_ANY_WORD = re.compile(r"[^\W_]")
 MAX_WORDS = 6
 
 
@@ -61,7 +64,12 @@ def _words(message: str) -> tuple[str, list[str]]:
 
 def small_talk(message: str) -> str | None:
     """The reply's template name if `message` asks nothing of the guidance ("smalltalk_thanks",
-    "smalltalk_greeting", "smalltalk_ack" or "smalltalk_reword"), else None."""
+    "smalltalk_greeting", "smalltalk_ack", "smalltalk_reword" or "smalltalk_wordless"), else None."""
+    # Searched, "???" was answered with a line of a rap the BMJ guide quotes: nothing in it
+    # says what to look for. (A blank message is the caller's error, not small talk.)
+    bare = _MENTION.sub(" ", message).strip()
+    if bare and not _ANY_WORD.search(bare):
+        return "smalltalk_wordless"
     text, words = _words(message)
     if _REWORD.match(" ".join(words)):
         return "smalltalk_reword"
@@ -79,7 +87,7 @@ def small_talk(message: str) -> str | None:
 def pleasantry(clause: str) -> bool:
     """Whether a clause of a message is a greeting, thanks or acknowledgement ("ok", "hi all",
     "thanks so much"), not a question's words: filler alone ("Is it, or ...?") is not one."""
-    return small_talk(clause) not in (None, "smalltalk_reword")
+    return small_talk(clause) not in (None, "smalltalk_reword", "smalltalk_wordless")
 
 
 def small_talk_reply(message: str) -> str | None:

@@ -191,6 +191,15 @@ def test_a_later_ask_points_to_sentences_printed_above_instead_of_repeating_them
     assert pointed >= 2
 
 
+def test_a_message_without_words_is_not_answered_from_the_guidance(bot: Assistant) -> None:
+    # Searched, "???" was answered with a line of the rap the BMJ guide quotes.
+    for message in ("???", "🙂🙂"):
+        a = bot.ask(message)
+        assert a.outcome == "no_question" and not a.refused, message
+        assert a.citations == [] and a.retrieved == [], message
+        assert "has none" in a.text and "for example" in a.text, message
+
+
 def test_small_talk_gets_a_short_reply_and_is_skipped_by_later_follow_ups(bot: Assistant) -> None:
     thanks = bot.ask("great, thanks!")
     assert thanks.outcome == "no_question" and not thanks.refused

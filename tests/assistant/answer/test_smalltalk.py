@@ -23,6 +23,10 @@ from assistant.types import Turn
         ("Could you summarise that please", "smalltalk_reword"),
         ("tl;dr", "smalltalk_reword"),
         ("what does that mean?", "smalltalk_reword"),
+        ("???", "smalltalk_wordless"),
+        ("🙂🙂", "smalltalk_wordless"),
+        ("<@U123> 👍", "smalltalk_wordless"),
+        ("...", "smalltalk_wordless"),
     ],
 )
 def test_greetings_thanks_and_acknowledgements_ask_nothing(message: str, kind: str) -> None:
@@ -45,6 +49,9 @@ def test_greetings_thanks_and_acknowledgements_ask_nothing(message: str, kind: s
         # Filler alone acknowledges nothing (hypothesis found "A" given the "ok" reply).
         "A",
         "so that",
+        # Words of another script are words: what to do with them is the question's business.
+        "如何加入董事会?",
+        "2012?",
     ],
 )
 def test_anything_else_is_a_question(message: str) -> None:
@@ -57,5 +64,15 @@ def test_a_conversation_loses_its_small_talk_turns_and_their_replies() -> None:
         Turn("assistant", "Contact your CCG. [1]"),
         Turn("user", "thanks!"),
         Turn("assistant", "You're welcome."),
+    ]
+    assert without_small_talk(turns) == turns[:2]
+
+
+def test_a_wordless_turn_is_small_talk_too() -> None:
+    turns = [
+        Turn("user", "how do I get on a CCG board?"),
+        Turn("assistant", "Contact your CCG. [1]"),
+        Turn("user", "??"),
+        Turn("assistant", "I search the guidance with the words of a question, and this message has none."),
     ]
     assert without_small_talk(turns) == turns[:2]
