@@ -63,6 +63,10 @@ class Asks:
         return len(self.parts) > 1
 
 
+def _same_ask(part: str) -> str:
+    return " ".join(re.sub(r"[^\w\s]", " ", part.lower()).split())
+
+
 def _asks_something(clause: str) -> bool:
     return clause.rstrip().endswith("?") or bool(_OPENS_ASK.match(clause))
 
@@ -105,7 +109,13 @@ def split_asks(message: str) -> Asks:
                 parts[-1] = f"{parts[-1]}{joiner or ' '}{piece}"
             else:
                 parts.append(piece)
-    parts = [p for p in parts if p.strip()]
+    # The same ask twice (pasted again, or sent as a "did you see this?" repeat) is one ask: the
+    # second copy was answered from what was left after the first took the best sentences.
+    kept: dict[str, str] = {}
+    for p in parts:
+        if p.strip():
+            kept.setdefault(_same_ask(p), p)
+    parts = list(kept.values())
     if not parts:
         return Asks(message, "", (text,))
     if len(parts) > MAX_ASKS:

@@ -50,6 +50,13 @@ def test_choices_offered_for_an_ask_stay_with_it() -> None:
     assert b.parts == ("Is there a national rate for board GPs", "does it all get agreed locally?")
 
 
+def test_the_same_ask_twice_is_one_ask() -> None:
+    a = split_asks("how do I join a CCG board? How do I join a CCG board")
+    assert a.parts == ("how do I join a CCG board?",) and not a.multi
+    b = split_asks("what is a CSU? what is a CSU? and who runs them?")
+    assert b.parts == ("what is a CSU?", "who runs them?")
+
+
 def test_at_most_three_asks() -> None:
     a = split_asks("What is a CCG? What is a CSU? What is Monitor? What is the NHS CB?")
     assert len(a.parts) == 3 and a.parts[2] == "What is Monitor? What is the NHS CB?"
