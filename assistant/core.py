@@ -247,7 +247,7 @@ class Assistant:
         if len(question) > MAX_QUESTION_CHARS:
             raise QuestionError(f"the question is longer than {MAX_QUESTION_CHARS} characters")
         turns = without_small_talk(_turns(history))
-        reply = small_talk_reply(question)
+        reply = small_talk_reply(question, follows=bool(turns))
         if reply is not None:
             return Answer(question, reply, [], False, [], outcome="no_question", timings={"total": 0.0})
         self.refresh()

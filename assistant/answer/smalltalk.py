@@ -1,6 +1,7 @@
 """Messages that ask nothing of the guidance: a greeting, thanks, an acknowledgement ("hi",
 "great, thanks!", "ok"), a request to reword the last answer ("can you explain that more simply?"),
-or a message without a word ("??", "🙂").
+or a message without a word ("??", "🙂"); and, as a first message, one without a word to search
+with ("and?", "why?": after a question they carry on from it).
 
 Searched as questions they get a confident answer about whatever the nearest passages say, and in
 a Slack thread "thanks!" read as a follow-up answers the previous question again. They get a short
@@ -16,6 +17,7 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 
+from ..retrieval.lexical import terms
 from ..types import Turn
 from .messages import render
 
@@ -90,8 +92,13 @@ def pleasantry(clause: str) -> bool:
     return small_talk(clause) not in (None, "smalltalk_reword", "smalltalk_wordless")
 
 
-def small_talk_reply(message: str) -> str | None:
+def small_talk_reply(message: str, follows: bool = False) -> str | None:
+    """The reply to a message that asks nothing of the guidance, else None. `follows`: the
+    message comes after a question it may carry on from ("and?", "why?" then borrow its words);
+    a first message with no word to search with is answered as a wordless one."""
     name = small_talk(message)
+    if name is None and not follows and message.strip() and not terms(message):
+        name = "smalltalk_wordless"
     return render(name) if name else None
 
 

@@ -198,6 +198,13 @@ def test_a_message_without_words_is_not_answered_from_the_guidance(bot: Assistan
         assert a.outcome == "no_question" and not a.refused, message
         assert a.citations == [] and a.retrieved == [], message
         assert "has none" in a.text and "for example" in a.text, message
+    # "why?" has words but none to search with: as a first message it asks nothing; after a
+    # question it carries on from it.
+    assert bot.ask("why?").outcome == "no_question"
+    first = "Should GPs be on the health and wellbeing board?"
+    history = [{"role": "user", "content": first}, {"role": "assistant", "content": bot.ask(first).text}]
+    follow = bot.ask("why?", history)
+    assert follow.outcome != "no_question" and follow.retrieved
 
 
 def test_small_talk_gets_a_short_reply_and_is_skipped_by_later_follow_ups(bot: Assistant) -> None:
