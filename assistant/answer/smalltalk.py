@@ -49,6 +49,14 @@ _REWORD = re.compile(
     r"(?:shorter|simpler)|what\s+does\s+(?:that|this|it)\s+mean|i\s+don'?t\s+(?:understand|get\s+it)(?:\s+(?:that|this|it))?)"
     r"(?:\s+(?:please|pls|thanks))?$"
 )
+# A request for help with the assistant itself ("help", "what can you do?"), not a question
+# about the guidance: searched, "help" was answered with a list of ways to help a CCG. ("How does
+# it work?" is left a question: after an answer it asks about what the answer described.)
+_HELP = re.compile(
+    r"^(?:(?:hi|hello|hey|please|pls)\s+)*(?:help(?:\s+(?:me|please|pls))*"
+    r"|what\s+can\s+(?:you|i)\s+(?:do|ask)(?:\s+(?:here|you))?|how\s+do\s+(?:i\s+use\s+)?you(?:\s+work)?"
+    r"|what\s+(?:are|do)\s+you(?:\s+do)?|usage|commands)$"
+)
 # Words; an emoji or punctuation is not a word and does not make a question.
 _WORD = re.compile(r"[a-z']+")
 # Slack writes a mention as <@U123>; "thanks @assistant" in the web chat.
@@ -66,7 +74,8 @@ def _words(message: str) -> tuple[str, list[str]]:
 
 def small_talk(message: str) -> str | None:
     """The reply's template name if `message` asks nothing of the guidance ("smalltalk_thanks",
-    "smalltalk_greeting", "smalltalk_ack", "smalltalk_reword" or "smalltalk_wordless"), else None."""
+    "smalltalk_greeting", "smalltalk_ack", "smalltalk_reword", "smalltalk_help" or
+    "smalltalk_wordless"), else None."""
     # Searched, "???" was answered with a line of a rap the BMJ guide quotes: nothing in it
     # says what to look for. (A blank message is the caller's error, not small talk.)
     bare = _MENTION.sub(" ", message).strip()
@@ -75,6 +84,8 @@ def small_talk(message: str) -> str | None:
     text, words = _words(message)
     if _REWORD.match(" ".join(words)):
         return "smalltalk_reword"
+    if _HELP.match(" ".join(words)):
+        return "smalltalk_help"
     said = set(words)
     # Filler alone ("a", "it", "so that") greets, thanks and acknowledges nothing.
     if "?" in text or len(words) > MAX_WORDS or not said <= _SMALL or not said - _FILLER:
@@ -89,7 +100,7 @@ def small_talk(message: str) -> str | None:
 def pleasantry(clause: str) -> bool:
     """Whether a clause of a message is a greeting, thanks or acknowledgement ("ok", "hi all",
     "thanks so much"), not a question's words: filler alone ("Is it, or ...?") is not one."""
-    return small_talk(clause) not in (None, "smalltalk_reword", "smalltalk_wordless")
+    return small_talk(clause) not in (None, "smalltalk_reword", "smalltalk_help", "smalltalk_wordless")
 
 
 def small_talk_reply(message: str, follows: bool = False) -> str | None:

@@ -23,6 +23,9 @@ from assistant.types import Turn
         ("Could you summarise that please", "smalltalk_reword"),
         ("tl;dr", "smalltalk_reword"),
         ("what does that mean?", "smalltalk_reword"),
+        ("help", "smalltalk_help"),
+        ("Help me please!", "smalltalk_help"),
+        ("what can you do?", "smalltalk_help"),
         ("???", "smalltalk_wordless"),
         ("🙂🙂", "smalltalk_wordless"),
         ("<@U123> 👍", "smalltalk_wordless"),
@@ -51,6 +54,10 @@ def test_greetings_thanks_and_acknowledgements_ask_nothing(message: str, kind: s
         "so that",
         # Words of another script are words: what to do with them is the question's business.
         "如何加入董事会?",
+        # Help with the guidance's subject, or a follow-up about what an answer described.
+        "can you help me understand CSUs?",
+        "help with commissioning",
+        "how does it work?",
         "2012?",
     ],
 )
