@@ -255,6 +255,13 @@ class Assistant:
         k_hits = k or self.settings.top_k
         t = time.perf_counter()
         parts = self.retrieve(question, turns, filters, retriever, k_hits)
+        if turns and all(p.outcome == "refuse" for p in parts) and any(p.judged != p.ask for p in parts):
+            # The words a follow-up borrowed from the conversation can sink it: "and what about
+            # CSUs?" after a refused "what is the capital of France?" was refused for France. The
+            # message on its own is tried before refusing it.
+            alone = self.retrieve(question, (), filters, retriever, k_hits)
+            if any(p.outcome != "refuse" for p in alone):
+                parts = alone
         timings["retrieve"] = (time.perf_counter() - t) * 1000
 
         n_passages = max(1, min(passages or ANSWER_PASSAGES, 5))

@@ -207,6 +207,20 @@ def test_a_message_without_words_is_not_answered_from_the_guidance(bot: Assistan
     assert follow.outcome != "no_question" and follow.retrieved
 
 
+def test_a_follow_up_is_not_sunk_by_a_refused_question_before_it(bot: Assistant) -> None:
+    first = "what is the capital of France?"
+    refused = bot.ask(first)
+    assert refused.outcome == "refuse"
+    history = [{"role": "user", "content": first}, {"role": "assistant", "content": refused.text}]
+    follow = bot.ask("and what about CSUs?", history)
+    assert follow.outcome != "refuse"
+    assert any("commissioning support" in c.section.lower() for c in follow.citations), follow.citations
+    # A follow-up the conversation makes unanswerable for a reason of its own stays refused.
+    first = "how do I get on a CCG board?"
+    history = [{"role": "user", "content": first}, {"role": "assistant", "content": bot.ask(first).text}]
+    assert bot.ask("and in scotland?", history).outcome == "refuse"
+
+
 def test_small_talk_gets_a_short_reply_and_is_skipped_by_later_follow_ups(bot: Assistant) -> None:
     thanks = bot.ask("great, thanks!")
     assert thanks.outcome == "no_question" and not thanks.refused
