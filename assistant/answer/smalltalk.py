@@ -100,7 +100,7 @@ def small_talk(message: str) -> str | None:
 def pleasantry(clause: str) -> bool:
     """Whether a clause of a message is a greeting, thanks or acknowledgement ("ok", "hi all",
     "thanks so much"), not a question's words: filler alone ("Is it, or ...?") is not one."""
-    return small_talk(clause) not in (None, "smalltalk_reword", "smalltalk_help", "smalltalk_wordless")
+    return small_talk(clause) in ("smalltalk_thanks", "smalltalk_greeting", "smalltalk_ack")
 
 
 def small_talk_reply(message: str, follows: bool = False) -> str | None:
