@@ -34,6 +34,21 @@ class SlackAPI:
         with self.cond:
             return [args for m, args in self.calls if m == method]
 
+    def wait_in(self, method: str, channel: str, after: int, timeout: float = 60) -> dict[str, Any]:
+        """The first `method` call to `channel` among those after the first `after` calls: an
+        answer to an earlier event, posted late, is not taken for this one's."""
+        deadline = time.time() + timeout
+        with self.cond:
+            while True:
+                later = [args for m, args in self.calls if m == method][after:]
+                hit = next((args for args in later if args.get("channel") == channel), None)
+                if hit is not None:
+                    return hit
+                left = deadline - time.time()
+                if left <= 0:
+                    raise AssertionError(f"no {method} to {channel} after the first {after}: {self.calls}")
+                self.cond.wait(left)
+
     def wait_for(self, method: str, count: int, timeout: float = 60) -> list[dict[str, Any]]:
         deadline = time.time() + timeout
         with self.cond:
