@@ -65,21 +65,19 @@ def test_anything_else_is_a_question(message: str) -> None:
     assert small_talk(message) is None
 
 
-def test_a_conversation_loses_its_small_talk_turns_and_their_replies() -> None:
+@pytest.mark.parametrize(
+    ("said", "reply"),
+    [
+        ("thanks!", "You're welcome."),
+        # A wordless message is small talk too.
+        ("??", "I search the guidance with the words of a question, and this message has none."),
+    ],
+)
+def test_a_conversation_loses_its_small_talk_turns_and_their_replies(said: str, reply: str) -> None:
     turns = [
         Turn("user", "how do I get on a CCG board?"),
         Turn("assistant", "Contact your CCG. [1]"),
-        Turn("user", "thanks!"),
-        Turn("assistant", "You're welcome."),
-    ]
-    assert without_small_talk(turns) == turns[:2]
-
-
-def test_a_wordless_turn_is_small_talk_too() -> None:
-    turns = [
-        Turn("user", "how do I get on a CCG board?"),
-        Turn("assistant", "Contact your CCG. [1]"),
-        Turn("user", "??"),
-        Turn("assistant", "I search the guidance with the words of a question, and this message has none."),
+        Turn("user", said),
+        Turn("assistant", reply),
     ]
     assert without_small_talk(turns) == turns[:2]
