@@ -2,7 +2,7 @@
 corpus sizes.
 
 Each answerable dev item goes once through the production path (`Assistant.retrieve`) per index;
-every candidate's signals (best sentence, dense, fusion, heading, BM25) are kept, and each weight
+every candidate's signals (best sentence, dense, fusion, heading, BM25, proximity) are kept, and each weight
 setting re-scores them in numpy, so a grid costs seconds, not a retrieval per setting. For each
 of four folds the setting best on the other three (mean of MRR and hit@5 over all the indexes
 given) is scored on the held-out fold; the held-out figures are the ones to believe.
@@ -22,7 +22,7 @@ from __future__ import annotations
 import argparse
 import itertools
 import random
-from dataclasses import astuple, dataclass
+from dataclasses import dataclass
 from pathlib import Path
 
 import numpy as np
@@ -43,6 +43,7 @@ GRID = {
     "fusion": (0.0, 0.15, 0.3),
     "heading": (0.1, 0.2, 0.3),
     "lexical": (0.1, 0.15, 0.2, 0.3),
+    "proximity": (0.0, 0.05, 0.1, 0.2),
 }
 
 
@@ -50,7 +51,7 @@ GRID = {
 class Signals:
     """One item's candidates at one index: a row per candidate."""
 
-    features: np.ndarray  # sentence, dense, fusion (rrf / best), heading (titled), lexical / best
+    features: np.ndarray  # sentence, dense, fusion (rrf / best), heading (titled), lexical / best, proximity
     rest: np.ndarray  # the part of the score the grid leaves alone: conversation and definition
     found: np.ndarray  # holds the evidence (in a real document)
 
@@ -59,14 +60,20 @@ def _features(cands: list[Candidate]) -> np.ndarray:
     top_rrf = max(c.rrf for c in cands) or 1.0
     top_lex = max(c.lexical for c in cands) or 1.0
     return np.array(
-        [[c.sentence, c.dense, c.rrf / top_rrf, c.titled, c.lexical / top_lex] for c in cands], dtype=np.float64
+        [[c.sentence, c.dense, c.rrf / top_rrf, c.titled, c.lexical / top_lex, c.proximity] for c in cands],
+        dtype=np.float64,
     )
+
+
+def _weights(w: RerankWeights) -> np.ndarray:
+    """The weights of the signals the grid varies, in GRID's order."""
+    return np.array([getattr(w, name) for name in GRID])
 
 
 def collect(data_dir: Path, items: list[Item]) -> list[Signals | None]:
     settings = Settings.from_env().replace(data_dir=data_dir)
     assistant = Assistant(settings)
-    used = np.array(astuple(RerankWeights())[:5])
+    used = _weights(RerankWeights())
     docs = assistant.documents()
     real_only = any(d.file not in REAL_FILES for d in docs)
     out: list[Signals | None] = []
@@ -143,7 +150,7 @@ def main() -> None:
     print(f"{len(idx)} items; held-out overall (MRR, hit@5):")
     for d in dirs:
         print(f"  {d}: {figures(held[d], idx)}")
-    current = np.array(astuple(RerankWeights())[:5])
+    current = _weights(RerankWeights())
     for name, w in (("current default", current), ("best on all items", None)):
         if w is None:
             w = np.array(max(table, key=lambda w: objective(w, idx)))

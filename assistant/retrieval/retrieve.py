@@ -18,9 +18,9 @@ import numpy as np
 from ..settings import Settings
 from ..storage.store import Store
 from ..types import Chunk, Hit
-from .index import LoadedIndex
+from .index import LoadedIndex, search_text
 from .kinds import DEFINITION_Q, asking_sentence, defines
-from .lexical import terms
+from .lexical import proximity, term_pairs, terms
 from .rewrite import expand, heading_matcher
 
 RRF_K = 60
@@ -60,14 +60,16 @@ class RerankWeights:
     # retriever did not return it is read by id), so reciprocal-rank fusion adds nothing the two
     # scores lack: weight 0.
     # Chosen by 4-fold cross-validation on dev at 1× and at 100× the corpus together
-    # (bench/tune_rerank.py var <100× data>): held-out MRR / hit@5 0.864 / 0.966 at 1× and
-    # 0.798 / 0.897 at 100×, where the weights before (0.2 / 0.35 / 0.3 / 0.1 / 0.2) scored
-    # 0.864 / 0.956 and 0.753 / 0.866: they let near-copies that both retrievers returned
-    # outrank the original that only one did.
+    # (bench/tune_rerank.py var <100× data>), the best setting over all items. With proximity
+    # (nineteenth session): held-out MRR / hit@5 of the first ask 0.868 / 0.957 at 1× and
+    # 0.803 / 0.911 at 100×, where the grid without it was held out at 0.864 / 0.966 and
+    # 0.798 / 0.897 (and the weights before that, 0.2 / 0.35 / 0.3 / 0.1 / 0.2, at 0.864 / 0.956
+    # and 0.753 / 0.866: they let near-copies that both retrievers returned outrank the original
+    # that only one did).
     sentence: float = 0.3
-    dense: float = 0.5
+    dense: float = 0.7
     fusion: float = 0.0
-    heading: float = 0.2
+    heading: float = 0.3
     # BM25 score relative to the best candidate's.
     lexical: float = 0.15
     # A follow-up's passages from the documents the previous answer quoted ("how were they
@@ -78,6 +80,10 @@ class RerankWeights:
     # ("A health and wellbeing board is ..."). 0.05 and 0.1 on dev: MRR 0.858 -> 0.866 / 0.863,
     # key facts 0.861 / 0.853; at 100×, MRR 0.767 -> 0.776.
     definition: float = 0.05
+    # Share of the question's neighbouring term pairs ("ccg board") that a passage holds near
+    # each other (`lexical.proximity`): what separates the original passage from near-copies
+    # that share its words but not their order.
+    proximity: float = 0.2
 
 
 @dataclass
@@ -92,6 +98,7 @@ class Candidate:
     # The same with the document's title read as part of every section's heading: the reranker's
     # heading signal. (Answerability and composing keep the section's own heading.)
     titled: float = 0.0
+    proximity: float = 0.0  # share of the query's term pairs the passage holds near each other
     score: float = 0.0
     sentence_sims: np.ndarray = field(default_factory=lambda: np.zeros(0))
 
@@ -163,6 +170,9 @@ class Retriever:
         asked = asking_sentence(query)
         defined = set(terms(asked)) if DEFINITION_Q.search(asked) else set()
         title_match: dict[str, set[str]] = {}  # a document's title is matched once, not per passage
+        ordered = self.index.lexical.query_terms(query)
+        pairs = term_pairs(ordered)
+        pair_weights = [self.index.idf(a) + self.index.idf(b) for a, b in pairs]
         for c in cands:
             texts, vecs = self.index.sentences.get(c.chunk.chunk_id, ([], np.zeros((0, qvec.shape[0]))))
             c.sentence_sims = vecs @ svec if len(vecs) else np.zeros(0)
@@ -177,6 +187,8 @@ class Retriever:
             titled = matched | title_match[c.chunk.title]
             c.heading = sum(self.index.idf(t) for t in matched) / q_weight if qterms else 0.0
             c.titled = sum(self.index.idf(t) for t in titled) / q_weight if qterms else 0.0
+            if pairs:
+                c.proximity = proximity(pairs, pair_weights, terms(search_text(c.chunk)))
         if mode == "hybrid":
             top_rrf = max(c.rrf for c in cands)
             top_lex = max(c.lexical for c in cands) or 1.0
@@ -189,6 +201,7 @@ class Retriever:
                     + w.fusion * (c.rrf / top_rrf)
                     + w.heading * c.titled
                     + w.lexical * (c.lexical / top_lex)
+                    + w.proximity * c.proximity
                     + (w.conversation if c.chunk.doc_id in quoted else 0.0)
                     + (w.definition if c.defining else 0.0)
                 )
