@@ -118,9 +118,11 @@ def proximity(
     total = sum(weights)
     if not pairs or total <= 0:
         return 0.0
+    wanted = {t for pair in pairs for t in pair}
     where: dict[str, list[int]] = {}
     for i, t in enumerate(text_terms):
-        where.setdefault(t, []).append(i)
+        if t in wanted:
+            where.setdefault(t, []).append(i)
     held = 0.0
     for (a, b), w in zip(pairs, weights, strict=True):
         pa, pb = where.get(a), where.get(b)
