@@ -162,7 +162,8 @@ class Retriever:
             return []
         if mode == "hybrid":
             self._fill_lexical(cands, scores)
-        qterms = set(self.index.lexical.query_terms(query))
+        ordered = self.index.lexical.query_terms(query)
+        qterms = set(ordered)
         # Heading match credits the documents' own words for the question's ("board" →
         # "decision-making bodies") and weighs rare words above common ones.
         q_weight = sum(self.index.idf(t) for t in qterms) or 1.0
@@ -170,7 +171,6 @@ class Retriever:
         asked = asking_sentence(query)
         defined = set(terms(asked)) if DEFINITION_Q.search(asked) else set()
         title_match: dict[str, set[str]] = {}  # a document's title is matched once, not per passage
-        ordered = self.index.lexical.query_terms(query)
         pairs = term_pairs(ordered)
         pair_weights = [self.index.idf(a) + self.index.idf(b) for a, b in pairs]
         for c in cands:
