@@ -99,3 +99,22 @@ def test_an_answer_reports_the_qa_signal(bot) -> None:  # type: ignore[no-untype
     answer = bot.ask("how do I get on a CCG board?")
     assert answer.outcome == "answer"
     assert 0.5 < answer.answerability[0]["signals"][QA_SENTENCE] <= 1.0
+
+
+@pytest.mark.parametrize(("preset", "expected"), [(None, "1000"), ("5", "5")])
+def test_the_engine_loads_with_short_spinning_threads_unless_told_otherwise(preset: str | None, expected: str) -> None:
+    import os
+    import subprocess
+    import sys
+
+    env = {k: v for k, v in os.environ.items() if k != "GOMP_SPINCOUNT"}
+    if preset is not None:
+        env["GOMP_SPINCOUNT"] = preset
+    code = (
+        "import os; from assistant.retrieval.qa_embedder import E5QAEmbedder; "
+        "before = os.environ.get('GOMP_SPINCOUNT'); E5QAEmbedder().embed_queries(['x']); "
+        "print(before, os.environ['GOMP_SPINCOUNT'])"
+    )
+    out = subprocess.run([sys.executable, "-c", code], env=env, capture_output=True, text=True, check=True)
+    # Set when the engine loads, not at import: nothing happens to a process that never asks.
+    assert out.stdout.split() == [str(preset), expected]
