@@ -214,9 +214,13 @@ class DocFiles:
             return None
         offset, _rows, dim = layout
         try:
-            with path.open("rb") as fh:
-                fh.seek(offset + 4 * dim * start)
-                data = fh.read(4 * dim * count)
+            # One positioned read on a bare descriptor: a buffered file object per read (a
+            # question makes ~150) cost ~2 ms a question at 1,000× the corpus.
+            fd = os.open(path, os.O_RDONLY)
+            try:
+                data = os.pread(fd, 4 * dim * count, offset + 4 * dim * start)
+            finally:
+                os.close(fd)
         except OSError:
             return None
         if len(data) != 4 * dim * count:

@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import numpy as np
 import pytest
 
 from assistant import Assistant
-from assistant.retrieval.lexical import proximity, term_pairs, terms
+from assistant.retrieval.index import search_text
+from assistant.retrieval.lexical import LexicalIndex, proximity, term_pairs, terms
 from assistant.retrieval.retrieve import RerankWeights
 
 
@@ -46,3 +48,30 @@ def test_the_reranker_adds_the_weighted_proximity(bot: Assistant) -> None:
         score, dense = lifted[c.chunk.chunk_id]
         # Less the dense similarity of a BM25-only passage read in one run and not the other.
         assert score == pytest.approx(c.score + w.proximity * c.proximity + w.dense * (dense - c.dense))
+
+
+def test_bm25_columns_say_which_passages_hold_a_term() -> None:
+    texts = [
+        "Every CCG board will include a secondary care doctor.",
+        "The health and wellbeing board meets quarterly.",
+        "CCGs commission secondary care.",
+        "",
+    ]
+    index = LexicalIndex.build([f"c{i}" for i in range(len(texts))], texts)
+    rows = np.array([3, 0, 2, 1])
+    for term in {t for text in texts for t in terms(text)} | {"absent"}:
+        expected = [term in terms(texts[r]) for r in rows]
+        assert index.holding(term, rows).tolist() == expected, term
+
+
+def test_passages_skipped_by_the_bm25_check_are_those_without_a_pair(bot: Assistant) -> None:
+    # The reranker reads a passage's text for proximity only when BM25's matrix says it holds
+    # both words of some pair; every candidate must score as if all had been read.
+    for question in ("who sits on a CCG board?", "how do GP practices get involved in commissioning decisions?"):
+        [part] = bot.retrieve(question)
+        ordered = bot.index.lexical.query_terms(question)
+        pairs = term_pairs(ordered)
+        weights = [bot.index.idf(a) + bot.index.idf(b) for a, b in pairs]
+        assert any(c.proximity == 0 for c in part.cands)
+        for c in part.cands:
+            assert c.proximity == pytest.approx(proximity(pairs, weights, terms(search_text(c.chunk))))
