@@ -576,6 +576,11 @@ def served_copy(
     env = data_env(data, corpus)
     row: dict[str, Any] = {"size": size, "mode": "server", "ingest_reused": True, "served_copy": True}
     row.update({k: before[k] for k in INGEST_FIELDS if before and k in before})
+    # The chunks served are the embedded index's; the ingest figures, an earlier server run's.
+    import numpy as np
+
+    row["ingest_chunks"] = row.get("chunks")
+    row["chunks"] = int(np.load(data / "bm25" / "ids.npy", mmap_mode="r").shape[0])
     row["index_mb"] = round(du(server_dir, data / "bm25", data / "docs") / 1e6, 1)
     with chroma_server(server_dir) as url:
         env["ASSISTANT_CHROMA_URL"] = url
@@ -702,8 +707,11 @@ def table(rows: list[dict[str, Any]], header: dict[str, Any]) -> str:
             ingest = f"{r['ingest_s']:.0f} s" + (
                 " (not embedded)" if r.get("derived") else _cache_note(r) if r.get("ingest_cache") == "warm" else ""
             )
-            ingest += " (an earlier run's)" if r.get("ingest_reused") else ""
-            ingest += "; served: a copy of the embedded index" if r.get("served_copy") else ""
+            if r.get("served_copy"):
+                of = f", of {r['ingest_chunks']:,} chunks" if r.get("ingest_chunks") else ""
+                ingest += f" (an earlier server run's{of}); served here: a copy of the embedded index"
+            elif r.get("ingest_reused"):
+                ingest += " (an earlier run's)"
             chunks, rate = f"{r['chunks']:,}", f"{r['chunks_per_s']:.0f}"
         else:
             ingest, chunks, rate = "not re-run", "?", "?"
