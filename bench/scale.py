@@ -567,6 +567,8 @@ def served_copy(
     run` keeps the same files as the embedded client, so the server holds what an ingest through
     it writes (the same ids, vectors and metadata) without the hour a 1,000× ingest takes. Its
     ingest figures are an earlier server run's, carried over from scale.json."""
+    import numpy as np
+
     log(f"{size}x server: serving a copy of {embedded} (not ingested again)")
     for path in (data, server_dir):
         if path.exists():
@@ -577,8 +579,6 @@ def served_copy(
     row: dict[str, Any] = {"size": size, "mode": "server", "ingest_reused": True, "served_copy": True}
     row.update({k: before[k] for k in INGEST_FIELDS if before and k in before})
     # The chunks served are the embedded index's; the ingest figures, an earlier server run's.
-    import numpy as np
-
     row["ingest_chunks"] = row.get("chunks")
     row["chunks"] = int(np.load(data / "bm25" / "ids.npy", mmap_mode="r").shape[0])
     row["index_mb"] = round(du(server_dir, data / "bm25", data / "docs") / 1e6, 1)
