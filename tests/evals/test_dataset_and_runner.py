@@ -263,6 +263,17 @@ def test_ci_gate_on_dev_and_test(tmp_path: Path, corpus_settings: Settings, env_
             "citation_support": 0.83,
             "refusal_recall": 0.36,
         },
+        # A nineteenth author's set (twentieth session), committed before it was run; first run at
+        # its commit: hit@5 0.778, MRR 0.613, key facts 0.509, citation support 0.743, refusal
+        # recall 0.500 (6 of 12), 1 of 36 answerable items refused. Its 20 paraphrases, which
+        # avoid the documents' words on purpose, are the weakest category anywhere (hit@5 0.60).
+        "holdout-n": {
+            "hit@5": 0.77,
+            "mrr": 0.6,
+            "key_fact_recall": 0.5,
+            "citation_support": 0.73,
+            "refusal_recall": 0.41,
+        },
     }
     # False refusals. Until the twelfth session unseen splits ran above dev's held-out 0.02 (holdout-d
     # 5 of 58 answerable items, holdout-i 3 of 49); since an ask about today is no longer refused
@@ -282,6 +293,7 @@ def test_ci_gate_on_dev_and_test(tmp_path: Path, corpus_settings: Settings, env_
         "holdout-k": 0.05,  # 2 of 48
         "holdout-l": 0.03,  # none of 48 at its first run
         "holdout-m": 0.05,  # 2 of 48 at its first run
+        "holdout-n": 0.06,  # 1 of 36 at its first run
     }
     args = ["eval", "--out", str(out)]
     for split, mins in floors.items():
