@@ -51,9 +51,9 @@ from pathlib import Path
 
 from assistant.errors import EmbedderMismatchError, IngestError, IngestLockedError, StoreError
 from assistant.retrieval.embeddings import Embedder
-from assistant.retrieval.index import refresh_pack, search_text, sentence_rows
 from assistant.retrieval.qa_embedder import PassageSide, QAEmbedder
-from assistant.retrieval.readpack import DocFiles
+from assistant.retrieval.readpack import DocFiles, search_text
+from assistant.retrieval.refresh import refresh_pack, sentence_rows
 from assistant.settings import Settings
 from assistant.storage.registry import DocRecord, Pointer, Registry
 from assistant.storage.store import Store

@@ -14,7 +14,8 @@ import numpy as np
 
 from assistant import Settings
 from assistant.retrieval.embeddings import Embedder
-from assistant.retrieval.index import search_text, sentence_rows
+from assistant.retrieval.readpack import search_text
+from assistant.retrieval.refresh import sentence_rows
 from assistant.storage.store import Store
 from ingest.bounded import Limits, run_job
 from ingest.embedding import CachedEmbedding, EmbedCache, embedder_key

@@ -11,10 +11,10 @@ import pytest
 from assistant import Settings
 from assistant.answer.answerability import QA_SENTENCE
 from assistant.errors import ConfigError
-from assistant.retrieval.index import sentence_rows
 from assistant.retrieval.qa_embedder import E5QAEmbedder, PassageSide
 from assistant.retrieval.qa_vectors import QASentenceVectors, qa_similarity
 from assistant.retrieval.readpack import DocFiles
+from assistant.retrieval.refresh import sentence_rows
 from assistant.storage.store import Store
 from ingest.pipeline import Ingestor
 from tests.helpers import HashEmbedder, HashQAEmbedder, write_small_corpus
