@@ -34,7 +34,7 @@ from ..retrieval.lexical import terms
 from ..retrieval.retrieve import Candidate
 from ..retrieval.sentences import is_poll_result
 from ..types import SECTION_SEP, SPEAKER_TURN
-from .lists import list_of, with_list_items
+from .lists import introduces, list_of, with_list_items
 from .picked import Picked
 from .render import Composition, rendered
 from .speakers import named_speakers, panel_answer, speaker_of, turns
@@ -212,8 +212,13 @@ def compose(
     have = {(p.passage, p.sentence) for p in chosen}
     # A lead-in whose list is not in the passage (its items are subsections of their own, "These
     # savings were achieved using the following strategies:") would end on a colon, promising
-    # what the answer does not give.
-    kept = [p for p in chosen if not (p.text.rstrip().endswith(":") and (p.passage, p.sentence + 1) not in have)]
+    # what the answer does not give. One whose items are quoted stays, though its first item is
+    # not: without it the items read as more of the list before them, or of the prose.
+    kept = [
+        p
+        for p in chosen
+        if not (p.text.rstrip().endswith(":") and not introduces(p, top, index_sentences, have))
+    ]
     # A poll's figure quoted without its poll's question ("No: 97 (62%)" after another poll's
     # figures) would be read as that other poll's.
     kept = [p for p in kept if not (is_poll_result(p.text) and _poll_of(p, top, index_sentences) not in have)]

@@ -72,6 +72,21 @@ def _item_run(texts: list[str], at: int, member: Sequence[bool]) -> tuple[int, i
     return lo, hi
 
 
+def introduces(
+    lead_in: Picked,
+    top: Sequence[Candidate],
+    index_sentences: dict[str, tuple[list[str], np.ndarray]],
+    chosen: set[tuple[int, int]],
+) -> bool:
+    """Whether a chosen sentence ending in a colon has any of its list's items chosen too."""
+    texts = index_sentences.get(top[lead_in.passage].chunk.chunk_id, ([], None))[0]
+    if lead_in.sentence + 1 >= len(texts):
+        return False
+    member = _in_items(top[lead_in.passage].chunk.text, texts)
+    lo, hi = _item_run(texts, lead_in.sentence, member)
+    return any((lead_in.passage, si) in chosen for si in range(lo, max(hi, lo + 1)))
+
+
 def with_list_items(
     chosen: list[Picked],
     top: Sequence[Candidate],

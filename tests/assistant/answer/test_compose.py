@@ -335,3 +335,20 @@ def test_a_poll_figure_is_not_quoted_without_its_own_poll_question() -> None:
     text = compose(question, cands, sentences).text
     assert "No: 269 (74%)" in text
     assert "No: 97 (62%)" not in text and "Yes: 60 (38%)" not in text, text
+
+
+def test_a_lead_in_stays_when_an_item_past_the_first_is_quoted() -> None:
+    """Its first item not chosen, the line introducing the list was dropped, and the items read
+    as more of whatever came before them (another passage's list, or prose)."""
+    text = (
+        "Commissioning by GPs has risks.\n"
+        "At worst there could be:\n"
+        "• Fragmented services.\n"
+        "• Conflicts of interest.\n"
+        "• Paucity of commissioning skills."
+    )
+    result = _answer("Could GPs lack the skills to commission?", text, [0.2, 0.6, 0.1, 0.1, 0.9])
+    assert "At worst there could be:\n" in result, result
+    assert "- Paucity of commissioning skills [1]" in result, result
+    lines = result.splitlines()
+    assert lines.index("At worst there could be:") < lines.index("- Paucity of commissioning skills [1]")
