@@ -214,11 +214,7 @@ def compose(
     # savings were achieved using the following strategies:") would end on a colon, promising
     # what the answer does not give. One whose items are quoted stays, though its first item is
     # not: without it the items read as more of the list before them, or of the prose.
-    kept = [
-        p
-        for p in chosen
-        if not (p.text.rstrip().endswith(":") and not introduces(p, top, index_sentences, have))
-    ]
+    kept = [p for p in chosen if not (p.text.rstrip().endswith(":") and not introduces(p, top, index_sentences, have))]
     # A poll's figure quoted without its poll's question ("No: 97 (62%)" after another poll's
     # figures) would be read as that other poll's.
     kept = [p for p in kept if not (is_poll_result(p.text) and _poll_of(p, top, index_sentences) not in have)]

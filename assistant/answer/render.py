@@ -14,7 +14,7 @@ from dataclasses import dataclass
 
 from ..retrieval.kinds import is_item
 from ..retrieval.retrieve import Candidate
-from ..types import QUOTE_SEP, SPEAKER_TURN, Chunk, Citation
+from ..types import QUOTE_SEP, SECTION_SEP, SPEAKER_TURN, Chunk, Citation
 from .picked import Picked
 
 
@@ -70,6 +70,9 @@ def rendered(
             line = text if joined else text.rstrip(";,.")
             parts[-1] += f" {line}" + (f" [{n}]" if closes else "")
         elif is_item(text):
+            heading = _heading_lead_in(top[p.passage].chunk, text) if parts and not _same_list(ordered, i) else None
+            if heading:
+                parts.append(f"\n{heading}")
             item = re.sub(r"^(• )?(\d{1,2}[.)]\s)?", "", text)
             if not joined:
                 item = item.rstrip(";,.").removesuffix(" and").rstrip(";,")
@@ -87,6 +90,25 @@ def rendered(
         )
         citations.append(citation(n, chunk, quote))
     return Composition(body, citations, above)
+
+
+def _same_list(ordered: list[Picked], i: int) -> bool:
+    """Whether the line before `ordered[i]` (an item) is of its passage: its lead-in or an item."""
+    return i > 0 and ordered[i - 1].passage == ordered[i].passage
+
+
+def _heading_lead_in(chunk: Chunk, item: str) -> str | None:
+    """The heading introducing a list that opens its passage ("Drawbacks of commissioning"), as
+    the line before its items when the answer has said something else first: without it the
+    items read as more of that. None when the list has a sentence of its own to introduce it."""
+    lines = [line.strip() for line in chunk.text.splitlines() if line.strip()]
+    at = next((k for k, line in enumerate(lines) if item[:60] in line), None)
+    if at is None or not all(is_item(line) for line in lines[: at + 1]):
+        return None
+    heading = chunk.section.split(SECTION_SEP)[-1].strip()
+    if not heading:
+        return None
+    return heading if heading.endswith(("?", ":")) else f"{heading}:"
 
 
 def _quotes_closed(text: str) -> str:

@@ -352,3 +352,28 @@ def test_a_lead_in_stays_when_an_item_past_the_first_is_quoted() -> None:
     assert "- Paucity of commissioning skills [1]" in result, result
     lines = result.splitlines()
     assert lines.index("At worst there could be:") < lines.index("- Paucity of commissioning skills [1]")
+
+
+def test_a_list_that_opens_its_passage_is_introduced_by_its_heading_after_other_text() -> None:
+    """A passage that is only a list has no sentence to introduce it: quoted after another
+    passage's prose, its items would read as more of that prose."""
+    heading = "In summary › Drawbacks of commissioning"
+    prose = ("A poll asked doctors whether GP commissioning would improve patient care. Most said no.", 0.9, [0.8, 0.5])
+    items = (
+        "• GP commissioning risks privatisation.\n• GP commissioning adds bureaucracy.\n"
+        "• GP commissioning erodes public trust.",
+        0.88,
+        [0.7, 0.7, 0.7],
+    )
+    cands, sentences = _cands([prose, items])
+    cands[1] = replace(cands[1], chunk=replace(cands[1].chunk, section=heading))
+    answer = compose("What are the risks of GP commissioning?", cands, sentences).text
+    lines = answer.splitlines()
+    assert lines[0].startswith("A poll asked doctors"), answer
+    assert lines[1:3] == ["Drawbacks of commissioning:", "- GP commissioning risks privatisation"], answer
+
+    # The same list opening the answer needs no line before it: the question introduces it.
+    alone, sentences = _cands([items])
+    alone[0] = replace(alone[0], chunk=replace(alone[0].chunk, section=heading))
+    answer = compose("What are the risks of GP commissioning?", alone, sentences).text
+    assert answer.startswith("- GP commissioning risks privatisation"), answer
