@@ -6,7 +6,10 @@ import re
 
 # A sentence ends at . ! ? followed by space and a capital/quote/digit, or at a line break
 # (list items and headings are their own units). Common abbreviations do not end sentences.
-_ABBREV = re.compile(r"(?:\b(?:Dr|Mr|Mrs|Ms|Prof|eg|ie|e\.g|i\.e|etc|vs|No|St)\.)$")
+_ABBREV = re.compile(r"(?:\b(?:Dr|Mr|Mrs|Ms|Prof|Cllr|eg|ie|e\.g|i\.e|etc|vs|cf|approx|No|St)\.)$")
+# A reference to a page, figure or paragraph ("see p. 12", "pp. 4-5", "Fig. 3") before its number:
+# split there, the sentence's end was quoted as "12)." on its own.
+_BEFORE_NUMBER = re.compile(r"\b(?:p|pp|paras?|[Ff]igs?|[Cc]h|[Vv]ol|[Ss]ect?)\.$")
 _LIST_NUMBER = re.compile(r"(?:^|\n)\s*(?:•\s*)?\d{1,2}\.$")
 # "1. What practices happen at each surgery? You may identify great work": a numbered item
 # whose run-in heading is a question keeps its answer; split, the list loses its items' content.
@@ -25,7 +28,10 @@ def split_sentences(text: str) -> list[tuple[int, int]]:
     for m in _BOUNDARY.finditer(text):
         candidate = text[start : m.start()]
         if "\n" not in m.group(0) and (
-            _ABBREV.search(candidate) or _LIST_NUMBER.search(candidate) or _RUN_IN_QUESTION.search(candidate)
+            _ABBREV.search(candidate)
+            or _LIST_NUMBER.search(candidate)
+            or _RUN_IN_QUESTION.search(candidate)
+            or (_BEFORE_NUMBER.search(candidate) and text[m.end() : m.end() + 1].isdigit())
         ):
             continue
         _add(text, start, m.start(), spans)

@@ -18,6 +18,15 @@ def test_abbreviations_list_numbers_and_lines() -> None:
     ]
 
 
+def test_a_page_or_figure_reference_does_not_end_a_sentence() -> None:
+    text = "Money was saved by several initiatives (see p. 12). Fig. 3 shows pp. 4-5 of it. 12 joined."
+    assert _split(text) == [
+        "Money was saved by several initiatives (see p. 12).",
+        "Fig. 3 shows pp. 4-5 of it.",
+        "12 joined.",
+    ]
+
+
 def test_a_numbered_run_in_question_keeps_its_answer() -> None:
     text = "Five key questions:\n1. What happens at each surgery? You may find great work. Replicate it.\nWhy? Because."
     assert _split(text) == [
