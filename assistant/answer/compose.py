@@ -298,6 +298,25 @@ def _similar(a: str, b: str) -> bool:
     return bool(ta and tb) and len(ta & tb) / min(len(ta), len(tb)) > 0.8
 
 
+def _list_opening(chosen: Sequence[Picked]) -> Picked | None:
+    """The lead-in of the list that holds the best sentence chosen, when that sentence is the
+    second sentence on an item's line ("• GPs were not allowed to hold real budgets.
+    Responsibility ... remained with PCTs"): the answer opens with that list, not with the best
+    sentence that stands alone, which ranks below it."""
+    best = max(chosen, key=lambda p: p.score)
+    if not best.joins:
+        return None
+    own = sorted(
+        (p for p in chosen if p.passage == best.passage and p.sentence < best.sentence), key=lambda p: -p.sentence
+    )
+    for p in own:
+        if p.text.rstrip().endswith(":"):
+            return p
+        if not (is_item(p.text) or p.joins):
+            return None
+    return None
+
+
 def _lead(chosen: Sequence[Picked], question: str, wants_list: bool = False) -> Picked | None:
     """The sentence to open with: the one that answers the question as asked (issue 11 §3).
 
@@ -313,6 +332,9 @@ def _lead(chosen: Sequence[Picked], question: str, wants_list: bool = False) -> 
         intros = [p for p in chosen if p.text.rstrip().endswith(":") and (p.passage, p.sentence + 1) in have]
         if intros:
             return max(intros, key=lambda p: p.score)
+    opening = _list_opening(chosen)
+    if opening is not None:
+        return opening
     prose = [p for p in chosen if is_statement(p.text) and not p.joins]  # not half of a list item
     if not prose:
         return None

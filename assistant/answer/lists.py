@@ -87,6 +87,44 @@ def introduces(
     return any((lead_in.passage, si) in chosen for si in range(lo, max(hi, lo + 1)))
 
 
+def _item_heads(
+    out: list[Picked],
+    where: dict[tuple[int, int], int],
+    top: Sequence[Candidate],
+    index_sentences: dict[str, tuple[list[str], np.ndarray]],
+) -> list[Picked]:
+    """The item lines that chosen sentences continue, added to `out` (which they join there).
+
+    A list item's second sentence ("Responsibility ... remained with PCTs, but they handed
+    practices indicative budgets") chosen without its first was quoted as prose, cut off from
+    the item it completes and from the lead-in that says what the list is. Returns the added
+    first sentences, so that they bring their lists as a chosen item would."""
+    heads: list[Picked] = []
+    for i, p in enumerate(list(out)):
+        if p.joins or is_item(p.text):
+            continue
+        texts = index_sentences.get(top[p.passage].chunk.chunk_id, ([], None))[0]
+        if p.sentence >= len(texts):
+            continue
+        member = _in_items(top[p.passage].chunk.text, texts)
+        if not member[p.sentence]:
+            continue
+        head = p.sentence
+        while head > 0 and member[head - 1] and not is_item(texts[head]):
+            head -= 1
+        if not is_item(texts[head]):
+            continue
+        out[i] = replace(p, joins=True)
+        for si in range(head, p.sentence):
+            if (p.passage, si) in where:
+                continue
+            where[(p.passage, si)] = len(out)
+            out.append(Picked(p.passage, si, texts[si], p.score, joins=si > head))
+            if si == head:
+                heads.append(out[-1])
+    return heads
+
+
 def with_list_items(
     chosen: list[Picked],
     top: Sequence[Candidate],
@@ -101,7 +139,7 @@ def with_list_items(
     """
     out = list(chosen)
     where = {(p.passage, p.sentence): i for i, p in enumerate(out)}
-    for p in chosen:
+    for p in [*chosen, *_item_heads(out, where, top, index_sentences)]:
         texts = index_sentences.get(top[p.passage].chunk.chunk_id, ([], None))[0]
         intro = p.text.rstrip().endswith(":")
         if is_item(p.text) and not wants_list and not intro:

@@ -137,12 +137,11 @@ def _unshown(
     dropped_item = False
     for i, p in enumerate(ordered):
         text = p.text.strip()
-        nxt = ordered[i + 1] if i + 1 < len(ordered) else None
         if p.joins:
             gone = dropped_item
         else:
             gone = text in shown
-            if gone and text.endswith(":") and nxt is not None and is_item(nxt.text) and nxt.text.strip() not in shown:
+            if gone and text.endswith(":") and _new_item_follows(ordered, i, shown):
                 gone = False
             dropped_item = gone and is_item(text)
         if gone:
@@ -160,6 +159,17 @@ def _unshown(
         )
     ]
     return keep, tuple(sorted(above))
+
+
+def _new_item_follows(ordered: list[Picked], i: int, shown: frozenset[str]) -> bool:
+    """Whether any item of the list `ordered[i]` introduces is not printed above: the lead-in
+    stays for it, though the items before it were printed."""
+    for p in ordered[i + 1 :]:
+        if p.passage != ordered[i].passage or not (is_item(p.text) or p.joins):
+            return False
+        if not p.joins and p.text.strip() not in shown:
+            return True
+    return False
 
 
 def citation(n: int, chunk: Chunk, quote: str) -> Citation:

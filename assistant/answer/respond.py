@@ -62,11 +62,14 @@ def part_text(part: Part, lead_sep: str = "\n\n", above: str = "", body: str | N
     earlier part (`above`: their numbers, "[1], [3]")."""
     if body is None:
         body = part.composition.text if part.composition else ""
+    # A body that opens with a list's item goes on the next line: run on after the pointer's
+    # colon, "- All profits ..." would read as a dash, not as an item.
+    item_first = body.startswith("- ")
     if above:
         name = "partial_lead_besides_above" if part.outcome == "partial" else "part_besides_above"
-        return render(name, refs=above) + " " + body
+        return render(name, refs=above) + ("\n" if item_first else " ") + body
     lead = part_lead(part)
-    return lead + lead_sep + body if lead else body
+    return lead + ("\n" if item_first and lead_sep == " " else lead_sep) + body if lead else body
 
 
 def part_lead(part: Part) -> str:

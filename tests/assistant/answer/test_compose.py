@@ -377,3 +377,20 @@ def test_a_list_that_opens_its_passage_is_introduced_by_its_heading_after_other_
     alone[0] = replace(alone[0], chunk=replace(alone[0].chunk, section=heading))
     answer = compose("What are the risks of GP commissioning?", alone, sentences).text
     assert answer.startswith("- GP commissioning risks privatisation"), answer
+
+
+def test_an_items_second_sentence_comes_on_its_items_line_and_the_list_opens_the_answer() -> None:
+    """Chosen without the sentence it continues, "Responsibility stayed with the trusts" was
+    quoted as prose, cut off from the item it completes and the lead-in saying what it is."""
+    text = (
+        "In 2004 the scheme was introduced, but the government made adjustments:\n"
+        "• GPs were not allowed to hold real budgets. Responsibility stayed with the trusts.\n"
+        "• All profits were to be reinvested in patient care.\n"
+        "• The scheme remained voluntary."
+    )
+    prose = ("Practices joined the scheme in large numbers over the following years.", 0.85, [0.6])
+    cands, sentences = _cands([(text, 0.9, [0.3, 0.3, 0.9, 0.2, 0.2]), prose])
+    answer = compose("Who kept responsibility for commissioning under the scheme?", cands, sentences).text
+    lines = answer.splitlines()
+    assert lines[0] == "In 2004 the scheme was introduced, but the government made adjustments:", answer
+    assert lines[1].startswith("- GPs were not allowed to hold real budgets. Responsibility stayed with the trusts")

@@ -81,3 +81,11 @@ def test_a_sentence_quoted_from_inside_a_quotation_has_its_marks_balanced() -> N
     assert quoted[0] in out.citations[0].quote
     closing = rendered([Picked(0, 1, quoted[1], 0.9)], _top(quoted), {})
     assert closing.text == "“They meet every month.” [1]"
+
+
+def test_a_lead_in_stays_for_a_new_item_after_items_printed_above() -> None:
+    """The items right after the lead-in were printed by an earlier part, a later one was not:
+    without its lead-in the new item would follow the pointer to the quotes above on its own."""
+    shown = frozenset({LIST[0], LIST[1], "• Managing the budget."})
+    out = rendered(_picked()[:5], _top(LIST), {}, shown=shown)
+    assert out.text == "Consortiums will be responsible for:\n- Engaging patients [1]", out.text

@@ -80,3 +80,18 @@ def test_a_part_resting_partly_on_sentences_above_points_to_them_with_the_reply_
         "quoted above ([2]), the closest say: The doctor comes from outside the area. [2]"
     )
     assert text.count(BOARD) == 1 and len(citations) == 2
+
+
+def test_a_later_part_that_opens_with_a_list_item_starts_it_on_its_own_line() -> None:
+    first = board_answer()
+    second = Composition(
+        "- The doctor comes from outside the area [1]",
+        [cite(1, PASSAGE_A, f"{BOARD} … The doctor comes from outside the area.")],
+        above=(1,),
+    )
+    text, _ = merge([part("who sits on the board", "answer", first), part("from where", "answer", second)])
+    assert text.endswith(
+        "Besides the passages quoted above ([1]), the guidance says:\n- The doctor comes from outside the area [1]"
+    ), text
+    text, _ = merge([part("who sits on the board", "answer", first), part("from where", "partial", second)])
+    assert text.endswith("the closest say:\n- The doctor comes from outside the area [1]"), text
