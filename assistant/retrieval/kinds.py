@@ -97,10 +97,13 @@ _NOT_PLURAL = frozenset(
 
 
 def asks_for_list(question: str) -> bool:
-    """Whether the question asks for several things, which a source's list answers."""
-    if LIST_Q.search(question):
+    """Whether the question asks for several things, which a source's list answers. The asking
+    sentence is read on its own too: a message often opens with the writer's situation ("I'm a
+    medical director pairing GPs with managers. What are the key ingredients ...?")."""
+    asked = asking_sentence(question).strip()
+    if LIST_Q.search(question) or LIST_Q.search(asked):
         return True
-    for m in _PLURAL_WH.finditer(asking_sentence(question).strip()):
+    for m in _PLURAL_WH.finditer(asked):
         word = m.group(1).lower()
         if word not in _NOT_PLURAL and not word.endswith(("ss", "us", "is", "'s", "’s")):
             return True

@@ -67,6 +67,8 @@ def test_several_things_are_asked_for_by_a_question_word_heading_a_plural() -> N
         "How many were drawn up, and for what kind of conditions?",
         "has any practice done it + for which services?",
         "which ones pls",
+        # The writer's situation first: the asking sentence is read on its own.
+        "I'm a medical director pairing GPs with our managers. What are the key ingredients for it to work?",
     ):
         assert asks_for_list(several), several
     for one in (
@@ -77,6 +79,7 @@ def test_several_things_are_asked_for_by_a_question_word_heading_a_plural() -> N
         "Should we wait until we know which pathways matter?",  # a relative "which": a yes or no
         "Which process do CCGs follow?",
         "what is a CSU?",
+        "I'm an ST5 in anaesthetics. Which one covers stroke?",
     ):
         assert not asks_for_list(one), one
 
