@@ -114,9 +114,11 @@ def held_out(
     return total / REPEATS, about_now / REPEATS >= 0.5
 
 
-def thresholds(p: np.ndarray, labels: np.ndarray, now: np.ndarray) -> tuple[float, float]:
+def thresholds(
+    p: np.ndarray, labels: np.ndarray, now: np.ndarray, max_false_refusal: float = MAX_FALSE_REFUSAL
+) -> tuple[float, float]:
     ans, una = np.sort(p[labels]), p[~labels]
-    allowed = int(np.floor(MAX_FALSE_REFUSAL * len(ans)))
+    allowed = int(np.floor(max_false_refusal * len(ans)))
     refuse_below = float(ans[allowed]) if allowed < len(ans) else 0.0  # at most `allowed` strictly below
     candidates = sorted({refuse_below, *[float(v) for v in p if v >= refuse_below]})
     una_now = now[~labels]
@@ -168,6 +170,12 @@ def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__)
     ap.add_argument("--dataset", type=Path, default=DEV_SET)
     ap.add_argument("--write", action="store_true", help=f"write the fitted model to {OUT}")
+    ap.add_argument(
+        "--max-false-refusal",
+        type=float,
+        default=MAX_FALSE_REFUSAL,
+        help=f"held-out false refusals the refusal threshold allows (default {MAX_FALSE_REFUSAL})",
+    )
     args = ap.parse_args()
     if args.dataset.resolve() == TEST_SET.resolve() or args.dataset.match(HOLDOUT_GLOB):
         raise SystemExit("the test and holdout splits are never tuned on")
@@ -175,7 +183,15 @@ def main() -> None:
     bot.warm()
     items, labels, _cats = collect(bot, args.dataset)
     p, now = held_out(items, labels)
-    refuse_below, answer_at = thresholds(p, labels, now)
+    # The trade-off the threshold sits on, held out: refusal recall at each false-refusal budget.
+    for budget in (0.01, 0.02, 0.03, 0.04, 0.05):
+        rb, aa = thresholds(p, labels, now, budget)
+        f = figures(p, labels, now, rb, aa)
+        print(
+            f"false refusals <= {budget:.2f}: refuse below {rb:.3f}, held-out false refusals "
+            f"{f['false_refusal_rate']:.3f}, refusal recall {f['refusal_recall']:.3f}"
+        )
+    refuse_below, answer_at = thresholds(p, labels, now, args.max_false_refusal)
     held = figures(p, labels, now, refuse_below, answer_at)
     # Threshold-free: how well the held-out probabilities rank answerable items above the rest.
     held["auc"] = round(float(roc_auc_score(labels, p)), 4)
@@ -197,6 +213,7 @@ def main() -> None:
         "items": len(items),
         "answerable": int(labels.sum()),
         "cross_validation": f"{REPEATS}x stratified {FOLDS}-fold, thresholds on held-out probabilities",
+        "max_false_refusal": args.max_false_refusal,
         "held_out": held,
         "held_out_with_qa": held_qa,
         "date": dt.date.today().isoformat(),
