@@ -71,10 +71,12 @@ _WANTS_NUMBER = re.compile(
     r"cost|costs|pay|paid|salary|salaries|budget|figure|number of)\b",
     re.I,
 )
+# Numbers in words as `kinds.NUMBER` reads them, and months by their capitalised names ("may
+# not" and "march" are no dates).
 _HAS_NUMBER = re.compile(
-    r"\d|£|\b(one|two|three|four|five|six|seven|eight|nine|ten|twelve|twenty|fifty|hundred|thousand|million|"
-    r"half|quarter|january|february|march|april|may|june|july|august|september|october|november|december)\b",
-    re.I,
+    r"\d|£|(?i:\b(one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|twenty|thirty|forty|fifty|"
+    r"hundred|thousand|million|half|quarter|dozen)\b|\b\w+teen\b)|\b(January|February|March|April|May|June|July|"
+    r"August|September|October|November|December)\b"
 )
 # A situation that sets every ask in the present: "Now that CCGs have gone, ...", "Since 2022,
 # ...". Narrower than _ASKS_NOW: "I'm currently an ST5" describes the writer, not the NHS.
@@ -167,7 +169,10 @@ def signals(
         out["later_year"] = float(max(asked_years) > max(seen_years, default=0))
     names = {n.lower() for n in _NAME.findall(ask)} - {"i", "nhs"}
     if names:
-        passages = " ".join(f"{c.chunk.section} {c.chunk.text}" for c in top).lower()
+        # A passage stands under its sections' openings: "1. Reducing referrals ..." is City
+        # and Hackney's because "Quick wins", the section that holds it, says so.
+        context = [e for c in top for e in index.enclosing(c.chunk)]
+        passages = " ".join(f"{c.section} {c.text}" for c in [*(c.chunk for c in top), *context]).lower()
         out["names_missing"] = sum(n not in passages for n in names) / len(names)
     out["heading"] = top[0].heading
     by_dense = sorted((c for c in cands if c.dense > 0), key=lambda c: -c.dense)[:5]

@@ -24,7 +24,7 @@ import numpy as np
 
 from ..settings import Settings
 from ..storage.store import Store
-from ..types import Chunk
+from ..types import SECTION_SEP, Chunk
 from .lexical import LexicalIndex, terms
 from .readpack import DocFiles, ReadPack, passage_text, search_text
 from .refresh import materialise, refresh_pack
@@ -46,6 +46,8 @@ QUOTE_MIN_TERMS = 4
 # runs differed by up to a fifth either way: the cache's filling, not its size). One client:
 # warm p50 48 ms against 50 with 8,192. At 100×, 16 clients for 30 s: 729-775 against 703-827.
 SENTENCE_CACHE = 1024
+# How far back `enclosing` looks for the passages of the sections that hold a passage.
+ENCLOSING_REACH = 12
 _MARKER = re.compile(r"\[\d+\]")
 
 __all__ = ["LoadedIndex", "search_text"]
@@ -311,6 +313,25 @@ class LoadedIndex:
         if self._chunk_counts is None:
             self._chunk_counts = {str(d["doc_hash"]): int(d["chunks"]) for d in self._pack.documents()}
         return self._chunk_counts
+
+    def enclosing(self, chunk: Chunk, reach: int = ENCLOSING_REACH) -> list[Chunk]:
+        """The passages of the sections that hold this passage's section, nearest first ("Quick
+        wins", whose opening says "Through our work in City and Hackney", holds "Quick wins ›
+        1. Reducing referrals ..."): what a reader of the passage has just read. Looks back at
+        most `reach` passages of the same document (rows are in document and position order)."""
+        row = self._pack.row(chunk.chunk_id)
+        parts = chunk.section.split(SECTION_SEP)
+        ancestors = {SECTION_SEP.join(parts[:i]) for i in range(1, len(parts))}
+        if row is None or not ancestors:
+            return []
+        out: list[Chunk] = []
+        for r in range(row - 1, max(-1, row - 1 - min(reach, chunk.position)), -1):
+            before = self._pack.chunk(r)
+            if before.doc_id != chunk.doc_id:
+                break
+            if before.section in ancestors:
+                out.append(before)
+        return out
 
     def lexical_row(self, chunk_id: str) -> int | None:
         """The chunk's row in the BM25 index (the read pack's rows are BM25's)."""

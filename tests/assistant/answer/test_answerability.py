@@ -151,3 +151,31 @@ def test_a_follow_up_asks_about_today_only_in_its_own_words(bot: Assistant) -> N
     (still,) = bot.ask("and is that still its job?", history).answerability
     assert then["signals"]["asks_now"] == 0.0
     assert still["signals"]["asks_now"] == 1.0
+
+
+def test_a_name_the_enclosing_section_states_is_not_missing(bot: Assistant) -> None:
+    """ "1. Reducing referrals ..." never names City and Hackney; "Quick wins", the section that
+    holds it, does ("Through our work in City and Hackney ..."). Read alone, the passage looked
+    like one about somewhere else, and the question was refused."""
+    question = "In City and Hackney how many joint clinical pathways were developed with secondary care?"
+    [part] = bot.retrieve(question)
+    first = part.cands[0].chunk
+    assert first.section.startswith("Quick wins › ") and "Hackney" not in first.text
+    enclosing = bot.index.enclosing(first)
+    assert [c.section for c in enclosing][-1] == "Quick wins"
+    assert any("City and Hackney" in c.text for c in enclosing)
+    assert _signals(bot, question)["names_missing"] == 0.0
+    # A name no section around the passages states is still missing.
+    assert (
+        _signals(bot, "In Leeds how many joint clinical pathways were developed with secondary care?")["names_missing"]
+        == 1.0
+    )
+
+
+def test_a_number_or_month_in_words_is_read_as_one() -> None:
+    from assistant.answer.answerability import _HAS_NUMBER
+
+    for has in ("Seventeen clinical pathways were developed", "eleven GPs", "from May 2012", "£2 a patient"):
+        assert _HAS_NUMBER.search(has), has
+    for has_not in ("support for those who may not have experience", "they march on", "it may be"):
+        assert not _HAS_NUMBER.search(has_not), has_not
