@@ -19,6 +19,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from ..retrieval.kinds import SUBORDINATE
 from ..retrieval.lexical import terms
 from .smalltalk import pleasantry
 
@@ -68,7 +69,9 @@ def _same_ask(part: str) -> str:
 
 
 def _asks_something(clause: str) -> bool:
-    return clause.rstrip().endswith("?") or bool(_OPENS_ASK.match(clause))
+    # "When the board discusses our CCG," before "should I stay in the room?" sets the scene, as
+    # "If I join," does: it opens with "when" but asks nothing of its own.
+    return clause.rstrip().endswith("?") or bool(_OPENS_ASK.match(clause) and not SUBORDINATE.match(clause))
 
 
 def _standalone(part: str) -> bool:

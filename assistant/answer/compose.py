@@ -7,6 +7,7 @@ them, and never reworded. A sentence that introduces a list ("These are:") bring
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable, Sequence
 
 import numpy as np
@@ -317,6 +318,24 @@ def _list_opening(chosen: Sequence[Picked]) -> Picked | None:
     return None
 
 
+def _number_item(chosen: Sequence[Picked], number: re.Pattern[str], floor: float) -> Picked | None:
+    """The best chosen list item that gives the number asked (within `floor`), or the chosen
+    line introducing its list when there is one."""
+    items = [p for p in chosen if is_item(p.text) and number.search(p.text) and p.score >= floor]
+    if not items:
+        return None
+    best = max(items, key=lambda p: p.score)
+    before = sorted(
+        (p for p in chosen if p.passage == best.passage and p.sentence < best.sentence), key=lambda p: -p.sentence
+    )
+    for p in before:
+        if p.text.rstrip().endswith(":"):
+            return p
+        if not (is_item(p.text) or p.joins):
+            break
+    return best
+
+
 def _lead(chosen: Sequence[Picked], question: str, wants_list: bool = False) -> Picked | None:
     """The sentence to open with: the one that answers the question as asked (issue 11 §3).
 
@@ -352,8 +371,15 @@ def _lead(chosen: Sequence[Picked], question: str, wants_list: bool = False) -> 
         fitting = [p for p in prose if number.search(p.text) and p.score >= top]
         # "How many CCGs ...?": a number of CCGs before a number of anything else.
         count = counted(asked)
-        if count is not None:
-            fitting = [p for p in fitting if count.search(p.text)] or fitting
+        counting = [p for p in fitting if count.search(p.text)] if count is not None else fitting
+        if not counting:
+            # The number is a list item's ("• Seventeen clinical pathways were developed ..." for
+            # "how many clinical pathways ...?"): its list opens, not a sentence that scored below
+            # it with no number, or with a number of something else ("two specialty doctors").
+            item = _number_item(chosen, count or number, top)
+            if item is not None:
+                return item
+        fitting = counting or fitting
     elif DEFINITION_Q.search(asked):
         words = set(terms(asked))
         fitting = [p for p in prose if p.score >= top and defines(p.text, words)]

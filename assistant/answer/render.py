@@ -70,7 +70,7 @@ def rendered(
             line = text if joined else text.rstrip(";,.")
             parts[-1] += f" {line}" + (f" [{n}]" if closes else "")
         elif is_item(text):
-            heading = _heading_lead_in(top[p.passage].chunk, text) if parts and not _same_list(ordered, i) else None
+            heading = _heading_lead_in(top[p.passage].chunk, text) if not _same_list(ordered, i) else None
             if heading:
                 parts.append(f"\n{heading}")
             item = re.sub(r"^(• )?(\d{1,2}[.)]\s)?", "", text)

@@ -62,9 +62,11 @@ def part_text(part: Part, lead_sep: str = "\n\n", above: str = "", body: str | N
     earlier part (`above`: their numbers, "[1], [3]")."""
     if body is None:
         body = part.composition.text if part.composition else ""
-    # A body that opens with a list's item goes on the next line: run on after the pointer's
-    # colon, "- All profits ..." would read as a dash, not as an item.
-    item_first = body.startswith("- ")
+    # A body that opens with a list (an item, or the line that introduces its items) goes on the
+    # next line: run on after the pointer's colon, "- All profits ..." would read as a dash, not
+    # as an item, and "Drawbacks of commissioning:" as part of the pointer's sentence.
+    first, _, rest = body.partition("\n")
+    item_first = body.startswith("- ") or (first.rstrip().endswith((":", "?")) and rest.startswith("- "))
     if above:
         name = "partial_lead_besides_above" if part.outcome == "partial" else "part_besides_above"
         return render(name, refs=above) + ("\n" if item_first else " ") + body

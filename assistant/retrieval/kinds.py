@@ -186,10 +186,10 @@ FREQUENCY = re.compile(
     r"|\b(annually|monthly|weekly|fortnightly|daily|quarterly|yearly)\b|\btimes a\b",
     re.I,
 )
+# A month is a capitalised name: "who may not have experience" holds no date.
 DATE = re.compile(
-    r"\b(19|20)\d\d\b|\b(january|february|march|april|may|june|july|august|september|october|november|"
-    r"december)\b",
-    re.I,
+    r"\b(19|20)\d\d\b|\b(January|February|March|April|May|June|July|August|September|October|November|"
+    r"December)\b"
 )
 _KIND_ASKED = (
     (re.compile(r"\bhow long\b", re.I), DURATION),
@@ -206,24 +206,58 @@ def number_answer(question: str) -> re.Pattern[str]:
     return next((form for asks, form in _KIND_ASKED if asks.search(asked)), NUMBER)
 
 
-_HOW_MANY = re.compile(r"\bhow many ([a-z]+)", re.I)
+_HOW_MANY = re.compile(r"\bhow many ((?:[a-z][\w-]*\s+){0,2}[a-z][\w-]*)", re.I)
+# Where the thing counted ends: "how many joint clinical pathways were developed" counts pathways.
+_NOT_COUNTED = re.compile(
+    r"(do|does|did|is|are|was|were|will|would|can|could|should|shall|has|have|had|must|may|might|am|be|been|get|"
+    r"got|in|on|at|of|for|from|to|with|by|across|per|the|a|an|there|this|that|these|those|my|our|your|their|i|we|"
+    r"you|they|he|she|it|and|or)"
+)
 
 
 def counted(question: str) -> re.Pattern[str] | None:
     """For "how many CCGs ...?": a number counting that thing ("only four CCGs", "211 clinical
-    commissioning groups" does not count: the word asked must follow within two words)."""
+    commissioning groups" does not count: the word asked must follow within two words). The
+    thing is the plural before the verb ("how many joint clinical pathways were ...": pathways)."""
     m = _HOW_MANY.search(asking_sentence(question))
     if m is None:
         return None
-    noun = m.group(1).lower()
+    words = m.group(1).lower().split()
+    run = next((words[:i] for i, w in enumerate(words) if _NOT_COUNTED.fullmatch(w)), words)
+    if not run:
+        return None
+    # The plural ("GPs" in "how many GPs sit on ..."), else the first word ("how many staff work ...").
+    noun = next((w for w in reversed(run) if w.endswith("s") and not w.endswith("ss")), run[0])
     stem = noun[:-1] if noun.endswith("s") and len(noun) > 3 else noun
     return re.compile(rf"\b{_NUMERAL}\s+(\S+\s+){{0,2}}{re.escape(stem)}", re.I)
 
 
+# Words that open an ask: after a leading subordinate clause, the ask proper starts with one.
+_ASK_WORD = (
+    r"how|what|whats|which|when|who|whom|whose|where|why|do|does|did|is|are|was|were|can|could|will|would|"
+    r"should|shall|must|may|might|has|have|had|am"
+)
+_AUXILIARY = r"do|does|did|is|are|was|were|will|would|can|could|should|shall|has|have|had|must|may|might"
+# "When the board discusses our CCG, should I stay in the room?", "If I join, can I still refer?":
+# a clause setting the scene, then the ask. Its "when" asks for no date. ("When does it start?"
+# is a question: an auxiliary follows "when" directly.)
+SUBORDINATE = re.compile(rf"^\s*(?:when|whenever|once|while|before|after|if)\s+(?!(?:{_AUXILIARY})\b)", re.I)
+# Its end: a comma before the ask, or (the comma dropped, as chat does) an auxiliary before a
+# pronoun ("... ready for authorisation should I stay?").
+_LEADING_CLAUSE = re.compile(
+    rf"^\s*(?:when|whenever|once|while|before|after|if)\s+(?!(?:{_AUXILIARY})\b)[^,?]*?"
+    rf"(?:,\s+(?=(?:{_ASK_WORD})\b)|\s+(?=(?:{_AUXILIARY})\s+(?:i|we|you|they|he|she|it)\b))",
+    re.I,
+)
+
+
 def asking_sentence(question: str) -> str:
-    """The sentence of a message that asks ("I sit on the board. Do I have to ...?" → the second)."""
+    """The sentence of a message that asks ("I sit on the board. Do I have to ...?" → the second),
+    from its ask proper: a leading clause that sets the scene ("When the board discusses our
+    CCG, should I ...?") says nothing of what kind of answer is wanted."""
     sentences = [s for s in re.split(r"(?<=[.?!])\s+", question.strip()) if s]
-    return next((s for s in sentences if s.rstrip().endswith("?")), question)
+    sentence = next((s for s in sentences if s.rstrip().endswith("?")), question)
+    return _LEADING_CLAUSE.sub("", sentence, count=1)
 
 
 # "Did GPs hold the budget or not?", "is the seat paid?": a yes or no, though it names a budget or

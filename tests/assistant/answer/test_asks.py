@@ -82,3 +82,13 @@ def test_greetings_thanks_and_acknowledgements_are_neither_asks_nor_situation(
 ) -> None:
     a = split_asks(message)
     assert a.parts == parts and a.context == ""
+
+
+def test_a_when_clause_that_sets_the_scene_is_not_an_ask_of_its_own() -> None:
+    """ "When the board discusses ..., should I stay?" asks one thing; the "when" clause says when,
+    as "If I join, ..." does. "When does it start" asks."""
+    asks = split_asks("When the board discusses whether our CCG is ready, should I stay in the room?")
+    assert asks.parts == ("should I stay in the room?",)
+    assert asks.context == "When the board discusses whether our CCG is ready"
+    assert split_asks("If I join, can I still refer?").parts == ("can I still refer?",)
+    assert split_asks("When does it start - and who pays?").parts == ("When does it start", "who pays?")

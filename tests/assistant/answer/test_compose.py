@@ -372,11 +372,40 @@ def test_a_list_that_opens_its_passage_is_introduced_by_its_heading_after_other_
     assert lines[0].startswith("A poll asked doctors"), answer
     assert lines[1:3] == ["Drawbacks of commissioning:", "- GP commissioning risks privatisation"], answer
 
-    # The same list opening the answer needs no line before it: the question introduces it.
+    # The same list opening the answer keeps its heading too: it says what the items are, in the
+    # source's words, which the question may not share.
     alone, sentences = _cands([items])
     alone[0] = replace(alone[0], chunk=replace(alone[0].chunk, section=heading))
     answer = compose("What are the risks of GP commissioning?", alone, sentences).text
-    assert answer.startswith("- GP commissioning risks privatisation"), answer
+    assert answer.splitlines()[:2] == ["Drawbacks of commissioning:", "- GP commissioning risks privatisation"], answer
+
+
+def test_a_how_many_answer_opens_with_the_list_item_that_counts_what_is_asked() -> None:
+    """ "Seventeen clinical pathways were developed ..." is an item of a list; the only prose with
+    a number counts something else ("two specialty doctors"). The answer opens with the item,
+    under its heading, not with the prose."""
+    items = (
+        "• We identified high referring specialties.\n"
+        "• Seventeen clinical pathways were developed jointly with secondary care colleagues.\n"
+        "• Appropriate work up was done before referrals.",
+        0.8,
+        [0.3, 0.62, 0.3],
+    )
+    prose = (
+        "You can also support the development of care pathways. "
+        "For example, two specialty doctors run a joint imaging service.",
+        0.78,
+        [0.7, 0.66],
+    )
+    cands, sentences = _cands([items, prose])
+    cands[0] = replace(cands[0], chunk=replace(cands[0].chunk, section="Quick wins › 1. Reducing referrals"))
+    answer = compose("How many joint clinical pathways were developed with secondary care?", cands, sentences).text
+    lines = answer.splitlines()
+    assert lines[:2] == [
+        "1. Reducing referrals:",
+        "- Seventeen clinical pathways were developed jointly with secondary care colleagues [1]",
+    ], answer
+    assert "two specialty doctors" in answer  # still quoted, after
 
 
 def test_an_items_second_sentence_comes_on_its_items_line_and_the_list_opens_the_answer() -> None:

@@ -95,3 +95,15 @@ def test_a_later_part_that_opens_with_a_list_item_starts_it_on_its_own_line() ->
     ), text
     text, _ = merge([part("who sits on the board", "answer", first), part("from where", "partial", second)])
     assert text.endswith("the closest say:\n- The doctor comes from outside the area [1]"), text
+
+
+def test_a_partial_part_that_opens_with_a_list_under_its_heading_starts_it_on_its_own_line() -> None:
+    """ "Drawbacks of commissioning:" run on after "The closest passages say:" would read as part
+    of that sentence."""
+    first = board_answer()
+    second = Composition(
+        "Drawbacks of commissioning:\n- Trusts employ consultants [1]",
+        [cite(1, PASSAGE_B, "Trusts employ consultants.")],
+    )
+    text, _ = merge([part("who sits on the board", "answer", first), part("any downsides", "partial", second)])
+    assert text.endswith("say:\nDrawbacks of commissioning:\n- Trusts employ consultants [2]"), text

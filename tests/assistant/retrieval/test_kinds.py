@@ -154,3 +154,33 @@ def test_a_yes_or_no_is_a_question_without_a_question_word_whose_verb_comes_firs
         assert asks_yes_or_no(yes_no), yes_no
     for other in ("How much is the seat paid?", "Do you know how much a chair gets?", "what budget do CCGs get?"):
         assert not asks_yes_or_no(other), other
+
+
+def test_a_scene_setting_clause_does_not_decide_what_kind_of_answer_is_asked_for() -> None:
+    asked = "When the board discusses whether our CCG is ready, should I stay in the room?"
+    assert asking_sentence(asked) == "should I stay in the room?"
+    assert rule_asked(asking_sentence(asked)) is OBLIGATION
+    assert not asks_for_number(asked)  # "when" here asks for no date
+    # Chat drops the comma: an auxiliary before a pronoun opens the ask.
+    assert asking_sentence("When the board discusses our CCG should I stay?") == "should I stay?"
+    assert asking_sentence("If I join can I still refer?") == "can I still refer?"
+    for question in ("When does the board meet?", "when is the CCG ready for authorisation?"):
+        assert asking_sentence(question) == question
+        assert asks_for_number(question)
+    assert asks_for_number("When CCGs were set up, how many were there?")
+
+
+def test_how_many_counts_the_plural_before_the_verb() -> None:
+    pathways = counted("how many joint clinical pathways were developed?")
+    assert pathways is not None
+    assert pathways.search("Seventeen clinical pathways were developed jointly")
+    assert not pathways.search("two specialty doctors run a joint service")
+    gps = counted("how many GPs sit on the board?")
+    assert gps is not None and gps.search("three GPs") and not gps.search("three boards")
+    assert counted("How many were drawn up?") is None
+
+
+def test_a_month_is_a_capitalised_name() -> None:
+    when = number_answer("When did CCGs take over?")
+    assert when.search("They took over in April 2013") and when.search("from May")
+    assert not when.search("those who may not have experience")
