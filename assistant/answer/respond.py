@@ -80,7 +80,12 @@ def part_lead(part: Part) -> str:
 
 
 def _as_heading(ask: str) -> str:
-    ask = ask.strip().rstrip(".?!") + "?"
+    # An ask carries a remark that followed it ("Who actually writes it? ccg keeps mentioning it
+    # in meetings"), for retrieval's sake; its heading is the question.
+    ask = ask.strip()
+    if "?" in ask.rstrip("?"):
+        ask = ask[: ask.rstrip("?").rindex("?") + 1]
+    ask = ask.rstrip(".?!") + "?"
     return ask[:1].upper() + ask[1:]
 
 

@@ -107,3 +107,16 @@ def test_a_partial_part_that_opens_with_a_list_under_its_heading_starts_it_on_it
     )
     text, _ = merge([part("who sits on the board", "answer", first), part("any downsides", "partial", second)])
     assert text.endswith("say:\nDrawbacks of commissioning:\n- Trusts employ consultants [2]"), text
+
+
+def test_a_parts_heading_is_its_question_without_the_remark_after_it() -> None:
+    first = board_answer()
+    second = Composition("Consultants advise CCGs. [1]", [cite(1, PASSAGE_B, "Consultants advise CCGs.")])
+    text, _ = merge(
+        [
+            part("who sits on the board", "answer", first),
+            part("who advises them? ccg keeps mentioning it in meetings", "answer", second),
+        ]
+    )
+    assert "\nWho advises them?\nConsultants advise CCGs. [2]" in text, text
+    assert "meetings?" not in text
