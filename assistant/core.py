@@ -286,6 +286,9 @@ class Assistant:
             within = f"{part} {referent(part, asks.parts[i - 1])}" if i > 0 and thin else part
             judged = standalone_query(within, turns) if i == 0 else within
             query = f"{asks.context} {judged}" if asks.context else judged
+            # "In the Kent model, what did each pair work on?": the phrase scoping the asks is
+            # judged and answered with each of them, unlike the writer's situation.
+            judged = f"{asks.scope}, {judged}" if asks.scope else judged
             # "kent commissioners - what support did they get": an ask too thin to stand alone
             # is about the subject the message gave before it; sentences are chosen for both.
             # (Answerability keeps judging the ask alone: held out, the situation's chatty words

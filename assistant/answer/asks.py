@@ -42,6 +42,10 @@ _CLAUSE = re.compile(
     r"do|does|should|shall|will|would|is|are|am|any|pls|please)\b)",
     re.I,
 )
+# A prepositional phrase that opens the ask's sentence ("In the Kent model,", "For the East Riding
+# CCG,", "Under co-commissioning,"): what the ask is about.
+_SCOPE = re.compile(r"^\s*(in|for|at|under|within|across|regarding|on)\s+(?!(i|we|my|our)\b)", re.I)
+MAX_SCOPE_WORDS = 12
 MIN_ASK_TERMS = 1
 MAX_ASKS = 3
 
@@ -53,6 +57,14 @@ class Asks:
     message: str
     context: str
     parts: tuple[str, ...]
+
+    @property
+    def scope(self) -> str:
+        """The context's closing phrase when it scopes the asks rather than describing the writer
+        ("In the Kent model, what did each pair work on?" → "In the Kent model"): what the asks
+        are about, so they are judged and answered with it; "" otherwise."""
+        last = self.context.rpartition(". ")[2].strip()
+        return last if _SCOPE.match(last) and len(last.split()) <= MAX_SCOPE_WORDS else ""
 
     @property
     def focus(self) -> str:

@@ -234,3 +234,13 @@ def test_small_talk_gets_a_short_reply_and_is_skipped_by_later_follow_ups(bot: A
         [*history, {"role": "user", "content": "thanks!"}, {"role": "assistant", "content": thanks.text}],
     )
     assert after_thanks.text == plain.text and plain.citations
+
+
+def test_each_ask_is_judged_with_the_phrase_that_scopes_it(bot: Assistant) -> None:
+    plans = bot.plan("In the Kent model, what did each pair work on, and what came out of the respiratory pairing?")
+    assert len(plans) == 2
+    for ask, judged, _query, _subject in plans:
+        assert judged.startswith(f"In the Kent model, {ask}"), judged
+    # The writer's situation is searched with the asks but not judged with them.
+    [(_ask, judged, query, _subject)] = bot.plan("I'm a GP in Leeds. What is a CCG?")
+    assert judged == "What is a CCG?" and query.startswith("I'm a GP in Leeds.")

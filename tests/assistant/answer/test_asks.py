@@ -92,3 +92,15 @@ def test_a_when_clause_that_sets_the_scene_is_not_an_ask_of_its_own() -> None:
     assert asks.context == "When the board discusses whether our CCG is ready"
     assert split_asks("If I join, can I still refer?").parts == ("can I still refer?",)
     assert split_asks("When does it start - and who pays?").parts == ("When does it start", "who pays?")
+
+
+def test_a_phrase_scoping_the_asks_is_their_scope_not_the_writers_situation() -> None:
+    """ "In the Kent model," says what the asks are about: they are judged and answered with it.
+    "I'm a GP in Leeds." describes the writer and is no scope."""
+    asks = split_asks("In the Kent model, what did each pair work on, and what came out of the respiratory pairing?")
+    assert asks.context == "In the Kent model" and asks.scope == "In the Kent model"
+    assert asks.parts == ("what did each pair work on", "what came out of the respiratory pairing?")
+    asks = split_asks("Our practice just joined a consortium. In day-to-day terms, what is it supposed to do?")
+    assert asks.scope == "In day-to-day terms"
+    assert split_asks("I'm a GP in Leeds. What is a CCG?").scope == ""
+    assert split_asks("In our practice we're all salaried, can we join?").scope == ""
