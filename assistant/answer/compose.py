@@ -305,12 +305,16 @@ def _list_opening(chosen: Sequence[Picked]) -> Picked | None:
     Responsibility ... remained with PCTs"): the answer opens with that list, not with the best
     sentence that stands alone, which ranks below it."""
     best = max(chosen, key=lambda p: p.score)
-    if not best.joins:
-        return None
-    own = sorted(
-        (p for p in chosen if p.passage == best.passage and p.sentence < best.sentence), key=lambda p: -p.sentence
+    return _chosen_lead_in(chosen, best) if best.joins else None
+
+
+def _chosen_lead_in(chosen: Sequence[Picked], at: Picked) -> Picked | None:
+    """The chosen line introducing the list `at` is in: back from it over chosen items (and their
+    lines' later sentences) to a chosen sentence ending in a colon; None at any other sentence."""
+    before = sorted(
+        (p for p in chosen if p.passage == at.passage and p.sentence < at.sentence), key=lambda p: -p.sentence
     )
-    for p in own:
+    for p in before:
         if p.text.rstrip().endswith(":"):
             return p
         if not (is_item(p.text) or p.joins):
@@ -325,15 +329,7 @@ def _number_item(chosen: Sequence[Picked], number: re.Pattern[str], floor: float
     if not items:
         return None
     best = max(items, key=lambda p: p.score)
-    before = sorted(
-        (p for p in chosen if p.passage == best.passage and p.sentence < best.sentence), key=lambda p: -p.sentence
-    )
-    for p in before:
-        if p.text.rstrip().endswith(":"):
-            return p
-        if not (is_item(p.text) or p.joins):
-            break
-    return best
+    return _chosen_lead_in(chosen, best) or best
 
 
 def _lead(chosen: Sequence[Picked], question: str, wants_list: bool = False) -> Picked | None:
