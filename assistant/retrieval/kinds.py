@@ -232,21 +232,18 @@ def counted(question: str) -> re.Pattern[str] | None:
     return re.compile(rf"\b{_NUMERAL}\s+(\S+\s+){{0,2}}{re.escape(stem)}", re.I)
 
 
-# Words that open an ask: after a leading subordinate clause, the ask proper starts with one.
-_ASK_WORD = (
-    r"how|what|whats|which|when|who|whom|whose|where|why|do|does|did|is|are|was|were|can|could|will|would|"
-    r"should|shall|must|may|might|has|have|had|am"
-)
 _AUXILIARY = r"do|does|did|is|are|was|were|will|would|can|could|should|shall|has|have|had|must|may|might"
+# Words that open an ask: after a leading subordinate clause, the ask proper starts with one.
+_ASK_WORD = rf"how|what|whats|which|when|who|whom|whose|where|why|am|{_AUXILIARY}"
 # "When the board discusses our CCG, should I stay in the room?", "If I join, can I still refer?":
 # a clause setting the scene, then the ask. Its "when" asks for no date. ("When does it start?"
 # is a question: an auxiliary follows "when" directly.)
-SUBORDINATE = re.compile(rf"^\s*(?:when|whenever|once|while|before|after|if)\s+(?!(?:{_AUXILIARY})\b)", re.I)
+_SCENE = rf"^\s*(?:when|whenever|once|while|before|after|if)\s+(?!(?:{_AUXILIARY})\b)"
+SUBORDINATE = re.compile(_SCENE, re.I)
 # Its end: a comma before the ask, or (the comma dropped, as chat does) an auxiliary before a
 # pronoun ("... ready for authorisation should I stay?").
 _LEADING_CLAUSE = re.compile(
-    rf"^\s*(?:when|whenever|once|while|before|after|if)\s+(?!(?:{_AUXILIARY})\b)[^,?]*?"
-    rf"(?:,\s+(?=(?:{_ASK_WORD})\b)|\s+(?=(?:{_AUXILIARY})\s+(?:i|we|you|they|he|she|it)\b))",
+    rf"{_SCENE}[^,?]*?(?:,\s+(?=(?:{_ASK_WORD})\b)|\s+(?=(?:{_AUXILIARY})\s+(?:i|we|you|they|he|she|it)\b))",
     re.I,
 )
 
