@@ -33,7 +33,7 @@ import numpy as np
 
 from ..errors import ConfigError
 from ..retrieval.index import LoadedIndex
-from ..retrieval.kinds import asks_yes_or_no
+from ..retrieval.kinds import DATE, NUMBER, asks_yes_or_no
 from ..retrieval.lexical import terms
 from ..retrieval.readpack import passage_text
 from ..retrieval.retrieve import Candidate
@@ -71,13 +71,6 @@ _WANTS_NUMBER = re.compile(
     r"cost|costs|pay|paid|salary|salaries|budget|figure|number of)\b",
     re.I,
 )
-# Numbers in words as `kinds.NUMBER` reads them, and months by their capitalised names ("may
-# not" and "march" are no dates).
-_HAS_NUMBER = re.compile(
-    r"\d|£|(?i:\b(one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|twenty|thirty|forty|fifty|"
-    r"hundred|thousand|million|half|quarter|dozen)\b|\b\w+teen\b)|\b(January|February|March|April|May|June|July|"
-    r"August|September|October|November|December)\b"
-)
 # A situation that sets every ask in the present: "Now that CCGs have gone, ...", "Since 2022,
 # ...". Narrower than _ASKS_NOW: "I'm currently an ST5" describes the writer, not the NHS.
 _PRESENT = r"now that|nowadays|these days|(since|after) (19|20)\d\d"
@@ -98,6 +91,10 @@ _WANTS_MONEY = re.compile(
 )
 _HAS_MONEY = re.compile(r"£|\$|€|\b\d[\d,.]*\s?(bn|billion|m|million|k|pounds|per cent|%)|\d%", re.I)
 TOP = 3
+
+
+def _has_number(text: str) -> bool:
+    return "£" in text or bool(NUMBER.search(text) or DATE.search(text))
 
 
 def signals(
@@ -155,7 +152,8 @@ def signals(
         )
     near = [text for _s, text, _h in best_sentences[:3]]
     yes_or_no = asks_yes_or_no(ask)
-    if _WANTS_NUMBER.search(ask) and not yes_or_no and not any(_HAS_NUMBER.search(text) for text in near):
+    # A number as the composer reads one (figures, numbers in words, capitalised months), or a sum.
+    if _WANTS_NUMBER.search(ask) and not yes_or_no and not any(_has_number(text) for text in near):
         out["number_missing"] = 1.0
     if _WANTS_MONEY.search(ask) and not yes_or_no and not any(_HAS_MONEY.search(text) for text in near):
         out["money_missing"] = 1.0
