@@ -39,8 +39,11 @@ OUT = Path(__file__).resolve().parent.parent / "assistant" / "data" / "answerabi
 # questions nobody tuned to have run at two to six times the held-out dev figure. At 0.02 the
 # threshold moves from 0.144 to 0.130: held-out refusal recall 0.561 -> 0.509; on dev itself
 # one unanswerable item fewer is refused. (0.015 drops it to 0.14: three answerable items sit
-# at the very bottom.)
-MAX_FALSE_REFUSAL = 0.02
+# at the very bottom.) 0.015 since the twenty-third session: refitted on the signals as they now
+# are, 0.02 put the threshold at 0.28 (from 0.22) and held-out false refusals were 0.019 while
+# questions nobody tuned to ran at 1 to 2 times that; 0.015 keeps the expected unseen figure
+# under issue 11's 0.03.
+MAX_FALSE_REFUSAL = 0.015
 # 0.10 until the twelfth session. Refitted on the 517-item dev set (its later items are chattier and
 # harder to tell apart), 0.10 held out hedged 56% of answerable items as partial (the fit on 325
 # items: 34%); 0.15 holds it at 38%, as before, with refusals and false refusals unchanged (they

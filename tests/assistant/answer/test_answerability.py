@@ -179,3 +179,19 @@ def test_a_number_or_month_in_words_is_read_as_one() -> None:
         assert _has_number(has), has
     for has_not in ("support for those who may not have experience", "they march on", "it may be"):
         assert not _has_number(has_not), has_not
+
+
+def test_an_acronym_the_corpus_never_uses_or_spells_out_is_unknown(bot: Assistant) -> None:
+    """Word-level coverage cannot see that "ICB" names something the guidance never mentions:
+    the rest of the ask matches CCG boards well. An acronym is unknown only when the corpus's
+    words never include it and the passages found for the ask do not spell it out."""
+    unknown = "Does every ICB have to have a secondary care doctor on its board?"
+    assert _signals(bot, unknown)["acronym_unknown"] == 1.0
+    # Known acronyms, shouting and an acronym the passages spell out are not unknown.
+    assert _signals(bot, "Does every CCG have to have a secondary care doctor on its board?")["acronym_unknown"] == 0.0
+    assert _signals(bot, "Do we HAVE to join a CCG?")["acronym_unknown"] == 0.0
+    spelled = "Does every CCG need its own seat on the HWB?"
+    assert "hwb" not in bot.index.df and "health and wellbeing board" in " ".join(
+        c.chunk.text.lower() for c in bot.retrieve(spelled)[0].cands[:3]
+    )
+    assert _signals(bot, spelled)["acronym_unknown"] == 0.0
