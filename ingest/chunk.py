@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+import re
 
 from langchain_text_splitters import RecursiveCharacterTextSplitter
 
@@ -15,6 +16,8 @@ from .structure import sections
 
 TARGET_WORDS = 220
 MIN_WORDS = 80
+# A list item as the loaders write one: "• " or "1. " opening a line.
+_ITEM = re.compile(r"^(• |\d{1,2}[.)]\s)")
 
 
 def _words(text: str) -> int:
@@ -48,7 +51,7 @@ def chunk_document(loaded: Loaded, meta: DocMeta, doc_hash: str) -> list[Chunk]:
     for section in sections(text, meta.title):
         body = text[section.start : section.end]
         pieces = [p for p in splitter.split_text(body) if len(p.split()) >= 4]
-        pieces = _keep_lead_ins_with_lists(_merge_short(pieces))
+        pieces = _keep_list_tails(_keep_lead_ins_with_lists(_merge_short(pieces)))
         cursor = 0
         for piece in pieces:
             # Locate the piece in the section body to keep an exact character span.
@@ -123,6 +126,27 @@ def _keep_lead_ins_with_lists(pieces: list[str]) -> list[str]:
         if head.strip():
             out[i] = head.rstrip()
             out[i + 1] = last.strip() + "\n" + out[i + 1]
+    return [p for p in out if p.strip()]
+
+
+def _keep_list_tails(pieces: list[str]) -> list[str]:
+    """A list's last few items stay with the rest of it: "Consortiums need to tackle five key
+    questions:" answered with four, the fifth opening the next chunk, read as a list of four. A
+    tail of up to MIN_WORDS words moves back; a longer one is a list too long for one chunk."""
+    out = list(pieces)
+    for i in range(len(out) - 1):
+        lines = [x for x in out[i].rstrip().split("\n") if x.strip()]
+        if not lines or not _ITEM.match(lines[-1].strip()):
+            continue
+        rest = [x for x in out[i + 1].strip().split("\n") if x.strip()]
+        n = 0
+        while n < len(rest) and _ITEM.match(rest[n].strip()):
+            n += 1
+        tail = rest[:n]
+        if not tail or _words(" ".join(tail)) > MIN_WORDS:
+            continue
+        out[i] = out[i].rstrip() + "\n\n" + "\n\n".join(tail)
+        out[i + 1] = "\n\n".join(rest[n:])
     return [p for p in out if p.strip()]
 
 

@@ -1,0 +1,39 @@
+"""Chunking keeps a list's items together."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from ingest.bounded import Limits
+from ingest.chunk import chunk_document
+from ingest.loaders import load
+from ingest.manifest import DocMeta
+
+META = DocMeta("lists", "lists.txt", "Lists")
+
+
+def _chunks_holding_items(path: Path, opening_sentences: int, items: int) -> tuple[list[int], bool]:
+    opening = " ".join(
+        f"Paragraph sentence number {i} says something about commissioning." for i in range(opening_sentences)
+    )
+    listed = "\n\n".join(
+        f"1. Is question {i} about patient engagement at each surgery? You may find great work to copy."
+        for i in range(1, items + 1)
+    )
+    after = " ".join(f"Later sentence {i} is about another matter entirely." for i in range(30))
+    path.write_text(f"Lists\n\n{opening} Consortiums need to tackle these key questions:\n\n{listed}\n\n{after}\n")
+    loaded = load(path, META.title, Limits())
+    chunks = chunk_document(loaded, META, "h")
+    spans_hold = all(loaded.text[c.start : c.end] == c.text for c in chunks)
+    counts = [sum(f"question {i} about" in c.text for i in range(1, items + 1)) for c in chunks]
+    return [n for n in counts if n], spans_hold
+
+
+def test_the_last_items_of_a_list_stay_with_the_rest(tmp_path: Path) -> None:
+    """ "Consortiums need to tackle five key questions:" with the fifth question opening the
+    next chunk was answered as a list of four."""
+    assert _chunks_holding_items(tmp_path / "lists.txt", 22, 5) == ([5], True)
+    assert _chunks_holding_items(tmp_path / "lists.txt", 24, 5) == ([5], True)
+    # A list too long for one chunk is still split.
+    counts, spans_hold = _chunks_holding_items(tmp_path / "lists.txt", 20, 25)
+    assert len(counts) > 1 and sum(counts) == 25 and spans_hold
