@@ -109,16 +109,11 @@ def _spells_out(acronym: str, text: str) -> bool:
     return acronym.lower() in initials
 
 
-def _unknown_acronym(acronym: str, index: LoadedIndex, passages: str) -> bool:
-    """A thing named by an acronym that neither the corpus's vocabulary nor the passages found for
-    the ask spell out cannot be what they answer about ("does the ICB still ...", "what BMI ..."),
-    however well the rest of the ask matches. Word-level "unknown" cannot see this: a chatty ask
-    is full of words the corpus never uses, and they say nothing. Shouting ("do we HAVE to") is
-    not an acronym: its word is common, so the lexicon drops it."""
+def _unheard(acronym: str, index: LoadedIndex) -> bool:
+    """Whether the corpus's words never include `acronym`'s. Shouting ("do we HAVE to") is not an
+    acronym: its word is common, so the lexicon drops it."""
     words = index.lexical.query_terms(acronym)
-    if not words or any(index.df.get(t, 0) > 0 for t in words):
-        return False
-    return not _spells_out(acronym, passages)
+    return bool(words) and all(index.df.get(t, 0) == 0 for t in words)
 
 
 def signals(
@@ -189,14 +184,20 @@ def signals(
     if asked_years:
         seen_years = [int(y) for c in top for y in _YEAR.findall(c.chunk.text)]
         out["later_year"] = float(max(asked_years) > max(seen_years, default=0))
-    # A passage stands under its sections' openings: "1. Reducing referrals ..." is City and
-    # Hackney's because "Quick wins", the section that holds it, says so.
-    context = [e for c in top for e in index.enclosing(c.chunk)]
-    passages = " ".join(f"{c.section} {c.text}" for c in [*(c.chunk for c in top), *context]).lower()
     names = {n.lower() for n in _NAME.findall(ask)} - {"i", "nhs"}
-    if names:
-        out["names_missing"] = sum(n not in passages for n in names) / len(names)
-    out["acronym_unknown"] = float(any(_unknown_acronym(a, index, passages) for a in set(_ACRONYM.findall(ask))))
+    # A thing named by an acronym that neither the corpus's words nor the passages found for the
+    # ask spell out cannot be what they answer about ("does the ICB still ...", "what BMI ..."),
+    # however well the rest of the ask matches. Word-level "unknown" cannot see this: a chatty
+    # ask is full of words the corpus never uses, and they say nothing.
+    acronyms = [a for a in set(_ACRONYM.findall(ask)) if _unheard(a, index)]
+    if names or acronyms:
+        # A passage stands under its sections' openings: "1. Reducing referrals ..." is City and
+        # Hackney's because "Quick wins", the section that holds it, says so.
+        context = [e for c in top for e in index.enclosing(c.chunk)]
+        passages = " ".join(f"{c.section} {c.text}" for c in [*(c.chunk for c in top), *context]).lower()
+        if names:
+            out["names_missing"] = sum(n not in passages for n in names) / len(names)
+        out["acronym_unknown"] = float(any(not _spells_out(a, passages) for a in acronyms))
     out["heading"] = top[0].heading
     by_dense = sorted((c for c in cands if c.dense > 0), key=lambda c: -c.dense)[:5]
     by_lexical = sorted((c for c in cands if c.lexical > 0), key=lambda c: -c.lexical)[:5]
