@@ -34,7 +34,9 @@ def split_sentences(text: str) -> list[tuple[int, int]]:
             or (_BEFORE_NUMBER.search(candidate) and text[m.end() : m.end() + 1].isdigit())
         ):
             continue
-        _add(text, start, m.start(), spans)
+        # A closing quote or bracket after the full stop is the sentence's own ("... (See box
+        # opposite.)", "... “we will.”"): cut before it, the quote lost its closing mark.
+        _add(text, start, m.start() + len(m.group(0).rstrip()), spans)
         start = m.end()
     _add(text, start, len(text), spans)
     return spans

@@ -57,3 +57,13 @@ def test_a_poll_result_run_into_the_next_poll_is_split_from_it() -> None:
         "Results: 12 (5%) of trusts agreed.",
         "Of those asked, 96 (26%) said yes.",
     ]
+
+
+def test_a_closing_bracket_or_quote_stays_with_its_sentence() -> None:
+    text = "There is often confusion about this. (See box opposite.) He said “we will.” Then it ended."
+    assert _split(text) == [
+        "There is often confusion about this.",
+        "(See box opposite.)",
+        "He said “we will.”",
+        "Then it ended.",
+    ]
