@@ -114,7 +114,11 @@ def _heading_lead_in(chunk: Chunk, item: str) -> str | None:
 def _quotes_closed(text: str) -> str:
     """A sentence quoted from inside a longer quotation ("“To help with ongoing development,
     support is being given ...") with its quotation marks balanced, so that the answer does not
-    read as if the quotation ran on past the sentence. The words are the source's."""
+    read as if the quotation ran on past the sentence. The words are the source's. Straight
+    marks (a plain-text source's "Do the pre-op assessment at the surgery, ...) pair up the same
+    way: an odd one at the start opens the quotation, anywhere else closes it."""
+    if text.count('"') % 2:
+        text = text + '"' if text.startswith('"') else '"' + text
     opening, closing = text.count("“"), text.count("”")
     if opening > closing:
         return text + "”" * (opening - closing)

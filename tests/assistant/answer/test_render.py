@@ -81,6 +81,11 @@ def test_a_sentence_quoted_from_inside_a_quotation_has_its_marks_balanced() -> N
     assert quoted[0] in out.citations[0].quote
     closing = rendered([Picked(0, 1, quoted[1], 0.9)], _top(quoted), {})
     assert closing.text == "“They meet every month.” [1]"
+    # Straight marks, as a plain-text source has them.
+    plain = ['"Do the assessment at the surgery.', 'It suits patients."', 'They said "yes" at once.']
+    opened = rendered([Picked(0, 0, plain[0], 0.9), Picked(0, 2, plain[2], 0.5)], _top(plain), {})
+    assert opened.text == '"Do the assessment at the surgery." [1] They said "yes" at once. [1]'
+    assert rendered([Picked(0, 1, plain[1], 0.9)], _top(plain), {}).text == '"It suits patients." [1]'
 
 
 def test_a_lead_in_stays_for_a_new_item_after_items_printed_above() -> None:
