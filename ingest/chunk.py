@@ -3,11 +3,11 @@
 from __future__ import annotations
 
 import hashlib
-import re
 
 from langchain_text_splitters import RecursiveCharacterTextSplitter
 
 from assistant.errors import IngestError
+from assistant.retrieval.kinds import is_item
 from assistant.types import Chunk
 
 from .limits import Loaded
@@ -16,8 +16,6 @@ from .structure import sections
 
 TARGET_WORDS = 220
 MIN_WORDS = 80
-# A list item as the loaders write one: "• " or "1. " opening a line.
-_ITEM = re.compile(r"^(• |\d{1,2}[.)]\s)")
 
 
 def _words(text: str) -> int:
@@ -136,11 +134,11 @@ def _keep_list_tails(pieces: list[str]) -> list[str]:
     out = list(pieces)
     for i in range(len(out) - 1):
         lines = [x for x in out[i].rstrip().split("\n") if x.strip()]
-        if not lines or not _ITEM.match(lines[-1].strip()):
+        if not lines or not is_item(lines[-1].strip()):
             continue
         rest = [x for x in out[i + 1].strip().split("\n") if x.strip()]
         n = 0
-        while n < len(rest) and _ITEM.match(rest[n].strip()):
+        while n < len(rest) and is_item(rest[n].strip()):
             n += 1
         tail = rest[:n]
         if not tail or _words(" ".join(tail)) > MIN_WORDS:
