@@ -101,12 +101,11 @@ def _has_number(text: str) -> bool:
     return "£" in text or bool(NUMBER.search(text) or DATE.search(text))
 
 
-def _spells_out(acronym: str, text: str) -> bool:
-    """Whether `text` has words whose initials spell `acronym` ("emergency department" for ED,
-    "health and wellbeing board" for HWB: the little words between them skipped). By chance
-    too, for two letters ("each doctor"), so a two-letter acronym is rarely called unknown."""
-    initials = "".join(w[0] for w in re.findall(r"[a-z]+", text.lower()) if w not in _LINKING)
-    return acronym.lower() in initials
+def _initials(text: str) -> str:
+    """The initials of `text`'s words, the little linking ones skipped: an acronym the text spells
+    out is a run of them ("emergency department" for ED, "health and wellbeing board" for HWB).
+    Two letters also occur by chance ("each doctor"), so a two-letter acronym is rarely unknown."""
+    return "".join(w[0] for w in re.findall(r"[a-z]+", text.lower()) if w not in _LINKING)
 
 
 def _unheard(acronym: str, index: LoadedIndex) -> bool:
@@ -197,7 +196,9 @@ def signals(
         passages = " ".join(f"{c.section} {c.text}" for c in [*(c.chunk for c in top), *context]).lower()
         if names:
             out["names_missing"] = sum(n not in passages for n in names) / len(names)
-        out["acronym_unknown"] = float(any(not _spells_out(a, passages) for a in acronyms))
+        if acronyms:
+            initials = _initials(passages)
+            out["acronym_unknown"] = float(any(a.lower() not in initials for a in acronyms))
     out["heading"] = top[0].heading
     by_dense = sorted((c for c in cands if c.dense > 0), key=lambda c: -c.dense)[:5]
     by_lexical = sorted((c for c in cands if c.lexical > 0), key=lambda c: -c.lexical)[:5]
