@@ -23,6 +23,12 @@ def turn_label(tag: str, who: str) -> str:
     return f"{tag} ({who}): "
 
 
+def spoken(sentence: str) -> str:
+    """A sentence without the speaker's label that opens a turn: what was said, not who said it."""
+    m = SPEAKER_TURN.match(sentence)
+    return sentence[m.end() :] if m else sentence
+
+
 @dataclass(frozen=True)
 class Chunk:
     """One retrievable passage, as stored in the index."""

@@ -57,7 +57,7 @@ from assistant.retrieval.refresh import refresh_pack, sentence_rows
 from assistant.settings import Settings
 from assistant.storage.registry import DocRecord, Pointer, Registry
 from assistant.storage.store import Store
-from assistant.types import Chunk
+from assistant.types import Chunk, spoken
 from assistant.wiring import build_qa_embedder
 
 from .bounded import Job, Limits, load_and_chunk_many
@@ -367,7 +367,10 @@ class Ingestor:
             vecs = embedding.embed(texts)
             step("embed passages", len(group))
             rows = [sentence_rows(p.chunks) for p in group]
-            svecs = embedding.embed([t for r in rows for t in r[3]])
+            # A sentence that opens an interview turn is embedded without its speaker's label
+            # (kept in its text): every label says "chair" and "CCG", and "SF (...): No." then
+            # matched "who sits on a CCG?" better than the sentences that answer it.
+            svecs = embedding.embed([spoken(t) for r in rows for t in r[3]])
             step("embed sentences", len(group))
             report.embed_seconds += time.perf_counter() - t0
             at = sat = 0

@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+import numpy as np
+
 from assistant import Settings
 from assistant.storage.store import Store
+from assistant.types import spoken
 from tests.helpers import HashEmbedder
 
 
@@ -54,6 +57,21 @@ def test_chunk_sizes_and_boilerplate(corpus_settings: Settings, minilm) -> None:
 def test_interview_answers_name_their_speaker(corpus_settings: Settings, minilm) -> None:  # type: ignore[no-untyped-def]
     text = " ".join(c.text for c in _chunks(corpus_settings, minilm) if c.doc_id == "coalface-ccg-leads")
     assert "DS (David Slack, managing director, Somerset CCG): First wave" in text
+
+
+def test_a_turns_sentence_is_embedded_by_its_words_not_its_speakers_label(corpus_settings: Settings, minilm) -> None:  # type: ignore[no-untyped-def]
+    # "SF (Dr Stewart Findlay, GP chair, ... CCG): No." embedded whole is "a GP chair of a CCG",
+    # and matched "who sits on a CCG?" better than any sentence that answers it.
+    rows = Store(corpus_settings, minilm).sentences()
+    label = "DS (David Slack, managing director, Somerset CCG): "
+    at = next(i for i, t in enumerate(rows.texts) if t.startswith(label))
+    words = spoken(rows.texts[at])
+    assert words and not words.startswith("DS (")
+    assert np.allclose(rows.vectors[at], minilm.embed([words])[0], atol=1e-4)
+    assert not np.allclose(rows.vectors[at], minilm.embed([rows.texts[at]])[0], atol=1e-2)
+    # A sentence that opens no turn is embedded as it is.
+    plain = next(i for i, t in enumerate(rows.texts) if t.startswith("All GP practices have to be members of a CCG"))
+    assert np.allclose(rows.vectors[plain], minilm.embed([rows.texts[plain]])[0], atol=1e-4)
 
 
 def test_hash_embedder_is_a_real_embedder() -> None:
