@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 import json
+import os
 import subprocess
 import sys
 from pathlib import Path
@@ -98,3 +99,16 @@ def test_chat_keeps_history_and_commands(corpus_settings: Settings, env_for) -> 
     # Small talk gets its one line, not a caption claiming it was quoted from the sources.
     welcome = out.stdout.index("You're welcome.")
     assert out.stdout[welcome:].split("you>")[0].strip() == "You're welcome. Ask another question whenever you like."
+
+
+def test_a_reader_that_stops_early_gets_no_traceback(tmp_path: Path) -> None:
+    # `assistant config | head -1`: the pipe is closed before the command writes.
+    env = {**os.environ, "ASSISTANT_DATA_DIR": str(tmp_path / "var")}
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "assistant", "config"], stdout=subprocess.PIPE, stderr=subprocess.PIPE, env=env
+    )
+    assert proc.stdout is not None and proc.stderr is not None
+    proc.stdout.close()
+    err = proc.stderr.read().decode()
+    assert proc.wait(timeout=120) == 1, err
+    assert "Traceback" not in err and "BrokenPipe" not in err, err

@@ -212,10 +212,18 @@ def main(argv: Sequence[str] | None = None) -> int:
     )
     try:
         settings = Settings.from_env()
-        return int(args.fn(args, settings) or 0)
+        code = int(args.fn(args, settings) or 0)
+        sys.stdout.flush()  # a reader that has gone is met here, not in Python's flush at exit
+        return code
     except AssistantError as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 2
+    except BrokenPipeError:
+        # The reader stopped early (`assistant ask ... | head -3`): nothing went wrong here. The
+        # interpreter's own flush at exit would meet the closed pipe again, so stdout is pointed
+        # at devnull (the recipe of Python's signal module documentation).
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        return 1
 
 
 if __name__ == "__main__":
