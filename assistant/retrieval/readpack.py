@@ -282,9 +282,11 @@ class DocFiles:
         return removed
 
 
-def fingerprint(docs: Iterable[tuple[str, str, int, int]], model_id: str) -> str:
-    """Of the committed documents (id, hash, chunks, sentences) and the embedding model."""
-    h = hashlib.sha256(f"pack-{PACK_FORMAT}\n{TOKENIZER_VERSION}\n{model_id}\n".encode())
+def fingerprint(docs: Iterable[tuple[str, str, int, int]], model_id: str, generation: str = "") -> str:
+    """Of the committed documents (id, hash, chunks, sentences), the embedding model and the
+    index's generation: a rebuild (a new generation) rewrites every document's files, though
+    their hashes stay, and its pack must be read from them again."""
+    h = hashlib.sha256(f"pack-{PACK_FORMAT}\n{TOKENIZER_VERSION}\n{model_id}\n{generation}\n".encode())
     for row in sorted(docs):
         h.update(("\t".join(map(str, row)) + "\n").encode())
     return h.hexdigest()[:24]

@@ -119,7 +119,7 @@ def refresh_pack(store: Store, settings: Settings, view: View | None = None) -> 
     view = view or store.view(refresh=True)
     model = store.embedder.model_id
     docs = _committed(store, view)
-    fp = fingerprint(docs, model)
+    fp = fingerprint(docs, model, view.generation)
     pack = ReadPack.open(settings.bm25_path, fp)
     if pack is not None:
         return pack

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import json
+import shutil
 import threading
 from dataclasses import replace
 from pathlib import Path
@@ -11,6 +13,8 @@ import pytest
 from assistant import EmbedderMismatchError, Settings
 from assistant.errors import ConfigError, IngestLockedError
 from assistant.retrieval.embeddings import Embedder
+from assistant.retrieval.readpack import DocFiles
+from assistant.retrieval.refresh import refresh_pack
 from assistant.storage.store import Store
 from ingest.pipeline import Ingestor, ingest_lock
 from tests.helpers import HashEmbedder, HashQAEmbedder, write_small_corpus
@@ -145,6 +149,29 @@ def test_rebuild_swaps_generations_and_keeps_chunk_ids(small: Settings) -> None:
     assert after.generation != before.generation
     assert ids_by_doc(small, emb) == ids  # same documents, same versions: same ids
     check_complete(small, emb)
+
+
+def test_a_rebuild_reads_its_pack_from_the_rewritten_files(small: Settings) -> None:
+    # A rebuild rewrites every document's files under the same hashes (chunking code changed
+    # without a pipeline version, or files damaged): the pack answers from what it wrote, not
+    # from the pack of the generation it replaced.
+    emb = HashEmbedder()
+    Ingestor(small, emb).run()
+    store = Store(small, emb)
+    files = DocFiles.of(small.data_dir, emb.model_id)
+    rec = next(iter(store.view(refresh=True).docs.values()))
+    _npy, js = files._paths(rec.doc_hash)
+    body = json.loads(js.read_text())
+    original = body["chunks"][0]["text"]
+    body["chunks"][0]["text"] = "stale " + original
+    js.write_text(json.dumps(body))
+    shutil.rmtree(small.bm25_path)
+    stale = refresh_pack(store, small)
+    assert stale.chunk(stale.row(body["chunks"][0]["chunk_id"])).text.startswith("stale ")
+    Ingestor(small, emb).run(rebuild=True)
+    pack = refresh_pack(Store(small, emb), small)
+    assert pack.fingerprint != stale.fingerprint
+    assert pack.chunk(pack.row(body["chunks"][0]["chunk_id"])).text == original
 
 
 def test_a_document_that_fails_during_a_rebuild_keeps_what_was_indexed(small: Settings) -> None:
