@@ -282,7 +282,7 @@ class DocFiles:
         return removed
 
 
-def fingerprint(docs: Iterable[tuple[str, str, int, int]], model_id: str, generation: str = "") -> str:
+def fingerprint(docs: Iterable[tuple[str, str, int, int]], model_id: str, generation: str) -> str:
     """Of the committed documents (id, hash, chunks, sentences), the embedding model and the
     index's generation: a rebuild (a new generation) rewrites every document's files, though
     their hashes stay, and its pack must be read from them again."""
