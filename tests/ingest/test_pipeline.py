@@ -166,12 +166,15 @@ def test_a_rebuild_reads_its_pack_from_the_rewritten_files(small: Settings) -> N
     body["chunks"][0]["text"] = "stale " + original
     js.write_text(json.dumps(body))
     shutil.rmtree(small.bm25_path)
+    first = body["chunks"][0]["chunk_id"]
     stale = refresh_pack(store, small)
-    assert stale.chunk(stale.row(body["chunks"][0]["chunk_id"])).text.startswith("stale ")
+    row = stale.row(first)
+    assert row is not None and stale.chunk(row).text.startswith("stale ")
     Ingestor(small, emb).run(rebuild=True)
     pack = refresh_pack(Store(small, emb), small)
     assert pack.fingerprint != stale.fingerprint
-    assert pack.chunk(pack.row(body["chunks"][0]["chunk_id"])).text == original
+    row = pack.row(first)
+    assert row is not None and pack.chunk(row).text == original
 
 
 def test_a_document_that_fails_during_a_rebuild_keeps_what_was_indexed(small: Settings) -> None:
