@@ -441,7 +441,7 @@ class Ingestor:
             for n, rec in enumerate(todo, 1):
                 chunks = self.files.read(rec.doc_hash)
                 if chunks is not None:  # else this host lacks the document's files: a later run
-                    texts = [c["text"][a:b] for c in chunks for a, b in c["spans"]]
+                    texts = [spoken(c["text"][a:b]) for c in chunks for a, b in c["spans"]]
                     embedding.embed(texts)
                     (marks / f"{rec.doc_hash}.qa").touch()
                 self.progress("qa sentences", n, len(todo))

@@ -18,6 +18,7 @@ from pathlib import Path
 import numpy as np
 
 from ..storage.embed_cache import EmbedCache, embedder_key
+from ..types import spoken
 from .qa_embedder import PassageSide, QAEmbedder
 
 log = logging.getLogger(__name__)
@@ -44,9 +45,11 @@ class QASentenceVectors:
             return self._cache
 
     def vectors(self, texts: Sequence[str]) -> np.ndarray:
-        """One unit row per text."""
+        """One unit row per text: of its words, without a speaker's label (`spoken`), as ingest
+        embeds it."""
         if not texts:
             return np.zeros((0, 0), dtype=np.float32)
+        texts = [spoken(t) for t in texts]
         cache = self._store()
         keys = [cache.digest(t) for t in texts]
         found: dict[bytes, np.ndarray] = {}

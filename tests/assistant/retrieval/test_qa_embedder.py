@@ -64,6 +64,20 @@ def test_ingest_stores_the_qa_vectors_once_and_answering_reads_them(tmp_path: Pa
     vectors.close()
 
 
+def test_an_interview_turns_qa_vector_is_of_the_words_spoken(tmp_path: Path) -> None:
+    # As the retrieval embedder's: a label that says "chair" and "CCG" is not what was said.
+    qa = HashQAEmbedder()
+    vectors = QASentenceVectors(qa, tmp_path / "embed-cache.sqlite")
+    label = "SF (Dr Stewart Findlay, GP chair, Durham Dales CCG): "
+    got = vectors.vectors(
+        [label + "We did not feel ready for the first wave.", "We did not feel ready for the first wave."]
+    )
+    assert np.allclose(got[0], got[1])
+    assert np.allclose(got[0], qa.embed_passages(["We did not feel ready for the first wave."])[0])
+    assert not np.allclose(got[0], qa.embed_passages([label + "We did not feel ready for the first wave."])[0])
+    vectors.close()
+
+
 def test_an_ingest_fills_in_qa_vectors_an_older_index_lacks(tmp_path: Path) -> None:
     settings = Settings(corpus_dir=write_small_corpus(tmp_path / "corpus"), data_dir=tmp_path / "var")
     # Ingested without a QA model (as before there was one) ...
