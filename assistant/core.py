@@ -25,6 +25,7 @@ from .answer.answerability import (
     signals,
 )
 from .answer.asks import Asks, split_asks
+from .answer.clinical import beyond_corpus
 from .answer.compose import MIN_ANSWER_WORDS, PASSAGE_MARGIN, compose
 from .answer.currency import notices_for
 from .answer.generate import CheckerCache, Generator, generate_answer
@@ -339,10 +340,16 @@ class Assistant:
             # The writer's situation counts too: "gp in belfast - do we have to join a ccg?"
             # asks about Northern Ireland without naming it in the ask.
             outside = scope.named([judged, part], situation)
-            if outside is not None:
+            # "Which anticoagulant and dose should I use ...?": the passages about the service
+            # that moved that care to GPs match, and quoted beside a dosing question would read
+            # as its answer.
+            clinical = outside is None and beyond_corpus([judged, part], cands)
+            if outside is not None or clinical:
                 outcome = "refuse"
             hits = Retriever.to_hits(cands, k)
-            parts.append(Part(part, judged, outcome, p, values, cands, hits, subject=subject, outside=outside))
+            parts.append(
+                Part(part, judged, outcome, p, values, cands, hits, subject=subject, outside=outside, clinical=clinical)
+            )
         return parts
 
     def _qa_signal(self, ask: str, cands: Sequence[Candidate], index: LoadedIndex) -> dict[str, float]:
@@ -364,6 +371,7 @@ class Assistant:
                 "probability": round(p.probability, 4),
                 "signals": p.signals,
                 "outside": p.outside,
+                "clinical": p.clinical,
             }
             for p in parts
         ]
@@ -373,7 +381,7 @@ class Assistant:
         if all(p.outcome == "refuse" for p in parts):
             nearest = nearest_sections([c for p in parts for c in p.cands[:3]])
             outside = next((p.outside for p in parts if p.outside), None)
-            statement, text = refusal_text(nearest, outside, covered)
+            statement, text = refusal_text(nearest, outside, covered, clinical=any(p.clinical for p in parts))
             return Answer(question, text, [], True, hits, nearest=nearest, answerability=judged, lead=statement)
         doc_notices = {c.chunk.doc_id: c.chunk.notice for p in parts for c in p.cands if c.chunk.notice}
         if len(parts) == 1:

@@ -33,6 +33,7 @@ class Part:
     composition: Composition | None = None
     subject: str = ""  # what the answer's sentences are chosen for (default: judged)
     outside: str | None = None  # a nation the corpus does not cover that the ask is about (scope.py)
+    clinical: bool = False  # asks for clinical advice the corpus does not give (clinical.py)
 
 
 def nearest_sections(cands: Sequence[Candidate], limit: int = 3) -> list[str]:
@@ -46,11 +47,17 @@ def nearest_sections(cands: Sequence[Candidate], limit: int = 3) -> list[str]:
     return out
 
 
-def refusal_text(nearest: Sequence[str], outside: str | None = None, covered: str = "") -> tuple[str, str]:
+def refusal_text(
+    nearest: Sequence[str], outside: str | None = None, covered: str = "", clinical: bool = False
+) -> tuple[str, str]:
     """The refusal's statement, with its reason when the question is about a nation the corpus
-    does not cover (`outside`; `covered`: the nations it does name, "England and Wales"); and the
-    whole text, the statement followed by the nearest sections."""
-    statement = render("refusal_outside", nation=outside, covered=covered or "none") if outside else render("refusal")
+    does not cover (`outside`; `covered`: the nations it does name, "England and Wales") or asks
+    for clinical advice it does not give (`clinical`); and the whole text, the statement followed
+    by the nearest sections."""
+    if outside:
+        statement = render("refusal_outside", nation=outside, covered=covered or "none")
+    else:
+        statement = render("refusal_clinical") if clinical else render("refusal")
     if not nearest:
         return statement, statement
     return statement, statement + " " + render("refusal_nearest", nearest="; ".join(nearest))
@@ -101,7 +108,7 @@ def merge(parts: Sequence[Part], covered: str = "") -> tuple[str, list[Citation]
             if part.outside:
                 why = render("part_not_covered_outside", nation=part.outside, covered=covered or "none")
             else:
-                why = render("part_not_covered")
+                why = render("part_not_covered_clinical") if part.clinical else render("part_not_covered")
             paragraphs.append(f"{heading}\n{why}")
             continue
         if part.composition.above and not part.composition.text.strip():
