@@ -52,7 +52,8 @@ def test_follow_up_uses_the_conversation(bot: Assistant) -> None:
 
 
 def test_out_of_corpus_question_is_refused_with_nearest_material(bot: Assistant) -> None:
-    a = bot.ask("What antibiotics should be given first for suspected sepsis in adults?")
+    # (A clinical question is refused with its own reason: tests/assistant/answer/test_clinical.py.)
+    a = bot.ask("Who won the football World Cup in 1966?")
     assert a.refused and not a.citations
     assert "does not answer" in a.text
     assert 1 <= len(a.nearest) <= 3
@@ -137,12 +138,12 @@ def test_an_acronym_matches_its_plural(bot: Assistant) -> None:
 
 
 def test_two_asks_are_answered_in_order_each_with_its_own_citations(bot: Assistant) -> None:
-    a = bot.ask("Who has to sit on a CCG governing body, and what dose of atorvastatin should I start?")
+    a = bot.ask("Who has to sit on a CCG governing body, and who won the World Cup in 1966?")
     asks = [x["ask"] for x in a.answerability]
-    assert len(asks) == 2 and "CCG governing body" in asks[0] and "atorvastatin" in asks[1]
+    assert len(asks) == 2 and "CCG governing body" in asks[0] and "World Cup" in asks[1]
     assert [x["outcome"] for x in a.answerability][1] == "refuse"
     # Each part under its own heading, in the order asked; the uncovered part says so.
-    first, second = a.text.index("Who has to sit"), a.text.index("What dose of atorvastatin")
+    first, second = a.text.index("Who has to sit"), a.text.index("Who won the World Cup")
     assert first < second
     assert "does not cover this part" in a.text[second:]
     assert a.citations and all(f"[{c.n}]" in a.text[:second] for c in a.citations)

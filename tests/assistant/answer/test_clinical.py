@@ -57,6 +57,14 @@ def test_a_dosing_question_is_refused_with_the_reason(bot: Assistant) -> None:
     assert [j["clinical"] for j in plain.answerability] == [False]
 
 
+def test_the_refusal_leads_with_its_reason_and_names_the_nearest_sections(bot: Assistant) -> None:
+    a = bot.ask("What antibiotics should be given first for suspected sepsis in adults?")
+    assert a.refused and not a.citations
+    assert "gives no clinical advice" in a.lead and "NICE" in a.lead
+    assert 1 <= len(a.nearest) <= 3
+    assert not any(n in a.lead for n in a.nearest) and all(n in a.body for n in a.nearest)
+
+
 def test_only_the_clinical_ask_of_a_message_is_refused(bot: Assistant) -> None:
     answer = bot.ask("How do I get on a CCG board, and what dose of ramipril should I start?")
     assert not answer.refused and answer.citations
