@@ -9,7 +9,7 @@ not cover is (`scope.py`).
 
 Decided from the ask's wording and from the passages found for it: an ask is for clinical
 advice when it asks which treatment, drug, dose or test someone should use or give, or how to
-treat, diagnose or prescribe; and it is answered as usual where the top passages state a dose
+treat a patient, diagnose or prescribe; and it is answered as usual where the top passages state a dose
 (guidance an editor adds that does give clinical advice nearly always does), so the check never
 refuses what the corpus can answer.
 """
@@ -25,16 +25,22 @@ _THINGS = (
     r"doses?|dosages?|drugs?|medications?|medicines?|anticoagulants?|antibiotics?|treatments?|tests?|"
     r"investigations?|scans?|regimens?"
 )
-_DOING = (
-    r"use|used|give|given|prescribe|prescribed|try|tried|start|started|offer|offered|order|ordered|request|requested"
-)
+_DOING = r"use|used|give|given|prescribe|prescribed|try|tried|start|started|order|ordered|request|requested"
 # Who would be advised: the writer, their team, a doctor; never a named scheme ("which
 # anticoagulant do *they* use in Plymouth?" asks what the guidance reports, not advice).
 _WHO = r"(?:i|we|you|(?:a |the )?(?:gp|gps|doctor|doctors|clinician|clinicians))"
+_PATIENT = (
+    r"(?:(?:a|an|the|my|our|this|these|that|those)\s+)?(?:\w+\s+)?"
+    r"(?:patient|child|woman|man|baby|person|people|men|women|children|babies)s?\b"
+)
 _ASKS_ADVICE = re.compile(
     rf"\b(?:which|what)\s+(?:\w+\s+){{0,3}}?(?:{_THINGS})\b[^?]{{0,80}}?"
     rf"\b(?:should|would|could|can|do|to)\s+(?:{_WHO}\s+)?(?:have\s+)?(?:be\s+)?(?:{_DOING})\b"
-    rf"|\bhow (?:should|do|would|can) {_WHO} (?:treat|investigate|diagnose|prescribe|dose|titrate|optimi[sz]e)\b"
+    rf"|\bhow (?:should|do|would|can) {_WHO} (?:diagnose|prescribe|dose|titrate)\b"
+    # "treat" and "investigate" say other things in commissioning ("how should we treat conflicts
+    # of interest?"): clinical only with a patient as their object. ("How do we manage patients
+    # with long-term conditions at home?" asks how a service is run, which the guidance answers.)
+    rf"|\bhow (?:should|do|would|can) {_WHO} (?:treat|investigate|optimi[sz]e) {_PATIENT}"
     r"|\bhow should (?:a|the|my|our) (?:patient|woman|man|child|baby)\b[^?]{0,60}"
     r"\bbe (?:treated|managed|optimi[sz]ed|investigated|anticoagulated)\b",
     re.I,

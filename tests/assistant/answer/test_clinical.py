@@ -21,6 +21,7 @@ from tests.helpers import HashEmbedder, write_small_corpus
         "Which tests should a GP have tried before referring heavy menstrual bleeding?",
         "How should I treat a patient with new atrial fibrillation?",
         "How should a patient with severe aortic stenosis be optimised before surgery?",
+        "How should I prescribe for a child with asthma?",
     ],
 )
 def test_asks_for_a_drug_dose_test_or_treatment_are_clinical(ask: str) -> None:
@@ -37,6 +38,10 @@ def test_asks_for_a_drug_dose_test_or_treatment_are_clinical(ask: str) -> None:
         "What treatments does the CCG commission for obesity?",
         "Which services should a CCG commission first?",
         "How should we run our practice's patient participation group?",
+        # Words that are clinical only with a patient as their object, or name a service.
+        "How should we treat conflicts of interest on the board?",
+        "How do we manage elderly patients with COPD at home?",
+        "What treatments should we offer patients in the new community clinic?",
     ],
 )
 def test_commissioning_asks_about_treatment_are_not(ask: str) -> None:
