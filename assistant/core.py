@@ -381,7 +381,7 @@ class Assistant:
         if all(p.outcome == "refuse" for p in parts):
             nearest = nearest_sections([c for p in parts for c in p.cands[:3]])
             outside = next((p.outside for p in parts if p.outside), None)
-            statement, text = refusal_text(nearest, outside, covered, clinical=any(p.clinical for p in parts))
+            statement, text = refusal_text(nearest, outside, covered, clinical=all(p.clinical for p in parts))
             return Answer(question, text, [], True, hits, nearest=nearest, answerability=judged, lead=statement)
         doc_notices = {c.chunk.doc_id: c.chunk.notice for p in parts for c in p.cands if c.chunk.notice}
         if len(parts) == 1:

@@ -78,6 +78,15 @@ def test_only_the_clinical_ask_of_a_message_is_refused(bot: Assistant) -> None:
     assert "no clinical advice on this" in answer.text
 
 
+def test_a_message_refused_whole_gives_the_clinical_reason_only_when_every_ask_is_clinical(bot: Assistant) -> None:
+    mixed = bot.ask("What dose of ramipril should I start, and who won the World Cup in 1966?")
+    assert mixed.refused and [j["clinical"] for j in mixed.answerability] == [True, False]
+    assert "does not answer" in mixed.lead and "clinical advice" not in mixed.lead
+    both = bot.ask("What dose of ramipril should I start, and which antibiotic should be given for sepsis?")
+    assert both.refused and [j["clinical"] for j in both.answerability] == [True, True]
+    assert "gives no clinical advice" in both.lead
+
+
 def test_guidance_that_states_doses_answers_the_ask(tmp_path: Path) -> None:
     corpus = write_small_corpus(tmp_path / "corpus")
     (corpus / "delta.txt").write_text(
