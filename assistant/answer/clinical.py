@@ -8,10 +8,10 @@ the answer. So such an ask is refused with the reason, as an ask about a nation 
 not cover is (`scope.py`).
 
 Decided from the ask's wording and from the passages found for it: an ask is for clinical
-advice when it asks which treatment, drug, dose or test someone should use or give, or how to
-treat a patient, diagnose or prescribe; and it is answered as usual where the top passages state a dose
-(guidance an editor adds that does give clinical advice nearly always does), so the check never
-refuses what the corpus can answer.
+advice when it asks which treatment, drug, dose or test someone should use or give, which is the
+first-line or best one for a condition, or how to treat a patient, diagnose or prescribe; and it is
+answered as usual where the top passages state a dose (guidance an editor adds that does give
+clinical advice nearly always does), so the check never refuses what the corpus can answer.
 """
 
 from __future__ import annotations
@@ -23,7 +23,7 @@ from ..retrieval.retrieve import Candidate
 
 _THINGS = (
     r"doses?|dosages?|drugs?|medications?|medicines?|anticoagulants?|antibiotics?|treatments?|tests?|"
-    r"investigations?|scans?|regimens?"
+    r"investigations?|scans?|regimens?|inhalers?|statins?|antidepressants?|analgesics?|painkillers?"
 )
 _DOING = r"use|used|give|given|prescribe|prescribed|try|tried|start|started|order|ordered|request|requested"
 # Who would be advised: the writer, their team, a doctor; never a named scheme ("which
@@ -41,6 +41,9 @@ _ASKS_ADVICE = re.compile(
     # of interest?"): clinical only with a patient as their object. ("How do we manage patients
     # with long-term conditions at home?" asks how a service is run, which the guidance answers.)
     rf"|\bhow (?:should|do|would|can) {_WHO} (?:treat|investigate|optimi[sz]e) {_PATIENT}"
+    # "What's the first-line drug for hypertension?", "the best inhaler for COPD".
+    rf"|\b(?:first[- ]line|second[- ]line|best|recommended|preferred|usual|standard)\s+(?:\w+\s+)?(?:{_THINGS})"
+    r"\s+(?:for|in)\b"
     r"|\bhow should (?:a|the|my|our) (?:patient|woman|man|child|baby)\b[^?]{0,60}"
     r"\bbe (?:treated|managed|optimi[sz]ed|investigated|anticoagulated)\b",
     re.I,

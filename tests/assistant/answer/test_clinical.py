@@ -22,6 +22,8 @@ from tests.helpers import HashEmbedder, write_small_corpus
         "How should I treat a patient with new atrial fibrillation?",
         "How should a patient with severe aortic stenosis be optimised before surgery?",
         "How should I prescribe for a child with asthma?",
+        "what's the first-line drug for hypertension?",
+        "What is the best inhaler for COPD?",
     ],
 )
 def test_asks_for_a_drug_dose_test_or_treatment_are_clinical(ask: str) -> None:
@@ -42,6 +44,7 @@ def test_asks_for_a_drug_dose_test_or_treatment_are_clinical(ask: str) -> None:
         "How should we treat conflicts of interest on the board?",
         "How do we manage elderly patients with COPD at home?",
         "What treatments should we offer patients in the new community clinic?",
+        "What is the best treatment pathway for COPD in the community?",
     ],
 )
 def test_commissioning_asks_about_treatment_are_not(ask: str) -> None:
