@@ -23,6 +23,7 @@ from .answer.answerability import (
     frames_now,
     packaged_model,
     signals,
+    unheard,
 )
 from .answer.asks import Asks, split_asks
 from .answer.clinical import beyond_corpus
@@ -344,7 +345,12 @@ class Assistant:
             # that moved that care to GPs match, and quoted beside a dosing question would read
             # as its answer.
             clinical = outside is None and beyond_corpus([judged, part], cands)
-            if outside is not None or clinical:
+            # "bitcoin", "tennis elbow": when the corpus uses none of the words searched with
+            # (the writer's situation and a follow-up's earlier question included), the passages
+            # were found by the embedding alone, which for words the documents never use is
+            # chance. The model, fitted on questions that share some words with the corpus,
+            # answered such one- and two-word messages outright.
+            if outside is not None or clinical or unheard(query, index):
                 outcome = "refuse"
             hits = Retriever.to_hits(cands, k)
             parts.append(

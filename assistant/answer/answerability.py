@@ -108,10 +108,11 @@ def _initials(text: str) -> str:
     return "".join(w[0] for w in re.findall(r"[a-z]+", text.lower()) if w not in _LINKING)
 
 
-def _unheard(acronym: str, index: LoadedIndex) -> bool:
-    """Whether the corpus's words never include `acronym`'s. Shouting ("do we HAVE to") is not an
-    acronym: its word is common, so the lexicon drops it."""
-    words = index.lexical.query_terms(acronym)
+def unheard(text: str, index: LoadedIndex) -> bool:
+    """Whether `text` has words to search with and the corpus uses none of them ("bitcoin", an
+    acronym it never spells: "ICB"). Shouting ("do we HAVE to") is not an acronym: its word is
+    common, so the lexicon drops it."""
+    words = index.lexical.query_terms(text)
     return bool(words) and all(index.df.get(t, 0) == 0 for t in words)
 
 
@@ -188,7 +189,7 @@ def signals(
     # ask spell out cannot be what they answer about ("does the ICB still ...", "what BMI ..."),
     # however well the rest of the ask matches. Word-level "unknown" cannot see this: a chatty
     # ask is full of words the corpus never uses, and they say nothing.
-    acronyms = [a for a in set(_ACRONYM.findall(ask)) if _unheard(a, index)]
+    acronyms = [a for a in set(_ACRONYM.findall(ask)) if unheard(a, index)]
     if names or acronyms:
         # A passage stands under its sections' openings: "1. Reducing referrals ..." is City and
         # Hackney's because "Quick wins", the section that holds it, says so.

@@ -62,6 +62,30 @@ def test_out_of_corpus_question_is_refused_with_nearest_material(bot: Assistant)
     assert all(n in a.body for n in a.nearest)
 
 
+def test_a_message_in_words_the_corpus_never_uses_is_refused(bot: Assistant) -> None:
+    # One or two words the documents never use: the passages found for them are the embedding's
+    # chance, and the model (fitted on questions sharing some words with the corpus) answered
+    # "bitcoin" and "tennis elbow" outright.
+    for message in ("bitcoin", "tennis elbow", "what about physio?"):
+        a = bot.ask(message)
+        assert a.refused and a.outcome == "refuse" and not a.citations, message
+        assert a.nearest, message
+    # A follow-up in such words borrows the conversation's, which the corpus uses: searched as before.
+    history = [
+        {"role": "user", "content": "how do I get on a CCG board?"},
+        {"role": "assistant", "content": bot.ask("how do I get on a CCG board?").text},
+    ]
+    assert not bot.ask("what about physio?", history).refused
+    # One known word is enough to be judged by the model as usual.
+    assert not bot.ask("nurses?").refused
+
+
+def test_a_bare_topic_is_answered_from_sentences_that_name_it(bot: Assistant) -> None:
+    a = bot.ask("nurses?")
+    quoted = [s for c in a.citations for s in c.sentences]
+    assert quoted and all("nurs" in s.lower() for s in quoted), quoted
+
+
 def test_filters_by_document_and_publisher(bot: Assistant) -> None:
     a = bot.ask("what is commissioning?", filters=Filters(doc_ids=("bmj-guide",)))
     assert a.retrieved and all(h.chunk.doc_id == "bmj-guide" for h in a.retrieved)
