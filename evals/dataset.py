@@ -24,6 +24,9 @@ CATEGORIES = {
     "multi_part",
     "yes_no",
     "slack",
+    # Typed as into a search box: a word or a few ("pensions", "csu numbers") or a bare short
+    # question, on or off the corpus's subject.
+    "short",
 }
 DATASETS = Path(__file__).parent / "datasets"
 DEV_SET = DATASETS / "dev.jsonl"
