@@ -28,7 +28,6 @@ from ..retrieval.kinds import (
     is_label,
     is_question,
     is_statement,
-    is_topic,
     number_answer,
     rule_asked,
 )
@@ -91,11 +90,6 @@ def compose(
         return Composition("", [])
     best_passage = top[0].score
     qterms = set(terms(question))
-    # A bare topic ("nurses?") is answered only from sentences that name it, when the first
-    # passage (always drawn on) has one; a topic none names ("physio") is answered as before.
-    topic = is_topic(question) and any(
-        qterms & set(terms(t)) for t in index_sentences.get(top[0].chunk.chunk_id, ([], None))[0]
-    )
     q_weight = sum(weight(t) for t in qterms) or 1.0
     pool: list[Picked] = []
     said: dict[int, list[str | None]] = {}  # per passage: whose words each sentence is (`speaker_of`)
@@ -132,11 +126,6 @@ def compose(
                 continue  # a fragment, unless it answers the source's question ("Probably.")
             spoken = f"{speakers[si]} {text}" if speakers[si] and not SPEAKER_TURN.match(text) else text
             overlap = sum(weight(t) for t in qterms & set(terms(spoken))) / q_weight
-            if topic and overlap == 0.0:
-                # A sentence that never names the topic is not about it, even one that answers
-                # a question the source asks about it.
-                asked = -1.0
-                continue
             # A sentence is judged in its passage's context: the passage score carries the
             # heading and the neighbouring sentences that the sentence alone lacks.
             score = 0.5 * float(sims[si]) + 0.4 * cand.score + 0.2 * overlap
@@ -175,8 +164,6 @@ def compose(
         return panel
     chosen: list[Picked] = [pool[0]]
     follow = _continuation(pool[0], top, index_sentences)
-    if follow is not None and topic and not qterms & set(terms(follow.text)):
-        follow = None  # a bare topic's answer quotes only sentences that name it (above)
     if follow is not None and budget > 1:
         chosen.append(follow)
         # "There are many ways you can do this. For example by helping with:" + the list.
@@ -195,7 +182,7 @@ def compose(
         if is_label(p.text):  # a byline or caption answers nothing, however close its words
             continue
         chosen.append(p)
-    if FILL_GAPS and not topic:
+    if FILL_GAPS:
         chosen = _filled(chosen, top, index_sentences)
     if wants_list and not any(is_item(p.text) or p.text.rstrip().endswith(":") for p in chosen):
         listed = list_of(top, index_sentences)

@@ -273,20 +273,6 @@ def asks_yes_or_no(question: str) -> bool:
     return bool(_YES_NO.match(sentence)) and not _WH.search(sentence)
 
 
-_ASKS = re.compile(
-    r"\b(what|whats|how|who|whom|whose|when|where|why|which|can|could|do|does|did|is|are|am|was|were|should|"
-    r"shall|will|would|must|may|might|has|have|had|tell|explain|whether)\b",
-    re.I,
-)
-
-
-def is_topic(question: str) -> bool:
-    """A bare topic typed as into a search box ("nurses?", "pensions", "csu numbers"): a word
-    or two and no question word. What answers it is a sentence about that topic, which names it;
-    sentences that match it only in meaning are, for one or two words, matched by chance."""
-    return not _ASKS.search(question) and 0 < len(terms(question)) <= 2
-
-
 def rule_asked(question: str) -> re.Pattern[str] | None:
     if OBLIGATION_Q.search(question):
         return OBLIGATION

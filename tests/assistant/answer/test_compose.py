@@ -423,25 +423,3 @@ def test_an_items_second_sentence_comes_on_its_items_line_and_the_list_opens_the
     lines = answer.splitlines()
     assert lines[0] == "In 2004 the scheme was introduced, but the government made adjustments:", answer
     assert lines[1].startswith("- GPs were not allowed to hold real budgets. Responsibility stayed with the trusts")
-
-
-def test_a_bare_topic_is_answered_only_from_sentences_that_name_it() -> None:
-    # "nurses?" typed as into a search box: a sentence close in meaning by chance, or one that
-    # answers a question the source asks about nurses, is not about them.
-    text = (
-        "Will nurses lose their jobs? "
-        "I understand the BMA is still fighting our corner. "
-        "The board contains equal numbers of GPs and consultants, along with managers and nurses."
-    )
-    sims = [0.40, 0.55, 0.35]
-    topic = _answer("nurses?", text, sims)
-    assert "The board contains equal numbers" in topic
-    assert "fighting our corner" not in topic
-    # Asked as a question, the source's own answer to its question counts as before.
-    asked = _answer("What will happen to nurses?", text, sims)
-    assert "fighting our corner" in asked
-
-
-def test_a_bare_topic_no_sentence_names_is_answered_as_before() -> None:
-    text = "Musculoskeletal triage moved to the community. Waiting times fell by half."
-    assert "Musculoskeletal triage" in _answer("physio", text, [0.5, 0.3])

@@ -19,7 +19,6 @@ from assistant.retrieval.kinds import (
     is_label,
     is_question,
     is_statement,
-    is_topic,
     number_answer,
     rule_asked,
 )
@@ -185,11 +184,3 @@ def test_a_month_is_a_capitalised_name() -> None:
     when = number_answer("When did CCGs take over?")
     assert when.search("They took over in April 2013") and when.search("from May")
     assert not when.search("those who may not have experience")
-
-
-def test_a_bare_topic_is_a_word_or_two_and_no_question_word() -> None:
-    for topic in ("nurses?", "pensions", "csu numbers", "conflicts of interest", "AQP"):
-        assert is_topic(topic), topic
-    for question in ("what is commissioning?", "how do I get on a CCG board?", "can I join?", "", "?"):
-        assert not is_topic(question), question
-    assert not is_topic("ccg board membership rules for salaried gps")  # several words: searched as a question
