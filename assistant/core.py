@@ -21,9 +21,9 @@ from .answer.answerability import (
     TOP,
     AnswerabilityModel,
     frames_now,
+    off_subject,
     packaged_model,
     signals,
-    unheard,
 )
 from .answer.asks import Asks, split_asks
 from .answer.clinical import beyond_corpus
@@ -345,12 +345,12 @@ class Assistant:
             # that moved that care to GPs match, and quoted beside a dosing question would read
             # as its answer.
             clinical = outside is None and beyond_corpus([judged, part], cands)
-            # "bitcoin", "tennis elbow": when the corpus uses none of the words searched with
-            # (the writer's situation and a follow-up's earlier question included), the passages
-            # were found by the embedding alone, which for words the documents never use is
-            # chance. The model, fitted on questions that share some words with the corpus,
-            # answered such one- and two-word messages outright.
-            if outside is not None or clinical or unheard(query, index):
+            # "bitcoin", "what time is it?": when no word searched with (the writer's situation
+            # and a follow-up's earlier question included) is one of the guidance's own, the
+            # passages were found by chance, by the embedding or by an everyday word ("time").
+            # The model, fitted on questions about the guidance's subjects, answered such short
+            # messages outright: a one-word ask is wholly "covered" by any passage with its word.
+            if outside is not None or clinical or off_subject(query, index):
                 outcome = "refuse"
             hits = Retriever.to_hits(cands, k)
             parts.append(

@@ -62,11 +62,11 @@ def test_out_of_corpus_question_is_refused_with_nearest_material(bot: Assistant)
     assert all(n in a.body for n in a.nearest)
 
 
-def test_a_message_in_words_the_corpus_never_uses_is_refused(bot: Assistant) -> None:
-    # One or two words the documents never use: the passages found for them are the embedding's
-    # chance, and the model (fitted on questions sharing some words with the corpus) answered
-    # "bitcoin" and "tennis elbow" outright.
-    for message in ("bitcoin", "tennis elbow", "what about physio?"):
+def test_a_message_off_the_guidances_subjects_is_refused(bot: Assistant) -> None:
+    # Words the documents never use, or only everyday ones ("time"): the passages found for them
+    # are chance, and the model (fitted on questions about the guidance's subjects) answered
+    # "bitcoin", "tennis elbow" and "what time is it?" outright.
+    for message in ("bitcoin", "tennis elbow", "what about physio?", "what time is it?"):
         a = bot.ask(message)
         assert a.refused and a.outcome == "refuse" and not a.citations, message
         assert a.nearest, message
@@ -76,7 +76,7 @@ def test_a_message_in_words_the_corpus_never_uses_is_refused(bot: Assistant) -> 
         {"role": "assistant", "content": bot.ask("how do I get on a CCG board?").text},
     ]
     assert not bot.ask("what about physio?", history).refused
-    # One known word is enough to be judged by the model as usual.
+    # One of the guidance's own words is enough to be judged by the model as usual.
     assert not bot.ask("nurses?").refused
 
 

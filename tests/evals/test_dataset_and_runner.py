@@ -284,6 +284,16 @@ def test_ci_gate_on_dev_and_test(tmp_path: Path, corpus_settings: Settings, env_
             "citation_support": 0.73,
             "refusal_recall": 0.41,
         },
+        # Short messages (twenty-sixth session). First run, at the session's start: near-misses
+        # refused 7 of 20; 13 once a message in words the corpus never uses is refused, 16 once
+        # one whose only words of the corpus's are everyday ones is too (no answer changed).
+        "holdout-o": {
+            "hit@5": 0.97,
+            "mrr": 0.9,
+            "key_fact_recall": 0.85,
+            "citation_support": 0.93,
+            "refusal_recall": 0.75,
+        },
     }
     # False refusals. Until the twelfth session unseen splits ran above dev's held-out 0.02 (holdout-d
     # 5 of 58 answerable items, holdout-i 3 of 49); since an ask about today is no longer refused
@@ -304,6 +314,7 @@ def test_ci_gate_on_dev_and_test(tmp_path: Path, corpus_settings: Settings, env_
         "holdout-l": 0.03,  # none of 48 at its first run
         "holdout-m": 0.05,  # 2 of 48 at its first run
         "holdout-n": 0.06,  # 1 of 36 at its first run
+        "holdout-o": 0.04,  # 1 of 28 at its first run, before this session's changes too
     }
     args = ["eval", "--out", str(out)]
     for split, mins in floors.items():

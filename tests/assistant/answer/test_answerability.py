@@ -9,7 +9,15 @@ from pathlib import Path
 import pytest
 
 from assistant import Assistant, ConfigError, Settings
-from assistant.answer.answerability import FEATURES, QA_FEATURES, QA_SENTENCE, packaged_model
+from assistant.answer.answerability import (
+    FEATURES,
+    OFF_SUBJECT,
+    QA_FEATURES,
+    QA_SENTENCE,
+    off_subject,
+    packaged_model,
+    salience,
+)
 from assistant.core import load_answerability
 from assistant.retrieval.embeddings import Embedder
 
@@ -195,3 +203,16 @@ def test_an_acronym_the_corpus_never_uses_or_spells_out_is_unknown(bot: Assistan
         c.chunk.text.lower() for c in bot.retrieve(spelled)[0].cands[:3]
     )
     assert _signals(bot, spelled)["acronym_unknown"] == 0.0
+
+
+def test_salience_tells_the_guidances_subjects_from_everyday_words(bot: Assistant) -> None:
+    index = bot.index
+    # The corpus's own subjects, the rarest answerable one included, sit above the line ...
+    for on in ("what happens to my pension?", "how do I get on a CCG board?", "CSUs", "fundholding"):
+        assert salience(on, index) >= OFF_SUBJECT, on
+        assert not off_subject(on, index), on
+    # ... everyday words the guidance also uses, and words it never uses, below it.
+    for off in ("what time is it?", "is it going to rain tomorrow?", "bitcoin", "tennis elbow"):
+        assert off_subject(off, index), off
+    assert salience("bitcoin", index) == 0.0
+    assert not off_subject("", index) and not off_subject("???", index)  # nothing to search with
