@@ -15,12 +15,12 @@ import numpy as np
 from ..retrieval.kinds import (
     COMPARISON_Q,
     CONNECTIVE,
-    DEFINITION_Q,
     DUMMY_IT,
     LEANS_ON,
     asking_sentence,
     asks_for_list,
     asks_for_number,
+    asks_what_it_is,
     counted,
     defines,
     defines_one_of,
@@ -376,7 +376,7 @@ def _lead(chosen: Sequence[Picked], question: str, wants_list: bool = False) -> 
             if item is not None:
                 return item
         fitting = counting or fitting
-    elif DEFINITION_Q.search(asked):
+    elif asks_what_it_is(asked):
         words = set(terms(asked))
         fitting = [p for p in prose if p.score >= top and defines(p.text, words)]
     best = max(fitting, key=lambda p: p.score) if fitting else best

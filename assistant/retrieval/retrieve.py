@@ -19,7 +19,7 @@ from ..settings import Settings
 from ..storage.store import Store
 from ..types import Chunk, Hit
 from .index import LoadedIndex, search_text
-from .kinds import DEFINITION_Q, asking_sentence, defines
+from .kinds import asking_sentence, asks_what_it_is, defines
 from .lexical import proximity, term_pairs, terms
 from .rewrite import expand, heading_matcher
 
@@ -169,7 +169,7 @@ class Retriever:
         q_weight = sum(self.index.idf(t) for t in qterms) or 1.0
         heading_match = heading_matcher(query, self.settings.expand_synonyms, qterms)
         asked = asking_sentence(query)
-        defined = set(terms(asked)) if DEFINITION_Q.search(asked) else set()
+        defined = set(terms(asked)) if asks_what_it_is(asked) else set()
         title_match: dict[str, set[str]] = {}  # a document's title is matched once, not per passage
         pairs = term_pairs(ordered)
         pair_weights = [self.index.idf(a) + self.index.idf(b) for a, b in pairs]

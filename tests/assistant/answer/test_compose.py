@@ -423,3 +423,13 @@ def test_an_items_second_sentence_comes_on_its_items_line_and_the_list_opens_the
     lines = answer.splitlines()
     assert lines[0] == "In 2004 the scheme was introduced, but the government made adjustments:", answer
     assert lines[1].startswith("- GPs were not allowed to hold real budgets. Responsibility stayed with the trusts")
+
+
+def test_a_bare_topic_opens_with_what_it_is() -> None:
+    text = (
+        "Following the demise of fundholding, commissioning passed to primary care groups. "
+        "Fundholding is the earliest form of GP commissioning, with real budgets."
+    )
+    # The first sentence matches the word better; the second says what the thing is.
+    answer = _answer("fundholding", text, [0.62, 0.58])
+    assert answer.index("Fundholding is the earliest") < answer.index("Following the demise")

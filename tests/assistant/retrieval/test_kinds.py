@@ -11,6 +11,7 @@ from assistant.retrieval.kinds import (
     asking_sentence,
     asks_for_list,
     asks_for_number,
+    asks_what_it_is,
     asks_yes_or_no,
     counted,
     defines,
@@ -19,6 +20,7 @@ from assistant.retrieval.kinds import (
     is_label,
     is_question,
     is_statement,
+    is_topic,
     number_answer,
     rule_asked,
 )
@@ -184,3 +186,17 @@ def test_a_month_is_a_capitalised_name() -> None:
     when = number_answer("When did CCGs take over?")
     assert when.search("They took over in April 2013") and when.search("from May")
     assert not when.search("those who may not have experience")
+
+
+def test_a_bare_topic_asks_what_it_is() -> None:
+    for topic in ("fundholding", "monitor role", "CSUs?", "conflicts of interest"):
+        assert is_topic(topic) and asks_what_it_is(topic), topic
+    for question in (
+        "how do I get on a CCG board?",
+        "can I join?",
+        "",
+        "?",
+        "ccg board membership rules for salaried gps",
+    ):
+        assert not is_topic(question), question
+    assert asks_what_it_is("what is commissioning?") and not asks_what_it_is("how do I get on a CCG board?")
