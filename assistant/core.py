@@ -31,7 +31,16 @@ from .answer.compose import MIN_ANSWER_WORDS, PASSAGE_MARGIN, compose
 from .answer.currency import notices_for
 from .answer.generate import CheckerCache, Generator, generate_answer
 from .answer.render import Composition
-from .answer.respond import Part, interleave, merge, nearest_sections, part_lead, part_text, refusal_text
+from .answer.respond import (
+    Part,
+    covered_documents,
+    interleave,
+    merge,
+    nearest_sections,
+    part_lead,
+    part_text,
+    refusal_text,
+)
 from .answer.scope import scope_of
 from .answer.smalltalk import small_talk_reply, without_small_talk
 from .errors import AssistantError, ConfigError, QuestionError
@@ -350,11 +359,24 @@ class Assistant:
             # passages were found by chance, by the embedding or by an everyday word ("time").
             # The model, fitted on questions about the guidance's subjects, answered such short
             # messages outright: a one-word ask is wholly "covered" by any passage with its word.
-            if outside is not None or clinical or off_subject(query, index):
+            unrelated = outside is None and not clinical and off_subject(query, index)
+            if outside is not None or clinical or unrelated:
                 outcome = "refuse"
             hits = Retriever.to_hits(cands, k)
             parts.append(
-                Part(part, judged, outcome, p, values, cands, hits, subject=subject, outside=outside, clinical=clinical)
+                Part(
+                    part,
+                    judged,
+                    outcome,
+                    p,
+                    values,
+                    cands,
+                    hits,
+                    subject=subject,
+                    outside=outside,
+                    clinical=clinical,
+                    off_subject=unrelated,
+                )
             )
         return parts
 
@@ -378,6 +400,7 @@ class Assistant:
                 "signals": p.signals,
                 "outside": p.outside,
                 "clinical": p.clinical,
+                "off_subject": p.off_subject,
             }
             for p in parts
         ]
@@ -385,9 +408,15 @@ class Assistant:
         # Only a reply about a nation outside the corpus names the ones it covers.
         covered = scope_of(self.index).covered_text() if any(p.outside for p in parts) else ""
         if all(p.outcome == "refuse" for p in parts):
-            nearest = nearest_sections([c for p in parts for c in p.cands[:3]])
             outside = next((p.outside for p in parts if p.outside), None)
-            statement, text = refusal_text(nearest, outside, covered, clinical=all(p.clinical for p in parts))
+            # A message about none of the guidance's subjects gets what the guidance does cover,
+            # not "nearest" sections, which for it are chance.
+            unrelated = outside is None and all(p.off_subject for p in parts)
+            nearest = [] if unrelated else nearest_sections([c for p in parts for c in p.cands[:3]])
+            covers = covered_documents([d.get("title", "") for d in self.index.documents()]) if unrelated else ""
+            statement, text = refusal_text(
+                nearest, outside, covered, clinical=all(p.clinical for p in parts), covers=covers
+            )
             return Answer(question, text, [], True, hits, nearest=nearest, answerability=judged, lead=statement)
         doc_notices = {c.chunk.doc_id: c.chunk.notice for p in parts for c in p.cands if c.chunk.notice}
         if len(parts) == 1:

@@ -40,7 +40,15 @@ def test_ask_json_schema_through_the_console_script(corpus_settings: Settings, e
         "nearest",
     }
     assert data["outcome"] in {"answer", "partial"} and data["mode"] == "extractive"
-    assert set(data["answerability"][0]) == {"ask", "outcome", "probability", "signals", "outside", "clinical"}
+    assert set(data["answerability"][0]) == {
+        "ask",
+        "outcome",
+        "probability",
+        "signals",
+        "outside",
+        "clinical",
+        "off_subject",
+    }
     assert set(data["citations"][0]) == {
         "n",
         "doc_id",

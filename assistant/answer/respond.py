@@ -34,6 +34,7 @@ class Part:
     subject: str = ""  # what the answer's sentences are chosen for (default: judged)
     outside: str | None = None  # a nation the corpus does not cover that the ask is about (scope.py)
     clinical: bool = False  # asks for clinical advice the corpus does not give (clinical.py)
+    off_subject: bool = False  # no word searched with is one of the corpus's own (answerability.py)
 
 
 def nearest_sections(cands: Sequence[Candidate], limit: int = 3) -> list[str]:
@@ -48,14 +49,21 @@ def nearest_sections(cands: Sequence[Candidate], limit: int = 3) -> list[str]:
 
 
 def refusal_text(
-    nearest: Sequence[str], outside: str | None = None, covered: str = "", clinical: bool = False
+    nearest: Sequence[str],
+    outside: str | None = None,
+    covered: str = "",
+    clinical: bool = False,
+    covers: str = "",
 ) -> tuple[str, str]:
     """The refusal's statement, with its reason when the question is about a nation the corpus
-    does not cover (`outside`; `covered`: the nations it does name, "England and Wales") or asks
-    for clinical advice it does not give (`clinical`); and the whole text, the statement followed
-    by the nearest sections."""
+    does not cover (`outside`; `covered`: the nations it does name, "England and Wales"), asks
+    for clinical advice it does not give (`clinical`) or is about none of its subjects (`covers`:
+    what it does cover, `covered_documents`); and the whole text, the statement followed by the
+    nearest sections."""
     if outside:
         statement = render("refusal_outside", nation=outside, covered=covered or "none")
+    elif covers:
+        statement = render("refusal_off_subject", covers=covers)
     else:
         statement = render("refusal_clinical") if clinical else render("refusal")
     if not nearest:
@@ -79,6 +87,15 @@ def part_text(part: Part, lead_sep: str = "\n\n", above: str = "", body: str | N
         return render(name, refs=above) + ("\n" if item_first else " ") + body
     lead = part_lead(part)
     return lead + ("\n" if item_first and lead_sep == " " else lead_sep) + body if lead else body
+
+
+def covered_documents(titles: Sequence[str], limit: int = 5) -> str:
+    """What the corpus covers, for a message about none of it: its documents' titles, the first
+    `limit` and how many more."""
+    unique = list(dict.fromkeys(t for t in titles if t))
+    shown = "; ".join(unique[:limit])
+    more = len(unique) - limit
+    return f"{shown}; and {more} more document{'s' if more > 1 else ''}" if more > 0 else shown
 
 
 def part_lead(part: Part) -> str:

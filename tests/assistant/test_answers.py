@@ -52,8 +52,10 @@ def test_follow_up_uses_the_conversation(bot: Assistant) -> None:
 
 
 def test_out_of_corpus_question_is_refused_with_nearest_material(bot: Assistant) -> None:
-    # (A clinical question is refused with its own reason: tests/assistant/answer/test_clinical.py.)
-    a = bot.ask("Who won the football World Cup in 1966?")
+    # A question on the guidance's subjects that it does not answer. (A clinical question is
+    # refused with its own reason: tests/assistant/answer/test_clinical.py; one on none of its
+    # subjects with what it covers: below.)
+    a = bot.ask("How much does a GP earn?")
     assert a.refused and not a.citations
     assert "does not answer" in a.text
     assert 1 <= len(a.nearest) <= 3
@@ -66,16 +68,21 @@ def test_a_message_off_the_guidances_subjects_is_refused(bot: Assistant) -> None
     # Words the documents never use, or only everyday ones ("time"): the passages found for them
     # are chance, and the model (fitted on questions about the guidance's subjects) answered
     # "bitcoin", "tennis elbow" and "what time is it?" outright.
+    titles = [d["title"] for d in bot.index.documents()]
     for message in ("bitcoin", "tennis elbow", "what about physio?", "what time is it?"):
         a = bot.ask(message)
         assert a.refused and a.outcome == "refuse" and not a.citations, message
-        assert a.nearest, message
+        assert [j["off_subject"] for j in a.answerability] == [True], message
+        # What the guidance covers, not "nearest" sections, which for such a message are chance.
+        assert "does not seem to be about anything this guidance covers" in a.lead, message
+        assert not a.nearest and all(t in a.text for t in titles), message
     # A follow-up in such words borrows the conversation's, which the corpus uses: searched as before.
     history = [
         {"role": "user", "content": "how do I get on a CCG board?"},
         {"role": "assistant", "content": bot.ask("how do I get on a CCG board?").text},
     ]
-    assert not bot.ask("what about physio?", history).refused
+    follow_up = bot.ask("what about physio?", history)
+    assert not follow_up.refused and [j["off_subject"] for j in follow_up.answerability] == [False]
     # One of the guidance's own words is enough to be judged by the model as usual.
     assert not bot.ask("nurses?").refused
 

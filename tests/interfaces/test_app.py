@@ -70,7 +70,7 @@ def test_ask_answer_with_sources_follow_up_and_new_conversation(app: AppTest) ->
 
 def test_refusal_looks_different(app: AppTest) -> None:
     at = app.run()
-    at.chat_input[0].set_value("Who won the football World Cup in 1966?").run()
+    at.chat_input[0].set_value("How much does a GP earn?").run()
     assert any("does not answer" in i.value for i in at.info)
     assert "Sources (" not in texts(at)
 
