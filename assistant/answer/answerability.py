@@ -195,7 +195,7 @@ def signals(
         # A passage stands under its sections' openings: "1. Reducing referrals ..." is City and
         # Hackney's because "Quick wins", the section that holds it, says so.
         context = [e for c in top for e in index.enclosing(c.chunk)]
-        passages = " ".join(f"{c.section} {c.text}" for c in [*(c.chunk for c in top), *context]).lower()
+        passages = " ".join(f"{c.title} {c.section} {c.text}" for c in [*(c.chunk for c in top), *context]).lower()
         if names:
             out["names_missing"] = sum(n not in passages for n in names) / len(names)
         if acronyms:

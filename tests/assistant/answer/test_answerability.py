@@ -180,6 +180,18 @@ def test_a_name_the_enclosing_section_states_is_not_missing(bot: Assistant) -> N
     )
 
 
+def test_a_name_the_documents_title_states_is_not_missing(bot: Assistant) -> None:
+    """The Kent case study's passages say "the PCT", never "Kent": its title does ("How to make
+    clinical commissioning work (NHS Eastern and Coastal Kent)"). Read without it, "Can GP
+    registrars get commissioning experience at the Kent PCT?" looked like a question about
+    somewhere else and was refused, its answer ranked first."""
+    question = "Can GP registrars get commissioning experience at the Kent PCT?"
+    answer = bot.ask(question)
+    first = answer.retrieved[0].chunk
+    assert "Kent" in first.title and "Kent" not in first.text and "registrars" in first.text
+    assert _signals(bot, question)["names_missing"] == 0.0 and not answer.refused
+
+
 def test_a_number_or_month_in_words_is_read_as_one() -> None:
     from assistant.answer.answerability import _has_number
 
