@@ -109,11 +109,10 @@ def _initials(text: str) -> str:
     return "".join(w[0] for w in re.findall(r"[a-z]+", text.lower()) if w not in _LINKING)
 
 
-def _unheard(text: str, index: LoadedIndex) -> bool:
-    """Whether `text` has words to search with and the corpus uses none of them ("bitcoin", an
-    acronym it never spells: "ICB"). Shouting ("do we HAVE to") is not an acronym: its word is
-    common, so the lexicon drops it."""
-    words = index.lexical.query_terms(text)
+def _unheard(acronym: str, index: LoadedIndex) -> bool:
+    """Whether the corpus's words never include `acronym`'s. Shouting ("do we HAVE to") is not an
+    acronym: its word is common, so the lexicon drops it."""
+    words = index.lexical.query_terms(acronym)
     return bool(words) and all(index.df.get(t, 0) == 0 for t in words)
 
 

@@ -127,26 +127,6 @@ DEFINITION_Q = re.compile(
     r"|\bwhat\b.{1,60}\b(means|stands for)\b|\bwhat is meant by\b|\b(definition of|define)\b",
     re.I,
 )
-_ASKS = re.compile(
-    r"\b(what|whats|how|who|whom|whose|when|where|why|which|can|could|do|does|did|is|are|am|was|were|should|"
-    r"shall|will|would|must|may|might|has|have|had|tell|explain|whether)\b",
-    re.I,
-)
-
-
-def is_topic(question: str) -> bool:
-    """A bare topic typed as into a search box ("fundholding", "monitor role", "CSUs?"): a word or
-    two and no question word. Whoever types one wants to know what the thing is first, as for
-    "what is fundholding?" (dev's 38 short messages: first sentence states a key fact 0.658 ->
-    0.684; holdout-o's, unseen: 0.444 -> 0.519; nothing else moved)."""
-    return not _ASKS.search(question) and 0 < len(terms(question)) <= 2
-
-
-def asks_what_it_is(question: str) -> bool:
-    """ "What is X?", "what does X do?", or X alone: answered first by what X is."""
-    return bool(DEFINITION_Q.search(question)) or is_topic(question)
-
-
 DEFINES = re.compile(r"\b(is|are|means|refers to|will)\b", re.I)
 # A sentence that leans back through a connective ("However, ...") qualifies one the reader has
 # not seen, so it cannot open an answer. One that leans back through a pronoun ("It took on its
@@ -255,6 +235,23 @@ def counted(question: str) -> re.Pattern[str] | None:
 _AUXILIARY = r"do|does|did|is|are|was|were|will|would|can|could|should|shall|has|have|had|must|may|might"
 # Words that open an ask: after a leading subordinate clause, the ask proper starts with one.
 _ASK_WORD = rf"how|what|whats|which|when|who|whom|whose|where|why|am|{_AUXILIARY}"
+
+_ASKS = re.compile(rf"\b({_ASK_WORD}|tell|explain|whether)\b", re.I)
+
+
+def is_topic(question: str) -> bool:
+    """A bare topic typed as into a search box ("fundholding", "monitor role", "CSUs?"): a word or
+    two and no question word. Whoever types one wants to know what the thing is first, as for
+    "what is fundholding?" (dev's 38 short messages: first sentence states a key fact 0.658 ->
+    0.684; holdout-o's, unseen: 0.444 -> 0.519; nothing else moved)."""
+    return not _ASKS.search(question) and 0 < len(terms(question)) <= 2
+
+
+def asks_what_it_is(question: str) -> bool:
+    """ "What is X?", "what does X do?", or X alone: answered first by what X is."""
+    return bool(DEFINITION_Q.search(question)) or is_topic(question)
+
+
 # "When the board discusses our CCG, should I stay in the room?", "If I join, can I still refer?":
 # a clause setting the scene, then the ask. Its "when" asks for no date. ("When does it start?"
 # is a question: an auxiliary follows "when" directly.)
