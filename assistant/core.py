@@ -33,7 +33,6 @@ from .answer.generate import CheckerCache, Generator, generate_answer
 from .answer.render import Composition
 from .answer.respond import (
     Part,
-    covered_documents,
     interleave,
     merge,
     nearest_sections,
@@ -413,7 +412,7 @@ class Assistant:
             # not "nearest" sections, which for it are chance.
             unrelated = outside is None and all(p.off_subject for p in parts)
             nearest = [] if unrelated else nearest_sections([c for p in parts for c in p.cands[:3]])
-            covers = covered_documents([d.get("title", "") for d in self.index.documents()]) if unrelated else ""
+            covers = scope_of(self.index).documents_text() if unrelated else ""
             statement, text = refusal_text(
                 nearest, outside, covered, clinical=all(p.clinical for p in parts), covers=covers
             )

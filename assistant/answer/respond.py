@@ -58,7 +58,7 @@ def refusal_text(
     """The refusal's statement, with its reason when the question is about a nation the corpus
     does not cover (`outside`; `covered`: the nations it does name, "England and Wales"), asks
     for clinical advice it does not give (`clinical`) or is about none of its subjects (`covers`:
-    what it does cover, `covered_documents`); and the whole text, the statement followed by the
+    what it does cover, `Scope.documents_text`); and the whole text, the statement followed by the
     nearest sections."""
     if outside:
         statement = render("refusal_outside", nation=outside, covered=covered or "none")
@@ -87,15 +87,6 @@ def part_text(part: Part, lead_sep: str = "\n\n", above: str = "", body: str | N
         return render(name, refs=above) + ("\n" if item_first else " ") + body
     lead = part_lead(part)
     return lead + ("\n" if item_first and lead_sep == " " else lead_sep) + body if lead else body
-
-
-def covered_documents(titles: Sequence[str], limit: int = 5) -> str:
-    """What the corpus covers, for a message about none of it: its documents' titles, the first
-    `limit` and how many more."""
-    unique = list(dict.fromkeys(t for t in titles if t))
-    shown = "; ".join(unique[:limit])
-    more = len(unique) - limit
-    return f"{shown}; and {more} more document{'s' if more > 1 else ''}" if more > 0 else shown
 
 
 def part_lead(part: Part) -> str:

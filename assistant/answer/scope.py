@@ -7,7 +7,8 @@ model cannot see this (the passages about CCGs match well), so it is decided her
 itself: a nation none of whose names (`templates/jurisdictions.txt`) occurs in any passage is
 outside the corpus, and an ask that names it, or comes from a writer who says they are there, is
 refused with the reason. When an editor adds guidance that names the nation, its questions go
-through as any other.
+through as any other. The documents' titles are kept here too: a message about none of the
+corpus's subjects is told what it does cover.
 """
 
 from __future__ import annotations
@@ -18,6 +19,7 @@ import weakref
 from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import cache
+from typing import Any
 
 from ..retrieval.index import LoadedIndex
 from ..retrieval.rewrite import word_list
@@ -47,10 +49,12 @@ def _padded(text: str) -> str:
 
 @dataclass(frozen=True)
 class Scope:
-    """Which nations the corpus names (`covered`) and which it never does (`outside`)."""
+    """Which nations the corpus names (`covered`) and which it never does (`outside`); and its
+    documents' titles (`titles`)."""
 
     covered: tuple[str, ...]
     outside: tuple[Nation, ...]
+    titles: tuple[str, ...] = ()
 
     @classmethod
     def of(cls, index: LoadedIndex) -> Scope:
@@ -69,7 +73,12 @@ class Scope:
                 covered.append(nation.name)
             else:
                 outside.append(nation)
-        return cls(tuple(covered), tuple(outside))
+        return cls(tuple(covered), tuple(outside), cls.titles_of(index.documents()))
+
+    @staticmethod
+    def titles_of(documents: Sequence[dict[str, Any]]) -> tuple[str, ...]:
+        """The documents' titles, each once, in the index's order; untitled ones left out."""
+        return tuple(dict.fromkeys(t for d in documents if (t := d.get("title", ""))))
 
     def named(self, ask: Sequence[str], situation: str = "") -> str | None:
         """The nation outside the corpus that the `ask` (its texts: as written, as judged) names,
@@ -99,6 +108,13 @@ class Scope:
         if len(self.covered) < 2:
             return "".join(self.covered)
         return ", ".join(self.covered[:-1]) + " and " + self.covered[-1]
+
+    def documents_text(self, limit: int = 5) -> str:
+        """The documents' titles for a message about none of them: the first `limit` and how
+        many more."""
+        shown = "; ".join(self.titles[:limit])
+        more = len(self.titles) - limit
+        return f"{shown}; and {more} more document{'s' if more > 1 else ''}" if more > 0 else shown
 
 
 _SCOPES: weakref.WeakKeyDictionary[LoadedIndex, Scope] = weakref.WeakKeyDictionary()

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from assistant.answer.render import Composition
-from assistant.answer.respond import Part, covered_documents, merge, refusal_text
+from assistant.answer.respond import Part, merge, refusal_text
 from assistant.types import Citation
 
 
@@ -122,10 +122,6 @@ def test_a_parts_heading_is_its_question_without_the_remark_after_it() -> None:
     assert "meetings?" not in text
 
 
-def test_what_the_corpus_covers_names_its_first_documents_and_counts_the_rest() -> None:
-    assert covered_documents(["A guide", "B guide", "A guide", ""]) == "A guide; B guide"
-    many = covered_documents([f"Doc {i}" for i in range(8)], limit=5)
-    assert many.startswith("Doc 0; Doc 1") and many.endswith("Doc 4; and 3 more documents")
-    assert covered_documents([f"Doc {i}" for i in range(6)], limit=5).endswith("and 1 more document")
+def test_an_off_subject_refusal_says_what_the_corpus_covers_and_names_no_nearest_section() -> None:
     statement, text = refusal_text([], covers="A guide; B guide")
     assert statement == text and "A guide; B guide" in statement and "nearest" not in text

@@ -103,3 +103,17 @@ def test_a_corpus_that_names_a_nation_answers_for_it(tmp_path: Path) -> None:
     answer = with_scotland.ask(question)
     assert [j["outside"] for j in answer.answerability] == [None]
     assert "does not cover Scotland" not in answer.text
+
+
+def test_what_the_corpus_covers_names_its_first_documents_and_counts_the_rest(bot: Assistant) -> None:
+    scope = Scope.of(bot.index)
+    assert len(scope.titles) == len(bot.index.documents()) == 5
+    assert scope.documents_text() == "; ".join(scope.titles)
+    assert Scope.titles_of([{"title": "A guide"}, {"title": "B guide"}, {"title": "A guide"}, {}]) == (
+        "A guide",
+        "B guide",
+    )
+    many = Scope((), (), tuple(f"Doc {i}" for i in range(8)))
+    assert many.documents_text(limit=5).startswith("Doc 0; Doc 1")
+    assert many.documents_text(limit=5).endswith("Doc 4; and 3 more documents")
+    assert Scope((), (), tuple(f"Doc {i}" for i in range(6))).documents_text(limit=5).endswith("and 1 more document")
