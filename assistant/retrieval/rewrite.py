@@ -22,6 +22,11 @@ _FOLLOW_UP = re.compile(
 _ANAPHORA = re.compile(r"\b(it|its|they|them|their|that|this|those|these|there|he|she|his|her|one)\b", re.I)
 
 
+# How many earlier questions a chain of follow-ups may borrow: enough to reach the question that
+# set the topic, not so many that the query becomes the whole conversation.
+MAX_FOLDED = 3
+
+
 def is_follow_up(question: str) -> bool:
     content = terms(question)
     return (
@@ -54,11 +59,17 @@ def referent(ask: str, before: str) -> str:
 
 
 def standalone_query(question: str, history: Sequence[Turn]) -> str:
-    """The retrieval query for `question` given the conversation so far."""
+    """The retrieval query for `question` given the conversation so far.
+
+    A follow-up borrows the previous question, and that one, if itself a follow-up, the one
+    before it: after "how do I get on a CCG board?" and "is it paid?", "how much time does it
+    take?" is still about the board, which "is it paid?" alone does not say.
+    """
     previous = [t.content for t in history if t.role == "user" and t.content.strip()]
-    if not previous or not is_follow_up(question):
-        return question
-    return f"{question} {previous[-1]}"
+    folded = [question]
+    while previous and is_follow_up(folded[-1]) and len(folded) <= MAX_FOLDED:
+        folded.append(previous.pop())
+    return " ".join(folded)
 
 
 def word_list(name: str) -> list[str]:

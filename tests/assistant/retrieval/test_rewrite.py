@@ -4,7 +4,8 @@ the documents', and what a thin later ask borrows from the ask before it."""
 from __future__ import annotations
 
 from assistant.retrieval.lexical import terms
-from assistant.retrieval.rewrite import expand, heading_matcher, referent, synonym_groups
+from assistant.retrieval.rewrite import MAX_FOLDED, expand, heading_matcher, referent, standalone_query, synonym_groups
+from assistant.types import Turn
 
 
 def test_a_group_phrase_brings_the_others() -> None:
@@ -52,3 +53,25 @@ def test_everyday_words_for_pay_and_pros_and_cons_reach_the_guidance_words() -> 
     assert "rate" in expand("will I be paid for doing commissioning work?")
     assert "drawbacks" in expand("what are the downsides of GP commissioning?")
     assert expand("how do I refer?") == "how do I refer?"
+
+
+def _asked(*questions: str) -> list[Turn]:
+    return [t for q in questions for t in (Turn("user", q), Turn("assistant", f"(answer to {q})"))]
+
+
+def test_a_chain_of_follow_ups_keeps_the_question_that_set_its_topic() -> None:
+    board = "how do I get on a CCG board?"
+    # "is it paid?" is about the board; so is the follow-up to it, which "is it paid?" alone
+    # does not say (the third turn was searched without "CCG", and refused as off the subject).
+    assert standalone_query("is it paid?", _asked(board)) == f"is it paid? {board}"
+    assert standalone_query("how much time does it take?", _asked(board, "is it paid?")) == (
+        f"how much time does it take? is it paid? {board}"
+    )
+    # A question that stands alone borrows nothing, and stops the chain for the ones after it.
+    pension = "What happens to my NHS pension if I take a CCG role?"
+    assert standalone_query(pension, _asked(board)) == pension
+    assert standalone_query("and tax?", _asked(board, pension)) == f"and tax? {pension}"
+    # The chain has a length: a long run of follow-ups does not fold in the whole conversation.
+    thin = [f"and {w}?" for w in ("nurses", "dentists", "pharmacists", "physios", "midwives")]
+    folded = standalone_query("and porters?", _asked(board, *thin))
+    assert folded == " ".join(["and porters?", *reversed(thin[-MAX_FOLDED:])]) and board not in folded
