@@ -87,6 +87,23 @@ def test_a_message_off_the_guidances_subjects_is_refused(bot: Assistant) -> None
     assert not bot.ask("nurses?").refused
 
 
+def test_a_follow_up_to_a_follow_up_keeps_the_conversations_topic(bot: Assistant) -> None:
+    # "how much time does it take?" after "is it paid?" borrowed only "is it paid?": no word of
+    # the guidance's own, so it was refused as off the subject in the middle of a conversation.
+    history: list[dict[str, str]] = []
+    for question in ("how do I get on a CCG board?", "is it paid?"):
+        history += [
+            {"role": "user", "content": question},
+            {"role": "assistant", "content": bot.ask(question, history).text},
+        ]
+    third = bot.ask("how much time does it take?", history)
+    assert [j["off_subject"] for j in third.answerability] == [False]
+    assert not third.refused and third.citations
+    # The second answer says something the first did not (it was the first one again, word for word).
+    first, second = history[1]["content"], history[3]["content"]
+    assert second != first
+
+
 def test_filters_by_document_and_publisher(bot: Assistant) -> None:
     a = bot.ask("what is commissioning?", filters=Filters(doc_ids=("bmj-guide",)))
     assert a.retrieved and all(h.chunk.doc_id == "bmj-guide" for h in a.retrieved)
