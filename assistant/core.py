@@ -375,7 +375,6 @@ class Assistant:
                     outside=outside,
                     clinical=clinical,
                     off_subject=unrelated,
-                    said_before=said[-1] if said and is_follow_up(part) else "",
                 )
             )
         return parts
@@ -478,7 +477,6 @@ class Assistant:
             # 0.79 -> 0.86, 146 -> 155 words).
             None if part.outcome == "partial" else PASSAGE_MARGIN,
             shown,
-            part.said_before,
         )
 
     def _generated(

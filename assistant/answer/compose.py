@@ -55,10 +55,6 @@ NUMBER_PASSAGES = 5
 NUMBER_REACH = 0.1
 # Sentences this close to the best one are as likely to carry the answer.
 FLOOR_MARGIN = 0.15
-# A follow-up's answer that quotes again what the previous answer said tells the writer nothing
-# new: a sentence already quoted there yields to a new one close to it in score (dev follow-ups'
-# first sentence 0.609 -> 0.652; 0.2 pushed past the right sentence: key facts 0.826 -> 0.783).
-REPEAT_PENALTY = 0.1
 # A short answer of fragments misses facts its passages hold: below this many words, sentences
 # within the floor keep coming, up to two past the budget.
 MIN_ANSWER_WORDS = 120
@@ -77,15 +73,13 @@ def compose(
     min_words: int = MIN_ANSWER_WORDS,
     margin: float | None = PASSAGE_MARGIN,
     shown: frozenset[str] = frozenset(),
-    said_before: str = "",
 ) -> Composition:
     """The answer from the best passages. `idf` weighs the question's words by rarity, so a
     sentence naming "Croydon" outranks one that only repeats "CCG". `min_words` is this answer's
     share of MIN_ANSWER_WORDS (one ask of several gets less). `margin`: how far below the best
     passage another may score and still be drawn on; None draws on every one of `passages`.
     `shown`: sentences an earlier part of the same reply quotes. They are chosen as usual (this
-    part is judged on all it rests on) but not printed twice: `Composition.above` lists them.
-    `said_before`: for a follow-up, the previous answer; a sentence it quoted counts for less."""
+    part is judged on all it rests on) but not printed twice: `Composition.above` lists them."""
     weight = idf or (lambda t: 1.0)
     wants_number = asks_for_number(question)
     number = number_answer(question)
@@ -139,8 +133,6 @@ def compose(
                 score += 0.04  # the opening of a section whose heading is the question
             if wants_number and number.search(text):
                 score += 0.06
-            if said_before and text.strip() in said_before:
-                score -= REPEAT_PENALTY
             if comparing and defines_one_of(text, qterms):
                 score += COMPARISON_LIFT
             if named and speakers[si] is not None:

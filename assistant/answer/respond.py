@@ -35,7 +35,6 @@ class Part:
     outside: str | None = None  # a nation the corpus does not cover that the ask is about (scope.py)
     clinical: bool = False  # asks for clinical advice the corpus does not give (clinical.py)
     off_subject: bool = False  # no word searched with is one of the corpus's own (answerability.py)
-    said_before: str = ""  # for a follow-up: the previous answer, not to be quoted again as new
 
 
 def nearest_sections(cands: Sequence[Candidate], limit: int = 3) -> list[str]:

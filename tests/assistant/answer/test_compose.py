@@ -286,28 +286,6 @@ def test_sentences_an_earlier_part_printed_take_none_of_a_later_parts_room() -> 
     assert "move into local government" not in later.text and later.above == (1,)
 
 
-def test_a_follow_up_prefers_a_sentence_the_previous_answer_did_not_quote() -> None:
-    """ "how were they recruited?" after "how many GPs did Kent appoint?" drew the same four
-    sentences again: the folded query is mostly the earlier question, so its sentences scored
-    best. One the previous answer quoted now yields to a new one close to it in score."""
-    text = (
-        "Over the past six months, 11 GPs have been appointed as clinical commissioners. "
-        "Each works closely with a lead commissioner on one clinical area. "
-        "The recruitment process included a formal interview."
-    )
-    cands, sentences = _cands([(text, 0.9, [0.72, 0.66, 0.64])])
-    question = "how were they recruited? How many GPs did Kent appoint as clinical commissioners?"
-    before = compose(question, cands, sentences, max_sentences=1, min_words=0)
-    assert before.text.startswith("Over the past six months")
-    previous = "Over the past six months, 11 GPs have been appointed as clinical commissioners. [1]"
-    after = compose(question, cands, sentences, max_sentences=1, min_words=0, said_before=previous)
-    assert after.text.startswith("Each works closely") and "11 GPs" not in after.text.split("[1]")[0]
-    # Far below, a new sentence does not displace what answers: the penalty is a tie-breaker.
-    far, far_sentences = _cands([(text, 0.9, [0.72, 0.40, 0.38])])
-    kept = compose(question, far, far_sentences, max_sentences=1, min_words=0, said_before=previous)
-    assert kept.text.startswith("Over the past six months")
-
-
 def test_one_item_quoted_for_a_single_ask_keeps_the_line_introducing_its_list() -> None:
     text = (
         "Commissioning by GPs has risks.\n"
