@@ -294,6 +294,19 @@ def test_ci_gate_on_dev_and_test(tmp_path: Path, corpus_settings: Settings, env_
             "citation_support": 0.93,
             "refusal_recall": 0.75,
         },
+        # Conversation threads (twenty-seventh session): the last message of two to four turns,
+        # often a follow-up to a follow-up. Committed before it was run; at the session's start
+        # (a follow-up borrowed only the question before it) hit@5 0.824, MRR 0.649, key facts
+        # 0.662, citation support 0.742, refusal recall 0.429 (6 of 14), 3 of 34 answerable items
+        # refused; folding a chain back to the question that set its topic: 0.882 / 0.690 /
+        # 0.735 / 0.812 / 0.429, 2 refused.
+        "holdout-p": {
+            "hit@5": 0.88,
+            "mrr": 0.68,
+            "key_fact_recall": 0.73,
+            "citation_support": 0.81,
+            "refusal_recall": 0.42,
+        },
     }
     # False refusals. Until the twelfth session unseen splits ran above dev's held-out 0.02 (holdout-d
     # 5 of 58 answerable items, holdout-i 3 of 49); since an ask about today is no longer refused
@@ -315,6 +328,7 @@ def test_ci_gate_on_dev_and_test(tmp_path: Path, corpus_settings: Settings, env_
         "holdout-m": 0.05,  # 2 of 48 at its first run
         "holdout-n": 0.06,  # 1 of 36 at its first run
         "holdout-o": 0.04,  # 1 of 28 at its first run, before this session's changes too
+        "holdout-p": 0.06,  # 2 of 34 (3 before chains of follow-ups were folded)
     }
     args = ["eval", "--out", str(out)]
     for split, mins in floors.items():
