@@ -25,7 +25,11 @@ _THINGS = (
     r"doses?|dosages?|drugs?|medications?|medicines?|anticoagulants?|antibiotics?|treatments?|tests?|"
     r"investigations?|scans?|regimens?|inhalers?|statins?|antidepressants?|analgesics?|painkillers?"
 )
-_DOING = r"use|used|give|given|prescribe|prescribed|try|tried|start|started|order|ordered|request|requested"
+# Every form of the verb: "what dose should we be using?" asks as "what dose should we use?" does.
+_DOING = (
+    r"use|used|using|give|given|giving|prescribe|prescribed|prescribing|try|tried|trying|start|started|starting|"
+    r"order|ordered|ordering|request|requested|requesting"
+)
 # Who would be advised: the writer, their team, a doctor; never a named scheme ("which
 # anticoagulant do *they* use in Plymouth?" asks what the guidance reports, not advice).
 _WHO = r"(?:i|we|you|(?:a |the )?(?:gp|gps|doctor|doctors|clinician|clinicians))"

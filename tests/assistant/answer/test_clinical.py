@@ -24,6 +24,9 @@ from tests.helpers import HashEmbedder, write_small_corpus
         "How should I prescribe for a child with asthma?",
         "what's the first-line drug for hypertension?",
         "What is the best inhaler for COPD?",
+        # The verb in its -ing form, as in "what dose should we be using if we take that on?".
+        "what dose should we be using for PEs in our practice?",
+        "which antibiotic should the GP be prescribing for this?",
     ],
 )
 def test_asks_for_a_drug_dose_test_or_treatment_are_clinical(ask: str) -> None:
