@@ -86,6 +86,9 @@ _ASKS_NOW = re.compile(
 # "Can I still refer ... if I'm not on the board?": "still" after a modal and its subject asks
 # whether something is allowed, not whether it is so today.
 _STILL_ALLOWED = re.compile(r"\b(can|could|may|might|would|will|shall)\s+(i|we|you|they|he|she)\s+still\b", re.I)
+# "if it's been left out up to now": the time until the writer's present, as "so far" is; it
+# asks what to do, not what is so today.
+_UNTIL_NOW = re.compile(r"\b(up )?(to|until|till) now\b", re.I)
 _WANTS_MONEY = re.compile(
     r"\b(salary|salaries|pay|paid|fees?|cost|costs|price|prices|tariff|budget|allowance|rate|rates|hourly|"
     r"per session|how much money|how much (does|do|did|will|would) .{0,40}\b(get|earn|cost|charge|pay))\b|£",
@@ -179,7 +182,7 @@ def signals(
     # Whether this ask is about today: "and does it have any part in joined-up care?" after "what
     # is Monitor's main job now?" is not, though the question it borrows from says "now" (that
     # one was judged for it on its own); "is that still the case?" is.
-    out[ASKS_NOW] = 1.0 if _ASKS_NOW.search(_STILL_ALLOWED.sub(" ", own)) else 0.0
+    out[ASKS_NOW] = 1.0 if _ASKS_NOW.search(_UNTIL_NOW.sub(" ", _STILL_ALLOWED.sub(" ", own))) else 0.0
     asked_years = [int(y) for y in _YEAR.findall(ask)]
     if asked_years:
         seen_years = [int(y) for c in top for y in _YEAR.findall(c.chunk.text)]

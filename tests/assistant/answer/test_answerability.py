@@ -132,6 +132,9 @@ def test_asking_about_today_caps_the_answer_at_partial(bot: Assistant) -> None:
     # "Can I still ...?" asks whether something is allowed, not whether it is so today.
     assert _signals(bot, "Can I still refer patients if I'm not on the commissioning board?")["asks_now"] == 0.0
     assert _signals(bot, "can we still refer where we like now?")["asks_now"] == 1.0
+    # "Up to now" is the time until the writer's present, as "so far" is.
+    assert _signals(bot, "What should an LMC do if it has been left out up to now?")["asks_now"] == 0.0
+    assert _signals(bot, "What should an LMC do now if it has been left out?")["asks_now"] == 1.0
     # Not a fitted signal: the model weighs the same probability with or without it.
     assert "asks_now" not in FEATURES
 
