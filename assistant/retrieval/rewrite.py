@@ -16,7 +16,7 @@ from .lexical import terms
 
 _FOLLOW_UP = re.compile(
     r"^\s*(and|but|also|what about|how about|and what|and how|what if|same for|is that|does that|"
-    r"do they|can they|what else|why|how so|which)\b",
+    r"do they|can they|what else|why|how so|which|so)\b",  # "so wheres the money coming from then"
     re.I,
 )
 _ANAPHORA = re.compile(r"\b(it|its|they|them|their|that|this|those|these|there|he|she|his|her|one)\b", re.I)

@@ -4,7 +4,15 @@ the documents', and what a thin later ask borrows from the ask before it."""
 from __future__ import annotations
 
 from assistant.retrieval.lexical import terms
-from assistant.retrieval.rewrite import MAX_FOLDED, expand, heading_matcher, referent, standalone_query, synonym_groups
+from assistant.retrieval.rewrite import (
+    MAX_FOLDED,
+    expand,
+    heading_matcher,
+    is_follow_up,
+    referent,
+    standalone_query,
+    synonym_groups,
+)
 from assistant.types import Turn
 
 
@@ -75,3 +83,9 @@ def test_a_chain_of_follow_ups_keeps_the_question_that_set_its_topic() -> None:
     thin = [f"and {w}?" for w in ("nurses", "dentists", "pharmacists", "physios", "midwives")]
     folded = standalone_query("and porters?", _asked(board, *thin))
     assert folded == " ".join(["and porters?", *reversed(thin[-MAX_FOLDED:])]) and board not in folded
+
+
+def test_so_opens_a_follow_up() -> None:
+    # Four terms and no pronoun: "so" is what says it carries on from the thread.
+    assert is_follow_up("so wheres the money coming from in the meantime")
+    assert not is_follow_up("where does the money for commissioning support come from in the meantime")
