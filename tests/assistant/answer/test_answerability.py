@@ -20,6 +20,7 @@ from assistant.answer.answerability import (
 )
 from assistant.core import load_answerability
 from assistant.retrieval.embeddings import Embedder
+from assistant.types import Turn
 
 
 def test_the_packaged_model_carries_its_held_out_figures() -> None:
@@ -231,3 +232,16 @@ def test_salience_tells_the_guidances_subjects_from_everyday_words(bot: Assistan
         assert off_subject(off, index), off
     assert salience("bitcoin", index) == 0.0
     assert not off_subject("", index) and not off_subject("???", index)  # nothing to search with
+
+
+def test_a_follow_up_wants_what_its_own_words_ask_for(bot: Assistant) -> None:
+    # "is there a national pay rate ...?" lends the follow-up its topic, not its wanting a sum:
+    # counted as wanting one, and finding none, the follow-up was refused.
+    turns = [Turn("user", "is there a national pay rate for consortium lead roles?"), Turn("assistant", "(an answer)")]
+    [part] = bot.retrieve("so where does the money come from in the meantime?", turns)
+    assert "national pay rate" in part.judged
+    assert part.signals["money_missing"] == 0.0 and part.signals["number_missing"] == 0.0
+    assert part.outcome != "refuse"
+    # Asked with its own words for a sum, the same signals still fire where the passages hold none.
+    [alone] = bot.retrieve("what is the national pay rate per session for a consortium lead?")
+    assert alone.signals["money_missing"] == 1.0
