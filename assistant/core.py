@@ -85,12 +85,6 @@ def clean_question(question: object) -> str:
     return " ".join(text.split())
 
 
-def _focus(message: str) -> str:
-    """A message's asks without its writer's situation (its scoping phrase kept)."""
-    asks = split_asks(message)
-    return f"{asks.scope}, {asks.focus}" if asks.scope else asks.focus
-
-
 def _turns(history: Iterable[Any]) -> list[Turn]:
     if isinstance(history, str | bytes) or not isinstance(history, Iterable):
         raise QuestionError("history must be a list of {'role', 'content'} turns")
@@ -296,25 +290,20 @@ class Assistant:
         return self._plan(split_asks(question), turns)
 
     def _plan(self, asks: Asks, turns: Sequence[Turn]) -> list[tuple[str, str, str, str]]:
-        # The earlier questions a follow-up borrows are judged as this message's ask is, without
-        # their writers' situations ("salaried gp in south manchester here. ..."), which stay in
-        # what is searched and what the sentences are chosen for (they may name the topic).
-        asked = [Turn(t.role, _focus(t.content)) if t.role == "user" else t for t in turns]
         plans: list[tuple[str, str, str, str]] = []
         for i, part in enumerate(asks.parts):
             thin = is_follow_up(part)
             within = f"{part} {referent(part, asks.parts[i - 1])}" if i > 0 and thin else part
-            whole = standalone_query(within, turns) if i == 0 else within
-            query = f"{asks.context} {whole}" if asks.context else whole
-            judged = standalone_query(within, asked) if i == 0 else within
+            judged = standalone_query(within, turns) if i == 0 else within
+            query = f"{asks.context} {judged}" if asks.context else judged
             # "In the Kent model, what did each pair work on?": the phrase scoping the asks is
             # judged and answered with each of them, unlike the writer's situation.
-            judged, whole = (f"{asks.scope}, {judged}", f"{asks.scope}, {whole}") if asks.scope else (judged, whole)
+            judged = f"{asks.scope}, {judged}" if asks.scope else judged
             # "kent commissioners - what support did they get": an ask too thin to stand alone
             # is about the subject the message gave before it; sentences are chosen for both.
             # (Answerability keeps judging the ask alone: held out, the situation's chatty words
             # cost it more than the subject gained.)
-            subject = query if thin and asks.context else whole
+            subject = query if thin and asks.context else judged
             plans.append((part, judged, query, subject))
         # Typos are mended for retrieval and judging; the ask keeps its writer's spelling.
         fix = self.index.speller.correct
@@ -359,7 +348,7 @@ class Assistant:
             outcome = self.answerability.outcome(p, about_now, pa) if cands else "refuse"
             # The writer's situation counts too: "gp in belfast - do we have to join a ccg?"
             # asks about Northern Ireland without naming it in the ask.
-            outside = scope.named([judged, part, query], situation)
+            outside = scope.named([judged, part], situation)
             # "Which anticoagulant and dose should I use ...?": the passages about the service
             # that moved that care to GPs match, and quoted beside a dosing question would read
             # as its answer.

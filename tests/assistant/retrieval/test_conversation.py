@@ -55,22 +55,3 @@ def test_a_follow_up_leans_to_those_documents_and_nothing_else_does(bot: Assista
     if follow_up:
         best = max(leaning.values(), key=lambda v: v[1])
         assert best[0] in quoted
-
-
-def test_a_follow_up_is_judged_on_earlier_asks_without_their_writers_situations(bot: Assistant) -> None:
-    # A Slack thread opens with the writer's situation; the follow-up borrows the question, as the
-    # first message is itself judged, while the situation (which may name the topic) stays in
-    # what is searched and what the answer's sentences are chosen for.
-    first = "salaried gp in south manchester here - which authorisation wave were they going for?"
-    turns = [Turn("user", first), Turn("assistant", "(an answer)")]
-    [(ask, judged, query, subject)] = bot.plan("why not a gp tho", turns)
-    assert ask == "why not a gp tho"
-    assert "which authorisation wave" in judged and "salaried" not in judged
-    assert "salaried gp in south manchester" in query and "south manchester" in subject
-    # The first message alone is judged the same way.
-    [(_, alone, alone_query, _)] = bot.plan(first)
-    assert "salaried" not in alone and "salaried" in alone_query
-    # A nation the thread's first situation names still scopes the follow-up.
-    belfast = [Turn("user", "gp in belfast - do we have to join a ccg?"), Turn("assistant", "(an answer)")]
-    follow_up = bot.ask("and is it paid?", belfast)
-    assert follow_up.refused and [j["outside"] for j in follow_up.answerability] == ["Northern Ireland"]
