@@ -175,12 +175,11 @@ def signals(
     near = [text for _s, text, _h in best_sentences[:3]]
     # What kind of answer is wanted is the ask's own: "so where does the money come from in the
     # meantime?" borrows "is there a national pay rate?" for its topic, not for wanting a sum.
-    wants = own
-    yes_or_no = asks_yes_or_no(wants)
+    yes_or_no = asks_yes_or_no(own)
     # A number as the composer reads one (figures, numbers in words, capitalised months), or a sum.
-    if _WANTS_NUMBER.search(wants) and not yes_or_no and not any(_has_number(text) for text in near):
+    if _WANTS_NUMBER.search(own) and not yes_or_no and not any(_has_number(text) for text in near):
         out["number_missing"] = 1.0
-    if _WANTS_MONEY.search(wants) and not yes_or_no and not any(_HAS_MONEY.search(text) for text in near):
+    if _WANTS_MONEY.search(own) and not yes_or_no and not any(_HAS_MONEY.search(text) for text in near):
         out["money_missing"] = 1.0
     # Whether this ask is about today: "and does it have any part in joined-up care?" after "what
     # is Monitor's main job now?" is not, though the question it borrows from says "now" (that
