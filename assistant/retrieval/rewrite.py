@@ -81,8 +81,14 @@ def word_list(name: str) -> list[str]:
 @lru_cache(maxsize=1)
 def synonym_groups() -> tuple[tuple[str, ...], ...]:
     return tuple(
-        tuple(p.strip().lower() for p in line.split("|") if p.strip()) for line in word_list("synonyms") if "|" in line
+        tuple(_plain(p) for p in line.split("|") if _plain(p)) for line in word_list("synonyms") if "|" in line
     )
+
+
+def _plain(text: str) -> str:
+    """Lower case, punctuation made spaces, as queries are read for phrases ("well-being" is
+    "well being" there)."""
+    return re.sub(r"[^a-z0-9]+", " ", text.lower()).strip()
 
 
 def _mentions(low: str, phrase: str) -> bool:
@@ -92,7 +98,7 @@ def _mentions(low: str, phrase: str) -> bool:
 
 def expand(query: str) -> str:
     """`query` plus the other phrasings of any synonym group it mentions."""
-    low = " " + re.sub(r"[^a-z0-9]+", " ", query.lower()) + " "
+    low = f" {_plain(query)} "
     extra: list[str] = []
     for group in synonym_groups():
         if any(_mentions(low, p) for p in group):
@@ -103,19 +109,35 @@ def expand(query: str) -> str:
 def heading_matcher(query: str, use_synonyms: bool = True, qterms: set[str] | None = None) -> Callable[[str], set[str]]:
     """A function giving the query's terms that a heading states, in its own words or in a
     synonym's. The query side is worked out once, here, not once per candidate heading.
-    `qterms`: the query's terms as the index reads them (default `terms(query)`)."""
+    `qterms`: the query's terms as the index reads them (default `terms(query)`).
+
+    A word inside the name of something the query does not mention is not the query's word:
+    "Health and wellbeing boards" heads sections about another board than "who sits on a CCG
+    board?" asks about, and matched it as well as the CCG's own. The names are the synonym
+    list's phrases of several words, of groups the query mentions no phrase of."""
     qterms = set(terms(query)) if qterms is None else qterms
     alternatives: list[tuple[set[str], list[set[str]]]] = []
+    others: list[str] = []  # the names of several words of groups the query does not mention
     if use_synonyms:
-        low = " " + re.sub(r"[^a-z0-9]+", " ", query.lower()) + " "
+        low = f" {_plain(query)} "
         for group in synonym_groups():
             present = [p for p in group if _mentions(low, p)]
             if present:
                 credited = set().union(*(set(terms(p)) for p in present)) & qterms
                 alternatives.append((credited, [set(terms(p)) for p in group]))
+            else:
+                others.extend(p for p in group if " " in p)
+
+    # Matched in the heading as written: lower-casing it would lose what `terms` reads from case
+    # ("GPs" is the plural of "GP").
+    names = (
+        re.compile(r"\b(?:" + "|".join(r"[^a-z0-9]+".join(map(re.escape, n.split())) for n in others) + r")s?\b", re.I)
+        if others
+        else None
+    )
 
     def matched(heading: str) -> set[str]:
-        head = set(terms(heading))
+        head = set(terms(names.sub(" ", heading) if names else heading))
         out = qterms & head
         for credited, phrasings in alternatives:
             if any(p <= head for p in phrasings):

@@ -23,6 +23,16 @@ def test_board_question_cites_the_bma_positions_passage(bot: Assistant) -> None:
     assert cited.published == "2012" and cited.publisher == "BMA"
 
 
+def test_who_sits_on_a_ccg_board_opens_on_the_ccg_not_another_board(bot: Assistant) -> None:
+    # The health and wellbeing board's sections say "board" and "sit on the board" often; only
+    # the CCG's passages say who is on a CCG board.
+    a = bot.ask("who sits on a CCG board?")
+    assert a.outcome == "answer"
+    assert "wellbeing" not in a.citations[0].section.lower()
+    assert "Health and wellbeing boards" not in a.text.split("[1]")[0]
+    assert "CCG" in a.citations[0].section
+
+
 def test_pension_question_cites_the_bmj_pension_qa(bot: Assistant) -> None:
     a = bot.ask("what happens to my pension?")
     assert not a.refused

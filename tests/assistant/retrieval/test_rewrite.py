@@ -47,6 +47,19 @@ def test_headings_are_matched_through_the_plural_too() -> None:
     assert heading_matcher("who sits on ccgs?", False, qterms)("Clinical commissioning groups") == set()
 
 
+def test_a_word_inside_the_name_of_another_thing_does_not_match_a_heading() -> None:
+    # "board" in "Health and wellbeing boards" is another board than the CCG's.
+    match = heading_matcher("who sits on a CCG board?")
+    assert match("Health and wellbeing boards › Partnership working") == set()
+    assert match("NHS Commissioning Board") == set()
+    assert "board" in match("Positions on the CCG's decision-making bodies")  # the glossary's "board"
+    assert match("The CCG board") == {"ccg", "board"}
+    # Named in the query, the name matches as before, in either spelling.
+    assert "board" in heading_matcher("what does a health and wellbeing board do?")("Health and wellbeing boards")
+    assert "board" in heading_matcher("who chairs the health and well-being board?")("Health and well-being boards")
+    assert "board" in heading_matcher("who sits on the HWB board?")("Health and wellbeing boards")
+
+
 def test_a_pronoun_borrows_the_names_of_the_ask_before_it_and_ellipsis_the_whole_ask() -> None:
     before = "Which authorisation wave did Somerset CCG go for,"
     # "they" is Somerset CCG; "which authorisation wave" was the first ask's question, not this one's.
