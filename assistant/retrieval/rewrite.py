@@ -106,6 +106,27 @@ def expand(query: str) -> str:
     return query if not extra else query + " " + " ".join(extra)
 
 
+def _names_pattern(names: Sequence[str]) -> re.Pattern[str] | None:
+    """`names` (and their plurals) as they may be written, for taking them out of a text as
+    written: lower-casing it would lose what `terms` reads from case ("GPs" is the plural of
+    "GP")."""
+    if not names:
+        return None
+    spelt = (r"[^a-z0-9]+".join(map(re.escape, n.split())) for n in names)
+    return re.compile(r"\b(?:" + "|".join(spelt) + r")s?\b", re.I)
+
+
+@lru_cache(maxsize=1024)  # asked for by the reranker and again by the composer
+def other_names(query: str) -> re.Pattern[str] | None:
+    """The names of several words in the synonym list of things `query` does not mention: in a
+    text, their words are not the query's ("board" in "health and wellbeing board" for "who sits
+    on a CCG board?")."""
+    low = f" {_plain(query)} "
+    return _names_pattern(
+        [p for group in synonym_groups() if not any(_mentions(low, q) for q in group) for p in group if " " in p]
+    )
+
+
 def heading_matcher(query: str, use_synonyms: bool = True, qterms: set[str] | None = None) -> Callable[[str], set[str]]:
     """A function giving the query's terms that a heading states, in its own words or in a
     synonym's. The query side is worked out once, here, not once per candidate heading.
@@ -114,10 +135,9 @@ def heading_matcher(query: str, use_synonyms: bool = True, qterms: set[str] | No
     A word inside the name of something the query does not mention is not the query's word:
     "Health and wellbeing boards" heads sections about another board than "who sits on a CCG
     board?" asks about, and matched it as well as the CCG's own. The names are the synonym
-    list's phrases of several words, of groups the query mentions no phrase of."""
+    list's phrases of several words, of groups the query mentions no phrase of (`other_names`)."""
     qterms = set(terms(query)) if qterms is None else qterms
     alternatives: list[tuple[set[str], list[set[str]]]] = []
-    others: list[str] = []  # the names of several words of groups the query does not mention
     if use_synonyms:
         low = f" {_plain(query)} "
         for group in synonym_groups():
@@ -125,16 +145,8 @@ def heading_matcher(query: str, use_synonyms: bool = True, qterms: set[str] | No
             if present:
                 credited = set().union(*(set(terms(p)) for p in present)) & qterms
                 alternatives.append((credited, [set(terms(p)) for p in group]))
-            else:
-                others.extend(p for p in group if " " in p)
 
-    # Matched in the heading as written: lower-casing it would lose what `terms` reads from case
-    # ("GPs" is the plural of "GP").
-    names = (
-        re.compile(r"\b(?:" + "|".join(r"[^a-z0-9]+".join(map(re.escape, n.split())) for n in others) + r")s?\b", re.I)
-        if others
-        else None
-    )
+    names = other_names(query) if use_synonyms else None
 
     def matched(heading: str) -> set[str]:
         head = set(terms(names.sub(" ", heading) if names else heading))
