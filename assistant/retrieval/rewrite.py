@@ -106,25 +106,42 @@ def expand(query: str) -> str:
     return query if not extra else query + " " + " ".join(extra)
 
 
-def _names_pattern(names: Sequence[str]) -> re.Pattern[str] | None:
-    """`names` (and their plurals) as they may be written, for taking them out of a text as
-    written: lower-casing it would lose what `terms` reads from case ("GPs" is the plural of
-    "GP")."""
-    if not names:
-        return None
-    spelt = (r"[^a-z0-9]+".join(map(re.escape, n.split())) for n in names)
-    return re.compile(r"\b(?:" + "|".join(spelt) + r")s?\b", re.I)
+@lru_cache(maxsize=1)
+def _names() -> dict[str, re.Pattern[str]]:
+    """The synonym list's names of several words, each with a pattern for it (and its plural) as
+    it may be written: taken out of a text as written, since lower-casing it would lose what
+    `terms` reads from case ("GPs" is the plural of "GP")."""
+    return {
+        name: re.compile(r"\b" + r"[^a-z0-9]+".join(map(re.escape, name.split())) + r"s?\b", re.I)
+        for group in synonym_groups()
+        for name in group
+        if " " in name
+    }
 
 
-@lru_cache(maxsize=1024)  # asked for by the reranker and again by the composer
-def other_names(query: str) -> re.Pattern[str] | None:
+@lru_cache(maxsize=65536)  # the same headings and titles come back question after question
+def _names_in(text: str) -> tuple[str, ...]:
+    plain = f" {_plain(text)} "
+    return tuple(name for name in _names() if _mentions(plain, name))
+
+
+@lru_cache(maxsize=1024)  # asked for by the reranker for each candidate's heading
+def other_names(query: str) -> frozenset[str]:
     """The names of several words in the synonym list of things `query` does not mention: in a
     text, their words are not the query's ("board" in "health and wellbeing board" for "who sits
     on a CCG board?")."""
     low = f" {_plain(query)} "
-    return _names_pattern(
-        [p for group in synonym_groups() if not any(_mentions(low, q) for q in group) for p in group if " " in p]
+    return frozenset(
+        name for group in synonym_groups() if not any(_mentions(low, p) for p in group) for name in group if " " in name
     )
+
+
+def without_names(text: str, names: frozenset[str]) -> str:
+    """`text` with those of `names` it says taken out."""
+    for name in _names_in(text):
+        if name in names:
+            text = _names()[name].sub(" ", text)
+    return text
 
 
 def heading_matcher(query: str, use_synonyms: bool = True, qterms: set[str] | None = None) -> Callable[[str], set[str]]:
@@ -146,10 +163,10 @@ def heading_matcher(query: str, use_synonyms: bool = True, qterms: set[str] | No
                 credited = set().union(*(set(terms(p)) for p in present)) & qterms
                 alternatives.append((credited, [set(terms(p)) for p in group]))
 
-    names = other_names(query) if use_synonyms else None
+    names = other_names(query) if use_synonyms else frozenset()
 
     def matched(heading: str) -> set[str]:
-        head = set(terms(names.sub(" ", heading) if names else heading))
+        head = set(terms(without_names(heading, names) if names else heading))
         out = qterms & head
         for credited, phrasings in alternatives:
             if any(p <= head for p in phrasings):
