@@ -125,18 +125,7 @@ def _names_in(text: str) -> tuple[str, ...]:
     return tuple(name for name in _names() if _mentions(plain, name))
 
 
-@lru_cache(maxsize=1024)  # asked for by the reranker for each candidate's heading
-def other_names(query: str) -> frozenset[str]:
-    """The names of several words in the synonym list of things `query` does not mention: in a
-    text, their words are not the query's ("board" in "health and wellbeing board" for "who sits
-    on a CCG board?")."""
-    low = f" {_plain(query)} "
-    return frozenset(
-        name for group in synonym_groups() if not any(_mentions(low, p) for p in group) for name in group if " " in name
-    )
-
-
-def without_names(text: str, names: frozenset[str]) -> str:
+def _without_names(text: str, names: frozenset[str]) -> str:
     """`text` with those of `names` it says taken out."""
     for name in _names_in(text):
         if name in names:
@@ -152,9 +141,10 @@ def heading_matcher(query: str, use_synonyms: bool = True, qterms: set[str] | No
     A word inside the name of something the query does not mention is not the query's word:
     "Health and wellbeing boards" heads sections about another board than "who sits on a CCG
     board?" asks about, and matched it as well as the CCG's own. The names are the synonym
-    list's phrases of several words, of groups the query mentions no phrase of (`other_names`)."""
+    list's phrases of several words, of groups the query mentions no phrase of."""
     qterms = set(terms(query)) if qterms is None else qterms
     alternatives: list[tuple[set[str], list[set[str]]]] = []
+    others: list[str] = []  # names of several words of things the query does not mention
     if use_synonyms:
         low = f" {_plain(query)} "
         for group in synonym_groups():
@@ -162,11 +152,12 @@ def heading_matcher(query: str, use_synonyms: bool = True, qterms: set[str] | No
             if present:
                 credited = set().union(*(set(terms(p)) for p in present)) & qterms
                 alternatives.append((credited, [set(terms(p)) for p in group]))
-
-    names = other_names(query) if use_synonyms else frozenset()
+            else:
+                others.extend(p for p in group if " " in p)
+    names = frozenset(others)
 
     def matched(heading: str) -> set[str]:
-        head = set(terms(without_names(heading, names) if names else heading))
+        head = set(terms(_without_names(heading, names) if names else heading))
         out = qterms & head
         for credited, phrasings in alternatives:
             if any(p <= head for p in phrasings):
