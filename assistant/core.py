@@ -27,19 +27,8 @@ from .answer.answerability import (
 )
 from .answer.asks import Asks, split_asks
 from .answer.clinical import beyond_corpus
-from .answer.compose import MIN_ANSWER_WORDS, PASSAGE_MARGIN, compose
-from .answer.currency import notices_for
-from .answer.generate import CheckerCache, Generator, generate_answer
-from .answer.render import Composition
-from .answer.respond import (
-    Part,
-    interleave,
-    merge,
-    nearest_sections,
-    part_lead,
-    part_text,
-    refusal_text,
-)
+from .answer.generate import CheckerCache, Generator
+from .answer.respond import Part, reply
 from .answer.scope import scope_of
 from .answer.smalltalk import small_talk_reply, without_small_talk
 from .errors import AssistantError, ConfigError, QuestionError
@@ -257,9 +246,9 @@ class Assistant:
         if len(question) > MAX_QUESTION_CHARS:
             raise QuestionError(f"the question is longer than {MAX_QUESTION_CHARS} characters")
         turns = without_small_talk(_turns(history))
-        reply = small_talk_reply(question, follows=bool(turns))
-        if reply is not None:
-            return Answer(question, reply, [], False, [], outcome="no_question", timings={"total": 0.0})
+        small_talk = small_talk_reply(question, follows=bool(turns))
+        if small_talk is not None:
+            return Answer(question, small_talk, [], False, [], outcome="no_question", timings={"total": 0.0})
         self.refresh()
         timings: dict[str, float] = {}
         k_hits = k or self.settings.top_k
@@ -276,7 +265,16 @@ class Assistant:
 
         n_passages = max(1, min(passages or ANSWER_PASSAGES, 5))
         t = time.perf_counter()
-        answer = self._respond(question, parts, n_passages, k_hits)
+        answer = reply(
+            question,
+            parts,
+            index=self.index,
+            settings=self.settings,
+            generator=self.generator,
+            checkers=self._checkers,
+            n_passages=n_passages,
+            k=k_hits,
+        )
         timings["compose"] = (time.perf_counter() - t) * 1000
         timings["total"] = (time.perf_counter() - t_start) * 1000
         answer.timings = timings
@@ -389,113 +387,3 @@ class Assistant:
         # One read of the cache for all the top passages' sentences, not one per passage.
         texts = [t for c in cands[:TOP] for t in index.sentences.get(c.chunk.chunk_id, ([], None))[0]]
         return {QA_SENTENCE: qa_similarity(vector, [self.qa_vectors.vectors(texts)])}
-
-    def _respond(self, question: str, parts: list[Part], n_passages: int, k: int) -> Answer:
-        judged = [
-            {
-                "ask": p.ask,
-                "outcome": p.outcome,
-                "probability": round(p.probability, 4),
-                "signals": p.signals,
-                "outside": p.outside,
-                "clinical": p.clinical,
-                "off_subject": p.off_subject,
-            }
-            for p in parts
-        ]
-        hits = parts[0].hits if len(parts) == 1 else interleave([p.hits for p in parts], k)
-        # Only a reply about a nation outside the corpus names the ones it covers.
-        covered = scope_of(self.index).covered_text() if any(p.outside for p in parts) else ""
-        if all(p.outcome == "refuse" for p in parts):
-            outside = next((p.outside for p in parts if p.outside), None)
-            # A message about none of the guidance's subjects gets what the guidance does cover,
-            # not "nearest" sections, which for it are chance.
-            unrelated = outside is None and all(p.off_subject for p in parts)
-            nearest = [] if unrelated else nearest_sections([c for p in parts for c in p.cands[:3]])
-            covers = scope_of(self.index).documents_text() if unrelated else ""
-            statement, text = refusal_text(
-                nearest, outside, covered, clinical=all(p.clinical for p in parts), covers=covers
-            )
-            return Answer(question, text, [], True, hits, nearest=nearest, answerability=judged, lead=statement)
-        doc_notices = {c.chunk.doc_id: c.chunk.notice for p in parts for c in p.cands if c.chunk.notice}
-        if len(parts) == 1:
-            part = parts[0]
-            extractive = self._compose(part, self.settings.max_answer_sentences, n_passages)
-            result, mode, notes, model, reason = extractive, "extractive", list[str](), "", ""
-            if self.generator is not None and part.outcome == "answer":
-                result, mode, notes, model, reason = self._generated(question, part.cands[:n_passages], extractive)
-            part.composition = result
-            text, lead = part_text(part), part_lead(part)
-            citations = result.citations
-        else:
-            # Each ask gets a share of the sentence budget, never fewer than two sentences.
-            budget = max(2, self.settings.max_answer_sentences - len(parts) + 1)
-            shown: set[str] = set()  # sentences an earlier part prints: a later part points to them
-            for part in parts:
-                if part.outcome != "refuse":
-                    part.composition = self._compose(part, budget, n_passages, len(parts), frozenset(shown))
-                    shown.update(q for c in part.composition.citations for q in c.sentences)
-            text, citations = merge(parts, covered)
-            # Each part carries its own line under its ask: nothing leads the whole reply.
-            mode, notes, model, reason, lead = "extractive", [], "", "", ""
-        outcome = "answer" if any(p.outcome == "answer" for p in parts) else "partial"
-        notices = notes + notices_for(citations, doc_notices, self.settings.stale_after_years)
-        return Answer(
-            question,
-            text,
-            citations,
-            False,
-            hits,
-            notices,
-            {},
-            [],
-            mode,
-            outcome,
-            answerability=judged,
-            model=model,
-            fallback_reason=reason,
-            lead=lead,
-        )
-
-    def _compose(
-        self, part: Part, budget: int, n_passages: int, share: int = 1, shown: frozenset[str] = frozenset()
-    ) -> Composition:
-        """`share`: how many asks the answer has; each gets that part of the word floor. `shown`:
-        sentences an earlier part of the reply prints."""
-        return compose(
-            part.subject or part.judged,
-            part.cands,
-            self.index.sentences,
-            budget,
-            n_passages,
-            self.index.idf,
-            MIN_ANSWER_WORDS // share,
-            # A partial answer offers the closest passages, not the best one's neighbours: when the
-            # ask may not be answered, the best passage is also less often the right one (dev, 181 items:
-            # the right passage first for 52% of partial answers, 86% of answers), so each of
-            # the top passages competes on its sentences (dev partial answers' key facts
-            # 0.79 -> 0.86, 146 -> 155 words).
-            None if part.outcome == "partial" else PASSAGE_MARGIN,
-            shown,
-        )
-
-    def _generated(
-        self, question: str, cands: list[Candidate], fallback: Composition
-    ) -> tuple[Composition, str, list[str], str, str]:
-        """(composition, mode, notes, model, fallback reason): the checked generated answer, or
-        the quoted one with the reason (assistant/answer/generate.py)."""
-        assert self.generator is not None
-        index = self.index
-
-        def sentences_of(chunk: Any) -> list[str]:
-            return list(index.sentences.get(chunk.chunk_id, ([], None))[0])
-
-        g = generate_answer(
-            self.generator,
-            self._checkers.get(index),
-            question,
-            [c.chunk for c in cands],
-            sentences_of,
-            self.settings.max_answer_sentences,
-        )
-        return g.composition or fallback, g.mode, g.notes, g.model, g.fallback_reason

@@ -1,8 +1,8 @@
 """Turning per-ask results into one reply: answered, partial or refused parts, in the order asked.
 
-Each ask of a message is retrieved, judged and composed on its own (see `core.Assistant.ask`);
-here the parts become one text with one numbering of citations: a passage cited by two parts
-keeps one number, and every `[n]` points at a citation of this reply.
+Each ask of a message is retrieved and judged on its own (see `core.Assistant.ask`); here each
+part is composed (`reply`) and the parts become one text with one numbering of citations: a
+passage cited by two parts keeps one number, and every `[n]` points at a citation of this reply.
 """
 
 from __future__ import annotations
@@ -10,11 +10,18 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
+from typing import Any
 
+from ..retrieval.index import LoadedIndex
 from ..retrieval.retrieve import Candidate
-from ..types import QUOTE_SEP, Citation, Hit
+from ..settings import Settings
+from ..types import QUOTE_SEP, Answer, Citation, Hit
+from .compose import MIN_ANSWER_WORDS, PASSAGE_MARGIN, compose
+from .currency import notices_for
+from .generate import CheckerCache, Generator, generate_answer
 from .messages import render
 from .render import Composition
+from .scope import scope_of
 
 _MARK = re.compile(r"\[(\d+)\]")
 
@@ -173,3 +180,140 @@ def interleave(hit_lists: Sequence[Sequence[Hit]], k: int) -> list[Hit]:
                 seen.add(hits[r].chunk.chunk_id)
                 out.append(hits[r])
     return [Hit(i + 1, h.chunk, h.score, h.dense, h.lexical) for i, h in enumerate(out[:k])]
+
+
+def reply(
+    question: str,
+    parts: list[Part],
+    *,
+    index: LoadedIndex,
+    settings: Settings,
+    generator: Generator | None,
+    checkers: CheckerCache,
+    n_passages: int,
+    k: int,
+) -> Answer:
+    """The reply to `question` from its judged parts: a refusal when every part is refused, else
+    each answered or partial part composed (quoted, or generated and checked when a generator is
+    set and the one part is answered), with its citations and the sources' notices."""
+    judged = [
+        {
+            "ask": p.ask,
+            "outcome": p.outcome,
+            "probability": round(p.probability, 4),
+            "signals": p.signals,
+            "outside": p.outside,
+            "clinical": p.clinical,
+            "off_subject": p.off_subject,
+        }
+        for p in parts
+    ]
+    hits = parts[0].hits if len(parts) == 1 else interleave([p.hits for p in parts], k)
+    # Only a reply about a nation outside the corpus names the ones it covers.
+    covered = scope_of(index).covered_text() if any(p.outside for p in parts) else ""
+    if all(p.outcome == "refuse" for p in parts):
+        outside = next((p.outside for p in parts if p.outside), None)
+        # A message about none of the guidance's subjects gets what the guidance does cover,
+        # not "nearest" sections, which for it are chance.
+        unrelated = outside is None and all(p.off_subject for p in parts)
+        nearest = [] if unrelated else nearest_sections([c for p in parts for c in p.cands[:3]])
+        covers = scope_of(index).documents_text() if unrelated else ""
+        statement, text = refusal_text(
+            nearest, outside, covered, clinical=all(p.clinical for p in parts), covers=covers
+        )
+        return Answer(question, text, [], True, hits, nearest=nearest, answerability=judged, lead=statement)
+    doc_notices = {c.chunk.doc_id: c.chunk.notice for p in parts for c in p.cands if c.chunk.notice}
+    if len(parts) == 1:
+        part = parts[0]
+        extractive = _composed(part, index, settings.max_answer_sentences, n_passages)
+        result, mode, notes, model, reason = extractive, "extractive", list[str](), "", ""
+        if generator is not None and part.outcome == "answer":
+            result, mode, notes, model, reason = _generated(
+                generator, checkers, index, settings, question, part.cands[:n_passages], extractive
+            )
+        part.composition = result
+        text, lead = part_text(part), part_lead(part)
+        citations = result.citations
+    else:
+        # Each ask gets a share of the sentence budget, never fewer than two sentences.
+        budget = max(2, settings.max_answer_sentences - len(parts) + 1)
+        shown: set[str] = set()  # sentences an earlier part prints: a later part points to them
+        for part in parts:
+            if part.outcome != "refuse":
+                part.composition = _composed(part, index, budget, n_passages, len(parts), frozenset(shown))
+                shown.update(q for c in part.composition.citations for q in c.sentences)
+        text, citations = merge(parts, covered)
+        # Each part carries its own line under its ask: nothing leads the whole reply.
+        mode, notes, model, reason, lead = "extractive", [], "", "", ""
+    outcome = "answer" if any(p.outcome == "answer" for p in parts) else "partial"
+    notices = notes + notices_for(citations, doc_notices, settings.stale_after_years)
+    return Answer(
+        question,
+        text,
+        citations,
+        False,
+        hits,
+        notices,
+        {},
+        [],
+        mode,
+        outcome,
+        answerability=judged,
+        model=model,
+        fallback_reason=reason,
+        lead=lead,
+    )
+
+
+def _composed(
+    part: Part,
+    index: LoadedIndex,
+    budget: int,
+    n_passages: int,
+    share: int = 1,
+    shown: frozenset[str] = frozenset(),
+) -> Composition:
+    """`share`: how many asks the answer has; each gets that part of the word floor. `shown`:
+    sentences an earlier part of the reply prints."""
+    return compose(
+        part.subject or part.judged,
+        part.cands,
+        index.sentences,
+        budget,
+        n_passages,
+        index.idf,
+        MIN_ANSWER_WORDS // share,
+        # A partial answer offers the closest passages, not the best one's neighbours: when the
+        # ask may not be answered, the best passage is also less often the right one (dev, 181 items:
+        # the right passage first for 52% of partial answers, 86% of answers), so each of
+        # the top passages competes on its sentences (dev partial answers' key facts
+        # 0.79 -> 0.86, 146 -> 155 words).
+        None if part.outcome == "partial" else PASSAGE_MARGIN,
+        shown,
+    )
+
+
+def _generated(
+    generator: Generator,
+    checkers: CheckerCache,
+    index: LoadedIndex,
+    settings: Settings,
+    question: str,
+    cands: list[Candidate],
+    fallback: Composition,
+) -> tuple[Composition, str, list[str], str, str]:
+    """(composition, mode, notes, model, fallback reason): the checked generated answer, or
+    the quoted one with the reason (assistant/answer/generate.py)."""
+
+    def sentences_of(chunk: Any) -> list[str]:
+        return list(index.sentences.get(chunk.chunk_id, ([], None))[0])
+
+    g = generate_answer(
+        generator,
+        checkers.get(index),
+        question,
+        [c.chunk for c in cands],
+        sentences_of,
+        settings.max_answer_sentences,
+    )
+    return g.composition or fallback, g.mode, g.notes, g.model, g.fallback_reason
