@@ -373,6 +373,7 @@ class Assistant:
                     outside=outside,
                     clinical=clinical,
                     off_subject=unrelated,
+                    said_before="\n".join(said),
                 )
             )
         return parts

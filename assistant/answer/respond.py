@@ -42,6 +42,7 @@ class Part:
     outside: str | None = None  # a nation the corpus does not cover that the ask is about (scope.py)
     clinical: bool = False  # asks for clinical advice the corpus does not give (clinical.py)
     off_subject: bool = False  # no word searched with is one of the corpus's own (answerability.py)
+    said_before: str = ""  # the conversation's earlier answers, as it shows them
 
 
 def nearest_sections(cands: Sequence[Candidate], limit: int = 3) -> list[str]:
@@ -290,6 +291,8 @@ def _composed(
         # 0.79 -> 0.86, 146 -> 155 words).
         None if part.outcome == "partial" else PASSAGE_MARGIN,
         shown,
+        part.said_before,
+        part.ask,
     )
 
 

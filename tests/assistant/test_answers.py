@@ -109,6 +109,17 @@ def test_a_follow_up_to_a_follow_up_keeps_the_conversations_topic(bot: Assistant
     assert not third.refused and third.citations
 
 
+def test_a_follow_up_answered_from_the_passage_already_quoted_opens_on_its_own_ask(bot: Assistant) -> None:
+    first = "What was Somerset CCG doing about commissioning support?"
+    answer = bot.ask(first)
+    history = [{"role": "user", "content": first}, {"role": "assistant", "content": answer.text}]
+    follow = bot.ask("what did they plan to keep in house?", history)
+    # The same passage, the same sentences: the one about what stays in house now comes first.
+    assert {c.text for c in follow.citations} == {c.text for c in answer.citations}
+    assert not answer.text.split(" [1]")[0].endswith("in house.")
+    assert follow.text.split(" [1]")[0].endswith("pathway/service redesign in house."), follow.text
+
+
 def test_filters_by_document_and_publisher(bot: Assistant) -> None:
     a = bot.ask("what is commissioning?", filters=Filters(doc_ids=("bmj-guide",)))
     assert a.retrieved and all(h.chunk.doc_id == "bmj-guide" for h in a.retrieved)

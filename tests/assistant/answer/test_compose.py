@@ -433,3 +433,23 @@ def test_a_bare_topic_opens_with_what_it_is() -> None:
     # The first sentence matches the word better; the second says what the thing is.
     answer = _answer("fundholding", text, [0.62, 0.58])
     assert answer.index("Fundholding is the earliest") < answer.index("Following the demise")
+
+
+def test_an_answer_that_only_repeats_the_conversation_opens_with_what_bears_on_the_new_ask() -> None:
+    text = (
+        "We have a service level agreement with the local support organisation. "
+        "We are buying business intelligence but plan to undertake most service redesign in house."
+    )
+    cands, sentences = _cands([(text, 0.9, [0.7, 0.6])])
+    topic = "what was the CCG doing about commissioning support? what did they plan to keep in house?"
+    ask = "what did they plan to keep in house?"
+    fresh = compose(topic, cands, sentences, ask=ask).text
+    assert fresh.startswith("We have a service level agreement"), fresh  # no conversation: as scored
+    before = compose(topic, cands, sentences).text  # what the conversation has shown already
+    repeat = compose(topic, cands, sentences, said_before=before, ask=ask).text
+    assert repeat.startswith("We are buying business intelligence but plan to undertake"), repeat
+    assert sorted(s.strip() for s in repeat.split("[1]")) == sorted(s.strip() for s in fresh.split("[1]"))
+    # An ask sharing no word with any sentence keeps the order; so does an answer with something new.
+    assert compose(topic, cands, sentences, said_before=before, ask="is it paid?").text == fresh
+    half = "We have a service level agreement with the local support organisation. [1]"
+    assert compose(topic, cands, sentences, said_before=half, ask=ask).text == fresh
