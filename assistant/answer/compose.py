@@ -37,7 +37,7 @@ from ..retrieval.sentences import is_poll_result
 from ..types import SECTION_SEP, SPEAKER_TURN
 from .lists import introduces, list_of, with_list_items
 from .picked import Picked
-from .render import Composition, rendered
+from .render import ITEM_MARK, Composition, rendered
 from .speakers import named_speakers, panel_answer, speaker_of, turns
 
 QUESTION_PENALTY = 0.1
@@ -231,7 +231,7 @@ def compose(
 def _quoted_in(sentence: str, text: str) -> bool:
     """Whether `text` (an earlier answer) quotes `sentence`, as a list item too ("- GPs were
     not allowed to hold real budgets [1]": bullet, number and closing stop dropped)."""
-    core = re.sub(r"^(• )?(\d{1,2}[.)]\s)?", "", sentence.strip()).rstrip(";,.").removesuffix(" and")
+    core = ITEM_MARK.sub("", sentence.strip()).rstrip(";,.").removesuffix(" and")
     return bool(core) and core in text
 
 

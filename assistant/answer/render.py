@@ -17,6 +17,9 @@ from ..retrieval.retrieve import Candidate
 from ..types import QUOTE_SEP, SECTION_SEP, SPEAKER_TURN, Chunk, Citation
 from .picked import Picked
 
+# A list item's bullet or number, which an answer's own "- " replaces.
+ITEM_MARK = re.compile(r"^(• )?(\d{1,2}[.)]\s)?")
+
 
 @dataclass
 class Composition:
@@ -73,7 +76,7 @@ def rendered(
             heading = _heading_lead_in(top[p.passage].chunk, text) if not _same_list(ordered, i) else None
             if heading:
                 parts.append(f"\n{heading}")
-            item = re.sub(r"^(• )?(\d{1,2}[.)]\s)?", "", text)
+            item = ITEM_MARK.sub("", text)
             if not joined:
                 item = item.rstrip(";,.").removesuffix(" and").rstrip(";,")
             parts.append(f"\n- {item}" + (f" [{n}]" if closes else ""))
