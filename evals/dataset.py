@@ -129,26 +129,13 @@ def parse_item(raw: Any, where: str, warnings: list[str] | None = None) -> Item:
 
 
 def load_dataset(path: Path) -> list[Item]:
-    if not path.is_file():
-        raise DatasetError(f"{path}: no such dataset file")
-    items: list[Item] = []
-    seen: set[str] = set()
-    for n, line in enumerate(path.read_text(encoding="utf-8").splitlines(), start=1):
-        if not line.strip():
-            continue
-        where = f"{path}:{n}"
-        try:
-            raw = json.loads(line)
-        except json.JSONDecodeError as exc:
-            raise DatasetError(f"{where}: not valid JSON ({exc.msg})") from exc
-        item = parse_item(raw, where)
-        if item.id in seen:
-            raise DatasetError(f"{where}: duplicate id {item.id!r}")
-        seen.add(item.id)
-        items.append(item)
-    if not items:
+    """Every item of `path`; the first problem (line, id, field) is raised as DatasetError."""
+    check = check_dataset(path)
+    if check.errors:
+        raise DatasetError(check.errors[0])
+    if not check.items:
         raise DatasetError(f"{path}: the dataset has no items")
-    return items
+    return check.items
 
 
 def corpus_texts(corpus_dir: Path) -> dict[str, str]:
