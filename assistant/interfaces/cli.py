@@ -1,4 +1,5 @@
-"""`assistant` command line: ingest, corpus, ask, chat, eval, feedback, editors, slack."""
+"""`assistant` command line: ingest, corpus (or status), ask, chat, config, eval, feedback,
+editors, slack and llm. `assistant COMMAND --help` gives each command's options."""
 
 from __future__ import annotations
 
@@ -164,10 +165,9 @@ def build_parser() -> argparse.ArgumentParser:
     s.add_argument("--json", action="store_true")
     s.set_defaults(fn=cmd_ingest)
 
-    for name in ("corpus", "status"):
-        s = sub.add_parser(name, help="documents in the index")
-        s.add_argument("--json", action="store_true")
-        s.set_defaults(fn=cmd_corpus)
+    s = sub.add_parser("corpus", aliases=["status"], help="documents in the index")
+    s.add_argument("--json", action="store_true")
+    s.set_defaults(fn=cmd_corpus)
 
     s = sub.add_parser("ask", help="answer one question")
     s.add_argument("question")
