@@ -79,6 +79,7 @@ def test_corpus_status_and_ingest_summary(corpus_settings: Settings, env_for, ca
     assert main(["corpus"]) == 0
     out = capsys.readouterr().out
     assert "bmj-guide" in out and "last ingested" in out and "chunks in 5 documents" in out
+    assert main(["status"]) == 0 and capsys.readouterr().out == out  # the same command by its other name
     assert main(["ingest"]) == 0
     out = capsys.readouterr().out
     assert "unchanged 5" in out and "0 embedded" in out
