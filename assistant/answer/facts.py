@@ -47,8 +47,14 @@ _NUMBER_WORDS = {
 _NUMBER_WORDS.update({"thirty": "30", "forty": "40", "fifty": "50", "sixty": "60", "seventy": "70"})
 _NUMBER_WORDS.update({"eighty": "80", "ninety": "90", "hundred": "100", "dozen": "12"})
 _TENS = frozenset({"twenty", "thirty", "forty", "fifty", "sixty", "seventy", "eighty", "ninety"})
+def _ordinal(n: int) -> str:
+    """An ordinal's normal form, "4th": a place in a sequence, never the count "4" ("fourth
+    wave" does not support "four CCGs")."""
+    return f"{n}{'th' if 10 <= n % 100 <= 20 else {1: 'st', 2: 'nd', 3: 'rd'}.get(n % 10, 'th')}"
+
+
 _ORDINALS = {
-    w: str(i)
+    w: _ordinal(i)
     for i, w in enumerate(
         [
             "_",
@@ -93,10 +99,11 @@ def _norm_number(raw: str) -> str:
 
 
 def quantities(text: str) -> set[str]:
-    """Normalised numbers in `text`: "£65bn" → {"65 billion"}, "26%" → {"26%"}, "twelve" → {"12"}."""
+    """Normalised numbers in `text`: "£65bn" → {"65 billion"}, "26%" → {"26%"}, "twelve" → {"12"},
+    "fourth" and "4th" → {"4th"}."""
     text = normalise_quotes(text)
-    out: set[str] = set()
-    for m in _QUANTITY.finditer(_ORDINAL_DIGITS.sub(r"\1", text)):
+    out = {_ordinal(int(m.group(1))) for m in _ORDINAL_DIGITS.finditer(text)}
+    for m in _QUANTITY.finditer(_ORDINAL_DIGITS.sub(" ", text)):
         unit = (m.group(3) or "").lower().replace(" ", "")
         suffix = "%" if unit in {"%", "percent"} else (" " + _SCALES[unit] if unit in _SCALES else "")
         for g in (m.group(1), m.group(2)):

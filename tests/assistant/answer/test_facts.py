@@ -25,6 +25,16 @@ def test_numbers_money_and_dates_must_occur() -> None:
     assert missing_quantities("There are three CSUs.", p) == ["3"]
 
 
+def test_an_ordinal_is_not_a_count() -> None:
+    """Found by drawing the labelled checker set afresh (bench/make_checker_set.py): a "four"
+    put in place of "two" was accepted because the same sentence says "fourth"."""
+    src = "TB: Probably fourth wave, because we started as two CCGs and then had to merge."
+    assert missing_quantities("TB: Probably fourth wave, because we started as four CCGs.", src) == ["4"]
+    assert missing_quantities("Croydon went for the 4th wave.", src) == []
+    assert missing_quantities("Croydon went for the fourth wave, having started as 2 CCGs.", src) == []
+    assert missing_quantities("Croydon went for the fifth wave.", src) == ["5th"]
+
+
 def test_proper_names_must_occur() -> None:
     known = frozenset({"monitor", "healthwatch"})
     assert missing_names("Monitor regulates NHS providers.", MONITOR, known) == []
