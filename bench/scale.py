@@ -42,7 +42,7 @@ sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "bench"))
 
 from scale_children import FIRST, INGEST, PROFILE, WARM  # noqa: E402
-from scale_load import LOAD_API, load_slack  # noqa: E402
+from scale_load import LOAD_API, load_slack, stop_process  # noqa: E402
 from scale_report import chart, pct, table  # noqa: E402
 
 from tests.helpers import free_port, wait_http  # noqa: E402
@@ -92,11 +92,7 @@ def chroma_server(path: Path) -> Iterator[str]:
         wait_http(url + "/api/v2/heartbeat", proc, timeout=180)
         yield url
     finally:
-        proc.terminate()
-        try:
-            proc.wait(30)
-        except subprocess.TimeoutExpired:
-            proc.kill()
+        stop_process(proc, 30)
         log.close()
 
 

@@ -140,9 +140,14 @@ def load_slack(env: dict[str, str], seconds: int, work: Path) -> dict[str, Any]:
                 "ack_p95_ms": pct(sorted(acks), 0.95),
             }
         finally:
-            proc.terminate()
-            try:
-                proc.wait(20)
-            except subprocess.TimeoutExpired:
-                proc.kill()
+            stop_process(proc, 20)
             log.close()
+
+
+def stop_process(proc: subprocess.Popen[bytes], grace: float) -> None:
+    """Ask `proc` to end; kill it if it has not within `grace` seconds."""
+    proc.terminate()
+    try:
+        proc.wait(grace)
+    except subprocess.TimeoutExpired:
+        proc.kill()

@@ -7,14 +7,12 @@ import textwrap
 from pathlib import Path
 from typing import Any
 
+from evals.metrics import percentile
+
 
 def pct(values: list[float], q: float) -> float:
-    if not values:
-        return 0.0
-    s = sorted(values)
-    k = (len(s) - 1) * q
-    lo, hi = int(k), min(int(k) + 1, len(s) - 1)
-    return round(s[lo] + (s[hi] - s[lo]) * (k - lo), 1)
+    """The evaluation's percentile, to a tenth."""
+    return round(percentile(values, q), 1)
 
 
 def _by_run(rows: list[dict[str, Any]], key: str, header: dict[str, Any]) -> str:
