@@ -47,6 +47,8 @@ _NUMBER_WORDS = {
 _NUMBER_WORDS.update({"thirty": "30", "forty": "40", "fifty": "50", "sixty": "60", "seventy": "70"})
 _NUMBER_WORDS.update({"eighty": "80", "ninety": "90", "hundred": "100", "dozen": "12"})
 _TENS = frozenset({"twenty", "thirty", "forty", "fifty", "sixty", "seventy", "eighty", "ninety"})
+
+
 def _ordinal(n: int) -> str:
     """An ordinal's normal form, "4th": a place in a sequence, never the count "4" ("fourth
     wave" does not support "four CCGs")."""
