@@ -28,6 +28,8 @@ from .answer.answerability import (
 from .answer.asks import Asks, split_asks
 from .answer.clinical import beyond_corpus
 from .answer.generate import CheckerCache, Generator
+from .answer.language import other_language
+from .answer.messages import render
 from .answer.respond import Part, reply
 from .answer.scope import scope_of
 from .answer.smalltalk import small_talk_reply, without_small_talk
@@ -245,6 +247,15 @@ class Assistant:
             raise QuestionError("the question is empty")
         if len(question) > MAX_QUESTION_CHARS:
             raise QuestionError(f"the question is longer than {MAX_QUESTION_CHARS} characters")
+        language = other_language(question)
+        if language is not None:
+            # Searched, its few English-looking words ("CCG") found passages by chance; the
+            # writer is told what the assistant can read instead of "the guidance does not answer".
+            statement = render("refusal_language")
+            judged = [{"ask": question, "outcome": "refuse", "language": language}]
+            return Answer(
+                question, statement, [], True, [], answerability=judged, lead=statement, timings={"total": 0.0}
+            )
         turns = without_small_talk(_turns(history))
         small_talk = small_talk_reply(question, follows=bool(turns))
         if small_talk is not None:

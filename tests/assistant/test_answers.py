@@ -303,3 +303,13 @@ def test_each_ask_is_judged_with_the_phrase_that_scopes_it(bot: Assistant) -> No
     # The writer's situation is searched with the asks but not judged with them.
     [(_ask, judged, query, _subject)] = bot.plan("I'm a GP in Leeds. What is a CCG?")
     assert judged == "What is a CCG?" and query.startswith("I'm a GP in Leeds.")
+
+
+def test_a_question_in_another_language_is_asked_for_in_english(bot: Assistant) -> None:
+    for question in ["¿Cómo puedo formar parte de la junta de un CCG?", "如何加入CCG董事会?"]:
+        answer = bot.ask(question)
+        assert answer.outcome == "refuse" and answer.refused
+        assert answer.citations == [] and answer.retrieved == [] and answer.nearest == []
+        assert "in English" in answer.text and answer.lead == answer.text
+    # The same question in English is answered.
+    assert bot.ask("How can I become a member of a CCG board?").outcome != "refuse"
