@@ -15,6 +15,7 @@ from typing import Any
 
 import numpy as np
 
+from .answer.acronyms import ACRONYM_UNDEFINED, undefined_acronym
 from .answer.answerability import (
     ASKS_NOW,
     QA_SENTENCE,
@@ -355,6 +356,11 @@ class Assistant:
                 values.update(self._qa_signal(judged, cands, index))
                 pa = self.answerability.answer_probability(values)
             outcome = self.answerability.outcome(p, about_now, pa) if cands else "refuse"
+            # "what is QIPP?" matched the one sentence naming QIPP perfectly, and that sentence
+            # says nothing of what it is (acronyms.py).
+            if outcome == "answer" and undefined_acronym(part, cands, index):
+                values[ACRONYM_UNDEFINED] = 1.0
+                outcome = "partial"
             # The writer's situation counts too: "gp in belfast - do we have to join a ccg?"
             # asks about Northern Ireland without naming it in the ask.
             outside = scope.named([judged, part], situation)

@@ -38,6 +38,7 @@ from ..retrieval.lexical import terms
 from ..retrieval.readpack import passage_text
 from ..retrieval.retrieve import Candidate
 from ..retrieval.spelling import english_words
+from .acronyms import ACRONYM, initials
 
 FEATURES = (
     "sentence",  # best sentence similarity to the ask, top 3 passages
@@ -95,21 +96,12 @@ _WANTS_MONEY = re.compile(
     re.I,
 )
 # An acronym as written: capitals, perhaps with digits, perhaps a plural "s" ("ICBs", "CT1").
-_ACRONYM = re.compile(r"\b([A-Z][A-Z0-9]{1,5})s?\b")
-_LINKING = frozenset({"and", "of", "the", "for", "in", "on", "to"})
 _HAS_MONEY = re.compile(r"£|\$|€|\b\d[\d,.]*\s?(bn|billion|m|million|k|pounds|per cent|%)|\d%", re.I)
 TOP = 3
 
 
 def _has_number(text: str) -> bool:
     return "£" in text or bool(NUMBER.search(text) or DATE.search(text))
-
-
-def _initials(text: str) -> str:
-    """The initials of `text`'s words, the little linking ones skipped: an acronym the text spells
-    out is a run of them ("emergency department" for ED, "health and wellbeing board" for HWB).
-    Two letters also occur by chance ("each doctor"), so a two-letter acronym is rarely unknown."""
-    return "".join(w[0] for w in re.findall(r"[a-z]+", text.lower()) if w not in _LINKING)
 
 
 def _unheard(acronym: str, index: LoadedIndex) -> bool:
@@ -194,7 +186,7 @@ def signals(
     # ask spell out cannot be what they answer about ("does the ICB still ...", "what BMI ..."),
     # however well the rest of the ask matches. Word-level "unknown" cannot see this: a chatty
     # ask is full of words the corpus never uses, and they say nothing.
-    acronyms = [a for a in set(_ACRONYM.findall(ask)) if _unheard(a, index)]
+    acronyms = [a for a in set(ACRONYM.findall(ask)) if _unheard(a, index)]
     if names or acronyms:
         # A passage stands under its sections' openings: "1. Reducing referrals ..." is City and
         # Hackney's because "Quick wins", the section that holds it, says so.
@@ -203,8 +195,8 @@ def signals(
         if names:
             out["names_missing"] = sum(n not in passages for n in names) / len(names)
         if acronyms:
-            initials = _initials(passages)
-            out["acronym_unknown"] = float(any(a.lower() not in initials for a in acronyms))
+            spelt = initials(passages)
+            out["acronym_unknown"] = float(any(a.lower() not in spelt for a in acronyms))
     out["heading"] = top[0].heading
     by_dense = sorted((c for c in cands if c.dense > 0), key=lambda c: -c.dense)[:5]
     by_lexical = sorted((c for c in cands if c.lexical > 0), key=lambda c: -c.lexical)[:5]

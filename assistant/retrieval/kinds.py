@@ -124,7 +124,7 @@ NUMBER = re.compile(
 DEFINITION_Q = re.compile(
     r"^\s*(what|who)(\s+(even|exactly|actually|really|precisely))?(\s+(is|are|was|were)\b|['’]?s\b)"
     r"|\bwhat (does|do) .+ (mean|do)\b"
-    r"|\bwhat\b.{1,60}\b(means|stands for)\b|\bwhat is meant by\b|\b(definition of|define)\b",
+    r"|\bwhat\b.{1,60}\b(means|stands? for)\b|\bwhat is meant by\b|\b(definition of|define)\b",
     re.I,
 )
 DEFINES = re.compile(r"\b(is|are|means|refers to|will)\b", re.I)

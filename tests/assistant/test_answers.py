@@ -313,3 +313,17 @@ def test_a_question_in_another_language_is_asked_for_in_english(bot: Assistant) 
         assert "in English" in answer.text and answer.lead == answer.text
     # The same question in English is answered.
     assert bot.ask("How can I become a member of a CCG board?").outcome != "refuse"
+
+
+def test_an_acronym_the_passages_only_mention_is_answered_in_part(bot: Assistant) -> None:
+    # The corpus's one sentence naming QIPP says nothing of what it is.
+    for question in ["what is QIPP?", "what is qipp"]:
+        answer = bot.ask(question)
+        assert answer.outcome == "partial", answer.text
+        assert answer.answerability[0]["signals"]["acronym_undefined"] == 1.0
+        assert "QIPP" in answer.text and answer.citations
+    # Spelt out in the passages: answered as before.
+    for question in ["what is QOF?", "what does CSU stand for?"]:
+        answer = bot.ask(question)
+        assert "acronym_undefined" not in answer.answerability[0]["signals"], question
+        assert answer.outcome == "answer", (question, answer.text)

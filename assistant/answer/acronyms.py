@@ -1,0 +1,102 @@
+"""Acronyms: the initials a text spells one out with, and whether an ask for what one is finds it
+spelt out or defined.
+
+"what is QIPP?" was answered outright with "Many of these initiatives should already be included
+in the QIPP plans.": the corpus's one sentence that names QIPP, found because it holds the ask's
+only word, and rated as an answer because it matches that word perfectly. It says nothing of what
+QIPP is. An ask for what an acronym is, answered by passages that neither spell it out
+("Quality and Outcomes Framework (QOF)", "CSUs (commissioning support units)") nor say what it
+is ("QIPP is ...", "QIPP stands for ..."), is answered at most in part: the guidance mentions the
+thing without saying what it is.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+
+from ..retrieval.index import LoadedIndex
+from ..retrieval.kinds import asks_what_it_is, defines
+from ..retrieval.lexical import terms
+from ..retrieval.readpack import passage_text
+from ..retrieval.retrieve import Candidate
+
+ACRONYM_UNDEFINED = "acronym_undefined"  # the signal recorded when it fires
+ACRONYM = re.compile(r"\b([A-Z][A-Z0-9]{1,5})s?\b")
+# Words an acronym's spelling-out skips ("health and wellbeing board" is HWB).
+LINKING = frozenset({"and", "of", "the", "for", "in", "on", "to"})
+# The words of an ask for what something is, besides the thing: "what does QIPP stand for?".
+_ASKING = frozenset(
+    {"what", "whats", "what's", "is", "are", "was", "were", "does", "do", "did", "mean", "means", "stand", "stands"}
+    | {"for", "a", "an", "the", "exactly", "even", "actually", "really", "s", "by", "meant", "definition", "of"}
+    | {"define", "please", "pls", "again", "it", "that", "this", "abbreviation", "acronym"}
+)
+# How many of the top passages may spell it out.
+TOP = 3
+
+
+def initials(text: str) -> str:
+    """The initials of `text`'s words, the little linking ones skipped: an acronym the text spells
+    out is a run of them ("emergency department" for ED, "health and wellbeing board" for HWB).
+    Two letters also occur by chance ("each doctor"), so a two-letter acronym is rarely unknown."""
+    return "".join(w[0] for w in re.findall(r"[a-z]+", text.lower()) if w not in LINKING)
+
+
+def asked_acronym(ask: str, cands: Sequence[Candidate]) -> str | None:
+    """The acronym `ask` asks what it is, upper case ("what is qipp?" -> "QIPP"): the ask is one
+    for what something is, and its only word besides the asking ones is written in capitals in the
+    ask or in its top passages. None otherwise ("what is a CCG's governance committee for?" asks
+    about a committee)."""
+    if not asks_what_it_is(ask):
+        return None
+    words = [w for w in re.findall(r"[A-Za-z0-9']+", ask) if w.lower().strip("'") not in _ASKING]
+    if len(words) != 1:
+        return None
+    word = words[0].strip("'")
+    if word.lower().endswith("'s"):
+        word = word[:-2]
+    candidate = word.upper()[:-1] if word.lower().endswith("s") and len(word) > 2 else word.upper()
+    if not ACRONYM.fullmatch(candidate) or len(candidate) < 2:
+        return None
+    if ACRONYM.fullmatch(word):
+        return candidate
+    written = re.compile(rf"\b{re.escape(candidate)}s?\b")
+    return candidate if any(written.search(c.chunk.text) for c in cands[:TOP]) else None
+
+
+def spelt_out(acronym: str, text: str) -> bool:
+    """Whether `text` spells `acronym` out beside it ("Quality and Outcomes Framework (QOF)",
+    "CSUs (commissioning support units)") or says what it is ("QIPP is ...", "QIPP stands for")."""
+    letters = acronym.lower()
+    for m in re.finditer(rf"\b{re.escape(acronym)}s?\b", text):
+        before = text[: m.start()].rstrip()
+        if before.endswith("(") and initials(" ".join(before[:-1].split()[-(len(letters) + 6) :])).endswith(letters):
+            return True
+        after = re.match(r"\s*\(([^)]{3,120})\)", text[m.end() :])
+        if after and initials(after.group(1)).startswith(letters):
+            return True
+        rest = text[m.end() : m.end() + 40]
+        if re.match(r"\s+(stands for|means|refers to)\b", rest):
+            return True
+    sentences = re.split(r"(?<=[.!?])\s+", text)
+    asked = set(terms(acronym))
+    return any(acronym in s and defines(s, asked) for s in sentences)
+
+
+def undefined_acronym(ask: str, cands: Sequence[Candidate], index: LoadedIndex) -> str | None:
+    """The acronym `ask` asks what it is when its top passages (with the sections they stand under)
+    write it but none spells it out or says what it is; else None."""
+    acronym = asked_acronym(ask, cands)
+    if acronym is None:
+        return None
+    top = list(cands[:TOP])
+    texts = [
+        passage_text(chunk) for chunk in [*(c.chunk for c in top), *(e for c in top for e in index.enclosing(c.chunk))]
+    ]
+    written = re.compile(rf"\b{re.escape(acronym)}s?\b")
+    # Passages that never write the acronym ("what's an HWB?" finding "Health and wellbeing
+    # boards are ...") are about the thing by its name, or about something else: the
+    # answerability signals' business (`acronym_unknown`), not this one's.
+    if not any(written.search(t) for t in texts) or any(spelt_out(acronym, t) for t in texts):
+        return None
+    return acronym
