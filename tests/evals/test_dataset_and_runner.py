@@ -318,6 +318,17 @@ def test_ci_gate_on_dev_and_test(tmp_path: Path, corpus_settings: Settings, env_
             "citation_support": 0.74,
             "refusal_recall": 0.58,
         },
+        # A twenty-fifth author (thirty-third session), committed before its first run at ba3e944:
+        # hit@5 0.972, MRR 0.857, key facts 0.727, citation support 0.938, refusal recall 0.750
+        # (9 of 12), 4 of 36 answerable items refused. Its 12 items needing two documents or
+        # several places are its weakest (key facts 0.49).
+        "holdout-r": {
+            "hit@5": 0.97,
+            "mrr": 0.85,
+            "key_fact_recall": 0.72,
+            "citation_support": 0.93,
+            "refusal_recall": 0.75,
+        },
     }
     # False refusals. Until the twelfth session unseen splits ran above dev's held-out 0.02 (holdout-d
     # 5 of 58 answerable items, holdout-i 3 of 49); since an ask about today is no longer refused
@@ -341,6 +352,7 @@ def test_ci_gate_on_dev_and_test(tmp_path: Path, corpus_settings: Settings, env_
         "holdout-o": 0.04,  # 1 of 28 at its first run, before this session's changes too
         "holdout-p": 0.06,  # 2 of 34 (3 before chains of follow-ups were folded)
         "holdout-q": 0.03,  # 1 of 36 at its first run
+        "holdout-r": 0.12,  # 4 of 36 at its first run
     }
     args = ["eval", "--out", str(out)]
     for split, mins in floors.items():
