@@ -152,7 +152,9 @@ def test_ci_gate_on_dev_and_test(tmp_path: Path, corpus_settings: Settings, env_
         # document's title (thirteenth session).
         # 0.551 (81 of 147) with the unknown-acronym signal and the refit at false refusals 0.015
         # (twenty-third session); 0.544 (80) once interview turns are embedded by their words.
-        "dev": {"hit@5": 0.95, "mrr": 0.85, "key_fact_recall": 0.82, "citation_support": 0.9, "refusal_recall": 0.54},
+        # Key facts 0.832 -> 0.810 when 40 items whose answers are spread over two documents or
+        # several sections joined dev (thirty-third session; alone they reach 0.44).
+        "dev": {"hit@5": 0.95, "mrr": 0.85, "key_fact_recall": 0.8, "citation_support": 0.9, "refusal_recall": 0.54},
         # Refusal recall 0.438 -> 0.375 (14 -> 12 of 32 near-misses refused; the two now partial)
         # with the proximity signal and its reweighting (nineteenth session, chosen on dev); over
         # the eleven unseen splits near-misses refused 71 -> 72. 0.344 (11) once a passage's place names
