@@ -22,6 +22,7 @@ from ..retrieval.readpack import passage_text
 from ..retrieval.retrieve import Candidate
 
 ACRONYM_UNDEFINED = "acronym_undefined"  # the signal recorded when it fires
+# An acronym as written: capitals, perhaps with digits, perhaps a plural "s" ("ICBs", "CT1").
 ACRONYM = re.compile(r"\b([A-Z][A-Z0-9]{1,5})s?\b")
 # Words an acronym's spelling-out skips ("health and wellbeing board" is HWB).
 LINKING = frozenset({"and", "of", "the", "for", "in", "on", "to"})
@@ -55,13 +56,17 @@ def asked_acronym(ask: str, cands: Sequence[Candidate]) -> str | None:
     word = words[0].strip("'")
     if word.lower().endswith("'s"):
         word = word[:-2]
-    candidate = word.upper()[:-1] if word.lower().endswith("s") and len(word) > 2 else word.upper()
-    if not ACRONYM.fullmatch(candidate) or len(candidate) < 2:
-        return None
-    if ACRONYM.fullmatch(word):
-        return candidate
-    written = re.compile(rf"\b{re.escape(candidate)}s?\b")
-    return candidate if any(written.search(c.chunk.text) for c in cands[:TOP]) else None
+    if word.isupper() or (word.endswith("s") and word[:-1].isupper()):
+        # In capitals as written: "NHS" keeps its S, "CSUs" loses its plural.
+        candidate = word if word.isupper() else word[:-1]
+        return candidate if len(candidate) >= 2 and ACRONYM.fullmatch(candidate) else None
+    # "what is qipp", "csus": an acronym when the top passages write it in capitals.
+    for candidate in dict.fromkeys([word.upper(), word.upper()[:-1] if word.lower().endswith("s") else ""]):
+        if len(candidate) >= 2 and ACRONYM.fullmatch(candidate):
+            written = re.compile(rf"\b{re.escape(candidate)}s?\b")
+            if any(written.search(c.chunk.text) for c in cands[:TOP]):
+                return candidate
+    return None
 
 
 def spelt_out(acronym: str, text: str) -> bool:

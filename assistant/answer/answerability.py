@@ -95,7 +95,6 @@ _WANTS_MONEY = re.compile(
     r"per session|how much money|how much (does|do|did|will|would) .{0,40}\b(get|earn|cost|charge|pay))\b|£",
     re.I,
 )
-# An acronym as written: capitals, perhaps with digits, perhaps a plural "s" ("ICBs", "CT1").
 _HAS_MONEY = re.compile(r"£|\$|€|\b\d[\d,.]*\s?(bn|billion|m|million|k|pounds|per cent|%)|\d%", re.I)
 TOP = 3
 

@@ -42,6 +42,9 @@ def test_a_mention_is_not_a_definition(acronym: str, text: str) -> None:
         ("CSUs", "CSU"),
         ("whats QOF", "QOF"),
         ("what is meant by AQP?", "AQP"),
+        # A capital S is the acronym's own; a small one is a plural.
+        ("what is the NHS?", "NHS"),
+        ("what are CSUs", "CSU"),
         # Not an ask for what an acronym is.
         ("what is a CCG's governance committee responsible for", None),
         ("what is the BMA's view?", None),
