@@ -11,6 +11,17 @@ _BOILERPLATE = [
     re.compile(r"^this site is intended for health professionals only\.?$", re.I),
     re.compile(r"^(share|print|back to top|skip to (main )?content)$", re.I),
 ]
+# A web page's link saved as text: a call to follow it, no closing stop, no address ("Read more
+# about the NHS mandate and how we responded to the consultation", "Find out more about what a CCG
+# constitution should include"). Its target was lost with the page, and quoted as an answer it
+# says nothing ("what is the NHS?" was answered with the mandate's). A printed page (PDF) shows
+# its links' addresses on the next line, so pointers there stay.
+_LINK_TEXT = re.compile(
+    r"^(?:read (?:more|about|our|the full)|find out (?:more|about|how)|see (?:all|the|our|more)|visit|"
+    r"download|click|more information (?:on|about))\b[^:/]*?[^.!?:;\s]$",
+    re.I,
+)
+_ADDRESS = re.compile(r"[a-z0-9]\.(?:[a-z]{2,}\.)*(?:com|org|net|uk|gov|nhs|html?)\b", re.I)
 _HYPHEN_BREAK = re.compile(r"(\w)-\n(\s*)([a-z])")
 # Bold markers left over from a markdown original (the BMJ PDF prints "surgery?** You may"):
 # never content, and they hide sentence ends from the splitter.
@@ -39,13 +50,20 @@ def is_boilerplate(line: str) -> bool:
     return any(p.match(s) for p in _BOILERPLATE)
 
 
+def is_link_text(line: str) -> bool:
+    """A web page's link kept without its address (see _LINK_TEXT)."""
+    s = line.strip()
+    return len(s) <= 160 and bool(_LINK_TEXT.match(s)) and not _ADDRESS.search(s)
+
+
 def clean_lines(text: str) -> list[str]:
-    """Normalise, drop boilerplate lines and trailing space; keep indentation and blank lines."""
+    """Normalise, drop boilerplate lines, link texts and trailing space; keep indentation and
+    blank lines."""
     text = drop_emphasis_marks(rejoin_hyphenation(normalise_unicode(text)))
     out: list[str] = []
     for line in text.split("\n"):
         line = line.rstrip()
-        if is_boilerplate(line):
+        if is_boilerplate(line) or is_link_text(line):
             continue
         out.append(line)
     return out

@@ -17,7 +17,7 @@ from typing import Any
 
 from assistant.errors import IngestError
 
-from .clean import clean_lines, is_boilerplate, normalise_unicode, tidy
+from .clean import clean_lines, is_boilerplate, is_link_text, normalise_unicode, tidy
 from .limits import Limits, Loaded, check_file_size, check_text
 from .structure import outline_plain
 
@@ -191,5 +191,7 @@ def _html_to_canonical(text: str, name: str, limits: Limits) -> str:
         elif kind != "br":
             stack.append((child, iter(child.children)))
 
-    lines = [ln for b in blocks for ln in normalise_unicode(b).split("\n") if not is_boilerplate(ln)]
+    lines = [
+        ln for b in blocks for ln in normalise_unicode(b).split("\n") if not (is_boilerplate(ln) or is_link_text(ln))
+    ]
     return tidy("\n\n".join(lines).replace("\n\n• ", "\n• "))

@@ -25,6 +25,34 @@ def test_txt_recovers_bullet_and_numbered_headings(tmp_path: Path) -> None:
     assert paths == ["My page title", "How?", "How? › 1. Positions on the board"]
 
 
+def test_a_web_pages_link_texts_are_dropped_and_its_pointers_kept(tmp_path: Path) -> None:
+    """A link saved as text without its address says nothing when quoted ("what is the NHS?" was
+    answered with "Read more about the NHS mandate ..."); a sentence that says where to read, or
+    a pointer with its address, is content."""
+    page = tmp_path / "page.txt"
+    page.write_text(
+        "Mandate\n\n    The mandate sets out the priorities for two years. " + BODY + "\n\n"
+        "    Read more about the NHS mandate and how we responded to the consultation\n\n"
+        "    Find out more about what a CCG constitution should include\n\n"
+        "    See the new health and wellbeing board directory (King's Fund)\n\n"
+        "    Read about the changes in our guide to co-commissioning.\n\n"
+        "    Visit the careers centre for news careers.bmj.com\n",
+        encoding="utf-8",
+    )
+    text = load(page, "Mandate").text
+    for gone in ("Read more about", "Find out more", "See the new"):
+        assert gone not in text, gone
+    assert "Read about the changes in our guide to co-commissioning." in text
+    assert "careers.bmj.com" in text
+    html = tmp_path / "page.html"
+    html.write_text(
+        "<html><body><h1>Mandate</h1><p>The mandate sets out the priorities. " + BODY + "</p>"
+        '<p><a href="/mandate">Read more about the NHS mandate</a></p></body></html>',
+        encoding="utf-8",
+    )
+    assert "Read more" not in load(html, "Mandate").text
+
+
 def test_markdown_and_html(tmp_path: Path) -> None:
     write_small_corpus(tmp_path)
     md = load(tmp_path / "beta.md", "Beta handbook")
