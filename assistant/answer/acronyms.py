@@ -24,6 +24,14 @@ from ..retrieval.retrieve import Candidate
 ACRONYM_UNDEFINED = "acronym_undefined"  # the signal recorded when it fires
 # An acronym as written: capitals, perhaps with digits, perhaps a plural "s" ("ICBs", "CT1").
 ACRONYM = re.compile(r"\b([A-Z][A-Z0-9]{1,5})s?\b")
+# An acronym that says what the writer is or does: after "I" or "I'm", and ending its phrase
+# ("before I CCT?", "I'm an ST5 in anaesthetics"). It places the writer; it is not what the ask is
+# about. Followed by a noun it names a body instead ("I'm an ICB non-exec, does ..."), and "we"
+# is often one ("we're a PCN"): those are still read.
+_WRITERS = re.compile(
+    r"\b(?i:i(?:'m|’m| am)?)\s+(?:(?i:an?|now|just|still)\s+)?([A-Z][A-Z0-9]{1,5})s?\b"
+    r"(?=\s*(?:[,.?!;:)\-–—]|$)|\s+(?i:in|at|and|here|now|so|but|with|from|doing|working|on|or)\b)"
+)
 # Words an acronym's spelling-out skips ("health and wellbeing board" is HWB).
 LINKING = frozenset({"and", "of", "the", "for", "in", "on", "to"})
 # The words of an ask for what something is, besides the thing: "what does QIPP stand for?".
@@ -41,6 +49,11 @@ def initials(text: str) -> str:
     out is a run of them ("emergency department" for ED, "health and wellbeing board" for HWB).
     Two letters also occur by chance ("each doctor"), so a two-letter acronym is rarely unknown."""
     return "".join(w[0] for w in re.findall(r"[a-z]+", text.lower()) if w not in LINKING)
+
+
+def writers_own(ask: str) -> set[str]:
+    """The acronyms in `ask` that say what its writer is or does (see _WRITERS)."""
+    return set(_WRITERS.findall(ask))
 
 
 def asked_acronym(ask: str, cands: Sequence[Candidate]) -> str | None:

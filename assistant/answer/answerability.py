@@ -38,7 +38,7 @@ from ..retrieval.lexical import terms
 from ..retrieval.readpack import passage_text
 from ..retrieval.retrieve import Candidate
 from ..retrieval.spelling import english_words
-from .acronyms import ACRONYM, initials
+from .acronyms import ACRONYM, initials, writers_own
 
 FEATURES = (
     "sentence",  # best sentence similarity to the ask, top 3 passages
@@ -184,8 +184,9 @@ def signals(
     # A thing named by an acronym that neither the corpus's words nor the passages found for the
     # ask spell out cannot be what they answer about ("does the ICB still ...", "what BMI ..."),
     # however well the rest of the ask matches. Word-level "unknown" cannot see this: a chatty
-    # ask is full of words the corpus never uses, and they say nothing.
-    acronyms = [a for a in set(ACRONYM.findall(ask)) if _unheard(a, index)]
+    # ask is full of words the corpus never uses, and they say nothing. One that places the
+    # writer ("... before I CCT?") is not the thing asked about.
+    acronyms = [a for a in set(ACRONYM.findall(ask)) - writers_own(ask) if _unheard(a, index)]
     if names or acronyms:
         # A passage stands under its sections' openings: "1. Reducing referrals ..." is City and
         # Hackney's because "Quick wins", the section that holds it, says so.

@@ -9,6 +9,7 @@ from pathlib import Path
 import pytest
 
 from assistant import Assistant, ConfigError, Settings
+from assistant.answer.acronyms import writers_own
 from assistant.answer.answerability import (
     FEATURES,
     OFF_SUBJECT,
@@ -219,6 +220,19 @@ def test_an_acronym_the_corpus_never_uses_or_spells_out_is_unknown(bot: Assistan
         c.chunk.text.lower() for c in bot.retrieve(spelled)[0].cands[:3]
     )
     assert _signals(bot, spelled)["acronym_unknown"] == 0.0
+
+
+def test_an_acronym_that_places_the_writer_is_not_what_is_asked(bot: Assistant) -> None:
+    """ "... before I CCT?" asks about training, not about CCTs: the corpus never says CCT, and
+    reading it as the ask's subject refused a question the Kent placements answer."""
+    assert writers_own("Any commissioning training before I CCT?") == {"CCT"}
+    assert writers_own("I'm an ST5 in anaesthetics, how do I get involved?") == {"ST5"}
+    # A body the writer belongs to, or one named after "I'm an", is still read.
+    assert writers_own("I'm an ICB non-exec, does the rule still apply?") == set()
+    assert writers_own("we're a PCN, can we commission?") == set()
+    trainee = "Are there any ways to get hands-on commissioning experience or training before I CCT?"
+    assert _signals(bot, trainee)["acronym_unknown"] == 0.0
+    assert _signals(bot, "Can commissioning experience count towards my CCT?")["acronym_unknown"] == 1.0
 
 
 def test_salience_tells_the_guidances_subjects_from_everyday_words(bot: Assistant) -> None:
