@@ -7,37 +7,29 @@ them, and never reworded. A sentence that introduces a list ("These are:") bring
 
 from __future__ import annotations
 
-import re
 from collections.abc import Callable, Sequence
 
 import numpy as np
 
 from ..retrieval.kinds import (
     COMPARISON_Q,
-    CONNECTIVE,
-    DUMMY_IT,
-    LEANS_ON,
-    asking_sentence,
     asks_for_list,
     asks_for_number,
-    asks_what_it_is,
-    counted,
-    defines,
     defines_one_of,
     is_item,
     is_label,
     is_question,
     is_statement,
     number_answer,
-    rule_asked,
 )
 from ..retrieval.lexical import terms
 from ..retrieval.retrieve import Candidate
 from ..retrieval.sentences import is_poll_result
 from ..types import SECTION_SEP, SPEAKER_TURN
+from .lead import bearing, lead, quoted_in
 from .lists import introduces, list_of, with_list_items
 from .picked import Picked
-from .render import ITEM_MARK, Composition, rendered
+from .render import Composition, rendered
 from .speakers import named_speakers, panel_answer, speaker_of, turns
 
 QUESTION_PENALTY = 0.1
@@ -195,9 +187,9 @@ def compose(
     # 0.86 against 0.67 for dense retrieval on the dev set): a prose answer that leaves it out has
     # usually strayed. A list answer stands on its own.
     if not listing and not any(p.passage == 0 for p in chosen):
-        lead = next((p for p in pool if p.passage == 0 and is_statement(p.text)), None)
-        if lead is not None:
-            chosen = [*chosen[: max(1, budget - 1)], lead]
+        first = next((p for p in pool if p.passage == 0 and is_statement(p.text)), None)
+        if first is not None:
+            chosen = [*chosen[: max(1, budget - 1)], first]
     # "How many GPs...?" answered without a number has missed the point: take the best sentence
     # with the asked kind of number. The top passage's own is taken however its words score
     # ("SCNs will be established for up to five years" for "how long are the strategic clinical
@@ -222,39 +214,10 @@ def compose(
     # figures) would be read as that other poll's.
     kept = [p for p in kept if not (is_poll_result(p.text) and _poll_of(p, top, index_sentences) not in have)]
     chosen = kept or chosen
-    lead = _lead(chosen, question, wants_list)
-    if said_before and all(_quoted_in(p.text, said_before) for p in chosen):
-        lead = _bearing(chosen, ask, lead)
-    return rendered(chosen, top, said, lead, shown)
-
-
-def _quoted_in(sentence: str, text: str) -> bool:
-    """Whether `text` (an earlier answer) quotes `sentence`, as a list item too ("- GPs were
-    not allowed to hold real budgets [1]": bullet, number and closing stop dropped)."""
-    core = ITEM_MARK.sub("", sentence.strip()).rstrip(";,.").removesuffix(" and")
-    return bool(core) and core in text
-
-
-def _bearing(chosen: Sequence[Picked], ask: str, lead: Picked | None) -> Picked | None:
-    """The sentence to open a repeated answer with: the one sharing most words with the ask.
-
-    A follow-up often finds the passage the answer before it quoted, and the same sentences
-    win again, chosen for the topic the follow-up borrows ("and what about SAS doctors?" after
-    "how do I get on a CCG board?"). The reader has just read them: what bears on the new ask
-    comes first (dev: 5 -> 8 of 23 such answers open on a key fact; the unseen splits 8 -> 12
-    of 22; none lost). Nothing changes when no sentence holds one of the ask's own words."""
-    own = set(terms(ask))
-    prose = sorted((p for p in chosen if is_statement(p.text) and not p.joins), key=lambda p: -p.score)
-    if not own or not prose:
-        return lead
-
-    def shared(p: Picked) -> int:
-        return len(own & set(terms(p.text)))
-
-    best = max(prose, key=shared)  # the first of equals: the better scored
-    if shared(best) == 0 or (lead is not None and shared(lead) >= shared(best)):
-        return lead
-    return best
+    opening = lead(chosen, question, FLOOR_MARGIN, wants_list)
+    if said_before and all(quoted_in(p.text, said_before) for p in chosen):
+        opening = bearing(chosen, ask, opening)
+    return rendered(chosen, top, said, opening, shown)
 
 
 def _panel(
@@ -331,91 +294,3 @@ def _poll_of(
 def _similar(a: str, b: str) -> bool:
     ta, tb = set(terms(a)), set(terms(b))
     return bool(ta and tb) and len(ta & tb) / min(len(ta), len(tb)) > 0.8
-
-
-def _list_opening(chosen: Sequence[Picked]) -> Picked | None:
-    """The lead-in of the list that holds the best sentence chosen, when that sentence is the
-    second sentence on an item's line ("• GPs were not allowed to hold real budgets.
-    Responsibility ... remained with PCTs"): the answer opens with that list, not with the best
-    sentence that stands alone, which ranks below it."""
-    best = max(chosen, key=lambda p: p.score)
-    return _chosen_lead_in(chosen, best) if best.joins else None
-
-
-def _chosen_lead_in(chosen: Sequence[Picked], at: Picked) -> Picked | None:
-    """The chosen line introducing the list `at` is in: back from it over chosen items (and their
-    lines' later sentences) to a chosen sentence ending in a colon; None at any other sentence."""
-    before = sorted(
-        (p for p in chosen if p.passage == at.passage and p.sentence < at.sentence), key=lambda p: -p.sentence
-    )
-    for p in before:
-        if p.text.rstrip().endswith(":"):
-            return p
-        if not (is_item(p.text) or p.joins):
-            return None
-    return None
-
-
-def _number_item(chosen: Sequence[Picked], number: re.Pattern[str], floor: float) -> Picked | None:
-    """The best chosen list item that gives the number asked (within `floor`), or the chosen
-    line introducing its list when there is one."""
-    items = [p for p in chosen if is_item(p.text) and number.search(p.text) and p.score >= floor]
-    if not items:
-        return None
-    best = max(items, key=lambda p: p.score)
-    return _chosen_lead_in(chosen, best) or best
-
-
-def _lead(chosen: Sequence[Picked], question: str, wants_list: bool = False) -> Picked | None:
-    """The sentence to open with: the one that answers the question as asked (issue 11 §3).
-
-    A "what are / in what ways" answer opens with its list; a "how many" answer with its best
-    sentence that has a number; a "what is" answer with its best sentence that defines; any
-    other with its best sentence. None where that sentence qualifies the one before it
-    ("However, ..."), leans on it ("They include ...") without giving the kind of answer asked
-    for, or introduces a list: the source's order stays.
-    """
-    if wants_list:
-        # "In what ways ...?": the list is the answer; its lead-in opens, its items follow.
-        have = {(p.passage, p.sentence) for p in chosen}
-        intros = [p for p in chosen if p.text.rstrip().endswith(":") and (p.passage, p.sentence + 1) in have]
-        if intros:
-            return max(intros, key=lambda p: p.score)
-    opening = _list_opening(chosen)
-    if opening is not None:
-        return opening
-    prose = [p for p in chosen if is_statement(p.text) and not p.joins]  # not half of a list item
-    if not prose:
-        return None
-    best = max(prose, key=lambda p: p.score)
-    top = best.score - FLOOR_MARGIN
-    # The asking sentence's opening says what kind of answer it wants ("I sit on the board. Do I
-    # have to step out when ...?" is a yes or no, though it says "when").
-    asked = asking_sentence(question)
-    rule = rule_asked(asked)
-    fitting: list[Picked] = []  # sentences that give the kind of answer asked for
-    if rule is not None:
-        fitting = [p for p in prose if p.score >= top and rule.search(p.text)]
-    elif asks_for_number(asked):
-        number = number_answer(asked)
-        fitting = [p for p in prose if number.search(p.text) and p.score >= top]
-        # "How many CCGs ...?": a number of CCGs before a number of anything else.
-        count = counted(asked)
-        counting = [p for p in fitting if count.search(p.text)] if count is not None else fitting
-        if not counting:
-            # The number is a list item's ("• Seventeen clinical pathways were developed ..." for
-            # "how many clinical pathways ...?"): its list opens, not a sentence that scored below
-            # it with no number, or with a number of something else ("two specialty doctors").
-            item = _number_item(chosen, count or number, top)
-            if item is not None:
-                return item
-        fitting = counting or fitting
-    elif asks_what_it_is(asked):
-        words = set(terms(asked))
-        fitting = [p for p in prose if p.score >= top and defines(p.text, words)]
-    best = max(fitting, key=lambda p: p.score) if fitting else best
-    if best.text.rstrip().endswith(":") or CONNECTIVE.match(best.text):
-        return None
-    if LEANS_ON.match(best.text) and not (fitting or DUMMY_IT.match(best.text)):
-        return None
-    return best
