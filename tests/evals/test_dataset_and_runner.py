@@ -331,6 +331,17 @@ def test_ci_gate_on_dev_and_test(tmp_path: Path, corpus_settings: Settings, env_
             "citation_support": 0.93,
             "refusal_recall": 0.75,
         },
+        # A twenty-seventh author (thirty-fourth session), committed before its first run at
+        # 7304dc3: hit@5 0.806, MRR 0.728, key facts 0.657, citation support 0.818, refusal
+        # recall 0.333 (4 of 12), 3 of 36 answerable items refused. Its 8 paraphrases reach
+        # hit@5 0.375; its 14 Slack-style messages 0.93.
+        "holdout-s": {
+            "hit@5": 0.8,
+            "mrr": 0.72,
+            "key_fact_recall": 0.65,
+            "citation_support": 0.81,
+            "refusal_recall": 0.33,
+        },
     }
     # False refusals. Until the twelfth session unseen splits ran above dev's held-out 0.02 (holdout-d
     # 5 of 58 answerable items, holdout-i 3 of 49); since an ask about today is no longer refused
@@ -355,6 +366,7 @@ def test_ci_gate_on_dev_and_test(tmp_path: Path, corpus_settings: Settings, env_
         "holdout-p": 0.06,  # 2 of 34 (3 before chains of follow-ups were folded)
         "holdout-q": 0.03,  # 1 of 36 at its first run
         "holdout-r": 0.12,  # 4 of 36 at its first run
+        "holdout-s": 0.09,  # 3 of 36 at its first run
     }
     args = ["eval", "--out", str(out)]
     for split, mins in floors.items():
