@@ -104,10 +104,11 @@ def part_lead(part: Part) -> str:
 
 def _as_heading(ask: str) -> str:
     # An ask carries a remark that followed it ("Who actually writes it? ccg keeps mentioning it
-    # in meetings"), for retrieval's sake; its heading is the question.
+    # in meetings"), for retrieval's sake; its heading is the question. One that holds a second,
+    # short question ("who sits on a ccg board? how do i get on it?") keeps it: the reader asked it.
     ask = ask.strip()
-    if "?" in ask.rstrip("?"):
-        ask = ask[: ask.rstrip("?").rindex("?") + 1]
+    if not ask.endswith("?") and "?" in ask:
+        ask = ask[: ask.rindex("?") + 1]
     ask = ask.rstrip(".?!") + "?"
     return ask[:1].upper() + ask[1:]
 

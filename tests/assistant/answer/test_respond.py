@@ -120,6 +120,14 @@ def test_a_parts_heading_is_its_question_without_the_remark_after_it() -> None:
     )
     assert "\nWho advises them?\nConsultants advise CCGs. [2]" in text, text
     assert "meetings?" not in text
+    # Two questions answered as one part (the second too short to stand alone) are both its heading.
+    text, _ = merge(
+        [
+            part("who sits on the board", "answer", first),
+            part("who advises them? how do i get on it?", "answer", second),
+        ]
+    )
+    assert "\nWho advises them? how do i get on it?\nConsultants advise CCGs. [2]" in text, text
 
 
 def test_an_off_subject_refusal_says_what_the_corpus_covers_and_names_no_nearest_section() -> None:
