@@ -305,6 +305,23 @@ def test_each_ask_is_judged_with_the_phrase_that_scopes_it(bot: Assistant) -> No
     assert judged == "What is a CCG?" and query.startswith("I'm a GP in Leeds.")
 
 
+def test_a_thin_ask_after_a_thin_ask_carries_on_from_the_asks_topic(bot: Assistant) -> None:
+    """ "... is it paid? and how much time does it take?": the third ask borrowed only "is it
+    paid?", and was told the guidance does not cover it. The topic is the first ask's."""
+    message = "who sits on a ccg board? how do i get on it? is it paid? and how much time does it take?"
+    plans = bot.plan(message)
+    assert [ask for ask, *_ in plans] == [
+        "who sits on a ccg board? how do i get on it?",
+        "is it paid?",
+        "how much time does it take?",
+    ]
+    for _ask, judged, _query, _subject in plans[1:]:
+        assert "ccg board" in judged, judged
+    # Each part's heading is its whole question, both questions of a merged one included.
+    text = bot.ask(message).text
+    assert "Who sits on a ccg board? how do i get on it?\n" in text, text
+
+
 def test_a_question_in_another_language_is_asked_for_in_english(bot: Assistant) -> None:
     for question in ["¿Cómo puedo formar parte de la junta de un CCG?", "如何加入CCG董事会?"]:
         answer = bot.ask(question)
