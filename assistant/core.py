@@ -308,8 +308,11 @@ class Assistant:
             # ask before is as thin, so what it carries on from in the message is carried on too,
             # as a chain of follow-ups in a conversation is folded back to the question that set
             # its topic.
-            before = within if i > 1 and is_follow_up(asks.parts[i - 1]) else asks.parts[i - 1] if i > 0 else ""
-            within = f"{part} {referent(part, before)}" if i > 0 and thin else part
+            if i > 0 and thin:
+                before = within if i > 1 and is_follow_up(asks.parts[i - 1]) else asks.parts[i - 1]
+                within = f"{part} {referent(part, before)}"
+            else:
+                within = part
             judged = standalone_query(within, turns) if i == 0 else within
             query = f"{asks.context} {judged}" if asks.context else judged
             # "In the Kent model, what did each pair work on?": the phrase scoping the asks is
