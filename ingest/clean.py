@@ -21,6 +21,7 @@ _LINK_TEXT = re.compile(
     r"download|click|more information (?:on|about))\b[^:/]*?[^.!?:;\s]$",
     re.I,
 )
+LINK_TEXT_MIN_WORDS = 5
 _ADDRESS = re.compile(r"[a-z0-9]\.(?:[a-z]{2,}\.)*(?:com|org|net|uk|gov|nhs|html?)\b", re.I)
 _HYPHEN_BREAK = re.compile(r"(\w)-\n(\s*)([a-z])")
 # Bold markers left over from a markdown original (the BMJ PDF prints "surgery?** You may"):
@@ -51,9 +52,13 @@ def is_boilerplate(line: str) -> bool:
 
 
 def is_link_text(line: str) -> bool:
-    """A web page's link kept without its address (see _LINK_TEXT)."""
+    """A web page's link kept without its address (see _LINK_TEXT). A short line is left alone:
+    "Visit requirements" or "Download speeds" would be a heading, and a link's words say what it
+    leads to ("Find out more about what a CCG constitution should include")."""
     s = line.strip()
-    return len(s) <= 160 and bool(_LINK_TEXT.match(s)) and not _ADDRESS.search(s)
+    return (
+        len(s.split()) >= LINK_TEXT_MIN_WORDS and len(s) <= 160 and bool(_LINK_TEXT.match(s)) and not _ADDRESS.search(s)
+    )
 
 
 def clean_lines(text: str) -> list[str]:

@@ -36,7 +36,8 @@ def test_a_web_pages_link_texts_are_dropped_and_its_pointers_kept(tmp_path: Path
         "    Find out more about what a CCG constitution should include\n\n"
         "    See the new health and wellbeing board directory (King's Fund)\n\n"
         "    Read about the changes in our guide to co-commissioning.\n\n"
-        "    Visit the careers centre for news careers.bmj.com\n",
+        "    Visit the careers centre for news careers.bmj.com\n\n"
+        "Visit requirements\n\n    Visitors sign in at reception. " + BODY + "\n",
         encoding="utf-8",
     )
     text = load(page, "Mandate").text
@@ -44,6 +45,8 @@ def test_a_web_pages_link_texts_are_dropped_and_its_pointers_kept(tmp_path: Path
         assert gone not in text, gone
     assert "Read about the changes in our guide to co-commissioning." in text
     assert "careers.bmj.com" in text
+    # A short line that opens with one of those verbs is a heading, not a link.
+    assert "Visit requirements" in text
     html = tmp_path / "page.html"
     html.write_text(
         "<html><body><h1>Mandate</h1><p>The mandate sets out the priorities. " + BODY + "</p>"
