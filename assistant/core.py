@@ -301,18 +301,14 @@ class Assistant:
 
     def _plan(self, asks: Asks, turns: Sequence[Turn]) -> list[tuple[str, str, str, str]]:
         plans: list[tuple[str, str, str, str]] = []
-        within = ""
+        within = ""  # the ask before, with what it carried on from
         for i, part in enumerate(asks.parts):
             thin = is_follow_up(part)
-            # "is it paid? and how much time does it take?" after "who sits on a ccg board?": the
-            # ask before is as thin, so what it carries on from in the message is carried on too,
-            # as a chain of follow-ups in a conversation is folded back to the question that set
-            # its topic.
-            if i > 0 and thin:
-                before = within if i > 1 and is_follow_up(asks.parts[i - 1]) else asks.parts[i - 1]
-                within = f"{part} {referent(part, before)}"
-            else:
-                within = part
+            # A thin ask carries on from the ask before it, and so from what that one carried on
+            # from: "is it paid? and how much time does it take?" after "who sits on a ccg
+            # board?" is still about the board, as a chain of follow-ups in a conversation is
+            # folded back to the question that set its topic.
+            within = f"{part} {referent(part, within)}" if i > 0 and thin else part
             judged = standalone_query(within, turns) if i == 0 else within
             query = f"{asks.context} {judged}" if asks.context else judged
             # "In the Kent model, what did each pair work on?": the phrase scoping the asks is
