@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from collections.abc import Sequence
+from itertools import pairwise
 
 # Lines that are site furniture, not guidance.
 _BOILERPLATE = [
@@ -23,6 +25,16 @@ _LINK_TEXT = re.compile(
 )
 LINK_TEXT_MIN_WORDS = 5
 _ADDRESS = re.compile(r"[a-z0-9]\.(?:[a-z]{2,}\.)*(?:com|org|net|uk|gov|nhs|html?)\b", re.I)
+# A table of contents: a page or section number before or after a short title ("• 2 A HISTORY
+# OF COMMISSIONING", "Patient engagement ........ 10"). Quoted, its lines answer nothing ("F2
+# here, how can i get some commissioning experience" was answered with "8 COMMISSIONING
+# EXPERIENCES"), and the sections it lists are in the document anyway.
+_BULLET = re.compile(r"^[•◦▪*-]\s*")
+_TITLE = r"([A-Za-z][^.!;:]{0,80}?)"
+_CONTENTS_BEFORE = re.compile(r"^(\d{1,3})\.?\s+" + _TITLE + r"$")
+_CONTENTS_AFTER = re.compile(r"^" + _TITLE + r"(\s*\.{2,}\s*|\s+)(\d{1,3})$")
+_CONTENTS_HEADING = re.compile(r"^(table of )?contents$", re.I)
+CONTENTS_MIN_LINES = 4
 _HYPHEN_BREAK = re.compile(r"(\w)-\n(\s*)([a-z])")
 # Bold markers left over from a markdown original (the BMJ PDF prints "surgery?** You may"):
 # never content, and they hide sentence ends from the splitter.
@@ -61,14 +73,70 @@ def is_link_text(line: str) -> bool:
     )
 
 
+def _contents_entry(line: str) -> tuple[str, int, str, bool] | None:
+    """(form, number, title, dot leaders) when `line` reads as a contents entry."""
+    s = _BULLET.sub("", line.strip())
+    m = _CONTENTS_BEFORE.match(s)
+    if m:
+        return "before", int(m.group(1)), m.group(2), False
+    m = _CONTENTS_AFTER.match(s)
+    if m:
+        return "after", int(m.group(3)), m.group(1), "." in m.group(2)
+    return None
+
+
+def contents_lines(lines: Sequence[str]) -> set[int]:
+    """Indices of the lines that make a table of contents (and its "Contents" heading).
+
+    A run of four or more entries of one form whose numbers never go down, and that reads as a
+    contents list rather than a numbered list of steps ("1 Assess need", "2 Plan services", ...,
+    or "Wave 1", "Wave 2", ...): a number skipped (pages), dot leaders, or titles in capitals.
+    Blank lines inside the run are its own."""
+    found: set[int] = set()
+    i = 0
+    while i < len(lines):
+        first = _contents_entry(lines[i])
+        if first is None:
+            i += 1
+            continue
+        run = [(i, first)]
+        j = i + 1
+        while j < len(lines):
+            if not lines[j].strip():
+                j += 1
+                continue
+            entry = _contents_entry(lines[j])
+            if entry is None or entry[0] != first[0] or entry[1] < run[-1][1][1]:
+                break
+            run.append((j, entry))
+            j += 1
+        numbers = [e[1] for _, e in run]
+        listed = (
+            any(b - a > 1 for a, b in pairwise(numbers))
+            or any(e[3] for _, e in run)
+            or all(e[2].isupper() for _, e in run)
+        )
+        if len(run) >= CONTENTS_MIN_LINES and listed:
+            found.update(range(run[0][0], run[-1][0] + 1))
+            k = run[0][0] - 1
+            while k >= 0 and not lines[k].strip():
+                k -= 1
+            if k >= 0 and _CONTENTS_HEADING.match(_BULLET.sub("", lines[k].strip())):
+                found.add(k)
+        i = max(j, i + 1) if len(run) > 1 else i + 1
+    return found
+
+
 def clean_lines(text: str) -> list[str]:
-    """Normalise, drop boilerplate lines, link texts and trailing space; keep indentation and
-    blank lines."""
+    """Normalise, drop boilerplate lines, link texts, a table of contents and trailing space;
+    keep indentation and blank lines."""
     text = drop_emphasis_marks(rejoin_hyphenation(normalise_unicode(text)))
+    lines = text.split("\n")
+    contents = contents_lines(lines)
     out: list[str] = []
-    for line in text.split("\n"):
+    for i, line in enumerate(lines):
         line = line.rstrip()
-        if is_boilerplate(line) or is_link_text(line):
+        if i in contents or is_boilerplate(line) or is_link_text(line):
             continue
         out.append(line)
     return out

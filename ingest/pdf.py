@@ -10,7 +10,7 @@ from pathlib import Path
 
 from assistant.errors import IngestError
 
-from .clean import drop_emphasis_marks, is_boilerplate, normalise_unicode
+from .clean import contents_lines, drop_emphasis_marks, is_boilerplate, normalise_unicode
 from .limits import Limits, Loaded, too_long
 
 _TERMINAL = tuple('.?!:;"”’)')
@@ -77,9 +77,10 @@ def load_pdf(path: Path, raw: bytes, limits: Limits) -> Loaded:
     out = _CanonicalWriter()
     for number, lines in enumerate(page_lines, start=1):
         out.mark_page(number)
-        for line in lines:
+        contents = contents_lines(lines)
+        for i, line in enumerate(lines):
             s = line.strip()
-            if not s or _footer_key(s) in footer or is_boilerplate(s):
+            if not s or i in contents or _footer_key(s) in footer or is_boilerplate(s):
                 continue
             size = run_size.get(s)
             if size in level_of:

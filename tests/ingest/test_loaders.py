@@ -25,6 +25,26 @@ def test_txt_recovers_bullet_and_numbered_headings(tmp_path: Path) -> None:
     assert paths == ["My page title", "How?", "How? › 1. Positions on the board"]
 
 
+def test_a_table_of_contents_is_dropped_and_numbered_lists_kept(tmp_path: Path) -> None:
+    """A contents list quoted as an answer says nothing ("8 COMMISSIONING EXPERIENCES" for "how
+    can i get some commissioning experience"); a numbered list of steps or of waves is content."""
+    page = tmp_path / "guide.txt"
+    page.write_text(
+        "Guide\n\nContents\n\nIntroduction ........ 3\nWho commissions ........ 5\n"
+        "Getting involved ........ 9\nPensions ........ 12\n\n"
+        "• 1 INTRODUCTION\n• 2 A HISTORY OF COMMISSIONING\n• 5 WHAT IS GOOD COMMISSIONING?\n• 8 TOP TIPS\n\n"
+        "Introduction\n\n    The commissioning cycle has four steps. " + BODY + "\n\n"
+        "1 Assess need\n2 Plan services\n3 Procure services\n4 Monitor outcomes\n\n"
+        "CCGs joined in waves:\nWave 1\nWave 2\nWave 3\nWave 4\n",
+        encoding="utf-8",
+    )
+    text = load(page, "Guide").text
+    for gone in ("Contents", "........", "Pensions", "A HISTORY OF COMMISSIONING", "TOP TIPS"):
+        assert gone not in text, gone
+    for kept in ("The commissioning cycle has four steps.", "1 Assess need", "4 Monitor outcomes", "Wave 4"):
+        assert kept in text, kept
+
+
 def test_a_web_pages_link_texts_are_dropped_and_its_pointers_kept(tmp_path: Path) -> None:
     """A link saved as text without its address says nothing when quoted ("what is the NHS?" was
     answered with "Read more about the NHS mandate ..."); a sentence that says where to read, or
