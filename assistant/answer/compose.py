@@ -24,7 +24,6 @@ from ..retrieval.kinds import (
 )
 from ..retrieval.lexical import terms
 from ..retrieval.retrieve import Candidate
-from ..retrieval.rewrite import heading_matcher
 from ..retrieval.sentences import is_poll_result
 from ..types import SECTION_SEP, SPEAKER_TURN
 from .lead import bearing, lead, quoted_in
@@ -68,7 +67,6 @@ def compose(
     shown: frozenset[str] = frozenset(),
     said_before: str = "",
     ask: str = "",
-    synonyms: bool = True,
 ) -> Composition:
     """The answer from the best passages. `idf` weighs the question's words by rarity, so a
     sentence naming "Croydon" outranks one that only repeats "CCG". `min_words` is this answer's
@@ -87,10 +85,6 @@ def compose(
     best_passage = top[0].score
     qterms = set(terms(question))
     q_weight = sum(weight(t) for t in qterms) or 1.0
-    # The ask's words a sentence states, read as retrieval reads a heading: "primary care
-    # trusts" states "PCT" (templates/synonyms.txt), and a health and wellbeing board's
-    # sentence does not state the "board" of "who sits on a CCG board?".
-    stated = heading_matcher(question, synonyms, qterms)
     pool: list[Picked] = []
     said: dict[int, list[str | None]] = {}  # per passage: whose words each sentence is (`speaker_of`)
     extra: list[Picked] = []  # further passages, consulted only for a missing number
@@ -125,7 +119,7 @@ def compose(
             if len(text.split()) < 3 and not is_item(text) and not after_question:
                 continue  # a fragment, unless it answers the source's question ("Probably.")
             spoken = f"{speakers[si]} {text}" if speakers[si] and not SPEAKER_TURN.match(text) else text
-            overlap = sum(weight(t) for t in stated(spoken)) / q_weight
+            overlap = sum(weight(t) for t in qterms & set(terms(spoken))) / q_weight
             # A sentence is judged in its passage's context: the passage score carries the
             # heading and the neighbouring sentences that the sentence alone lacks.
             score = 0.5 * float(sims[si]) + 0.4 * cand.score + 0.2 * overlap

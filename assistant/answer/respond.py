@@ -227,9 +227,7 @@ def reply(
     doc_notices = {c.chunk.doc_id: c.chunk.notice for p in parts for c in p.cands if c.chunk.notice}
     if len(parts) == 1:
         part = parts[0]
-        extractive = _composed(
-            part, index, settings.max_answer_sentences, n_passages, synonyms=settings.expand_synonyms
-        )
+        extractive = _composed(part, index, settings.max_answer_sentences, n_passages)
         result, mode, notes, model, reason = extractive, "extractive", list[str](), "", ""
         if generator is not None and part.outcome == "answer":
             result, mode, notes, model, reason = _generated(
@@ -244,9 +242,7 @@ def reply(
         shown: set[str] = set()  # sentences an earlier part prints: a later part points to them
         for part in parts:
             if part.outcome != "refuse":
-                part.composition = _composed(
-                    part, index, budget, n_passages, len(parts), frozenset(shown), settings.expand_synonyms
-                )
+                part.composition = _composed(part, index, budget, n_passages, len(parts), frozenset(shown))
                 shown.update(q for c in part.composition.citations for q in c.sentences)
         text, citations = merge(parts, covered)
         # Each part carries its own line under its ask: nothing leads the whole reply.
@@ -278,11 +274,9 @@ def _composed(
     n_passages: int,
     share: int = 1,
     shown: frozenset[str] = frozenset(),
-    synonyms: bool = True,
 ) -> Composition:
     """`share`: how many asks the answer has; each gets that part of the word floor. `shown`:
-    sentences an earlier part of the reply prints. `synonyms`: a sentence stating a synonym of
-    the ask's word (`templates/synonyms.txt`) counts as stating it."""
+    sentences an earlier part of the reply prints."""
     return compose(
         part.subject or part.judged,
         part.cands,
@@ -300,7 +294,6 @@ def _composed(
         shown,
         part.said_before,
         part.ask,
-        synonyms,
     )
 
 

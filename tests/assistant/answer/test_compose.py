@@ -453,19 +453,3 @@ def test_an_answer_that_only_repeats_the_conversation_opens_with_what_bears_on_t
     assert compose(topic, cands, sentences, said_before=before, ask="is it paid?").text == fresh
     half = "We have a service level agreement with the local support organisation. [1]"
     assert compose(topic, cands, sentences, said_before=half, ask=ask).text == fresh
-
-
-def test_a_sentence_in_the_documents_words_for_the_asks_shorthand_counts_as_stating_it() -> None:
-    # Equal similarity and passage score: only the overlap with the ask's words differs. "PCT"
-    # is said by one sentence as written and by the other as "primary care trusts"
-    # (templates/synonyms.txt), and only the second also says "CCG".
-    text = (
-        "The PCT cluster covers about 20 practices in the county. "
-        "Clinical commissioning groups (CCGs) take over from primary care trusts next year."
-    )
-    cands, sentences = _cands([(text, 0.9, [0.5, 0.5])])
-    question = "How do CCGs compare with PCTs?"
-    with_synonyms = compose(question, cands, sentences, max_sentences=1, min_words=0)
-    assert with_synonyms.text.startswith("Clinical commissioning groups (CCGs) take over")
-    without = compose(question, cands, sentences, max_sentences=1, min_words=0, synonyms=False)
-    assert without.text.startswith("The PCT cluster")
