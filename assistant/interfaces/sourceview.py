@@ -135,6 +135,34 @@ def quote_parts(quote: str) -> list[str]:
     return [p for p in parts if p]
 
 
+def shown_quote(text: str, quote: str, item_sep: str = "\n") -> str:
+    """A citation's quote as a reader sees it on a source card: sentences that follow one another
+    in the passage `text` joined as the passage joins them (a new line, a list item's too, as
+    `item_sep`), and the ellipsis of `Citation.quote` kept only where the quote skips something.
+    "Our panel of six CCG leads were : … • BT: Dr Bill Tamkin ... … • SF: ..." read as if text
+    had been left out between each line of a list quoted whole."""
+    out = ""
+    after: int | None = None  # where the previous sentence ends in `text`, when found
+    for part in (p.strip() for p in quote.split(QUOTE_SEP)):
+        if not part:
+            continue
+        spans = find_spans(text, part)
+        if out:
+            gap = text[after : spans[0][0]] if after is not None and spans and spans[0][0] >= after else None
+            if gap is None or _GAP_TEXT.search(gap):
+                out += QUOTE_SEP
+            else:
+                out += item_sep if "\n" in gap else " "
+        out += part
+        after = spans[-1][1] if spans else None
+    return out
+
+
+# Between two quoted sentences, a letter or digit is text the quote skips; space, bullets and a
+# sentence's own closing marks ("were :") are not.
+_GAP_TEXT = re.compile(r"[^\W_]")
+
+
 def _folded(text: str) -> tuple[str, list[int]]:
     """Letters and digits only, lower-cased and NFKC-folded, with each one's offset in `text`.
 

@@ -21,7 +21,7 @@ from ..errors import AssistantError
 from ..settings import Settings
 from ..storage.feedback import FeedbackStore
 from ..types import Answer, Citation
-from .sourceview import chunk_for, find_spans, source_url
+from .sourceview import chunk_for, find_spans, shown_quote, source_url
 
 _MD_SPECIAL = re.compile(r"([\\`*_{}\[\]()#+\-.!|<>~$:=])")
 
@@ -109,7 +109,7 @@ def source_card(c: Citation) -> None:
             if c.page is not None:
                 bits.append(f"p\\. {c.page}")
             st.caption(" · ".join(bits))
-        st.markdown("> " + md_escape(c.quote).replace("\n", "  \n> "))
+        st.markdown("> " + md_escape(shown_quote(c.text, c.quote)).replace("\n", "  \n> "))
         with st.expander("Full passage"):
             st.markdown(highlighted(c.text, c.quote))
         # A plain link (it opens in a new tab) to the viewer, so the chat stays as it was.

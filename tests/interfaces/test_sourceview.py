@@ -21,6 +21,7 @@ from assistant.interfaces.sourceview import (
     quote_page,
     quote_parts,
     render_pdf_page,
+    shown_quote,
     source_url,
     text_section,
 )
@@ -245,6 +246,29 @@ def test_spans_tolerate_hyphenation_bullets_and_ligatures() -> None:
     assert text[s:e] == "The commis-\nsioning group’s ﬁnances are\r\nreviewed monthly."  # with its full stop
     assert quote_parts("• First item. … • Second item") == ["First item.", "Second item"]
     assert find_spans(text, "Nothing like it is on this page at all") == []
+
+
+def test_a_card_shows_an_ellipsis_only_where_the_quote_skips_text() -> None:
+    passage = (
+        "Our panel of three leads were :\n\n• BT: Dr Bill Tamkin, South Manchester\n• SF: Dr Stewart Findlay, "
+        "Durham Dales\n\nThey were asked in March. Each answered alone. Their answers follow."
+    )
+    quote = (
+        "Our panel of three leads were : … • BT: Dr Bill Tamkin, South Manchester … • SF: Dr Stewart Findlay, "
+        "Durham Dales … They were asked in March. … Their answers follow."
+    )
+    assert shown_quote(passage, quote) == (
+        "Our panel of three leads were :\n• BT: Dr Bill Tamkin, South Manchester\n• SF: Dr Stewart Findlay, "
+        "Durham Dales\nThey were asked in March. … Their answers follow."
+    )
+    assert shown_quote(passage, quote, item_sep=" ").startswith("Our panel of three leads were : • BT:")
+    # A sentence the passage does not hold keeps the ellipsis on both sides.
+    assert shown_quote(passage, "Each answered alone. … Nothing like it. … Their answers follow.") == (
+        "Each answered alone. … Nothing like it. … Their answers follow."
+    )
+    assert shown_quote(passage, "Each answered alone. … Their answers follow.") == (
+        "Each answered alone. Their answers follow."
+    )
 
 
 def test_source_url_carries_the_citation() -> None:
