@@ -18,6 +18,7 @@ from ..retrieval.kinds import (
     counted,
     defines,
     is_item,
+    is_question,
     is_statement,
     number_answer,
     rule_asked,
@@ -75,11 +76,30 @@ def lead(chosen: Sequence[Picked], question: str, margin: float, wants_list: boo
         words = set(terms(asked))
         fitting = [p for p in prose if p.score >= top and defines(p.text, words)]
     best = max(fitting, key=lambda p: p.score) if fitting else best
+    sources_question = _asked_by_source(best, chosen)
+    if sources_question is not None:
+        return sources_question  # its reply follows it
     if best.text.rstrip().endswith(":") or CONNECTIVE.match(best.text):
         return None
     if LEANS_ON.match(best.text) and not (fitting or DUMMY_IT.match(best.text)):
         return None
     return best
+
+
+# A reply this short says nothing without the question before it.
+REPLY_WORDS = 4
+
+
+def _asked_by_source(p: Picked, chosen: Sequence[Picked]) -> Picked | None:
+    """The source's own question that `p`, a short reply, answers, when chosen right before it
+    ("So is there evidence that having clinicians committed to commissioning is a good idea?
+    Probably."). Opened with alone, the answer began "Probably." and the question came four
+    sentences later."""
+    if len(p.text.split()) >= REPLY_WORDS:
+        return None
+    return next(
+        (q for q in chosen if q.passage == p.passage and q.sentence == p.sentence - 1 and is_question(q.text)), None
+    )
 
 
 def _list_opening(chosen: Sequence[Picked]) -> Picked | None:

@@ -453,3 +453,15 @@ def test_an_answer_that_only_repeats_the_conversation_opens_with_what_bears_on_t
     assert compose(topic, cands, sentences, said_before=before, ask="is it paid?").text == fresh
     half = "We have a service level agreement with the local support organisation. [1]"
     assert compose(topic, cands, sentences, said_before=half, ask=ask).text == fresh
+
+
+def test_a_short_reply_to_the_sources_question_opens_with_that_question() -> None:
+    # "Probably." scores as the question it answers and fits a yes/no ask; opened with alone, it
+    # said nothing, and its question came sentences later.
+    text = (
+        "Resources are finite. So is there evidence that clinical commissioning works? Probably. "
+        "The trouble is that structures changed too often to evaluate it."
+    )
+    cands, sentences = _cands([(text, 0.9, [0.3, 0.8, 0.2, 0.5])])
+    answer = compose("Is there any evidence that clinical commissioning works?", cands, sentences).text
+    assert answer.startswith("So is there evidence that clinical commissioning works? [1] Probably. [1]")
