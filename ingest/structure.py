@@ -115,46 +115,11 @@ def _standfirst_after_title(blocks: list[_Block], title: str) -> list[_Block]:
     return blocks
 
 
-def _entry(b: _Block) -> bool:
-    """A line that can be one entry of a list written a line each: short, not a sentence, not a
-    question, not already an item."""
-    s = b.text.strip()
-    return (
-        len(b.lines) == 1
-        and not (_BULLET.match(s) or _NUMBERED.match(s))
-        and len(s.split()) <= LIST_ENTRY_WORDS
-        and not _ENDS_SENTENCE.search(s)
-        and not s.endswith("?")
-    )
-
-
-LIST_ENTRY_WORDS = 20
-
-
-def _line_lists(blocks: list[_Block]) -> set[int]:
-    """Blocks that are the entries of a list written without bullets, a line each after the line
-    introducing it ("Our panel of six CCG leads were :", then "BT: Dr Bill Tamkin, shadow chair
-    South Manchester CCG", ...). Marked as items, they come with their lead-in when it is quoted;
-    read as paragraphs, the lead-in was quoted alone ("who are the six ccg leads?" got "Our
-    panel of six CCG leads were :" and nothing after it). Two entries at least."""
-    out: set[int] = set()
-    for i, b in enumerate(blocks):
-        if not b.text.rstrip().endswith(":"):
-            continue
-        j = i + 1
-        while j < len(blocks) and _entry(blocks[j]):
-            j += 1
-        if j - i - 1 >= 2:
-            out.update(range(i + 1, j))
-    return out
-
-
 def outline_plain(lines: list[str], title: str) -> str:
     """Canonical text (markdown headings, paragraphs, `• ` items) from cleaned plain-text lines."""
     blocks = _blocks(lines)
     pulled = _pull_quotes(blocks)
     blocks = _standfirst_after_title([b for i, b in enumerate(blocks) if i not in pulled], title)
-    entries = _line_lists(blocks)
     speakers = {}
     for b in blocks:
         m = _SPEAKER_DEF.match(b.text)
@@ -167,14 +132,11 @@ def outline_plain(lines: list[str], title: str) -> str:
     last_text = ""
     # An unindented plain title is open: unindented questions after it nest under it.
     unindented_title_open = False
-    for i, b in enumerate(blocks):
+    for b in blocks:
         text = b.text
         if text == last_text:  # the same line repeated (web page title echoes)
             continue
         last_text = text
-        if i in entries:
-            out.append("• " + text.strip())
-            continue
         one_line = len(b.lines) == 1
         bare = _BULLET.sub("", text)
         is_speaker = bool(speaker_turn and speaker_turn.match(text)) or bool(_SPEAKER_DEF.match(text))

@@ -45,24 +45,6 @@ def test_a_table_of_contents_is_dropped_and_numbered_lists_kept(tmp_path: Path) 
         assert kept in text, kept
 
 
-def test_a_list_written_a_line_each_after_its_lead_in_becomes_items(tmp_path: Path) -> None:
-    """Without bullets, a list's entries read as paragraphs and its lead-in was quoted alone,
-    ending on a colon ("Our panel of six CCG leads were :"). One short line after a colon is not
-    a list, and a sentence is never an entry."""
-    page = tmp_path / "panel.txt"
-    page.write_text(
-        "Panel\n\nOur panel of three CCG leads were :\n\nBT: Dr Bill Tamkin, shadow chair South Manchester CCG\n\n"
-        "DS: David Slack, managing director, Somerset CCG\n\nJR: John Rooke, chief operating officer\n\n"
-        "Authorisation\n\n    The waves are set nationally. " + BODY + "\n\n"
-        "    The board said:\n\n    Commissioning support\n\n    Pathways were redesigned. " + BODY + "\n",
-        encoding="utf-8",
-    )
-    text = load(page, "Panel").text
-    assert "Our panel of three CCG leads were :\n\n• BT: Dr Bill Tamkin" in text
-    assert "• DS: David Slack" in text and "• JR: John Rooke" in text
-    assert "• Commissioning support" not in text and "• Pathways" not in text
-
-
 def test_a_web_pages_link_texts_are_dropped_and_its_pointers_kept(tmp_path: Path) -> None:
     """A link saved as text without its address says nothing when quoted ("what is the NHS?" was
     answered with "Read more about the NHS mandate ..."); a sentence that says where to read, or
