@@ -54,6 +54,9 @@ def test_shorthand_may_stand_for_several_words_and_grades_are_read() -> None:
     # "pros and cons" are not consultants; a word inside another ("doc2doc") is not shorthand.
     assert sp.correct("pros and cons of it") == "pros and cons of it"
     assert sp.correct("on doc2doc") == "on doc2doc"
+    # Chat's question words: "wat r" asks for a list as "what are" does.
+    assert sp.correct("wat r the 4 SCNs") == "what are the 4 SCNs"
+    assert sp.correct("hw do ppl get on it tho") == "how do people get on it though"
 
 
 def test_lower_case_acronym_plurals_match_in_bm25() -> None:
