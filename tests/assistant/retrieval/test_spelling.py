@@ -59,6 +59,7 @@ def test_shorthand_may_stand_for_several_words_and_grades_are_read() -> None:
     assert sp.correct("hw do ppl get on it tho") == "how do people get on it though"
     # A contraction without its apostrophe is its words, not a word the corpus never uses.
     assert sp.correct("whats a csu, whos on it") == "what is a csu, who is on it"
+    assert sp.correct("lmcs on hwbs?") == "lmcs on health and wellbeing boards?"
 
 
 def test_lower_case_acronym_plurals_match_in_bm25() -> None:
