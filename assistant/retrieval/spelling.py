@@ -65,6 +65,24 @@ def slips(word: str) -> Iterable[str]:
         yield word[:i] + c + word[i:]
 
 
+# "isn't", "I'd", "won't": read as one word ("isnt", "id", "wont") that the corpus never uses, a
+# contraction weighed as the ask's rarest word. Spelt out, its words are stop words. A
+# possessive ("the hwb's chair") and "it's", which the tokenizer already drops, are left alone.
+_CONTRACTION = re.compile(r"\b([A-Za-z]+)['’](t|d|ll|ve|re)\b", re.I)
+_SPELT = {"d": "would", "ll": "will", "ve": "have", "re": "are"}
+_NEGATIVE = {"won": "will", "can": "can", "shan": "shall", "ain": "is"}
+
+
+def _expanded(m: re.Match[str]) -> str:
+    word, tail = m.group(1), m.group(2).lower()
+    if tail == "t":
+        if not word.lower().endswith("n"):
+            return m.group(0)
+        base = word[:-1]
+        return f"{_NEGATIVE.get(word.lower(), base)} not"
+    return f"{word} {_SPELT[tail]}"
+
+
 class Speller:
     """Mends a question's words against a vocabulary of BM25 terms (`df(term)` > 0: known)."""
 
@@ -107,4 +125,4 @@ class Speller:
                 return m.group(0)
             return self.mend(m.group(0)) or m.group(0)
 
-        return _WORD.sub(mended, text)
+        return _WORD.sub(mended, _CONTRACTION.sub(_expanded, text))

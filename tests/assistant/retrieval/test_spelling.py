@@ -60,6 +60,10 @@ def test_shorthand_may_stand_for_several_words_and_grades_are_read() -> None:
     # A contraction without its apostrophe is its words, not a word the corpus never uses.
     assert sp.correct("whats a csu, whos on it") == "what is a csu, who is on it"
     assert sp.correct("lmcs on hwbs?") == "lmcs on health and wellbeing boards?"
+    # With the apostrophe too: "isn't" and "I'd" were words ("isnt", "id") the corpus never uses.
+    assert sp.correct("I'd ask, but isn't it the hwb's job? we won't") == (
+        "I would ask, but is not it the health and wellbeing board's job? we will not"
+    )
 
 
 def test_lower_case_acronym_plurals_match_in_bm25() -> None:
