@@ -213,7 +213,7 @@ def compose(
     # A poll's figure quoted without its poll's question ("No: 97 (62%)" after another poll's
     # figures) would be read as that other poll's.
     kept = [p for p in kept if not (is_poll_result(p.text) and _poll_of(p, top, index_sentences) not in have)]
-    chosen = kept or chosen
+    chosen = kept or _with_named_lines(chosen, top, index_sentences)
     opening = lead(chosen, question, FLOOR_MARGIN, wants_list)
     if said_before and all(quoted_in(p.text, said_before) for p in chosen):
         opening = bearing(chosen, ask, opening)
@@ -281,6 +281,33 @@ def _filled(
                 out.append(Picked(p.passage, p.sentence + 1, text, p.score - 0.01))
                 have.add(gap)
     return out
+
+
+def _with_named_lines(
+    chosen: list[Picked], top: Sequence[Candidate], index_sentences: dict[str, tuple[list[str], np.ndarray]]
+) -> list[Picked]:
+    """An answer that is only lead-ins introducing nothing ("Our panel of six CCG leads were :"),
+    with the lines each introduces when they are a list without bullets: two or more lines after
+    it that name rather than state ("BT: Dr Bill Tamkin, shadow chair South Manchester CCG"),
+    given as its items. Such lines are never chosen alone (`is_label`), and are brought only here:
+    a lead-in chosen beside other sentences is dropped as before, so the list comes only when it
+    is what was asked for."""
+    out = list(chosen)
+    for p in chosen:
+        if not p.text.rstrip().endswith(":"):
+            continue
+        texts = index_sentences.get(top[p.passage].chunk.chunk_id, ([], None))[0]
+        named = []
+        for si in range(p.sentence + 1, min(len(texts), p.sentence + 1 + MAX_NAMED_LINES)):
+            if not is_label(texts[si]) or is_item(texts[si]):
+                break
+            named.append(Picked(p.passage, si, texts[si], p.score - 0.01, item=True))
+        if len(named) >= 2:
+            out.extend(named)
+    return out
+
+
+MAX_NAMED_LINES = 10
 
 
 def _poll_of(

@@ -30,6 +30,12 @@ class Composition:
     above: tuple[int, ...] = ()
 
 
+def _listed(p: Picked) -> bool:
+    """Whether `p` is shown as a list item: a bulleted or numbered line, or a line of a list
+    written without bullets (`Picked.item`)."""
+    return p.item or is_item(p.text)
+
+
 def _before(p: Picked, lead: Picked | None) -> bool:
     """Whether `p` comes before the lead in the lead's passage: those follow what continues it."""
     return lead is not None and p.passage == lead.passage and p.sentence < lead.sentence
@@ -64,15 +70,15 @@ def rendered(
         text = _quotes_closed(p.text.strip())
         opened = SPEAKER_TURN.match(text)
         speaker = (said.get(p.passage, [])[p.sentence : p.sentence + 1] or [None])[0]  # `speaker_of` each sentence
-        if speaker is not None and not opened and voice != (p.passage, speaker) and not is_item(text):
+        if speaker is not None and not opened and voice != (p.passage, speaker) and not _listed(p):
             text = f"{speaker} {text}"  # a quote from mid-turn names who said it
         voice = (p.passage, speaker) if speaker is not None else None
-        closes = nxt is None or nxt.passage != p.passage or not (is_item(nxt.text) or nxt.joins)
+        closes = nxt is None or nxt.passage != p.passage or not (_listed(nxt) or nxt.joins)
         joined = nxt is not None and nxt.passage == p.passage and nxt.joins
         if p.joins and parts and parts[-1].startswith("\n- "):
             line = text if joined else text.rstrip(";,.")
             parts[-1] += f" {line}" + (f" [{n}]" if closes else "")
-        elif is_item(text):
+        elif _listed(p):
             heading = _heading_lead_in(top[p.passage].chunk, text) if not _same_list(ordered, i) else None
             if heading:
                 parts.append(f"\n{heading}")
@@ -80,7 +86,7 @@ def rendered(
             if not joined:
                 item = item.rstrip(";,.").removesuffix(" and").rstrip(";,")
             parts.append(f"\n- {item}" + (f" [{n}]" if closes else ""))
-        elif text.endswith(":") and nxt is not None and is_item(nxt.text):
+        elif text.endswith(":") and nxt is not None and _listed(nxt):
             parts.append(("\n" if parts else "") + text)
         else:
             parts.append(("\n" if parts and parts[-1].startswith("\n- ") else " " if parts else "") + f"{text} [{n}]")
@@ -150,7 +156,7 @@ def _unshown(
             gone = text in shown
             if gone and text.endswith(":") and _new_item_follows(ordered, i, shown):
                 gone = False
-            dropped_item = gone and is_item(text)
+            dropped_item = gone and _listed(p)
         if gone:
             above.add(numbers[p.passage])
         else:
@@ -161,8 +167,8 @@ def _unshown(
         for i, p in enumerate(keep)
         if not (
             p.text.rstrip().endswith(":")
-            and not (i + 1 < len(keep) and keep[i + 1].passage == p.passage and is_item(keep[i + 1].text))
-            and any(o.passage == p.passage and is_item(o.text) for o in ordered)
+            and not (i + 1 < len(keep) and keep[i + 1].passage == p.passage and _listed(keep[i + 1]))
+            and any(o.passage == p.passage and _listed(o) for o in ordered)
         )
     ]
     return keep, tuple(sorted(above))
@@ -172,7 +178,7 @@ def _new_item_follows(ordered: list[Picked], i: int, shown: frozenset[str]) -> b
     """Whether any item of the list `ordered[i]` introduces is not printed above: the lead-in
     stays for it, though the items before it were printed."""
     for p in ordered[i + 1 :]:
-        if p.passage != ordered[i].passage or not (is_item(p.text) or p.joins):
+        if p.passage != ordered[i].passage or not (_listed(p) or p.joins):
             return False
         if not p.joins and p.text.strip() not in shown:
             return True

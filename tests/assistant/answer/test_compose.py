@@ -465,3 +465,25 @@ def test_a_short_reply_to_the_sources_question_opens_with_that_question() -> Non
     cands, sentences = _cands([(text, 0.9, [0.3, 0.8, 0.2, 0.5])])
     answer = compose("Is there any evidence that clinical commissioning works?", cands, sentences).text
     assert answer.startswith("So is there evidence that clinical commissioning works? [1] Probably. [1]")
+
+
+def test_a_lead_in_that_is_the_whole_answer_brings_the_named_lines_after_it() -> None:
+    # The lines after the colon name people without stating anything: never chosen alone
+    # (bylines), they are the list the lead-in introduces. Quoted as the source has them.
+    text = (
+        "Our panel of three CCG leads were :\nBT: Dr Bill Tamkin, chair South Manchester CCG\n"
+        "SF: Dr Stewart Findlay, chair Durham Dales CCG\nDS: David Slack, director Somerset CCG\n"
+        "The panel of CCG leads found authorisation slow."
+    )
+    cands, sentences = _cands([(text, 0.9, [0.9, 0.2, 0.2, 0.2, 0.1])])
+    result = compose("Who were the panel of CCG leads?", cands, sentences)
+    assert result.text == (
+        "Our panel of three CCG leads were :\n- BT: Dr Bill Tamkin, chair South Manchester CCG\n"
+        "- SF: Dr Stewart Findlay, chair Durham Dales CCG\n- DS: David Slack, director Somerset CCG [1]"
+    )
+    assert all(part in text for part in result.citations[0].quote.split(" … "))
+    # Beside a sentence that answers, the lead-in is dropped as before, and no name comes in.
+    cands, sentences = _cands([(text, 0.9, [0.9, 0.2, 0.2, 0.2, 0.85])])
+    assert compose("Who were the panel of CCG leads?", cands, sentences).text == (
+        "The panel of CCG leads found authorisation slow. [1]"
+    )
