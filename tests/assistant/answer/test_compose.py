@@ -300,6 +300,20 @@ def test_one_item_quoted_for_a_single_ask_keeps_the_line_introducing_its_list() 
     assert "Conflicts of interest" not in result and "Fragmented" not in result
 
 
+def test_several_items_chosen_bring_their_whole_list() -> None:
+    text = (
+        "Ingredients for success:\n• Select clinicians who already network\n• Set clear objectives\n"
+        "• Appoint clinicians with a special interest\n• Be a team player\n• Build robust PCT support\n"
+        "• Recognise the need for PCT management"
+    )
+    # Three items match the ask well; the other three would not be chosen. Six of ten tips
+    # under their lead-in read as the whole list, so the list comes whole.
+    result = _answer("Give me the tips for making commissioning succeed", text, [0.3, 0.8, 0.1, 0.8, 0.1, 0.8, 0.1])
+    for item in ("Select clinicians", "Set clear objectives", "Be a team player", "Recognise the need"):
+        assert item in result, result
+    assert result.startswith("Ingredients for success:\n- Select clinicians who already network")
+
+
 def test_a_passage_continuing_a_section_drawn_on_is_drawn_on_too() -> None:
     """A section cut in two by its length is one unit of meaning: its second passage is drawn on
     with the first, though it scores further below the best than an unrelated passage may."""
