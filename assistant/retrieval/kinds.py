@@ -159,9 +159,12 @@ PERMISSION = re.compile(
 )
 
 
+# "whats the deadline for CSUs to go freestanding", "by when do we have to ...": a date is asked
+# for without a "when" to open the ask.
+_DEADLINE = r"\b(deadlines?|by when)\b"
 NUMBER_ASKED = re.compile(
     r"\b(how (many|much|long|often|old)|what (year|date|percentage|proportion))\b"
-    r"|^\s*(and |but |so )?(when|since when)\b",
+    r"|^\s*(and |but |so )?(when|since when)\b|" + _DEADLINE,
     re.I,
 )
 
@@ -194,7 +197,7 @@ DATE = re.compile(
 _KIND_ASKED = (
     (re.compile(r"\bhow long\b", re.I), DURATION),
     (re.compile(r"\bhow often\b", re.I), FREQUENCY),
-    (re.compile(r"^\s*(and |but |so )?(when|since when)\b|\bwhat (year|date)\b", re.I), DATE),
+    (re.compile(r"^\s*(and |but |so )?(when|since when)\b|\bwhat (year|date)\b|" + _DEADLINE, re.I), DATE),
 )
 
 

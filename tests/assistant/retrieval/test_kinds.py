@@ -56,6 +56,10 @@ def test_what_a_question_asks_for() -> None:
     assert asks_for_number("How many CSUs are there?")
     assert asks_for_number("when did CCGs start?")
     assert not asks_for_number("I sit on the board. Do I have to step out when they vote?")
+    # A date asked for without a "when" to open the ask.
+    deadline = "whats the deadline for CSUs to go freestanding"
+    assert asks_for_number(deadline) and number_answer(deadline).search("by April 2016 at the latest")
+    assert not number_answer(deadline).search("the twenty-three commissioning support units")
     assert rule_asked("Do I have to step out?") is OBLIGATION
     assert rule_asked("Can a locum sit on the board?") is PERMISSION
     assert rule_asked("What is a CSU?") is None
