@@ -53,6 +53,8 @@ MIN_ANSWER_WORDS = 120
 # Fill a gap of one sentence between two chosen sentences of a passage, so the quote reads
 # as the source does.
 FILL_GAPS = True
+# The most lines a lead-in introducing a list without bullets brings (`_with_named_lines`).
+MAX_NAMED_LINES = 10
 
 
 def compose(
@@ -305,9 +307,6 @@ def _with_named_lines(
         if len(named) >= 2:
             out.extend(named)
     return out
-
-
-MAX_NAMED_LINES = 10
 
 
 def _poll_of(

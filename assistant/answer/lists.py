@@ -147,18 +147,18 @@ def with_list_items(
         intro = p.text.rstrip().endswith(":")
         several = False
         if is_item(p.text) and not wants_list and not intro:
-            # One item quoted for a question that wants one thing keeps the line that introduces
-            # its list ("At worst:"), which says what the item is an item of.
             member = _in_items(top[p.passage].chunk.text, texts)
             lo, hi = _item_run(texts, p.sentence, member)
             # Several of its items chosen: the list is the answer, and six of ten tips under
             # "Ingredients for achieving this system of working:" read as the whole list.
             several = sum((p.passage, si) in where for si in range(lo, hi) if is_item(texts[si])) >= WHOLE_LIST_AT
-        if is_item(p.text) and not wants_list and not intro and not several:
-            if lo > 0 and texts[lo - 1].rstrip().endswith(":") and (p.passage, lo - 1) not in where:
-                where[(p.passage, lo - 1)] = len(out)
-                out.append(Picked(p.passage, lo - 1, texts[lo - 1], p.score))
-            continue
+            if not several:
+                # One item quoted for a question that wants one thing keeps the line that
+                # introduces its list ("At worst:"), which says what the item is an item of.
+                if lo > 0 and texts[lo - 1].rstrip().endswith(":") and (p.passage, lo - 1) not in where:
+                    where[(p.passage, lo - 1)] = len(out)
+                    out.append(Picked(p.passage, lo - 1, texts[lo - 1], p.score))
+                continue
         if not (intro or (is_item(p.text) and (wants_list or several))):
             continue
         member = _in_items(top[p.passage].chunk.text, texts)

@@ -117,7 +117,8 @@ class Speller:
         return best
 
     def correct(self, text: str) -> str:
-        """`text` with every mended word replaced (the rest exactly as written)."""
+        """`text` with its contractions spelt out and every mended word replaced (the rest
+        exactly as written)."""
 
         def mended(m: re.Match[str]) -> str:
             # "pros and cons": the one place chat's "cons" is not a consultant.
