@@ -40,7 +40,7 @@ from .retrieval.index import LoadedIndex
 from .retrieval.qa_embedder import QAEmbedder
 from .retrieval.qa_vectors import QASentenceVectors, qa_similarity
 from .retrieval.retrieve import Candidate, Filters, RerankWeights, Retriever
-from .retrieval.rewrite import is_follow_up, referent, standalone_query
+from .retrieval.rewrite import carries_on, is_follow_up, referent, standalone_query
 from .retrieval.spelling import english_words
 from .settings import Settings
 from .storage.store import Store
@@ -341,7 +341,7 @@ class Assistant:
         vectors = dict(zip(texts, self.embedder.embed(texts), strict=True))
         ranker = Retriever(self.settings, self.store, index, weights)
         said = [t.content for t in turns if t.role == "assistant" and t.content.strip()]
-        quoted = index.quoted_documents(said[-1]) if said and any(is_follow_up(p[0]) for p in plans) else frozenset()
+        quoted = index.quoted_documents(said[-1]) if said and any(carries_on(p[0]) for p in plans) else frozenset()
         scope = scope_of(index)
         situation = asks.context
         now_framed = frames_now(situation)
@@ -349,7 +349,7 @@ class Assistant:
         for part, judged, query, subject in plans:
             qvec = vectors[query]
             svec = qvec if subject == query else _unit(vectors[query] + vectors[subject])
-            prefer = quoted if is_follow_up(part) else frozenset()
+            prefer = quoted if carries_on(part) else frozenset()
             cands = ranker.candidates(query, qvec, filters, retriever, svec, prefer)
             values = signals(judged, cands, index, vectors[judged], index.speller.correct(part))
             p = self.answerability.probability(values)

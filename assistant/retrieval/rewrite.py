@@ -12,6 +12,7 @@ from functools import lru_cache
 from importlib import resources
 
 from ..types import Turn
+from .kinds import DEFINITION_Q
 from .lexical import terms
 
 _FOLLOW_UP = re.compile(
@@ -28,12 +29,37 @@ MAX_FOLDED = 3
 
 
 def is_follow_up(question: str) -> bool:
+    """Whether `question` is too thin to stand alone ("is it paid?", "and SAS doctors?")."""
     content = terms(question)
     return (
         bool(_FOLLOW_UP.match(question))
         or len(content) <= 3
         or (len(content) <= 6 and bool(_ANAPHORA.search(question)))
     )
+
+
+def carries_on(question: str) -> bool:
+    """Whether a message carries on from the conversation before it: a follow-up, unless it
+    asks what a thing is and names the thing by "a"/"an" or by an acronym in capitals ("whats
+    a csu", "what does AQP stand for?"). However short, such a message starts a subject of its
+    own: read as a follow-up, "whats a csu" after "who are the six ccg leads?" borrowed that
+    question and was answered with the panel. (Within one message a thin ask still leans on the
+    ask before it, `is_follow_up`: there the writer set the subject a line earlier.)"""
+    return is_follow_up(question) and not _names_a_new_thing(question)
+
+
+# Right after "what is" / "what's": the thing, by "a"/"an" or as an acronym ("the NI version"
+# is a follow-up's: the version of what was just discussed). Inside "what does ... stand for /
+# mean": an acronym.
+_A_NEW_THING = re.compile(r"^\s*(?:an?\s+\w|[A-Z]{2,}s?\b)")
+_ACRONYM = re.compile(r"\b[A-Z]{2,}s?\b")
+
+
+def _names_a_new_thing(question: str) -> bool:
+    asked = DEFINITION_Q.search(question)
+    if asked is None or _FOLLOW_UP.match(question) or _ANAPHORA.search(question):
+        return False
+    return bool(_A_NEW_THING.match(question[asked.end() :]) or _ACRONYM.search(asked.group(0)))
 
 
 # Names in an ask: capitalised words after its first, and acronyms ("Somerset CCG", "NHS Eastern
@@ -67,7 +93,7 @@ def standalone_query(question: str, history: Sequence[Turn]) -> str:
     """
     previous = [t.content for t in history if t.role == "user" and t.content.strip()]
     folded = [question]
-    while previous and is_follow_up(folded[-1]) and len(folded) <= MAX_FOLDED:
+    while previous and carries_on(folded[-1]) and len(folded) <= MAX_FOLDED:
         folded.append(previous.pop())
     return " ".join(folded)
 

@@ -6,7 +6,7 @@ import pytest
 
 from assistant import Assistant
 from assistant.retrieval.retrieve import RerankWeights
-from assistant.retrieval.rewrite import is_follow_up
+from assistant.retrieval.rewrite import carries_on, is_follow_up, standalone_query
 from assistant.types import Turn
 
 KENT = "What did the Kent primary care trust do to link GPs with its commissioners?"
@@ -55,3 +55,20 @@ def test_a_follow_up_leans_to_those_documents_and_nothing_else_does(bot: Assista
     if follow_up:
         best = max(leaning.values(), key=lambda v: v[1])
         assert best[0] in quoted
+
+
+def test_a_short_ask_for_what_a_new_thing_is_starts_its_own_subject(bot: Assistant) -> None:
+    """ "whats a csu" after "who are the six ccg leads?" borrowed that question and was answered
+    with the panel; a thin ask that points back ("what is it?", "who is the chair?") still
+    carries on, and within one message a thin ask still leans on the ask before it."""
+    for new in ("whats a csu", "what is a CSU?", "what does AQP stand for?", "what are CSUs"):
+        assert not carries_on(new), new
+    for back in ("what is it?", "who is the chair?", "whats the NI version", "is it paid?", "and SAS doctors?"):
+        assert carries_on(back), back
+    assert is_follow_up("whats a csu")  # thin, as the second ask of a message
+    panel = "who are the six ccg leads in the coalface piece?"
+    turns = [Turn("user", panel), Turn("assistant", bot.ask(panel).text)]
+    assert standalone_query("whats a csu", turns) == "whats a csu"
+    answer = bot.ask("whats a csu", turns)
+    assert answer.citations and answer.citations[0].section == "Commissioning support units"
+    assert "panel" not in answer.text
