@@ -29,7 +29,8 @@ _ADDRESS = re.compile(r"[a-z0-9]\.(?:[a-z]{2,}\.)*(?:com|org|net|uk|gov|nhs|html
 # OF COMMISSIONING", "Patient engagement ........ 10"). Quoted, its lines answer nothing ("F2
 # here, how can i get some commissioning experience" was answered with "8 COMMISSIONING
 # EXPERIENCES"), and the sections it lists are in the document anyway.
-_BULLET = re.compile(r"^[•◦▪*-]\s*")
+# A list item's bullet, as the loaders write it and the structure reader reads it.
+BULLET = re.compile(r"^[•◦▪\-\*]\s+")
 _TITLE = r"([A-Za-z][^.!;:]{0,80}?)"
 _CONTENTS_BEFORE = re.compile(r"^(\d{1,3})\.?\s+" + _TITLE + r"$")
 _CONTENTS_AFTER = re.compile(r"^" + _TITLE + r"(\s*\.{2,}\s*|\s+)(\d{1,3})$")
@@ -75,7 +76,7 @@ def is_link_text(line: str) -> bool:
 
 def _contents_entry(line: str) -> tuple[str, int, str, bool] | None:
     """(form, number, title, dot leaders) when `line` reads as a contents entry."""
-    s = _BULLET.sub("", line.strip())
+    s = BULLET.sub("", line.strip())
     m = _CONTENTS_BEFORE.match(s)
     if m:
         return "before", int(m.group(1)), m.group(2), False
@@ -121,7 +122,7 @@ def contents_lines(lines: Sequence[str]) -> set[int]:
             k = run[0][0] - 1
             while k >= 0 and not lines[k].strip():
                 k -= 1
-            if k >= 0 and _CONTENTS_HEADING.match(_BULLET.sub("", lines[k].strip())):
+            if k >= 0 and _CONTENTS_HEADING.match(BULLET.sub("", lines[k].strip())):
                 found.add(k)
         i = max(j, i + 1) if len(run) > 1 else i + 1
     return found

@@ -14,8 +14,9 @@ from dataclasses import dataclass
 
 from assistant.types import SECTION_SEP, turn_label
 
+from .clean import BULLET
+
 _WORD = re.compile(r"[A-Za-z0-9]+")
-_BULLET = re.compile(r"^[•◦▪\-\*]\s+")
 _NUMBERED = re.compile(r"^\d{1,2}\.\s+\S")
 _SPEAKER_DEF = re.compile(r"^([A-Z]{2,3})\s*:\s*(\S.+)$")
 _HEADING = re.compile(r"^(#{1,6})\s+(.+?)\s*#*$")
@@ -104,7 +105,7 @@ def _standfirst_after_title(blocks: list[_Block], title: str) -> list[_Block]:
     opening left before the title would be a passage of its own, a sentence long, that outranks
     the article on every question about its subject. It belongs under the title."""
     for i, b in enumerate(blocks[:3]):
-        bare = _BULLET.sub("", b.text)
+        bare = BULLET.sub("", b.text)
         if len(b.lines) == 1 and _matches_title(bare, title) and _title_like(bare, 16):
             if i > 0 and all(len(x.lines) == 1 and not _title_like(x.text) for x in blocks[:i]):
                 rest = i + 1
@@ -138,7 +139,7 @@ def outline_plain(lines: list[str], title: str) -> str:
             continue
         last_text = text
         one_line = len(b.lines) == 1
-        bare = _BULLET.sub("", text)
+        bare = BULLET.sub("", text)
         is_speaker = bool(speaker_turn and speaker_turn.match(text)) or bool(_SPEAKER_DEF.match(text))
         level = max(1, b.indent // 2)
         heading: str | None = None
@@ -152,9 +153,9 @@ def outline_plain(lines: list[str], title: str) -> str:
                 heading = bare
                 if b.indent == 0 and unindented_title_open:
                     level += 1
-            elif (_BULLET.match(text) and _title_like(bare)) or (_NUMBERED.match(text) and _title_like(bare)):
+            elif (BULLET.match(text) and _title_like(bare)) or (_NUMBERED.match(text) and _title_like(bare)):
                 heading = bare
-            elif _title_like(bare, 10) and not _BULLET.match(text):
+            elif _title_like(bare, 10) and not BULLET.match(text):
                 heading = bare
                 if b.indent == 0:
                     unindented_title_open = True
@@ -172,10 +173,10 @@ def _paragraph(b: _Block, speaker_turn: re.Pattern[str] | None, speakers: dict[s
     items: list[str] = []
     for raw in b.lines:
         s = raw.strip()
-        if _BULLET.match(s) or (_NUMBERED.match(s) and items and _NUMBERED.match(items[-1])):
-            items.append("• " + _BULLET.sub("", s) if _BULLET.match(s) else s)
-        elif (items and not _BULLET.match(items[-1]) and not _NUMBERED.match(items[-1])) or (
-            items and (_BULLET.match(items[-1]) or _NUMBERED.match(items[-1])) and s[:1].islower()
+        if BULLET.match(s) or (_NUMBERED.match(s) and items and _NUMBERED.match(items[-1])):
+            items.append("• " + BULLET.sub("", s) if BULLET.match(s) else s)
+        elif (items and not BULLET.match(items[-1]) and not _NUMBERED.match(items[-1])) or (
+            items and (BULLET.match(items[-1]) or _NUMBERED.match(items[-1])) and s[:1].islower()
         ):
             items[-1] += " " + s
         else:

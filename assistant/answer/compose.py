@@ -27,7 +27,7 @@ from ..retrieval.retrieve import Candidate
 from ..retrieval.sentences import is_poll_result
 from ..types import SECTION_SEP, SPEAKER_TURN
 from .lead import bearing, lead, quoted_in
-from .lists import introduces, list_of, with_list_items
+from .lists import introduces, list_of, with_list_items, with_named_lines
 from .picked import Picked
 from .render import Composition, rendered
 from .speakers import named_speakers, panel_answer, speaker_of, turns
@@ -53,8 +53,6 @@ MIN_ANSWER_WORDS = 120
 # Fill a gap of one sentence between two chosen sentences of a passage, so the quote reads
 # as the source does.
 FILL_GAPS = True
-# The most lines a lead-in introducing a list without bullets brings (`_with_named_lines`).
-MAX_NAMED_LINES = 10
 
 
 def compose(
@@ -215,7 +213,7 @@ def compose(
     # A poll's figure quoted without its poll's question ("No: 97 (62%)" after another poll's
     # figures) would be read as that other poll's.
     kept = [p for p in kept if not (is_poll_result(p.text) and _poll_of(p, top, index_sentences) not in have)]
-    chosen = kept or _with_named_lines(chosen, top, index_sentences)
+    chosen = kept or with_named_lines(chosen, top, index_sentences)
     opening = lead(chosen, question, FLOOR_MARGIN, wants_list)
     if said_before and all(quoted_in(p.text, said_before) for p in chosen):
         opening = bearing(chosen, ask, opening)
@@ -282,30 +280,6 @@ def _filled(
             if not (is_question(text) or is_label(text)):
                 out.append(Picked(p.passage, p.sentence + 1, text, p.score - 0.01))
                 have.add(gap)
-    return out
-
-
-def _with_named_lines(
-    chosen: list[Picked], top: Sequence[Candidate], index_sentences: dict[str, tuple[list[str], np.ndarray]]
-) -> list[Picked]:
-    """An answer that is only lead-ins introducing nothing ("Our panel of six CCG leads were :"),
-    with the lines each introduces when they are a list without bullets: two or more lines after
-    it that name rather than state ("BT: Dr Bill Tamkin, shadow chair South Manchester CCG"),
-    given as its items. Such lines are never chosen alone (`is_label`), and are brought only here:
-    a lead-in chosen beside other sentences is dropped as before, so the list comes only when it
-    is what was asked for."""
-    out = list(chosen)
-    for p in chosen:
-        if not p.text.rstrip().endswith(":"):
-            continue
-        texts = index_sentences.get(top[p.passage].chunk.chunk_id, ([], None))[0]
-        named = []
-        for si in range(p.sentence + 1, min(len(texts), p.sentence + 1 + MAX_NAMED_LINES)):
-            if not is_label(texts[si]) or is_item(texts[si]):
-                break
-            named.append(Picked(p.passage, si, texts[si], p.score - 0.01, item=True))
-        if len(named) >= 2:
-            out.extend(named)
     return out
 
 

@@ -18,6 +18,8 @@ from .picked import Picked
 
 # Items of one list chosen on their own merits, from which the whole list is given.
 WHOLE_LIST_AT = 3
+# The most lines a lead-in introducing a list without bullets brings (`with_named_lines`).
+MAX_NAMED_LINES = 10
 
 
 def list_of(top: Sequence[Candidate], index_sentences: dict[str, tuple[list[str], np.ndarray]]) -> Picked | None:
@@ -176,4 +178,28 @@ def with_list_items(
                 out.append(Picked(p.passage, si, texts[si], p.score, joins))
             elif joins:
                 out[at] = replace(out[at], joins=True)  # chosen alone before the list came
+    return out
+
+
+def with_named_lines(
+    chosen: list[Picked], top: Sequence[Candidate], index_sentences: dict[str, tuple[list[str], np.ndarray]]
+) -> list[Picked]:
+    """An answer that is only lead-ins introducing nothing ("Our panel of six CCG leads were :"),
+    with the lines each introduces when they are a list without bullets: two or more lines after
+    it that name rather than state ("BT: Dr Bill Tamkin, shadow chair South Manchester CCG"),
+    given as its items. Such lines are never chosen alone (`is_label`), and are brought only here:
+    a lead-in chosen beside other sentences is dropped as before, so the list comes only when it
+    is what was asked for."""
+    out = list(chosen)
+    for p in chosen:
+        if not p.text.rstrip().endswith(":"):
+            continue
+        texts = index_sentences.get(top[p.passage].chunk.chunk_id, ([], None))[0]
+        named = []
+        for si in range(p.sentence + 1, min(len(texts), p.sentence + 1 + MAX_NAMED_LINES)):
+            if not is_label(texts[si]) or is_item(texts[si]):
+                break
+            named.append(Picked(p.passage, si, texts[si], p.score - 0.01, item=True))
+        if len(named) >= 2:
+            out.extend(named)
     return out
