@@ -229,7 +229,9 @@ def test_a_later_ask_points_to_sentences_printed_above_instead_of_repeating_them
     pointed = 0
     for message in (
         "What are clinical senates and clinical networks, and who hosts them?",
-        "locum gp here, is there any point me getting involved in consortium stuff or is it just partners",
+        # (A short alternative, "... or is it just partners", is one ask: asks.OR_MIN_TERMS.)
+        "locum gp here, is there any point me getting involved in consortium stuff or is it just the partners "
+        "who get a say on the boards?",
         "What counts as public involvement, how is that different from patient engagement, and what is "
         "meant by patient experience?",
     ):

@@ -46,8 +46,23 @@ def test_choices_offered_for_an_ask_stay_with_it() -> None:
     assert a.context == "Since 2022"
     assert a.parts == ("who actually holds our practice's GMS contract the ICB or NHS England?",)
     # An alternative that asks a question of its own is judged on its own.
-    b = split_asks("Is there a national rate for board GPs, or does it all get agreed locally?")
-    assert b.parts == ("Is there a national rate for board GPs", "does it all get agreed locally?")
+    b = split_asks("Is there a national rate for board GPs, or does each CCG set its own pay for the role?")
+    assert b.parts == ("Is there a national rate for board GPs", "does each CCG set its own pay for the role?")
+
+
+@pytest.mark.parametrize(
+    "message",
+    [
+        "Is there a national rate for board GPs, or does it all get agreed locally?",
+        "pm at a small practice, do we HAVE to be a member of the ccg or can we opt out?",
+        "do ccgs actually hold the budget or does nhs england",
+    ],
+)
+def test_a_short_alternative_is_the_same_ask(message: str) -> None:
+    # The other side of one question, or an "or" that leaves its verb to the ask before it: split
+    # off, "does nhs england" was searched and answered on its own.
+    a = split_asks(message)
+    assert len(a.parts) == 1 and " or " in a.parts[0]
 
 
 def test_the_same_ask_twice_is_one_ask() -> None:
@@ -104,3 +119,23 @@ def test_a_phrase_scoping_the_asks_is_their_scope_not_the_writers_situation() ->
     assert asks.scope == "In day-to-day terms"
     assert split_asks("I'm a GP in Leeds. What is a CCG?").scope == ""
     assert split_asks("In our practice we're all salaried, can we join?").scope == ""
+
+
+def test_not_knowing_what_a_thing_is_asks_what_it_is() -> None:
+    # As the writer's situation, "no idea what commissioning even is" left "can u explain in 2
+    # lines" to be searched alone; it is the ask, put as the question it stands for.
+    a = split_asks("fy1 - no idea what commissioning even is tbh, can u explain in 2 lines")
+    assert a.context == "fy1"
+    assert a.parts == ("what is commissioning tbh can u explain in 2 lines",)
+    assert split_asks("not sure what a csu is").parts == ("what is a csu",)
+    # Not knowing how or why is an ask too, in the writer's words.
+    b = split_asks("honestly no idea how the ccg works. also who is on the board?")
+    assert b.parts == ("honestly no idea how the ccg works.", "who is on the board?")
+    # Wondering in the middle of a sentence about oneself is still the writer's situation.
+    c = split_asks("I'm a partner in a practice and I've been wondering why our chair was so keen")
+    assert c.parts == ("I'm a partner in a practice and I've been wondering why our chair was so keen",)
+
+
+def test_a_request_for_the_form_of_an_answer_goes_with_its_ask() -> None:
+    a = split_asks("what does a CSU do? explain simply pls")
+    assert a.parts == ("what does a CSU do? explain simply pls",)
