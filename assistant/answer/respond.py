@@ -20,6 +20,7 @@ from .compose import MIN_ANSWER_WORDS, PASSAGE_MARGIN, compose
 from .currency import notices_for
 from .generate import CheckerCache, Generator, generate_answer
 from .messages import render
+from .outline import find_outline
 from .render import Composition
 from .scope import scope_of
 
@@ -184,6 +185,22 @@ def interleave(hit_lists: Sequence[Sequence[Hit]], k: int) -> list[Hit]:
     return [Hit(i + 1, h.chunk, h.score, h.dense, h.lexical) for i, h in enumerate(out[:k])]
 
 
+def with_cited(hits: list[Hit], parts: Sequence[Part], citations: Sequence[Citation]) -> list[Hit]:
+    """`hits` and, after them, any passage a part retrieved and the reply cites that they lack:
+    a multi-part reply's hits are cut to k across its parts, and an outline cites its sections
+    wherever they rank (outline.py). Interfaces find each cited passage among the retrieved."""
+    cited = {(c.doc_id, c.text) for c in citations}
+    held = {(h.chunk.doc_id, h.chunk.text) for h in hits}
+    out = list(hits)
+    for part in parts:
+        for h in part.hits:
+            key = (h.chunk.doc_id, h.chunk.text)
+            if key in cited and key not in held:
+                held.add(key)
+                out.append(Hit(len(out) + 1, h.chunk, h.score, h.dense, h.lexical))
+    return out
+
+
 def reply(
     question: str,
     parts: list[Part],
@@ -245,6 +262,7 @@ def reply(
                 part.composition = _composed(part, index, budget, n_passages, len(parts), frozenset(shown))
                 shown.update(q for c in part.composition.citations for q in c.sentences)
         text, citations = merge(parts, covered)
+        hits = with_cited(hits, parts, citations)
         # Each part carries its own line under its ask: nothing leads the whole reply.
         mode, notes, model, reason, lead = "extractive", [], "", "", ""
     outcome = "answer" if any(p.outcome == "answer" for p in parts) else "partial"
@@ -277,6 +295,10 @@ def _composed(
 ) -> Composition:
     """`share`: how many asks the answer has; each gets that part of the word floor. `shown`:
     sentences an earlier part of the reply prints."""
+    # The ask's own words name the outline: an ask folded with the one before it names that one's.
+    listed = find_outline(part.ask, part.cands, index)
+    if listed is not None:
+        return listed.composition()
     return compose(
         part.subject or part.judged,
         part.cands,

@@ -333,6 +333,19 @@ class LoadedIndex:
                 out.append(before)
         return out
 
+    def around(self, chunk: Chunk, reach: int) -> list[Chunk]:
+        """The passages of the chunk's document within `reach` rows of it on either side, in
+        document order (the chunk among them): its neighbouring sections, read by row."""
+        row = self._pack.row(chunk.chunk_id)
+        if row is None:
+            return [chunk]
+        out: list[Chunk] = []
+        for r in range(max(0, row - reach), min(len(self._pack), row + reach + 1)):
+            near = chunk if r == row else self._pack.chunk(r)
+            if near.doc_id == chunk.doc_id:
+                out.append(near)
+        return out
+
     def lexical_row(self, chunk_id: str) -> int | None:
         """The chunk's row in the BM25 index (the read pack's rows are BM25's)."""
         return self._pack.row(chunk_id)

@@ -1,0 +1,76 @@
+"""A list the guidance writes as numbered sections ("Five things patients hope for ...", "Starter
+for five"), asked for by name, is answered with its headings, against the real corpus."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+
+from assistant import Assistant
+from assistant.types import SECTION_SEP
+
+
+def _items(text: str) -> list[str]:
+    return [line[2:] for line in text.splitlines() if line.startswith("- ")]
+
+
+def test_the_five_things_are_the_five_headings_in_order(bot: Assistant) -> None:
+    a = bot.ask("what are the five things patients hope for from nhs commissioning?")
+    assert a.outcome == "answer"
+    assert a.text.startswith("Five things patients hope for from NHS commissioning:")
+    items = _items(a.text)
+    assert len(items) == 5 and len(a.citations) == 5
+    assert items[2] == "Prescription charges must go. [3]"
+    for n, (item, c) in enumerate(zip(items, a.citations, strict=True), start=1):
+        # Each point cites the section it heads; the quote is that heading as the source writes it.
+        heading = c.section.split(SECTION_SEP)[-1]
+        assert c.n == n and heading.startswith(f"{n}. ") and c.quote == heading
+        assert item == f"{heading[len(str(n)) + 2 :]} [{n}]"
+
+
+@pytest.mark.parametrize(
+    ("question", "first"),
+    [
+        # Judged "partial" on its own signals: the outline settles it.
+        ("what is the bmj's starter for five", "Ask why it is so difficult to spread best practice"),
+        ("what are the quick wins for a new consortium", "Reducing referrals by creating joint clinical pathways"),
+    ],
+)
+def test_an_outline_named_by_the_ask_answers_it(bot: Assistant, question: str, first: str) -> None:
+    a = bot.ask(question)
+    assert a.outcome == "answer" and not a.lead
+    assert _items(a.text)[0].startswith(first)
+    assert a.answerability[0]["signals"].get("outline") == 1.0
+
+
+@pytest.mark.parametrize(
+    "question",
+    [
+        # One point's detail, not the list: answered from that section's sentences.
+        "st3 - in the city & hackney quick wins how many cons telephone advice lines did they set up?",
+        # The section not named (half its heading's words): answered from sentences as before.
+        "what do patients hope for from commissioning",
+        # A list the source writes as bullets keeps its own lead-in and items.
+        "what are the drawbacks of commissioning",
+    ],
+)
+def test_other_asks_are_not_outlines(bot: Assistant, question: str) -> None:
+    a = bot.ask(question)
+    assert "outline" not in a.answerability[0]["signals"]
+    assert not all(re.match(r"\d{1,2}\. ", c.quote) for c in a.citations)
+
+
+def test_an_outlines_sections_are_among_the_passages_retrieved(bot: Assistant) -> None:
+    # The source cards and Slack's links find a cited passage among those retrieved.
+    for question in (
+        "what is the bmj's starter for five",
+        "what are the five things patients hope for from nhs commissioning, and what are the quick wins?",
+    ):
+        a = bot.ask(question)
+        if "quick wins" in question:
+            # Each ask names its own outline: the second is not the first's again.
+            assert "\n\nWhat are the quick wins?\nQuick wins:\n- Reducing referrals" in a.text
+        retrieved = {h.chunk.text for h in a.retrieved}
+        assert a.citations and all(c.text in retrieved for c in a.citations)
+        assert [h.rank for h in a.retrieved] == list(range(1, len(a.retrieved) + 1))
