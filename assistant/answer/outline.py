@@ -56,7 +56,7 @@ class Outline:
             item = m.group(2) if m else point
             lines.append(f"- {item.rstrip()} [{n}]")
             citations.append(citation(n, chunk, point))
-        return Composition("\n".join(lines), citations)
+        return Composition("\n".join(lines), citations, outline=True)
 
 
 def find_outline(question: str, cands: Sequence[Candidate], index: LoadedIndex) -> Outline | None:

@@ -28,6 +28,9 @@ class Composition:
     # Numbers (of `citations`) whose sentences here were left out of `text` because an earlier
     # part of the same reply quotes them (`compose(shown=...)`): the reply points to them instead.
     above: tuple[int, ...] = ()
+    # The headings of a list the source writes as numbered sections (outline.py): the whole
+    # answer, in the source's words, which a generated answer would only restate.
+    outline: bool = False
 
 
 def _listed(p: Picked) -> bool:

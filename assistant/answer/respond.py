@@ -246,7 +246,7 @@ def reply(
         part = parts[0]
         extractive = _composed(part, index, settings.max_answer_sentences, n_passages)
         result, mode, notes, model, reason = extractive, "extractive", list[str](), "", ""
-        if generator is not None and part.outcome == "answer":
+        if generator is not None and part.outcome == "answer" and not extractive.outline:
             result, mode, notes, model, reason = _generated(
                 generator, checkers, index, settings, question, part.cands[:n_passages], extractive
             )

@@ -4,11 +4,12 @@ for five"), asked for by name, is answered with its headings, against the real c
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 
 import pytest
 
 from assistant import Assistant
-from assistant.types import SECTION_SEP
+from assistant.types import SECTION_SEP, Chunk
 
 
 def _items(text: str) -> list[str]:
@@ -74,3 +75,28 @@ def test_an_outlines_sections_are_among_the_passages_retrieved(bot: Assistant) -
         retrieved = {h.chunk.text for h in a.retrieved}
         assert a.citations and all(c.text in retrieved for c in a.citations)
         assert [h.rank for h in a.retrieved] == list(range(1, len(a.retrieved) + 1))
+
+
+class _Recording:
+    """A generator (the protocol, for real) that records what it was asked to draft."""
+
+    name = "recording"
+    model = "recording"
+
+    def __init__(self) -> None:
+        self.asked: list[str] = []
+
+    def generate(self, question: str, passages: Sequence[Chunk]) -> str:
+        self.asked.append(question)
+        return "A draft. [1]"
+
+
+def test_an_outline_is_not_drafted_again_by_a_language_model(bot: Assistant) -> None:
+    # The headings are the answer in the source's words; a draft would only restate them.
+    recording = _Recording()
+    generating = Assistant(bot.settings.replace(generator="openai"), embedder=bot.embedder, generator=recording)
+    a = generating.ask("what is the bmj's starter for five")
+    assert a.mode == "extractive" and not recording.asked
+    assert a.text.startswith("Starter for five:\n- Ask why it is so difficult")
+    generating.ask("how do I get on a CCG board?")
+    assert recording.asked == ["how do I get on a CCG board?"]
