@@ -26,6 +26,7 @@ def _by_expressions(text: str) -> list[str]:
 
     text = re.sub(r"\b([A-Z]{2,})s\b", r"\1", normalise_quotes(text))
     text = re.sub(r"'s\b", "", text.lower())
+    text = re.sub(r"\b(co|non|pre|re|anti|sub|inter|multi|semi)-(?=[a-z])", r"\1", text)
     return [stem(w) for w in re.findall(r"[a-z0-9]+", text.replace("'", "")) if w not in STOPWORDS]
 
 
@@ -42,3 +43,12 @@ def test_terms_split_exactly_as_the_expressions_did() -> None:
     ]
     for text in texts:
         assert terms(text) == _by_expressions(text), text
+
+
+def test_a_prefix_joined_by_a_hyphen_makes_another_word() -> None:
+    # "can we opt out?" matched "Co-opting secondary care clinicians onto specific subgroups".
+    assert "opt" not in terms("Co-opting secondary care clinicians onto specific subgroups")
+    assert "emerg" not in terms("non-emergency care")
+    assert terms("re-ablement") == terms("reablement") and terms("pre-op") == terms("preop")
+    # Other hyphens still separate words.
+    assert terms("end-to-end commissioning") == terms("end to end commissioning")
