@@ -13,6 +13,7 @@ from dataclasses import dataclass, replace
 from typing import Any
 
 from ..retrieval.index import LoadedIndex
+from ..retrieval.kinds import asked_brevity
 from ..retrieval.retrieve import Candidate
 from ..settings import Settings
 from ..types import QUOTE_SEP, Answer, Citation, Hit
@@ -299,14 +300,17 @@ def _composed(
     listed = find_outline(part.ask, part.cands, index)
     if listed is not None:
         return listed.composition()
+    # "can u explain in 2 lines": as many sentences as asked for, and no floor of words to fill.
+    # (The phrase may open the message as its scope, "in one sentence, what does Monitor do?".)
+    brief = asked_brevity(f"{part.ask} {part.judged}")
     return compose(
         part.subject or part.judged,
         part.cands,
         index.sentences,
-        budget,
+        budget if brief is None else min(budget, brief),
         n_passages,
         index.idf,
-        MIN_ANSWER_WORDS // share,
+        MIN_ANSWER_WORDS // share if brief is None else 0,
         # A partial answer offers the closest passages, not the best one's neighbours: when the
         # ask may not be answered, the best passage is also less often the right one (dev, 181 items:
         # the right passage first for 52% of partial answers, 86% of answers), so each of

@@ -333,3 +333,22 @@ def defines(sentence: str, asked: set[str]) -> bool:
 
 
 _PASSIVE = re.compile(r"\s+(?:not\s+)?(?:\w+ly\s+)?\w+ed\b", re.I)
+
+
+# "can u explain in 2 lines", "briefly, what is a CSU?", "tl;dr": the writer asks for a short
+# answer. The number of sentences it allows: as many as named, else two.
+_BRIEF = re.compile(
+    r"\b(?:briefly|in brief|in short|in a nutshell|tl;?dr|(?:a )?short answer|(?:a )?quick answer|"
+    r"in (?P<n>one|a|1|two|2|three|3|a few) (?:short )?(?:lines?|sentences?))\b",
+    re.I,
+)
+_BRIEF_COUNT = {"one": 1, "a": 1, "1": 1, "two": 2, "2": 2, "three": 3, "3": 3, "a few": 3}
+BRIEF_SENTENCES = 2
+
+
+def asked_brevity(question: str) -> int | None:
+    """How many sentences the writer asks the answer to take, or None when they do not say."""
+    m = _BRIEF.search(question)
+    if m is None:
+        return None
+    return _BRIEF_COUNT.get((m.group("n") or "").lower(), BRIEF_SENTENCES)

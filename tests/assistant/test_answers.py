@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import re
 import threading
 
 import pytest
@@ -346,3 +347,14 @@ def test_an_acronym_the_passages_only_mention_is_answered_in_part(bot: Assistant
         answer = bot.ask(question)
         assert "acronym_undefined" not in answer.answerability[0]["signals"], question
         assert answer.outcome == "answer", (question, answer.text)
+
+
+def test_an_answer_takes_the_length_its_writer_asks_for(bot: Assistant) -> None:
+    # "in one sentence" and "in 2 lines" are the writer's; the usual floor of words is not filled.
+    full = bot.ask("what does monitor do?")
+    one = bot.ask("in one sentence, what does monitor do?")
+    assert len(re.findall(r"\[\d+\]", full.text)) > 1
+    assert len(re.findall(r"\[\d+\]", one.text)) == 1 and one.text.startswith("Monitor ")
+    two = bot.ask("fy1 - no idea what commissioning even is tbh, can u explain in 2 lines")
+    assert len(re.findall(r"\[\d+\]", two.text)) == 2
+    assert two.text.startswith("Commissioning is the effective planning and delivery of healthcare")

@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+import pytest
+
 from assistant.retrieval.kinds import (
     COMPARISON_Q,
     DEFINITION_Q,
     NUMBER,
     OBLIGATION,
     PERMISSION,
+    asked_brevity,
     asking_sentence,
     asks_for_list,
     asks_for_number,
@@ -204,3 +207,20 @@ def test_a_bare_topic_asks_what_it_is() -> None:
     ):
         assert not is_topic(question), question
     assert asks_what_it_is("what is commissioning?") and not asks_what_it_is("how do I get on a CCG board?")
+
+
+@pytest.mark.parametrize(
+    ("question", "sentences"),
+    [
+        ("fy1 - no idea what commissioning even is tbh, can u explain in 2 lines", 2),
+        ("in one sentence, what does Monitor do?", 1),
+        ("briefly, what is a CSU?", 2),
+        ("tl;dr on the quick guide pls", 2),
+        ("what are the CSUs' plans, in a few sentences", 3),
+        # Telephone advice lines are not a length.
+        ("how many cons telephone advice lines did city & hackney set up?", None),
+        ("what is a CSU?", None),
+    ],
+)
+def test_a_request_for_a_short_answer_is_read(question: str, sentences: int | None) -> None:
+    assert asked_brevity(question) == sentences
