@@ -369,6 +369,7 @@ class Assistant:
                 outcome = "partial"
             # "what is the BMJ's starter for five?": the ask names a section of the guidance whose
             # numbered sections are what it asks for; its headings are the answer (outline.py).
+            # The ask's own words name it: an ask folded with the one before it names that one's.
             listed = find_outline(part, cands, index) if cands else None
             if listed is not None and outcome != "answer" and not about_now:
                 values[OUTLINE] = 1.0
@@ -406,6 +407,7 @@ class Assistant:
                     clinical=clinical,
                     off_subject=unrelated,
                     said_before="\n".join(said),
+                    outline=listed,
                 )
             )
         return parts

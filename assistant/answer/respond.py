@@ -21,7 +21,7 @@ from .compose import MIN_ANSWER_WORDS, PASSAGE_MARGIN, compose
 from .currency import notices_for
 from .generate import CheckerCache, Generator, generate_answer
 from .messages import render
-from .outline import find_outline
+from .outline import Outline
 from .render import Composition
 from .scope import scope_of
 
@@ -45,6 +45,7 @@ class Part:
     clinical: bool = False  # asks for clinical advice the corpus does not give (clinical.py)
     off_subject: bool = False  # no word searched with is one of the corpus's own (answerability.py)
     said_before: str = ""  # the conversation's earlier answers, as it shows them
+    outline: Outline | None = None  # a list the ask names, written as numbered sections (outline.py)
 
 
 def nearest_sections(cands: Sequence[Candidate], limit: int = 3) -> list[str]:
@@ -296,10 +297,8 @@ def _composed(
 ) -> Composition:
     """`share`: how many asks the answer has; each gets that part of the word floor. `shown`:
     sentences an earlier part of the reply prints."""
-    # The ask's own words name the outline: an ask folded with the one before it names that one's.
-    listed = find_outline(part.ask, part.cands, index)
-    if listed is not None:
-        return listed.composition()
+    if part.outline is not None:
+        return part.outline.composition()
     # "can u explain in 2 lines": as many sentences as asked for, and no floor of words to fill.
     # (The phrase may open the message as its scope, "in one sentence, what does Monitor do?".)
     brief = asked_brevity(f"{part.ask} {part.judged}")
