@@ -45,7 +45,7 @@ from .retrieval.rewrite import carries_on, is_follow_up, referent, standalone_qu
 from .retrieval.spelling import english_words
 from .settings import Settings
 from .storage.store import Store
-from .types import Answer, Chunk, Hit, Turn
+from .types import Answer, Turn
 from .wiring import build_embedder, build_generator, build_qa_embedder
 
 log = logging.getLogger(__name__)
@@ -390,9 +390,6 @@ class Assistant:
             if outside is not None or clinical or unrelated:
                 outcome = "refuse"
             hits = Retriever.to_hits(cands, k)
-            if listed is not None:
-                # The answer cites each point's section: they are among what was retrieved.
-                hits += _outline_hits(listed.chunks, hits, cands)
             parts.append(
                 Part(
                     part,
@@ -422,20 +419,3 @@ class Assistant:
         # One read of the cache for all the top passages' sentences, not one per passage.
         texts = [t for c in cands[:TOP] for t in index.sentences.get(c.chunk.chunk_id, ([], None))[0]]
         return {QA_SENTENCE: qa_similarity(vector, [self.qa_vectors.vectors(texts)])}
-
-
-def _outline_hits(chunks: Sequence[Chunk], hits: Sequence[Hit], cands: Sequence[Candidate]) -> list[Hit]:
-    """An outline's sections not among `hits`, as further hits after them (scored as candidates
-    where they are one, else 0)."""
-    held = {h.chunk.chunk_id for h in hits}
-    scored = {c.chunk.chunk_id: c for c in cands}
-    out: list[Hit] = []
-    for chunk in chunks:
-        if chunk.chunk_id in held:
-            continue
-        held.add(chunk.chunk_id)
-        c = scored.get(chunk.chunk_id)
-        out.append(
-            Hit(len(hits) + len(out) + 1, chunk, c.score if c else 0.0, c.dense if c else 0.0, c.lexical if c else 0.0)
-        )
-    return out

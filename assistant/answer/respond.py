@@ -188,18 +188,21 @@ def interleave(hit_lists: Sequence[Sequence[Hit]], k: int) -> list[Hit]:
 
 
 def with_cited(hits: list[Hit], parts: Sequence[Part], citations: Sequence[Citation]) -> list[Hit]:
-    """`hits` and, after them, any passage a part retrieved and the reply cites that they lack:
-    a multi-part reply's hits are cut to k across its parts, and an outline cites its sections
-    wherever they rank (outline.py). Interfaces find each cited passage among the retrieved."""
+    """`hits` and, after them, each passage the reply cites that they lack, scored as the
+    candidate it was: a multi-part reply's hits are cut to k across its parts, and an outline
+    cites its sections wherever they rank (outline.py). Interfaces find each cited passage among
+    the retrieved."""
     cited = {(c.doc_id, c.text) for c in citations}
     held = {(h.chunk.doc_id, h.chunk.text) for h in hits}
     out = list(hits)
     for part in parts:
-        for h in part.hits:
-            key = (h.chunk.doc_id, h.chunk.text)
+        scored = {c.chunk.chunk_id: c for c in part.cands}
+        for chunk in [h.chunk for h in part.hits] + (part.outline.chunks if part.outline else []):
+            key = (chunk.doc_id, chunk.text)
             if key in cited and key not in held:
                 held.add(key)
-                out.append(Hit(len(out) + 1, h.chunk, h.score, h.dense, h.lexical))
+                c = scored.get(chunk.chunk_id)
+                out.append(Hit(len(out) + 1, chunk, *((c.score, c.dense, c.lexical) if c else (0.0, 0.0, 0.0))))
     return out
 
 
@@ -255,6 +258,7 @@ def reply(
         part.composition = result
         text, lead = part_text(part), part_lead(part)
         citations = result.citations
+        hits = with_cited(hits, parts, citations)
     else:
         # Each ask gets a share of the sentence budget, never fewer than two sentences.
         budget = max(2, settings.max_answer_sentences - len(parts) + 1)
