@@ -356,6 +356,17 @@ def test_ci_gate_on_dev_and_test(tmp_path: Path, corpus_settings: Settings, env_
             "citation_support": 0.85,
             "refusal_recall": 0.58,
         },
+        # A twenty-ninth author (thirty-seventh session), committed before its first run at
+        # 3094d61: hit@5 0.895, MRR 0.784, key facts 0.693, citation support 0.865, refusal
+        # recall 0.25 (3 of 12; 7 near-misses answered outright), 1 of 38 answerable items
+        # refused. Its 4 lists reach hit@5 0.50; its 12 Slack-style messages 1.00.
+        "holdout-u": {
+            "hit@5": 0.89,
+            "mrr": 0.78,
+            "key_fact_recall": 0.69,
+            "citation_support": 0.86,
+            "refusal_recall": 0.25,
+        },
     }
     # False refusals. Until the twelfth session unseen splits ran above dev's held-out 0.02 (holdout-d
     # 5 of 58 answerable items, holdout-i 3 of 49); since an ask about today is no longer refused
@@ -382,6 +393,7 @@ def test_ci_gate_on_dev_and_test(tmp_path: Path, corpus_settings: Settings, env_
         "holdout-r": 0.12,  # 4 of 36 at its first run
         "holdout-s": 0.09,  # 3 of 36 at its first run
         "holdout-t": 0.06,  # 2 of 36 at its first run
+        "holdout-u": 0.03,  # 1 of 38 at its first run
     }
     args = ["eval", "--out", str(out)]
     for split, mins in floors.items():
