@@ -262,6 +262,11 @@ def _continuation(
     text = texts[nxt]
     if is_item(text) or is_question(text) or is_label(text) or len(terms(text)) < 2:
         return None
+    # Another speaker's turn answers the interviewer, not the sentence before it: after "We are
+    # working with our practices ... to understand how this can be best realised." came
+    # "JR (John Rooke, ...): Yes.", the next lead's reply to the section's question.
+    if SPEAKER_TURN.match(text):
+        return None
     if lead_in_only and not (text.rstrip().endswith(":") and nxt + 1 < len(texts) and is_item(texts[nxt + 1])):
         return None
     return Picked(best.passage, nxt, text, best.score - 0.01)

@@ -145,3 +145,18 @@ def test_an_ask_naming_a_place_is_answered_from_that_speakers_turn_not_the_other
     cands, index = _interview(text, "Which authorisation wave?", [0.55, 0.4, 0.45, 0.6])
     answer = compose("Two questions about Somerset CCG: which authorisation wave did it go for", cands, index).text
     assert answer.startswith("DS (David Slack, managing director, Somerset CCG): First wave"), answer
+
+
+def test_the_next_speakers_reply_does_not_continue_the_best_sentence() -> None:
+    text = (
+        "BT (Dr Bill Tamkin, shadow chair South Manchester CCG): Third wave for authorisation, as the board "
+        "had no capacity for second wave.\n\n"
+        "SF (Dr Stewart Findlay, GP chair, Durham Dales CCG): Second wave.\n\n"
+        "DS (David Slack, managing director, Somerset CCG): First wave as we have made good progress."
+    )
+    # Only BT's sentence is close to the ask. The sentence after it is SF's reply to the
+    # interviewer, which quoted next would read as South Manchester's second answer.
+    cands, index = _interview(text, "Which authorisation wave?", [0.7, 0.2, 0.2])
+    answer = compose("which authorisation wave was south manchester going for?", cands, index).text
+    assert answer.startswith("BT (Dr Bill Tamkin, shadow chair South Manchester CCG): Third wave"), answer
+    assert "Second wave." not in answer, answer
