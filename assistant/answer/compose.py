@@ -15,6 +15,7 @@ from ..retrieval.kinds import (
     COMPARISON_Q,
     asks_for_list,
     asks_for_number,
+    asks_yes_or_no,
     defines_one_of,
     is_item,
     is_label,
@@ -30,7 +31,7 @@ from .lead import bearing, lead, quoted_in
 from .lists import introduces, list_of, with_list_items, with_named_lines
 from .picked import Picked
 from .render import Composition, rendered
-from .speakers import named_speakers, panel_answer, speaker_of, turns
+from .speakers import is_turn_reply, named_speakers, panel_answer, speaker_of, turns
 
 QUESTION_PENALTY = 0.1
 # "How are A, B and C different?": a sentence saying what one of them is, lifted by this much
@@ -214,7 +215,13 @@ def compose(
     # figures) would be read as that other poll's.
     kept = [p for p in kept if not (is_poll_result(p.text) and _poll_of(p, top, index_sentences) not in have)]
     chosen = kept or with_named_lines(chosen, top, index_sentences)
+    replies: dict[tuple[int, int], Picked] = {}
+    if asks_yes_or_no(question):
+        chosen, replies = _with_turn_replies(chosen, top, index_sentences)
     opening = lead(chosen, question, FLOOR_MARGIN, wants_list)
+    if opening is not None:
+        # The turn's reply opens, and the sentence it was brought for follows it.
+        opening = replies.get((opening.passage, opening.sentence), opening)
     if said_before and all(quoted_in(p.text, said_before) for p in chosen):
         opening = bearing(chosen, ask, opening)
     return rendered(chosen, top, said, opening, shown)
@@ -239,6 +246,32 @@ def _panel(
     # The speaker whose words match the ask best opens; the others follow in the source's order.
     opener = max((p for p in turns_said if SPEAKER_TURN.match(p.text)), key=lambda p: p.score)
     return rendered(turns_said, top, said, opener, shown)
+
+
+def _with_turn_replies(
+    chosen: list[Picked], top: Sequence[Candidate], index_sentences: dict[str, tuple[list[str], np.ndarray]]
+) -> tuple[list[Picked], dict[tuple[int, int], Picked]]:
+    """The chosen sentences, each one that follows a turn's bare reply ("TB (...): Definitely.",
+    "JR (...): Yes.") with that reply before it. Asked "has Croydon CCG used any qualified
+    provider?", the answer quoted "We've already done one for cataract surgery ..." without the
+    "Definitely." that opens the turn and answers the yes or no; the reply alone (three words and
+    fewer) scores too low to be chosen. Also returned: each reply, by the sentence it came for."""
+    out = list(chosen)
+    replies: dict[tuple[int, int], Picked] = {}
+    by_place = {(p.passage, p.sentence): p for p in chosen}
+    for p in chosen:
+        if p.sentence == 0 or SPEAKER_TURN.match(p.text):
+            continue
+        texts = index_sentences.get(top[p.passage].chunk.chunk_id, ([], None))[0]
+        reply = texts[p.sentence - 1]
+        if not is_turn_reply(reply):
+            continue
+        before = (p.passage, p.sentence - 1)
+        if before not in by_place:
+            by_place[before] = Picked(p.passage, p.sentence - 1, reply, p.score)
+            out.append(by_place[before])
+        replies[(p.passage, p.sentence)] = by_place[before]
+    return out, replies
 
 
 def _continuation(

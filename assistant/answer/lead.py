@@ -26,6 +26,7 @@ from ..retrieval.kinds import (
 from ..retrieval.lexical import terms
 from .picked import Picked
 from .render import ITEM_MARK
+from .speakers import REPLY_WORDS
 
 
 def lead(chosen: Sequence[Picked], question: str, margin: float, wants_list: bool = False) -> Picked | None:
@@ -84,10 +85,6 @@ def lead(chosen: Sequence[Picked], question: str, margin: float, wants_list: boo
     if LEANS_ON.match(best.text) and not (fitting or DUMMY_IT.match(best.text)):
         return None
     return best
-
-
-# A reply this short says nothing without the question before it.
-REPLY_WORDS = 4
 
 
 def _asked_by_source(p: Picked, chosen: Sequence[Picked]) -> Picked | None:

@@ -16,6 +16,7 @@ from ..retrieval.kinds import is_item
 from ..retrieval.retrieve import Candidate
 from ..types import QUOTE_SEP, SECTION_SEP, SPEAKER_TURN, Chunk, Citation
 from .picked import Picked
+from .speakers import is_turn_reply
 
 # A list item's bullet or number, which an answer's own "- " replaces.
 ITEM_MARK = re.compile(r"^(• )?(\d{1,2}[.)]\s)?")
@@ -92,7 +93,16 @@ def rendered(
         elif text.endswith(":") and nxt is not None and _listed(nxt):
             parts.append(("\n" if parts else "") + text)
         else:
-            parts.append(("\n" if parts and parts[-1].startswith("\n- ") else " " if parts else "") + f"{text} [{n}]")
+            # A turn's bare reply and the sentence after it in the turn are one quote ("TB (...):
+            # Definitely. We've already done one for cataract surgery ... [1]"): one marker.
+            replied = (
+                nxt is not None
+                and is_turn_reply(text)
+                and (nxt.passage, nxt.sentence) == (p.passage, p.sentence + 1)
+                and not SPEAKER_TURN.match(nxt.text)  # "SF (...): Dementia." is a whole turn
+            )
+            mark = "" if replied else f" [{n}]"
+            parts.append(("\n" if parts and parts[-1].startswith("\n- ") else " " if parts else "") + f"{text}{mark}")
     body = "".join(parts).strip()
     citations = []
     for passage, n in sorted(numbers.items(), key=lambda kv: kv[1]):

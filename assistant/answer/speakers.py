@@ -14,13 +14,22 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable, Sequence
 
-from ..types import SPEAKER_TURN
+from ..types import SPEAKER_TURN, spoken
 
 # "What did the CCG leads say ...?", "Had the panel heard ...?": an ask about what the speakers
 # said as a group, which each answered in turn.
 _PANEL_ASK = re.compile(r"\b(leads|panel|panellists|interviewees|each of them|all of them|they all|ccgs)\b", re.I)
 # An opening shorter than this ("Me.", "Dementia.") is read with the sentence after it.
 _SHORT_OPENING = 6
+# A reply this short ("Probably.", a turn's "Definitely.") says nothing without the question
+# before it or the sentence after it.
+REPLY_WORDS = 4
+
+
+def is_turn_reply(sentence: str) -> bool:
+    """ "TB (Dr Tony Brzezicki. chair Croydon CCG): Definitely.": a turn's bare opening reply,
+    which says nothing without the interviewer's question or the sentence after it."""
+    return bool(SPEAKER_TURN.match(sentence)) and len(spoken(sentence).split()) < REPLY_WORDS
 
 
 def turns(passage: str, sentences: Sequence[str]) -> list[str | None]:

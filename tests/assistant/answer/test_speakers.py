@@ -107,11 +107,11 @@ def test_an_ask_about_what_the_panel_said_gets_each_speakers_answer() -> None:
     cands, index = _panel()
     text = compose("What did the CCG leads say was the next big issue?", cands, index).text
     # Every speaker's opening, the best-matching first, the rest in the source's order; a one-word
-    # opening brings the sentence after it.
-    assert text.startswith("DS (David Slack, managing director, Somerset CCG): Community services. [1]")
+    # opening brings the sentence after it, quoted as one with it (one marker).
+    assert text.startswith("DS (David Slack, managing director, Somerset CCG): Community services. They need")
     assert "They need redesign." in text
     assert text.index("BT (Dr Bill Tamkin") < text.index("SF (Dr Stewart Findlay")
-    assert "Dementia. [1] We have a plan for it." in text
+    assert "Dementia. We have a plan for it. [1]" in text
     assert "We are nearly there." not in text
     assert text.count("DS (David Slack") == 1
 
@@ -160,3 +160,29 @@ def test_the_next_speakers_reply_does_not_continue_the_best_sentence() -> None:
     answer = compose("which authorisation wave was south manchester going for?", cands, index).text
     assert answer.startswith("BT (Dr Bill Tamkin, shadow chair South Manchester CCG): Third wave"), answer
     assert "Second wave." not in answer, answer
+
+
+AQP = (
+    "JR (John Rooke, chief operating officer, Bedfordshire CCG): We're looking at this on a case-by-case basis.\n\n"
+    "TB (Dr Tony Brzezicki. chair Croydon CCG): Definitely. We've already done one for cataract surgery "
+    "and are now considering urology too.\n\n"
+    "SF (Dr Stewart Findlay, GP chair, Durham Dales CCG): No.\n\n"
+    "DS (David Slack, managing director, Somerset CCG): No decision has been made yet."
+)
+
+
+def test_a_yes_or_no_is_answered_with_the_turns_own_reply_first() -> None:
+    # The cataract sentence matches the ask best; "Definitely." opens its turn and answers it.
+    cands, index = _interview(AQP, "Will you use any qualified provider?", [0.3, 0.2, 0.7, 0.1, 0.2])
+    answer = compose("has croydon ccg used any qualified provider?", cands, index).text
+    assert answer.startswith(
+        "TB (Dr Tony Brzezicki. chair Croydon CCG): Definitely. We've already done one for cataract surgery"
+    ), answer
+    # The reply and the sentence after it in its turn are one quote: one marker.
+    assert "Definitely. [1]" not in answer and "urology too. [1]" in answer
+
+
+def test_a_whole_turn_of_one_word_keeps_its_own_marker() -> None:
+    cands, index = _interview(AQP, "Will you use any qualified provider?", [0.3, 0.2, 0.2, 0.6, 0.65])
+    answer = compose("what did durham dales and somerset say about any qualified provider?", cands, index).text
+    assert "SF (Dr Stewart Findlay, GP chair, Durham Dales CCG): No. [1]" in answer, answer
