@@ -19,6 +19,7 @@ from ..retrieval.kinds import (
     defines_one_of,
     is_item,
     is_label,
+    is_pointer,
     is_question,
     is_statement,
     number_answer,
@@ -174,7 +175,8 @@ def compose(
             break
         if any(_similar(p.text, c.text) or (p.passage, p.sentence) == (c.passage, c.sentence) for c in chosen):
             continue
-        if is_label(p.text):  # a byline or caption answers nothing, however close its words
+        # A byline or caption answers nothing, however close its words; nor does a link's text.
+        if is_label(p.text) or is_pointer(p.text):
             continue
         chosen.append(p)
     if FILL_GAPS:
@@ -293,7 +295,7 @@ def _continuation(
     if nxt >= len(texts) or best.text.rstrip().endswith(":") or is_item(best.text):
         return None
     text = texts[nxt]
-    if is_item(text) or is_question(text) or is_label(text) or len(terms(text)) < 2:
+    if is_item(text) or is_question(text) or is_label(text) or is_pointer(text) or len(terms(text)) < 2:
         return None
     # Another speaker's turn answers the interviewer, not the sentence before it: after "We are
     # working with our practices ... to understand how this can be best realised." came

@@ -32,6 +32,21 @@ def is_label(s: str) -> bool:
     return not (closing_mark(s) or re.search(r"(?<![A-Za-z])\d", s) or is_item(s))
 
 
+# "Get more information about health and wellbeing boards.", "Read about the changes ... in our
+# guide to co-commissioning.", "Follow the link to the work streams, ...": a web page's link, kept
+# as text (its address dropped at ingest), sends the reader elsewhere and states nothing.
+_POINTER = re.compile(
+    r"^(?:(?:get|read|find out|see|view)\b(?:\s+\w+){0,3}?\s+(?:more|about|all|our|the full|here|further)\b"
+    r"|(?:visit|download|click|browse|follow (?:the|this) link)\b)",
+    re.I,
+)
+
+
+def is_pointer(s: str) -> bool:
+    """A sentence that only points the reader to another page (`_POINTER`)."""
+    return bool(_POINTER.match(s.strip()))
+
+
 def is_item(s: str) -> bool:
     return s.startswith("• ") or bool(re.match(r"^(• )?\d{1,2}[.)]\s", s))
 

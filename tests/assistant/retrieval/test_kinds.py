@@ -21,6 +21,7 @@ from assistant.retrieval.kinds import (
     defines_one_of,
     is_item,
     is_label,
+    is_pointer,
     is_question,
     is_statement,
     is_topic,
@@ -224,3 +225,22 @@ def test_a_bare_topic_asks_what_it_is() -> None:
 )
 def test_a_request_for_a_short_answer_is_read(question: str, sentences: int | None) -> None:
     assert asked_brevity(question) == sentences
+
+
+@pytest.mark.parametrize(
+    ("sentence", "points"),
+    [
+        ("Get more information about health and wellbeing boards.", True),
+        ("Read about the changes to primary care commissioning in our guide to co-commissioning.", True),
+        ("See all NHS reform content from BMJ Group on doc2doc's eLibrary", True),
+        ("Visit the BMJ Careers Centre for news and features on GP commissioning.", True),
+        ("Follow the link to the work streams, then select GP Commissioning.", True),
+        # Imperatives that advise rather than send the reader away.
+        ("Get involved early in the design of pathways.", False),
+        ("See box opposite.", False),
+        ("Read the guidance carefully before you apply.", False),
+        ("Find out what your CCG plans to commission.", False),
+    ],
+)
+def test_a_link_kept_as_text_points_elsewhere(sentence: str, points: bool) -> None:
+    assert is_pointer(sentence) is points
