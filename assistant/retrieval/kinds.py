@@ -33,11 +33,14 @@ def is_label(s: str) -> bool:
 
 
 # "Get more information about health and wellbeing boards.", "Read about the changes ... in our
-# guide to co-commissioning.", "Follow the link to the work streams, ...": a web page's link, kept
-# as text (its address dropped at ingest), sends the reader elsewhere and states nothing.
+# guide to co-commissioning.", "Follow the link to the work streams, ...": a link's text inside a
+# paragraph sends the reader elsewhere and states nothing. (Ingest drops a link that stands as a
+# line of its own, `ingest/clean.py`; one inside a paragraph is kept there, so it is read here.)
+# "Visit ..." is not counted: a printed page's sentence splitter joins "Visit the BMJ Careers
+# Centre ... careers.bmj.com" to the quotation after it.
 _POINTER = re.compile(
     r"^(?:(?:get|read|find out|see|view)\b(?:\s+\w+){0,3}?\s+(?:more|about|all|our|the full|here|further)\b"
-    r"|(?:visit|download|click|browse|follow (?:the|this) link)\b)",
+    r"|follow (?:the|this) link\b)",
     re.I,
 )
 

@@ -233,7 +233,8 @@ def test_a_request_for_a_short_answer_is_read(question: str, sentences: int | No
         ("Get more information about health and wellbeing boards.", True),
         ("Read about the changes to primary care commissioning in our guide to co-commissioning.", True),
         ("See all NHS reform content from BMJ Group on doc2doc's eLibrary", True),
-        ("Visit the BMJ Careers Centre for news and features on GP commissioning.", True),
+        # Joined by the splitter to the quotation after it, which says something.
+        ("Visit the BMJ Careers Centre for news careers.bmj.com “Consortiums will inherit duties.", False),
         ("Follow the link to the work streams, then select GP Commissioning.", True),
         # Imperatives that advise rather than send the reader away.
         ("Get involved early in the design of pathways.", False),
