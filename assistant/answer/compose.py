@@ -317,7 +317,7 @@ def _filled(
         if gap not in have and (p.passage, p.sentence + 2) in have:
             texts = index_sentences.get(top[p.passage].chunk.chunk_id, ([], None))[0]
             text = texts[p.sentence + 1]
-            if not (is_question(text) or is_label(text)):
+            if not (is_question(text) or is_label(text) or is_pointer(text)):
                 out.append(Picked(p.passage, p.sentence + 1, text, p.score - 0.01))
                 have.add(gap)
     return out

@@ -501,3 +501,15 @@ def test_a_lead_in_that_is_the_whole_answer_brings_the_named_lines_after_it() ->
     assert compose("Who were the panel of CCG leads?", cands, sentences).text == (
         "The panel of CCG leads found authorisation slow. [1]"
     )
+
+
+def test_a_links_text_does_not_continue_an_answer_nor_join_it() -> None:
+    text = (
+        "These boards will also lead on commissioning decisions based on the Joint Strategic Needs Assessment. "
+        "Get more information about health and wellbeing boards. "
+        "The assessment covers health, social care and public health needs."
+    )
+    # The link's text follows the best sentence and matches the ask's words well.
+    answer = _answer("pm here, what's a jsna and who does it?", text, [0.7, 0.65, 0.6])
+    assert "Joint Strategic Needs Assessment" in answer and "social care and public health" in answer
+    assert "Get more information" not in answer, answer
