@@ -53,7 +53,7 @@ _INTRODUCED = re.compile(
 
 def wants_person(ask: str) -> bool:
     """Whether `ask` asks for a particular person: "who is the lead commissioner for diabetes
-    at ...?", "who chairs ...?", "which councillor ...?", "need a name"."""
+    at ...?", "who ended up chairing ...?", "which councillor ...?", "need a name"."""
     return bool(_WANTS.search(ask.strip()))
 
 
