@@ -175,8 +175,7 @@ def compose(
             break
         if any(_similar(p.text, c.text) or (p.passage, p.sentence) == (c.passage, c.sentence) for c in chosen):
             continue
-        # A byline or caption answers nothing, however close its words; nor does a link's text.
-        if is_label(p.text) or is_pointer(p.text):
+        if _says_nothing(p.text):
             continue
         chosen.append(p)
     if FILL_GAPS:
@@ -250,6 +249,11 @@ def _panel(
     return rendered(turns_said, top, said, opener, shown)
 
 
+def _says_nothing(text: str) -> bool:
+    """A byline or caption, or a link's text: however close its words, it answers nothing."""
+    return is_label(text) or is_pointer(text)
+
+
 def _with_turn_replies(
     chosen: list[Picked], top: Sequence[Candidate], index_sentences: dict[str, tuple[list[str], np.ndarray]]
 ) -> tuple[list[Picked], dict[tuple[int, int], Picked]]:
@@ -262,9 +266,9 @@ def _with_turn_replies(
     replies: dict[tuple[int, int], Picked] = {}
     by_place = {(p.passage, p.sentence): p for p in chosen}
     for p in chosen:
-        if p.sentence == 0 or SPEAKER_TURN.match(p.text):
-            continue
         texts = index_sentences.get(top[p.passage].chunk.chunk_id, ([], None))[0]
+        if not 0 < p.sentence <= len(texts) or SPEAKER_TURN.match(p.text):
+            continue
         reply = texts[p.sentence - 1]
         if not is_turn_reply(reply):
             continue
@@ -295,7 +299,7 @@ def _continuation(
     if nxt >= len(texts) or best.text.rstrip().endswith(":") or is_item(best.text):
         return None
     text = texts[nxt]
-    if is_item(text) or is_question(text) or is_label(text) or is_pointer(text) or len(terms(text)) < 2:
+    if is_item(text) or is_question(text) or _says_nothing(text) or len(terms(text)) < 2:
         return None
     # Another speaker's turn answers the interviewer, not the sentence before it: after "We are
     # working with our practices ... to understand how this can be best realised." came
@@ -317,7 +321,7 @@ def _filled(
         if gap not in have and (p.passage, p.sentence + 2) in have:
             texts = index_sentences.get(top[p.passage].chunk.chunk_id, ([], None))[0]
             text = texts[p.sentence + 1]
-            if not (is_question(text) or is_label(text) or is_pointer(text)):
+            if not (is_question(text) or _says_nothing(text)):
                 out.append(Picked(p.passage, p.sentence + 1, text, p.score - 0.01))
                 have.add(gap)
     return out

@@ -258,7 +258,6 @@ def reply(
         part.composition = result
         text, lead = part_text(part), part_lead(part)
         citations = result.citations
-        hits = with_cited(hits, parts, citations)
     else:
         # Each ask gets a share of the sentence budget, never fewer than two sentences.
         budget = max(2, settings.max_answer_sentences - len(parts) + 1)
@@ -268,9 +267,9 @@ def reply(
                 part.composition = _composed(part, index, budget, n_passages, len(parts), frozenset(shown))
                 shown.update(q for c in part.composition.citations for q in c.sentences)
         text, citations = merge(parts, covered)
-        hits = with_cited(hits, parts, citations)
         # Each part carries its own line under its ask: nothing leads the whole reply.
         mode, notes, model, reason, lead = "extractive", [], "", "", ""
+    hits = with_cited(hits, parts, citations)
     outcome = "answer" if any(p.outcome == "answer" for p in parts) else "partial"
     notices = notes + notices_for(citations, doc_notices, settings.stale_after_years)
     return Answer(
