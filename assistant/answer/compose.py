@@ -22,6 +22,7 @@ from ..retrieval.kinds import (
     is_pointer,
     is_question,
     is_statement,
+    kind_of_ask,
     number_answer,
 )
 from ..retrieval.lexical import terms
@@ -77,10 +78,13 @@ def compose(
     `shown`: sentences an earlier part of the same reply quotes. They are chosen as usual (this
     part is judged on all it rests on) but not printed twice: `Composition.above` lists them."""
     weight = idf or (lambda t: 1.0)
-    wants_number = asks_for_number(question)
-    number = number_answer(question)
-    wants_list = asks_for_list(question)
-    comparing = bool(COMPARISON_Q.search(question))
+    # What the sentences are about comes from `question`, which carries the words a thin ask
+    # borrows; the kind of answer wanted comes from the ask, where it has a question of its own.
+    kind = kind_of_ask(ask, question)
+    wants_number = asks_for_number(kind)
+    number = number_answer(kind)
+    wants_list = asks_for_list(kind)
+    comparing = bool(COMPARISON_Q.search(kind))
     top = list(cands[: max(passages, NUMBER_PASSAGES) if wants_number else passages])
     if not top:
         return Composition("", [])
@@ -217,9 +221,9 @@ def compose(
     kept = [p for p in kept if not (is_poll_result(p.text) and _poll_of(p, top, index_sentences) not in have)]
     chosen = kept or with_named_lines(chosen, top, index_sentences)
     replies: dict[tuple[int, int], Picked] = {}
-    if asks_yes_or_no(question):
+    if asks_yes_or_no(kind):
         chosen, replies = _with_turn_replies(chosen, top, index_sentences)
-    opening = lead(chosen, question, FLOOR_MARGIN, wants_list)
+    opening = lead(chosen, kind, FLOOR_MARGIN, wants_list)
     if opening is not None:
         # The turn's reply opens, and the sentence it was brought for follows it.
         opening = replies.get((opening.passage, opening.sentence), opening)

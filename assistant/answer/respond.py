@@ -321,7 +321,7 @@ def _composed(
         None if part.outcome == "partial" else PASSAGE_MARGIN,
         shown,
         part.said_before,
-        part.ask,
+        index.speller.correct(part.ask),
     )
 
 

@@ -305,6 +305,22 @@ _YES_NO = re.compile(
 _WH = re.compile(r"\b(how|what|whats|which|when|who|whom|whose|where|why)\b", re.I)
 
 
+# "what about SAS doctors?", "how about in Wales?", "same for a salaried GP?": an ellipsis, which
+# keeps the question it carries on from and changes its subject.
+_ELLIPSIS = re.compile(r"^\s*(?:(?:and|but|so|ok|okay)\s+)?(?:what about|how about|what else|same for)\b", re.I)
+
+
+def kind_of_ask(ask: str, folded: str) -> str:
+    """The text to read the kind of answer wanted from (a number, a list, a yes or no, what a
+    thing is): `ask` itself when it asks a question of its own, `folded` (the ask with the words
+    it borrows from the ask or turn before it) for an ellipsis or an ask with no question word.
+    "who chairs it?" after "what is a health and wellbeing board?" wants a name, not a
+    definition; "how many are there" folded with "whats a clinical senate" wants a number."""
+    if not ask or _ELLIPSIS.match(ask):
+        return folded
+    return ask if _WH.search(ask) or _YES_NO.match(ask) else folded
+
+
 def asks_yes_or_no(question: str) -> bool:
     """Whether the question asks a yes or no (judged on its asking sentence)."""
     sentence = asking_sentence(question)

@@ -469,6 +469,26 @@ def test_an_answer_that_only_repeats_the_conversation_opens_with_what_bears_on_t
     assert compose(topic, cands, sentences, said_before=half, ask=ask).text == fresh
 
 
+def test_a_later_ask_with_a_question_of_its_own_is_answered_as_it_asks() -> None:
+    """ "what do they do" after "how many clinical senates are there" carries the earlier ask's
+    words for what it is about, not its "how many": read from the words it borrowed, it was
+    answered with the count first, as if asked again."""
+    text = (
+        "Clinical senates bring together experts from health and social care to advise commissioners. "
+        "Twelve clinical senates were set up across England."
+    )
+    cands, sentences = _cands([(text, 0.9, [0.62, 0.6])])
+    folded = "what do they do how many clinical senates are there"
+    assert compose(folded, cands, sentences).text.startswith("Twelve clinical senates")
+    answer = compose(folded, cands, sentences, ask="what do they do").text
+    assert answer.startswith("Clinical senates bring together experts"), answer
+    # An ellipsis keeps the question it carries on: "and networks?" still asks how many.
+    ellipsis = compose(
+        "what about networks how many clinical senates are there", cands, sentences, ask="what about networks"
+    )
+    assert ellipsis.text.startswith("Twelve clinical senates"), ellipsis.text
+
+
 def test_a_short_reply_to_the_sources_question_opens_with_that_question() -> None:
     # "Probably." scores as the question it answers and fits a yes/no ask; opened with alone, it
     # said nothing, and its question came sentences later.

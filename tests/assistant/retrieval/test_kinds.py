@@ -25,6 +25,7 @@ from assistant.retrieval.kinds import (
     is_question,
     is_statement,
     is_topic,
+    kind_of_ask,
     number_answer,
     rule_asked,
 )
@@ -245,3 +246,23 @@ def test_a_request_for_a_short_answer_is_read(question: str, sentences: int | No
 )
 def test_a_link_kept_as_text_points_elsewhere(sentence: str, points: bool) -> None:
     assert is_pointer(sentence) is points
+
+
+@pytest.mark.parametrize(
+    ("ask", "folded", "read"),
+    [
+        # A question of its own: its kind is its own, whatever it borrowed.
+        ("who chairs it", "who chairs it what is a health and wellbeing board", "ask"),
+        ("is it paid", "is it paid how many hours does a board member give", "ask"),
+        ("do i just email the ccg direct", "sas doctor in ortho, keen to help do i just email the ccg direct", "ask"),
+        # An ellipsis, or no question word: the question it carries on from.
+        ("what about SAS doctors?", "what about SAS doctors? how do I get on a CCG board?", "folded"),
+        ("and how about in Wales", "and how about in Wales how many CCGs are there", "folded"),
+        ("the salaried ones", "the salaried ones how much time do GPs give", "folded"),
+        ("", "how many CCGs are there", "folded"),
+    ],
+)
+def test_the_kind_of_answer_is_read_from_the_ask_when_it_has_a_question_of_its_own(
+    ask: str, folded: str, read: str
+) -> None:
+    assert kind_of_ask(ask, folded) == (ask if read == "ask" else folded)
