@@ -383,6 +383,8 @@ class Assistant:
             # The writer's situation counts too: "gp in belfast - do we have to join a ccg?"
             # asks about Northern Ireland without naming it in the ask.
             outside = scope.named([judged, part], situation)
+            if outside is None and cands:
+                outside = scope.unspoken([part], [f"{c.chunk.section}\n{c.chunk.text}" for c in cands[:TOP]], situation)
             # "Which anticoagulant and dose should I use ...?": the passages about the service
             # that moved that care to GPs match, and quoted beside a dosing question would read
             # as its answer.

@@ -23,7 +23,7 @@ from .generate import CheckerCache, Generator, generate_answer
 from .messages import render
 from .outline import Outline
 from .render import Composition
-from .scope import scope_of
+from .scope import Scope, scope_of
 
 _MARK = re.compile(r"\[(\d+)\]")
 
@@ -65,13 +65,17 @@ def refusal_text(
     covered: str = "",
     clinical: bool = False,
     covers: str = "",
+    home: str = "",
 ) -> tuple[str, str]:
     """The refusal's statement, with its reason when the question is about a nation the corpus
-    does not cover (`outside`; `covered`: the nations it does name, "England and Wales"), asks
-    for clinical advice it does not give (`clinical`) or is about none of its subjects (`covers`:
-    what it does cover, `Scope.documents_text`); and the whole text, the statement followed by the
-    nearest sections."""
-    if outside:
+    does not cover (`outside`; `covered`: the nations it does name, "England and Wales") or one
+    it names but whose passages found here describe another (`home`: the nation the corpus is
+    written for), asks for clinical advice it does not give (`clinical`) or is about none of its
+    subjects (`covers`: what it does cover, `Scope.documents_text`); and the whole text, the
+    statement followed by the nearest sections."""
+    if outside and home:
+        statement = render("refusal_unspoken", nation=outside, home=home)
+    elif outside:
         statement = render("refusal_outside", nation=outside, covered=covered or "none")
     elif covers:
         statement = render("refusal_off_subject", covers=covers)
@@ -116,16 +120,19 @@ def _as_heading(ask: str) -> str:
     return ask[:1].upper() + ask[1:]
 
 
-def merge(parts: Sequence[Part], covered: str = "") -> tuple[str, list[Citation]]:
+def merge(parts: Sequence[Part], scope: Scope | None = None) -> tuple[str, list[Citation]]:
     """One text and one citation list for a multi-part reply, each part under its ask.
-    `covered`: the nations the corpus names, for a part refused as about another."""
+    `scope`: the nations the corpus names, for a part refused as about another."""
+    covered = scope.covered_text() if scope is not None else ""
     numbers: dict[str, int] = {}  # chunk id -> number in the merged reply
     citations: list[Citation] = []
     paragraphs: list[str] = []
     for part in parts:
         heading = _as_heading(part.ask)
         if part.outcome == "refuse" or part.composition is None:
-            if part.outside:
+            if part.outside and scope is not None and scope.home and part.outside in scope.covered:
+                why = render("part_not_covered_unspoken", nation=part.outside, home=scope.home)
+            elif part.outside:
                 why = render("part_not_covered_outside", nation=part.outside, covered=covered or "none")
             else:
                 why = render("part_not_covered_clinical") if part.clinical else render("part_not_covered")
@@ -234,16 +241,19 @@ def reply(
     ]
     hits = parts[0].hits if len(parts) == 1 else interleave([p.hits for p in parts], k)
     # Only a reply about a nation outside the corpus names the ones it covers.
-    covered = scope_of(index).covered_text() if any(p.outside for p in parts) else ""
+    scope = scope_of(index)
+    covered = scope.covered_text() if any(p.outside for p in parts) else ""
     if all(p.outcome == "refuse" for p in parts):
         outside = next((p.outside for p in parts if p.outside), None)
+        # A nation the corpus names, but whose passages found here are the home nation's.
+        home = scope.home or "" if outside in scope.covered else ""
         # A message about none of the guidance's subjects gets what the guidance does cover,
         # not "nearest" sections, which for it are chance.
         unrelated = outside is None and all(p.off_subject for p in parts)
         nearest = [] if unrelated else nearest_sections([c for p in parts for c in p.cands[:3]])
         covers = scope_of(index).documents_text() if unrelated else ""
         statement, text = refusal_text(
-            nearest, outside, covered, clinical=all(p.clinical for p in parts), covers=covers
+            nearest, outside, covered, clinical=all(p.clinical for p in parts), covers=covers, home=home
         )
         return Answer(question, text, [], True, hits, nearest=nearest, answerability=judged, lead=statement)
     doc_notices = {c.chunk.doc_id: c.chunk.notice for p in parts for c in p.cands if c.chunk.notice}
@@ -266,7 +276,7 @@ def reply(
             if part.outcome != "refuse":
                 part.composition = _composed(part, index, budget, n_passages, len(parts), frozenset(shown))
                 shown.update(q for c in part.composition.citations for q in c.sentences)
-        text, citations = merge(parts, covered)
+        text, citations = merge(parts, scope)
         # Each part carries its own line under its ask: nothing leads the whole reply.
         mode, notes, model, reason, lead = "extractive", [], "", "", ""
     hits = with_cited(hits, parts, citations)

@@ -9,6 +9,13 @@ outside the corpus, and an ask that names it, or comes from a writer who says th
 refused with the reason. When an editor adds guidance that names the nation, its questions go
 through as any other. The documents' titles are kept here too: a message about none of the
 corpus's subjects is told what it does cover.
+
+A nation the corpus names only in passing is not covered by that: two documents here are tagged
+"England, Wales" and one statistic is "the PCT average for England and Wales", while every
+passage describes England's CCGs, which Wales never had. The nation whose own names the passages
+use most is the corpus's home; an ask about another nation it names ("sas doc in cardiff - how
+do i get involved over here") whose best passages never name that nation is refused too, saying
+that what matched describes the home nation's arrangements (`Scope.unspoken`).
 """
 
 from __future__ import annotations
@@ -23,6 +30,9 @@ from typing import Any
 
 from ..retrieval.index import LoadedIndex
 from ..retrieval.rewrite import word_list
+
+# A nation's people, by which a question names the nation itself as much as by its name.
+DEMONYMS = frozenset({"english", "welsh", "scottish", "northern irish"})
 
 
 @dataclass(frozen=True)
@@ -42,6 +52,12 @@ def nations() -> tuple[Nation, ...]:
     return tuple(out)
 
 
+def _own(nation: Nation) -> Nation:
+    """The nation by its own names ("Wales", "NHS Wales", "Welsh"), without its places and boards."""
+    words = set(nation.name.lower().split())
+    return Nation(nation.name, tuple(n for n in nation.names if set(n.split()) & words or n in DEMONYMS))
+
+
 def _padded(text: str) -> str:
     # "Scotland's", "(Belfast)" and "glasgow-based" all name the place as a whole word.
     return " " + re.sub(r"[^a-z0-9]+", " ", text.lower()) + " "
@@ -55,6 +71,7 @@ class Scope:
     covered: tuple[str, ...]
     outside: tuple[Nation, ...]
     titles: tuple[str, ...] = ()
+    home: str | None = None  # the covered nation its passages name most: the one it is written for
 
     @classmethod
     def of(cls, index: LoadedIndex) -> Scope:
@@ -66,14 +83,20 @@ class Scope:
             words = index.lexical.query_terms(name)
             return bool(words) and all(index.df.get(w, 0) > 0 for w in words)
 
+        def passages(name: str) -> int:
+            return min((index.df.get(w, 0) for w in index.lexical.query_terms(name)), default=0)
+
         covered: list[str] = []
         outside: list[Nation] = []
+        named: dict[str, int] = {}
         for nation in nations():
             if any(present(n) for n in nation.names):
                 covered.append(nation.name)
+                named[nation.name] = max(passages(n) for n in _own(nation).names) if _own(nation).names else 0
             else:
                 outside.append(nation)
-        return cls(tuple(covered), tuple(outside), cls.titles_of(index.documents()))
+        home = max(named, key=lambda n: named[n]) if named else None
+        return cls(tuple(covered), tuple(outside), cls.titles_of(index.documents()), home)
 
     @staticmethod
     def titles_of(documents: Sequence[dict[str, Any]]) -> tuple[str, ...]:
@@ -92,6 +115,28 @@ class Scope:
         if self._first([where], self._covered_nations()) is not None:
             return None
         return self._first([where], self.outside)
+
+    def unspoken(self, ask: Sequence[str], passages: Sequence[str], situation: str = "") -> str | None:
+        """A nation the corpus names, but is not written for, that the ask is about while none of
+        `passages` (the text the answer would draw on) names it: they describe the home nation's
+        arrangements. The ask names the nation ("Wales", "Welsh"), or the writer's `situation`
+        places them there by any of its names ("sas doc in cardiff - ..."). The home nation's own
+        questions go through as before: its passages rarely need to name it."""
+        others = tuple(n for n in self._covered_nations() if n.name != self.home)
+        if not others:
+            return None
+        asked = [_padded(t) for t in ask if t]
+        named = self._first(asked, tuple(_own(n) for n in others))
+        if named is None and situation:
+            where = _padded(situation)
+            if self.home is None or self._first([where], [n for n in nations() if n.name == self.home]) is None:
+                named = self._first([where], others)
+        if named is None:
+            return None
+        own = _own(next(n for n in others if n.name == named))
+        if any(f" {n} " in _padded(p) for n in own.names for p in passages):
+            return None
+        return named
 
     @staticmethod
     def _first(padded: Sequence[str], among: Sequence[Nation]) -> str | None:

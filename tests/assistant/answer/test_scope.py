@@ -64,14 +64,45 @@ def test_only_the_ask_about_another_nation_is_refused(bot: Assistant) -> None:
     assert answer.citations
 
 
-def test_nations_the_corpus_names_and_ambiguous_words_pass(bot: Assistant) -> None:
-    # Wales is named by the guidance ("England and Wales"); "NI" here is National Insurance.
+def test_ambiguous_words_name_no_nation(bot: Assistant) -> None:
+    # "NI" here is National Insurance.
+    answer = bot.ask("Does my NI contribution change if I take a seat on the CCG board?")
+    assert [j["outside"] for j in answer.answerability] == [None]
+
+
+def test_a_nation_the_corpus_names_only_in_passing_is_not_answered_from_the_home_nations_passages(
+    bot: Assistant,
+) -> None:
+    """Wales is in two documents' titles and one statistic ("the PCT average for England and
+    Wales"); everything else describes England's CCGs, which Wales never had. Answered from them,
+    a consultant in Wales was told to contact their CCG."""
+    assert Scope.of(bot.index).home == "England"
     for question in (
         "How can a consultant in Wales get involved in commissioning?",
-        "Does my NI contribution change if I take a seat on the CCG board?",
+        "sas doc in cardiff - how do i get involved with commissioning over here",
     ):
         answer = bot.ask(question)
-        assert [j["outside"] for j in answer.answerability] == [None], question
+        assert answer.refused, question
+        assert "says anything about Wales" in answer.text and "England's arrangements" in answer.text
+        assert [j["outside"] for j in answer.answerability] == ["Wales"], question
+    # The home nation's own questions are answered, though its passages seldom name it.
+    for question in ("How many CCGs are there in England?", "gp in leeds - how do i get on the ccg board?"):
+        answer = bot.ask(question)
+        assert not answer.refused and [j["outside"] for j in answer.answerability] == [None], question
+
+
+def test_a_part_about_the_other_nation_says_which_nations_passages_it_found() -> None:
+    scope = Scope(("England", "Wales"), (), (), "England")
+    english = ["How? › 1. Positions\nAll GP practices have to be members of a CCG in England."]
+    assert scope.unspoken(["do welsh gps have to join one"], english) == "Wales"
+    assert scope.unspoken(["how does it work in Wales"], english) == "Wales"
+    # The writer's place counts; a writer who names a place in the home nation too is anywhere.
+    assert scope.unspoken(["do we have to join one"], english, "gp in swansea") == "Wales"
+    assert scope.unspoken(["do we have to join one"], english, "moved from swansea to leeds") is None
+    # Passages that name the nation are about it; the home nation is never refused for this.
+    assert scope.unspoken(["how does it work in Wales"], ["In Wales, health boards commission care."]) is None
+    assert scope.unspoken(["how many ccgs are there in England"], ["There are 211 CCGs."]) is None
+    assert Scope(("England",), (), (), "England").unspoken(["and in Wales?"], english) is None
 
 
 def _small_index(tmp_path: Path, extra: str | None) -> Assistant:
