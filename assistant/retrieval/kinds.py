@@ -157,6 +157,12 @@ CONNECTIVE = re.compile(
     re.I,
 )
 LEANS_ON = re.compile(r"^\s*(it|its|they|their|them|this|these|that|those|such|he|she|his|her)\b", re.I)
+# "To this end, ...", "If this is the case, ...", "These relationships ...": pointing back at the
+# sentence before, which must be quoted too. ("It" and "they" usually name what an answer has just
+# said; "this" and "these" rarely do.)
+POINTS_BACK = re.compile(
+    r"^\s*(to this end|if this is the case|in this case|as such|that way|this|these|those|such|his|her)\b", re.I
+)
 # "It is very unlikely that ...": a dummy subject, not one the sentence before names.
 DUMMY_IT = re.compile(r"^\s*It(?:'s| is| was| will be| would be) (?:\w+ ){0,2}?(?:for|to|that)\b")
 

@@ -489,6 +489,26 @@ def test_a_later_ask_with_a_question_of_its_own_is_answered_as_it_asks() -> None
     assert ellipsis.text.startswith("Twelve clinical senates"), ellipsis.text
 
 
+def test_a_sentence_pointing_back_is_quoted_with_the_sentence_it_points_at() -> None:
+    """ "If this is the case, ... this individual" was quoted without the sentence saying what
+    the case and the individual are."""
+    text = (
+        "Health and wellbeing boards are aligned with each upper tier local authority. "
+        "Their boundaries follow the council's. "
+        "Boards will meet in public at least four times a year. "
+        "One person could be elected to represent two or more CCGs in an area. "
+        "If this is the case, then it is vital to foster strong relationships between the CCGs and this individual."
+    )
+    question = "how should ccgs sit on a health and wellbeing board"
+    answer = _answer(question, text, [0.8, 0.3, 0.1, 0.1, 0.75])
+    assert "If this is the case" in answer, answer
+    assert "One person could be elected to represent two or more CCGs in an area. [1] If this is the case" in answer
+    assert "meet in public" not in answer  # only the sentence pointed at comes in
+    # Without a sentence pointing back, nothing comes in.
+    plain = text.replace("If this is the case, then it", "It")
+    assert "One person could be elected" not in _answer(question, plain, [0.8, 0.3, 0.1, 0.1, 0.75])
+
+
 def test_a_short_reply_to_the_sources_question_opens_with_that_question() -> None:
     # "Probably." scores as the question it answers and fits a yes/no ask; opened with alone, it
     # said nothing, and its question came sentences later.
