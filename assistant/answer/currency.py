@@ -39,10 +39,25 @@ def notices_for(
     if citations and len(years) == len(citations) and all(this_year - y > stale_after_years for y in years):
         span = str(min(years)) if min(years) == max(years) else f"{min(years)}–{max(years)}"
         out.append(render("stale_notice", years=stale_after_years, published=span))
-    seen: set[str] = set()
-    for c in citations:
-        note = doc_notices.get(c.doc_id, "")
-        if note and note not in seen:
-            seen.add(note)
-            out.append(note)
+    notes = list(dict.fromkeys(n for c in citations if (n := doc_notices.get(c.doc_id, ""))))
+    # Editors write each document's notice on its own, so two cited documents can say one thing
+    # twice ("CCGs were abolished on 1 July 2022 ..." and "Written while the Bill was before
+    # Parliament; CCGs ... were abolished on 1 July 2022 ..."): a notice the words of another
+    # already say is left out, and the fuller one kept.
+    out.extend(n for n in notes if not any(m is not n and _says(m, n) for m in notes))
     return out
+
+
+def _words(text: str) -> set[str]:
+    return set(re.findall(r"[a-z0-9]+", text.lower()))
+
+
+def _says(fuller: str, note: str) -> bool:
+    """Whether `fuller` says what `note` does: most of `note`'s words, and more besides (of two
+    notices that say each other, the first cited is kept)."""
+    a, b = _words(fuller), _words(note)
+    shared = len(a & b) / (len(b) or 1)
+    return shared >= NOTICE_OVERLAP and (len(a) > len(b) or (len(a) == len(b) and fuller < note))
+
+
+NOTICE_OVERLAP = 0.7
