@@ -343,7 +343,8 @@ class Assistant:
         vectors = dict(zip(texts, self.embedder.embed(texts), strict=True))
         ranker = Retriever(self.settings, self.store, index, weights)
         said = [t.content for t in turns if t.role == "assistant" and t.content.strip()]
-        quoted = index.quoted_documents(said[-1]) if said and any(carries_on(p[0]) for p in plans) else frozenset()
+        last = said[-1] if said else ""
+        quoted = index.quoted_documents(last) if last and any(carries_on(p[0], last) for p in plans) else frozenset()
         scope = scope_of(index)
         situation = asks.context
         now_framed = frames_now(situation)
@@ -351,7 +352,7 @@ class Assistant:
         for part, judged, query, subject in plans:
             qvec = vectors[query]
             svec = qvec if subject == query else _unit(vectors[query] + vectors[subject])
-            prefer = quoted if carries_on(part) else frozenset()
+            prefer = quoted if carries_on(part, last) else frozenset()
             cands = ranker.candidates(query, qvec, filters, retriever, svec, prefer)
             values = signals(judged, cands, index, vectors[judged], index.speller.correct(part))
             p = self.answerability.probability(values)

@@ -38,14 +38,22 @@ def is_follow_up(question: str) -> bool:
     )
 
 
-def carries_on(question: str) -> bool:
+def carries_on(question: str, said: str = "") -> bool:
     """Whether a message carries on from the conversation before it: a follow-up, unless it
     asks what a thing is and names the thing by "a"/"an" or by an acronym in capitals ("whats
     a csu", "what does AQP stand for?"). However short, such a message starts a subject of its
     own: read as a follow-up, "whats a csu" after "who are the six ccg leads?" borrowed that
     question and was answered with the panel. (Within one message a thin ask still leans on the
-    ask before it, `is_follow_up`: there the writer set the subject a line earlier.)"""
-    return is_follow_up(question) and not _names_a_new_thing(question)
+    ask before it, `is_follow_up`: there the writer set the subject a line earlier.)
+
+    Unless the answer before it (`said`) wrote that acronym: then the reader is asking about a
+    word they have just read. "what is CARE?" after an answer quoting "an inferior Career Average
+    Revalued Earnings (CARE) scheme", read alone, found passages about primary care."""
+    if not is_follow_up(question):
+        return False
+    if not _names_a_new_thing(question):
+        return True
+    return any(re.search(rf"\b{re.escape(a)}s?\b", said) for a in _ACRONYM.findall(question)) if said else False
 
 
 # Right after "what is" / "what's": the thing, by "a"/"an" or as an acronym ("the NI version"
@@ -92,8 +100,11 @@ def standalone_query(question: str, history: Sequence[Turn]) -> str:
     take?" is still about the board, which "is it paid?" alone does not say.
     """
     previous = [t.content for t in history if t.role == "user" and t.content.strip()]
+    said = [t.content for t in history if t.role == "assistant" and t.content.strip()]
     folded = [question]
-    while previous and carries_on(folded[-1]) and len(folded) <= MAX_FOLDED:
+    while (
+        previous and carries_on(folded[-1], said[-1] if said and len(folded) == 1 else "") and len(folded) <= MAX_FOLDED
+    ):
         folded.append(previous.pop())
     return " ".join(folded)
 

@@ -72,3 +72,18 @@ def test_a_short_ask_for_what_a_new_thing_is_starts_its_own_subject(bot: Assista
     answer = bot.ask("whats a csu", turns)
     assert answer.citations and answer.citations[0].section == "Commissioning support units"
     assert "panel" not in answer.text
+
+
+def test_an_ask_for_what_an_acronym_the_last_answer_wrote_is_carries_on(bot: Assistant) -> None:
+    """ "what is CARE?" after an answer quoting "an inferior Career Average Revalued Earnings
+    (CARE) scheme" was read alone and refused: "care" alone is an everyday word. The reader asks
+    about a word they have just read; an acronym the answer did not write starts a subject."""
+    said = "- Pension accrual to be replaced by an inferior Career Average Revalued Earnings (CARE) scheme [2]"
+    assert carries_on("what is CARE?", said)
+    assert not carries_on("what is CARE?") and not carries_on("what is a CSU?", said)
+    asked = "what did the hutton report threaten for nhs pensions?"
+    turns = [Turn("user", asked), Turn("assistant", bot.ask(asked).text)]
+    assert "(CARE)" in turns[1].content
+    assert standalone_query("what is CARE?", turns) == f"what is CARE? {asked}"
+    answer = bot.ask("what is CARE?", turns)
+    assert not answer.refused and answer.citations[0].doc_id == "bmj-guide", answer.text
