@@ -228,10 +228,13 @@ def compose(
     if opening is not None:
         # The turn's reply opens, and the sentence it was brought for follows it.
         opening = replies.get((opening.passage, opening.sentence), opening)
-    if said_before and all(quoted_in(p.text, said_before) for p in chosen):
+    repeated = bool(said_before) and all(quoted_in(p.text, said_before) for p in chosen)
+    if repeated:
         opening = bearing(chosen, ask, opening)
     chosen = _with_antecedents(chosen, opening, top, index_sentences)
-    return rendered(chosen, top, said, opening, shown)
+    composition = rendered(chosen, top, said, opening, shown)
+    composition.repeated = repeated
+    return composition
 
 
 def _with_antecedents(

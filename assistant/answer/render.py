@@ -32,6 +32,9 @@ class Composition:
     # The headings of a list the source writes as numbered sections (outline.py): the whole
     # answer, in the source's words, which a generated answer would only restate.
     outline: bool = False
+    # Every sentence was quoted by the conversation's previous answer: a follow-up that found
+    # nothing closer than what the reader has just read (`compose(said_before=...)`).
+    repeated: bool = False
 
 
 def _listed(p: Picked) -> bool:

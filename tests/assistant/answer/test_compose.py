@@ -467,6 +467,10 @@ def test_an_answer_that_only_repeats_the_conversation_opens_with_what_bears_on_t
     assert compose(topic, cands, sentences, said_before=before, ask="is it paid?").text == fresh
     half = "We have a service level agreement with the local support organisation. [1]"
     assert compose(topic, cands, sentences, said_before=half, ask=ask).text == fresh
+    # The reply says why it repeats (respond.part_lead); an answer with something new does not.
+    assert compose(topic, cands, sentences, said_before=before, ask=ask).repeated
+    assert not compose(topic, cands, sentences, said_before=half, ask=ask).repeated
+    assert not compose(topic, cands, sentences, ask=ask).repeated
 
 
 def test_a_later_ask_with_a_question_of_its_own_is_answered_as_it_asks() -> None:
