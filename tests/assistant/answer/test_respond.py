@@ -48,15 +48,16 @@ def test_a_part_that_would_repeat_the_same_sentences_points_to_them() -> None:
         ]
     )
     assert text.count("Boards include a hospital doctor.") == 1
-    assert "How are they covering themselves?\nThe passages quoted above ([1]) are as close" in text
+    assert "How are they covering themselves?\nThe guidance touches on this part but may not answer it" in text
+    assert text.endswith("the passages that match it best are the ones quoted above ([1]).")
     assert len(citations) == 1
-    # A part judged answered by the same sentences says so, not that they are merely close.
+    # A part judged answered by the same sentences is not hedged.
     text, _ = merge(
         [part("who sits on the board", "answer", board_answer()), part("is it a hospital doctor", "answer", same)]
     )
     # Not "answer this part too": the part's own words may be in none of them ("who hosts them?").
     assert text.endswith(
-        "Is it a hospital doctor?\nThe passages quoted above ([1]) are what the guidance says on this part too."
+        "Is it a hospital doctor?\nThe passages that match this part best are the ones quoted above ([1])."
     )
 
 

@@ -91,12 +91,13 @@ def test_an_ask_for_what_an_acronym_the_last_answer_wrote_is_carries_on(bot: Ass
 
 def test_a_follow_up_answered_only_with_what_the_last_answer_quoted_says_so(bot: Assistant) -> None:
     """ "how do I get on one?" after "whats a clinical senate" came back word for word, with
-    nothing to say that the guidance has nothing closer: it read as a slip."""
+    nothing to say that the search found nothing better: it read as a slip. (Not "nothing in the
+    guidance is closer": the follow-up's answer is sometimes elsewhere, unfound.)"""
     first = "whats a clinical senate"
     turns = [Turn("user", first), Turn("assistant", bot.ask(first).text)]
     again = bot.ask("how do I get on one?", turns)
-    assert again.lead.startswith(("Nothing in the guidance is closer", "The guidance touches on this")), again.text
-    assert "the answer above quoted" in again.lead and again.text.startswith(again.lead)
-    assert again.citations and again.body and not again.body.startswith("Nothing")
+    assert again.lead.startswith(("The passages that match this best", "The guidance touches on this")), again.text
+    assert again.lead.endswith("are the ones the answer above quoted:") and again.text.startswith(again.lead)
+    assert again.citations and again.body and not again.body.startswith("The passages")
     # Asked afresh, the same question leads with nothing of the kind.
     assert "answer above" not in bot.ask("how do I get on a clinical senate?").text
