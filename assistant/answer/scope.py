@@ -126,6 +126,10 @@ class Scope:
         if not others:
             return None
         asked = [_padded(t) for t in ask if t]
+        # "gp in cardiff - how many CCGs are there in England?", "... in England and Wales?": an
+        # ask that names the home nation is about it, wherever its writer is.
+        if self._first(asked, [n for n in nations() if n.name == self.home]) is not None:
+            return None
         named = self._first(asked, tuple(_own(n) for n in others))
         if named is None and situation:
             where = _padded(situation)
@@ -149,9 +153,16 @@ class Scope:
         return tuple(n for n in nations() if n.name in self.covered)
 
     def covered_text(self) -> str:
-        """ "England and Wales", "England, Wales and Scotland", or "" when it names none."""
+        """ "England and Wales", "England, Wales and Scotland", or "" when it names none; the
+        home nation first and the others said to be named in passing ("England, and Wales in
+        passing"), since questions about those are refused too (`unspoken`) and a Scottish GP
+        told the corpus names Wales took it for covering Wales."""
         if len(self.covered) < 2:
             return "".join(self.covered)
+        if self.home in self.covered:
+            others = [n for n in self.covered if n != self.home]
+            rest = others[0] if len(others) == 1 else ", ".join(others[:-1]) + " and " + others[-1]
+            return f"{self.home}, and {rest} in passing"
         return ", ".join(self.covered[:-1]) + " and " + self.covered[-1]
 
     def documents_text(self, limit: int = 5) -> str:

@@ -23,14 +23,17 @@ def test_the_real_corpus_names_england_and_wales_only(bot: Assistant) -> None:
     scope = Scope.of(bot.index)
     assert scope.covered == ("England", "Wales")
     assert [n.name for n in scope.outside] == ["Scotland", "Northern Ireland"]
-    assert scope.covered_text() == "England and Wales"
+    # Wales only in passing: its questions are refused too (`unspoken`), and a Scottish GP told
+    # "the nations it names: England and Wales" took the corpus to cover Wales.
+    assert scope.covered_text() == "England, and Wales in passing"
+    assert Scope(("England", "Wales"), (), ()).covered_text() == "England and Wales"
 
 
 def test_an_ask_about_scotland_is_refused_with_the_reason(bot: Assistant) -> None:
     answer = bot.ask("gp in glasgow - do we have ccgs up here too?")
     assert answer.refused and answer.outcome == "refuse"
     assert "does not cover Scotland" in answer.text
-    assert "England and Wales" in answer.text
+    assert "England, and Wales in passing" in answer.text
     assert answer.nearest  # still pointed at the nearest sections
     assert [j["outside"] for j in answer.answerability] == ["Scotland"]
 
@@ -85,8 +88,13 @@ def test_a_nation_the_corpus_names_only_in_passing_is_not_answered_from_the_home
         assert answer.refused, question
         assert "says anything about Wales" in answer.text and "England's arrangements" in answer.text
         assert [j["outside"] for j in answer.answerability] == ["Wales"], question
-    # The home nation's own questions are answered, though its passages seldom name it.
-    for question in ("How many CCGs are there in England?", "gp in leeds - how do i get on the ccg board?"):
+    # The home nation's own questions are answered, though its passages seldom name it, and so
+    # is an ask that names it from a writer elsewhere.
+    for question in (
+        "How many CCGs are there in England?",
+        "gp in leeds - how do i get on the ccg board?",
+        "GP in Cardiff, how many CCGs are there in England?",
+    ):
         answer = bot.ask(question)
         assert not answer.refused and [j["outside"] for j in answer.answerability] == [None], question
 
@@ -99,6 +107,7 @@ def test_a_part_about_the_other_nation_says_which_nations_passages_it_found() ->
     # The writer's place counts; a writer who names a place in the home nation too is anywhere.
     assert scope.unspoken(["do we have to join one"], english, "gp in swansea") == "Wales"
     assert scope.unspoken(["do we have to join one"], english, "moved from swansea to leeds") is None
+    assert scope.unspoken(["how many are there in England and Wales"], english, "gp in swansea") is None
     # Passages that name the nation are about it; the home nation is never refused for this.
     assert scope.unspoken(["how does it work in Wales"], ["In Wales, health boards commission care."]) is None
     assert scope.unspoken(["how many ccgs are there in England"], ["There are 211 CCGs."]) is None
