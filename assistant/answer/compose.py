@@ -13,6 +13,7 @@ import numpy as np
 
 from ..retrieval.kinds import (
     COMPARISON_Q,
+    POINTS_AT_STATEMENT,
     POINTS_BACK,
     asks_for_list,
     asks_for_number,
@@ -231,7 +232,7 @@ def compose(
     repeated = bool(said_before) and all(quoted_in(p.text, said_before) for p in chosen)
     if repeated:
         opening = bearing(chosen, ask, opening)
-    chosen = _with_antecedents(chosen, opening, top, index_sentences)
+    chosen, opening = _with_antecedents(chosen, opening, top, index_sentences)
     composition = rendered(chosen, top, said, opening, shown)
     composition.repeated = repeated
     return composition
@@ -242,19 +243,22 @@ def _with_antecedents(
     opening: Picked | None,
     top: Sequence[Candidate],
     index_sentences: dict[str, tuple[list[str], np.ndarray]],
-) -> list[Picked]:
+) -> tuple[list[Picked], Picked | None]:
     """The chosen sentences, each that points back at the sentence before it ("If this is the
     case, then it is vital that ... this individual", "To this end, the BMA recommends ...")
     with that sentence, when it is a statement of the same passage: quoted alone, the reader
     cannot tell what "this" is (over every split, 70 answers; test key facts 0.787 -> 0.789).
-    The opening is left as it is: its antecedent would follow it, and the opening sentence
-    answering the question matters more (the sentence before an opening shown first: dev first
-    sentence 0.643 -> 0.621, twentieth session). A speaker's turn points back at the
-    interviewer's question, which is the section's heading."""
+    An opening keeps its place unless it points at a whole statement ("To this end, ...", "If
+    this is the case, ..."): then its antecedent opens, as the source has them (2 answers over
+    every split; unseen first sentence -1 item). The sentence before any opening shown first
+    cost more (dev first sentence 0.643 -> 0.621, twentieth session). A speaker's turn points
+    back at the interviewer's question, which is the section's heading."""
     out = list(chosen)
     have = {(p.passage, p.sentence) for p in chosen}
     for p in chosen:
-        if p is opening or p.sentence == 0 or not POINTS_BACK.match(p.text) or SPEAKER_TURN.match(p.text):
+        if p.sentence == 0 or not POINTS_BACK.match(p.text) or SPEAKER_TURN.match(p.text):
+            continue
+        if p is opening and not POINTS_AT_STATEMENT.match(p.text):
             continue
         if (p.passage, p.sentence - 1) in have or is_item(p.text):
             continue
@@ -262,9 +266,12 @@ def _with_antecedents(
         text = texts[p.sentence - 1]
         if is_question(text) or _says_nothing(text) or is_item(text) or text.rstrip().endswith(":"):
             continue
-        out.append(Picked(p.passage, p.sentence - 1, text, p.score - 0.01))
+        before = Picked(p.passage, p.sentence - 1, text, p.score - 0.01)
+        out.append(before)
         have.add((p.passage, p.sentence - 1))
-    return out
+        if p is opening:
+            opening = before
+    return out, opening
 
 
 def _panel(

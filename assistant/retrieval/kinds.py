@@ -163,6 +163,9 @@ LEANS_ON = re.compile(r"^\s*(it|its|they|their|them|this|these|that|those|such|h
 POINTS_BACK = re.compile(
     r"^\s*(to this end|if this is the case|in this case|as such|that way|this|these|those|such|his|her)\b", re.I
 )
+# "To this end, ...", "If this is the case, ...": pointing back at the whole statement before,
+# which no reader can supply; "This audit role ..." names what it points at.
+POINTS_AT_STATEMENT = re.compile(r"^\s*(to this end|if this is the case|in this case|as such|that way)\b", re.I)
 # "It is very unlikely that ...": a dummy subject, not one the sentence before names.
 DUMMY_IT = re.compile(r"^\s*It(?:'s| is| was| will be| would be) (?:\w+ ){0,2}?(?:for|to|that)\b")
 

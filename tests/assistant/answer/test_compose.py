@@ -513,6 +513,22 @@ def test_a_sentence_pointing_back_is_quoted_with_the_sentence_it_points_at() -> 
     assert "One person could be elected" not in _answer(question, plain, [0.8, 0.3, 0.1, 0.1, 0.75])
 
 
+def test_an_opening_pointing_at_the_statement_before_it_comes_after_that_statement() -> None:
+    """ "should health and wellbeing boards be big or small?" was answered "To this end, the BMA
+    recommends that health and wellbeing boards should be small ..." and nothing else."""
+    text = (
+        "Boards will meet in public. "
+        "It is important that the boards encourage true partnership between councils and CCGs. "
+        "To this end, the BMA recommends that health and wellbeing boards should be small and functional."
+    )
+    answer = _answer("should health and wellbeing boards be big or small", text, [0.1, 0.2, 0.9])
+    assert answer.startswith("It is important that the boards encourage true partnership"), answer
+    assert "[1] To this end, the BMA recommends" in answer
+    # "This ..." naming what it points at keeps its place as the opening.
+    named = text.replace("To this end, the BMA recommends that health", "This partnership means health")
+    assert _answer("should health and wellbeing boards be big or small", named, [0.1, 0.2, 0.9]).startswith("This")
+
+
 def test_a_short_reply_to_the_sources_question_opens_with_that_question() -> None:
     # "Probably." scores as the question it answers and fits a yes/no ask; opened with alone, it
     # said nothing, and its question came sentences later.
