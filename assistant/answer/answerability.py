@@ -178,7 +178,9 @@ def signals(
     out[ASKS_NOW] = 1.0 if _ASKS_NOW.search(_UNTIL_NOW.sub(" ", _STILL_ALLOWED.sub(" ", own))) else 0.0
     asked_years = [int(y) for y in _YEAR.findall(ask)]
     if asked_years:
-        seen_years = [int(y) for c in top for y in _YEAR.findall(c.chunk.text)]
+        # The section's heading counts: the BMJ guide's timeline dates its entries there only
+        # ("TIMELINE AND LINKS › July 2010"), and "what happened in July 2010?" was refused.
+        seen_years = [int(y) for c in top for y in _YEAR.findall(passage_text(c.chunk))]
         out["later_year"] = float(max(asked_years) > max(seen_years, default=0))
     names = {n.lower() for n in _NAME.findall(ask)} - {"i", "nhs"}
     # A thing named by an acronym that neither the corpus's words nor the passages found for the

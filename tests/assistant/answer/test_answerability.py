@@ -261,3 +261,14 @@ def test_a_follow_up_wants_what_its_own_words_ask_for(bot: Assistant) -> None:
     # Asked with its own words for a sum, the same signals still fire where the passages hold none.
     [alone] = bot.retrieve("what is the national pay rate per session for a consortium lead?")
     assert alone.signals["money_missing"] == 1.0
+
+
+def test_a_year_in_a_sections_heading_is_a_year_the_passage_mentions(bot: Assistant) -> None:
+    """The BMJ guide's timeline dates its entries in their headings only ("TIMELINE AND LINKS ›
+    July 2010"): "what happened in July 2010?" was refused as asking about a later year."""
+    answer = bot.ask("what happened in July 2010?")
+    assert answer.answerability[0]["signals"]["later_year"] == 0.0
+    assert not answer.refused and answer.citations[0].section.endswith("July 2010"), answer.text
+    assert "Equity and Excellence" in answer.text
+    # A year after every source is still one.
+    assert _signals(bot, "what happened to CCGs in 2022?")["later_year"] == 1.0
