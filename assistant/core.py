@@ -395,8 +395,12 @@ class Assistant:
             # passages were found by chance, by the embedding or by an everyday word ("time").
             # The model, fitted on questions about the guidance's subjects, answered such short
             # messages outright: a one-word ask is wholly "covered" by any passage with its word.
-            unrelated = outside is None and not clinical and off_subject(query, index)
-            if outside is not None or clinical or unrelated:
+            # "what are ICBs and how do I get on one?": what the documents' notices say replaced
+            # the bodies they describe; the passages about those bodies match, and quoted they
+            # would answer for their successors.
+            after = scope.superseded([part]) if outside is None and not clinical else None
+            unrelated = outside is None and not clinical and after is None and off_subject(query, index)
+            if outside is not None or clinical or unrelated or after is not None:
                 outcome = "refuse"
             hits = Retriever.to_hits(cands, k)
             parts.append(
@@ -410,6 +414,7 @@ class Assistant:
                     hits,
                     subject=subject,
                     outside=outside,
+                    after=after,
                     clinical=clinical,
                     off_subject=unrelated,
                     said_before="\n".join(said),

@@ -23,7 +23,7 @@ from .generate import CheckerCache, Generator, generate_answer
 from .messages import render
 from .outline import Outline
 from .render import Composition
-from .scope import Scope, scope_of
+from .scope import Scope, Successor, scope_of
 
 _MARK = re.compile(r"\[(\d+)\]")
 
@@ -42,6 +42,7 @@ class Part:
     composition: Composition | None = None
     subject: str = ""  # what the answer's sentences are chosen for (default: judged)
     outside: str | None = None  # a nation the corpus does not cover that the ask is about (scope.py)
+    after: Successor | None = None  # what came after the documents, which the ask names (scope.py)
     clinical: bool = False  # asks for clinical advice the corpus does not give (clinical.py)
     off_subject: bool = False  # no word searched with is one of the corpus's own (answerability.py)
     said_before: str = ""  # the conversation's earlier answers, as it shows them
@@ -66,6 +67,7 @@ def refusal_text(
     clinical: bool = False,
     covers: str = "",
     home: str = "",
+    after: Successor | None = None,
 ) -> tuple[str, str]:
     """The refusal's statement, with its reason when the question is about a nation the corpus
     does not cover (`outside`; `covered`: the nations it does name, "England and Wales") or one
@@ -73,7 +75,9 @@ def refusal_text(
     written for), asks for clinical advice it does not give (`clinical`) or is about none of its
     subjects (`covers`: what it does cover, `Scope.documents_text`); and the whole text, the
     statement followed by the nearest sections."""
-    if outside and home:
+    if after is not None:
+        statement = render("refusal_superseded", thing=after.label(), notice=after.notice)
+    elif outside and home:
         statement = render("refusal_unspoken", nation=outside, home=home)
     elif outside:
         statement = render("refusal_outside", nation=outside, covered=covered or "none")
@@ -136,7 +140,9 @@ def merge(parts: Sequence[Part], scope: Scope | None = None) -> tuple[str, list[
     for part in parts:
         heading = _as_heading(part.ask)
         if part.outcome == "refuse" or part.composition is None:
-            if part.outside and scope is not None and scope.home and part.outside in scope.covered:
+            if part.after is not None:
+                why = render("part_not_covered_superseded", thing=part.after.label())
+            elif part.outside and scope is not None and scope.home and part.outside in scope.covered:
                 why = render("part_not_covered_unspoken", nation=part.outside, home=scope.home)
             elif part.outside:
                 why = render("part_not_covered_outside", nation=part.outside, covered=covered or "none")
@@ -240,6 +246,7 @@ def reply(
             "probability": round(p.probability, 4),
             "signals": p.signals,
             "outside": p.outside,
+            "superseded": p.after.acronym if p.after is not None else None,
             "clinical": p.clinical,
             "off_subject": p.off_subject,
         }
@@ -253,13 +260,20 @@ def reply(
         outside = next((p.outside for p in parts if p.outside), None)
         # A nation the corpus names, but whose passages found here are the home nation's.
         home = scope.home or "" if outside in scope.covered else ""
+        after = next((p.after for p in parts if p.after is not None), None)
         # A message about none of the guidance's subjects gets what the guidance does cover,
         # not "nearest" sections, which for it are chance.
         unrelated = outside is None and all(p.off_subject for p in parts)
         nearest = [] if unrelated else nearest_sections([c for p in parts for c in p.cands[:3]])
         covers = scope_of(index).documents_text() if unrelated else ""
         statement, text = refusal_text(
-            nearest, outside, covered, clinical=all(p.clinical for p in parts), covers=covers, home=home
+            nearest,
+            outside,
+            covered,
+            clinical=all(p.clinical for p in parts),
+            covers=covers,
+            home=home,
+            after=after,
         )
         return Answer(question, text, [], True, hits, nearest=nearest, answerability=judged, lead=statement)
     doc_notices = {c.chunk.doc_id: c.chunk.notice for p in parts for c in p.cands if c.chunk.notice}

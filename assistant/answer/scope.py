@@ -23,7 +23,7 @@ from __future__ import annotations
 import re
 import threading
 import weakref
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from functools import cache
 from typing import Any
@@ -64,6 +64,51 @@ def _padded(text: str) -> str:
 
 
 @dataclass(frozen=True)
+class Successor:
+    """Something the documents' notices say came after them ("... replaced by integrated care
+    boards (ICBs)") and no passage names: `name` as the notice writes it, its `acronym`, and the
+    `notice` that says so."""
+
+    name: str
+    acronym: str
+    notice: str
+
+    def named_in(self, padded: str) -> bool:
+        low = self.acronym.lower()
+        name = " ".join(re.findall(r"[a-z0-9]+", self.name.lower())).removesuffix("s")
+        return any(f" {n} " in padded for n in (low, f"{low}s", name, f"{name}s"))
+
+    def label(self) -> str:
+        return f"{self.name} ({self.acronym}s)"
+
+
+# "integrated care boards (ICBs)": a name and its acronym, as a notice writes them.
+_SPELT = re.compile(r"((?:[A-Za-z][\w-]*\s+){1,6})\(([A-Z]{2,6})s?\)")
+_LINKING = frozenset({"and", "of", "the", "for", "in", "on", "to"})
+
+
+def successors(notices: Sequence[str], unheard: Callable[[str], bool]) -> tuple[Successor, ...]:
+    """What the documents' notices name, with its acronym, that the corpus never does
+    (`unheard(acronym)`): the bodies that came after the guidance."""
+    out: dict[str, Successor] = {}
+    for notice in dict.fromkeys(n for n in notices if n):
+        for m in _SPELT.finditer(notice):
+            acronym = m.group(2)
+            words = m.group(1).split()
+            # The name is the run of last words whose initials spell the acronym.
+            kept: list[str] = []
+            letters = acronym.lower()
+            for w in reversed(words):
+                if len("".join(x[0].lower() for x in kept if x.lower() not in _LINKING)) == len(letters):
+                    break
+                kept.insert(0, w)
+            initials = "".join(x[0].lower() for x in kept if x.lower() not in _LINKING)
+            if initials == letters and acronym not in out and unheard(acronym):
+                out[acronym] = Successor(" ".join(kept), acronym, notice)
+    return tuple(out.values())
+
+
+@dataclass(frozen=True)
 class Scope:
     """Which nations the corpus names (`covered`) and which it never does (`outside`); and its
     documents' titles (`titles`)."""
@@ -72,6 +117,7 @@ class Scope:
     outside: tuple[Nation, ...]
     titles: tuple[str, ...] = ()
     home: str | None = None  # the covered nation its passages name most: the one it is written for
+    after: tuple[Successor, ...] = ()  # what the notices say came after the documents (`successors`)
 
     @classmethod
     def of(cls, index: LoadedIndex) -> Scope:
@@ -96,7 +142,9 @@ class Scope:
             else:
                 outside.append(nation)
         home = max(named, key=lambda n: named[n]) if named else None
-        return cls(tuple(covered), tuple(outside), cls.titles_of(index.documents()), home)
+        documents = index.documents()
+        after = successors([d.get("notice", "") for d in documents], lambda a: not present(a))
+        return cls(tuple(covered), tuple(outside), cls.titles_of(documents), home, after)
 
     @staticmethod
     def titles_of(documents: Sequence[dict[str, Any]]) -> tuple[str, ...]:
@@ -148,6 +196,13 @@ class Scope:
             if any(f" {n} " in p for n in nation.names for p in padded):
                 return nation.name
         return None
+
+    def superseded(self, ask: Sequence[str]) -> Successor | None:
+        """What came after the documents that the ask names ("what are ICBs and how do I get on
+        one?"): the guidance cannot say anything about it, however well its passages about the
+        bodies before match."""
+        padded = [_padded(t) for t in ask if t]
+        return next((a for a in self.after if any(a.named_in(p) for p in padded)), None)
 
     def _covered_nations(self) -> tuple[Nation, ...]:
         return tuple(n for n in nations() if n.name in self.covered)

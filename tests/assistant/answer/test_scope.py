@@ -5,7 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from assistant import Assistant, Settings
-from assistant.answer.scope import Scope, nations
+from assistant.answer.scope import Scope, nations, successors
 from ingest.pipeline import Ingestor
 from tests.helpers import HashEmbedder, write_small_corpus
 
@@ -157,3 +157,35 @@ def test_what_the_corpus_covers_names_its_first_documents_and_counts_the_rest(bo
     assert many.documents_text(limit=5).startswith("Doc 0; Doc 1")
     assert many.documents_text(limit=5).endswith("Doc 4; and 3 more documents")
     assert Scope((), (), tuple(f"Doc {i}" for i in range(6))).documents_text(limit=5).endswith("and 1 more document")
+
+
+def test_what_the_notices_say_came_after_the_guidance_is_read_from_them() -> None:
+    notices = [
+        "Clinical commissioning groups (CCGs) were abolished on 1 July 2022 and replaced by integrated care boards "
+        "(ICBs) under the Health and Care Act 2022.",
+        "Describes a primary care trust (PCT); PCTs were abolished in 2013, and their successors, CCGs, in 2022.",
+    ]
+    # CCGs and PCTs are the corpus's own subjects; ICBs it never names.
+    after = successors(notices, unheard=lambda acronym: acronym == "ICB")
+    assert [(s.name, s.acronym) for s in after] == [("integrated care boards", "ICB")]
+    assert after[0].notice == notices[0] and after[0].label() == "integrated care boards (ICBs)"
+    scope = Scope(("England",), (), (), "England", after)
+    for ask in ("what are ICBs?", "do icbs still need a hospital doctor", "how does an integrated care board work"):
+        assert scope.superseded([ask]) is after[0], ask
+    assert scope.superseded(["what is a CCG?"]) is None
+    assert successors(notices, unheard=lambda acronym: False) == ()
+
+
+def test_an_ask_about_what_replaced_the_guidance_s_bodies_is_refused_quoting_the_notice(bot: Assistant) -> None:
+    """ "what are ICBs and how do I get on one?" was refused as about nothing the guidance covers,
+    though every answer's notice names ICBs; "do ICBs still need a secondary care doctor?" was
+    answered in part from the CCG rules."""
+    answer = bot.ask("what are ICBs and how do I get on one?")
+    assert answer.refused and answer.text.startswith("The guidance predates integrated care boards (ICBs):")
+    assert "replaced by integrated care boards (ICBs) under the Health and Care Act 2022." in answer.text
+    # The second ask ("how do I get on one?") names nothing itself and is refused by the model.
+    assert [(j["superseded"], j["outcome"]) for j in answer.answerability] == [("ICB", "refuse"), (None, "refuse")]
+    mixed = bot.ask("how do I get on a CCG board, and do ICBs have the same rule?")
+    assert not mixed.refused and mixed.citations
+    assert [j["superseded"] for j in mixed.answerability] == [None, "ICB"]
+    assert "The guidance predates integrated care boards (ICBs) and says nothing about them." in mixed.text
