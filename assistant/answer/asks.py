@@ -21,6 +21,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from itertools import pairwise
 
 from ..retrieval.kinds import SUBORDINATE
 from ..retrieval.lexical import terms
@@ -145,8 +146,25 @@ def _standalone(part: str) -> bool:
     return len(terms(part)) >= MIN_ASK_TERMS
 
 
+# "Two q's: 1) what is the single operating model 2) how many local area teams ...", "(a) ...
+# (b) ...": a numbered list of asks. The number marks where an ask begins, as a question mark ends
+# one; unread, the two asks were searched and answered as one.
+_ENUMERATED = re.compile(r"(?:^|\s)\(?(?:[1-9]|[a-e])[).]\s+(?=[a-z])", re.I)
+
+
+def _unnumbered(text: str) -> str:
+    """`text` with a numbered list of asks made clauses: each marker a clause break. Only where
+    at least two markers count up ("1) ... 2) ...", "a) ... b) ..."): "Section 2. Monitor" or
+    "a 3. 5% rise" are not lists."""
+    marks = list(_ENUMERATED.finditer(text))
+    labels = [re.sub(r"[^0-9a-z]", "", m.group(0).lower()) for m in marks]
+    if len(marks) < 2 or not all(ord(b) == ord(a) + 1 for a, b in pairwise(labels)):
+        return text
+    return _ENUMERATED.sub("\n", text).strip()
+
+
 def split_asks(message: str) -> Asks:
-    text = " ".join(message.split())
+    text = "\n".join(" ".join(line.split()) for line in _unnumbered(" ".join(message.split())).split("\n"))
     # "ok, and does it ...?", "hi all - ...", "... thanks": a greeting, thanks or acknowledgement
     # is neither the writer's situation nor an ask ("ok" became an ask of its own and was told
     # the guidance does not cover it).

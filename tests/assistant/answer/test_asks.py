@@ -139,3 +139,26 @@ def test_not_knowing_what_a_thing_is_asks_what_it_is() -> None:
 def test_a_request_for_the_form_of_an_answer_goes_with_its_ask() -> None:
     a = split_asks("what does a CSU do? explain simply pls")
     assert a.parts == ("what does a CSU do? explain simply pls",)
+
+
+@pytest.mark.parametrize(
+    ("message", "context", "parts"),
+    [
+        (
+            "Two q's: 1) what is the single operating model 2) how many local area teams does NHS England have",
+            "Two q's",
+            ("what is the single operating model", "how many local area teams does NHS England have"),
+        ),
+        ("1. what is a csu 2. who hosts them", "", ("what is a csu", "who hosts them")),
+        ("quick qs - (1) whats a ccg (2) do i have to join", "quick qs", ("whats a ccg", "do i have to join")),
+        ("a) who sits on the board b) is it paid", "", ("who sits on the board", "is it paid")),
+        # One number, or numbers that do not count up, mark no list.
+        ("what does section 2. say about monitor", "", ("what does section 2. say about monitor",)),
+        ("what do 3) and 7) in the list mean", "", ("what do 3) and 7) in the list mean",)),
+    ],
+)
+def test_a_numbered_list_of_asks_is_split_at_its_numbers(message: str, context: str, parts: tuple[str, ...]) -> None:
+    """ "Two q's: 1) what is the single operating model 2) how many local area teams ..." was
+    searched and answered as one ask, and "how many" got the four regional sectors."""
+    asks = split_asks(message)
+    assert (asks.context, asks.parts) == (context, parts)
