@@ -154,7 +154,9 @@ def test_ci_gate_on_dev_and_test(tmp_path: Path, corpus_settings: Settings, env_
         # (twenty-third session); 0.544 (80) once interview turns are embedded by their words.
         # Key facts 0.832 -> 0.810 when 40 items whose answers are spread over two documents or
         # several sections joined dev (thirty-third session; alone they reach 0.44).
-        "dev": {"hit@5": 0.95, "mrr": 0.85, "key_fact_recall": 0.8, "citation_support": 0.9, "refusal_recall": 0.54},
+        # Refusal recall 0.556 -> 0.609 in the thirty-eighth session (a nation named only in passing,
+        # and what the notices say replaced the documents' bodies, refused): floor 0.54 -> 0.60.
+        "dev": {"hit@5": 0.95, "mrr": 0.85, "key_fact_recall": 0.8, "citation_support": 0.9, "refusal_recall": 0.6},
         # Refusal recall 0.438 -> 0.375 (14 -> 12 of 32 near-misses refused; the two now partial)
         # with the proximity signal and its reweighting (nineteenth session, chosen on dev); over
         # the eleven unseen splits near-misses refused 71 -> 72. 0.344 (11) once a passage's place names
@@ -165,7 +167,8 @@ def test_ci_gate_on_dev_and_test(tmp_path: Path, corpus_settings: Settings, env_
         # items 13 -> 18 (the signal fires on 24 near-misses and on none of 709 answerable items;
         # the extra false refusals come with the refit's threshold). 0.500 (16) once interview
         # turns are embedded by their words (twenty-fourth session).
-        "test": {"hit@5": 0.91, "mrr": 0.78, "key_fact_recall": 0.71, "citation_support": 0.83, "refusal_recall": 0.46},
+        # Refusal recall 0.500 -> 0.531 (16 -> 17 of 32) in the thirty-eighth session: floor 0.46 -> 0.5.
+        "test": {"hit@5": 0.91, "mrr": 0.78, "key_fact_recall": 0.71, "citation_support": 0.83, "refusal_recall": 0.5},
         "holdout-c": {
             # 63 of 68 answerable items' evidence in the top five; 61 since passages are indexed
             # under their document's title (thirteenth session; other splits +1, +1, +0).
