@@ -46,6 +46,7 @@ def test_ask_json_schema_through_the_console_script(corpus_settings: Settings, e
         "probability",
         "signals",
         "outside",
+        "superseded",
         "clinical",
         "off_subject",
     }
