@@ -44,20 +44,26 @@ def notices_for(
     # twice ("CCGs were abolished on 1 July 2022 ..." and "Written while the Bill was before
     # Parliament; CCGs ... were abolished on 1 July 2022 ..."): a notice the words of another
     # already say is left out, and the fuller one kept.
-    out.extend(n for n in notes if not any(m is not n and _says(m, n) for m in notes))
+    words = [_words(n) for n in notes]
+    out.extend(
+        n
+        for i, n in enumerate(notes)
+        if not any(
+            j != i and _says(words[j], words[i]) and (len(words[j]) > len(words[i]) or j < i) for j in range(len(notes))
+        )
+    )
     return out
+
+
+# A notice sharing this share of its words with a fuller one (or an equal one cited earlier) says
+# nothing that one does not.
+NOTICE_OVERLAP = 0.7
 
 
 def _words(text: str) -> set[str]:
     return set(re.findall(r"[a-z0-9]+", text.lower()))
 
 
-def _says(fuller: str, note: str) -> bool:
-    """Whether `fuller` says what `note` does: most of `note`'s words, and more besides (of two
-    notices that say each other, the first cited is kept)."""
-    a, b = _words(fuller), _words(note)
-    shared = len(a & b) / (len(b) or 1)
-    return shared >= NOTICE_OVERLAP and (len(a) > len(b) or (len(a) == len(b) and fuller < note))
-
-
-NOTICE_OVERLAP = 0.7
+def _says(other: set[str], note: set[str]) -> bool:
+    """Whether a notice with the words `other` says most of what one with the words `note` does."""
+    return len(other & note) / (len(note) or 1) >= NOTICE_OVERLAP

@@ -76,7 +76,7 @@ def refusal_text(
     subjects (`covers`: what it does cover, `Scope.documents_text`); and the whole text, the
     statement followed by the nearest sections."""
     if after is not None:
-        statement = render("refusal_superseded", thing=after.label(), notice=after.notice)
+        statement = render("refusal_superseded", thing=after.label, notice=after.notice)
     elif outside and home:
         statement = render("refusal_unspoken", nation=outside, home=home)
     elif outside:
@@ -141,9 +141,9 @@ def merge(parts: Sequence[Part], scope: Scope | None = None) -> tuple[str, list[
         heading = _as_heading(part.ask)
         if part.outcome == "refuse" or part.composition is None:
             if part.after is not None:
-                why = render("part_not_covered_superseded", thing=part.after.label())
-            elif part.outside and scope is not None and scope.home and part.outside in scope.covered:
-                why = render("part_not_covered_unspoken", nation=part.outside, home=scope.home)
+                why = render("part_not_covered_superseded", thing=part.after.label)
+            elif scope is not None and (home := scope.home_instead_of(part.outside)):
+                why = render("part_not_covered_unspoken", nation=part.outside, home=home)
             elif part.outside:
                 why = render("part_not_covered_outside", nation=part.outside, covered=covered or "none")
             else:
@@ -258,21 +258,19 @@ def reply(
     covered = scope.covered_text() if any(p.outside for p in parts) else ""
     if all(p.outcome == "refuse" for p in parts):
         outside = next((p.outside for p in parts if p.outside), None)
-        # A nation the corpus names, but whose passages found here are the home nation's.
-        home = scope.home or "" if outside in scope.covered else ""
         after = next((p.after for p in parts if p.after is not None), None)
         # A message about none of the guidance's subjects gets what the guidance does cover,
         # not "nearest" sections, which for it are chance.
         unrelated = outside is None and all(p.off_subject for p in parts)
         nearest = [] if unrelated else nearest_sections([c for p in parts for c in p.cands[:3]])
-        covers = scope_of(index).documents_text() if unrelated else ""
+        covers = scope.documents_text() if unrelated else ""
         statement, text = refusal_text(
             nearest,
             outside,
             covered,
             clinical=all(p.clinical for p in parts),
             covers=covers,
-            home=home,
+            home=scope.home_instead_of(outside),
             after=after,
         )
         return Answer(question, text, [], True, hits, nearest=nearest, answerability=judged, lead=statement)

@@ -72,14 +72,12 @@ class Successor:
     name: str
     acronym: str
     notice: str
+    label: str  # as the notice writes them together: "integrated care boards (ICBs)"
 
     def named_in(self, padded: str) -> bool:
         low = self.acronym.lower()
         name = " ".join(re.findall(r"[a-z0-9]+", self.name.lower())).removesuffix("s")
         return any(f" {n} " in padded for n in (low, f"{low}s", name, f"{name}s"))
-
-    def label(self) -> str:
-        return f"{self.name} ({self.acronym}s)"
 
 
 # "integrated care boards (ICBs)": a name and its acronym, as a notice writes them.
@@ -104,7 +102,9 @@ def successors(notices: Sequence[str], unheard: Callable[[str], bool]) -> tuple[
                 kept.insert(0, w)
             initials = "".join(x[0].lower() for x in kept if x.lower() not in _LINKING)
             if initials == letters and acronym not in out and unheard(acronym):
-                out[acronym] = Successor(" ".join(kept), acronym, notice)
+                name = " ".join(kept)
+                label = f"{name} {m.group(0)[m.group(0).rindex('(') :]}"
+                out[acronym] = Successor(name, acronym, notice, label)
     return tuple(out.values())
 
 
@@ -196,6 +196,11 @@ class Scope:
             if any(f" {n} " in p for n in nation.names for p in padded):
                 return nation.name
         return None
+
+    def home_instead_of(self, nation: str | None) -> str:
+        """The home nation, when `nation` is one the corpus names only in passing (an ask about it
+        was refused because its passages describe the home nation's arrangements); else ""."""
+        return self.home if self.home and nation in self.covered and nation != self.home else ""
 
     def superseded(self, ask: Sequence[str]) -> Successor | None:
         """What came after the documents that the ask names ("what are ICBs and how do I get on

@@ -168,7 +168,9 @@ def test_what_the_notices_say_came_after_the_guidance_is_read_from_them() -> Non
     # CCGs and PCTs are the corpus's own subjects; ICBs it never names.
     after = successors(notices, unheard=lambda acronym: acronym == "ICB")
     assert [(s.name, s.acronym) for s in after] == [("integrated care boards", "ICB")]
-    assert after[0].notice == notices[0] and after[0].label() == "integrated care boards (ICBs)"
+    assert after[0].notice == notices[0] and after[0].label == "integrated care boards (ICBs)"
+    singular = successors(["... replaced by an integrated care board (ICB)."], unheard=lambda acronym: True)
+    assert [(s.name, s.label) for s in singular] == [("integrated care board", "integrated care board (ICB)")]
     scope = Scope(("England",), (), (), "England", after)
     for ask in ("what are ICBs?", "do icbs still need a hospital doctor", "how does an integrated care board work"):
         assert scope.superseded([ask]) is after[0], ask
