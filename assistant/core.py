@@ -354,7 +354,8 @@ class Assistant:
             svec = qvec if subject == query else _unit(vectors[query] + vectors[subject])
             prefer = quoted if carries_on(part, last) else frozenset()
             cands = ranker.candidates(query, qvec, filters, retriever, svec, prefer)
-            values = signals(judged, cands, index, vectors[judged], index.speller.correct(part))
+            own = index.speller.correct(part)  # the ask's own words, typos mended
+            values = signals(judged, cands, index, vectors[judged], own)
             p = self.answerability.probability(values)
             if now_framed:
                 values[ASKS_NOW] = 1.0
@@ -385,7 +386,7 @@ class Assistant:
             # asks about Northern Ireland without naming it in the ask.
             outside = scope.named([judged, part], situation)
             if outside is None and cands:
-                outside = scope.unspoken([part], [f"{c.chunk.section}\n{c.chunk.text}" for c in cands[:TOP]], situation)
+                outside = scope.unspoken([part], (f"{c.chunk.section}\n{c.chunk.text}" for c in cands[:TOP]), situation)
             # "Which anticoagulant and dose should I use ...?": the passages about the service
             # that moved that care to GPs match, and quoted beside a dosing question would read
             # as its answer.
@@ -415,6 +416,7 @@ class Assistant:
                     subject=subject,
                     outside=outside,
                     after=after,
+                    own=own,
                     clinical=clinical,
                     off_subject=unrelated,
                     said_before="\n".join(said),

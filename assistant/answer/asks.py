@@ -164,7 +164,7 @@ def _unnumbered(text: str) -> str:
 
 
 def split_asks(message: str) -> Asks:
-    text = "\n".join(" ".join(line.split()) for line in _unnumbered(" ".join(message.split())).split("\n"))
+    text = _unnumbered(" ".join(message.split()))
     # "ok, and does it ...?", "hi all - ...", "... thanks": a greeting, thanks or acknowledgement
     # is neither the writer's situation nor an ask ("ok" became an ask of its own and was told
     # the guidance does not cover it).

@@ -46,6 +46,7 @@ class Part:
     clinical: bool = False  # asks for clinical advice the corpus does not give (clinical.py)
     off_subject: bool = False  # no word searched with is one of the corpus's own (answerability.py)
     said_before: str = ""  # the conversation's earlier answers, as it shows them
+    own: str = ""  # the ask's own words with typos mended (default: the ask as written)
     outline: Outline | None = None  # a list the ask names, written as numbered sections (outline.py)
 
 
@@ -349,7 +350,7 @@ def _composed(
         None if part.outcome == "partial" else PASSAGE_MARGIN,
         shown,
         part.said_before,
-        index.speller.correct(part.ask),
+        part.own or part.ask,
     )
 
 

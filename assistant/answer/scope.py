@@ -23,7 +23,7 @@ from __future__ import annotations
 import re
 import threading
 import weakref
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from functools import cache
 from typing import Any
@@ -52,6 +52,7 @@ def nations() -> tuple[Nation, ...]:
     return tuple(out)
 
 
+@cache
 def _own(nation: Nation) -> Nation:
     """The nation by its own names ("Wales", "NHS Wales", "Welsh"), without its places and boards."""
     words = set(nation.name.lower().split())
@@ -138,7 +139,7 @@ class Scope:
         for nation in nations():
             if any(present(n) for n in nation.names):
                 covered.append(nation.name)
-                named[nation.name] = max(passages(n) for n in _own(nation).names) if _own(nation).names else 0
+                named[nation.name] = max((passages(n) for n in _own(nation).names), default=0)
             else:
                 outside.append(nation)
         home = max(named, key=lambda n: named[n]) if named else None
@@ -164,24 +165,26 @@ class Scope:
             return None
         return self._first([where], self.outside)
 
-    def unspoken(self, ask: Sequence[str], passages: Sequence[str], situation: str = "") -> str | None:
+    def unspoken(self, ask: Sequence[str], passages: Iterable[str], situation: str = "") -> str | None:
         """A nation the corpus names, but is not written for, that the ask is about while none of
         `passages` (the text the answer would draw on) names it: they describe the home nation's
         arrangements. The ask names the nation ("Wales", "Welsh"), or the writer's `situation`
         places them there by any of its names ("sas doc in cardiff - ..."). The home nation's own
-        questions go through as before: its passages rarely need to name it."""
+        questions go through as before: its passages rarely need to name it. `passages` is read
+        only when the ask is about such a nation."""
         others = tuple(n for n in self._covered_nations() if n.name != self.home)
         if not others:
             return None
+        home = tuple(n for n in nations() if n.name == self.home)
         asked = [_padded(t) for t in ask if t]
         # "gp in cardiff - how many CCGs are there in England?", "... in England and Wales?": an
         # ask that names the home nation is about it, wherever its writer is.
-        if self._first(asked, [n for n in nations() if n.name == self.home]) is not None:
+        if self._first(asked, home) is not None:
             return None
         named = self._first(asked, tuple(_own(n) for n in others))
         if named is None and situation:
             where = _padded(situation)
-            if self.home is None or self._first([where], [n for n in nations() if n.name == self.home]) is None:
+            if self._first([where], home) is None:
                 named = self._first([where], others)
         if named is None:
             return None

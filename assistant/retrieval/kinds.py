@@ -160,12 +160,11 @@ LEANS_ON = re.compile(r"^\s*(it|its|they|their|them|this|these|that|those|such|h
 # "To this end, ...", "If this is the case, ...", "These relationships ...": pointing back at the
 # sentence before, which must be quoted too. ("It" and "they" usually name what an answer has just
 # said; "this" and "these" rarely do.)
-POINTS_BACK = re.compile(
-    r"^\s*(to this end|if this is the case|in this case|as such|that way|this|these|those|such|his|her)\b", re.I
-)
-# "To this end, ...", "If this is the case, ...": pointing back at the whole statement before,
+# Of them, "To this end, ...", "If this is the case, ..." point back at the whole statement before,
 # which no reader can supply; "This audit role ..." names what it points at.
-POINTS_AT_STATEMENT = re.compile(r"^\s*(to this end|if this is the case|in this case|as such|that way)\b", re.I)
+_AT_STATEMENT = r"to this end|if this is the case|in this case|as such|that way"
+POINTS_BACK = re.compile(rf"^\s*({_AT_STATEMENT}|this|these|those|such|his|her)\b", re.I)
+POINTS_AT_STATEMENT = re.compile(rf"^\s*({_AT_STATEMENT})\b", re.I)
 # "It is very unlikely that ...": a dummy subject, not one the sentence before names.
 DUMMY_IT = re.compile(r"^\s*It(?:'s| is| was| will be| would be) (?:\w+ ){0,2}?(?:for|to|that)\b")
 
