@@ -39,6 +39,7 @@ from ..retrieval.readpack import passage_text
 from ..retrieval.retrieve import Candidate
 from ..retrieval.spelling import english_words
 from .acronyms import ACRONYM, initials, writers_own
+from .sums import HAS_MONEY
 
 FEATURES = (
     "sentence",  # best sentence similarity to the ask, top 3 passages
@@ -95,7 +96,6 @@ _WANTS_MONEY = re.compile(
     r"per session|how much money|how much (does|do|did|will|would) .{0,40}\b(get|earn|cost|charge|pay))\b|£",
     re.I,
 )
-_HAS_MONEY = re.compile(r"£|\$|€|\b\d[\d,.]*\s?(bn|billion|m|million|k|pounds|per cent|%)|\d%", re.I)
 TOP = 3
 
 
@@ -170,7 +170,7 @@ def signals(
     # A number as the composer reads one (figures, numbers in words, capitalised months), or a sum.
     if _WANTS_NUMBER.search(own) and not yes_or_no and not any(_has_number(text) for text in near):
         out["number_missing"] = 1.0
-    if _WANTS_MONEY.search(own) and not yes_or_no and not any(_HAS_MONEY.search(text) for text in near):
+    if _WANTS_MONEY.search(own) and not yes_or_no and not any(HAS_MONEY.search(text) for text in near):
         out["money_missing"] = 1.0
     # Whether this ask is about today: "and does it have any part in joined-up care?" after "what
     # is Monitor's main job now?" is not, though the question it borrows from says "now" (that

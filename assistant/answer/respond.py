@@ -24,6 +24,7 @@ from .messages import render
 from .outline import Outline
 from .render import Composition
 from .scope import Scope, Successor, scope_of
+from .sums import SUM_UNSTATED, asks_for_sum, states_sum
 
 _MARK = re.compile(r"\[(\d+)\]")
 
@@ -240,6 +241,11 @@ def reply(
     """The reply to `question` from its judged parts: a refusal when every part is refused, else
     each answered or partial part composed (quoted, or generated and checked when a generator is
     set and the one part is answered), with its citations and the sources' notices."""
+    # Each ask gets a share of the sentence budget, never fewer than two sentences.
+    most = settings.max_answer_sentences
+    budget = most if len(parts) == 1 else max(2, most - len(parts) + 1)
+    for part in parts:
+        _cap_for_sum(part, index, budget, n_passages, len(parts))
     judged = [
         {
             "ask": p.ask,
@@ -288,8 +294,6 @@ def reply(
         text, lead = part_text(part), part_lead(part)
         citations = result.citations
     else:
-        # Each ask gets a share of the sentence budget, never fewer than two sentences.
-        budget = max(2, settings.max_answer_sentences - len(parts) + 1)
         shown: set[str] = set()  # sentences an earlier part prints: a later part points to them
         for part in parts:
             if part.outcome != "refuse":
@@ -317,6 +321,17 @@ def reply(
         fallback_reason=reason,
         lead=lead,
     )
+
+
+def _cap_for_sum(part: Part, index: LoadedIndex, budget: int, n_passages: int, share: int) -> None:
+    """An answered ask for a sum of money whose answer states none is answered at most in part
+    (sums.py). The answer is composed to see; the reply composes it again as partial."""
+    if part.outcome != "answer" or part.outline is not None or not asks_for_sum(part.own or part.ask):
+        return
+    trial = _composed(part, index, budget, n_passages, share)
+    if not states_sum(q for c in trial.citations for q in c.sentences):
+        part.outcome = "partial"
+        part.signals[SUM_UNSTATED] = 1.0
 
 
 def _composed(

@@ -1,0 +1,47 @@
+"""Does an answer to "how much is ... paid?" state a sum?
+
+"how much is the secondary care doctor on a CCG board paid per session?" matched the passages on
+the secondary care seat word for word, and was answered outright with the rule that the seat
+exists and where it is advertised: no sum anywhere, because the guidance gives none. What the
+writer asked for is the one thing the reply lacks, so it is answered at most in part, as an ask
+about today is. Read from the composed answer, not from the passages' best sentences: those can
+hold a sum the answer does not quote ("£65bn of the £95bn NHS commissioning budget", for a pay
+rate), and one the answer does not quote does not answer.
+
+Only asks for an amount of money count: "how much ... paid / cost / funding", "what's the fee",
+"per session". "Who can pay into the NHS pension scheme?" and "is it paid?" ask no sum, and a
+yes or no about pay is answered by the rule (`kinds.asks_yes_or_no`).
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+
+from ..retrieval.kinds import asks_yes_or_no
+
+SUM_UNSTATED = "sum_unstated"  # the signal recorded when it caps an ask at partial
+
+# "how much time" asks for time; every other "how much" followed by a word of money asks for a sum.
+_ASKS_SUM = re.compile(
+    r"\bhow much\b(?:(?!\btime\b)[^?.!]){0,60}?\b(paid|pay|pays|get|gets|earn|earns|cost|costs|charge|charged|"
+    r"money|funding|funded|fund|worth|save|saved|saving|savings|spend|spent|budget|allowance)\b"
+    r"|\b(going|hourly|daily|sessional) rates?\b"
+    r"|\b(paid|pay|pays|rate|rates|fee|fees|cost|costs|salary|tariff|price|levy)\b[^?.!]{0,20}"
+    r"\bper (session|hour|day|week|month|year|annum|patient|head|pa)\b"
+    r"|\b(what|whats|what's|what is|what are|what was|what were)\b[^?.!]{0,40}\b(salary|salaries|fee|fees|tariff|"
+    r"price|prices|pay rate|rate of pay|levy)\b"
+    r"|£",
+    re.I,
+)
+# A sum as the sources write one: "£2 per patient", "£65bn", "£300m", "4.5 per cent".
+HAS_MONEY = re.compile(r"£|\$|€|\b\d[\d,.]*\s?(bn|billion|m|million|k|pounds|per cent|%)|\d%", re.I)
+
+
+def asks_for_sum(ask: str) -> bool:
+    """Whether `ask` (its own words) wants an amount of money, not a yes or no about one."""
+    return bool(_ASKS_SUM.search(ask)) and not asks_yes_or_no(ask)
+
+
+def states_sum(sentences: Iterable[str]) -> bool:
+    return any(HAS_MONEY.search(s) for s in sentences)

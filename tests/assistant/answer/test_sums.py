@@ -1,0 +1,68 @@
+"""An ask for a sum of money whose answer states none is answered at most in part
+(`assistant/answer/sums.py`), against the real corpus."""
+
+from __future__ import annotations
+
+import pytest
+
+from assistant import Assistant
+from assistant.answer.sums import SUM_UNSTATED, asks_for_sum, states_sum
+
+
+@pytest.mark.parametrize(
+    "ask",
+    [
+        "how much is the secondary care doctor on a CCG board paid per session?",
+        "How much extra are GP registrars paid for the placement?",
+        "how much annual funding did each network get?",
+        "whats the going rate for a gp lead",
+        "what does the network DES pay per patient?",
+        "what's the LMC levy these days",
+    ],
+)
+def test_asks_for_a_sum(ask: str) -> None:
+    assert asks_for_sum(ask)
+
+
+@pytest.mark.parametrize(
+    "ask",
+    [
+        "how much time will GPs be spending on this?",
+        "Who can pay into the NHS pension scheme?",
+        "is it paid?",
+        # A yes or no: "there is no nationally agreed rate" answers it.
+        "do board members get paid per session?",
+        "is it £500 a session?",
+        "what happens to my pension?",
+    ],
+)
+def test_asks_for_no_sum(ask: str) -> None:
+    assert not asks_for_sum(ask)
+
+
+def test_a_sum_as_the_sources_write_one() -> None:
+    assert states_sum(["each PCT has a fund of £2 per patient"])
+    assert states_sum(["responsible for 60 per cent of the budget"])
+    assert not states_sum(["at least one secondary care doctor on the board", "in 2012"])
+
+
+def test_a_sum_the_guidance_never_gives_is_answered_in_part(bot: Assistant) -> None:
+    a = bot.ask("how much is the secondary care doctor on a CCG board paid per session?")
+    assert a.outcome == "partial" and not a.refused
+    assert a.answerability[0]["signals"].get(SUM_UNSTATED) == 1.0
+    # The closest passages still come, cited: the rules on the secondary care seat.
+    assert a.citations and "secondary care doctor" in a.text
+
+
+def test_a_sum_the_guidance_gives_is_answered(bot: Assistant) -> None:
+    a = bot.ask("how much funding per patient does each PCT have for consortium groundwork?")
+    assert a.outcome == "answer"
+    assert "£2 per patient" in a.text
+    assert SUM_UNSTATED not in a.answerability[0]["signals"]
+
+
+def test_only_the_part_asking_for_a_sum_is_capped(bot: Assistant) -> None:
+    a = bot.ask("who has to sit on a CCG board? and what's the going rate for the secondary care doctor?")
+    outcomes = [j["outcome"] for j in a.answerability]
+    assert outcomes[0] == "answer" and outcomes[1] != "answer"
+    assert a.outcome == "answer"
