@@ -18,6 +18,7 @@ from ..retrieval.kinds import (
     asks_for_list,
     asks_for_number,
     asks_yes_or_no,
+    defined_subject,
     defines_one_of,
     is_item,
     is_label,
@@ -184,6 +185,8 @@ def compose(
         if _says_nothing(p.text):
             continue
         chosen.append(p)
+    if comparing:
+        chosen = _with_definitions(chosen, pool, qterms)
     if FILL_GAPS:
         chosen = _filled(chosen, top, index_sentences)
     if wants_list and not any(is_item(p.text) or p.text.rstrip().endswith(":") for p in chosen):
@@ -236,6 +239,21 @@ def compose(
     composition = rendered(chosen, top, said, opening, shown)
     composition.repeated = repeated
     return composition
+
+
+def _with_definitions(chosen: list[Picked], pool: Sequence[Picked], asked: set[str]) -> list[Picked]:
+    """ "What's the difference between public involvement, patient engagement and patient
+    experience?": each thing compared that a drawn passage defines gets its definition, however
+    its words score against the whole question. The box defining all three had given one: the
+    others scored under the floor set by a sentence naming all three (which defines none)."""
+    have = {defined_subject(p.text, asked) for p in chosen} - {frozenset()}
+    out = list(chosen)
+    for p in pool:
+        subject = defined_subject(p.text, asked)
+        if subject and subject not in have and not any((p.passage, p.sentence) == (c.passage, c.sentence) for c in out):
+            have.add(subject)
+            out.append(p)
+    return out
 
 
 def _with_antecedents(

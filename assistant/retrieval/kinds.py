@@ -352,14 +352,19 @@ COMPARISON_Q = re.compile(
 )
 
 
-def defines_one_of(sentence: str, asked: set[str]) -> bool:
-    """ "Patient experience is about ...": a sentence whose subject is one of the things asked
-    about (most of the words before its verb are the question's)."""
+def defined_subject(sentence: str, asked: set[str]) -> frozenset[str]:
+    """ "Patient experience is about ...": the words of what the sentence defines, when that is
+    one of the things asked about (most of the words before its verb are the question's); else
+    empty."""
     m = DEFINES.search(sentence)
     if m is None:
-        return False
-    subject = set(terms(sentence[: m.start()]))
-    return bool(subject) and len(subject) <= 4 and len(subject & asked) * 2 >= len(subject)
+        return frozenset()
+    subject = frozenset(terms(sentence[: m.start()]))
+    return subject if subject and len(subject) <= 4 and len(subject & asked) * 2 >= len(subject) else frozenset()
+
+
+def defines_one_of(sentence: str, asked: set[str]) -> bool:
+    return bool(defined_subject(sentence, asked))
 
 
 def defines(sentence: str, asked: set[str]) -> bool:

@@ -268,6 +268,28 @@ def test_a_comparison_quotes_what_each_thing_compared_is() -> None:
     assert "Panels take time" not in answer, answer
 
 
+def test_each_thing_compared_gets_its_definition_below_the_floor() -> None:
+    """A sentence naming all three things (and defining none) scores far above their
+    definitions and sets the floor over them: each definition still comes, one per thing."""
+    text = (
+        "Decide what to address in public involvement, patient engagement and patient experience. "
+        "Public involvement is the collective involvement of the community. "
+        "Patient engagement is the individual interaction between professional and patient. "
+        "Patient experience is about structured feedback on the service. "
+        "Patient experience is also gathered through surveys."
+    )
+    cands, sentences = _cands([(text, 0.9, [0.9, 0.45, 0.6, 0.45, 0.44])])
+    answer = compose(
+        "what's the difference between public involvement, patient engagement and patient experience?",
+        cands,
+        sentences,
+    ).text
+    for definition in ("collective involvement", "individual interaction", "structured feedback"):
+        assert definition in answer, answer
+    # One definition for each: a second sentence about the same thing is not brought in.
+    assert "surveys" not in answer, answer
+
+
 def test_sentences_an_earlier_part_printed_take_none_of_a_later_parts_room() -> None:
     """A later ask's best sentences were quoted for the ask before it: they are pointed to, not
     printed, so the sentences it has room for are new ones (the directors of public health's job
