@@ -56,6 +56,9 @@ FLOOR_MARGIN = 0.15
 # A short answer of fragments misses facts its passages hold: below this many words, sentences
 # within the floor keep coming, up to two past the budget.
 MIN_ANSWER_WORDS = 120
+# A heading match this strong states the question ("Single operating model" for "what is the
+# single operating model?"): the section under it is the answer.
+HEADING_STATES = 0.5
 # Fill a gap of one sentence between two chosen sentences of a passage, so the quote reads
 # as the source does.
 FILL_GAPS = True
@@ -132,7 +135,7 @@ def compose(
             # A sentence is judged in its passage's context: the passage score carries the
             # heading and the neighbouring sentences that the sentence alone lacks.
             score = 0.5 * float(sims[si]) + 0.4 * cand.score + 0.2 * overlap
-            if si < 2 and cand.heading >= 0.5:
+            if si < 2 and cand.heading >= HEADING_STATES:
                 score += 0.04  # the opening of a section whose heading is the question
             if wants_number and number.search(text):
                 score += 0.06
@@ -187,6 +190,8 @@ def compose(
         chosen.append(p)
     if comparing:
         chosen = _with_definitions(chosen, pool, qterms)
+    if top[0].heading >= HEADING_STATES and not comparing:
+        chosen = _rest_of_section(chosen, pool, budget, min_words, said[0])
     if FILL_GAPS:
         chosen = _filled(chosen, top, index_sentences)
     if wants_list and not any(is_item(p.text) or p.text.rstrip().endswith(":") for p in chosen):
@@ -239,6 +244,34 @@ def compose(
     composition = rendered(chosen, top, said, opening, shown)
     composition.repeated = repeated
     return composition
+
+
+def _rest_of_section(
+    chosen: list[Picked], pool: Sequence[Picked], budget: int, min_words: int, speakers: Sequence[str | None]
+) -> list[Picked]:
+    """An answer short of its words from a short section whose heading states the question takes
+    more of that section, best first, under the floor if need be: "what is the single operating
+    model?" got the section's first two sentences and not the third, which says what it is for
+    ("This operating model aims to ensure that contractors are treated transparently ..."). A
+    longer section under such a heading covers more than the question; in an interview, the
+    heading is the interviewer's question and the other speakers' answers are theirs, not this
+    one's (`speakers`: whose words each of the top passage's sentences are)."""
+    if len(speakers) > budget + 2:
+        return chosen
+    quoted = {speakers[c.sentence] for c in chosen if c.passage == 0 and c.sentence < len(speakers)}
+    out = list(chosen)
+    for p in pool:
+        words = sum(len(c.text.split()) for c in out)
+        if words >= min_words or len(out) >= budget + 2:
+            break
+        if p.passage != 0 or not is_statement(p.text) or _says_nothing(p.text):
+            continue
+        if speakers[p.sentence] is not None and speakers[p.sentence] not in quoted:
+            continue
+        if any(_similar(p.text, c.text) or (p.passage, p.sentence) == (c.passage, c.sentence) for c in out):
+            continue
+        out.append(p)
+    return out
 
 
 def _with_definitions(chosen: list[Picked], pool: Sequence[Picked], asked: set[str]) -> list[Picked]:

@@ -595,3 +595,36 @@ def test_a_links_text_does_not_continue_an_answer_nor_join_it() -> None:
     answer = _answer("pm here, what's a jsna and who does it?", text, [0.7, 0.65, 0.6])
     assert "Joint Strategic Needs Assessment" in answer and "social care and public health" in answer
     assert "Get more information" not in answer, answer
+
+
+def test_a_short_section_whose_heading_states_the_question_is_quoted_whole() -> None:
+    """ "what is the single operating model?" got its section's first two sentences and not the
+    third, which says what the model is for: its words matched the question less."""
+    text = (
+        "Underpinning the new arrangements is a single operating model for area teams. "
+        "Until now, a number of policies were developed locally by trusts. "
+        "This model aims to ensure that contractors are treated consistently across England. "
+        "A suite of national policies is being developed for the area teams."
+    )
+    sims = [0.7, 0.2, 0.3, 0.1]
+    cands, sentences = _cands([(text, 0.9, sims)])
+    assert "treated consistently" not in compose("what is the single operating model?", cands, sentences).text
+    cands[0] = replace(cands[0], heading=0.8)
+    answer = compose("what is the single operating model?", cands, sentences).text
+    assert "treated consistently" in answer and "suite of national policies" in answer, answer
+
+
+def test_the_rest_of_an_interview_section_is_the_quoted_speakers_only() -> None:
+    """Under an interviewer's question, the other speakers' answers are theirs: the rest of the
+    section adds only the quoted speaker's sentences."""
+    text = (
+        "JR (John Rooke, chief operating officer): We are one of four CCGs with two boards. "
+        "Both are led by local councillors and chaired by GPs.\n\n"
+        "TB (Dr Tony Brzezicki, chair): Our board has been meeting for well over a year. "
+        "It is very well established."
+    )
+    cands, sentences = _cands([(text, 0.9, [0.7, 0.3, 0.2, 0.1])])
+    cands[0] = replace(cands[0], heading=0.8)
+    answer = compose("which CCG has two health and wellbeing boards?", cands, sentences).text
+    assert "chaired by GPs" in answer, answer
+    assert "well over a year" not in answer and "well established" not in answer, answer
