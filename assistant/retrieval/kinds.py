@@ -245,8 +245,9 @@ _NOT_COUNTED = re.compile(
 
 
 def counted(question: str) -> re.Pattern[str] | None:
-    """For "how many CCGs ...?": a number counting that thing ("only four CCGs", "211 clinical
-    commissioning groups" does not count: the word asked must follow within two words). The
+    """For "how many CCGs ...?": a number counting that thing ("only four CCGs"; the word asked
+    must follow within two words, or be the bracketed acronym of the words that do: "211
+    clinical commissioning groups (CCGs)", which had lost the opening to "about 20 CCGs"). The
     thing is the plural before the verb ("how many joint clinical pathways were ...": pathways)."""
     m = _HOW_MANY.search(asking_sentence(question))
     if m is None:
@@ -258,7 +259,7 @@ def counted(question: str) -> re.Pattern[str] | None:
     # The plural ("GPs" in "how many GPs sit on ..."), else the first word ("how many staff work ...").
     noun = next((w for w in reversed(run) if w.endswith("s") and not w.endswith("ss")), run[0])
     stem = noun[:-1] if noun.endswith("s") and len(noun) > 3 else noun
-    return re.compile(rf"\b{_NUMERAL}\s+(\S+\s+){{0,2}}{re.escape(stem)}", re.I)
+    return re.compile(rf"\b{_NUMERAL}\s+((\S+\s+){{0,2}}|([A-Za-z-]+\s+){{1,5}}\(){re.escape(stem)}", re.I)
 
 
 _AUXILIARY = r"do|does|did|is|are|was|were|will|would|can|could|should|shall|has|have|had|must|may|might"

@@ -142,6 +142,11 @@ def test_how_many_counts_the_thing_asked_about() -> None:
     assert not count.search("It covers about 20 CCGs across the East Midlands.")
     assert counted("gp here - how many CCGs have two boards?").search("one of only four CCGs in the country")  # type: ignore[union-attr]
     assert counted("When did it start?") is None
+    # The thing counted as the bracketed acronym of the words after the number.
+    ccgs = counted("how many CCGs are there")
+    assert ccgs is not None
+    assert ccgs.search("England's 211 clinical commissioning groups (CCGs) will take over from PCTs.")
+    assert not ccgs.search("There are 27 local area teams (LATs) with contracts for CCGs.")
 
 
 def test_a_comparison_is_answered_by_what_each_thing_compared_is() -> None:
