@@ -96,6 +96,12 @@ _WANTS_MONEY = re.compile(
     r"per session|how much money|how much (does|do|did|will|would) .{0,40}\b(get|earn|cost|charge|pay))\b|£",
     re.I,
 )
+# "What will happen to my salary if I get involved?" asks what becomes of it, not for a sum: the
+# BMJ guide's section of that name says the contracts have not changed and that no national rate
+# is agreed, and it was refused because its best sentences state no sum.
+_WHAT_HAPPENS = re.compile(
+    r"\bwhat\s+(?:will|would|could|might|does|do|did|is going to)?\s*happens?\s+(?:to|with)\b", re.I
+)
 TOP = 3
 
 
@@ -170,7 +176,8 @@ def signals(
     # A number as the composer reads one (figures, numbers in words, capitalised months), or a sum.
     if _WANTS_NUMBER.search(own) and not yes_or_no and not any(_has_number(text) for text in near):
         out["number_missing"] = 1.0
-    if _WANTS_MONEY.search(own) and not yes_or_no and not any(HAS_MONEY.search(text) for text in near):
+    wants_money = _WANTS_MONEY.search(own) and not yes_or_no and not _WHAT_HAPPENS.search(own)
+    if wants_money and not any(HAS_MONEY.search(text) for text in near):
         out["money_missing"] = 1.0
     # Whether this ask is about today: "and does it have any part in joined-up care?" after "what
     # is Monitor's main job now?" is not, though the question it borrows from says "now" (that

@@ -25,17 +25,20 @@ SUM_UNSTATED = "sum_unstated"  # the signal recorded when it caps an ask at part
 # "how much time" asks for time; every other "how much" followed by a word of money asks for a sum.
 _ASKS_SUM = re.compile(
     r"\bhow much\b(?:(?!\btime\b)[^?.!]){0,60}?\b(paid|pay|pays|get|gets|earn|earns|cost|costs|charge|charged|"
-    r"money|funding|funded|fund|worth|save|saved|saving|savings|spend|spent|budget|allowance)\b"
-    r"|\b(going|hourly|daily|sessional) rates?\b"
+    r"money|funding|funded|fund|worth|save|saved|saving|savings|spend|spent|budget|allowance|tariff|fee|fees|"
+    r"salary|price|levy)\b"
+    r"|\b(going|hourly|daily|sessional|pay) rates?\b|\brates? of pay\b"
     r"|\b(paid|pay|pays|rate|rates|fee|fees|cost|costs|salary|tariff|price|levy)\b[^?.!]{0,20}"
     r"\bper (session|hour|day|week|month|year|annum|patient|head|pa)\b"
-    r"|\b(what|whats|what's|what is|what are|what was|what were)\b[^?.!]{0,40}\b(salary|salaries|fee|fees|tariff|"
-    r"price|prices|pay rate|rate of pay|levy)\b"
+    # "what's the fee", "what is the LMC levy": the thing is the sum. Not "what will happen to my
+    # salary?", which asks what happens, nor "what is the referral rate?".
+    r"|\bwhat(?:\s+(?:is|are|was|were)|['’]s|s)\s+(?:[\w'’-]+\s+){0,5}?(salary|salaries|fee|fees|tariff|price|prices|levy)\b"
     r"|£",
     re.I,
 )
-# A sum as the sources write one: "£2 per patient", "£65bn", "£300m", "4.5 per cent".
-HAS_MONEY = re.compile(r"£|\$|€|\b\d[\d,.]*\s?(bn|billion|m|million|k|pounds|per cent|%)|\d%", re.I)
+# A sum as the sources write one: "£2 per patient", "£65bn", "£300m", "4.5 per cent". The unit
+# ends its word: "over 12 months" is no sum.
+HAS_MONEY = re.compile(r"£|\$|€|\b\d[\d,.]*\s?(bn|billion|m|million|k|pounds|per cent)\b|\d\s?%", re.I)
 
 
 def asks_for_sum(ask: str) -> bool:

@@ -16,6 +16,7 @@ from assistant.answer.sums import SUM_UNSTATED, asks_for_sum, states_sum
         "How much extra are GP registrars paid for the placement?",
         "how much annual funding did each network get?",
         "whats the going rate for a gp lead",
+        "how much is the tariff for a first outpatient appointment",
         "what does the network DES pay per patient?",
         "what's the LMC levy these days",
     ],
@@ -34,6 +35,8 @@ def test_asks_for_a_sum(ask: str) -> None:
         "do board members get paid per session?",
         "is it £500 a session?",
         "what happens to my pension?",
+        "what will happen to my salary if I get involved in commissioning?",
+        "what is the referral rate?",
     ],
 )
 def test_asks_for_no_sum(ask: str) -> None:
@@ -44,6 +47,8 @@ def test_a_sum_as_the_sources_write_one() -> None:
     assert states_sum(["each PCT has a fund of £2 per patient"])
     assert states_sum(["responsible for 60 per cent of the budget"])
     assert not states_sum(["at least one secondary care doctor on the board", "in 2012"])
+    # A unit ends its word: "over 12 months" is a length of time.
+    assert not states_sum(["outpatient followups were reviewed over 12 months"])
 
 
 def test_a_sum_the_guidance_never_gives_is_answered_in_part(bot: Assistant) -> None:
@@ -66,3 +71,17 @@ def test_only_the_part_asking_for_a_sum_is_capped(bot: Assistant) -> None:
     outcomes = [j["outcome"] for j in a.answerability]
     assert outcomes[0] == "answer" and outcomes[1] != "answer"
     assert a.outcome == "answer"
+
+
+def test_what_becomes_of_pay_is_not_an_ask_for_a_sum(bot: Assistant) -> None:
+    """The BMJ guide's "What will happen to my salary?" answers it (the contracts are unchanged, no
+    rate is agreed nationally); it was refused because its best sentences state no sum."""
+    a = bot.ask("what will happen to my salary if I get involved in commissioning?")
+    assert not a.refused
+    assert "no nationally agreed rate" in a.text
+    assert a.answerability[0]["signals"]["money_missing"] == 0.0
+
+
+def test_a_sum_asked_for_is_not_found_in_a_length_of_time(bot: Assistant) -> None:
+    a = bot.ask("how much is the tariff for a first outpatient appointment")
+    assert a.outcome != "answer"
