@@ -28,7 +28,7 @@ from ..retrieval.retrieve import Candidate
 from ..retrieval.sentences import is_poll_result
 from ..types import SECTION_SEP, SPEAKER_TURN
 from .lead import bearing, lead, quoted_in
-from .lists import introduces, list_of, with_list_items, with_named_lines
+from .lists import introduces, list_of, paired_list, with_list_items, with_named_lines
 from .neighbours import (
     continuation,
     filled,
@@ -224,6 +224,8 @@ def compose(
             numeric = next((p for p in extra if number.search(p.text) and p.score >= reach), None)
         if numeric is not None:
             chosen = [*chosen, numeric] if listing else [*chosen[: max(1, budget - 1)], numeric]
+    if wants_list:
+        chosen = paired_list(chosen, top[:passages], index_sentences, qterms)
     chosen = with_list_items(chosen, top, index_sentences, wants_list)
     have = {(p.passage, p.sentence) for p in chosen}
     # A lead-in whose list is not in the passage (its items are subsections of their own, "These

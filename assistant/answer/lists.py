@@ -13,7 +13,9 @@ from dataclasses import replace
 import numpy as np
 
 from ..retrieval.kinds import is_item, is_label
+from ..retrieval.lexical import terms
 from ..retrieval.retrieve import Candidate
+from ..types import SECTION_SEP
 from .picked import Picked
 
 # Items of one list chosen on their own merits, from which the whole list is given.
@@ -25,10 +27,49 @@ MAX_NAMED_LINES = 10
 def list_of(top: Sequence[Candidate], index_sentences: dict[str, tuple[list[str], np.ndarray]]) -> Picked | None:
     """The best passage's list, when that passage is mostly a list (the answer is the list)."""
     texts = index_sentences.get(top[0].chunk.chunk_id, ([], None))[0]
+    items = _mostly_list(texts)
+    return Picked(0, items[0], texts[items[0]], top[0].score) if items else None
+
+
+def _mostly_list(texts: Sequence[str]) -> list[int]:
+    """The list items' positions of a passage that is mostly a list (else none)."""
     items = [i for i, t in enumerate(texts) if is_item(t)]
-    if len(items) < 3 or len(items) < len(texts) / 2:
-        return None
-    return Picked(0, items[0], texts[items[0]], top[0].score)
+    return items if len(items) >= 3 and len(items) >= len(texts) / 2 else []
+
+
+def paired_list(
+    chosen: list[Picked],
+    top: Sequence[Candidate],
+    index_sentences: dict[str, tuple[list[str], np.ndarray]],
+    asked: set[str],
+) -> list[Picked]:
+    """ "List the benefits and drawbacks of commissioning": the answer gave the drawbacks, the
+    best passage, and not the benefits listed beside them under a sibling heading (the BMJ
+    guide's "IN SUMMARY › Benefits of commissioning" and "... › Drawbacks of commissioning").
+    A list in a section of the same parent whose heading names a thing asked for that the chosen
+    list's heading does not (while that one names another) comes too, whole."""
+    listed = {p.passage for p in chosen if is_item(p.text)}
+    if len(listed) != 1:
+        return chosen
+    (at,) = listed
+    first = top[at].chunk
+    parent, _, heading = first.section.rpartition(SECTION_SEP)
+    named = set(terms(heading)) & asked
+    if not parent or not named:
+        return chosen
+    for pi, cand in enumerate(top):
+        ch = cand.chunk
+        other_parent, _, other = ch.section.rpartition(SECTION_SEP)
+        if pi == at or ch.doc_id != first.doc_id or other_parent != parent:
+            continue
+        names = set(terms(other)) & asked
+        if not names - named or not named - names:
+            continue
+        texts = index_sentences.get(ch.chunk_id, ([], None))[0]
+        items = _mostly_list(texts)
+        if items:
+            return [*chosen, Picked(pi, items[0], texts[items[0]], cand.score)]
+    return chosen
 
 
 def _line_starts(passage: str, texts: Sequence[str]) -> list[bool]:

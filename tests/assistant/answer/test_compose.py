@@ -628,3 +628,22 @@ def test_the_rest_of_an_interview_section_is_the_quoted_speakers_only() -> None:
     answer = compose("which CCG has two health and wellbeing boards?", cands, sentences).text
     assert "chaired by GPs" in answer, answer
     assert "well over a year" not in answer and "well established" not in answer, answer
+
+
+def test_two_things_asked_for_listed_under_sibling_headings_come_as_two_lists() -> None:
+    """ "list the benefits and drawbacks of commissioning": the drawbacks, the best passage, were
+    given and the benefits listed beside them were not."""
+    drawbacks = "• Risks of privatisation\n• Greater bureaucracy\n• Less patient choice\n• Erosion of public trust"
+    benefits = "• GPs at fore of service redesign\n• Improved efficiency\n• Less bureaucracy"
+    other = "• Cancer\n• Cardiovascular disease\n• Mental health"
+    cands, sentences = _cands([(drawbacks, 0.9, [0.6, 0.5, 0.5, 0.4]), (benefits, 0.75, [0.4, 0.4, 0.3])])
+    cands[0] = replace(cands[0], chunk=replace(cands[0].chunk, section="In summary › Drawbacks of commissioning"))
+    cands[1] = replace(cands[1], chunk=replace(cands[1].chunk, section="In summary › Benefits of commissioning"))
+    answer = compose("list the benefits and drawbacks of commissioning", cands, sentences).text
+    assert "Erosion of public trust" in answer and "Improved efficiency" in answer, answer
+    # Asked for one of them, the one list; nor does a list under a heading naming neither come.
+    assert "Improved efficiency" not in compose("list the drawbacks of commissioning", cands, sentences).text
+    cands2, sentences2 = _cands([(drawbacks, 0.9, [0.6, 0.5, 0.5, 0.4]), (other, 0.75, [0.4, 0.4, 0.3])])
+    cands2[0] = replace(cands2[0], chunk=replace(cands2[0].chunk, section="In summary › Drawbacks of commissioning"))
+    cands2[1] = replace(cands2[1], chunk=replace(cands2[1].chunk, section="In summary › Clinical networks"))
+    assert "Cancer" not in compose("list the benefits and drawbacks of commissioning", cands2, sentences2).text
