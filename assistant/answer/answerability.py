@@ -39,7 +39,7 @@ from ..retrieval.readpack import passage_text
 from ..retrieval.retrieve import Candidate
 from ..retrieval.spelling import english_words
 from .acronyms import ACRONYM, initials, writers_own
-from .sums import HAS_MONEY
+from .caps import HAS_MONEY
 
 FEATURES = (
     "sentence",  # best sentence similarity to the ask, top 3 passages

@@ -17,6 +17,7 @@ from ..retrieval.kinds import asked_brevity
 from ..retrieval.retrieve import Candidate
 from ..settings import Settings
 from ..types import QUOTE_SEP, Answer, Citation, Hit
+from .caps import cap
 from .compose import MIN_ANSWER_WORDS, PASSAGE_MARGIN, compose
 from .currency import notices_for
 from .generate import CheckerCache, Generator, generate_answer
@@ -24,7 +25,6 @@ from .messages import render
 from .outline import Outline
 from .render import Composition
 from .scope import Scope, Successor, scope_of
-from .sums import SUM_UNSTATED, asks_for_sum, states_sum
 
 _MARK = re.compile(r"\[(\d+)\]")
 
@@ -245,7 +245,7 @@ def reply(
     most = settings.max_answer_sentences
     budget = most if len(parts) == 1 else max(2, most - len(parts) + 1)
     for part in parts:
-        _cap_for_sum(part, index, budget, n_passages, len(parts))
+        _capped(part, index, budget, n_passages, len(parts))
     judged = [
         {
             "ask": p.ask,
@@ -284,7 +284,7 @@ def reply(
     doc_notices = {c.chunk.doc_id: c.chunk.notice for p in parts for c in p.cands if c.chunk.notice}
     if len(parts) == 1:
         part = parts[0]
-        extractive = _composed(part, index, settings.max_answer_sentences, n_passages)
+        extractive = part.composition or _composed(part, index, settings.max_answer_sentences, n_passages)
         result, mode, notes, model, reason = extractive, "extractive", list[str](), "", ""
         if generator is not None and part.outcome == "answer" and not extractive.outline:
             result, mode, notes, model, reason = _generated(
@@ -323,15 +323,18 @@ def reply(
     )
 
 
-def _cap_for_sum(part: Part, index: LoadedIndex, budget: int, n_passages: int, share: int) -> None:
-    """An answered ask for a sum of money whose answer states none is answered at most in part
-    (sums.py). The answer is composed to see; the reply composes it again as partial."""
-    if part.outcome != "answer" or part.outline is not None or not asks_for_sum(part.own or part.ask):
+def _capped(part: Part, index: LoadedIndex, budget: int, n_passages: int, share: int) -> None:
+    """An answered ask whose composed answer states no sum it asks for, or only points elsewhere,
+    is answered at most in part (caps.py). An answer that stands is kept for the reply to use."""
+    if part.outcome != "answer" or part.outline is not None:
         return
     trial = _composed(part, index, budget, n_passages, share)
-    if not states_sum(q for c in trial.citations for q in c.sentences):
+    held = cap(part.own or part.ask, [q for c in trial.citations for q in c.sentences])
+    if held is None:
+        part.composition = trial
+    else:
         part.outcome = "partial"
-        part.signals[SUM_UNSTATED] = 1.0
+        part.signals[held] = 1.0
 
 
 def _composed(

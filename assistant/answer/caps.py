@@ -1,26 +1,32 @@
-"""Does an answer to "how much is ... paid?" state a sum?
+"""Does the composed answer give what was asked? Two caps read from it, as the reader sees it.
 
-"how much is the secondary care doctor on a CCG board paid per session?" matched the passages on
-the secondary care seat word for word, and was answered outright with the rule that the seat
-exists and where it is advertised: no sum anywhere, because the guidance gives none. What the
-writer asked for is the one thing the reply lacks, so it is answered at most in part, as an ask
-about today is. Read from the composed answer, not from the passages' best sentences: those can
-hold a sum the answer does not quote ("£65bn of the £95bn NHS commissioning budget", for a pay
-rate), and one the answer does not quote does not answer.
-
+**A sum asked for and none stated.** "how much is the secondary care doctor on a CCG board paid
+per session?" matched the passages on the secondary care seat word for word, and was answered
+outright with the rule that the seat exists and where it is advertised: no sum anywhere, because
+the guidance gives none. What the writer asked for is the one thing the reply lacks, so it is
+answered at most in part, as an ask about today is. Read from the composed answer, not from the
+passages' best sentences: those can hold a sum the answer does not quote ("£65bn of the £95bn
+NHS commissioning budget", for a pay rate), and one the answer does not quote does not answer.
 Only asks for an amount of money count: "how much ... paid / cost / funding", "what's the fee",
 "per session". "Who can pay into the NHS pension scheme?" and "is it paid?" ask no sum, and a
 yes or no about pay is answered by the rule (`kinds.asks_yes_or_no`).
+
+**An answer that only points elsewhere.** The BMA quick guide's "What is co-commissioning?"
+holds one sentence, "Read about the changes ... in our guide to co-commissioning.": a link to a
+guide the corpus does not hold. Quoted alone as the answer to "what is co-commissioning?", it was
+labelled an answer; it says where an answer might be, so it is answered at most in part.
 """
 
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 
-from ..retrieval.kinds import asks_yes_or_no
+from ..retrieval.kinds import asks_yes_or_no, is_pointer
 
-SUM_UNSTATED = "sum_unstated"  # the signal recorded when it caps an ask at partial
+# The signals recorded when a cap holds an ask at partial.
+SUM_UNSTATED = "sum_unstated"
+POINTS_ELSEWHERE = "points_elsewhere"
 
 # "how much time" asks for time; every other "how much" followed by a word of money asks for a sum.
 _ASKS_SUM = re.compile(
@@ -48,3 +54,13 @@ def asks_for_sum(ask: str) -> bool:
 
 def states_sum(sentences: Iterable[str]) -> bool:
     return any(HAS_MONEY.search(s) for s in sentences)
+
+
+def cap(ask: str, quoted: Sequence[str]) -> str | None:
+    """The signal of the cap that holds an answered ask (its own words) at partial, given the
+    sentences its answer quotes; None when neither does."""
+    if asks_for_sum(ask) and not states_sum(quoted):
+        return SUM_UNSTATED
+    if quoted and all(is_pointer(q) for q in quoted):
+        return POINTS_ELSEWHERE
+    return None

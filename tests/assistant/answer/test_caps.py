@@ -1,12 +1,12 @@
 """An ask for a sum of money whose answer states none is answered at most in part
-(`assistant/answer/sums.py`), against the real corpus."""
+(`assistant/answer/caps.py`); and one that only points elsewhere, against the real corpus."""
 
 from __future__ import annotations
 
 import pytest
 
 from assistant import Assistant
-from assistant.answer.sums import SUM_UNSTATED, asks_for_sum, states_sum
+from assistant.answer.caps import POINTS_ELSEWHERE, SUM_UNSTATED, asks_for_sum, cap, states_sum
 
 
 @pytest.mark.parametrize(
@@ -85,3 +85,21 @@ def test_what_becomes_of_pay_is_not_an_ask_for_a_sum(bot: Assistant) -> None:
 def test_a_sum_asked_for_is_not_found_in_a_length_of_time(bot: Assistant) -> None:
     a = bot.ask("how much is the tariff for a first outpatient appointment")
     assert a.outcome != "answer"
+
+
+def test_an_answer_that_only_points_to_another_guide_is_partial(bot: Assistant) -> None:
+    """The quick guide's "What is co-commissioning?" holds only a link to a guide the corpus does
+    not have: quoted alone, it had been labelled an answer."""
+    a = bot.ask("What is co-commissioning?")
+    assert a.outcome == "partial" and not a.refused
+    assert a.answerability[0]["signals"].get(POINTS_ELSEWHERE) == 1.0
+    assert "guide to co-commissioning" in a.text
+
+
+def test_the_caps_read_the_quoted_sentences() -> None:
+    assert cap("how much are board members paid?", ["There is no nationally agreed rate."]) == SUM_UNSTATED
+    assert cap("how much are board members paid?", ["Each PCT has a fund of £2 per patient."]) is None
+    assert cap("what is co-commissioning?", ["Read about the changes in our guide to co-commissioning."]) == (
+        POINTS_ELSEWHERE
+    )
+    assert cap("what is co-commissioning?", ["Read more about it here.", "Co-commissioning is shared."]) is None
