@@ -241,24 +241,6 @@ def reply(
     """The reply to `question` from its judged parts: a refusal when every part is refused, else
     each answered or partial part composed (quoted, or generated and checked when a generator is
     set and the one part is answered), with its citations and the sources' notices."""
-    # Each ask gets a share of the sentence budget, never fewer than two sentences.
-    most = settings.max_answer_sentences
-    budget = most if len(parts) == 1 else max(2, most - len(parts) + 1)
-    for part in parts:
-        _capped(part, index, budget, n_passages, len(parts))
-    judged = [
-        {
-            "ask": p.ask,
-            "outcome": p.outcome,
-            "probability": round(p.probability, 4),
-            "signals": p.signals,
-            "outside": p.outside,
-            "superseded": p.after.acronym if p.after is not None else None,
-            "clinical": p.clinical,
-            "off_subject": p.off_subject,
-        }
-        for p in parts
-    ]
     hits = parts[0].hits if len(parts) == 1 else interleave([p.hits for p in parts], k)
     # Only a reply about a nation outside the corpus names the ones it covers.
     scope = scope_of(index)
@@ -280,11 +262,13 @@ def reply(
             home=scope.home_instead_of(outside),
             after=after,
         )
-        return Answer(question, text, [], True, hits, nearest=nearest, answerability=judged, lead=statement)
+        return Answer(question, text, [], True, hits, nearest=nearest, answerability=_judged(parts), lead=statement)
     doc_notices = {c.chunk.doc_id: c.chunk.notice for p in parts for c in p.cands if c.chunk.notice}
     if len(parts) == 1:
         part = parts[0]
-        extractive = part.composition or _composed(part, index, settings.max_answer_sentences, n_passages)
+        extractive = _composed(part, index, settings.max_answer_sentences, n_passages)
+        if _capped(part, extractive):
+            extractive = _composed(part, index, settings.max_answer_sentences, n_passages)
         result, mode, notes, model, reason = extractive, "extractive", list[str](), "", ""
         if generator is not None and part.outcome == "answer" and not extractive.outline:
             result, mode, notes, model, reason = _generated(
@@ -294,11 +278,16 @@ def reply(
         text, lead = part_text(part), part_lead(part)
         citations = result.citations
     else:
+        # Each ask gets a share of the sentence budget, never fewer than two sentences.
+        budget = max(2, settings.max_answer_sentences - len(parts) + 1)
         shown: set[str] = set()  # sentences an earlier part prints: a later part points to them
         for part in parts:
             if part.outcome != "refuse":
-                part.composition = _composed(part, index, budget, n_passages, len(parts), frozenset(shown))
-                shown.update(q for c in part.composition.citations for q in c.sentences)
+                composed = _composed(part, index, budget, n_passages, len(parts), frozenset(shown))
+                if _capped(part, composed):
+                    composed = _composed(part, index, budget, n_passages, len(parts), frozenset(shown))
+                part.composition = composed
+                shown.update(q for c in composed.citations for q in c.sentences)
         text, citations = merge(parts, scope)
         # Each part carries its own line under its ask: nothing leads the whole reply.
         mode, notes, model, reason, lead = "extractive", [], "", "", ""
@@ -316,25 +305,43 @@ def reply(
         [],
         mode,
         outcome,
-        answerability=judged,
+        answerability=_judged(parts),
         model=model,
         fallback_reason=reason,
         lead=lead,
     )
 
 
-def _capped(part: Part, index: LoadedIndex, budget: int, n_passages: int, share: int) -> None:
-    """An answered ask whose composed answer states no sum it asks for, or only points elsewhere,
-    is answered at most in part (caps.py). An answer that stands is kept for the reply to use."""
+def _capped(part: Part, composed: Composition) -> bool:
+    """Whether an answered ask is held at partial (caps.py) by what its composed answer quotes: a
+    sum it asks for stated nowhere, or only a pointer to another guide. The reply then composes
+    it again, as a partial answer."""
     if part.outcome != "answer" or part.outline is not None:
-        return
-    trial = _composed(part, index, budget, n_passages, share)
-    held = cap(part.own or part.ask, [q for c in trial.citations for q in c.sentences])
+        return False
+    held = cap(part.own or part.ask, [q for c in composed.citations for q in c.sentences])
     if held is None:
-        part.composition = trial
-    else:
-        part.outcome = "partial"
-        part.signals[held] = 1.0
+        return False
+    part.outcome = "partial"
+    part.signals[held] = 1.0
+    return True
+
+
+def _judged(parts: Sequence[Part]) -> list[dict[str, Any]]:
+    """Each ask's outcome and the signals behind it, as `--json` and the evaluation report give
+    them: read after composing, since a cap reads the composed answer."""
+    return [
+        {
+            "ask": p.ask,
+            "outcome": p.outcome,
+            "probability": round(p.probability, 4),
+            "signals": p.signals,
+            "outside": p.outside,
+            "superseded": p.after.acronym if p.after is not None else None,
+            "clinical": p.clinical,
+            "off_subject": p.off_subject,
+        }
+        for p in parts
+    ]
 
 
 def _composed(
