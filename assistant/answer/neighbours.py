@@ -150,17 +150,20 @@ def rest_of_section(
         return chosen
     quoted = {speakers[c.sentence] for c in chosen if c.passage == 0 and c.sentence < len(speakers)}
     out = list(chosen)
+    have = {(c.passage, c.sentence) for c in chosen}
+    words = sum(len(c.text.split()) for c in chosen)
     for p in pool:
-        words = sum(len(c.text.split()) for c in out)
         if words >= min_words or len(out) >= budget + 2:
             break
-        if p.passage != 0 or not is_statement(p.text) or says_nothing(p.text):
+        if p.passage != 0 or (p.passage, p.sentence) in have or not is_statement(p.text) or says_nothing(p.text):
             continue
         if speakers[p.sentence] is not None and speakers[p.sentence] not in quoted:
             continue
-        if any(similar(p.text, c.text) or (p.passage, p.sentence) == (c.passage, c.sentence) for c in out):
+        if any(similar(p.text, c.text) for c in out):
             continue
         out.append(p)
+        have.add((p.passage, p.sentence))
+        words += len(p.text.split())
     return out
 
 
@@ -169,12 +172,13 @@ def with_definitions(chosen: list[Picked], pool: Sequence[Picked], asked: set[st
     experience?": each thing compared that a drawn passage defines gets its definition, however
     its words score against the whole question. The box defining all three had given one: the
     others scored under the floor set by a sentence naming all three (which defines none)."""
-    have = {defined_subject(p.text, asked) for p in chosen} - {frozenset()}
+    defined = {defined_subject(p.text, asked) for p in chosen} - {frozenset()}
+    have = {(p.passage, p.sentence) for p in chosen}
     out = list(chosen)
     for p in pool:
         subject = defined_subject(p.text, asked)
-        if subject and subject not in have and not any((p.passage, p.sentence) == (c.passage, c.sentence) for c in out):
-            have.add(subject)
+        if subject and subject not in defined and (p.passage, p.sentence) not in have:
+            defined.add(subject)
             out.append(p)
     return out
 
