@@ -392,6 +392,17 @@ def test_ci_gate_on_dev_and_test(tmp_path: Path, corpus_settings: Settings, env_
             "citation_support": 0.84,
             "refusal_recall": 0.5,
         },
+        # A thirty-second author (fortieth session), committed before its first run at
+        # 9a118a9: hit@5 0.947, MRR 0.851, key facts 0.697, citation support 0.838, refusal
+        # recall 0.167 (2 of 12; 6 near-misses answered outright), 1 of 38 answerable items
+        # refused. Its 6 paraphrases reach hit@5 0.67; its 4 follow-ups key facts 0.33.
+        "holdout-x": {
+            "hit@5": 0.94,
+            "mrr": 0.85,
+            "key_fact_recall": 0.69,
+            "citation_support": 0.83,
+            "refusal_recall": 0.16,
+        },
     }
     # False refusals. Until the twelfth session unseen splits ran above dev's held-out 0.02 (holdout-d
     # 5 of 58 answerable items, holdout-i 3 of 49); since an ask about today is no longer refused
@@ -421,6 +432,7 @@ def test_ci_gate_on_dev_and_test(tmp_path: Path, corpus_settings: Settings, env_
         "holdout-u": 0.03,  # 1 of 38 at its first run
         "holdout-v": 0.08,  # 3 of 38 at its first run
         "holdout-w": 0.03,  # none of 38 at its first run
+        "holdout-x": 0.03,  # 1 of 38 at its first run
     }
     args = ["eval", "--out", str(out)]
     for split, mins in floors.items():
