@@ -37,6 +37,7 @@ from .neighbours import (
     similar,
     with_antecedents,
     with_definitions,
+    with_questions_answered,
     with_turn_replies,
 )
 from .picked import Picked
@@ -199,6 +200,7 @@ def compose(
         chosen = rest_of_section(chosen, pool, budget, min_words, said[0])
     if FILL_GAPS:
         chosen = filled(chosen, top, index_sentences)
+    chosen = with_questions_answered(chosen, top, index_sentences)
     if wants_list and not any(is_item(p.text) or p.text.rstrip().endswith(":") for p in chosen):
         listed = list_of(top, index_sentences)
         if listed is not None:

@@ -24,7 +24,7 @@ from ..retrieval.lexical import terms
 from ..retrieval.retrieve import Candidate
 from ..types import SPEAKER_TURN
 from .picked import Picked
-from .speakers import is_turn_reply
+from .speakers import REPLY_WORDS, is_turn_reply
 
 
 def continuation(
@@ -180,6 +180,27 @@ def with_definitions(chosen: list[Picked], pool: Sequence[Picked], asked: set[st
         if subject and subject not in defined and (p.passage, p.sentence) not in have:
             defined.add(subject)
             out.append(p)
+    return out
+
+
+def with_questions_answered(
+    chosen: list[Picked], top: Sequence[Candidate], index_sentences: dict[str, tuple[list[str], np.ndarray]]
+) -> list[Picked]:
+    """The chosen sentences, each bare reply to a question the source asks ("Will this situation
+    continue with the new commissioning system? I expect so.") with that question before it. The
+    reply scores as its question does, and quoted alone it reads as the answer to the reader's:
+    "does commissioning affect my training?" was answered "I expect so." """
+    out = list(chosen)
+    have = {(p.passage, p.sentence) for p in chosen}
+    for p in chosen:
+        if p.sentence == 0 or (p.passage, p.sentence - 1) in have or len(p.text.split()) >= REPLY_WORDS:
+            continue
+        if SPEAKER_TURN.match(p.text) or not is_statement(p.text):
+            continue
+        texts = index_sentences.get(top[p.passage].chunk.chunk_id, ([], None))[0]
+        if p.sentence <= len(texts) and is_question(texts[p.sentence - 1]):
+            out.append(Picked(p.passage, p.sentence - 1, texts[p.sentence - 1], p.score))
+            have.add((p.passage, p.sentence - 1))
     return out
 
 

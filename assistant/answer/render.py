@@ -140,10 +140,21 @@ def _quotes_closed(text: str) -> str:
     """A sentence quoted from inside a longer quotation ("“To help with ongoing development,
     support is being given ...") with its quotation marks balanced, so that the answer does not
     read as if the quotation ran on past the sentence. The words are the source's. Straight
-    marks (a plain-text source's "Do the pre-op assessment at the surgery, ...) pair up the same
-    way: an odd one at the start opens the quotation, anywhere else closes it."""
+    marks (a plain-text source's "Do the pre-op assessment at the surgery, ...) pair up by where
+    they stand: one after a space, a colon or the start opens a quotation, any other closes one.
+    So "... needn't concern me: "I'm not a GP." is closed at its end, not opened at its start."""
     if text.count('"') % 2:
-        text = text + '"' if text.startswith('"') else '"' + text
+        unclosed = unopened = 0
+        for i, char in enumerate(text):
+            if char != '"':
+                continue
+            if i == 0 or text[i - 1].isspace() or text[i - 1] in "(:[—–-":
+                unclosed += 1
+            elif unclosed:
+                unclosed -= 1
+            else:
+                unopened += 1
+        text = '"' * unopened + text + '"' * unclosed
     opening, closing = text.count("“"), text.count("”")
     if opening > closing:
         return text + "”" * (opening - closing)

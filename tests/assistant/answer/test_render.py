@@ -94,3 +94,19 @@ def test_a_lead_in_stays_for_a_new_item_after_items_printed_above() -> None:
     shown = frozenset({LIST[0], LIST[1], "• Managing the budget."})
     out = rendered(_picked()[:5], _top(LIST), {}, shown=shown)
     assert out.text == "Consortiums will be responsible for:\n- Engaging patients [1]", out.text
+
+
+def test_a_quotation_cut_by_the_sentence_split_is_closed_where_it_was_left_open() -> None:
+    # The source: As a hospital SHO, I may think commissioning needn't concern me: "I'm not a GP.
+    # I don't handle the budgets, choose providers, or make referrals." Actually, ...
+    said = [
+        "As a hospital SHO, I may think commissioning needn't concern me: \"I'm not a GP.",
+        "I don't handle the budgets, choose providers, or make referrals.\"",
+        '"Do the pre-op assessment at the surgery, more convenient for our patients.',
+    ]
+    picked = [Picked(0, i, text, 0.9 - i / 10) for i, text in enumerate(said)]
+    out = rendered(picked, _top(said), {})
+    assert "needn't concern me: \"I'm not a GP.\" [1]" in out.text
+    assert '"I don\'t handle the budgets, choose providers, or make referrals." [1]' in out.text
+    assert '"Do the pre-op assessment at the surgery, more convenient for our patients." [1]' in out.text
+    assert not out.text.startswith('"As a hospital SHO')
