@@ -30,7 +30,8 @@ from .smalltalk import pleasantry
 # Words that open a question (or an indirect one: "wondering whether", "not sure if").
 _INTERROGATIVE = (
     r"what|what's|whats|how|who|whom|whose|when|where|why|which|can|could|do|does|did|is|are|am|was|were|"
-    r"should|shall|will|would|must|may|might|has|have|had|any|anyone|tell|explain|whether|pls|please"
+    r"should|shall|will|would|must|may|might|has|have|had|any|anyone|tell|explain|whether|pls|please|"
+    r"wtf|wth|wat|wot"
 )
 _OPENS_ASK = re.compile(rf"^\s*(?:{_INTERROGATIVE})\b", re.I)
 # "and can ...", "also what ...", "plus how ...", "or do ...": a second ask inside one sentence.

@@ -24,6 +24,12 @@ def test_two_asks_joined_by_and_are_two_parts_in_order() -> None:
     assert a.parts == ("who has to sit on a CCG board", "can the hospital doctor come from our own trust?")
 
 
+def test_an_ask_opened_by_chat_slang_is_an_ask_and_what_comes_before_it_the_situation() -> None:
+    # Read as one ask with its chatter, "fy1 on nights, bored. wtf is a csu" was refused.
+    a = split_asks("fy1 on nights, bored. wtf is a csu")
+    assert a.context == "fy1 on nights, bored." and a.parts == ("wtf is a csu",)
+
+
 def test_slack_style_dash_separates_situation_from_ask() -> None:
     a = split_asks("fy2 here - how do i get involved in commissioning? and is there any training")
     assert a.context == "fy2 here"
