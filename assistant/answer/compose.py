@@ -7,6 +7,7 @@ them, and never reworded. A sentence that introduces a list ("These are:") bring
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable, Sequence
 
 import numpy as np
@@ -65,6 +66,9 @@ MIN_ANSWER_WORDS = 120
 # A heading match this strong states the question ("Single operating model" for "what is the
 # single operating model?"): the section under it is the answer.
 HEADING_STATES = 0.5
+# A later part's opening that an earlier part printed is quoted again when it holds this much of
+# the later ask's words, by rarity (`_states`).
+REQUOTE_WORDS = 0.3
 # Fill a gap of one sentence between two chosen sentences of a passage, so the quote reads
 # as the source does.
 FILL_GAPS = True
@@ -250,9 +254,29 @@ def compose(
     if repeated:
         opening = bearing(chosen, ask, opening)
     chosen, opening = with_antecedents(chosen, opening, top, index_sentences)
-    composition = rendered(chosen, top, said, opening, shown)
+    # An earlier part printed this part's opening: quoted again when it holds what this ask asks
+    # (its own words, or the number it wants), so the part opens with its answer.
+    again = (
+        opening is not None
+        and opening.text.strip() in shown
+        and _states(opening.text, ask or question, weight, number if wants_number else None)
+    )
+    composition = rendered(chosen, top, said, opening, shown, again)
     composition.repeated = repeated
     return composition
+
+
+def _states(text: str, ask: str, weight: Callable[[str], float], number: re.Pattern[str] | None) -> bool:
+    """Whether `text` holds what `ask` asks: the number it wants, or at least REQUOTE_WORDS of
+    its words by rarity. "How much of the budget do they control?" after "How many CCGs are
+    there?" is answered by "England's 211 ... CCGs ... be responsible for £65bn of the £95bn NHS
+    commissioning budget"; "what share of A&E attenders did they send elsewhere?" is not by "GPs
+    in Tower Hamlets ... have initiated discussions", though the earlier part opened with it."""
+    if number is not None and number.search(text):
+        return True
+    asked = set(terms(ask))
+    total = sum(weight(t) for t in asked)
+    return total > 0 and sum(weight(t) for t in asked & set(terms(text))) / total >= REQUOTE_WORDS
 
 
 def _panel(

@@ -54,7 +54,9 @@ def rendered(
     said: dict[int, list[str | None]],
     lead: Picked | None = None,
     shown: frozenset[str] = frozenset(),
+    again: bool = False,
 ) -> Composition:
+    """`again`: the lead is quoted though `shown` holds it (it is this part's answer too)."""
     # Order: the lead sentence first, then what follows it in its passage, then the passage's
     # earlier sentences; then the other passages by the rank of their best sentence, each in
     # source order.
@@ -70,7 +72,7 @@ def rendered(
     voice: tuple[int, str] | None = None  # whose words the answer quoted last
     parts: list[str] = []
     quoting = ordered  # the citations quote all this part rests on, printed here or above
-    ordered, above = _unshown(ordered, shown, numbers)
+    ordered, above = _unshown(ordered, shown, numbers, lead if again else None)
     for i, p in enumerate(ordered):
         n = numbers[p.passage]
         nxt = ordered[i + 1] if i + 1 < len(ordered) else None
@@ -164,14 +166,21 @@ def _quotes_closed(text: str) -> str:
 
 
 def _unshown(
-    ordered: list[Picked], shown: frozenset[str], numbers: dict[int, int]
+    ordered: list[Picked], shown: frozenset[str], numbers: dict[int, int], lead: Picked | None = None
 ) -> tuple[list[Picked], tuple[int, ...]]:
     """`ordered` without the sentences an earlier part printed, and the numbers of their passages.
 
     A list's lead-in stays while any of its items is new (the items need it), and an item's
-    continuation goes with its item."""
+    continuation goes with its item. `lead`, when given, is this part's answer and quoted again: left
+    out, the part's own answer sat under an earlier ask and this one opened "Besides the passages
+    quoted above ([1]), the guidance says:" and what came next ("How much of the budget do they
+    control?" after "How many CCGs are there?", both answered by one sentence). With it, the part
+    needs no pointer."""
     if not shown:
         return ordered, ()
+    again = (
+        lead is not None and lead.text.strip() in shown and not _listed(lead) and not lead.text.rstrip().endswith(":")
+    )
     keep: list[Picked] = []
     above: set[int] = set()
     dropped_item = False
@@ -184,6 +193,8 @@ def _unshown(
             if gone and text.endswith(":") and _new_item_follows(ordered, i, shown):
                 gone = False
             dropped_item = gone and _listed(p)
+        if gone and again and p is lead:
+            gone = False
         if gone:
             above.add(numbers[p.passage])
         else:
@@ -198,7 +209,7 @@ def _unshown(
             and any(o.passage == p.passage and _listed(o) for o in ordered)
         )
     ]
-    return keep, tuple(sorted(above))
+    return keep, () if again else tuple(sorted(above))
 
 
 def _new_item_follows(ordered: list[Picked], i: int, shown: frozenset[str]) -> bool:

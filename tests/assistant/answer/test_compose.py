@@ -308,6 +308,23 @@ def test_sentences_an_earlier_part_printed_take_none_of_a_later_parts_room() -> 
     assert "move into local government" not in later.text and later.above == (1,)
 
 
+def test_a_later_part_whose_answer_an_earlier_part_printed_quotes_it_again() -> None:
+    """ "How many CCGs are there and how much of the budget do they control?": one sentence
+    answers both. The second part had opened "Besides the passages quoted above ([1]), the
+    guidance says:" and a sentence that does not answer it."""
+    text = (
+        "England's 211 clinical commissioning groups will be responsible for £65bn of the £95bn commissioning budget. "
+        "They will plan and commission hospital care and community services."
+    )
+    cands, sentences = _cands([(text, 0.9, [0.8, 0.6])])
+    shown = frozenset(sentences["c0"][0][:1])
+    budget = compose("how much of the budget do they control?", cands, sentences, min_words=0, shown=shown)
+    assert budget.text.startswith("England's 211") and budget.above == ()
+    # An opening that holds none of the later ask's words is pointed to, not quoted again.
+    other = compose("what share did they send elsewhere?", cands, sentences, min_words=0, shown=shown)
+    assert "England's 211" not in other.text and other.above == (1,)
+
+
 def test_one_item_quoted_for_a_single_ask_keeps_the_line_introducing_its_list() -> None:
     text = (
         "Commissioning by GPs has risks.\n"
