@@ -352,9 +352,9 @@ class Assistant:
         for part, judged, query, subject in plans:
             qvec = vectors[query]
             svec = qvec if subject == query else _unit(vectors[query] + vectors[subject])
-            prefer = quoted if carries_on(part, last) else frozenset()
-            cands = ranker.candidates(query, qvec, filters, retriever, svec, prefer)
             own = index.speller.correct(part)  # the ask's own words, typos mended
+            prefer = quoted if carries_on(part, last) and not index.turns_away(own, quoted) else frozenset()
+            cands = ranker.candidates(query, qvec, filters, retriever, svec, prefer)
             values = signals(judged, cands, index, vectors[judged], own)
             p = self.answerability.probability(values)
             if now_framed:

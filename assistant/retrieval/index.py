@@ -38,6 +38,8 @@ log = logging.getLogger(__name__)
 # a caveat or refusal line of the templates 0.2-0.3.
 QUOTED_SHARE = 0.6
 QUOTE_MIN_TERMS = 4
+# How rare a name in a follow-up must be to turn it away from the previous answer's documents.
+TURNS_AWAY_IDF = 2.0
 # Chunks whose sentences and vectors a snapshot keeps in memory (about 15 kB each). A question
 # rereads its own candidates (reranking, answerability, composing), which 1,024 holds several
 # times over; more bought nothing measurable now that the vectors are positioned reads the page
@@ -222,6 +224,28 @@ class LoadedIndex:
 
     def idf(self, term: str) -> float:
         return math.log((len(self._pack) + 1) / (self.df.get(term, 0) + 0.5))
+
+    def turns_away(self, ask: str, quoted: frozenset[str]) -> bool:
+        """Whether a follow-up names something (a word the corpus only ever writes capitalised,
+        and rare: IDF at least TURNS_AWAY_IDF) that none of the `quoted` documents hold: "what did
+        somerset do about theirs?" after answers about CSUs from the quick guide asks about the
+        Somerset CCG lead's words, in another document, which the preference for the quoted
+        documents had pushed to fourth. Any rare word was too many: "how were they recruited?"
+        is about the same thing in other words."""
+        for term in set(terms(ask)):
+            if term not in self.df or self.idf(term) < TURNS_AWAY_IDF:
+                continue
+            scores = self.lexical.scores(term)
+            holders = [
+                chunk
+                for row in np.flatnonzero(scores > 0)
+                if (chunk := self.by_id.get(self.lexical.ids[int(row)])) is not None
+            ]
+            said = [m.group(0) for c in holders for m in re.finditer(rf"\b{re.escape(term)}\w*", c.text, re.I)]
+            named = bool(said) and all(w[0].isupper() for w in said)
+            if named and not {c.doc_id for c in holders} & quoted:
+                return True
+        return False
 
     def quoted_documents(self, answer: str) -> frozenset[str]:
         """The documents an earlier answer drew on: for each of its sentences, the document of the

@@ -57,6 +57,23 @@ def test_a_follow_up_leans_to_those_documents_and_nothing_else_does(bot: Assista
         assert best[0] in quoted
 
 
+def test_a_follow_up_naming_what_only_another_document_holds_leans_to_none(bot: Assistant) -> None:
+    """After answers about CSUs from the quick guide, "what did somerset do about theirs?" asks
+    about the Somerset CCG lead's words in the interview: leaning to the quick guide had put
+    them fourth, and the answer repeated the quick guide."""
+    turns: list[Turn] = []
+    for question in ("what are csus?", "who hosts them?", "who pays for that?"):
+        turns += [Turn("user", question), Turn("assistant", bot.ask(question, turns).text)]
+    quoted = bot.index.quoted_documents(turns[-1].content)
+    assert quoted and "coalface-ccg-leads" not in quoted
+    assert bot.index.turns_away("what did somerset do about theirs?", quoted)
+    # Words the corpus also writes in lower case name no thing, however rare.
+    assert not bot.index.turns_away("who pays for that?", quoted)
+    assert not bot.index.turns_away(FOLLOW_UP, frozenset({"coalface-ccg-leads"}))
+    answer = bot.ask("what did somerset do about theirs?", turns)
+    assert answer.text.startswith("DS (David Slack, managing director, Somerset CCG): We have a service level")
+
+
 def test_a_short_ask_for_what_a_new_thing_is_starts_its_own_subject(bot: Assistant) -> None:
     """ "whats a csu" after "who are the six ccg leads?" borrowed that question and was answered
     with the panel; a thin ask that points back ("what is it?", "who is the chair?") still
