@@ -189,7 +189,10 @@ def signals(
         # ("TIMELINE AND LINKS › July 2010"), and "what happened in July 2010?" was refused.
         seen_years = [int(y) for c in top for y in _YEAR.findall(passage_text(c.chunk))]
         out["later_year"] = float(max(asked_years) > max(seen_years, default=0))
-    names = {n.lower() for n in _NAME.findall(ask)} - {"i", "nhs"}
+    # A function word is no name: an ask that borrows the one before it ("when did it start What
+    # was practice based commissioning") capitalises that one's first word mid-text, and "What",
+    # read as a name missing from every passage, refused the part.
+    names = {n.lower() for n in _NAME.findall(ask) if terms(n)} - {"i", "nhs"}
     # A thing named by an acronym that neither the corpus's words nor the passages found for the
     # ask spell out cannot be what they answer about ("does the ICB still ...", "what BMI ..."),
     # however well the rest of the ask matches. Word-level "unknown" cannot see this: a chatty
