@@ -45,9 +45,20 @@ _POINTER = re.compile(
 )
 
 
+# "An overview of joint commissioning activity ... will shortly be available on this website.",
+# "More information on joint commissioning ... is contained in the regional Network Bulletins
+# which are available at www.jipeast.org.": what a page or a link will hold, not what it says.
+_POINTS_AWAY = re.compile(
+    r"\bavailable (?:on|at|from) (?:this|our|the) (?:website|web site|site|web page|page)\b"
+    r"|\bavailable (?:at|on|from) www\.|^more information (?:on|about)\b.*\b(?:available|contained|found)\b",
+    re.I,
+)
+
+
 def is_pointer(s: str) -> bool:
-    """A sentence that only points the reader to another page (`_POINTER`)."""
-    return bool(_POINTER.match(s.strip()))
+    """A sentence that only points the reader to another page (`_POINTER`, `_POINTS_AWAY`)."""
+    s = s.strip()
+    return bool(_POINTER.match(s) or _POINTS_AWAY.search(s))
 
 
 def is_item(s: str) -> bool:

@@ -242,6 +242,17 @@ def test_a_request_for_a_short_answer_is_read(question: str, sentences: int | No
         # Joined by the splitter to the quotation after it, which says something.
         ("Visit the BMJ Careers Centre for news careers.bmj.com “Consortiums will inherit duties.", False),
         ("Follow the link to the work streams, then select GP Commissioning.", True),
+        # What a page will hold, not what it says: "what is joint commissioning?" opened with it.
+        (
+            "An overview of joint commissioning activity across the region will shortly be available on this website.",
+            True,
+        ),
+        (
+            "More information on joint commissioning is contained in the Bulletins, available at www.jip.org.",
+            True,
+        ),
+        ("Guidance on conflicts of interest is available from the BMA.", False),
+        ("Funding is available for the first two years of the scheme.", False),
         # Imperatives that advise rather than send the reader away.
         ("Get involved early in the design of pathways.", False),
         ("See box opposite.", False),
