@@ -81,10 +81,32 @@ def lead(chosen: Sequence[Picked], question: str, margin: float, wants_list: boo
     if sources_question is not None:
         return sources_question  # its reply follows it
     if best.text.rstrip().endswith(":") or CONNECTIVE.match(best.text):
-        return None
+        return _standing_alone(prose, best)
     if LEANS_ON.match(best.text) and not (fitting or DUMMY_IT.match(best.text)):
-        return None
+        return _standing_alone(prose, best)
     return best
+
+
+# How far below a best sentence that leans on the one before it another may open in its place.
+LEAN_MARGIN = 0.05
+
+
+def _standing_alone(prose: Sequence[Picked], best: Picked) -> Picked | None:
+    """A sentence nearly as good as `best` (which leans on the sentence before it, or qualifies
+    it) that reads on its own, to open in its place; None keeps the sources' order. "Who should
+    I ask for help with the research side ...?" opened with "It is important such services have
+    appropriate facilities ... for post-op complications", the sentence before the best one
+    ("This collaborative way of working ..."). Only where the sentence leaned on was not chosen
+    for the question itself was worse: dev first sentence 0.599 -> 0.589, unseen 0.518 -> 0.520,
+    against 0.593 and 0.527 for every case."""
+    alone = [
+        p
+        for p in prose
+        if p is not best
+        and p.score >= best.score - LEAN_MARGIN
+        and not (p.text.rstrip().endswith(":") or CONNECTIVE.match(p.text) or LEANS_ON.match(p.text))
+    ]
+    return max(alone, key=lambda p: p.score) if alone else None
 
 
 def _asked_by_source(p: Picked, chosen: Sequence[Picked]) -> Picked | None:

@@ -1,0 +1,27 @@
+"""Which chosen sentence opens an answer."""
+
+from __future__ import annotations
+
+from assistant.answer.lead import LEAN_MARGIN, lead
+from assistant.answer.picked import Picked
+
+QUESTION = "Who should I ask for help with the research side when commissioners plan services?"
+LEANING = Picked(1, 1, "This collaborative way of working can benefit commissioners and empower consultants.", 0.60)
+
+
+def test_a_best_sentence_that_leans_on_the_one_before_gives_way_to_one_that_reads_alone() -> None:
+    # The sentence before "This collaborative way ..." was about post-operative facilities: in the
+    # sources' order it opened the answer.
+    alone = Picked(0, 5, "Consultants can help commissioners to identify published research evidence.", 0.57)
+    antecedent = Picked(1, 0, "It is important such services have appropriate facilities for post-op care.", 0.59)
+    assert lead([antecedent, LEANING, alone], QUESTION, 0.15) is alone
+
+
+def test_with_nothing_close_that_reads_alone_the_sources_order_stays() -> None:
+    far = Picked(
+        0, 5, "Consultants can help commissioners to identify published research evidence.", 0.6 - 2 * LEAN_MARGIN
+    )
+    assert lead([LEANING, far], QUESTION, 0.15) is None
+    # A second sentence that leans too is no better an opening.
+    also = Picked(2, 3, "These relationships matter given the board's scrutiny role.", 0.59)
+    assert lead([LEANING, also], QUESTION, 0.15) is None
