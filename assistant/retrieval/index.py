@@ -40,6 +40,7 @@ QUOTED_SHARE = 0.6
 QUOTE_MIN_TERMS = 4
 # How rare a name in a follow-up must be to turn it away from the previous answer's documents.
 TURNS_AWAY_IDF = 2.0
+TURNS_AWAY_MAX = 50
 # Chunks whose sentences and vectors a snapshot keeps in memory (about 15 kB each). A question
 # rereads its own candidates (reranking, answerability, composing), which 1,024 holds several
 # times over; more bought nothing measurable now that the vectors are positioned reads the page
@@ -233,7 +234,9 @@ class LoadedIndex:
         documents had pushed to fourth. Any rare word was too many: "how were they recruited?"
         is about the same thing in other words."""
         for term in set(terms(ask)):
-            if term not in self.df or self.idf(term) < TURNS_AWAY_IDF:
+            # A word in many passages is a topic, whatever its case; reading them all would cost
+            # a follow-up a read per passage at a thousand times the corpus.
+            if term not in self.df or self.idf(term) < TURNS_AWAY_IDF or self.df[term] > TURNS_AWAY_MAX:
                 continue
             scores = self.lexical.scores(term)
             holders = [
