@@ -41,7 +41,7 @@ from .neighbours import (
     with_questions_answered,
     with_turn_replies,
 )
-from .picked import Picked
+from .picked import Picked, passage_sentences
 from .render import Composition, rendered
 from .speakers import named_speakers, panel_answer, speaker_of, turns
 
@@ -304,5 +304,5 @@ def _poll_of(
     p: Picked, top: Sequence[Candidate], index_sentences: dict[str, tuple[list[str], np.ndarray]]
 ) -> tuple[int, int] | None:
     """The poll question a poll result answers: the nearest question before it in its passage."""
-    texts = index_sentences.get(top[p.passage].chunk.chunk_id, ([], None))[0]
+    texts = passage_sentences(top, index_sentences, p.passage)
     return next(((p.passage, i) for i in range(p.sentence - 1, -1, -1) if is_question(texts[i])), None)

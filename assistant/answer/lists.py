@@ -16,7 +16,7 @@ from ..retrieval.kinds import is_item, is_label
 from ..retrieval.lexical import terms
 from ..retrieval.retrieve import Candidate
 from ..types import SECTION_SEP
-from .picked import Picked
+from .picked import Picked, passage_sentences
 
 # Items of one list chosen on their own merits, from which the whole list is given.
 WHOLE_LIST_AT = 3
@@ -26,7 +26,7 @@ MAX_NAMED_LINES = 10
 
 def list_of(top: Sequence[Candidate], index_sentences: dict[str, tuple[list[str], np.ndarray]]) -> Picked | None:
     """The best passage's list, when that passage is mostly a list (the answer is the list)."""
-    texts = index_sentences.get(top[0].chunk.chunk_id, ([], None))[0]
+    texts = passage_sentences(top, index_sentences, 0)
     items = _mostly_list(texts)
     return Picked(0, items[0], texts[items[0]], top[0].score) if items else None
 
@@ -125,7 +125,7 @@ def introduces(
     chosen: set[tuple[int, int]],
 ) -> bool:
     """Whether a chosen sentence ending in a colon has any of its list's items chosen too."""
-    texts = index_sentences.get(top[lead_in.passage].chunk.chunk_id, ([], None))[0]
+    texts = passage_sentences(top, index_sentences, lead_in.passage)
     if lead_in.sentence + 1 >= len(texts):
         return False
     member = _in_items(top[lead_in.passage].chunk.text, texts)
@@ -149,7 +149,7 @@ def _item_heads(
     for i, p in enumerate(list(out)):
         if p.joins or is_item(p.text):
             continue
-        texts = index_sentences.get(top[p.passage].chunk.chunk_id, ([], None))[0]
+        texts = passage_sentences(top, index_sentences, p.passage)
         if p.sentence >= len(texts):
             continue
         member = _in_items(top[p.passage].chunk.text, texts)
@@ -186,7 +186,7 @@ def with_list_items(
     out = list(chosen)
     where = {(p.passage, p.sentence): i for i, p in enumerate(out)}
     for p in [*chosen, *_item_heads(out, where, top, index_sentences)]:
-        texts = index_sentences.get(top[p.passage].chunk.chunk_id, ([], None))[0]
+        texts = passage_sentences(top, index_sentences, p.passage)
         intro = p.text.rstrip().endswith(":")
         several = False
         if is_item(p.text) and not wants_list and not intro:
@@ -235,7 +235,7 @@ def with_named_lines(
     for p in chosen:
         if not p.text.rstrip().endswith(":"):
             continue
-        texts = index_sentences.get(top[p.passage].chunk.chunk_id, ([], None))[0]
+        texts = passage_sentences(top, index_sentences, p.passage)
         named = []
         for si in range(p.sentence + 1, min(len(texts), p.sentence + 1 + MAX_NAMED_LINES)):
             if not is_label(texts[si]) or is_item(texts[si]):

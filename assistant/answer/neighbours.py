@@ -23,7 +23,7 @@ from ..retrieval.kinds import (
 from ..retrieval.lexical import terms
 from ..retrieval.retrieve import Candidate
 from ..types import SPEAKER_TURN
-from .picked import Picked
+from .picked import Picked, passage_sentences
 from .speakers import REPLY_WORDS, is_turn_reply
 
 
@@ -41,7 +41,7 @@ def continuation(
     A following list is handled by `_with_list_items`; a new question or heading is not a
     continuation.
     """
-    texts = index_sentences.get(top[best.passage].chunk.chunk_id, ([], None))[0]
+    texts = passage_sentences(top, index_sentences, best.passage)
     nxt = best.sentence + 1
     if nxt >= len(texts) or best.text.rstrip().endswith(":") or is_item(best.text):
         return None
@@ -66,7 +66,7 @@ def filled(
     for p in chosen:
         gap = (p.passage, p.sentence + 1)
         if gap not in have and (p.passage, p.sentence + 2) in have:
-            texts = index_sentences.get(top[p.passage].chunk.chunk_id, ([], None))[0]
+            texts = passage_sentences(top, index_sentences, p.passage)
             text = texts[p.sentence + 1]
             if not (is_question(text) or says_nothing(text)):
                 out.append(Picked(p.passage, p.sentence + 1, text, p.score - 0.01))
@@ -98,7 +98,7 @@ def with_antecedents(
             continue
         if (p.passage, p.sentence - 1) in have or is_item(p.text):
             continue
-        texts = index_sentences.get(top[p.passage].chunk.chunk_id, ([], None))[0]
+        texts = passage_sentences(top, index_sentences, p.passage)
         text = texts[p.sentence - 1]
         if is_question(text) or says_nothing(text) or is_item(text) or text.rstrip().endswith(":"):
             continue
@@ -122,7 +122,7 @@ def with_turn_replies(
     replies: dict[tuple[int, int], Picked] = {}
     by_place = {(p.passage, p.sentence): p for p in chosen}
     for p in chosen:
-        texts = index_sentences.get(top[p.passage].chunk.chunk_id, ([], None))[0]
+        texts = passage_sentences(top, index_sentences, p.passage)
         if not 0 < p.sentence <= len(texts) or SPEAKER_TURN.match(p.text):
             continue
         reply = texts[p.sentence - 1]
@@ -197,7 +197,7 @@ def with_questions_answered(
             continue
         if SPEAKER_TURN.match(p.text) or not is_statement(p.text):
             continue
-        texts = index_sentences.get(top[p.passage].chunk.chunk_id, ([], None))[0]
+        texts = passage_sentences(top, index_sentences, p.passage)
         if p.sentence <= len(texts) and is_question(texts[p.sentence - 1]):
             out.append(Picked(p.passage, p.sentence - 1, texts[p.sentence - 1], p.score))
             have.add((p.passage, p.sentence - 1))

@@ -2,7 +2,14 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    import numpy as np
+
+    from ..retrieval.retrieve import Candidate
 
 
 @dataclass
@@ -17,3 +24,11 @@ class Picked:
     # A line of a list written without bullets ("BT: Dr Bill Tamkin, shadow chair ..." after
     # "Our panel of six CCG leads were :"), shown as an item; its text stays as the source has it.
     item: bool = False
+
+
+def passage_sentences(
+    top: Sequence[Candidate], index_sentences: Mapping[str, tuple[list[str], np.ndarray]], passage: int
+) -> list[str]:
+    """The sentences of the `passage`-th candidate as the index split them (none when not loaded)."""
+    found = index_sentences.get(top[passage].chunk.chunk_id)
+    return found[0] if found is not None else []

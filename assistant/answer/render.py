@@ -178,9 +178,8 @@ def _unshown(
     needs no pointer."""
     if not shown:
         return ordered, ()
-    again = (
-        lead is not None and lead.text.strip() in shown and not _listed(lead) and not lead.text.rstrip().endswith(":")
-    )
+    # (`compose` gives the lead only when `shown` holds it and it answers this part.)
+    again = lead is not None and not _listed(lead) and not lead.text.rstrip().endswith(":")
     keep: list[Picked] = []
     above: set[int] = set()
     dropped_item = False
