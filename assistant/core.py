@@ -18,6 +18,7 @@ import numpy as np
 from .answer.acronyms import ACRONYM_UNDEFINED, undefined_acronym
 from .answer.answerability import (
     ASKS_NOW,
+    FIGURE_UNNAMED,
     QA_SENTENCE,
     TOP,
     AnswerabilityModel,
@@ -42,7 +43,7 @@ from .retrieval.index import LoadedIndex
 from .retrieval.qa_embedder import QAEmbedder
 from .retrieval.qa_vectors import QASentenceVectors, qa_similarity
 from .retrieval.retrieve import Candidate, Filters, RerankWeights, Retriever
-from .retrieval.rewrite import carries_on, is_follow_up, referent, standalone_query
+from .retrieval.rewrite import MAX_FOLDED, carries_on, is_follow_up, referent, standalone_query
 from .retrieval.spelling import english_words
 from .settings import Settings
 from .storage.store import Store
@@ -311,7 +312,7 @@ class Assistant:
             # board?" is still about the board, as a chain of follow-ups in a conversation is
             # folded back to the question that set its topic.
             within = f"{part} {referent(part, within)}" if i > 0 and thin else part
-            judged = standalone_query(within, turns) if i == 0 else within
+            judged = standalone_query(within, turns, self.index.names) if i == 0 else within
             query = f"{asks.context} {judged}" if asks.context else judged
             # "In the Kent model, what did each pair work on?": the phrase scoping the asks is
             # judged and answered with each of them, unlike the writer's situation.
@@ -344,6 +345,7 @@ class Assistant:
         ranker = Retriever(self.settings, self.store, index, weights)
         said = [t.content for t in turns if t.role == "assistant" and t.content.strip()]
         last = said[-1] if said else ""
+        asked = " ".join(t.content for t in turns[-2 * MAX_FOLDED :] if t.role == "user")
         quoted = index.quoted_documents(last) if last and any(carries_on(p[0], last) for p in plans) else frozenset()
         scope = scope_of(index)
         situation = asks.context
@@ -353,9 +355,18 @@ class Assistant:
             qvec = vectors[query]
             svec = qvec if subject == query else _unit(vectors[query] + vectors[subject])
             own = index.speller.correct(part)  # the ask's own words, typos mended
-            prefer = quoted if carries_on(part, last) and not index.turns_away(own, quoted) else frozenset()
-            cands = ranker.candidates(query, qvec, filters, retriever, svec, prefer)
-            values = signals(judged, cands, index, vectors[judged], own)
+            # A follow-up that names something the conversation has not ("and in tower hamlets?",
+            # "what did somerset do about theirs?") is about the passages holding that name,
+            # wherever they are; any other follow-up about what the previous answer quoted.
+            leans = bool(last) and carries_on(part, last)
+            named = index.names(own) - index.names(asked) if leans else frozenset()
+            prefer = quoted if leans and not named else frozenset()
+            cands = ranker.candidates(query, qvec, filters, retriever, svec, prefer, named)
+            # "By how much did referrals fall in Sunderland ...?": the passages naming what the ask
+            # names are the ones that can answer it; another place's figure must not pass for it.
+            own_names = index.names(own)
+            naming = index.holding(own_names, (c.chunk for c in cands)) if own_names else frozenset()
+            values = signals(judged, cands, index, vectors[judged], own, naming)
             p = self.answerability.probability(values)
             if now_framed:
                 values[ASKS_NOW] = 1.0
@@ -374,6 +385,13 @@ class Assistant:
             # that board match every word but the name, which the guidance never gives (persons.py).
             if outcome == "answer" and unnamed_person(part, cands, index):
                 values[PERSON_UNNAMED] = 1.0
+                outcome = "partial"
+            # The passages naming the place asked about state no figure; another place's is
+            # not its answer (`signals` reads only theirs when one is among the top).
+            placed = any(c.chunk.chunk_id in naming for c in cands[:TOP])
+            missing = values["number_missing"] or values["money_missing"]
+            if outcome == "answer" and placed and missing:
+                values[FIGURE_UNNAMED] = 1.0
                 outcome = "partial"
             # "what is the BMJ's starter for five?": the ask names a section of the guidance whose
             # numbered sections are what it asks for; its headings are the answer (outline.py).
@@ -417,6 +435,7 @@ class Assistant:
                     outside=outside,
                     after=after,
                     own=own,
+                    naming=naming,
                     clinical=clinical,
                     off_subject=unrelated,
                     said_before="\n".join(said),

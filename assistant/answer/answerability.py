@@ -67,6 +67,9 @@ FEATURES = (
 QA_SENTENCE = "qa_sentence"
 QA_FEATURES = (*FEATURES, QA_SENTENCE)
 # Reported with the signals but not weighed by the model: it caps the outcome (`outcome`).
+# Also reported, not weighed: the ask names a place or body whose passages are among the top
+# ones and wants a figure none of them states ("By how much did referrals fall in Sunderland?").
+FIGURE_UNNAMED = "figure_unnamed"
 ASKS_NOW = "asks_now"  # the ask is about today or the time after the sources ("still", "now", "these days")
 _YEAR = re.compile(r"\b(19[5-9]\d|20\d\d)\b")
 _NAME = re.compile(r"(?<![.?!]\s)(?<!^)\b([A-Z][a-z]{2,})\b")
@@ -117,11 +120,18 @@ def _unheard(acronym: str, index: LoadedIndex) -> bool:
 
 
 def signals(
-    ask: str, cands: Sequence[Candidate], index: LoadedIndex, ask_vec: np.ndarray, own: str
+    ask: str,
+    cands: Sequence[Candidate],
+    index: LoadedIndex,
+    ask_vec: np.ndarray,
+    own: str,
+    naming: frozenset[str] = frozenset(),
 ) -> dict[str, float]:
     """The model's inputs for `ask` given its reranked candidates (best first). `own`: the ask's
     own words; `ask` may also carry words it borrows (a follow-up's previous question, the ask
-    before a thin one: "how many r there" after "who manages our contract now?")."""
+    before a thin one: "how many r there" after "who manages our contract now?"). `naming`: the
+    candidates holding every name the ask gives; when some top passage does, only those can
+    state the number it wants."""
     out = dict.fromkeys((*FEATURES, ASKS_NOW), 0.0)
     qterms = set(index.lexical.query_terms(ask))
     out["terms"] = math.log1p(len(qterms))
@@ -154,22 +164,25 @@ def signals(
         out["coverage_top"] = sum(w for t, w in known.items() if t in top_terms) / sum(known.values())
         absent = [w for t, w in known.items() if t not in present]
         out["missing"] = max(absent) / math.log((len(index.chunks) + 1) / 0.5) if absent else 0.0
-    best_sentences: list[tuple[float, str, str]] = []  # (similarity, sentence, heading)
+    best_sentences: list[tuple[float, str, str, str]] = []  # (similarity, sentence, heading, chunk id)
     for c in top:
         texts, vecs = index.sentences.get(c.chunk.chunk_id, ([], np.zeros((0, ask_vec.shape[0]))))
         sims = vecs @ ask_vec if len(vecs) else np.zeros(0)
-        best_sentences += [(float(sim), t, c.chunk.section) for sim, t in zip(sims, texts, strict=False)]
+        cid = c.chunk.chunk_id
+        best_sentences += [(float(sim), t, c.chunk.section, cid) for sim, t in zip(sims, texts, strict=False)]
     best_sentences.sort(key=lambda x: -x[0])
     if known:
         out["sentence_coverage"] = (
             max(
                 (sum(w for t, w in known.items() if t in set(terms(f"{head} {text}"))) / sum(known.values()))
-                for _sim, text, head in best_sentences[:8]
+                for _sim, text, head, _id in best_sentences[:8]
             )
             if best_sentences
             else 0.0
         )
-    near = [text for _s, text, _h in best_sentences[:3]]
+    # "How much did Coventry PCT save ...?": City and Hackney's £2.1 million is no answer.
+    placed = any(c.chunk.chunk_id in naming for c in top)
+    near = [text for _s, text, _h, cid in best_sentences if not placed or cid in naming][:3]
     # What kind of answer is wanted is the ask's own: "so where does the money come from in the
     # meantime?" borrows "is there a national pay rate?" for its topic, not for wanting a sum.
     yes_or_no = asks_yes_or_no(own)

@@ -17,6 +17,7 @@ from ..retrieval.kinds import asked_brevity
 from ..retrieval.retrieve import Candidate
 from ..settings import Settings
 from ..types import QUOTE_SEP, Answer, Citation, Hit
+from .answerability import FIGURE_UNNAMED
 from .caps import cap
 from .compose import MIN_ANSWER_WORDS, PASSAGE_MARGIN, compose
 from .currency import notices_for
@@ -49,6 +50,7 @@ class Part:
     said_before: str = ""  # the conversation's earlier answers, as it shows them
     own: str = ""  # the ask's own words with typos mended (default: the ask as written)
     outline: Outline | None = None  # a list the ask names, written as numbered sections (outline.py)
+    naming: frozenset[str] = frozenset()  # the candidates holding every name the ask gives ("Sunderland")
 
 
 def nearest_sections(cands: Sequence[Candidate], limit: int = 3) -> list[str]:
@@ -376,6 +378,9 @@ def _composed(
         shown,
         part.said_before,
         part.own or part.ask,
+        part.naming,
+        # Another place's figure quoted beside a caveat would still be read as the answer.
+        bool(part.signals.get(FIGURE_UNNAMED)),
     )
 
 

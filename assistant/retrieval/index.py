@@ -17,7 +17,7 @@ import math
 import re
 import threading
 from collections import OrderedDict
-from collections.abc import Iterator, Mapping, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from typing import Any, overload
 
 import numpy as np
@@ -38,9 +38,11 @@ log = logging.getLogger(__name__)
 # a caveat or refusal line of the templates 0.2-0.3.
 QUOTED_SHARE = 0.6
 QUOTE_MIN_TERMS = 4
-# How rare a name in a follow-up must be to turn it away from the previous answer's documents.
-TURNS_AWAY_IDF = 2.0
-TURNS_AWAY_MAX = 50
+# How rare a word written only capitalised must be to count as a name (`LoadedIndex.names`), and
+# in how many passages at most (each holder is read to see its case).
+NAME_IDF = 2.0
+NAME_MAX_PASSAGES = 50
+NAME_MIN_LETTERS = 3
 # Chunks whose sentences and vectors a snapshot keeps in memory (about 15 kB each). A question
 # rereads its own candidates (reranking, answerability, composing), which 1,024 holds several
 # times over; more bought nothing measurable now that the vectors are positioned reads the page
@@ -226,17 +228,18 @@ class LoadedIndex:
     def idf(self, term: str) -> float:
         return math.log((len(self._pack) + 1) / (self.df.get(term, 0) + 0.5))
 
-    def turns_away(self, ask: str, quoted: frozenset[str]) -> bool:
-        """Whether a follow-up names something (a word the corpus only ever writes capitalised,
-        and rare: IDF at least TURNS_AWAY_IDF) that none of the `quoted` documents hold: "what did
-        somerset do about theirs?" after answers about CSUs from the quick guide asks about the
-        Somerset CCG lead's words, in another document, which the preference for the quoted
-        documents had pushed to fourth. Any rare word was too many: "how were they recruited?"
-        is about the same thing in other words."""
-        for term in set(terms(ask)):
+    def names(self, text: str) -> frozenset[str]:
+        """The terms of `text` that are names: words the corpus only ever writes capitalised,
+        and rare (IDF at least NAME_IDF), as a place ("Somerset", "Hackney") or a body is
+        written. Any rare word was too many for a follow-up: "how were they recruited?" is about
+        the same thing in other words."""
+        found: set[str] = set()
+        for term in set(self.lexical.query_terms(text)):
             # A word in many passages is a topic, whatever its case; reading them all would cost
             # a follow-up a read per passage at a thousand times the corpus.
-            if term not in self.df or self.idf(term) < TURNS_AWAY_IDF or self.df[term] > TURNS_AWAY_MAX:
+            if term not in self.df or self.idf(term) < NAME_IDF or self.df[term] > NAME_MAX_PASSAGES:
+                continue
+            if len(term) < NAME_MIN_LETTERS:  # the "E" of "A&E"
                 continue
             scores = self.lexical.scores(term)
             holders = [
@@ -244,11 +247,31 @@ class LoadedIndex:
                 for row in np.flatnonzero(scores > 0)
                 if (chunk := self.by_id.get(self.lexical.ids[int(row)])) is not None
             ]
-            said = [m.group(0) for c in holders for m in re.finditer(rf"\b{re.escape(term)}\w*", c.text, re.I)]
-            named = bool(said) and all(w[0].isupper() for w in said)
-            if named and not {c.doc_id for c in holders} & quoted:
-                return True
-        return False
+            # The stem may not begin the word ("coventri" for "Coventry"): what starts like it and
+            # stems to it.
+            like = re.compile(rf"\b{re.escape(term[: max(3, len(term) - 1)])}\w*", re.I)
+            said = [w for c in holders for m in like.finditer(c.text) if terms(w := m.group(0)) == [term]]
+            if said and all(w[0].isupper() for w in said):
+                found.add(term)
+        return frozenset(found)
+
+    def holding(self, names: frozenset[str], chunks: Iterable[Chunk]) -> frozenset[str]:
+        """The ids of `chunks` whose indexed text (title, section path and text) holds every term
+        of `names`: from BM25's matrix where a chunk has a row, else from its text. A document's
+        publisher is held by all its passages: "What are the BMA's concerns ...?" is answered by
+        the BMA's guide, whose passages seldom write "BMA"."""
+        held: set[str] = set()
+        for chunk in chunks:
+            need = names - set(terms(chunk.publisher))
+            row = self.lexical_row(chunk.chunk_id)
+            if row is None:
+                ok = need <= set(terms(search_text(chunk)))
+            else:
+                rows = np.array([row], dtype=np.int64)
+                ok = all(bool(self.lexical.holding(t, rows)[0]) for t in need)
+            if ok:
+                held.add(chunk.chunk_id)
+        return frozenset(held)
 
     def quoted_documents(self, answer: str) -> frozenset[str]:
         """The documents an earlier answer drew on: for each of its sentences, the document of the

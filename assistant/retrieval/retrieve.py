@@ -120,12 +120,15 @@ class Retriever:
         mode: str | None = None,
         svec: np.ndarray | None = None,
         quoted: frozenset[str] = frozenset(),
+        named: frozenset[str] = frozenset(),
     ) -> list[Candidate]:
         """Reranked candidates, best first (all of them; callers cut to k).
 
         `qvec` embeds the retrieval query; `svec` (default `qvec`) is what sentences are scored
         against — for a follow-up, a blend of the standalone query and the follow-up itself.
-        `quoted`: for a follow-up, the documents the previous answer quoted.
+        `quoted`: for a follow-up, the documents the previous answer quoted; `named`: for one
+        that names something, the name's terms, and the passages holding them are preferred
+        instead.
         """
         svec = qvec if svec is None else svec
         mode = mode or self.settings.retriever
@@ -174,6 +177,7 @@ class Retriever:
         pairs = term_pairs(ordered)
         pair_weights = [self.index.idf(a) + self.index.idf(b) for a, b in pairs]
         near = self._pair_holders(cands, pairs)
+        naming = self.index.holding(named, (c.chunk for c in cands)) if named else frozenset()
         for c in cands:
             texts, vecs = self.index.sentences.get(c.chunk.chunk_id, ([], np.zeros((0, qvec.shape[0]))))
             c.sentence_sims = vecs @ svec if len(vecs) else np.zeros(0)
@@ -203,7 +207,7 @@ class Retriever:
                     + w.heading * c.titled
                     + w.lexical * (c.lexical / top_lex)
                     + w.proximity * c.proximity
-                    + (w.conversation if c.chunk.doc_id in quoted else 0.0)
+                    + (w.conversation if c.chunk.doc_id in quoted or c.chunk.chunk_id in naming else 0.0)
                     + (w.definition if c.defining else 0.0)
                 )
 

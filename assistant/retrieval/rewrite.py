@@ -7,7 +7,7 @@ words, which carry the topic the follow-up leaves implicit.
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Collection, Sequence
 from functools import lru_cache
 from importlib import resources
 
@@ -92,12 +92,19 @@ def referent(ask: str, before: str) -> str:
     return " ".join(dict.fromkeys(names)) if names else before
 
 
-def standalone_query(question: str, history: Sequence[Turn]) -> str:
+def standalone_query(
+    question: str, history: Sequence[Turn], names: Callable[[str], Collection[str]] | None = None
+) -> str:
     """The retrieval query for `question` given the conversation so far.
 
     A follow-up borrows the previous question, and that one, if itself a follow-up, the one
     before it: after "how do I get on a CCG board?" and "is it paid?", "how much time does it
     take?" is still about the board, which "is it paid?" alone does not say.
+
+    A follow-up naming something the earlier questions do not (`names`: the name terms of a
+    text) asks the same of it instead: "and in tower hamlets?" after "how did city and hackney cut referrals?" keeps the
+    question and drops the earlier questions' other names, which had led retrieval back to City
+    and Hackney's figures.
     """
     previous = [t.content for t in history if t.role == "user" and t.content.strip()]
     said = [t.content for t in history if t.role == "assistant" and t.content.strip()]
@@ -106,7 +113,19 @@ def standalone_query(question: str, history: Sequence[Turn]) -> str:
         previous and carries_on(folded[-1], said[-1] if said and len(folded) == 1 else "") and len(folded) <= MAX_FOLDED
     ):
         folded.append(previous.pop())
-    return " ".join(folded)
+    if names is not None and len(folded) > 1:
+        own, earlier = set(names(question)), [set(names(q)) for q in folded[1:]]
+        if own - set().union(*earlier):
+            folded[1:] = [_strike(q, held - own) for q, held in zip(folded[1:], earlier, strict=True)]
+    return " ".join(q for q in folded if q)
+
+
+def _strike(text: str, drop: set[str]) -> str:
+    """`text` without its words whose terms are in `drop`."""
+    if not drop:
+        return text
+    kept = (w for w in re.split(r"(\s+)", text) if not (set(terms(w)) & drop))
+    return re.sub(r"\s{2,}", " ", "".join(kept)).strip()
 
 
 def word_list(name: str) -> list[str]:

@@ -57,7 +57,7 @@ def test_a_follow_up_leans_to_those_documents_and_nothing_else_does(bot: Assista
         assert best[0] in quoted
 
 
-def test_a_follow_up_naming_what_only_another_document_holds_leans_to_none(bot: Assistant) -> None:
+def test_a_follow_up_naming_something_leans_to_the_passages_that_name_it(bot: Assistant) -> None:
     """After answers about CSUs from the quick guide, "what did somerset do about theirs?" asks
     about the Somerset CCG lead's words in the interview: leaning to the quick guide had put
     them fourth, and the answer repeated the quick guide."""
@@ -66,12 +66,29 @@ def test_a_follow_up_naming_what_only_another_document_holds_leans_to_none(bot: 
         turns += [Turn("user", question), Turn("assistant", bot.ask(question, turns).text)]
     quoted = bot.index.quoted_documents(turns[-1].content)
     assert quoted and "coalface-ccg-leads" not in quoted
-    assert bot.index.turns_away("what did somerset do about theirs?", quoted)
+    assert bot.index.names("what did somerset do about theirs?") == {"somerset"}
     # Words the corpus also writes in lower case name no thing, however rare.
-    assert not bot.index.turns_away("who pays for that?", quoted)
-    assert not bot.index.turns_away(FOLLOW_UP, frozenset({"coalface-ccg-leads"}))
+    assert bot.index.names("who pays for that?") == frozenset()
+    assert bot.index.names(FOLLOW_UP) == frozenset()
     answer = bot.ask("what did somerset do about theirs?", turns)
     assert answer.text.startswith("DS (David Slack, managing director, Somerset CCG): We have a service level")
+
+
+def test_a_follow_up_naming_another_place_asks_the_same_of_it(bot: Assistant) -> None:
+    """ "and in tower hamlets?" after City and Hackney's referrals and savings was answered with
+    City and Hackney's £2.1 million: the same document holds both, and the folded query still
+    named Hackney. The earlier questions' other names are dropped from the fold, and the
+    passages naming Tower Hamlets are the ones leaned to."""
+    turns: list[Turn] = []
+    for question in ("how did city and hackney cut referrals?", "how much did they save?"):
+        turns += [Turn("user", question), Turn("assistant", bot.ask(question, turns).text)]
+    assert "Hackney" in turns[-1].content
+    folded = standalone_query("and in tower hamlets?", turns, bot.index.names)
+    assert "hackney" not in folded.lower() and "save" in folded and "referrals" in folded
+    [part] = bot.retrieve("and in tower hamlets?", turns)
+    assert all("Tower Hamlets" in c.chunk.text for c in part.cands[:3])
+    answer = bot.ask("and in tower hamlets?", turns)
+    assert "Tower Hamlets" in answer.text and "Hackney" not in answer.text
 
 
 def test_a_short_ask_for_what_a_new_thing_is_starts_its_own_subject(bot: Assistant) -> None:
