@@ -31,7 +31,9 @@ from .smalltalk import pleasantry
 _INTERROGATIVE = (
     r"what|what's|whats|how|who|whom|whose|when|where|why|which|can|could|do|does|did|is|are|am|was|were|"
     r"should|shall|will|would|must|may|might|has|have|had|any|anyone|tell|explain|whether|pls|please|"
-    r"wtf|wth|wat|wot"
+    r"wtf|wth|wat|wot|"
+    # "... and r we first wave?": "r" for "are", before whom it asks about.
+    r"r(?=\s+(?:we|u|you|they|there|i|these|those)\b)"
 )
 _OPENS_ASK = re.compile(rf"^\s*(?:{_INTERROGATIVE})\b", re.I)
 # "and can ...", "also what ...", "plus how ...", "or do ...": a second ask inside one sentence.

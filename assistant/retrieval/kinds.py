@@ -319,7 +319,7 @@ def asking_sentence(question: str) -> str:
 # pay; only a question with no question word whose verb comes within its first few words.
 _YES_NO = re.compile(
     r"^\s*(?:[\w'’-]+\s+){0,3}?(do|does|did|is|are|was|were|can|could|will|would|should|shall|has|have|had|"
-    r"must|may|might)\b",
+    r"must|may|might|r(?=\s+(?:we|u|you|they|there|i)\b))\b",  # "r we obliged to ...?": "are"
     re.I,
 )
 _WH = re.compile(r"\b(how|what|whats|which|when|who|whom|whose|where|why)\b", re.I)

@@ -30,6 +30,15 @@ def test_an_ask_opened_by_chat_slang_is_an_ask_and_what_comes_before_it_the_situ
     assert a.context == "fy1 on nights, bored." and a.parts == ("wtf is a csu",)
 
 
+def test_r_for_are_before_a_pronoun_opens_a_second_ask() -> None:
+    # Read as one ask, the accountable-officer half was never answered.
+    a = split_asks("gp partner in croydon here - whos our accountable officer gonna be and r we first wave?")
+    assert a.context == "gp partner in croydon here"
+    assert a.parts == ("whos our accountable officer gonna be", "r we first wave?")
+    # "r" before anything else is no ask.
+    assert split_asks("is r&d funded by ccgs").parts == ("is r&d funded by ccgs",)
+
+
 def test_slack_style_dash_separates_situation_from_ask() -> None:
     a = split_asks("fy2 here - how do i get involved in commissioning? and is there any training")
     assert a.context == "fy2 here"

@@ -166,9 +166,19 @@ def test_a_comparison_is_answered_by_what_each_thing_compared_is() -> None:
 
 
 def test_a_yes_or_no_is_a_question_without_a_question_word_whose_verb_comes_first() -> None:
-    for yes_no in ("Is the seat paid?", "under pbc did gps hold the budget or not?", "gp here - is there a set rate?"):
+    for yes_no in (
+        "Is the seat paid?",
+        "under pbc did gps hold the budget or not?",
+        "gp here - is there a set rate?",
+        "r we obliged to join a ccg",  # "r" for "are"
+    ):
         assert asks_yes_or_no(yes_no), yes_no
-    for other in ("How much is the seat paid?", "Do you know how much a chair gets?", "what budget do CCGs get?"):
+    for other in (
+        "How much is the seat paid?",
+        "Do you know how much a chair gets?",
+        "what budget do CCGs get?",
+        "r&d funding for ccgs",
+    ):
         assert not asks_yes_or_no(other), other
 
 
