@@ -403,6 +403,16 @@ def test_ci_gate_on_dev_and_test(tmp_path: Path, corpus_settings: Settings, env_
             "citation_support": 0.83,
             "refusal_recall": 0.16,
         },
+        # A thirty-third author's, committed before its first run (9d5735e; run y0 at 5e1dc93):
+        # hit@5 0.947, MRR 0.862, key facts 0.730, citation support 0.921, refusal recall 0.50
+        # (6 of 12), none of 38 answerable items refused.
+        "holdout-y": {
+            "hit@5": 0.94,
+            "mrr": 0.86,
+            "key_fact_recall": 0.72,
+            "citation_support": 0.92,
+            "refusal_recall": 0.5,
+        },
     }
     # False refusals. Until the twelfth session unseen splits ran above dev's held-out 0.02 (holdout-d
     # 5 of 58 answerable items, holdout-i 3 of 49); since an ask about today is no longer refused
@@ -433,6 +443,7 @@ def test_ci_gate_on_dev_and_test(tmp_path: Path, corpus_settings: Settings, env_
         "holdout-v": 0.08,  # 3 of 38 at its first run
         "holdout-w": 0.03,  # none of 38 at its first run
         "holdout-x": 0.03,  # 1 of 38 at its first run
+        "holdout-y": 0.03,  # none of 38 at its first run
     }
     args = ["eval", "--out", str(out)]
     for split, mins in floors.items():
