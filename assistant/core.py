@@ -69,6 +69,10 @@ class DocumentInfo:
     chunks: int
 
 
+# An ask about the writer's own organisation or area: "our CCG", "are we ...".
+_OURS = re.compile(r"\b(our|ours|we|us)\b", re.I)
+
+
 def clean_question(question: object) -> str:
     """Any `str` is a question: characters that cannot be encoded (a lone surrogate from a
     mis-decoded terminal argument) become U+FFFD, control characters and runs of space one
@@ -321,7 +325,9 @@ class Assistant:
             # is about the subject the message gave before it; sentences are chosen for both.
             # (Answerability keeps judging the ask alone: held out, the situation's chatty words
             # cost it more than the subject gained.)
-            subject = query if thin and asks.context else judged
+            # So is an ask about the writer's own organisation ("salaried gp in south manchester -
+            # whats our ccg doing about commissioning support?"): the situation says whose.
+            subject = query if (thin or _OURS.search(part)) and asks.context else judged
             plans.append((part, judged, query, subject))
         # Typos are mended for retrieval and judging; the ask keeps its writer's spelling.
         fix = self.index.speller.correct
