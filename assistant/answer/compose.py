@@ -62,6 +62,9 @@ PASSAGE_MARGIN = 0.08
 # (the dev set's figures were the same for 4-8 passages and a reach of 0.05-0.15).
 NUMBER_PASSAGES = 5
 NUMBER_REACH = 0.1
+# How far a sentence holding an ask's own words (by rarity) is lifted when the ask borrows its
+# topic from the question before it.
+OWN_WORDS = 0.1
 # Sentences this close to the best one are as likely to carry the answer.
 FLOOR_MARGIN = 0.15
 # A short answer of fragments misses facts its passages hold: below this many words, sentences
@@ -116,6 +119,11 @@ def compose(
     best_passage = top[0].score
     qterms = set(terms(question))
     q_weight = sum(weight(t) for t in qterms) or 1.0
+    # An ask that borrows its topic (a follow-up, a thin later part) asks its own words:
+    # "how were they recruited?" after how Kent got GPs involved.
+    own_terms = set(terms(ask)) & qterms if ask else set()
+    borrowed = bool(own_terms) and own_terms != qterms
+    own_weight = sum(weight(t) for t in own_terms) or 1.0
     pool: list[Picked] = []
     said: dict[int, list[str | None]] = {}  # per passage: whose words each sentence is (`speaker_of`)
     extra: list[Picked] = []  # further passages, consulted only for a missing number
@@ -158,6 +166,8 @@ def compose(
             # A sentence is judged in its passage's context: the passage score carries the
             # heading and the neighbouring sentences that the sentence alone lacks.
             score = 0.5 * float(sims[si]) + 0.4 * cand.score + 0.2 * overlap
+            if borrowed:
+                score += OWN_WORDS * sum(weight(t) for t in own_terms & set(terms(spoken))) / own_weight
             if si < 2 and cand.heading >= HEADING_STATES:
                 score += 0.04  # the opening of a section whose heading is the question
             if wants_number and number.search(text):

@@ -135,3 +135,13 @@ def test_a_follow_up_answered_only_with_what_the_last_answer_quoted_says_so(bot:
     assert again.citations and again.body and not again.body.startswith("The passages")
     # Asked afresh, the same question leads with nothing of the kind.
     assert "answer above" not in bot.ask("how do I get on a clinical senate?").text
+
+
+def test_a_follow_up_is_answered_with_the_sentences_holding_its_own_words(bot: Assistant) -> None:
+    """ "any examples?" after how consultants can help with referral management repeated the
+    definition of referral management; the same section's example is what it asks for."""
+    question = "How can consultants help with referral management?"
+    turns = [Turn("user", question), Turn("assistant", bot.ask(question).text)]
+    assert "musculoskeletal" not in turns[1].content
+    answer = bot.ask("any examples?", turns)
+    assert answer.text.startswith("For example, commissioning imaging services for musculoskeletal conditions")
