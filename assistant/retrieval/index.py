@@ -203,6 +203,8 @@ class LoadedIndex:
         self._chunk_counts: dict[str, int] | None = None
         self._cache: OrderedDict[str, SentenceEntry] = OrderedDict()
         self._cache_lock = threading.Lock()
+        # Whether a term is a name (`names`) is this snapshot's property: read once per term.
+        self._name_terms: dict[str, bool] = {}
         self._dim = int(pack.meta.get("dim") or 0)
         self.info = info
         self.stamp = stamp  # the registry's stamp when this snapshot was taken
@@ -233,27 +235,34 @@ class LoadedIndex:
         and rare (IDF at least NAME_IDF), as a place ("Somerset", "Hackney") or a body is
         written. Any rare word was too many for a follow-up: "how were they recruited?" is about
         the same thing in other words."""
-        found: set[str] = set()
-        for term in set(self.lexical.query_terms(text)):
-            # A word in many passages is a topic, whatever its case; reading them all would cost
-            # a follow-up a read per passage at a thousand times the corpus.
-            if term not in self.df or self.idf(term) < NAME_IDF or self.df[term] > NAME_MAX_PASSAGES:
-                continue
-            if len(term) < NAME_MIN_LETTERS:  # the "E" of "A&E"
-                continue
-            scores = self.lexical.scores(term)
-            holders = [
-                chunk
-                for row in np.flatnonzero(scores > 0)
-                if (chunk := self.by_id.get(self.lexical.ids[int(row)])) is not None
-            ]
-            # The stem may not begin the word ("coventri" for "Coventry"): what starts like it and
-            # stems to it.
-            like = re.compile(rf"\b{re.escape(term[: max(3, len(term) - 1)])}\w*", re.I)
-            said = [w for c in holders for m in like.finditer(c.text) if terms(w := m.group(0)) == [term]]
-            if said and all(w[0].isupper() for w in said):
-                found.add(term)
-        return frozenset(found)
+        return frozenset(t for t in set(self.lexical.query_terms(text)) if self._is_name(t))
+
+    def _is_name(self, term: str) -> bool:
+        if term not in self.df:  # kept to the corpus's words, so the memo stays bounded
+            return False
+        known = self._name_terms.get(term)
+        if known is None:
+            known = self._name_terms[term] = self._reads_as_name(term)
+        return known
+
+    def _reads_as_name(self, term: str) -> bool:
+        # A word in many passages is a topic, whatever its case; reading them all would cost a
+        # read per passage at a thousand times the corpus.
+        if term not in self.df or self.idf(term) < NAME_IDF or self.df[term] > NAME_MAX_PASSAGES:
+            return False
+        if len(term) < NAME_MIN_LETTERS:  # the "E" of "A&E"
+            return False
+        scores = self.lexical.scores(term)
+        holders = [
+            chunk
+            for row in np.flatnonzero(scores > 0)
+            if (chunk := self.by_id.get(self.lexical.ids[int(row)])) is not None
+        ]
+        # The stem may not begin the word ("coventri" for "Coventry"): what starts like it and
+        # stems to it.
+        like = re.compile(rf"\b{re.escape(term[: max(3, len(term) - 1)])}\w*", re.I)
+        said = [w for c in holders for m in like.finditer(c.text) if terms(w := m.group(0)) == [term]]
+        return bool(said) and all(w[0].isupper() for w in said)
 
     def holding(self, names: frozenset[str], chunks: Iterable[Chunk]) -> frozenset[str]:
         """The ids of `chunks` whose indexed text (title, section path and text) holds every term
