@@ -364,13 +364,13 @@ class Assistant:
             # A follow-up that names something the conversation has not ("and in tower hamlets?",
             # "what did somerset do about theirs?") is about the passages holding that name,
             # wherever they are; any other follow-up about what the previous answer quoted.
+            own_names = index.names(own)
             leans = bool(last) and carries_on(part, last)
-            named = index.names(own) - index.names(asked) if leans else frozenset()
+            named = own_names - index.names(asked) if leans else frozenset()
             prefer = quoted if leans and not named else frozenset()
             cands = ranker.candidates(query, qvec, filters, retriever, svec, prefer, named)
             # "By how much did referrals fall in Sunderland ...?": the passages naming what the ask
             # names are the ones that can answer it; another place's figure must not pass for it.
-            own_names = index.names(own)
             naming = index.holding(own_names, (c.chunk for c in cands)) if own_names else frozenset()
             values = signals(judged, cands, index, vectors[judged], own, naming)
             p = self.answerability.probability(values)

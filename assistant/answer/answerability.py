@@ -67,10 +67,11 @@ FEATURES = (
 QA_SENTENCE = "qa_sentence"
 QA_FEATURES = (*FEATURES, QA_SENTENCE)
 # Reported with the signals but not weighed by the model: it caps the outcome (`outcome`).
-# Also reported, not weighed: the ask names a place or body whose passages are among the top
-# ones and wants a figure none of them states ("By how much did referrals fall in Sunderland?").
-FIGURE_UNNAMED = "figure_unnamed"
 ASKS_NOW = "asks_now"  # the ask is about today or the time after the sources ("still", "now", "these days")
+# Also reported, not weighed: the ask names a place or body whose passages are among the top
+# ones and wants a figure none of them states ("By how much did referrals fall in Sunderland?");
+# the part is answered at most in part, from those passages only.
+FIGURE_UNNAMED = "figure_unnamed"
 _YEAR = re.compile(r"\b(19[5-9]\d|20\d\d)\b")
 _NAME = re.compile(r"(?<![.?!]\s)(?<!^)\b([A-Z][a-z]{2,})\b")
 _WANTS_NUMBER = re.compile(
