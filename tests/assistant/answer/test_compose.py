@@ -493,7 +493,8 @@ def test_an_answer_that_only_repeats_the_conversation_opens_with_what_bears_on_t
         "We have a service level agreement with the local support organisation. "
         "We are buying business intelligence but plan to undertake most service redesign in house."
     )
-    cands, sentences = _cands([(text, 0.9, [0.7, 0.6])])
+    # Far enough apart that the lift for the ask's own words (OWN_WORDS) does not reorder them.
+    cands, sentences = _cands([(text, 0.9, [0.8, 0.6])])
     topic = "what was the CCG doing about commissioning support? what did they plan to keep in house?"
     ask = "what did they plan to keep in house?"
     fresh = compose(topic, cands, sentences, ask=ask).text
