@@ -63,7 +63,7 @@ PASSAGE_MARGIN = 0.08
 NUMBER_PASSAGES = 5
 NUMBER_REACH = 0.1
 # How far a sentence holding an ask's own words (by rarity) is lifted when the ask borrows its
-# topic from the question before it.
+# topic: from the conversation, the ask before it or the writer's situation.
 OWN_WORDS = 0.1
 # Sentences this close to the best one are as likely to carry the answer.
 FLOOR_MARGIN = 0.15
@@ -119,8 +119,8 @@ def compose(
     best_passage = top[0].score
     qterms = set(terms(question))
     q_weight = sum(weight(t) for t in qterms) or 1.0
-    # An ask that borrows its topic (a follow-up, a thin later part) asks its own words:
-    # "how were they recruited?" after how Kent got GPs involved.
+    # An ask that borrows its topic (a follow-up, a thin later part) asks its own words: "any
+    # examples?" after how consultants can help with referral management.
     own_terms = set(terms(ask)) & qterms if ask else set()
     borrowed = bool(own_terms) and own_terms != qterms
     own_weight = sum(weight(t) for t in own_terms) or 1.0

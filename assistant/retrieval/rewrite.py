@@ -102,9 +102,9 @@ def standalone_query(
     take?" is still about the board, which "is it paid?" alone does not say.
 
     A follow-up naming something the earlier questions do not (`names`: the name terms of a
-    text) asks the same of it instead: "and in tower hamlets?" after "how did city and hackney cut referrals?" keeps the
-    question and drops the earlier questions' other names, which had led retrieval back to City
-    and Hackney's figures.
+    text) asks the same of it instead: "and in tower hamlets?" after "how did city and hackney
+    cut referrals?" keeps the question and drops the earlier questions' other names, which had
+    led retrieval back to City and Hackney's figures.
     """
     previous = [t.content for t in history if t.role == "user" and t.content.strip()]
     said = [t.content for t in history if t.role == "assistant" and t.content.strip()]
@@ -116,15 +116,15 @@ def standalone_query(
     if names is not None and len(folded) > 1:
         own, earlier = set(names(question)), [set(names(q)) for q in folded[1:]]
         if own - set().union(*earlier):
-            folded[1:] = [_strike(q, held - own) for q, held in zip(folded[1:], earlier, strict=True)]
+            folded[1:] = [_strike(q, held - own, names) for q, held in zip(folded[1:], earlier, strict=True)]
     return " ".join(q for q in folded if q)
 
 
-def _strike(text: str, drop: set[str]) -> str:
-    """`text` without its words whose terms are in `drop`."""
+def _strike(text: str, drop: set[str], names: Callable[[str], Collection[str]]) -> str:
+    """`text` without its words that name one of `drop` (read as `names` reads them)."""
     if not drop:
         return text
-    kept = (w for w in re.split(r"(\s+)", text) if not (set(terms(w)) & drop))
+    kept = (w for w in re.split(r"(\s+)", text) if not (set(names(w)) & drop))
     return re.sub(r"\s{2,}", " ", "".join(kept)).strip()
 
 
