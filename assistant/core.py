@@ -316,7 +316,7 @@ class Assistant:
             # board?" is still about the board, as a chain of follow-ups in a conversation is
             # folded back to the question that set its topic.
             within = f"{part} {referent(part, within)}" if i > 0 and thin else part
-            judged = standalone_query(within, turns, self.index.names) if i == 0 else within
+            judged = standalone_query(within, turns, self._places) if i == 0 else within
             query = f"{asks.context} {judged}" if asks.context else judged
             # "In the Kent model, what did each pair work on?": the phrase scoping the asks is
             # judged and answered with each of them, unlike the writer's situation.
@@ -332,6 +332,11 @@ class Assistant:
         # Typos are mended for retrieval and judging; the ask keeps its writer's spelling.
         fix = self.index.speller.correct
         return [(part, fix(judged), fix(query), fix(subject)) for part, judged, query, subject in plans]
+
+    def _places(self, text: str) -> frozenset[str]:
+        """The names in `text` other than acronyms: what a follow-up naming another place
+        strikes from the earlier questions it folds in ("Hackney", not "CSU")."""
+        return self.index.names(text, acronyms=False)
 
     def retrieve(
         self,

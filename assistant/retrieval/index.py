@@ -204,7 +204,7 @@ class LoadedIndex:
         self._cache: OrderedDict[str, SentenceEntry] = OrderedDict()
         self._cache_lock = threading.Lock()
         # Whether a term is a name (`names`) is this snapshot's property: read once per term.
-        self._name_terms: dict[str, bool] = {}
+        self._name_terms: dict[str, str | None] = {}
         self._dim = int(pack.meta.get("dim") or 0)
         self.info = info
         self.stamp = stamp  # the registry's stamp when this snapshot was taken
@@ -230,28 +230,33 @@ class LoadedIndex:
     def idf(self, term: str) -> float:
         return math.log((len(self._pack) + 1) / (self.df.get(term, 0) + 0.5))
 
-    def names(self, text: str) -> frozenset[str]:
+    def names(self, text: str, acronyms: bool = True) -> frozenset[str]:
         """The terms of `text` that are names: words the corpus only ever writes capitalised,
         and rare (IDF at least NAME_IDF), as a place ("Somerset", "Hackney") or a body is
         written. Any rare word was too many for a follow-up: "how were they recruited?" is about
-        the same thing in other words."""
-        return frozenset(t for t in set(self.lexical.query_terms(text)) if self._is_name(t))
+        the same thing in other words. Without `acronyms`, not those the corpus only writes in
+        capitals ("CSU", "LMC"): they name a kind of body, the topic, not a particular one."""
+        return frozenset(
+            t
+            for t in set(self.lexical.query_terms(text))
+            if (kind := self._name_kind(t)) is not None and (acronyms or kind != "acronym")
+        )
 
-    def _is_name(self, term: str) -> bool:
+    def _name_kind(self, term: str) -> str | None:
+        """ "name", "acronym" or None (no name), worked out once per term."""
         if term not in self.df:  # kept to the corpus's words, so the memo stays bounded
-            return False
-        known = self._name_terms.get(term)
-        if known is None:
-            known = self._name_terms[term] = self._reads_as_name(term)
-        return known
+            return None
+        if term not in self._name_terms:
+            self._name_terms[term] = self._reads_as_name(term)
+        return self._name_terms[term]
 
-    def _reads_as_name(self, term: str) -> bool:
+    def _reads_as_name(self, term: str) -> str | None:
         # A word in many passages is a topic, whatever its case; reading them all would cost a
         # read per passage at a thousand times the corpus.
         if term not in self.df or self.idf(term) < NAME_IDF or self.df[term] > NAME_MAX_PASSAGES:
-            return False
+            return None
         if len(term) < NAME_MIN_LETTERS:  # the "E" of "A&E"
-            return False
+            return None
         scores = self.lexical.scores(term)
         holders = [
             chunk
@@ -262,7 +267,9 @@ class LoadedIndex:
         # stems to it.
         like = re.compile(rf"\b{re.escape(term[: max(3, len(term) - 1)])}\w*", re.I)
         said = [w for c in holders for m in like.finditer(c.text) if terms(w := m.group(0)) == [term]]
-        return bool(said) and all(w[0].isupper() for w in said)
+        if not said or not all(w[0].isupper() for w in said):
+            return None
+        return "acronym" if all(w.rstrip("s").isupper() for w in said) else "name"
 
     def holding(self, names: frozenset[str], chunks: Iterable[Chunk]) -> frozenset[str]:
         """The ids of `chunks` whose indexed text (title, section path and text) holds every term

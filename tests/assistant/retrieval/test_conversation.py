@@ -70,6 +70,11 @@ def test_a_follow_up_naming_something_leans_to_the_passages_that_name_it(bot: As
     # Words the corpus also writes in lower case name no thing, however rare.
     assert bot.index.names("who pays for that?") == frozenset()
     assert bot.index.names(FOLLOW_UP) == frozenset()
+    # The fold keeps the topic's acronym: "CSU" names a kind of body, not another place.
+    assert bot.index.names("what are csus?") == {"csu"}
+    assert bot.index.names("what are csus?", acronyms=False) == frozenset()
+    folded = standalone_query("what did somerset do about theirs?", turns, lambda t: bot.index.names(t, acronyms=False))
+    assert "csus" in folded
     answer = bot.ask("what did somerset do about theirs?", turns)
     assert answer.text.startswith("DS (David Slack, managing director, Somerset CCG): We have a service level")
 
@@ -83,7 +88,7 @@ def test_a_follow_up_naming_another_place_asks_the_same_of_it(bot: Assistant) ->
     for question in ("how did city and hackney cut referrals?", "how much did they save?"):
         turns += [Turn("user", question), Turn("assistant", bot.ask(question, turns).text)]
     assert "Hackney" in turns[-1].content
-    folded = standalone_query("and in tower hamlets?", turns, bot.index.names)
+    folded = standalone_query("and in tower hamlets?", turns, lambda t: bot.index.names(t, acronyms=False))
     assert "hackney" not in folded.lower() and "save" in folded and "referrals" in folded
     [part] = bot.retrieve("and in tower hamlets?", turns)
     assert all("Tower Hamlets" in c.chunk.text for c in part.cands[:3])
