@@ -377,7 +377,10 @@ class Assistant:
             # "By how much did referrals fall in Sunderland ...?": the passages naming what the ask
             # names are the ones that can answer it; another place's figure must not pass for it.
             naming = index.holding(own_names, (c.chunk for c in cands)) if own_names else frozenset()
-            values = signals(judged, cands, index, vectors[judged], own, naming)
+            # Only when a top passage names it: otherwise the ask names what the guidance does
+            # not hold near the answer, and nothing is read differently.
+            placed = any(c.chunk.chunk_id in naming for c in cands[:TOP])
+            values = signals(judged, cands, index, vectors[judged], own, naming if placed else frozenset())
             p = self.answerability.probability(values)
             if now_framed:
                 values[ASKS_NOW] = 1.0
@@ -398,8 +401,7 @@ class Assistant:
                 values[PERSON_UNNAMED] = 1.0
                 outcome = "partial"
             # The passages naming the place asked about state no figure; another place's is
-            # not its answer (`signals` reads only theirs when one is among the top).
-            placed = any(c.chunk.chunk_id in naming for c in cands[:TOP])
+            # not its answer (`signals` read only theirs).
             missing = values["number_missing"] or values["money_missing"]
             if outcome == "answer" and placed and missing:
                 values[FIGURE_UNNAMED] = 1.0

@@ -131,8 +131,8 @@ def signals(
     """The model's inputs for `ask` given its reranked candidates (best first). `own`: the ask's
     own words; `ask` may also carry words it borrows (a follow-up's previous question, the ask
     before a thin one: "how many r there" after "who manages our contract now?"). `naming`: the
-    candidates holding every name the ask gives; when some top passage does, only those can
-    state the number it wants."""
+    candidates holding every name the ask gives, when a top passage is one of them; only those
+    can state the number it wants."""
     out = dict.fromkeys((*FEATURES, ASKS_NOW), 0.0)
     qterms = set(index.lexical.query_terms(ask))
     out["terms"] = math.log1p(len(qterms))
@@ -182,8 +182,7 @@ def signals(
             else 0.0
         )
     # "How much did Coventry PCT save ...?": City and Hackney's £2.1 million is no answer.
-    placed = any(c.chunk.chunk_id in naming for c in top)
-    near = [text for _s, text, _h, cid in best_sentences if not placed or cid in naming][:3]
+    near = [text for _s, text, _h, cid in best_sentences if not naming or cid in naming][:3]
     # What kind of answer is wanted is the ask's own: "so where does the money come from in the
     # meantime?" borrows "is there a national pay rate?" for its topic, not for wanting a sum.
     yes_or_no = asks_yes_or_no(own)

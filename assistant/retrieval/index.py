@@ -253,7 +253,7 @@ class LoadedIndex:
     def _reads_as_name(self, term: str) -> str | None:
         # A word in many passages is a topic, whatever its case; reading them all would cost a
         # read per passage at a thousand times the corpus.
-        if term not in self.df or self.idf(term) < NAME_IDF or self.df[term] > NAME_MAX_PASSAGES:
+        if self.idf(term) < NAME_IDF or self.df[term] > NAME_MAX_PASSAGES:
             return None
         if len(term) < NAME_MIN_LETTERS:  # the "E" of "A&E"
             return None
@@ -276,16 +276,17 @@ class LoadedIndex:
         of `names`: from BM25's matrix where a chunk has a row, else from its text. A document's
         publisher is held by all its passages: "What are the BMA's concerns ...?" is answered by
         the BMA's guide, whose passages seldom write "BMA"."""
+        chunks = list(chunks)
+        rows = {c.chunk_id: row for c in chunks if (row := self.lexical_row(c.chunk_id)) is not None}
+        # One search of each name's column of the matrix for all the rows, as `_pair_holders` does.
+        at = {cid: i for i, cid in enumerate(rows)}
+        column = np.array(list(rows.values()), dtype=np.int64)
+        holds = {t: self.lexical.holding(t, column) for t in names}
         held: set[str] = set()
         for chunk in chunks:
             need = names - set(terms(chunk.publisher))
-            row = self.lexical_row(chunk.chunk_id)
-            if row is None:
-                ok = need <= set(terms(search_text(chunk)))
-            else:
-                rows = np.array([row], dtype=np.int64)
-                ok = all(bool(self.lexical.holding(t, rows)[0]) for t in need)
-            if ok:
+            i = at.get(chunk.chunk_id)
+            if need <= set(terms(search_text(chunk))) if i is None else all(bool(holds[t][i]) for t in need):
                 held.add(chunk.chunk_id)
         return frozenset(held)
 
