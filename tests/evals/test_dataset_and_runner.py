@@ -420,6 +420,16 @@ def test_ci_gate_on_dev_and_test(tmp_path: Path, corpus_settings: Settings, env_
             "citation_support": 0.92,
             "refusal_recall": 0.5,
         },
+        # A thirty-fourth author's, committed before its first run (67fc2ac; run z0): hit@5 0.895,
+        # MRR 0.815, key facts 0.746, citation support 0.868, refusal recall 0.25 (3 of 12), none
+        # of 38 answerable items refused.
+        "holdout-z": {
+            "hit@5": 0.89,
+            "mrr": 0.81,
+            "key_fact_recall": 0.74,
+            "citation_support": 0.86,
+            "refusal_recall": 0.25,
+        },
     }
     # False refusals. Until the twelfth session unseen splits ran above dev's held-out 0.02 (holdout-d
     # 5 of 58 answerable items, holdout-i 3 of 49); since an ask about today is no longer refused
@@ -451,6 +461,7 @@ def test_ci_gate_on_dev_and_test(tmp_path: Path, corpus_settings: Settings, env_
         "holdout-w": 0.03,  # none of 38 at its first run
         "holdout-x": 0.03,  # 1 of 38 at its first run
         "holdout-y": 0.03,  # none of 38 at its first run
+        "holdout-z": 0.03,  # none of 38 at its first run
     }
     args = ["eval", "--out", str(out)]
     for split, mins in floors.items():
