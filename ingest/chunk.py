@@ -48,7 +48,7 @@ def chunk_document(loaded: Loaded, meta: DocMeta, doc_hash: str) -> list[Chunk]:
     used: set[str] = set()
     for section in sections(text, meta.title):
         body = text[section.start : section.end]
-        pieces = [p for p in splitter.split_text(body) if len(p.split()) >= 4]
+        pieces = [p for p in splitter.split_text(body) if len(p.split()) >= 4 or _whole_statement(p, body)]
         pieces = _keep_list_tails(_keep_lead_ins_with_lists(_merge_short(pieces)))
         cursor = 0
         for piece in pieces:
@@ -92,6 +92,14 @@ def chunk_document(loaded: Loaded, meta: DocMeta, doc_hash: str) -> list[Chunk]:
             "(check its spelling against the text, or remove it)"
         )
     return chunks
+
+
+def _whole_statement(piece: str, body: str) -> bool:
+    """Whether a piece of under four words is all its section says, in words: a timeline's entry
+    ("October 2010" › "Pathfinder consortiums identified") is the only place its event is told,
+    and dropping it as a stray line lost it. A lone link, or a page number, is not one."""
+    words = piece.split()
+    return piece.strip() == body.strip() and sum(w.strip(".,;:").isalpha() for w in words) >= 2
 
 
 def _merge_short(pieces: list[str]) -> list[str]:

@@ -1,4 +1,4 @@
-"""Chunking keeps a list's items together."""
+"""Chunking keeps a list's items together, and a section that says only a few words."""
 
 from __future__ import annotations
 
@@ -37,3 +37,20 @@ def test_the_last_items_of_a_list_stay_with_the_rest(tmp_path: Path) -> None:
     # A list too long for one chunk is still split.
     counts, spans_hold = _chunks_holding_items(tmp_path / "lists.txt", 20, 25)
     assert len(counts) > 1 and sum(counts) == 25 and spans_hold
+
+
+def test_a_section_of_a_few_words_is_kept_and_a_lone_link_is_not(tmp_path: Path) -> None:
+    """A timeline's entry may be all its section says ("October 2010" › "Pathfinder consortiums
+    identified"); pieces under four words were dropped as stray lines, and the event with them."""
+    path = tmp_path / "timeline.md"
+    path.write_text(
+        "# Timeline\n\n## May 2010\n\nAndrew Lansley becomes health secretary for the new government\n\n"
+        "## October 2010\n\nPathfinder consortiums identified\n\n## Links\n\nexample.org/pages/nhs-reform\n"
+    )
+    meta = DocMeta("timeline", "timeline.md", "Timeline")
+    loaded = load(path, meta.title, Limits())
+    chunks = chunk_document(loaded, meta, "h")
+    by_section = {c.section.split(" › ")[-1]: c.text for c in chunks}
+    assert by_section.get("October 2010") == "Pathfinder consortiums identified"
+    assert by_section.get("May 2010", "").startswith("Andrew Lansley")
+    assert "Links" not in by_section

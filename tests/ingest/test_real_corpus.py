@@ -38,6 +38,8 @@ def test_recovered_headings(corpus_settings: Settings, minilm) -> None:  # type:
         for d, s in sections
     )
     assert ("coalface-ccg-leads", "Which authorisation wave will you be part of?") in sections
+    # The BMJ guide's timeline: an entry of three words is kept under its date.
+    assert ("bmj-guide", "TIMELINE AND LINKS › October 2010") in sections
     assert any(
         d == "bma-quick-guide" and s == "30 second guide to commissioning › What is commissioning?" for d, s in sections
     )
