@@ -18,6 +18,7 @@ import numpy as np
 from .answer.acronyms import ACRONYM_UNDEFINED, undefined_acronym
 from .answer.answerability import (
     ASKS_NOW,
+    DATED_HEADING,
     FIGURE_UNNAMED,
     QA_SENTENCE,
     TOP,
@@ -402,7 +403,7 @@ class Assistant:
                 outcome = "partial"
             # The passages naming the place asked about state no figure; another place's is
             # not its answer (`signals` read only theirs).
-            missing = values["number_missing"] or values["money_missing"]
+            missing = (values["number_missing"] and not values[DATED_HEADING]) or values["money_missing"]
             if outcome == "answer" and placed and missing:
                 values[FIGURE_UNNAMED] = 1.0
                 outcome = "partial"

@@ -33,7 +33,7 @@ import numpy as np
 
 from ..errors import ConfigError
 from ..retrieval.index import LoadedIndex
-from ..retrieval.kinds import DATE, NUMBER, asks_yes_or_no
+from ..retrieval.kinds import DATE, NUMBER, asks_yes_or_no, heading_date, number_answer
 from ..retrieval.lexical import terms
 from ..retrieval.readpack import passage_text
 from ..retrieval.retrieve import Candidate
@@ -72,6 +72,11 @@ ASKS_NOW = "asks_now"  # the ask is about today or the time after the sources ("
 # ones and wants a figure none of them states ("By how much did referrals fall in Sunderland?");
 # the part is answered at most in part, from those passages only.
 FIGURE_UNNAMED = "figure_unnamed"
+# Also reported, not weighed: the ask wants a date, its best sentences state none, and a heading
+# over them is one ("When did Andrew Lansley become health secretary?": "TIMELINE AND LINKS ›
+# May 2010" › "Andrew Lansley becomes health secretary ..."). The answer shows the date with the
+# sentence; "number_missing" stays as the model was fitted on it.
+DATED_HEADING = "dated_heading"
 _YEAR = re.compile(r"\b(19[5-9]\d|20\d\d)\b")
 _NAME = re.compile(r"(?<![.?!]\s)(?<!^)\b([A-Z][a-z]{2,})\b")
 _WANTS_NUMBER = re.compile(
@@ -133,7 +138,7 @@ def signals(
     before a thin one: "how many r there" after "who manages our contract now?"). `naming`: the
     candidates holding every name the ask gives, when a top passage is one of them; only those
     can state the number it wants."""
-    out = dict.fromkeys((*FEATURES, ASKS_NOW), 0.0)
+    out = dict.fromkeys((*FEATURES, ASKS_NOW, DATED_HEADING), 0.0)
     qterms = set(index.lexical.query_terms(ask))
     out["terms"] = math.log1p(len(qterms))
     if not cands:
@@ -182,13 +187,16 @@ def signals(
             else 0.0
         )
     # "How much did Coventry PCT save ...?": City and Hackney's £2.1 million is no answer.
-    near = [text for _s, text, _h, cid in best_sentences if not naming or cid in naming][:3]
+    nearest = [(text, head) for _s, text, head, cid in best_sentences if not naming or cid in naming][:3]
+    near = [text for text, _head in nearest]
     # What kind of answer is wanted is the ask's own: "so where does the money come from in the
     # meantime?" borrows "is there a national pay rate?" for its topic, not for wanting a sum.
     yes_or_no = asks_yes_or_no(own)
     # A number as the composer reads one (figures, numbers in words, capitalised months), or a sum.
     if _WANTS_NUMBER.search(own) and not yes_or_no and not any(_has_number(text) for text in near):
         out["number_missing"] = 1.0
+        if number_answer(own) is DATE and any(heading_date(head) for _text, head in nearest):
+            out[DATED_HEADING] = 1.0
     wants_money = _WANTS_MONEY.search(own) and not yes_or_no and not _WHAT_HAPPENS.search(own)
     if wants_money and not any(HAS_MONEY.search(text) for text in near):
         out["money_missing"] = 1.0

@@ -18,6 +18,7 @@ from ..retrieval.kinds import (
     asks_for_number,
     asks_yes_or_no,
     defines_one_of,
+    heading_date,
     is_item,
     is_question,
     is_statement,
@@ -170,7 +171,8 @@ def compose(
                 score += OWN_WORDS * sum(weight(t) for t in own_terms & set(terms(spoken))) / own_weight
             if si < 2 and cand.heading >= HEADING_STATES:
                 score += 0.04  # the opening of a section whose heading is the question
-            if wants_number and number.search(text):
+            dated = heading_date(ch.section)
+            if wants_number and number.search(f"{dated} {text}"):
                 score += 0.06
             if comparing and defines_one_of(text, qterms):
                 score += COMPARISON_LIFT
@@ -192,7 +194,7 @@ def compose(
             elif after_question:
                 score = max(score, asked - ANSWER_DECAY)
                 asked = asked - ANSWER_DECAY if is_statement(text) and len(text.split()) < 3 else -1.0
-            into.append(Picked(pi, si, text, score))
+            into.append(Picked(pi, si, text, score, dated=dated))
     if placed:
         extra = [p for p in extra if top[p.passage].chunk.chunk_id in naming]
         if only_named:
@@ -251,12 +253,12 @@ def compose(
     # ("SCNs will be established for up to five years" for "how long are the strategic clinical
     # networks set up for?", answered first with the list of networks); a further passage's only
     # when close in relevance.
-    if wants_number and not any(number.search(p.text) for p in chosen):
+    if wants_number and not any(number.search(p.reads) for p in chosen):
         reach = pool[0].score - NUMBER_REACH
-        own = (p for p in pool if p.passage == 0 and number.search(p.text) and not is_item(p.text))
+        own = (p for p in pool if p.passage == 0 and number.search(p.reads) and not is_item(p.text))
         numeric = next(own, None)
         if numeric is None and not listing:
-            numeric = next((p for p in extra if number.search(p.text) and p.score >= reach), None)
+            numeric = next((p for p in extra if number.search(p.reads) and p.score >= reach), None)
         if numeric is not None:
             chosen = [*chosen, numeric] if listing else [*chosen[: max(1, budget - 1)], numeric]
     if wants_list:
@@ -288,7 +290,7 @@ def compose(
     again = (
         opening is not None
         and opening.text.strip() in shown
-        and _states(opening.text, ask or question, weight, number if wants_number else None)
+        and _states(opening.reads, ask or question, weight, number if wants_number else None)
     )
     composition = rendered(chosen, top, said, opening, shown, again)
     composition.repeated = repeated

@@ -61,7 +61,7 @@ def lead(chosen: Sequence[Picked], question: str, margin: float, wants_list: boo
         fitting = [p for p in prose if p.score >= top and rule.search(p.text)]
     elif asks_for_number(asked):
         number = number_answer(asked)
-        fitting = [p for p in prose if number.search(p.text) and p.score >= top]
+        fitting = [p for p in prose if number.search(p.reads) and p.score >= top]
         # "How many CCGs ...?": a number of CCGs before a number of anything else.
         count = counted(asked)
         counting = [p for p in fitting if count.search(p.text)] if count is not None else fitting

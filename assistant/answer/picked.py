@@ -24,6 +24,14 @@ class Picked:
     # A line of a list written without bullets ("BT: Dr Bill Tamkin, shadow chair ..." after
     # "Our panel of six CCG leads were :"), shown as an item; its text stays as the source has it.
     item: bool = False
+    # The date its section's heading is (`heading_date`): a timeline's entry is shown, and read
+    # for a date, with it ("May 2010: Andrew Lansley ...").
+    dated: str = ""
+
+    @property
+    def reads(self) -> str:
+        """The sentence as the answer shows it, and as a date is looked for in it."""
+        return f"{self.dated}: {self.text}" if self.dated else self.text
 
 
 def passage_sentences(

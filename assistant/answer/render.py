@@ -76,7 +76,7 @@ def rendered(
     for i, p in enumerate(ordered):
         n = numbers[p.passage]
         nxt = ordered[i + 1] if i + 1 < len(ordered) else None
-        text = _quotes_closed(p.text.strip())
+        text = _quotes_closed(p.reads.strip())
         opened = SPEAKER_TURN.match(text)
         speaker = (said.get(p.passage, [])[p.sentence : p.sentence + 1] or [None])[0]  # `speaker_of` each sentence
         if speaker is not None and not opened and voice != (p.passage, speaker) and not _listed(p):

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import re
 
+from ..types import SECTION_SEP
 from .lexical import terms
 
 
@@ -231,6 +232,23 @@ DATE = re.compile(
     r"\b(19|20)\d\d\b|\b(January|February|March|April|May|June|July|August|September|October|November|"
     r"December)\b"
 )
+# A heading that is only a date: a timeline's entry ("TIMELINE AND LINKS › May 2010").
+_DATE_HEADING = re.compile(
+    r"((early|late|mid|spring|summer|autumn|winter)[ -])?((January|February|March|April|May|June|July|August|"
+    r"September|October|November|December) )?(19|20)\d\d",
+    re.I,
+)
+
+
+def heading_date(section: str) -> str:
+    """The date a section's heading is, or "": a timeline states each entry's date in its heading
+    only ("May 2010" › "Andrew Lansley becomes health secretary ..."), so an entry quoted alone
+    answers "when?" with no date, or with another one ("June 2011" › "... (the deadline of April
+    2013 is "relaxed")")."""
+    leaf = section.rsplit(SECTION_SEP, 1)[-1].strip()
+    return leaf if _DATE_HEADING.fullmatch(leaf) else ""
+
+
 _KIND_ASKED = (
     (re.compile(r"\bhow long\b", re.I), DURATION),
     (re.compile(r"\bhow often\b", re.I), FREQUENCY),

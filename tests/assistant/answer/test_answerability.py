@@ -272,3 +272,19 @@ def test_a_year_in_a_sections_heading_is_a_year_the_passage_mentions(bot: Assist
     assert "Equity and Excellence" in answer.text
     # A year after every source is still one.
     assert _signals(bot, "what happened to CCGs in 2022?")["later_year"] == 1.0
+
+
+def test_a_timeline_entry_is_answered_with_its_headings_date(bot: Assistant) -> None:
+    """ "When did Andrew Lansley become health secretary?" was hedged (the passage naming Lansley
+    stated no date) and answered without one: the entry's date is its heading, "May 2010". So is
+    "June 2011" for an entry whose own date is another ("the deadline of April 2013 is relaxed")."""
+    answer = bot.ask("When did Andrew Lansley become health secretary?")
+    assert answer.outcome == "answer", answer.text
+    assert answer.text.startswith("May 2010: Andrew Lansley becomes health secretary"), answer.text
+    assert answer.answerability[0]["signals"]["dated_heading"] == 1.0
+    # The citation quotes the source's sentence as it is.
+    assert answer.citations[0].sentences[0].startswith("Andrew Lansley")
+    relaxed = bot.ask("When did the government relax the April 2013 deadline for GPs joining consortiums?")
+    assert relaxed.text.startswith("June 2011: Government announces"), relaxed.text
+    # An ask for a count is not answered by a date in a heading.
+    assert _signals(bot, "how many consortiums were identified as pathfinders in October 2010?")["dated_heading"] == 0.0

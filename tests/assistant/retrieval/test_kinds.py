@@ -19,6 +19,7 @@ from assistant.retrieval.kinds import (
     counted,
     defines,
     defines_one_of,
+    heading_date,
     is_item,
     is_label,
     is_pointer,
@@ -292,3 +293,13 @@ def test_the_kind_of_answer_is_read_from_the_ask_when_it_has_a_question_of_its_o
     ask: str, folded: str, read: str
 ) -> None:
     assert kind_of_ask(ask, folded) == (ask if read == "ask" else folded)
+
+
+def test_a_heading_that_is_a_date() -> None:
+    assert heading_date("TIMELINE AND LINKS › May 2010") == "May 2010"
+    assert heading_date("Timeline › 2011") == "2011"
+    assert heading_date("Timeline › Early 2012") == "Early 2012"
+    # A heading that only mentions a date, or a number, is not one.
+    assert heading_date("What happened in May 2010?") == ""
+    assert heading_date("Quick wins › 2. Reducing referrals") == ""
+    assert heading_date("") == ""
