@@ -199,6 +199,11 @@ def compose(
         extra = [p for p in extra if top[p.passage].chunk.chunk_id in naming]
         if only_named:
             pool = [p for p in pool if top[p.passage].chunk.chunk_id in naming] or pool
+    # "durham dales ccg - whats their next big issue": the other leads' answers to the same
+    # question are not Durham Dales's ("SF (...): Dementia."), however many of the ask's words
+    # they repeat; they were quoted first, and the named lead's one-word answer last.
+    if named and any(said[p.passage][p.sentence] in named for p in pool):
+        pool = [p for p in pool if said[p.passage][p.sentence] in named or said[p.passage][p.sentence] is None]
     if not pool:
         return Composition("", [])
     pool.sort(key=lambda p: -p.score)

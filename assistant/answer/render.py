@@ -44,8 +44,20 @@ def _listed(p: Picked) -> bool:
 
 
 def _before(p: Picked, lead: Picked | None) -> bool:
-    """Whether `p` comes before the lead in the lead's passage: those follow what continues it."""
-    return lead is not None and p.passage == lead.passage and p.sentence < lead.sentence
+    """Whether `p` comes before the lead in the lead's passage: those follow what continues it.
+    A turn's bare reply just before the lead does not ("TB (...): Definitely." before "We've
+    already done one for cataract surgery ..."): it opens with the lead, as its speaker said it."""
+    return (
+        lead is not None
+        and p.passage == lead.passage
+        and p.sentence < lead.sentence
+        and not (p.sentence == lead.sentence - 1 and is_turn_reply(p.text) and not SPEAKER_TURN.match(lead.text))
+    )
+
+
+def _replied_by(p: Picked, lead: Picked | None) -> bool:
+    """Whether `p` is the bare reply ("Definitely.", "Second wave.") whose turn the lead goes on."""
+    return lead is not None and p.passage == lead.passage and p.sentence == lead.sentence - 1 and not _before(p, lead)
 
 
 def rendered(
@@ -65,7 +77,11 @@ def rendered(
         first_rank.setdefault(p.passage, rank)
     if lead is not None:
         first_rank[lead.passage] = -1
-    ordered = sorted(chosen, key=lambda p: (first_rank[p.passage], p is not lead, _before(p, lead), p.sentence))
+
+    def opens(p: Picked) -> bool:
+        return p is lead or _replied_by(p, lead)
+
+    ordered = sorted(chosen, key=lambda p: (first_rank[p.passage], not opens(p), _before(p, lead), p.sentence))
     numbers: dict[int, int] = {}
     for p in ordered:
         numbers.setdefault(p.passage, len(numbers) + 1)

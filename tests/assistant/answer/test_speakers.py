@@ -186,3 +186,25 @@ def test_a_whole_turn_of_one_word_keeps_its_own_marker() -> None:
     cands, index = _interview(AQP, "Will you use any qualified provider?", [0.3, 0.2, 0.2, 0.6, 0.65])
     answer = compose("what did durham dales and somerset say about any qualified provider?", cands, index).text
     assert "SF (Dr Stewart Findlay, GP chair, Durham Dales CCG): No. [1]" in answer, answer
+
+
+def test_an_ask_naming_one_lead_quotes_none_of_the_others_answers() -> None:
+    text = (
+        "BT (Dr Bill Tamkin, shadow chair South Manchester CCG): The big issue for us at the moment is "
+        "authorisation. The big issue currently is around capacity.\n\n"
+        "SF (Dr Stewart Findlay, GP chair, Durham Dales CCG): Dementia."
+    )
+    # South Manchester's sentences repeat the ask's words; Durham Dales's answer is one word. They
+    # were quoted first, and "Dementia." last, as if it were one issue among several.
+    cands, index = _interview(text, "What's your next big issue?", [0.8, 0.7, 0.3])
+    answer = compose("durham dales ccg - whats their next big issue", cands, index).text
+    assert answer == "SF (Dr Stewart Findlay, GP chair, Durham Dales CCG): Dementia. [1]", answer
+
+
+def test_a_turns_bare_reply_opens_with_the_sentence_after_it_whatever_is_asked() -> None:
+    # Not a yes or no: the cataract sentence leads, and "Definitely." is still said before it.
+    cands, index = _interview(AQP, "Will you use any qualified provider?", [0.3, 0.2, 0.5, 0.7, 0.1, 0.2])
+    answer = compose("croydon aqp", cands, index).text
+    assert answer.startswith(
+        "TB (Dr Tony Brzezicki. chair Croydon CCG): Definitely. We've already done one for cataract surgery"
+    ), answer
