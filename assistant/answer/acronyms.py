@@ -84,7 +84,8 @@ def asked_acronym(ask: str, cands: Sequence[Candidate]) -> str | None:
 
 def spelt_out(acronym: str, text: str) -> bool:
     """Whether `text` spells `acronym` out beside it ("Quality and Outcomes Framework (QOF)",
-    "CSUs (commissioning support units)") or says what it is ("QIPP is ...", "QIPP stands for")."""
+    "CSUs (commissioning support units)") or says what it is ("QIPP is ...", "QIPP stands for",
+    "ELIC (a social enterprise ...)")."""
     letters = acronym.lower()
     for m in re.finditer(rf"\b{re.escape(acronym)}s?\b", text):
         before = text[: m.start()].rstrip()
@@ -95,6 +96,10 @@ def spelt_out(acronym: str, text: str) -> bool:
             return True
         rest = text[m.end() : m.end() + 40]
         if re.match(r"\s+(stands for|means|refers to)\b", rest):
+            return True
+        # Described where it is named: "ELIC (a social enterprise set up in 2006 covering 30
+        # practices ...)", "ELIC, a social enterprise, ..." ("AQP, the board says, ..." is not).
+        if re.match(r"\s*(\(\s*(a|an|the)|,\s*(a|an))\s+[a-z]", rest):
             return True
     sentences = re.split(r"(?<=[.!?])\s+", text)
     asked = set(terms(acronym))

@@ -14,6 +14,9 @@ from assistant.answer.acronyms import asked_acronym, initials, spelt_out
         ("HWB", "Health and wellbeing boards (HWBs) are aligned with each upper tier local authority."),
         ("QIPP", "QIPP stands for quality, innovation, productivity and prevention."),
         ("AQP", "AQP is a policy that lets patients choose a provider."),
+        # Described where it is named: "what is ELIC?" was hedged as if the guidance never said.
+        ("ELIC", "In City and Hackney, through ELIC (a social enterprise set up in 2006 covering 30 practices), GPs"),
+        ("ELIC", "Its commissioning arm, ELIC, a social enterprise, covers 30 practices."),
     ],
 )
 def test_an_acronym_spelt_out_or_defined_is_recognised(acronym: str, text: str) -> None:
@@ -28,6 +31,9 @@ def test_an_acronym_spelt_out_or_defined_is_recognised(acronym: str, text: str) 
         ("AQP", "There is a place for AQP (in some areas) to improve choice."),
         # Spelt out with other initials.
         ("CSU", "The commissioning unit (CSU) was closed."),
+        # A clause after it, not a description of it.
+        ("AQP", "We will use AQP, the board says, for cataracts."),
+        ("QIPP", "Many are in the QIPP plans (the last of which ended in 2015)."),
     ],
 )
 def test_a_mention_is_not_a_definition(acronym: str, text: str) -> None:
