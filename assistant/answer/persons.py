@@ -35,7 +35,7 @@ _WHO = r"(?:^|[.?!,;:(–—-]\s*|\b(?:and|but|so|then|also|ok|right)\s+)who"
 _WANTS = re.compile(
     rf"{_WHO}(?:'s|’s|s| is| was| were| are| will be)?\s+(?:the|their|its|our|his|her)\s+(?:[\w-]+\s+){{0,3}}?"
     rf"{_ROLE}\b"
-    rf"|{_WHO}\s+(?:actually\s+|now\s+)?(?:ended up|signed|(?:was|got) appointed)\b"
+    rf"|{_WHO}\s+(?:actually\s+|now\s+)?(?:ended up|signed|(?:was|got) appointed|replaced|succeeded|took over from)\b"
     r"|\bwhich\s+(?:councillor|person|individual)\b|\bneed a name\b|\bnames? of (?:the|their)\b",
     re.I,
 )

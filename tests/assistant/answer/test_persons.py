@@ -18,6 +18,9 @@ from assistant.answer.persons import PERSON_UNNAMED, names_someone, wants_person
         "which councillor chairs ours in sheffield?",
         "and who ended up winning the contract?",
         "what are the names of the GPs on the board?",
+        # Answered outright with "May 2010: Andrew Lansley becomes health secretary ...".
+        "Who replaced Andrew Lansley as health secretary?",
+        "who took over from lansley?",
     ],
 )
 def test_asks_for_a_person(ask: str) -> None:
@@ -55,6 +58,9 @@ def test_a_person_the_guidance_never_names_is_answered_in_part(bot: Assistant) -
     assert a.answerability[0]["signals"].get(PERSON_UNNAMED) == 1.0
     # The closest passages still come, cited: the guidance's view of LMCs on these boards.
     assert a.citations and "LMC" in a.text
+    # The timeline's entry names the one replaced, not who replaced him.
+    successor = bot.ask("Who replaced Andrew Lansley as health secretary?")
+    assert successor.outcome == "partial", successor.text
 
 
 def test_a_person_the_guidance_names_is_answered(bot: Assistant) -> None:
