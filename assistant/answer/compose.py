@@ -29,6 +29,7 @@ from ..retrieval.lexical import terms
 from ..retrieval.retrieve import Candidate
 from ..retrieval.sentences import is_poll_result
 from ..types import SECTION_SEP, SPEAKER_TURN
+from .boards import another_board, board_kinds
 from .lead import bearing, lead, quoted_in
 from .lists import introduces, list_of, paired_list, with_list_items, with_named_lines
 from .neighbours import (
@@ -125,6 +126,7 @@ def compose(
     own_terms = set(terms(ask)) & qterms if ask else set()
     borrowed = bool(own_terms) and own_terms != qterms
     own_weight = sum(weight(t) for t in own_terms) or 1.0
+    boards = board_kinds(question)
     pool: list[Picked] = []
     said: dict[int, list[str | None]] = {}  # per passage: whose words each sentence is (`speaker_of`)
     extra: list[Picked] = []  # further passages, consulted only for a missing number
@@ -162,6 +164,8 @@ def compose(
             after_question = asked > -1.0
             if len(text.split()) < 3 and not is_item(text) and not after_question:
                 continue  # a fragment, unless it answers the source's question ("Probably.")
+            if another_board(boards, text, ch.section):
+                continue  # "the board" of a health and wellbeing board's section is not a CCG's
             spoken = f"{speakers[si]} {text}" if speakers[si] and not SPEAKER_TURN.match(text) else text
             overlap = sum(weight(t) for t in qterms & set(terms(spoken))) / q_weight
             # A sentence is judged in its passage's context: the passage score carries the
