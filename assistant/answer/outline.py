@@ -35,6 +35,13 @@ NAMED_SHARE = 0.6
 # How far on either side of a passage its outline's sections are looked for (rows are in
 # document and position order; the longest outline in the corpus spans 14 passages).
 REACH = 40
+# "What does the starter for five advise consortiums to focus on?": an ask for what the named
+# section says, which its points are, as much as "what are its points?".
+_ASKS_CONTENT = re.compile(
+    r"\bwhat (?:does|do|did|will|would) .{1,60}?\b(?:advise|advises|recommend|recommends|suggest|suggests|say|says|"
+    r"cover|covers|include|includes|propose|proposes|set out|sets out|tell|tells)\b",
+    re.I,
+)
 
 
 @dataclass(frozen=True)
@@ -62,7 +69,9 @@ class Outline:
 def find_outline(question: str, cands: Sequence[Candidate], index: LoadedIndex) -> Outline | None:
     """The numbered sections of the section `question` names and asks the points of, or None (the
     ask is not for such a list, or no such section is among its best passages)."""
-    if asks_for_number(question) or not (asks_for_list(question) or asks_what_it_is(question)):
+    if asks_for_number(question) or not (
+        asks_for_list(question) or asks_what_it_is(question) or _ASKS_CONTENT.search(question)
+    ):
         return None
     asked = set(terms(question))
     tried: set[tuple[str, str]] = set()

@@ -36,6 +36,11 @@ def test_the_five_things_are_the_five_headings_in_order(bot: Assistant) -> None:
         # Judged "partial" on its own signals: the outline settles it.
         ("what is the bmj's starter for five", "Ask why it is so difficult to spread best practice"),
         ("what are the quick wins for a new consortium", "Reducing referrals by creating joint clinical pathways"),
+        # What the named section says is its points: answered with fragments and hedged before.
+        (
+            'What does the "starter for five" advise consortiums to focus on?',
+            "Ask why it is so difficult to spread best practice",
+        ),
     ],
 )
 def test_an_outline_named_by_the_ask_answers_it(bot: Assistant, question: str, first: str) -> None:
