@@ -18,6 +18,7 @@ from ..retrieval.retrieve import Candidate
 from ..settings import Settings
 from ..types import QUOTE_SEP, Answer, Citation, Hit
 from .answerability import FIGURE_UNNAMED
+from .asks import without_introduction
 from .caps import cap
 from .compose import MIN_ANSWER_WORDS, PASSAGE_MARGIN, compose
 from .currency import notices_for
@@ -127,7 +128,7 @@ def _as_heading(ask: str) -> str:
     # An ask carries a remark that followed it ("Who actually writes it? ccg keeps mentioning it
     # in meetings"), for retrieval's sake; its heading is the question. One that holds a second,
     # short question ("who sits on a ccg board? how do i get on it?") keeps it: the reader asked it.
-    ask = ask.strip()
+    ask = without_introduction(ask.strip())
     if not ask.endswith("?") and "?" in ask:
         ask = ask[: ask.rindex("?") + 1]
     ask = ask.rstrip(".?!") + "?"

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from assistant.answer.asks import split_asks
+from assistant.answer.asks import split_asks, without_introduction
 
 
 def test_a_plain_question_is_one_ask_without_context() -> None:
@@ -177,3 +177,20 @@ def test_a_numbered_list_of_asks_is_split_at_its_numbers(message: str, context: 
     searched and answered as one ask, and "how many" got the four regional sectors."""
     asks = split_asks(message)
     assert (asks.context, asks.parts) == (context, parts)
+
+
+@pytest.mark.parametrize(
+    ("ask", "shown"),
+    [
+        # Echoed back as the first part's heading, "Fy2 here, whats a CSU?".
+        ("fy2 here, whats a CSU", "whats a CSU"),
+        ("gp partner here - who runs them", "who runs them"),
+        ("so, what is it", "what is it"),
+        # Nothing before the ask, or nothing that asks: as written.
+        ("whats a CSU", "whats a CSU"),
+        ("Who actually writes it? ccg keeps mentioning it", "Who actually writes it? ccg keeps mentioning it"),
+        ("tell me about csus", "tell me about csus"),
+    ],
+)
+def test_an_ask_is_shown_without_its_introduction(ask: str, shown: str) -> None:
+    assert without_introduction(ask) == shown
