@@ -38,6 +38,10 @@ def notices_for(
     this_year = (today or dt.date.today()).year
     if citations and len(years) == len(citations) and all(this_year - y > stale_after_years for y in years):
         span = str(min(years)) if min(years) == max(years) else f"{min(years)}–{max(years)}"
+        # A year an editor inferred is shown as one, as the citations show it ("c. 2011"):
+        # "published 2011" stated it as known.
+        if any(c.approximate for c in citations):
+            span = f"c. {span}"
         out.append(render("stale_notice", years=stale_after_years, published=span))
     notes = list(dict.fromkeys(n for c in citations if (n := doc_notices.get(c.doc_id, ""))))
     # Editors write each document's notice on its own, so two cited documents can say one thing

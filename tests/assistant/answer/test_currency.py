@@ -39,3 +39,14 @@ def test_a_notice_another_cited_document_already_gives_is_shown_once() -> None:
 def test_an_answer_from_recent_sources_has_no_age_notice() -> None:
     assert notices_for([_cite("bma", "2025")], {}, stale_after_years=5, today=TODAY) == []
     assert age_label("2012", approximate=True, today=TODAY) == "c. 2012 · 14 years old"
+
+
+def test_an_inferred_year_is_shown_as_one_in_the_age_notice() -> None:
+    """The citations said "c. 2011" while the notice said "published 2011", as if known."""
+    inferred = Citation(
+        1, "bmj", "bmj.pdf", "BMJ", "BMJ Group", "2011", "Section", None, "Text.", "Text.", approximate=True
+    )
+    [shown] = notices_for([inferred, _cite("bma", "2012")], {}, stale_after_years=5, today=TODAY)
+    assert "(published c. 2011–2012)" in shown
+    [known] = notices_for([_cite("bma", "2012")], {}, stale_after_years=5, today=TODAY)
+    assert "(published 2012)" in known
