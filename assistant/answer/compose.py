@@ -8,7 +8,7 @@ them, and never reworded. A sentence that introduces a list ("These are:") bring
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 
 import numpy as np
 
@@ -29,6 +29,7 @@ from ..retrieval.lexical import terms
 from ..retrieval.retrieve import Candidate
 from ..retrieval.sentences import is_poll_result
 from ..types import SECTION_SEP, SPEAKER_TURN
+from .authors import first_person
 from .boards import another_board, board_kinds
 from .lead import bearing, lead, quoted_in
 from .lists import introduces, list_of, paired_list, with_list_items, with_named_lines
@@ -97,6 +98,7 @@ def compose(
     ask: str = "",
     naming: frozenset[str] = frozenset(),
     only_named: bool = False,
+    authors: Mapping[str, Sequence[str]] | None = None,
 ) -> Composition:
     """The answer from the best passages. `idf` weighs the question's words by rarity, so a
     sentence naming "Croydon" outranks one that only repeats "CCG". `min_words` is this answer's
@@ -106,7 +108,9 @@ def compose(
     part is judged on all it rests on) but not printed twice: `Composition.above` lists them.
     `naming`: the candidates (chunk ids) holding every name the ask gives; when one of the
     first `passages` is one, the others' sentences are put back and lend no missing number, or
-    with `only_named` (the named place's passages state no figure the ask wants) left out."""
+    with `only_named` (the named place's passages state no figure the ask wants) left out.
+    `authors`: per candidate (chunk id), the label of the writer who signed each sentence
+    (authors.py), shown before a first-person sentence."""
     weight = idf or (lambda t: 1.0)
     # What the sentences are about comes from `question`, which carries the words a thin ask
     # borrows; the kind of answer wanted comes from the ask, where it has a question of its own.
@@ -301,7 +305,19 @@ def compose(
         and opening.text.strip() in shown
         and _states(opening.reads, ask or question, weight, number if wants_number else None)
     )
-    composition = rendered(chosen, top, said, opening, shown, again)
+    # A signed piece's first-person sentence names its writer, as an interview's turn does.
+    voices = {
+        pi: [
+            (signer or None) if first_person(text) else None
+            for text, signer in zip(
+                passage_sentences(top, index_sentences, pi), authors.get(top[pi].chunk.chunk_id, ()), strict=False
+            )
+        ]
+        if authors and not any(labels)
+        else labels
+        for pi, labels in said.items()
+    }
+    composition = rendered(chosen, top, voices, opening, shown, again)
     composition.repeated = repeated
     return composition
 

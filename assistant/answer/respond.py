@@ -19,8 +19,9 @@ from ..settings import Settings
 from ..types import QUOTE_SEP, Answer, Citation, Hit
 from .answerability import FIGURE_UNNAMED
 from .asks import without_introduction
+from .authors import signers
 from .caps import cap
-from .compose import MIN_ANSWER_WORDS, PASSAGE_MARGIN, compose
+from .compose import MIN_ANSWER_WORDS, NUMBER_PASSAGES, PASSAGE_MARGIN, compose
 from .currency import notices_for
 from .generate import CheckerCache, Generator, generate_answer
 from .messages import render
@@ -382,6 +383,10 @@ def _composed(
         part.naming,
         # Another place's figure quoted beside a caveat would still be read as the answer.
         bool(part.signals.get(FIGURE_UNNAMED)),
+        {
+            c.chunk.chunk_id: signers(c.chunk, index.sentences.get(c.chunk.chunk_id, ([], None))[0], index)
+            for c in part.cands[: max(n_passages, NUMBER_PASSAGES)]
+        },
     )
 
 

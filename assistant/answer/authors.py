@@ -1,0 +1,93 @@
+"""Who wrote a passage: the signature that closes the piece it belongs to.
+
+The BMJ guide is a collection of signed pieces: each ends with its writer's name and role on a
+line of its own ("Kate Adams, London GP", "Zana Khan, locum GP and clinical editor, BMJ
+Learning"). Quoted alone, a first-person sentence from one of them ("Through our work in City and
+Hackney for 2010-2011, there was a 4% reduction ...", "Getting involved in GP commissioning has
+given me an opportunity ...") reads as the guidance's own voice, or as policy, when it is one
+doctor's account. Such a sentence is shown with its writer, as an interview's turn is shown with
+its speaker (speakers.py).
+
+A piece's signature is the first one at or after the passage, in the same top-level section: a
+piece's subsections ("Quick wins › 4. Reducing outpatient activity") are signed once, at its end.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+
+from ..retrieval.index import LoadedIndex
+from ..types import SECTION_SEP, Chunk
+
+# "Kate Adams, London GP", "Andy Blake, head, BMA pensions department", "John D, consultant
+# anaesthetist, doc2doc", "Dr_T, gastroenterology ST6, doc2doc": a name of up to three words, a
+# comma, and a role naming a job; the line holds nothing else. (An unread signature would hand
+# its piece to the next writer who signs.)
+SIGNATURE = re.compile(
+    r"^[ \t]*(?P<name>[A-Z][\w'’-]*(?: [A-Z][\w'’.-]*){0,2}), (?P<role>[^\n]{2,200}?)[ \t]*$",
+    re.M,
+)
+_ROLE_WORD = re.compile(
+    r"\b(GP|GPs|editor|chair|chief|consultant|doctor|director|head|lead|manager|officer|professor|"
+    r"registrar|partner|champion|adviser|advisor|fellow|anaesthetist|physician|surgeon|team|ST\d|FY\d|trainee|"
+    r"nurse|secretary|executive)\b",
+    re.I,
+)
+# A quoted work's credit closes it as a signature does: 'From "Andrew Lansley Rap" by MC NxtGen'.
+CREDIT = re.compile(r"^[ \t]*From (?P<work>.{2,80}?) by (?P<name>[^\n]{2,60}?)[ \t]*$", re.M)
+# The writer speaking as themselves or for their own practice, consortium or team.
+FIRST_PERSON = re.compile(r"\b(I|I'm|I’m|I've|I’ve|I'd|I’d)\b|\b(?i:me|my|we|we're|we’re|we've|we’ve|our|us)\b")
+# How far on from a passage its piece's signature is looked for (rows, same document).
+REACH = 20
+
+
+def _signatures(text: str) -> list[tuple[int, str]]:
+    """Each signature line in `text`: (where it starts, its label "Kate Adams (London GP):"), in
+    order; a credit's label is its writer and work ("MC NxtGen (“Andrew Lansley Rap”):")."""
+    found = [
+        (m.start(), f"{m.group('name')} ({m.group('role').rstrip('.')}):")
+        for m in SIGNATURE.finditer(text)
+        if _ROLE_WORD.search(m.group("role"))
+    ]
+    found += [(m.start(), f"{m.group('name')} ({m.group('work')}):") for m in CREDIT.finditer(text)]
+    return sorted(found)
+
+
+def _signed_later(chunk: Chunk, index: LoadedIndex) -> str:
+    """The first signature after `chunk`, in the passages that follow it in its piece, or ""."""
+    piece = chunk.section.split(SECTION_SEP)[0]
+    following = sorted((c for c in index.around(chunk, REACH) if c.position > chunk.position), key=lambda c: c.position)
+    for near in following:
+        if near.section.split(SECTION_SEP)[0] != piece:
+            return ""
+        found = _signatures(near.text)
+        if found:
+            return found[0][1]
+    return ""
+
+
+def signers(chunk: Chunk, sentences: Sequence[str], index: LoadedIndex) -> list[str]:
+    """For each of `chunk`'s sentences, the label of the writer who signs it: the first signature
+    after it, in the passage or in those that follow in its piece ("" when none). A passage may
+    hold the end of one signed piece and the start of the next."""
+    own = _signatures(chunk.text)
+    later: str | None = None
+    out: list[str] = []
+    cursor = 0
+    for sentence in sentences:
+        at = chunk.text.find(sentence[:40], cursor)
+        at = cursor if at < 0 else at
+        cursor = at
+        label = next((lab for start, lab in own if start >= at), None)
+        if label is None:
+            if later is None:
+                later = _signed_later(chunk, index)
+            label = later
+        out.append(label)
+    return out
+
+
+def first_person(sentence: str) -> bool:
+    """Whether `sentence` speaks in the first person ("I", "we", "our", "me")."""
+    return bool(FIRST_PERSON.search(sentence))

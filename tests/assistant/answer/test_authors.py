@@ -1,0 +1,54 @@
+"""Who wrote a passage of a signed piece (`assistant/answer/authors.py`)."""
+
+from __future__ import annotations
+
+from assistant import Assistant
+from assistant.answer.authors import _signatures, first_person, signers
+
+PIECES = (
+    "I worry about whether commissioning means hospitals will become poorer.\n\n"
+    "Dr_T, gastroenterology ST6, doc2doc\n\n"
+    "I've already had questions about pre-op clinics.\n\n"
+    "John D, consultant anaesthetist, doc2doc\n\n"
+    "NHS England, the new body, hosts them.\n\n"
+    "Got their eyes on the P's like mice for the cheese.\n\n"
+    'From "Andrew Lansley Rap" by MC NxtGen'
+)
+
+
+def test_signature_lines_and_credits_are_read_and_other_lines_are_not() -> None:
+    labels = [label for _, label in _signatures(PIECES)]
+    assert labels == [
+        "Dr_T (gastroenterology ST6, doc2doc):",
+        "John D (consultant anaesthetist, doc2doc):",
+        'MC NxtGen ("Andrew Lansley Rap"):',
+    ]
+
+
+def test_first_person() -> None:
+    assert first_person("Through our work in City and Hackney, referrals fell.")
+    assert first_person("I've already had questions about pre-op clinics.")
+    assert not first_person("Consortiums will hold budgets. Its members include GPs.")
+
+
+def test_each_sentence_is_signed_by_the_first_signature_after_it(bot: Assistant) -> None:
+    """A passage may hold the end of one signed piece and the start of the next: the pre-op
+    anecdote is John D's, not the next signer's; a piece's subsections are signed at its end."""
+    chunks = [c for c in bot.index.chunks if c.doc_id == "bmj-guide"]
+    preop = next(c for c in chunks if "pre-op clinics" in c.text)
+    sentences = bot.index.sentences[preop.chunk_id][0]
+    said = dict(zip(sentences, signers(preop, sentences, bot.index), strict=True))
+    assert said["I've already had questions about pre-op clinics."].startswith("John D (consultant anaesthetist")
+    referrals = next(c for c in chunks if c.section.startswith("Quick wins › 1."))
+    assert set(signers(referrals, bot.index.sentences[referrals.chunk_id][0], bot.index)) == {"Kate Adams (London GP):"}
+    # A document of unsigned guidance: nobody.
+    bma = next(c for c in bot.index.chunks if c.doc_id == "bma-quick-guide")
+    assert set(signers(bma, bot.index.sentences[bma.chunk_id][0], bot.index)) == {""}
+
+
+def test_a_first_person_sentence_of_a_signed_piece_names_its_writer(bot: Assistant) -> None:
+    """ "Through our work in City and Hackney ..." read as the guidance's own voice."""
+    answer = bot.ask("How did City and Hackney reduce referrals?")
+    assert "Kate Adams (London GP): Through our work in City and Hackney" in answer.text, answer.text
+    # The citation quotes the source's words only.
+    assert not any(q.startswith("Kate Adams") for c in answer.citations for q in c.sentences)
