@@ -8,8 +8,10 @@ given me an opportunity ...") reads as the guidance's own voice, or as policy, w
 doctor's account. Such a sentence is shown with its writer, as an interview's turn is shown with
 its speaker (speakers.py).
 
-A piece's signature is the first one at or after the passage, in the same top-level section: a
-piece's subsections ("Quick wins › 4. Reducing outpatient activity") are signed once, at its end.
+A sentence's signature is the first one after it, in its passage or in the passages that follow
+in the same top-level section: a piece's subsections ("Quick wins › 4. Reducing outpatient
+activity") are signed once, at its end, and a passage may hold one piece's end and the next's
+start.
 """
 
 from __future__ import annotations

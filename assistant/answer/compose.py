@@ -162,6 +162,7 @@ def compose(
         # A sentence from mid-turn is also its speaker's ("what did the Somerset CCG say ...?").
         speakers = said[pi]
         asked = -1.0  # the raw score of a question the source has just asked, if any
+        dated = heading_date(ch.section)
         for si, text in enumerate(texts):
             if si >= len(sims):
                 continue
@@ -179,7 +180,6 @@ def compose(
                 score += OWN_WORDS * sum(weight(t) for t in own_terms & set(terms(spoken))) / own_weight
             if si < 2 and cand.heading >= HEADING_STATES:
                 score += 0.04  # the opening of a section whose heading is the question
-            dated = heading_date(ch.section)
             if wants_number and number.search(f"{dated} {text}"):
                 score += 0.06
             if comparing and defines_one_of(text, qterms):
