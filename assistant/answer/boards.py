@@ -15,6 +15,7 @@ the board?") is not read: any board may be the one meant.
 from __future__ import annotations
 
 import re
+from collections.abc import Set as AbstractSet
 
 # The word before "board(s)" that says which kind it is; "the board" and "its board" say nothing.
 _KIND = re.compile(r"\b([\w'’&-]+)\s+boards?\b", re.I)
@@ -36,7 +37,7 @@ def board_kinds(text: str) -> frozenset[str]:
     return frozenset(out)
 
 
-def another_board(asked: frozenset[str], sentence: str, section: str) -> bool:
+def another_board(asked: AbstractSet[str], sentence: str, section: str) -> bool:
     """Whether `sentence`'s "the board" is a kind of board other than any the ask names
     (`asked`, from `board_kinds`): it names no board of its own and its section names only others."""
     if not asked or not _THE_BOARD.search(sentence) or board_kinds(sentence):
