@@ -32,7 +32,7 @@ from ..types import SECTION_SEP, SPEAKER_TURN
 from .authors import first_person
 from .boards import another_board, board_kinds
 from .lead import bearing, lead, quoted_in
-from .lists import introduces, list_of, paired_list, with_list_items, with_named_lines
+from .lists import introduces, list_of, paired_list, section_list, with_list_items, with_named_lines
 from .neighbours import (
     continuation,
     filled,
@@ -68,6 +68,13 @@ NUMBER_REACH = 0.1
 # How far a sentence holding an ask's own words (by rarity) is lifted when the ask borrows its
 # topic: from the conversation, the ask before it or the writer's situation.
 OWN_WORDS = 0.1
+# An ask for how something is or was done: "how did they reduce ...", "how do I ...", "what did
+# they do to ...", not "how many / much / long / often".
+_ASKS_HOW = re.compile(
+    r"^\s*(?:and |so )?(?:how\b(?! (?:many|much|long|often|old|big)\b)"
+    r"|what (?:did|do|does|can|could|should) \w+(?: \w+)? do\b)",
+    re.I,
+)
 # Sentences this close to the best one are as likely to carry the answer.
 FLOOR_MARGIN = 0.15
 # A short answer of fragments misses facts its passages hold: below this many words, sentences
@@ -276,7 +283,16 @@ def compose(
             chosen = [*chosen, numeric] if listing else [*chosen[: max(1, budget - 1)], numeric]
     if wants_list:
         chosen = paired_list(chosen, top[:passages], index_sentences, qterms)
-    chosen = with_list_items(chosen, top, index_sentences, wants_list)
+    # "How did City and Hackney reduce emergency admissions?": under a heading that states the
+    # ask, the list that continues the section in the next passage is how. Two sentences of the
+    # section's opening were quoted, and none of its eight measures.
+    # ("Who can pay into the NHS pension scheme?" is not asking how: the list after that answer
+    # is of the Hutton recommendations' threats.)
+    asks_how = bool(_ASKS_HOW.search(kind))
+    continued = section_list(chosen, top, index_sentences) if asks_how and top[0].heading >= HEADING_STATES else None
+    if continued is not None:
+        chosen = [*chosen, continued]
+    chosen = with_list_items(chosen, top, index_sentences, wants_list or continued is not None)
     have = {(p.passage, p.sentence) for p in chosen}
     # A lead-in whose list is not in the passage (its items are subsections of their own, "These
     # savings were achieved using the following strategies:") would end on a colon, promising

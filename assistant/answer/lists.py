@@ -31,6 +31,24 @@ def list_of(top: Sequence[Candidate], index_sentences: dict[str, tuple[list[str]
     return Picked(0, items[0], texts[items[0]], top[0].score) if items else None
 
 
+def section_list(
+    chosen: Sequence[Picked], top: Sequence[Candidate], index_sentences: dict[str, tuple[list[str], np.ndarray]]
+) -> Picked | None:
+    """The first item of the list that continues the best passage's section in the passage after
+    it, when that passage is mostly a list and the answer quotes none of it; else None."""
+    first = top[0].chunk
+    for pi, cand in enumerate(top[1:], start=1):
+        ch = cand.chunk
+        if (ch.doc_id, ch.section, ch.position) != (first.doc_id, first.section, first.position + 1):
+            continue
+        if any(p.passage == pi for p in chosen):
+            return None
+        texts = passage_sentences(top, index_sentences, pi)
+        items = _mostly_list(texts)
+        return Picked(pi, items[0], texts[items[0]], cand.score) if items else None
+    return None
+
+
 def _mostly_list(texts: Sequence[str]) -> list[int]:
     """The list items' positions of a passage that is mostly a list (else none)."""
     items = [i for i, t in enumerate(texts) if is_item(t)]

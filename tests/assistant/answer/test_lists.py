@@ -1,7 +1,8 @@
-"""Which sentences of a passage belong to a list item, read from the passage's lines."""
+"""Lists: which sentences of a passage belong to a list item, and a section's list that answers how."""
 
 from __future__ import annotations
 
+from assistant import Assistant
 from assistant.answer.lists import _in_items
 from assistant.retrieval.sentences import split_sentences
 
@@ -38,3 +39,16 @@ def test_after_the_last_item_one_sentence_is_the_items_and_several_are_a_paragra
     assert [m for _t, m in _members(run_on)] == [True, False, False]
     byline = "• Protected time is funded. Edward Davies, editor, BMJ Careers"
     assert [m for _t, m in _members(byline)] == [True, False]
+
+
+def test_how_is_answered_with_the_list_that_continues_the_sections_opening(bot: Assistant) -> None:
+    """The BMJ guide's "Quick wins › 3. Reducing emergency admissions" opens with two sentences in
+    one passage and lists its eight measures in the next: "How did City and Hackney reduce
+    emergency admissions?" got the two sentences and none of the measures."""
+    answer = bot.ask("How did City and Hackney reduce emergency admissions?")
+    assert "audited recurrent emergency admissions" in answer.text
+    assert "special emergency response for patients with sickle cell disease" in answer.text, answer.text
+    assert "triage 50% of patients away" in answer.text
+    # Not for an ask that is not how: the list after that answer is of the Hutton threats.
+    who = bot.ask("Who can pay into the NHS pension scheme?")
+    assert "NHS Employing Authority" in who.text and "Career Average Revalued Earnings" not in who.text, who.text
