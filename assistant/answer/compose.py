@@ -16,6 +16,7 @@ from ..retrieval.kinds import (
     COMPARISON_Q,
     asks_for_list,
     asks_for_number,
+    asks_how,
     asks_yes_or_no,
     defines_one_of,
     heading_date,
@@ -68,13 +69,6 @@ NUMBER_REACH = 0.1
 # How far a sentence holding an ask's own words (by rarity) is lifted when the ask borrows its
 # topic: from the conversation, the ask before it or the writer's situation.
 OWN_WORDS = 0.1
-# An ask for how something is or was done: "how did they reduce ...", "how do I ...", "what did
-# they do to ...", not "how many / much / long / often".
-_ASKS_HOW = re.compile(
-    r"^\s*(?:and |so )?(?:how\b(?! (?:many|much|long|often|old|big)\b)"
-    r"|what (?:did|do|does|can|could|should) \w+(?: \w+)? do\b)",
-    re.I,
-)
 # Sentences this close to the best one are as likely to carry the answer.
 FLOOR_MARGIN = 0.15
 # A short answer of fragments misses facts its passages hold: below this many words, sentences
@@ -288,8 +282,8 @@ def compose(
     # section's opening were quoted, and none of its eight measures.
     # ("Who can pay into the NHS pension scheme?" is not asking how: the list after that answer
     # is of the Hutton recommendations' threats.)
-    asks_how = bool(_ASKS_HOW.search(kind))
-    continued = section_list(chosen, top, index_sentences) if asks_how and top[0].heading >= HEADING_STATES else None
+    how = asks_how(kind)
+    continued = section_list(chosen, top, index_sentences) if how and top[0].heading >= HEADING_STATES else None
     if continued is not None:
         chosen = [*chosen, continued]
     chosen = with_list_items(chosen, top, index_sentences, wants_list or continued is not None)

@@ -207,6 +207,21 @@ NUMBER_ASKED = re.compile(
 )
 
 
+# An ask for how something is or was done: "how did they reduce ...", "how do I ...", "what did
+# they do to ...", not "how many / much / long / often".
+_HOW = re.compile(
+    r"^\s*(?:and |so )?(?:how\b(?! (?:many|much|long|often|old|big)\b)"
+    r"|what (?:did|do|does|can|could|should) \w+(?: \w+)? do\b)",
+    re.I,
+)
+
+
+def asks_how(question: str) -> bool:
+    """Whether `question` asks how something is or was done ("How did City and Hackney reduce
+    emergency admissions?"): the steps or means, which a list may give."""
+    return bool(_HOW.search(question))
+
+
 def asks_for_number(question: str) -> bool:
     """A count, amount or date is asked for ("how many ...", "when did ..."), judged on the
     asking sentence: "Do I have to step out when ...?" asks a yes or no."""

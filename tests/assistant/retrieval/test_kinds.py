@@ -14,6 +14,7 @@ from assistant.retrieval.kinds import (
     asking_sentence,
     asks_for_list,
     asks_for_number,
+    asks_how,
     asks_what_it_is,
     asks_yes_or_no,
     counted,
@@ -303,3 +304,20 @@ def test_a_heading_that_is_a_date() -> None:
     assert heading_date("What happened in May 2010?") == ""
     assert heading_date("Quick wins › 2. Reducing referrals") == ""
     assert heading_date("") == ""
+
+
+@pytest.mark.parametrize(
+    ("question", "how"),
+    [
+        ("How did City and Hackney reduce emergency admissions?", True),
+        ("how do I get on a CCG board?", True),
+        ("and how can we involve patients?", True),
+        ("what did Kent do to involve GPs?", True),
+        ("how many CCGs are there?", False),
+        ("how much time will it take?", False),
+        ("Who can pay into the NHS pension scheme?", False),
+        ("private provider nhs pension", False),
+    ],
+)
+def test_an_ask_for_how_something_is_done(question: str, how: bool) -> None:
+    assert asks_how(question) is how
