@@ -24,10 +24,10 @@ from ..types import SECTION_SEP, Chunk
 
 # "Kate Adams, London GP", "Andy Blake, head, BMA pensions department", "John D, consultant
 # anaesthetist, doc2doc", "Dr_T, gastroenterology ST6, doc2doc": a name of up to three words, a
-# comma, and a role naming a job; the line holds nothing else. (An unread signature would hand
-# its piece to the next writer who signs.)
+# comma, and a role naming a job; the line holds nothing else, and no sentence ends in it. (An
+# unread signature would hand its piece to the next writer who signs: see _UNREAD.)
 SIGNATURE = re.compile(
-    r"^[ \t]*(?P<name>[A-Z][\w'’-]*(?: [A-Z][\w'’.-]*){0,2}), (?P<role>[^\n]{2,200}?)[ \t]*$",
+    r"^[ \t]*(?P<name>[A-Z][\w'’-]*(?: [A-Z][\w'’.-]*){0,2}), (?P<role>(?:(?!\. [A-Z])[^\n]){2,200}?)[ \t]*$",
     re.M,
 )
 _ROLE_WORD = re.compile(
@@ -36,6 +36,11 @@ _ROLE_WORD = re.compile(
     r"nurse|secretary|executive)\b",
     re.I,
 )
+# A line opening with a name, a comma and a lower-case word that SIGNATURE cannot read: the PDF's
+# text ran a signature on into the next box ("Peter Lapsley, patient editor, BMJ keep taking my
+# tablets. ..."). It ends a piece whose writer is unknown: the sentences before it are nobody's,
+# rather than the next signature's (they had been labelled with the next writer's name).
+_UNREAD = re.compile(r"^[ \t]*[A-Z][a-z][\w'’-]*(?: [A-Z][a-z][\w'’.-]*){1,2}, [a-z]", re.M)
 # A quoted work's credit closes it as a signature does: 'From "Andrew Lansley Rap" by MC NxtGen'.
 CREDIT = re.compile(r"^[ \t]*From (?P<work>.{2,80}?) by (?P<name>[^\n]{2,60}?)[ \t]*$", re.M)
 # The writer speaking as themselves or for their own practice, consortium or team.
@@ -46,13 +51,16 @@ REACH = 20
 
 def _signatures(text: str) -> list[tuple[int, str]]:
     """Each signature line in `text`: (where it starts, its label "Kate Adams (London GP):"), in
-    order; a credit's label is its writer and work ("MC NxtGen (“Andrew Lansley Rap”):")."""
+    order; a credit's label is its writer and work ("MC NxtGen (“Andrew Lansley Rap”):"); a line
+    that looks like a signature but cannot be read as one, "" (no writer named)."""
     found = [
         (m.start(), f"{m.group('name')} ({m.group('role').rstrip('.')}):")
         for m in SIGNATURE.finditer(text)
         if _ROLE_WORD.search(m.group("role"))
     ]
     found += [(m.start(), f"{m.group('name')} ({m.group('work')}):") for m in CREDIT.finditer(text)]
+    read = {start for start, _ in found}
+    found += [(m.start(), "") for m in _UNREAD.finditer(text) if m.start() not in read]
     return sorted(found)
 
 

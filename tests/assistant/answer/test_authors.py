@@ -52,3 +52,17 @@ def test_a_first_person_sentence_of_a_signed_piece_names_its_writer(bot: Assista
     assert "Kate Adams (London GP): Through our work in City and Hackney" in answer.text, answer.text
     # The citation quotes the source's words only.
     assert not any(q.startswith("Kate Adams") for c in answer.citations for q in c.sentences)
+
+
+def test_a_signature_the_text_ran_on_ends_its_piece_unsigned(bot: Assistant) -> None:
+    """The PDF's text runs "Peter Lapsley, patient editor, BMJ" on into the next box; unread, his
+    piece was labelled with the next writer who signs (Douglas Smallwood)."""
+    ran_on = "I say this with feeling.\n\nPeter Lapsley, patient editor, BMJ keep taking my tablets. Why am I not seen?"
+    assert [label for _, label in _signatures(ran_on)] == [""]
+    chunks = [c for c in bot.index.chunks if c.doc_id == "bmj-guide" and "Peter Lapsley" in c.text]
+    assert chunks
+    for chunk in chunks:
+        sentences = bot.index.sentences[chunk.chunk_id][0]
+        said = dict(zip(sentences, signers(chunk, sentences, bot.index), strict=True))
+        before = [s for s in sentences if chunk.text.find(s[:40]) < chunk.text.find("Peter Lapsley")]
+        assert before and all(said[s] == "" for s in before), said
