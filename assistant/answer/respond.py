@@ -19,7 +19,7 @@ from ..settings import Settings
 from ..types import QUOTE_SEP, Answer, Citation, Hit
 from .answerability import FIGURE_UNNAMED
 from .asks import without_introduction
-from .authors import signers
+from .authors import first_person, signers
 from .caps import cap
 from .compose import MIN_ANSWER_WORDS, NUMBER_PASSAGES, PASSAGE_MARGIN, compose
 from .currency import notices_for
@@ -383,11 +383,20 @@ def _composed(
         part.naming,
         # Another place's figure quoted beside a caveat would still be read as the answer.
         bool(part.signals.get(FIGURE_UNNAMED)),
-        {
-            c.chunk.chunk_id: signers(c.chunk, index.sentences.get(c.chunk.chunk_id, ([], None))[0], index)
-            for c in part.cands[: max(n_passages, NUMBER_PASSAGES)]
-        },
+        _writers(part.cands[: max(n_passages, NUMBER_PASSAGES)], index),
     )
+
+
+def _writers(cands: Sequence[Candidate], index: LoadedIndex) -> dict[str, list[str]]:
+    """Who signed each sentence of the passages that speak in the first person (authors.py).
+    Only those are looked up, since finding a signature may read the twenty passages after one;
+    a passage with no first-person sentence has nothing to label."""
+    out: dict[str, list[str]] = {}
+    for c in cands:
+        sentences = index.sentences.get(c.chunk.chunk_id, ([], None))[0]
+        if any(first_person(s) for s in sentences):
+            out[c.chunk.chunk_id] = signers(c.chunk, sentences, index)
+    return out
 
 
 def _generated(
