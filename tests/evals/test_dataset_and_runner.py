@@ -432,6 +432,16 @@ def test_ci_gate_on_dev_and_test(tmp_path: Path, corpus_settings: Settings, env_
             "citation_support": 0.86,
             "refusal_recall": 0.25,
         },
+        # A thirty-fifth author's, committed before its first run (d743be6; run aa0): hit@5 0.947,
+        # MRR 0.812, key facts 0.741, citation support 0.895, refusal recall 0.5 (6 of 12), none
+        # of 38 answerable items refused.
+        "holdout-aa": {
+            "hit@5": 0.94,
+            "mrr": 0.81,
+            "key_fact_recall": 0.73,
+            "citation_support": 0.89,
+            "refusal_recall": 0.5,
+        },
     }
     # False refusals. Until the twelfth session unseen splits ran above dev's held-out 0.02 (holdout-d
     # 5 of 58 answerable items, holdout-i 3 of 49); since an ask about today is no longer refused
@@ -464,6 +474,7 @@ def test_ci_gate_on_dev_and_test(tmp_path: Path, corpus_settings: Settings, env_
         "holdout-x": 0.03,  # 1 of 38 at its first run
         "holdout-y": 0.03,  # none of 38 at its first run
         "holdout-z": 0.03,  # none of 38 at its first run
+        "holdout-aa": 0.03,  # none of 38 at its first run
     }
     args = ["eval", "--out", str(out)]
     for split, mins in floors.items():
