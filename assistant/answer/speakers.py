@@ -18,7 +18,13 @@ from ..types import SPEAKER_TURN, spoken
 
 # "What did the CCG leads say ...?", "Had the panel heard ...?": an ask about what the speakers
 # said as a group, which each answered in turn.
-_PANEL_ASK = re.compile(r"\b(leads|panel|panellists|interviewees|each of them|all of them|they all|ccgs)\b", re.I)
+# "Which CCG lead said ...?", "which CCG is going for third wave?": an ask for the one among
+# them, answered by reading each one's answer.
+_PANEL_ASK = re.compile(
+    r"\b(leads|panel|panellists|interviewees|each of them|all of them|they all|ccgs"
+    r"|which (?:ccg |one of the |of the )?(?:lead|chair|ccg|interviewee|panellist)s?)\b",
+    re.I,
+)
 # An opening shorter than this ("Me.", "Dementia.") is read with the sentence after it.
 _SHORT_OPENING = 6
 # A reply this short ("Probably.", a turn's "Definitely.") says nothing without the question

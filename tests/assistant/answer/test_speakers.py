@@ -208,3 +208,46 @@ def test_a_turns_bare_reply_opens_with_the_sentence_after_it_whatever_is_asked()
     assert answer.startswith(
         "TB (Dr Tony Brzezicki. chair Croydon CCG): Definitely. We've already done one for cataract surgery"
     ), answer
+
+
+AO = (
+    f"{BT} It will be a management member. My concern about a GP taking on the role of accountable officer "
+    "is the time it takes. If I had the accountable officer role that would be difficult.\n\n"
+    "SF (Dr Stewart Findlay, GP chair, Durham Dales CCG): Me. A GP!\n\n"
+    "DS (David Slack, managing director, Somerset CCG): It is planned to be a senior manager."
+)
+
+
+def test_an_ask_for_which_lead_said_something_reads_each_leads_reply() -> None:
+    cands, index = _interview(AO, "Who is your accountable officer?", [0.3, 0.8, 0.7, 0.1, 0.2, 0.3])
+    answer = compose("Which CCG lead said their accountable officer would be a GP?", cands, index).text
+    # Findlay's two-word reply matches nothing of the ask; read beside the others it answers it.
+    assert "SF (Dr Stewart Findlay, GP chair, Durham Dales CCG): Me. A GP!" in answer, answer
+    assert f"{BT} It will be a management member." in answer, answer
+    assert "It is planned to be a senior manager." in answer, answer
+
+
+def test_a_named_speakers_reply_comes_with_their_reasons_and_a_why_gets_the_reasons() -> None:
+    sims = [0.3, 0.8, 0.7, 0.1, 0.2, 0.3]
+    cands, index = _interview(AO, "Who is your accountable officer?", sims)
+    said = compose("What did Bill Tamkin say about the accountable officer?", cands, index, max_sentences=2).text
+    # Two sentences: the reply the interviewer asked for, and the reason that matched best.
+    assert "It will be a management member." in said, said
+    assert "My concern about a GP" in said, said
+    cands, index = _interview(AO, "Who is your accountable officer?", sims)
+    why = compose("Why did Bill Tamkin not want a GP as accountable officer?", cands, index, max_sentences=2).text
+    assert "It will be a management member." not in why, why
+    assert "If I had the accountable officer role" in why, why
+
+
+def test_a_named_speakers_bare_reply_opens_the_sentence_quoted_from_their_turn() -> None:
+    text = (
+        "JR (John Rooke, chief operating officer, Bedfordshire CCG): Yes. We believe it's our duty to improve "
+        "quality in primary care.\n\n"
+        "TB (Dr Tony Brzezicki. chair Croydon CCG): It's not our job to manage the poorly performing doctor."
+    )
+    cands, index = _interview(text, "Will you performance manage primary care?", [0.1, 0.8, 0.6])
+    answer = compose("what did John Rooke say about performance managing practices?", cands, index).text
+    assert answer.startswith(
+        "JR (John Rooke, chief operating officer, Bedfordshire CCG): Yes. We believe it's our duty"
+    ), answer
