@@ -100,6 +100,11 @@ _STILL_ALLOWED = re.compile(r"\b(can|could|may|might|would|will|shall)\s+(i|we|y
 # "if it's been left out up to now": the time until the writer's present, as "so far" is; it
 # asks what to do, not what is so today.
 _UNTIL_NOW = re.compile(r"\b(up )?(to|until|till) now\b", re.I)
+_REPORTED = re.compile(
+    r"\bwhat (?:did|does|do|has|have|had|would)\b[^?]{1,60}?\b(?:say|said|think|write|wrote|suggest|feel)\b"
+    r"[^?]*?\babout\b",
+    re.I,
+)
 _WANTS_MONEY = re.compile(
     r"\b(salary|salaries|pay|paid|fees?|cost|costs|price|prices|tariff|budget|allowance|rate|rates|hourly|"
     r"per session|how much money|how much (does|do|did|will|would) .{0,40}\b(get|earn|cost|charge|pay))\b|£",
@@ -191,7 +196,9 @@ def signals(
     near = [text for text, _head in nearest]
     # What kind of answer is wanted is the ask's own: "so where does the money come from in the
     # meantime?" borrows "is there a national pay rate?" for its topic, not for wanting a sum.
-    yes_or_no = asks_yes_or_no(own)
+    # "What did Kate Adams say about comparing practice referral rates?" wants her words, not a
+    # rate: what is said about a figure is no figure.
+    yes_or_no = asks_yes_or_no(own) or bool(_REPORTED.search(own))
     # A number as the composer reads one (figures, numbers in words, capitalised months), or a sum.
     if _WANTS_NUMBER.search(own) and not yes_or_no and not any(_has_number(text) for text in near):
         out["number_missing"] = 1.0

@@ -122,6 +122,10 @@ def test_a_sum_of_money_the_passages_never_state_is_a_signal(bot: Assistant) -> 
     for yes_no in ("under pbc did gps actually hold the budget or not?", "is the secondary care seat paid?"):
         values = _signals(bot, yes_no)
         assert values["money_missing"] == 0.0 and values["number_missing"] == 0.0, yes_no
+    # What someone said about a rate is their words, not a rate.
+    reported = _signals(bot, "What did the BMA say about comparing practice referral rates?")
+    assert reported["money_missing"] == 0.0 and reported["number_missing"] == 0.0
+    assert _signals(bot, "What are practice referral rates?")["number_missing"] == 1.0
 
 
 def test_asking_about_today_caps_the_answer_at_partial(bot: Assistant) -> None:
