@@ -49,6 +49,37 @@ FIRST_PERSON = re.compile(r"\b(I|I'm|I’m|I've|I’ve|I'd|I’d)\b|\b(?i:me|my|
 REACH = 20
 
 
+def is_signature(line: str) -> bool:
+    """Whether `line` is a writer's signature or a work's credit, and nothing else: "Kate Adams,
+    London GP". It names who wrote the piece and says nothing of what it says."""
+    found = _signatures(line.strip())
+    return bool(found) and found[0][0] == 0 and bool(found[0][1])
+
+
+# Words in a writer's name that name no one in particular.
+_NOT_NAMES = frozenset({"dr", "mr", "mrs", "ms", "the", "and"})
+
+
+def writer_names(label: str) -> set[str]:
+    """The words of a writer's label that name them: "Kate Adams (London GP):" → kate, adams."""
+    name = label.split(" (", 1)[0]
+    return {w.lower() for w in re.findall(r"[A-Za-z][a-z'’]{2,}", name)} - _NOT_NAMES
+
+
+def named_writers(question: str, labels: Sequence[str]) -> set[str]:
+    """The writers (by label) whom `question` names: "what does Abi Berger say is the one thing
+    to do?", "paul zollinger read's starter for five"."""
+    asked = {w.lower() for w in re.findall(r"[A-Za-z]{3,}", question)}
+    # One word of a name is enough only where it is written as a name: "read" is also a verb.
+    capitalised = {w.lower() for w in re.findall(r"(?<![.?!]\s)(?<!^)\b[A-Z][a-z]{2,}", question.strip())}
+    out = set()
+    for label in labels:
+        found = asked & writer_names(label) if label else set()
+        if len(found) >= 2 or found & capitalised:
+            out.add(label)
+    return out
+
+
 def _signatures(text: str) -> list[tuple[int, str]]:
     """Each signature line in `text`: (where it starts, its label "Kate Adams (London GP):"), in
     order; a credit's label is its writer and work ("MC NxtGen (“Andrew Lansley Rap”):"); a line

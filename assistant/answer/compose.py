@@ -30,7 +30,7 @@ from ..retrieval.lexical import terms
 from ..retrieval.retrieve import Candidate
 from ..retrieval.sentences import is_poll_result
 from ..types import SECTION_SEP, SPEAKER_TURN
-from .authors import first_person
+from .authors import first_person, is_signature, named_writers
 from .boards import another_board, board_kinds
 from .lead import bearing, lead, quoted_in
 from .lists import introduces, list_of, paired_list, section_list, with_list_items, with_named_lines
@@ -45,6 +45,7 @@ from .neighbours import (
     with_questions_answered,
     with_turn_replies,
 )
+from .persons import wants_person
 from .picked import Picked, passage_sentences
 from .render import Composition, rendered
 from .speakers import is_turn_reply, named_speakers, panel_answer, speaker_of, turns
@@ -142,6 +143,11 @@ def compose(
     # An ask that names one of an interview's speakers ("which wave did Somerset go for?") is
     # answered from that speaker's turns, not from the others' answers to the same question.
     named = named_speakers(question, {label for labels in said.values() for label in labels})
+    # An ask naming the writer of a signed piece ("what does Abi Berger say is the one thing to
+    # do?") is answered from the piece, not its signature line, which names her and says nothing.
+    signed = {pi: list((authors or {}).get(cand.chunk.chunk_id, ())) for pi, cand in enumerate(top)}
+    writers = named_writers(question, sorted({label for labels in signed.values() for label in labels}))
+    who = wants_person(ask or question)
     # "By how much did referrals fall in Sunderland ...?" was answered with City and Hackney's
     # "4% reduction in secondary care referrals": a passage about another place, lifted by its
     # number and by every other word of the ask.
@@ -188,6 +194,12 @@ def compose(
                 score += COMPARISON_LIFT
             if named and speakers[si] is not None:
                 score += NAMED_SPEAKER if speakers[si] in named else -NAMED_SPEAKER
+            if writers:
+                if not who and is_signature(text):
+                    continue
+                writer = signed[pi][si] if si < len(signed[pi]) else ""
+                if writer:
+                    score += NAMED_SPEAKER if writer in writers else -NAMED_SPEAKER
             if placed and cand.chunk.chunk_id not in naming:
                 score -= NAMED_PLACE
             # A bare heading-like fragment ("Commissioning support units") names the topic

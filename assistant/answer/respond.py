@@ -383,18 +383,24 @@ def _composed(
         part.naming,
         # Another place's figure quoted beside a caveat would still be read as the answer.
         bool(part.signals.get(FIGURE_UNNAMED)),
-        _writers(part.cands[: max(n_passages, NUMBER_PASSAGES)], index),
+        _writers(
+            part.cands[: max(n_passages, NUMBER_PASSAGES)],
+            index,
+            bool(index.names(part.own or part.ask, acronyms=False)),
+        ),
     )
 
 
-def _writers(cands: Sequence[Candidate], index: LoadedIndex) -> dict[str, list[str]]:
-    """Who signed each sentence of the passages that speak in the first person (authors.py).
-    Only those are looked up, since finding a signature may read the twenty passages after one;
-    a passage with no first-person sentence has nothing to label."""
+def _writers(cands: Sequence[Candidate], index: LoadedIndex, naming: bool = False) -> dict[str, list[str]]:
+    """Who signed each sentence of the passages that speak in the first person (authors.py), or
+    of every passage when the ask names someone (`naming`: "what does Abi Berger say ...?" is
+    answered from the piece she signed). Only those are looked up, since finding a signature may
+    read the twenty passages after one; a passage with no first-person sentence has nothing to
+    label."""
     out: dict[str, list[str]] = {}
     for c in cands:
         sentences = index.sentences.get(c.chunk.chunk_id, ([], None))[0]
-        if any(first_person(s) for s in sentences):
+        if naming or any(first_person(s) for s in sentences):
             out[c.chunk.chunk_id] = signers(c.chunk, sentences, index)
     return out
 

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from assistant import Assistant
-from assistant.answer.authors import _signatures, first_person, signers
+from assistant.answer.authors import _signatures, first_person, is_signature, named_writers, signers
 
 PIECES = (
     "I worry about whether commissioning means hospitals will become poorer.\n\n"
@@ -66,3 +66,20 @@ def test_a_signature_the_text_ran_on_ends_its_piece_unsigned(bot: Assistant) -> 
         said = dict(zip(sentences, signers(chunk, sentences, bot.index), strict=True))
         before = [s for s in sentences if chunk.text.find(s[:40]) < chunk.text.find("Peter Lapsley")]
         assert before and all(said[s] == "" for s in before), said
+
+
+def test_a_signature_line_and_the_writers_a_question_names() -> None:
+    assert is_signature("Abi Berger, London GP and associate editor, BMJ")
+    assert not is_signature("We can't afford to fall out, and it would be childish to do so.")
+    labels = ["Paul Zollinger Read (GP director of commissioning development):", "Kate Adams (London GP):"]
+    assert named_writers("what does paul zollinger read recommend?", labels) == {labels[0]}
+    assert named_writers("What did Adams say about referral rates?", labels) == {labels[1]}
+    # One word of a name, written as any word: "read" is a verb here.
+    assert named_writers("what should I read first?", labels) == set()
+
+
+def test_an_ask_naming_a_writer_is_answered_from_their_piece_not_their_signature(bot: Assistant) -> None:
+    """It was answered with "Abi Berger, London GP and associate editor, BMJ" alone."""
+    answer = bot.ask("What does Abi Berger say is the one thing to do?")
+    assert "the entire membership of the group engaged in the debate" in answer.text, answer.text
+    assert not any(is_signature(q) for c in answer.citations for q in c.sentences), answer.citations
