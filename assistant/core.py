@@ -418,7 +418,11 @@ class Assistant:
             # asks about Northern Ireland without naming it in the ask.
             outside = scope.named([judged, part], situation)
             if outside is None and cands:
-                outside = scope.unspoken([part], (f"{c.chunk.section}\n{c.chunk.text}" for c in cands[:TOP]), situation)
+                # "... in Wales and what do they commission?": a later part is about what the
+                # part it borrows from names (`judged` carries it).
+                outside = scope.unspoken(
+                    [judged, part], (f"{c.chunk.section}\n{c.chunk.text}" for c in cands[:TOP]), situation
+                )
             # "Which anticoagulant and dose should I use ...?": the passages about the service
             # that moved that care to GPs match, and quoted beside a dosing question would read
             # as its answer.

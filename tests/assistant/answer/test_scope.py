@@ -97,6 +97,10 @@ def test_a_nation_the_corpus_names_only_in_passing_is_not_answered_from_the_home
     ):
         answer = bot.ask(question)
         assert not answer.refused and [j["outside"] for j in answer.answerability] == [None], question
+    # A later part that borrows the first part's subject is about Wales too; it was answered
+    # with what NHS England commissions.
+    answer = bot.ask("How many local health boards are there in Wales and what do they commission?")
+    assert answer.refused and [j["outside"] for j in answer.answerability] == ["Wales", "Wales"], answer.text
 
 
 def test_a_part_about_the_other_nation_says_which_nations_passages_it_found() -> None:
