@@ -71,7 +71,7 @@ class DocumentInfo:
 
 
 # An ask about the writer's own organisation or area: "our CCG", "are we ...".
-_OURS = re.compile(r"\b(our|ours|we|us)\b", re.I)
+_OURS = re.compile(r"\b(our|ours|we|us|i|me|my)\b", re.I)
 
 
 def clean_question(question: object) -> str:

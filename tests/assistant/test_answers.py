@@ -315,6 +315,14 @@ def test_each_ask_is_judged_with_the_phrase_that_scopes_it(bot: Assistant) -> No
     # The writer's situation is searched with the asks but not judged with them.
     [(_ask, judged, query, _subject)] = bot.plan("I'm a GP in Leeds. What is a CCG?")
     assert judged == "What is a CCG?" and query.startswith("I'm a GP in Leeds.")
+    # An ask in the first person is about the writer the situation describes: its sentences are
+    # chosen for both ("can I" is a specialty doctor's "can I").
+    mine = "can I be the secondary care doctor on the governing body of a clinical commissioning group?"
+    [(_ask, judged, _query, subject)] = bot.plan(f"I'm a specialty doctor - {mine}")
+    assert "specialty doctor" not in judged and "specialty doctor" in subject
+    ask = "what are the benefits of joining a clinical commissioning group board?"
+    [(_ask, _judged, _query, subject)] = bot.plan(f"I'm a specialty doctor - {ask}")
+    assert subject == ask
 
 
 def test_a_thin_ask_after_a_thin_ask_carries_on_from_the_asks_topic(bot: Assistant) -> None:
