@@ -24,6 +24,7 @@ from ..retrieval.kinds import (
     rule_asked,
 )
 from ..retrieval.lexical import terms
+from ..retrieval.rewrite import expand
 from .picked import Picked
 from .render import ITEM_MARK
 from .speakers import REPLY_WORDS
@@ -161,8 +162,9 @@ def bearing(chosen: Sequence[Picked], ask: str, lead: Picked | None) -> Picked |
     win again, chosen for the topic the follow-up borrows ("and what about SAS doctors?" after
     "how do I get on a CCG board?"). The reader has just read them: what bears on the new ask
     comes first (dev: 5 -> 8 of 23 such answers open on a key fact; the unseen splits 8 -> 12
-    of 22; none lost). Nothing changes when no sentence holds one of the ask's own words."""
-    own = set(terms(ask))
+    of 22; none lost). Nothing changes when no sentence holds one of the ask's own words, or
+    of their synonyms ("who pays for that?": "The teams are funded and hosted by NHS England")."""
+    own = set(terms(expand(ask)))
     prose = sorted((p for p in chosen if is_statement(p.text) and not p.joins), key=lambda p: -p.score)
     if not own or not prose:
         return lead
