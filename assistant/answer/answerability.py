@@ -100,6 +100,10 @@ _STILL_ALLOWED = re.compile(r"\b(can|could|may|might|would|will|shall)\s+(i|we|y
 # "if it's been left out up to now": the time until the writer's present, as "so far" is; it
 # asks what to do, not what is so today.
 _UNTIL_NOW = re.compile(r"\b(up )?(to|until|till) now\b", re.I)
+# A technical term written in mixed case is named as an acronym is: "HbA1c", "eGFR".
+_MIXED = re.compile(
+    r"\b((?=[A-Za-z]*\d)(?=[A-Za-z\d]*[a-z])(?=[a-z\d]*[A-Z])[A-Za-z][A-Za-z\d]{2,7}|[a-z][A-Z]{2,5})\b"
+)
 _REPORTED = re.compile(
     r"\bwhat (?:did|does|do|has|have|had|would)\b[^?]{1,60}?\b(?:say|said|think|write|wrote|suggest|feel)\b"
     r"[^?]*?\babout\b",
@@ -226,7 +230,8 @@ def signals(
     # however well the rest of the ask matches. Word-level "unknown" cannot see this: a chatty
     # ask is full of words the corpus never uses, and they say nothing. One that places the
     # writer ("... before I CCT?") is not the thing asked about.
-    acronyms = [a for a in set(ACRONYM.findall(ask)) - writers_own(ask) if _unheard(a, index)]
+    named_so = set(ACRONYM.findall(ask)) - writers_own(ask) | set(_MIXED.findall(ask))
+    acronyms = [a for a in named_so if _unheard(a, index)]
     if names or acronyms:
         # A passage stands under its sections' openings: "1. Reducing referrals ..." is City and
         # Hackney's because "Quick wins", the section that holds it, says so.

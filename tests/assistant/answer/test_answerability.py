@@ -226,6 +226,11 @@ def test_an_acronym_the_corpus_never_uses_or_spells_out_is_unknown(bot: Assistan
         c.chunk.text.lower() for c in bot.retrieve(spelled)[0].cands[:3]
     )
     assert _signals(bot, spelled)["acronym_unknown"] == 0.0
+    # A technical term in mixed case is named as an acronym is; a trainee grade is still the
+    # writer's own ("ST5").
+    hba1c = bot.ask("what's the QOF threshold for HbA1c in diabetes")
+    assert hba1c.answerability[0]["signals"]["acronym_unknown"] == 1.0 and hba1c.refused, hba1c.text
+    assert _signals(bot, "I'm an ST5 in anaesthetics, how do I get involved?")["acronym_unknown"] == 0.0
 
 
 def test_an_acronym_that_places_the_writer_is_not_what_is_asked(bot: Assistant) -> None:
