@@ -14,6 +14,7 @@ import numpy as np
 
 from ..retrieval.kinds import (
     COMPARISON_Q,
+    POINTS_BACK,
     asks_for_list,
     asks_for_number,
     asks_how,
@@ -179,6 +180,11 @@ def compose(
                 continue  # a fragment, unless it answers the source's question ("Probably.")
             if another_board(boards, text, ch.section):
                 continue  # "the board" of a health and wellbeing board's section is not a CCG's
+            # "GP (...): This is definitely a risk ...": a reply pointing back at the interviewer's
+            # question, which is its section's heading; quoted under another ask, it reads as
+            # calling that ask's subject a risk.
+            if cand.heading < HEADING_STATES and _answers_heading(text):
+                continue
             spoken = f"{speakers[si]} {text}" if speakers[si] and not SPEAKER_TURN.match(text) else text
             overlap = sum(weight(t) for t in qterms & set(terms(spoken))) / q_weight
             # A sentence is judged in its passage's context: the passage score carries the
@@ -346,6 +352,13 @@ def compose(
     composition = rendered(chosen, top, voices, opening, shown, again)
     composition.repeated = repeated
     return composition
+
+
+def _answers_heading(sentence: str) -> bool:
+    """An interview turn whose reply opens by pointing back at the question asked ("This is
+    definitely a risk ...")."""
+    m = SPEAKER_TURN.match(sentence)
+    return m is not None and bool(POINTS_BACK.match(sentence[m.end() :]))
 
 
 def _lift_reply(pool: Sequence[Picked], said: dict[int, list[str | None]], named: set[str]) -> None:

@@ -251,3 +251,20 @@ def test_a_named_speakers_bare_reply_opens_the_sentence_quoted_from_their_turn()
     assert answer.startswith(
         "JR (John Rooke, chief operating officer, Bedfordshire CCG): Yes. We believe it's our duty"
     ), answer
+
+
+def test_a_reply_pointing_back_at_another_question_is_not_quoted() -> None:
+    text = (
+        "GP (Dr Gina Palumbo, chair, East Riding of Yorkshire CCG): This is definitely a risk and the CCG must "
+        "ensure robust and transparent commissioning to minimise the risk.\n\n"
+        "JR (John Rooke, chief operating officer, Bedfordshire CCG): We work with the competition panel."
+    )
+    # "This" is the interviewer's question, the heading: being challenged by providers.
+    cands, index = _interview(text, "Are you worried about being challenged by providers?", [0.7, 0.5])
+    answer = compose("what does a ccg need for robust commissioning to be authorised?", cands, index).text
+    assert "This is definitely a risk" not in answer, answer
+    # Asked that question, the reply answers it.
+    cands, index = _interview(text, "Are you worried about being challenged by providers?", [0.7, 0.5])
+    cands[0].heading = 0.9
+    answer = compose("are you worried about being challenged by providers?", cands, index).text
+    assert "This is definitely a risk" in answer, answer
