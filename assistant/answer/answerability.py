@@ -79,8 +79,14 @@ FIGURE_UNNAMED = "figure_unnamed"
 DATED_HEADING = "dated_heading"
 _YEAR = re.compile(r"\b(19[5-9]\d|20\d\d)\b")
 _NAME = re.compile(r"(?<![.?!]\s)(?<!^)\b([A-Z][a-z]{2,})\b")
+# "When" asks for a date where it opens the question or a verb follows it ("since when has ...",
+# "and when will ..."); "what should I look for when commissioning ...?" asks for no date.
+_WHEN = (
+    r"^\s*(?:and |but |so |since )?when"
+    r"|when(?= (?:did|does|do|will|was|were|is|are|has|have|had|can|could|would|should)\b)"
+)
 _WANTS_NUMBER = re.compile(
-    r"\b(how (many|much|long|often|old)|when|what (year|date|time|percentage|proportion)|rate|rates|fee|fees|"
+    rf"\b(how (many|much|long|often|old)|{_WHEN}|what (year|date|time|percentage|proportion)|rate|rates|fee|fees|"
     r"cost|costs|pay|paid|salary|salaries|budget|figure|number of)\b",
     re.I,
 )

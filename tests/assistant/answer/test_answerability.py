@@ -126,6 +126,10 @@ def test_a_sum_of_money_the_passages_never_state_is_a_signal(bot: Assistant) -> 
     reported = _signals(bot, "What did the BMA say about comparing practice referral rates?")
     assert reported["money_missing"] == 0.0 and reported["number_missing"] == 0.0
     assert _signals(bot, "What are practice referral rates?")["number_missing"] == 1.0
+    # "When" asks for a date where it opens the ask or a verb follows it, not as "while".
+    while_ = "what should commissioners look for when commissioning bariatric surgery?"
+    assert _signals(bot, while_)["number_missing"] == 0.0
+    assert _signals(bot, "and when will the commissioning of bariatric surgery be reviewed?")["number_missing"] == 1.0
 
 
 def test_asking_about_today_caps_the_answer_at_partial(bot: Assistant) -> None:
