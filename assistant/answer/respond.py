@@ -22,6 +22,7 @@ from .asks import without_introduction
 from .authors import first_person, signers
 from .caps import cap
 from .compose import MIN_ANSWER_WORDS, NUMBER_PASSAGES, PASSAGE_MARGIN, compose
+from .conflicts import dates_differ
 from .currency import notices_for
 from .generate import CheckerCache, Generator, generate_answer
 from .messages import render
@@ -297,7 +298,14 @@ def reply(
         mode, notes, model, reason, lead = "extractive", [], "", "", ""
     hits = with_cited(hits, parts, citations)
     outcome = "answer" if any(p.outcome == "answer" for p in parts) else "partial"
-    notices = notes + notices_for(citations, doc_notices, settings.stale_after_years)
+    # Another document's date for what the answer dates (conflicts.py).
+    differ = [
+        d
+        for p in parts
+        if p.composition is not None
+        and (d := dates_differ(p.own or p.ask, p.composition.citations, p.cands, index.sentences, index.idf))
+    ]
+    notices = notes + list(dict.fromkeys(differ)) + notices_for(citations, doc_notices, settings.stale_after_years)
     return Answer(
         question,
         text,
