@@ -8,9 +8,9 @@ with itself unless the answer says so.
 
 A date is compared only with a date of the same event: a sentence of another document whose
 words (with its section's heading) hold the rarest of the words the quoted sentence shares with
-the ask and most of the rest, weighed by rarity; and the date in each sentence nearest to those shared words ("It took on its
-full statutory responsibilities on 1 April 2013, after existing in shadow form since October
-2012": October 2012, not April 2013).
+the ask and most of the rest, weighed by rarity; and the date in each sentence nearest to those
+shared words ("It took on its full statutory responsibilities on 1 April 2013, after existing in
+shadow form since October 2012": October 2012, not April 2013).
 """
 
 from __future__ import annotations
