@@ -163,7 +163,7 @@ def bearing(chosen: Sequence[Picked], ask: str, lead: Picked | None) -> Picked |
     "how do I get on a CCG board?"). The reader has just read them: what bears on the new ask
     comes first (dev: 5 -> 8 of 23 such answers open on a key fact; the unseen splits 8 -> 12
     of 22; none lost). Nothing changes when no sentence holds one of the ask's own words, or
-    of their synonyms ("who pays for that?": "The teams are funded and hosted by NHS England")."""
+    of their synonyms (templates/synonyms.txt: "remuneration" for a sentence saying "paid")."""
     own = set(terms(expand(ask)))
     prose = sorted((p for p in chosen if is_statement(p.text) and not p.joins), key=lambda p: -p.score)
     if not own or not prose:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from assistant.answer.lead import LEAN_MARGIN, lead
+from assistant.answer.lead import LEAN_MARGIN, bearing, lead
 from assistant.answer.picked import Picked
 
 QUESTION = "Who should I ask for help with the research side when commissioners plan services?"
@@ -25,3 +25,13 @@ def test_with_nothing_close_that_reads_alone_the_sources_order_stays() -> None:
     # A second sentence that leans too is no better an opening.
     also = Picked(2, 3, "These relationships matter given the board's scrutiny role.", 0.59)
     assert lead([LEANING, also], QUESTION, 0.15) is None
+
+
+def test_a_repeated_answer_opens_with_the_sentence_bearing_on_the_follow_up_in_other_words() -> None:
+    """ "and the remuneration?" after who sits on the board: the sentence saying the seat is paid
+    bears on it, in the synonym list's other words for it."""
+    board = Picked(0, 0, "Every CCG board will include at least one hospital doctor.", 0.8)
+    paid = Picked(0, 1, "The secondary care doctor on the board will be paid for the role.", 0.6)
+    assert bearing([board, paid], "and the remuneration?", board) is paid
+    # No sentence holds the ask's words or their synonyms: the lead stays.
+    assert bearing([board, paid], "and the term of office?", board) is board
