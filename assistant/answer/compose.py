@@ -14,6 +14,7 @@ import numpy as np
 
 from ..retrieval.kinds import (
     COMPARISON_Q,
+    LEANS_ON,
     POINTS_BACK,
     asks_for_list,
     asks_for_number,
@@ -79,7 +80,9 @@ MIN_ANSWER_WORDS = 120
 # A heading match this strong states the question ("Single operating model" for "what is the
 # single operating model?"): the section under it is the answer.
 HEADING_STATES = 0.5
-_WHY = re.compile(r"\b(why|how come|reasons?)\b", re.I)
+# An ask for reasons alone: "why ...?", "what was his reason?"; not "who should it be, and why?",
+# which asks for the reply as well.
+_WHY = re.compile(r"^\W*(?:and |so |but )?(?:why|how come)\b|\breasons?\b", re.I)
 # A later part's opening that an earlier part printed is quoted again when it holds this much of
 # the later ask's words, by rarity (`_states`).
 REQUOTE_WORDS = 0.3
@@ -238,6 +241,20 @@ def compose(
         return Composition("", [])
     pool.sort(key=lambda p: -p.score)
     extra.sort(key=lambda p: -p.score)
+    # "what will NHS England be responsible for?" under "7. NHS England": "It will be responsible
+    # for:" and its heading say the whole ask, so its list is the answer. Its four items had
+    # scored below the prose around them, and one came, without the others.
+    restated = None if wants_list else _restating_lead_in(pool, top, qterms)
+    if restated is not None:
+        pool.remove(restated)
+        restated.score = pool[0].score if pool else restated.score
+        pool.insert(0, restated)
+        # "It will be ...": the sentence before names what "it" is.
+        before = next((p for p in pool if (p.passage, p.sentence) == (restated.passage, restated.sentence - 1)), None)
+        if before is not None and LEANS_ON.match(restated.text):
+            pool.remove(before)
+            before.score = restated.score
+            pool.insert(1, before)
     # Every question gets the whole budget: a terse one ("csu numbers?") was cut to three
     # sentences before, which dropped facts its passages held (dev key facts 0.862 -> 0.866).
     budget = max_sentences
@@ -359,6 +376,18 @@ def _answers_heading(sentence: str) -> bool:
     definitely a risk ...")."""
     m = SPEAKER_TURN.match(sentence)
     return m is not None and bool(POINTS_BACK.match(sentence[m.end() :]))
+
+
+def _restating_lead_in(pool: Sequence[Picked], top: Sequence[Candidate], qterms: set[str]) -> Picked | None:
+    """A list's lead-in ("It will be responsible for:") in a drawn passage whose words are all the
+    ask's and which, with its passage's heading, states every word of the ask."""
+    for p in pool:
+        said = set(terms(p.text))
+        if not p.text.rstrip().endswith(":") or not said or not said <= qterms:
+            continue
+        if qterms <= said | set(terms(top[p.passage].chunk.section)):
+            return p
+    return None
 
 
 def _lift_reply(pool: Sequence[Picked], said: dict[int, list[str | None]], named: set[str]) -> None:

@@ -52,3 +52,21 @@ def test_how_is_answered_with_the_list_that_continues_the_sections_opening(bot: 
     # Not for an ask that is not how: the list after that answer is of the Hutton threats.
     who = bot.ask("Who can pay into the NHS pension scheme?")
     assert "NHS Employing Authority" in who.text and "Career Average Revalued Earnings" not in who.text, who.text
+
+
+def test_a_lead_in_that_with_its_heading_states_the_ask_brings_its_whole_list(bot: Assistant) -> None:
+    """ "what will NHS England be responsible for" under "7. NHS England": "It will be responsible
+    for:" says the rest of the ask; one of its four items had come, without the others, below the
+    prose around them."""
+    answer = bot.ask("what will NHS England be responsible for")
+    for item in (
+        "providing national leadership on commissioning for quality improvement",
+        "promoting and extending public and patient choice",
+        "ensuring the development of CCGs including holding them to account",
+        "commissioning a range of services including national and regional specialised services",
+    ):
+        assert item in answer.text, answer.text
+    # "It" is named: the sentence before the lead-in comes with it.
+    assert answer.text.index("NHS England will provide overall leadership") < answer.text.index(
+        "It will be responsible for:"
+    )

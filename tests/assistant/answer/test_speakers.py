@@ -238,6 +238,10 @@ def test_a_named_speakers_reply_comes_with_their_reasons_and_a_why_gets_the_reas
     why = compose("Why did Bill Tamkin not want a GP as accountable officer?", cands, index, max_sentences=2).text
     assert "It will be a management member." not in why, why
     assert "If I had the accountable officer role" in why, why
+    # "who should it be, and why?" asks for the reply as well as the reasons.
+    cands, index = _interview(AO, "Who is your accountable officer?", sims)
+    both = compose("What did Bill Tamkin say about who should be accountable officer, and why?", cands, index, 2).text
+    assert "It will be a management member." in both, both
 
 
 def test_a_named_speakers_bare_reply_opens_the_sentence_quoted_from_their_turn() -> None:
