@@ -70,8 +70,9 @@ class DocumentInfo:
     chunks: int
 
 
-# An ask about the writer's own organisation or area: "our CCG", "are we ...".
-_OURS = re.compile(r"\b(our|ours|we|us|i|me|my)\b", re.I)
+# An ask about the writer, their organisation or area: "our CCG", "are we ...", "can I ...".
+# (Not authors.FIRST_PERSON, which reads a capital "I" only: Slack writes "can i".)
+_WRITERS_OWN = re.compile(r"\b(our|ours|we|us|i|me|my)\b", re.I)
 
 
 def clean_question(question: object) -> str:
@@ -328,7 +329,7 @@ class Assistant:
             # cost it more than the subject gained.)
             # So is an ask about the writer's own organisation ("salaried gp in south manchester -
             # whats our ccg doing about commissioning support?"): the situation says whose.
-            subject = query if (thin or _OURS.search(part)) and asks.context else judged
+            subject = query if (thin or _WRITERS_OWN.search(part)) and asks.context else judged
             plans.append((part, judged, query, subject))
         # Typos are mended for retrieval and judging; the ask keeps its writer's spelling.
         fix = self.index.speller.correct

@@ -208,13 +208,13 @@ def signals(
     # meantime?" borrows "is there a national pay rate?" for its topic, not for wanting a sum.
     # "What did Kate Adams say about comparing practice referral rates?" wants her words, not a
     # rate: what is said about a figure is no figure.
-    yes_or_no = asks_yes_or_no(own) or bool(_REPORTED.search(own))
+    no_figure = asks_yes_or_no(own) or bool(_REPORTED.search(own))
     # A number as the composer reads one (figures, numbers in words, capitalised months), or a sum.
-    if _WANTS_NUMBER.search(own) and not yes_or_no and not any(_has_number(text) for text in near):
+    if _WANTS_NUMBER.search(own) and not no_figure and not any(_has_number(text) for text in near):
         out["number_missing"] = 1.0
         if number_answer(own) is DATE and any(heading_date(head) for _text, head in nearest):
             out[DATED_HEADING] = 1.0
-    wants_money = _WANTS_MONEY.search(own) and not yes_or_no and not _WHAT_HAPPENS.search(own)
+    wants_money = _WANTS_MONEY.search(own) and not no_figure and not _WHAT_HAPPENS.search(own)
     if wants_money and not any(HAS_MONEY.search(text) for text in near):
         out["money_missing"] = 1.0
     # Whether this ask is about today: "and does it have any part in joined-up care?" after "what
@@ -236,8 +236,8 @@ def signals(
     # however well the rest of the ask matches. Word-level "unknown" cannot see this: a chatty
     # ask is full of words the corpus never uses, and they say nothing. One that places the
     # writer ("... before I CCT?") is not the thing asked about.
-    named_so = set(ACRONYM.findall(ask)) - writers_own(ask) | set(_MIXED.findall(ask))
-    acronyms = [a for a in named_so if _unheard(a, index)]
+    written = set(ACRONYM.findall(ask)) - writers_own(ask) | set(_MIXED.findall(ask))
+    acronyms = [a for a in written if _unheard(a, index)]
     if names or acronyms:
         # A passage stands under its sections' openings: "1. Reducing referrals ..." is City and
         # Hackney's because "Quick wins", the section that holds it, says so.

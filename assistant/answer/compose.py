@@ -151,7 +151,7 @@ def compose(
     # do?") is answered from the piece, not its signature line, which names her and says nothing.
     signed = {pi: list((authors or {}).get(cand.chunk.chunk_id, ())) for pi, cand in enumerate(top)}
     writers = named_writers(question, sorted({label for labels in signed.values() for label in labels}))
-    who = wants_person(ask or question)
+    who = bool(writers) and wants_person(ask or question)  # read only when a writer is named
     # "By how much did referrals fall in Sunderland ...?" was answered with City and Hackney's
     # "4% reduction in secondary care referrals": a passage about another place, lifted by its
     # number and by every other word of the ask.
