@@ -442,6 +442,16 @@ def test_ci_gate_on_dev_and_test(tmp_path: Path, corpus_settings: Settings, env_
             "citation_support": 0.89,
             "refusal_recall": 0.5,
         },
+        # A thirty-sixth author's, committed before its first run (134e35b; run ab0): hit@5 0.868,
+        # MRR 0.748, key facts 0.658, citation support 0.806, refusal recall 0.583 (7 of 12), 2 of
+        # 38 answerable items refused.
+        "holdout-ab": {
+            "hit@5": 0.86,
+            "mrr": 0.74,
+            "key_fact_recall": 0.65,
+            "citation_support": 0.80,
+            "refusal_recall": 0.58,
+        },
     }
     # False refusals. Until the twelfth session unseen splits ran above dev's held-out 0.02 (holdout-d
     # 5 of 58 answerable items, holdout-i 3 of 49); since an ask about today is no longer refused
@@ -475,6 +485,7 @@ def test_ci_gate_on_dev_and_test(tmp_path: Path, corpus_settings: Settings, env_
         "holdout-y": 0.03,  # none of 38 at its first run
         "holdout-z": 0.03,  # none of 38 at its first run
         "holdout-aa": 0.03,  # none of 38 at its first run
+        "holdout-ab": 0.06,  # 2 of 38 at its first run
     }
     args = ["eval", "--out", str(out)]
     for split, mins in floors.items():
