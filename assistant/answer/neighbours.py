@@ -13,6 +13,7 @@ import numpy as np
 from ..retrieval.kinds import (
     POINTS_AT_STATEMENT,
     POINTS_BACK,
+    POINTS_BACK_INSIDE,
     defined_subject,
     is_item,
     is_label,
@@ -92,7 +93,8 @@ def with_antecedents(
     out = list(chosen)
     have = {(p.passage, p.sentence) for p in chosen}
     for p in chosen:
-        if p.sentence == 0 or not POINTS_BACK.match(p.text) or SPEAKER_TURN.match(p.text):
+        points_back = POINTS_BACK.match(p.text) or POINTS_BACK_INSIDE.match(p.text)
+        if p.sentence == 0 or not points_back or SPEAKER_TURN.match(p.text):
             continue
         if p is opening and not POINTS_AT_STATEMENT.match(p.text):
             continue

@@ -177,6 +177,14 @@ LEANS_ON = re.compile(r"^\s*(it|its|they|their|them|this|these|that|those|such|h
 _AT_STATEMENT = r"to this end|if this is the case|in this case|as such|that way"
 POINTS_BACK = re.compile(rf"^\s*({_AT_STATEMENT}|this|these|those|such|his|her)\b", re.I)
 POINTS_AT_STATEMENT = re.compile(rf"^\s*({_AT_STATEMENT})\b", re.I)
+# "There was some derision that this was a return to fundholding", "In practice this means ...":
+# "this" standing alone as a clause's subject, a few words in, points back just as an opening
+# "This" does (the sentence before is "In 2004 Practice Based Commissioning (PBC) was introduced.").
+POINTS_BACK_INSIDE = re.compile(
+    r"^\W*(?:[\w’'-]+\W+){1,10}?(this|these)\s+(is|was|are|were|will|would|has|had|have|may|might|can|could|"
+    r"should|must|means|meant|does|did)\b",
+    re.I,
+)
 # "It is very unlikely that ...": a dummy subject, not one the sentence before names.
 DUMMY_IT = re.compile(r"^\s*It(?:'s| is| was| will be| would be) (?:\w+ ){0,2}?(?:for|to|that)\b")
 

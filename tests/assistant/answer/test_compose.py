@@ -553,6 +553,29 @@ def test_a_sentence_pointing_back_is_quoted_with_the_sentence_it_points_at() -> 
     assert "One person could be elected" not in _answer(question, plain, [0.8, 0.3, 0.1, 0.1, 0.75])
 
 
+def test_a_this_a_few_words_in_brings_the_sentence_it_points_at() -> None:
+    """ "There was some derision that this was a return to fundholding, but ...: GPs were not
+    allowed to hold real budgets" was quoted under "What was GP fundholding?" without the
+    sentence naming what "this" was (Practice Based Commissioning)."""
+    text = (
+        "Fundholding gave GPs real budgets. "
+        "Primary care trusts came in 1999. "
+        "Their boards met in public. "
+        "In 2004 Practice Based Commissioning was introduced. "
+        "There was some derision that this was a return to fundholding, as GPs held indicative budgets."
+    )
+    question = "what budgets did gps hold under fundholding"
+    answer = _answer(question, text, [0.8, 0.1, 0.1, 0.1, 0.7])
+    assert "Practice Based Commissioning was introduced. [1] There was some derision" in answer, answer
+    assert "boards met in public" not in answer  # only the sentence pointed at comes in
+    # "this" as a determiner ("this scheme") or no "this" at all: nothing comes in.
+    for plain in (
+        text.replace("that this was a return", "that the scheme was a return"),
+        text.replace("There was some derision that this was", "Some said indicative budgets were"),
+    ):
+        assert "Practice Based Commissioning" not in _answer(question, plain, [0.8, 0.1, 0.1, 0.1, 0.7]), plain
+
+
 def test_an_opening_pointing_at_the_statement_before_it_comes_after_that_statement() -> None:
     """ "should health and wellbeing boards be big or small?" was answered "To this end, the BMA
     recommends that health and wellbeing boards should be small ..." and nothing else."""
