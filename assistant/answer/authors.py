@@ -20,6 +20,7 @@ import re
 from collections.abc import Sequence
 
 from ..retrieval.index import LoadedIndex
+from ..retrieval.kinds import CONNECTIVE
 from ..types import SECTION_SEP, Chunk
 
 # "Kate Adams, London GP", "Andy Blake, head, BMA pensions department", "John D, consultant
@@ -68,7 +69,9 @@ def writer_names(label: str) -> set[str]:
 
 def named_writers(question: str, labels: Sequence[str]) -> set[str]:
     """The writers (by label) whom `question` names: "what does Abi Berger say is the one thing
-    to do?", "paul zollinger read's starter for five"."""
+    to do?", "paul zollinger read's starter for five"; or, asking what someone said, by a word
+    of their role that no other writer's has: "what were the paediatric trainee's worries?"
+    (Sarah Jones, paediatrics ST1), "what did the anaesthetist think?"."""
     asked = {w.lower() for w in re.findall(r"[A-Za-z]{3,}", question)}
     # One word of a name is enough only where it is written as a name: "read" is also a verb.
     capitalised = {w.lower() for w in re.findall(r"(?<![.?!]\s)(?<!^)\b[A-Z][a-z]{2,}", question.strip())}
@@ -77,7 +80,76 @@ def named_writers(question: str, labels: Sequence[str]) -> set[str]:
         found = asked & writer_names(label) if label else set()
         if len(found) >= 2 or found & capitalised:
             out.add(label)
+    if out or not _REPORTING.search(question):
+        return out
+    roles = {label: _role_words(label) for label in labels if label}
+    for label, words in roles.items():
+        own = words - set().union(*(w for other, w in roles.items() if other != label))
+        if any(_same_stem(a, w) for a in asked for w in own):
+            out.add(label)
     return out
+
+
+# An ask about what someone said, thought or wrote: where a role word names the writer.
+_REPORTING = re.compile(
+    r"\b(say|says|said|saying|think|thinks|thought|worr\w*|fear\w*|hope\w*|concern\w*|view\w*|opinion\w*|"
+    r"wrote|write|writes|argue\w*|feel|feels|felt|suggest\w*|recommend\w*|advi[sc]e\w*|according)\b",
+    re.I,
+)
+# Words of a writer's role that name no one in particular.
+_COMMON_ROLE = frozenset(
+    {
+        "editor",
+        "consultant",
+        "london",
+        "former",
+        "deputy",
+        "director",
+        "commissioning",
+        "clinical",
+        "development",
+        "medical",
+        "advisor",
+        "adviser",
+        "associate",
+        "partner",
+        "champion",
+        "support",
+        "department",
+        "executive",
+        "group",
+        "honorary",
+        "fellow",
+        "college",
+        "university",
+        "hospital",
+        "general",
+        "practitioners",
+        "england",
+        "royal",
+        "chair",
+        "cluster",
+    }
+)
+
+
+def _role_words(label: str) -> set[str]:
+    """The words of a writer's role, in its brackets, long enough to name a speciality or a
+    field: "Sarah Jones (paediatrics ST1, West Midlands):" → paediatrics, midlands."""
+    inside = label[label.find("(") + 1 : label.rfind(")")]
+    return {w.lower() for w in re.findall(r"[A-Za-z]{6,}", inside)} - _COMMON_ROLE
+
+
+def _same_stem(a: str, b: str) -> bool:
+    """ "paediatric" and "paediatrics", "gastro" and "gastroenterology", "pension" and "pensions"."""
+    if min(len(a), len(b)) < 6:
+        return False
+    common = 0
+    for x, y in zip(a, b, strict=False):
+        if x != y:
+            break
+        common += 1
+    return common >= 6 and common >= min(len(a), len(b)) - 2
 
 
 def _signatures(text: str) -> list[tuple[int, str]]:
@@ -87,7 +159,9 @@ def _signatures(text: str) -> list[tuple[int, str]]:
     found = [
         (m.start(), f"{m.group('name')} ({m.group('role').rstrip('.')}):")
         for m in SIGNATURE.finditer(text)
-        if _ROLE_WORD.search(m.group("role"))
+        # "However, in certain urban settings salaried and sessional GPs form the majority ...":
+        # a sentence whose opening word and comma look like a name and its role.
+        if _ROLE_WORD.search(m.group("role")) and not CONNECTIVE.match(m.group("name"))
     ]
     found += [(m.start(), f"{m.group('name')} ({m.group('work')}):") for m in CREDIT.finditer(text)]
     read = {start for start, _ in found}

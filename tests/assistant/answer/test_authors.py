@@ -76,6 +76,23 @@ def test_a_signature_line_and_the_writers_a_question_names() -> None:
     assert named_writers("What did Adams say about referral rates?", labels) == {labels[1]}
     # One word of a name, written as any word: "read" is a verb here.
     assert named_writers("what should I read first?", labels) == set()
+    # A word of one writer's role, in an ask about what someone said or thought.
+    roles = [*labels, "Sarah Jones (paediatrics ST1, West Midlands):", "John D (consultant anaesthetist, doc2doc):"]
+    assert named_writers("what were the paediatric trainee's worries?", roles) == {roles[2]}
+    assert named_writers("what did the anaesthetist think of it?", roles) == {roles[3]}
+    assert named_writers("what do paediatric services need?", roles) == set()  # asks what no one said
+    assert named_writers("what did the London GP say?", roles) == set()  # a role word many share
+    # A sentence whose first word and comma look like a name and its role is no signature.
+    assert not is_signature(
+        "However, in certain urban settings salaried and sessional GPs form the majority of the GP population."
+    )
+
+
+def test_an_ask_naming_a_writer_by_their_role_is_answered_from_their_piece(bot: Assistant) -> None:
+    """It opened with a gastroenterology registrar's worry (Dr_T's), not the paediatric trainee's."""
+    answer = bot.ask("what were the paediatric trainee's worries about commissioning")
+    assert answer.text.startswith("Sarah Jones (paediatrics ST1, West Midlands):"), answer.text
+    assert "Dr_T" not in answer.text
 
 
 def test_an_ask_naming_a_writer_is_answered_from_their_piece_not_their_signature(bot: Assistant) -> None:
