@@ -168,7 +168,13 @@ CONNECTIVE = re.compile(
     r"conversely|otherwise)\b",
     re.I,
 )
-LEANS_ON = re.compile(r"^\s*(it|its|they|their|them|this|these|that|those|such|he|she|his|her)\b", re.I)
+# "Another essential element was ...", "Part of this responsibility will also involve ...": one of
+# several things the sentences before it named, which it does not name itself.
+_ONE_OF_THEM = (
+    r"another|a further|(?:part|one|some|all|much|most|each|both|many|none) of (?:this|these|those|that|them|it)"
+)
+REFERS_BACK = re.compile(rf"^\s*({_ONE_OF_THEM})\b", re.I)
+LEANS_ON = re.compile(rf"^\s*(it|its|they|their|them|this|these|that|those|such|he|she|his|her|{_ONE_OF_THEM})\b", re.I)
 # "To this end, ...", "If this is the case, ...", "These relationships ...": pointing back at the
 # sentence before, which must be quoted too. ("It" and "they" usually name what an answer has just
 # said; "this" and "these" rarely do.)

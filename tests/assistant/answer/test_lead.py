@@ -17,6 +17,23 @@ def test_a_best_sentence_that_leans_on_the_one_before_gives_way_to_one_that_read
     assert lead([antecedent, LEANING, alone], QUESTION, 0.15) is alone
 
 
+def test_one_of_several_things_named_before_it_does_not_open() -> None:
+    """ "kent pct clinical commissioners what did they actually do" opened "Another essential
+    element was ensuring ...", and "who commissions specialised services?" "Part of this
+    responsibility will also involve ..."."""
+    alone = Picked(0, 2, "Each clinical commissioner works with a lead commissioner on one clinical area.", 0.57)
+    for text in (
+        "Another essential element was ensuring that the clinical commissioners were not parochial.",
+        "Part of this responsibility will also involve developing commissioning guidance for CCGs.",
+        "Many of these initiatives should already be included in the QIPP plans.",
+    ):
+        best = Picked(1, 3, text, 0.60)
+        assert lead([best, alone], "what did the kent clinical commissioners do", 0.15) is alone, text
+    # A sentence that names its own subject opens as before.
+    named = Picked(1, 3, "An essential element was ensuring that the clinical commissioners were not parochial.", 0.6)
+    assert lead([named, alone], "what did the kent clinical commissioners do", 0.15) is named
+
+
 def test_with_nothing_close_that_reads_alone_the_sources_order_stays() -> None:
     far = Picked(
         0, 5, "Consultants can help commissioners to identify published research evidence.", 0.6 - 2 * LEAN_MARGIN
