@@ -413,8 +413,11 @@ class Assistant:
             # The ask's own words name it: an ask folded with the one before it names that one's.
             listed = find_outline(part, cands, index) if cands else None
             if listed is not None and outcome != "answer" and not about_now:
-                values[OUTLINE] = 1.0
-                outcome = "answer"
+                if listed.named:
+                    values[OUTLINE] = 1.0
+                    outcome = "answer"
+                else:
+                    listed = None
             # The writer's situation counts too: "gp in belfast - do we have to join a ccg?"
             # asks about Northern Ireland without naming it in the ask.
             outside = scope.named([judged, part], situation)

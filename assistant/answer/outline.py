@@ -50,15 +50,30 @@ class Outline:
 
     heading: str
     points: tuple[tuple[str, Chunk], ...]
+    # Whether the ask named the section. One found through its document's title ("how do I get
+    # involved in commissioning?" for "How?") only shapes an answer the ask already gets: it
+    # settles no outcome, since a near-miss ("how do I get involved in commissioning in
+    # Scotland?") asks the same way.
+    named: bool = True
+    # The section's own opening sentences, before its numbered sections, with their passage: the
+    # advice a "how" section gives first ("you should discuss issues in the first instance via
+    # your medical staff committee ...").
+    intro: tuple[tuple[str, ...], Chunk] | None = None
 
     @property
     def chunks(self) -> list[Chunk]:
-        return [chunk for _, chunk in self.points]
+        return ([self.intro[1]] if self.intro else []) + [chunk for _, chunk in self.points]
 
     def composition(self) -> Composition:
-        lines = [f"{self.heading.rstrip(':')}:"]
+        lines: list[str] = []
         citations = []
-        for n, (point, chunk) in enumerate(self.points, start=1):
+        if self.intro:
+            sentences, chunk = self.intro
+            lines.append(" ".join(sentences) + " [1]")
+            citations.append(citation(1, chunk, " … ".join(sentences)))
+        # "Quick wins:", but "Get involved in commissioning: How?" as it stands.
+        lines.append(self.heading if self.heading.endswith("?") else f"{self.heading.rstrip(':')}:")
+        for n, (point, chunk) in enumerate(self.points, start=len(citations) + 1):
             m = _NUMBERED.match(point)
             item = m.group(2) if m else point
             lines.append(f"- {item.rstrip()} [{n}]")
@@ -69,10 +84,9 @@ class Outline:
 def find_outline(question: str, cands: Sequence[Candidate], index: LoadedIndex) -> Outline | None:
     """The numbered sections of the section `question` names and asks the points of, or None (the
     ask is not for such a list, or no such section is among its best passages)."""
-    if asks_for_number(question) or not (
-        asks_for_list(question) or asks_what_it_is(question) or _ASKS_CONTENT.search(question)
-    ):
+    if asks_for_number(question):
         return None
+    points_asked = asks_for_list(question) or asks_what_it_is(question) or bool(_ASKS_CONTENT.search(question))
     asked = set(terms(question))
     tried: set[tuple[str, str]] = set()
     for cand in cands[:LOOK]:
@@ -82,11 +96,25 @@ def find_outline(question: str, cands: Sequence[Candidate], index: LoadedIndex) 
             continue
         tried.add(key)
         heading = parent.split(SECTION_SEP)[-1]
-        if not _named(heading, asked):
-            continue
+        if terms(heading):
+            if not (points_asked and _named(heading, asked)):
+                continue
+        else:
+            # "How?" under "Get involved in commissioning": a heading that is a bare question word
+            # asks it of the document's subject, its title. "What are the options for getting
+            # involved in commissioning as a hospital doctor?" asks for its numbered sections
+            # (positions on CCG bodies, senates and networks, LMCs, ...), as "how do I get involved
+            # in commissioning?" does; "what is involved in commissioning?" asks neither.
+            subject = cand.chunk.title.split(" (", 1)[0]
+            word = heading.strip().rstrip("?").lower()
+            asks_it = asks_for_list(question) or re.search(rf"^\W*{re.escape(word)}\b", question, re.I)
+            if not (asks_it and _named(subject, asked)):
+                continue
+            heading = f"{subject}: {heading}"
         points = _points(cand.chunk, parent, index)
         if len(points) >= MIN_POINTS:
-            return Outline(heading, tuple(points))
+            named = bool(terms(parent.split(SECTION_SEP)[-1]))
+            return Outline(heading, tuple(points), named, None if named else _intro(cand.chunk, parent, index))
     return None
 
 
@@ -115,3 +143,18 @@ def _points(chunk: Chunk, parent: str, index: LoadedIndex) -> list[tuple[str, Ch
     points = list(seen.items())
     numbers = [int(m.group(1)) for heading, _ in points if (m := _NUMBERED.match(heading))]
     return points if numbers == list(range(1, len(numbers) + 1)) else []
+
+
+# How many of a section's opening sentences come before its numbered sections in the answer.
+INTRO_SENTENCES = 2
+
+
+def _intro(chunk: Chunk, parent: str, index: LoadedIndex) -> tuple[tuple[str, ...], Chunk] | None:
+    """The first passage of section `parent` itself (before its numbered sections), with its
+    first sentences; None when the section opens straight on its first point."""
+    own = sorted((c for c in index.around(chunk, REACH) if c.section == parent), key=lambda c: c.position)
+    if not own:
+        return None
+    sentences = index.sentences.get(own[0].chunk_id, ([], None))[0]
+    first = tuple(s.strip() for s in sentences[:INTRO_SENTENCES] if s.strip())
+    return (first, own[0]) if first else None

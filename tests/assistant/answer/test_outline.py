@@ -105,3 +105,29 @@ def test_an_outline_is_not_drafted_again_by_a_language_model(bot: Assistant) -> 
     assert a.text.startswith("Starter for five:\n- Ask why it is so difficult")
     generating.ask("how do I get on a CCG board?")
     assert recording.asked == ["how do I get on a CCG board?"]
+
+
+@pytest.mark.parametrize(
+    "question",
+    ["how do I get involved in commissioning?", "what are the options for getting involved in commissioning?"],
+)
+def test_a_how_section_asked_through_its_documents_title_answers_with_its_advice_and_points(
+    bot: Assistant, question: str
+) -> None:
+    """ "How?" under "Get involved in commissioning" names nothing on its own: the ask names its
+    document. Answered before with "We have put together this guidance for you ..." alone."""
+    a = bot.ask(question)
+    assert a.outcome == "answer"
+    assert a.text.startswith("If you are interested in engaging with commissioning you should discuss issues")
+    items = _items(a.text)
+    assert items[0] == "Positions on the CCG’s decision-making bodies [2]", a.text
+    assert len(items) >= 5 and len(a.citations) == len(items) + 1
+    assert a.citations[0].section == "How?" and a.citations[0].quote.startswith("If you are interested")
+
+
+def test_a_how_section_settles_no_outcome_and_answers_only_a_how_or_list_ask(bot: Assistant) -> None:
+    # Refused or hedged on its own signals, an ask gets no outline through a document's title.
+    scotland = bot.ask("how do I get involved in commissioning in Scotland?")
+    assert scotland.outcome == "refuse" and "Positions on the CCG" not in scotland.text
+    # "What is involved in ...?" asks neither how nor for a list.
+    assert "Positions on the CCG’s decision-making bodies [" not in bot.ask("what is involved in commissioning?").text
