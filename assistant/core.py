@@ -412,12 +412,13 @@ class Assistant:
             # numbered sections are what it asks for; its headings are the answer (outline.py).
             # The ask's own words name it: an ask folded with the one before it names that one's.
             listed = find_outline(part, cands, index) if cands else None
-            if listed is not None and outcome != "answer" and not about_now:
-                if listed.named:
+            # One found through its document's title only shapes an answer the ask already gets.
+            if listed is not None and outcome != "answer":
+                if not listed.named:
+                    listed = None
+                elif not about_now:
                     values[OUTLINE] = 1.0
                     outcome = "answer"
-                else:
-                    listed = None
             # The writer's situation counts too: "gp in belfast - do we have to join a ccg?"
             # asks about Northern Ireland without naming it in the ask.
             outside = scope.named([judged, part], situation)
