@@ -98,38 +98,11 @@ _REPORTING = re.compile(
 )
 # Words of a writer's role that name no one in particular.
 _COMMON_ROLE = frozenset(
-    {
-        "editor",
-        "consultant",
-        "london",
-        "former",
-        "deputy",
-        "director",
-        "commissioning",
-        "clinical",
-        "development",
-        "medical",
-        "advisor",
-        "adviser",
-        "associate",
-        "partner",
-        "champion",
-        "support",
-        "department",
-        "executive",
-        "group",
-        "honorary",
-        "fellow",
-        "college",
-        "university",
-        "hospital",
-        "general",
-        "practitioners",
-        "england",
-        "royal",
-        "chair",
-        "cluster",
-    }
+    """
+    editor consultant london former deputy director commissioning clinical development medical advisor
+    adviser associate partner champion support department executive group honorary fellow college
+    university hospital general practitioners england royal chair cluster
+    """.split()  # noqa: SIM905
 )
 
 
@@ -142,14 +115,9 @@ def _role_words(label: str) -> set[str]:
 
 def _same_stem(a: str, b: str) -> bool:
     """ "paediatric" and "paediatrics", "gastro" and "gastroenterology", "pension" and "pensions"."""
-    if min(len(a), len(b)) < 6:
-        return False
-    common = 0
-    for x, y in zip(a, b, strict=False):
-        if x != y:
-            break
-        common += 1
-    return common >= 6 and common >= min(len(a), len(b)) - 2
+    shorter = min(len(a), len(b))
+    common = next((i for i, (x, y) in enumerate(zip(a, b, strict=False)) if x != y), shorter)
+    return shorter >= 6 and common >= max(6, shorter - 2)
 
 
 def _signatures(text: str) -> list[tuple[int, str]]:
