@@ -12,15 +12,13 @@ import numpy as np
 
 from ..retrieval.kinds import (
     POINTS_AT_STATEMENT,
-    POINTS_BACK,
-    POINTS_BACK_INSIDE,
-    REFERS_BACK,
     defined_subject,
     is_item,
     is_label,
     is_pointer,
     is_question,
     is_statement,
+    points_back,
 )
 from ..retrieval.lexical import terms
 from ..retrieval.retrieve import Candidate
@@ -94,8 +92,7 @@ def with_antecedents(
     out = list(chosen)
     have = {(p.passage, p.sentence) for p in chosen}
     for p in chosen:
-        points_back = POINTS_BACK.match(p.text) or POINTS_BACK_INSIDE.match(p.text) or REFERS_BACK.match(p.text)
-        if p.sentence == 0 or not points_back or SPEAKER_TURN.match(p.text):
+        if p.sentence == 0 or not points_back(p.text) or SPEAKER_TURN.match(p.text):
             continue
         if p is opening and not POINTS_AT_STATEMENT.match(p.text):
             continue

@@ -96,7 +96,8 @@ def find_outline(question: str, cands: Sequence[Candidate], index: LoadedIndex) 
             continue
         tried.add(key)
         heading = parent.split(SECTION_SEP)[-1]
-        if terms(heading):
+        named = bool(terms(heading))
+        if named:
             if not (points_asked and _named(heading, asked)):
                 continue
         else:
@@ -113,7 +114,6 @@ def find_outline(question: str, cands: Sequence[Candidate], index: LoadedIndex) 
             heading = f"{subject}: {heading}"
         points = _points(cand.chunk, parent, index)
         if len(points) >= MIN_POINTS:
-            named = bool(terms(parent.split(SECTION_SEP)[-1]))
             return Outline(heading, tuple(points), named, None if named else _intro(cand.chunk, parent, index))
     return None
 

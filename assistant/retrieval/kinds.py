@@ -191,6 +191,14 @@ POINTS_BACK_INSIDE = re.compile(
     r"should|must|means|meant|does|did)\b",
     re.I,
 )
+
+
+def points_back(sentence: str) -> bool:
+    """Whether `sentence` leans on the one before it for what it is about: "This ...", "If this
+    is the case, ...", "... that this was a return to ...", "Another essential element ..."."""
+    return bool(POINTS_BACK.match(sentence) or POINTS_BACK_INSIDE.match(sentence) or REFERS_BACK.match(sentence))
+
+
 # "It is very unlikely that ...": a dummy subject, not one the sentence before names.
 DUMMY_IT = re.compile(r"^\s*It(?:'s| is| was| will be| would be) (?:\w+ ){0,2}?(?:for|to|that)\b")
 
