@@ -452,6 +452,16 @@ def test_ci_gate_on_dev_and_test(tmp_path: Path, corpus_settings: Settings, env_
             "citation_support": 0.80,
             "refusal_recall": 0.58,
         },
+        # A thirty-seventh author's, committed before its first run (fd54a8a; run s0): hit@5 0.949,
+        # MRR 0.902, key facts 0.739, citation support 0.971, refusal recall 0.636 (7 of 11), 4 of
+        # 39 answerable items refused (3 of them among its 7 paraphrases).
+        "holdout-ac": {
+            "hit@5": 0.94,
+            "mrr": 0.89,
+            "key_fact_recall": 0.73,
+            "citation_support": 0.96,
+            "refusal_recall": 0.63,
+        },
     }
     # False refusals. Until the twelfth session unseen splits ran above dev's held-out 0.02 (holdout-d
     # 5 of 58 answerable items, holdout-i 3 of 49); since an ask about today is no longer refused
@@ -486,6 +496,7 @@ def test_ci_gate_on_dev_and_test(tmp_path: Path, corpus_settings: Settings, env_
         "holdout-z": 0.03,  # none of 38 at its first run
         "holdout-aa": 0.03,  # none of 38 at its first run
         "holdout-ab": 0.06,  # 2 of 38 at its first run
+        "holdout-ac": 0.11,  # 4 of 39 at its first run
     }
     args = ["eval", "--out", str(out)]
     for split, mins in floors.items():
