@@ -35,7 +35,14 @@ _INTERROGATIVE = (
     # "... and r we first wave?": "r" for "are", before whom it asks about.
     r"r(?=\s+(?:we|u|you|they|there|i|these|those)\b)"
 )
-_OPENS_ASK = re.compile(rf"^\s*(?:{_INTERROGATIVE})\b", re.I)
+# A word or two of chat before the question word: "realistically how many days a wk does it eat
+# up", "honestly what's the point". Unread, the clause was taken for the writer's situation and
+# the message's ask was what followed it ("contracts, sick pay etc?").
+_LEAD_IN = (
+    r"(?:(?:so|ok|okay|right|also|then|just|actually|realistically|honestly|basically|seriously|genuinely|"
+    r"roughly|practically|really|quick q|q)[,:]?\s+){0,2}"
+)
+_OPENS_ASK = re.compile(rf"^\s*{_LEAD_IN}(?:{_INTERROGATIVE})\b", re.I)
 # "and can ...", "also what ...", "plus how ...", "or do ...": a second ask inside one sentence.
 # An alternative after "or" is an ask of its own only with OR_MIN_TERMS words to search on ("or
 # does each CCG set its own pay for the role?"). A short one is the same question from its other
@@ -53,6 +60,9 @@ _CLAUSE = re.compile(
     r"do|does|should|shall|will|would|is|are|am|any|pls|please)\b)",
     re.I,
 )
+_SEPARATED = re.compile(f"({_CLAUSE.pattern})", re.I)
+_DASH = re.compile(r"[-–—:]")
+_JOINER = re.compile(r"^\s*(?:and|also|plus|or|but)\s+", re.I)
 # The same breaks, and a comma before chat's "whats" or "whos" too: where an introduction ends,
 # for showing an ask without it (`without_introduction`). Splitting messages there as well moved
 # one unseen near-miss from refused to partial, and nothing else, so `_CLAUSE` is left as it is.
@@ -188,7 +198,13 @@ def split_asks(message: str) -> Asks:
     # "ok, and does it ...?", "hi all - ...", "... thanks": a greeting, thanks or acknowledgement
     # is neither the writer's situation nor an ask ("ok" became an ask of its own and was told
     # the guidance does not cover it).
-    clauses = [c.strip() for c in _CLAUSE.split(text) if c and c.strip() and not pleasantry(c)]
+    pieces = _SEPARATED.split(text)
+    # Each clause with whether a dash or colon came before it (re.split alternates clause and
+    # separator).
+    split = [(c.strip(), bool(_DASH.search(sep))) for c, sep in zip(pieces[0::2], ["", *pieces[1::2]], strict=True)]
+    kept_clauses = [(c, dash) for c, dash in split if c and not pleasantry(c)]
+    clauses = [c for c, _dash in kept_clauses]
+    dashed = [dash for _c, dash in kept_clauses]
     if not clauses:
         return Asks(message, "", (text,))
     # Leading clauses that ask nothing are the writer's situation; the rest is the question.
@@ -198,7 +214,12 @@ def split_asks(message: str) -> Asks:
     context = " ".join(clauses[:first])
     asking = clauses[first:]
     parts: list[str] = []
-    for clause in asking:
+    for clause, after_dash in zip(asking, dashed[first:], strict=True):
+        # "what's the employment side like for GP leads - contracts, sick pay etc?": what follows
+        # a dash or colon without a question word of its own says what the ask before it means.
+        if parts and after_dash and not _OPENS_ASK.match(_JOINER.sub("", clause)):
+            parts[-1] = f"{parts[-1]} - {clause}"
+            continue
         # The leading space lets a clause that opens with "and is there..." (after a "?") split too.
         pieces = _JOINED_ASK.split(f" {clause}")
         # re.split with a group alternates piece, joiner, piece, ...: keep each joiner to glue

@@ -59,7 +59,7 @@ def test_an_alternative_too_small_to_stand_alone_keeps_its_words() -> None:
 def test_choices_offered_for_an_ask_stay_with_it() -> None:
     a = split_asks("Since 2022, who actually holds our practice's GMS contract - the ICB or NHS England?")
     assert a.context == "Since 2022"
-    assert a.parts == ("who actually holds our practice's GMS contract the ICB or NHS England?",)
+    assert a.parts == ("who actually holds our practice's GMS contract - the ICB or NHS England?",)
     # An alternative that asks a question of its own is judged on its own.
     b = split_asks("Is there a national rate for board GPs, or does each CCG set its own pay for the role?")
     assert b.parts == ("Is there a national rate for board GPs", "does each CCG set its own pay for the role?")
@@ -194,3 +194,26 @@ def test_a_numbered_list_of_asks_is_split_at_its_numbers(message: str, context: 
 )
 def test_an_ask_is_shown_without_its_introduction(ask: str, shown: str) -> None:
     assert without_introduction(ask) == shown
+
+
+def test_a_word_of_chat_before_the_question_word_still_asks() -> None:
+    """ "realistically how many days ..." is an ask; read as the writer's situation, it left the
+    message's ask to be the examples after the dash ("contracts, sick pay etc?")."""
+    a = split_asks(
+        "thinking of getting stuck into my CCG. realistically how many days a wk does it eat up, and "
+        "what's the employment side like for GP leads - contracts, sick pay etc?"
+    )
+    assert a.context == "thinking of getting stuck into my CCG."
+    assert a.parts == (
+        "realistically how many days a wk does it eat up",
+        "what's the employment side like for GP leads - contracts, sick pay etc?",
+    )
+
+
+def test_what_follows_a_dash_without_a_question_word_belongs_to_the_ask_before() -> None:
+    a = split_asks("what about the bedfordshire one - anything unusual about theirs?")
+    assert a.parts == ("what about the bedfordshire one - anything unusual about theirs?",)
+    # A question of its own after the dash is still one.
+    assert split_asks("When does it start - and who pays?").parts == ("When does it start", "who pays?")
+    # After a full stop or question mark, a bare "pensions?" is an ask of its own.
+    assert split_asks("what about pay? pensions?").parts == ("what about pay?", "pensions?")
