@@ -78,6 +78,13 @@ FIGURE_UNNAMED = "figure_unnamed"
 # sentence; "number_missing" stays as the model was fitted on it.
 DATED_HEADING = "dated_heading"
 _YEAR = re.compile(r"\b(19[5-9]\d|20\d\d)\b")
+# A year that ends a law's or a paper's name ("the Health and Social Care Act 2012"): what it
+# names, not a time the ask is about. The documents call that Act "the Health and Social Care
+# Act" and never write its year, and "What is the Health and Social Care Act 2012?" was refused
+# as asking about a year after theirs.
+_TITLE_YEAR = re.compile(
+    r"((?:[\w'’-]+\s+){3})(?:act|bill|white paper|paper|plan|review)\s+(?:of\s+)?(19[5-9]\d|20\d\d)\b", re.I
+)
 _NAME = re.compile(r"(?<![.?!]\s)(?<!^)\b([A-Z][a-z]{2,})\b")
 # "When" asks for a date where it opens the question or a verb follows it ("since when has ...",
 # "and when will ..."); "what should I look for when commissioning ...?" asks for no date.
@@ -138,6 +145,19 @@ def _unheard(acronym: str, index: LoadedIndex) -> bool:
     acronym: its word is common, so the lexicon drops it."""
     words = index.lexical.query_terms(acronym)
     return bool(words) and all(index.df.get(t, 0) == 0 for t in words)
+
+
+def _named_years(ask: str, top: Sequence[Candidate]) -> str:
+    """`ask` without the years that end a name its top passages give without them ("the Health
+    and Social Care Act 2012" where they say "Health and Social Care Act"): the Health and Care
+    Act 2022, which they never name, keeps its year."""
+    text = " ".join(passage_text(c.chunk).lower() for c in top)
+
+    def named(m: re.Match[str]) -> str:
+        title = " ".join(m.group(0).lower().split()[:-1])
+        return title if title.removesuffix(" of") in text else m.group(0)
+
+    return _TITLE_YEAR.sub(named, ask)
 
 
 def signals(
@@ -221,7 +241,7 @@ def signals(
     # is Monitor's main job now?" is not, though the question it borrows from says "now" (that
     # one was judged for it on its own); "is that still the case?" is.
     out[ASKS_NOW] = 1.0 if _ASKS_NOW.search(_UNTIL_NOW.sub(" ", _STILL_ALLOWED.sub(" ", own))) else 0.0
-    asked_years = [int(y) for y in _YEAR.findall(ask)]
+    asked_years = [int(y) for y in _YEAR.findall(_named_years(ask, top))]
     if asked_years:
         # The section's heading counts: the BMJ guide's timeline dates its entries there only
         # ("TIMELINE AND LINKS › July 2010"), and "what happened in July 2010?" was refused.

@@ -287,6 +287,16 @@ def test_a_year_in_a_sections_heading_is_a_year_the_passage_mentions(bot: Assist
     assert _signals(bot, "what happened to CCGs in 2022?")["later_year"] == 1.0
 
 
+def test_a_year_that_ends_a_laws_name_is_not_a_year_asked_about(bot: Assistant) -> None:
+    """The documents call it "the Health and Social Care Act" and never write its year: "What is
+    the Health and Social Care Act 2012?" was refused as asking about a year after theirs. A law
+    they never name keeps its year."""
+    answer = bot.ask("What is the Health and Social Care Act 2012?")
+    assert answer.answerability[0]["signals"]["later_year"] == 0.0
+    assert answer.outcome != "refuse" and "Health and Social Care Act" in answer.text, answer.text
+    assert _signals(bot, "what does the health and care act 2022 say about GP boards?")["later_year"] == 1.0
+
+
 def test_a_timeline_entry_is_answered_with_its_headings_date(bot: Assistant) -> None:
     """ "When did Andrew Lansley become health secretary?" was hedged (the passage naming Lansley
     stated no date) and answered without one: the entry's date is its heading, "May 2010". So is
