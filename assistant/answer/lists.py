@@ -20,6 +20,9 @@ from .picked import Picked, passage_sentences
 
 # Items of one list chosen on their own merits, from which the whole list is given.
 WHOLE_LIST_AT = 3
+# A list this short is given whole whenever one of its items is quoted: "Other pensions concerns
+# include:" with one of its two items read as if it had one.
+SHORT_LIST = 3
 # The most lines a lead-in introducing a list without bullets brings (`with_named_lines`).
 MAX_NAMED_LINES = 10
 
@@ -212,7 +215,8 @@ def with_list_items(
             lo, hi = _item_run(texts, p.sentence, member)
             # Several of its items chosen: the list is the answer, and six of ten tips under
             # "Ingredients for achieving this system of working:" read as the whole list.
-            several = sum((p.passage, si) in where for si in range(lo, hi) if is_item(texts[si])) >= WHOLE_LIST_AT
+            items = [si for si in range(lo, hi) if is_item(texts[si])]
+            several = sum((p.passage, si) in where for si in items) >= WHOLE_LIST_AT or 2 <= len(items) <= SHORT_LIST
             if not several:
                 # One item quoted for a question that wants one thing keeps the line that
                 # introduces its list ("At worst:"), which says what the item is an item of.
