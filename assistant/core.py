@@ -44,7 +44,7 @@ from .retrieval.index import LoadedIndex
 from .retrieval.qa_embedder import QAEmbedder
 from .retrieval.qa_vectors import QASentenceVectors, qa_similarity
 from .retrieval.retrieve import Candidate, Filters, RerankWeights, Retriever
-from .retrieval.rewrite import MAX_FOLDED, carries_on, is_follow_up, referent, standalone_query
+from .retrieval.rewrite import MAX_FOLDED, carries_on, is_follow_up, referent, spelt_out, standalone_query
 from .retrieval.spelling import english_words
 from .settings import Settings
 from .storage.store import Store
@@ -354,7 +354,15 @@ class Assistant:
         asks = split_asks(question)
         plans = self._plan(asks, turns)
         texts = list(dict.fromkeys(x for plan in plans for x in plan))
-        vectors = dict(zip(texts, self.embedder.embed(texts), strict=True))
+        # The embedding model reads what an acronym stands for; BM25 and the heading match
+        # expand it themselves (`expand`).
+        spell = spelt_out if self.settings.expand_synonyms else str
+        spelt = {t: spell(t) for t in texts}
+        # The answerability model was fitted on the asks as written: it judges with their vectors.
+        wanted = list(dict.fromkeys([*texts, *spelt.values()]))
+        embedded = dict(zip(wanted, self.embedder.embed(wanted), strict=True))
+        vectors = {t: embedded[spelt[t]] for t in texts}
+        written = {t: embedded[t] for t in texts}
         ranker = Retriever(self.settings, self.store, index, weights)
         said = [t.content for t in turns if t.role == "assistant" and t.content.strip()]
         last = said[-1] if said else ""
@@ -382,7 +390,13 @@ class Assistant:
             # Only when a top passage names it: otherwise the ask names what the guidance does
             # not hold near the answer, and nothing is read differently.
             placed = any(c.chunk.chunk_id in naming for c in cands[:TOP])
-            values = signals(judged, cands, index, vectors[judged], own, naming if placed else frozenset())
+            # Its passage similarity too: the spelt-out query found its passages, but reads nearer
+            # to them than the ask the model was fitted on.
+            dense = None
+            if spelt[query] != query and cands:
+                seen = [c.chunk for c in cands if c.dense > 0]
+                dense = max(index.similarities(written[query], seen).values(), default=0.0)
+            values = signals(judged, cands, index, written[judged], own, naming if placed else frozenset(), dense)
             p = self.answerability.probability(values)
             if now_framed:
                 values[ASKS_NOW] = 1.0

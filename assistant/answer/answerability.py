@@ -167,12 +167,14 @@ def signals(
     ask_vec: np.ndarray,
     own: str,
     naming: frozenset[str] = frozenset(),
+    dense: float | None = None,
 ) -> dict[str, float]:
     """The model's inputs for `ask` given its reranked candidates (best first). `own`: the ask's
     own words; `ask` may also carry words it borrows (a follow-up's previous question, the ask
     before a thin one: "how many r there" after "who manages our contract now?"). `naming`: the
     candidates holding every name the ask gives, when a top passage is one of them; only those
-    can state the number it wants."""
+    can state the number it wants. `dense`: the best passage similarity to the ask as written,
+    where retrieval searched with another wording of it (the default: the candidates' own)."""
     out = dict.fromkeys((*FEATURES, ASKS_NOW, DATED_HEADING), 0.0)
     qterms = set(index.lexical.query_terms(ask))
     out["terms"] = math.log1p(len(qterms))
@@ -186,7 +188,7 @@ def signals(
         if len(vecs):
             best = max(best, float((vecs @ ask_vec).max()))
     out["sentence"] = best
-    out["dense"] = max(c.dense for c in cands)
+    out["dense"] = max(c.dense for c in cands) if dense is None else dense
     present: set[str] = set()
     for c in top:
         present.update(terms(passage_text(c.chunk)))

@@ -93,3 +93,15 @@ def test_a_passage_that_never_names_its_subject_is_found_by_its_documents_title(
     [part] = bot.retrieve("What advice did NHS Eastern and Coastal Kent give on picking the right clinicians?")
     top = [c.chunk for c in part.cands[:3]]
     assert any("Select clinicians who are already networking" in c.text for c in top), [c.section for c in top]
+
+
+def test_an_acronym_is_searched_by_meaning_as_well_as_letters(bot: Assistant) -> None:
+    """ "Who replaced PCTs and SHAs?": the passage saying "Primary care trusts and strategic health
+    authorities were abolished and in their place clinical commissioning groups ..." was sixth,
+    under passages holding the letters ("SHAs to be abolished", "... undertaken by PCTs and SHAs");
+    the embedding model reads the acronyms spelt out."""
+    [part] = bot.retrieve("Who replaced PCTs and SHAs?")
+    assert "strategic health authorities were abolished" in part.cands[0].chunk.text
+    # The answerability model judges the ask as written: its passage similarity is not the
+    # spelt-out query's.
+    assert part.signals["dense"] < part.cands[0].dense

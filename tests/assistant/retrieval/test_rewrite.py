@@ -10,6 +10,7 @@ from assistant.retrieval.rewrite import (
     heading_matcher,
     is_follow_up,
     referent,
+    spelt_out,
     standalone_query,
     synonym_groups,
 )
@@ -102,3 +103,21 @@ def test_so_opens_a_follow_up() -> None:
     # Four terms and no pronoun: "so" is what says it carries on from the thread.
     assert is_follow_up("so wheres the money coming from in the meantime")
     assert not is_follow_up("where does the money for commissioning support come from in the meantime")
+
+
+def test_an_acronym_is_spelt_out_for_the_embedding_model() -> None:
+    """The glossary's acronyms get what they stand for beside them, plurals kept; "GP" and "CCG"
+    stay as they are (the model reads the first, and most passages write the second so); a long
+    lower-case word is a word, not an acronym."""
+    assert spelt_out("Who replaced PCTs and SHAs?") == (
+        "Who replaced PCTs (primary care trusts) and SHAs (strategic health authoritys)?"
+    )
+    assert spelt_out("whats a csu, does our ccg need one") == (
+        "whats a csu (commissioning support unit), does our ccg need one"
+    )
+    assert spelt_out("gp partner on the hwb") == "gp partner on the hwb (health and wellbeing board)"
+    assert spelt_out("is the CSU hosted by NHSCB") == (
+        "is the CSU (commissioning support unit) hosted by NHSCB (nhs commissioning board)"
+    )
+    assert spelt_out("nhscb and the ccg") == "nhscb and the ccg"
+    assert spelt_out("Are you ok") == "Are you ok"
