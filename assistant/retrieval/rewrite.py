@@ -164,7 +164,7 @@ def _spellings() -> dict[str, str]:
 
 def spelt_out(text: str) -> str:
     """`text` with each of the synonym list's acronyms followed by what it stands for: "Who
-    replaced PCTs (primary care trusts) and SHAs (strategic health authoritys)?". For the
+    replaced PCTs (primary care trusts) and SHAs (strategic health authorities)?". For the
     embedding model, which reads an acronym as letters: "Who replaced PCTs and SHAs?" was
     nearer to passages about SHAs' timeline than to "Primary care trusts and strategic health
     authorities were abolished and in their place ...". A short word in lower case ("ccg") is
@@ -177,7 +177,10 @@ def spelt_out(text: str) -> str:
         base = low[:-1] if low.endswith("s") and low[:-1] in spell else low
         if base not in spell or not (word[0].isupper() or len(word) <= 4):
             return word
-        return f"{word} ({spell[base]}{'s' if base != low else ''})"
+        name = spell[base]
+        if base != low:
+            name = f"{name[:-1]}ies" if name.endswith("y") and name[-2:-1] not in "aeiou" else f"{name}s"
+        return f"{word} ({name})"
 
     return _SHORT_WORD.sub(one, text)
 

@@ -110,7 +110,7 @@ def test_an_acronym_is_spelt_out_for_the_embedding_model() -> None:
     stay as they are (the model reads the first, and most passages write the second so); a long
     lower-case word is a word, not an acronym."""
     assert spelt_out("Who replaced PCTs and SHAs?") == (
-        "Who replaced PCTs (primary care trusts) and SHAs (strategic health authoritys)?"
+        "Who replaced PCTs (primary care trusts) and SHAs (strategic health authorities)?"
     )
     assert spelt_out("whats a csu, does our ccg need one") == (
         "whats a csu (commissioning support unit), does our ccg need one"
