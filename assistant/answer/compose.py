@@ -35,7 +35,16 @@ from ..types import SECTION_SEP, SPEAKER_TURN
 from .authors import first_person, is_signature, named_writers
 from .boards import another_board, board_kinds
 from .lead import bearing, lead, quoted_in
-from .lists import introduces, list_of, paired_list, section_list, with_list_items, with_named_lines
+from .lists import (
+    HEADED_LIST,
+    headed_list,
+    introduces,
+    list_of,
+    paired_list,
+    section_list,
+    with_list_items,
+    with_named_lines,
+)
 from .neighbours import (
     continuation,
     filled,
@@ -288,7 +297,10 @@ def compose(
     if FILL_GAPS:
         chosen = filled(chosen, top, index_sentences)
     chosen = with_questions_answered(chosen, top, index_sentences)
-    if wants_list and not any(is_item(p.text) or p.text.rstrip().endswith(":") for p in chosen):
+    headed = headed_list(top[:passages], index_sentences, HEADED_LIST) if wants_list else None
+    if headed is not None:
+        chosen = [headed]
+    elif wants_list and not any(is_item(p.text) or p.text.rstrip().endswith(":") for p in chosen):
         listed = list_of(top, index_sentences)
         if listed is not None:
             chosen = [listed]

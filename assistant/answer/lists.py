@@ -34,6 +34,37 @@ def list_of(top: Sequence[Candidate], index_sentences: dict[str, tuple[list[str]
     return Picked(0, items[0], texts[items[0]], top[0].score) if items else None
 
 
+# How much more of the ask a list's heading must state than the best passage's heading.
+HEADED_MARGIN = 0.2
+# How much of the ask it must state at least ("Drawbacks of commissioning" for "what are the
+# main downsides ... of handing commissioning over to GPs?": 0.31).
+HEADED_LIST = 0.25
+
+
+def headed_list(
+    top: Sequence[Candidate], index_sentences: dict[str, tuple[list[str], np.ndarray]], states: float
+) -> Picked | None:
+    """For an ask for several things: the list of a top passage (other than the best) that is
+    mostly a list under a heading matching the ask (`Candidate.heading` at least `states`),
+    clearly better than the best passage's heading does (by HEADED_MARGIN). "What are the main
+    downsides people have pointed out about handing commissioning over to GPs?" was answered from
+    the best passage's list of what a consortium's size depends on, and "IN SUMMARY › Drawbacks
+    of commissioning" was third."""
+    best = None
+    for pi, cand in enumerate(top[1:], start=1):
+        if cand.heading < states or cand.heading < top[0].heading + HEADED_MARGIN:
+            continue
+        if best is not None and cand.heading <= top[best].heading:
+            continue
+        if _mostly_list(passage_sentences(top, index_sentences, pi)):
+            best = pi
+    if best is None:
+        return None
+    texts = passage_sentences(top, index_sentences, best)
+    items = _mostly_list(texts)
+    return Picked(best, items[0], texts[items[0]], top[best].score)
+
+
 def section_list(
     chosen: Sequence[Picked], top: Sequence[Candidate], index_sentences: dict[str, tuple[list[str], np.ndarray]]
 ) -> Picked | None:

@@ -79,3 +79,12 @@ def test_a_short_list_one_of_whose_items_is_quoted_comes_whole(bot: Assistant) -
     assert "Other pensions concerns include:" in answer.text, answer.text
     assert "Changes to pensions taxation from April 2011" in answer.text
     assert "CPI replacing RPI" in answer.text
+
+
+def test_a_list_under_a_heading_naming_the_ask_answers_an_ask_for_several_things(bot: Assistant) -> None:
+    """ "What are the main downsides ...?" was answered from the best passage's list of what a
+    consortium's size depends on; the list headed "Drawbacks of commissioning" (the synonym list
+    reads "downsides" as "drawbacks") was the third passage."""
+    answer = bot.ask("What are the main downsides people have pointed out about handing commissioning over to GPs?")
+    assert answer.text.startswith("Drawbacks of commissioning:"), answer.text
+    assert "Erosion of public trust" in answer.text
