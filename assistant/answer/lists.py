@@ -21,8 +21,9 @@ from .picked import Picked, passage_sentences
 # Items of one list chosen on their own merits, from which the whole list is given.
 WHOLE_LIST_AT = 3
 # A list this short is given whole whenever one of its items is quoted: "Other pensions concerns
-# include:" with one of its two items read as if it had one.
-SHORT_LIST = 3
+# include:" with one of its two items read as if it had one. (Three is not: one of "At worst:"'s
+# three drawbacks answers "could GPs lack the skills?" alone, and a count's item opens its answer.)
+SHORT_LIST = 2
 # The most lines a lead-in introducing a list without bullets brings (`with_named_lines`).
 MAX_NAMED_LINES = 10
 

@@ -74,7 +74,7 @@ def test_a_lead_in_that_with_its_heading_states_the_ask_brings_its_whole_list(bo
 
 def test_a_short_list_one_of_whose_items_is_quoted_comes_whole(bot: Assistant) -> None:
     """ "Other pensions concerns include:" came with one of its two items, and read as a list of
-    one; a list of three items or fewer is given whole."""
+    one; a list of two items is given whole."""
     answer = bot.ask("salaried gp, does commissioning stuff affect my pension at all? worried")
     assert "Other pensions concerns include:" in answer.text, answer.text
     assert "Changes to pensions taxation from April 2011" in answer.text
