@@ -42,10 +42,15 @@ _HYPHEN_BREAK = re.compile(r"(\w)-\n(\s*)([a-z])")
 _EMPHASIS_MARKS = re.compile(r"\*{2,}|(?<!\w)_{2,}|_{2,}(?!\w)")
 
 
+# An acute accent or a prime typed for an apostrophe ("we´ll", "It´s"): NFKC makes the accent a
+# space and a combining mark, and answers quoted "we ́ll".
+_ACCENT_APOSTROPHE = re.compile(r"(?<=[A-Za-z])[\u00b4\u2032](?=[A-Za-z])")
+
+
 def normalise_unicode(text: str) -> str:
     # NFKC folds non-breaking spaces, ligatures and full-width forms; keep curly quotes as
     # the documents have them (quotes are matched on normalised forms later).
-    text = unicodedata.normalize("NFKC", text)
+    text = unicodedata.normalize("NFKC", _ACCENT_APOSTROPHE.sub("’", text))
     text = text.replace("\r\n", "\n").replace("\r", "\n").replace("\t", "    ")
     return "".join(ch for ch in text if ch in "\n\f" or unicodedata.category(ch)[0] != "C")
 

@@ -192,6 +192,16 @@ def test_utf16_and_utf8_bom_text_decodes(tmp_path: Path, encoding: str) -> None:
     assert "The board’s pension rules" in loaded.text and "\ufeff" not in loaded.text
 
 
+def test_an_accent_typed_for_an_apostrophe_reads_as_one(tmp_path: Path) -> None:
+    """The CCG leads' interview writes "we´ll" with an acute accent: NFKC turned it into a space
+    and a combining mark, and answers quoted "we ́ll". A real accent on a letter is kept."""
+    path = tmp_path / "doc.txt"
+    path.write_text("Leads\n\nIn some areas we´ll want to integrate provision. It´s café work. " + BODY + "\n")
+    loaded = load(path, "Leads")
+    assert "we’ll want" in loaded.text and "It’s café" in loaded.text
+    assert "\u0301" not in loaded.text
+
+
 def test_broken_utf16_and_real_binary_are_named(tmp_path: Path) -> None:
     odd = tmp_path / "odd.txt"
     odd.write_bytes(("\ufeff" + BODY).encode("utf-16-le") + b"\x00")  # a byte short of a character
