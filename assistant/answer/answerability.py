@@ -151,6 +151,8 @@ def _named_years(ask: str, top: Sequence[Candidate]) -> str:
     """`ask` without the years that end a name its top passages give without them ("the Health
     and Social Care Act 2012" where they say "Health and Social Care Act"): the Health and Care
     Act 2022, which they never name, keeps its year."""
+    if not _TITLE_YEAR.search(ask):
+        return ask
     text = " ".join(passage_text(c.chunk).lower() for c in top)
 
     def named(m: re.Match[str]) -> str:
