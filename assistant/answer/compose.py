@@ -36,7 +36,6 @@ from .authors import first_person, is_signature, named_writers
 from .boards import another_board, board_kinds
 from .lead import bearing, lead, quoted_in
 from .lists import (
-    HEADED_LIST,
     headed_list,
     introduces,
     list_of,
@@ -297,7 +296,7 @@ def compose(
     if FILL_GAPS:
         chosen = filled(chosen, top, index_sentences)
     chosen = with_questions_answered(chosen, top, index_sentences)
-    headed = headed_list(top[:passages], index_sentences, HEADED_LIST) if wants_list else None
+    headed = headed_list(top[:passages], index_sentences) if wants_list else None
     if headed is not None:
         chosen = [headed]
     elif wants_list and not any(is_item(p.text) or p.text.rstrip().endswith(":") for p in chosen):

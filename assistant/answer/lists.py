@@ -42,28 +42,26 @@ HEADED_MARGIN = 0.2
 HEADED_LIST = 0.25
 
 
-def headed_list(
-    top: Sequence[Candidate], index_sentences: dict[str, tuple[list[str], np.ndarray]], states: float
-) -> Picked | None:
+def headed_list(top: Sequence[Candidate], index_sentences: dict[str, tuple[list[str], np.ndarray]]) -> Picked | None:
     """For an ask for several things: the list of a top passage (other than the best) that is
-    mostly a list under a heading matching the ask (`Candidate.heading` at least `states`),
+    mostly a list under a heading matching the ask (`Candidate.heading` at least HEADED_LIST),
     clearly better than the best passage's heading does (by HEADED_MARGIN). "What are the main
     downsides people have pointed out about handing commissioning over to GPs?" was answered from
     the best passage's list of what a consortium's size depends on, and "IN SUMMARY › Drawbacks
     of commissioning" was third."""
-    best = None
+    best: tuple[int, list[int]] | None = None  # the passage and its items' positions
     for pi, cand in enumerate(top[1:], start=1):
-        if cand.heading < states or cand.heading < top[0].heading + HEADED_MARGIN:
+        if cand.heading < HEADED_LIST or cand.heading < top[0].heading + HEADED_MARGIN:
             continue
-        if best is not None and cand.heading <= top[best].heading:
+        if best is not None and cand.heading <= top[best[0]].heading:
             continue
-        if _mostly_list(passage_sentences(top, index_sentences, pi)):
-            best = pi
+        items = _mostly_list(passage_sentences(top, index_sentences, pi))
+        if items:
+            best = (pi, items)
     if best is None:
         return None
-    texts = passage_sentences(top, index_sentences, best)
-    items = _mostly_list(texts)
-    return Picked(best, items[0], texts[items[0]], top[best].score)
+    pi, items = best
+    return Picked(pi, items[0], passage_sentences(top, index_sentences, pi)[items[0]], top[pi].score)
 
 
 def section_list(
