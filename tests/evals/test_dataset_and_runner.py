@@ -465,6 +465,16 @@ def test_ci_gate_on_dev_and_test(tmp_path: Path, corpus_settings: Settings, env_
             "citation_support": 0.96,
             "refusal_recall": 0.63,
         },
+        # A thirty-eighth author's (forty-sixth session), committed before its first run (d8d6374):
+        # hit@5 0.949, MRR 0.901, key facts 0.718, citation support 0.872, refusal recall 0.545
+        # (6 of 11), none of 39 answerable items refused.
+        "holdout-ad": {
+            "hit@5": 0.94,
+            "mrr": 0.89,
+            "key_fact_recall": 0.71,
+            "citation_support": 0.87,
+            "refusal_recall": 0.54,
+        },
     }
     # False refusals. Until the twelfth session unseen splits ran above dev's held-out 0.02 (holdout-d
     # 5 of 58 answerable items, holdout-i 3 of 49); since an ask about today is no longer refused
@@ -500,6 +510,7 @@ def test_ci_gate_on_dev_and_test(tmp_path: Path, corpus_settings: Settings, env_
         "holdout-aa": 0.03,  # none of 38 at its first run
         "holdout-ab": 0.06,  # 2 of 38 at its first run
         "holdout-ac": 0.11,  # 4 of 39 at its first run
+        "holdout-ad": 0.03,  # none of 39 at its first run
     }
     args = ["eval", "--out", str(out)]
     for split, mins in floors.items():
