@@ -7,6 +7,7 @@ passage's line breaks put it back together.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
 from dataclasses import replace
 
@@ -24,6 +25,9 @@ WHOLE_LIST_AT = 3
 # include:" with one of its two items read as if it had one. (Three is not: one of "At worst:"'s
 # three drawbacks answers "could GPs lack the skills?" alone, and a count's item opens its answer.)
 SHORT_LIST = 2
+# A lead-in that counts its list ("Consortiums need to tackle five key questions:"): quoted with
+# two of its five items, it promised what the answer did not give.
+COUNTED_LEAD_IN = re.compile(r"\b(two|three|four|five|six|seven|eight|nine|ten|[2-9]|10)\b[^:]*:\s*$", re.I)
 # The most lines a lead-in introducing a list without bullets brings (`with_named_lines`).
 MAX_NAMED_LINES = 10
 
@@ -246,7 +250,11 @@ def with_list_items(
             # Several of its items chosen: the list is the answer, and six of ten tips under
             # "Ingredients for achieving this system of working:" read as the whole list.
             items = [si for si in range(lo, hi) if is_item(texts[si])]
-            several = sum((p.passage, si) in where for si in items) >= WHOLE_LIST_AT or 2 <= len(items) <= SHORT_LIST
+            several = (
+                sum((p.passage, si) in where for si in items) >= WHOLE_LIST_AT
+                or 2 <= len(items) <= SHORT_LIST
+                or (lo > 0 and bool(COUNTED_LEAD_IN.search(texts[lo - 1])))
+            )
             if not several:
                 # One item quoted for a question that wants one thing keeps the line that
                 # introduces its list ("At worst:"), which says what the item is an item of.

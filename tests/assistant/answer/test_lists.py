@@ -88,3 +88,18 @@ def test_a_list_under_a_heading_naming_the_ask_answers_an_ask_for_several_things
     answer = bot.ask("What are the main downsides people have pointed out about handing commissioning over to GPs?")
     assert answer.text.startswith("Drawbacks of commissioning:"), answer.text
     assert "Erosion of public trust" in answer.text
+
+
+def test_a_lead_in_that_counts_its_list_comes_with_every_item(bot: Assistant) -> None:
+    """ "Consortiums need to tackle five key questions:" came with two of its five items; a lead-in
+    stating how many items its list has is given with all of them."""
+    answer = bot.ask("How does a CCG engage with patients and the public?")
+    assert "Consortiums need to tackle five key questions:" in answer.text, answer.text
+    for item in (
+        "What patient engagement practices happen at each surgery?",
+        "Are we agreed about what we want to do?",
+        "What are we going to address in each of the following areas",
+        "Have we prioritised forming a truly representative group of patients?",
+        "Do we know the expertise in our area?",
+    ):
+        assert item in answer.text, answer.text
