@@ -196,6 +196,16 @@ def test_an_acronym_matches_its_plural(bot: Assistant) -> None:
     assert any("Commissioning support" in c.section or "CSU" in c.text for c in a.citations)
 
 
+def test_ncb_is_read_as_the_nhs_commissioning_board(bot: Assistant) -> None:
+    """Doctors type "NCB"; the corpus never does. It counted as a word the guidance never uses
+    (half the ask's coverage) and was searched as three letters: "who commissions specialised
+    services, ccg or the NCB?" was hedged and opened on the CCG paragraph."""
+    a = bot.ask("quick q - who commissions specialised services, ccg or the NCB?")
+    assert a.outcome == "answer", a.text
+    first = a.text.split(". ")[0]
+    assert "NHS England" in first and "specialised services" in first, a.text
+
+
 def test_two_asks_are_answered_in_order_each_with_its_own_citations(bot: Assistant) -> None:
     a = bot.ask("Who has to sit on a CCG governing body, and who won the World Cup in 1966?")
     asks = [x["ask"] for x in a.answerability]
