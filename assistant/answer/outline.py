@@ -17,7 +17,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from ..retrieval.index import LoadedIndex
-from ..retrieval.kinds import asks_for_list, asks_for_number, asks_what_it_is
+from ..retrieval.kinds import asks_for_list, asks_for_number, asks_what_it_is, is_item, is_statement
 from ..retrieval.lexical import terms
 from ..retrieval.retrieve import Candidate
 from ..types import SECTION_SEP, Chunk
@@ -59,6 +59,11 @@ class Outline:
     # advice a "how" section gives first ("you should discuss issues in the first instance via
     # your medical staff committee ...").
     intro: tuple[tuple[str, ...], Chunk] | None = None
+    # Each point's first sentence, when every point's heading is a label ("7. NHS England",
+    # "5. Local authorities"): a label names where to go, its section's opening says what to do
+    # there ("RCCs and RSASCs should contact their local authorities ..."). Headings that state
+    # their point ("3. Prescription charges must go.") stand alone.
+    details: tuple[str, ...] | None = None
 
     @property
     def chunks(self) -> list[Chunk]:
@@ -73,11 +78,16 @@ class Outline:
             citations.append(citation(1, chunk, " … ".join(sentences)))
         # "Quick wins:", but "Get involved in commissioning: How?" as it stands.
         lines.append(self.heading if self.heading.endswith("?") else f"{self.heading.rstrip(':')}:")
-        for n, (point, chunk) in enumerate(self.points, start=len(citations) + 1):
+        for i, (point, chunk) in enumerate(self.points):
+            n = len(citations) + 1
             m = _NUMBERED.match(point)
-            item = m.group(2) if m else point
-            lines.append(f"- {item.rstrip()} [{n}]")
-            citations.append(citation(n, chunk, point))
+            item = (m.group(2) if m else point).rstrip()
+            if self.details:
+                lines.append(f"- {item}: {self.details[i]} [{n}]")
+                citations.append(citation(n, chunk, self.details[i]))
+            else:
+                lines.append(f"- {item} [{n}]")
+                citations.append(citation(n, chunk, point))
         return Composition("\n".join(lines), citations, outline=True)
 
 
@@ -114,7 +124,8 @@ def find_outline(question: str, cands: Sequence[Candidate], index: LoadedIndex) 
             heading = f"{subject}: {heading}"
         points = _points(cand.chunk, parent, index)
         if len(points) >= MIN_POINTS:
-            return Outline(heading, tuple(points), named, None if named else _intro(cand.chunk, parent, index))
+            intro = None if named else _intro(cand.chunk, parent, index)
+            return Outline(heading, tuple(points), named, intro, _details(points, index))
     return None
 
 
@@ -143,6 +154,28 @@ def _points(chunk: Chunk, parent: str, index: LoadedIndex) -> list[tuple[str, Ch
     points = list(seen.items())
     numbers = [int(m.group(1)) for heading, _ in points if (m := _NUMBERED.match(heading))]
     return points if numbers == list(range(1, len(numbers) + 1)) else []
+
+
+# A point's heading of at most this many words, with no closing stop, is a label.
+LABEL_WORDS = 6
+_CLOSED = re.compile(r"[.!?][\"”’)]*$")
+
+
+def _details(points: Sequence[tuple[str, Chunk]], index: LoadedIndex) -> tuple[str, ...] | None:
+    """Each point's first sentence that states something, when every point's heading is a label;
+    else None."""
+    out: list[str] = []
+    for point, chunk in points:
+        m = _NUMBERED.match(point)
+        label = (m.group(2) if m else point).strip()
+        if len(label.split()) > LABEL_WORDS or _CLOSED.search(label):
+            return None
+        sentences = index.sentences.get(chunk.chunk_id, ([], None))[0]
+        first = next((t.strip() for t in sentences if is_statement(t) and not is_item(t) and len(t.split()) >= 5), None)
+        if first is None:
+            return None
+        out.append(first)
+    return tuple(out)
 
 
 # How many of a section's opening sentences come before its numbered sections in the answer.

@@ -120,9 +120,19 @@ def test_a_how_section_asked_through_its_documents_title_answers_with_its_advice
     assert a.outcome == "answer"
     assert a.text.startswith("If you are interested in engaging with commissioning you should discuss issues")
     items = _items(a.text)
-    assert items[0] == "Positions on the CCG’s decision-making bodies [2]", a.text
+    # Each point is a label ("7. NHS England"): its section's first sentence says what it means
+    # for the reader, and is what its citation quotes.
+    assert items[0] == (
+        "Positions on the CCG’s decision-making bodies: You should contact your CCG to find out about "
+        "opportunities to get involved in the CCGs decision-making bodies. [2]"
+    ), a.text
+    assert any(
+        item.startswith("Local authorities: RCCs and RSASCs should contact their local authorities") for item in items
+    )
     assert len(items) >= 5 and len(a.citations) == len(items) + 1
     assert a.citations[0].section == "How?" and a.citations[0].quote.startswith("If you are interested")
+    for item, c in zip(items, a.citations[1:], strict=True):
+        assert c.quote in c.text and item.endswith(f"{c.quote} [{c.n}]")
 
 
 def test_a_how_section_settles_no_outcome_and_answers_only_a_how_or_list_ask(bot: Assistant) -> None:
