@@ -14,12 +14,6 @@ from .clean import contents_lines, drop_emphasis_marks, is_boilerplate, normalis
 from .limits import Limits, Loaded, too_long
 
 _TERMINAL = tuple('.?!:;"”’)')
-# A line ending in a bare web address ("Visit the BMJ Careers Centre for news and features on GP
-# commissioning careers.bmj.com"): an advert or a pointer, which the address ends. It filled the
-# width, so the pull quote under it ran on into the same sentence, and answers quoting
-# "Consortiums will inherit several statutory duties ..." opened with the advert. (An address
-# with a path may wrap: ".../Actsandbills/HealthandSocialCare" / "Bill2011".)
-_ENDS_IN_ADDRESS = re.compile(r"\s[a-z0-9-]+(?:\.[a-z0-9-]+)*\.(?:com|org|net|uk|gov|nhs)$", re.I)
 _OPEN_END = re.compile(r"([,(&/–—-]|\b(and|or|of|the|a|an|to|for|in|on|with|by|from|at))\s*$", re.I)
 
 
@@ -187,10 +181,6 @@ class _CanonicalWriter:
                     self.blocks[-1] = self.blocks[-1][:-1]
                     self.length -= 1
                     self._extend(text, "")
-                elif _ENDS_IN_ADDRESS.search(prev) and not text[:1].islower():
-                    # A line of its own in the paragraph: the sentence splitter ends a sentence
-                    # there, and the paragraph, the unit passages are cut from, stays as it was.
-                    self._extend(text, "\n")
                 else:
                     self._extend(text, " ")
                 self.last_len = len(text)

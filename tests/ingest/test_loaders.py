@@ -6,7 +6,6 @@ import pytest
 from pypdf import PdfReader, PdfWriter
 
 from assistant.errors import IngestError
-from assistant.retrieval.sentences import split_sentences
 from ingest.loaders import load
 from ingest.structure import sections
 from tests.helpers import BODY, make_pdf, write_small_corpus
@@ -179,28 +178,6 @@ def test_a_pdf_line_ends_its_unit_when_the_next_word_would_have_fitted(tmp_path:
     # A line closed by a stop that is nearly full width ends no paragraph: taken alone, such
     # breaks re-cut the passages for no gain in what they say.
     assert "publish their papers. Next the consortium" in text
-
-
-def test_a_pdf_line_ending_in_an_address_ends_its_sentence(tmp_path: Path) -> None:
-    """The BMJ guide's advert "Visit the BMJ Careers Centre ... careers.bmj.com" fills the width,
-    and the pull quote under it ran on into one sentence with it: answers quoting the quote opened
-    with the advert. The paragraph stays one (passages are cut from paragraphs); its sentence
-    ends at the address. An address with a path may wrap, and goes on."""
-    body = "Consortiums should not view patient engagement in isolation from their other work and plans;"
-    advert = "Visit the BMJ Careers Centre for news and features on GP commissioning careers.bmj.com"
-    lines = [(10, body)] * 10 + [
-        (10, "and the plans of every practice in the consortium should be integral to its business plans."),
-        (10, advert),
-        (10, '"Consortiums will inherit several statutory duties previously undertaken by PCTs."'),
-        (10, "See what was published in 2011 at www.dh.gov.uk/en/Publicationsandstatistics/HealthandSocialCare"),
-        (10, "Bill2011 for the text of the bill as it was first introduced to Parliament in 2011."),
-    ]
-    text = load(make_pdf(tmp_path / "guide.pdf", [lines]), "Guide").text
-    assert advert + '\n"Consortiums will inherit' in text
-    assert "HealthandSocialCare Bill2011 for the text" in text
-    sentences = [text[a:b] for a, b in split_sentences(text)]
-    assert advert in sentences
-    assert '"Consortiums will inherit several statutory duties previously undertaken by PCTs."' in sentences
 
 
 @pytest.mark.parametrize("encoding", ["utf-16", "utf-16-le", "utf-16-be", "utf-8-sig"])
