@@ -18,6 +18,17 @@ _RUN_IN_QUESTION = re.compile(r"(?:^|\n)\s*\d{1,2}[.)]\s[^\n?]*\?[\"”’)]*$")
 # whatever follows on the page ("Yes: 96 (26%) doc2doc poll: Are GPs ...?"), which then reads as
 # one sentence and carries one poll's figures into another's.
 _RESULT = re.compile(r"(?:Yes|No|Don[’']t know|Not sure|Unsure|Maybe|Other): [\d,]+(?:\.\d+)? \(\d{1,3}(?:\.\d+)?%\)")
+# An advert a PDF's text layer ran into the sentence after it ("Visit the BMJ Careers Centre for
+# news and features on GP commissioning careers.bmj.com “Consortiums will inherit several
+# statutory duties ...”"): a call to follow an address, which ends it. Quoted, it opened answers
+# about the duties. Ending the sentence there at ingest re-ranked the search instead (the pull
+# quote, no longer diluted by the advert, outranked the passage answering "Who replaced PCTs and
+# SHAs?"), so the sentence keeps its vector and only its quoted text leaves the advert out.
+_RUN_ON_POINTER = re.compile(
+    r"^(?:visit|see|go to)\b[^.!?\n]{0,200}?\s[a-z0-9-]+(?:\.[a-z0-9-]+)*\.(?:com|org|net|uk|gov|nhs)"
+    r"\s+(?=[“\"‘]|(?-i:[A-Z]))",
+    re.I,
+)
 _BOUNDARY = re.compile(r"(?<=[.!?])[\"”’)]*\s+(?=[A-Z0-9“\"‘(•£])|\n+")
 
 
@@ -60,3 +71,10 @@ def _add(text: str, start: int, end: int, spans: list[tuple[int, int]]) -> None:
 def is_poll_result(sentence: str) -> bool:
     """Whether the sentence is one answer's share of a poll ("No: 97 (62%)")."""
     return _RESULT.fullmatch(sentence.strip()) is not None
+
+
+def quotable(sentence: str) -> str:
+    """`sentence` without an advert run into its start (`_RUN_ON_POINTER`): what is read and
+    quoted of it."""
+    m = _RUN_ON_POINTER.match(sentence)
+    return sentence[m.end() :] if m else sentence

@@ -206,6 +206,16 @@ def test_ncb_is_read_as_the_nhs_commissioning_board(bot: Assistant) -> None:
     assert "NHS England" in first and "specialised services" in first, a.text
 
 
+def test_an_advert_the_pdf_ran_into_a_quote_is_not_quoted(bot: Assistant) -> None:
+    # "Visit the BMJ Careers Centre ... careers.bmj.com" opened every answer quoting the pull quote
+    # on the duties consortiums inherit; the quote is cited, the advert is not in the answer.
+    a = bot.ask("what statutory duties will consortiums inherit?")
+    assert "Consortiums will inherit several statutory duties" in a.text, a.text
+    assert "careers.bmj.com" not in a.text and "BMJ Careers Centre" not in a.text
+    cited = [c for c in a.citations if "statutory duties" in c.quote]
+    assert cited and all(c.quote in c.text and "careers.bmj.com" not in c.quote for c in cited)
+
+
 def test_two_asks_are_answered_in_order_each_with_its_own_citations(bot: Assistant) -> None:
     a = bot.ask("Who has to sit on a CCG governing body, and who won the World Cup in 1966?")
     asks = [x["ask"] for x in a.answerability]

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from assistant.retrieval.sentences import split_sentences
+from assistant.retrieval.sentences import quotable, split_sentences
 
 
 def _split(text: str) -> list[str]:
@@ -67,3 +67,21 @@ def test_a_closing_bracket_or_quote_stays_with_its_sentence() -> None:
         "He said “we will.”",
         "Then it ended.",
     ]
+
+
+def test_an_advert_run_into_a_sentence_is_not_quoted() -> None:
+    """The BMJ guide's "Visit the BMJ Careers Centre ... careers.bmj.com" runs into the pull quote
+    under it: one sentence, whose vector stays as it is, and whose quoted text leaves it out."""
+    advert = "Visit the BMJ Careers Centre for news and features on GP commissioning careers.bmj.com "
+    quote = "“Consortiums will inherit several statutory duties previously undertaken by PCTs and SHAs.”"
+    assert quotable(advert + quote) == quote
+    # A pointer that is the sentence, or whose address is followed by more of it, stays.
+    assert quotable("Visit the BMJ Careers Centre for news careers.bmj.com") == (
+        "Visit the BMJ Careers Centre for news careers.bmj.com"
+    )
+    assert quotable("See www.bma.org.uk for more on the GPC's guidance.") == (
+        "See www.bma.org.uk for more on the GPC's guidance."
+    )
+    assert (
+        quotable("Consortiums should visit careers.bmj.com Today.") == "Consortiums should visit careers.bmj.com Today."
+    )
