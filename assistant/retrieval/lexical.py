@@ -34,6 +34,7 @@ STOPWORDS = frozenset(
     whom why will with would you your yours yourself yourselves get got also may might must shall
     i'm what's
     pls please thx thanks hi hey tbh btw anyone anybody someone vs
+    imo afaik fyi iirc ofc plz asap
     """.split()  # noqa: SIM905
 )
 
@@ -157,7 +158,7 @@ def proximity(
 
 
 # Bump when `terms` changes: a saved index built with other terms is then rebuilt.
-TOKENIZER_VERSION = "snowball-5"
+TOKENIZER_VERSION = "snowball-6"
 
 
 def fingerprint(ids: Sequence[str]) -> str:

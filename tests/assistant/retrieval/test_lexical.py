@@ -11,6 +11,7 @@ def test_chat_filler_carries_no_terms() -> None:
     # "pls", "thx", "anyone", "vs": a Slack message's politeness and framing are not what it asks
     # about; counted, they read as words the guidance never uses and push it towards a refusal.
     assert terms("hi pls thx, anyone? tbh btw vs someone thanks hey") == []
+    assert terms("imo, afaik, fyi, iirc, ofc, plz asap") == []
     assert terms("smallest vs biggest pathfinder consortia? numbers pls") == terms(
         "smallest biggest pathfinder consortia? numbers"
     )

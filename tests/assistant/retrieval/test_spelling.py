@@ -51,6 +51,13 @@ def test_shorthand_may_stand_for_several_words_and_grades_are_read() -> None:
     sp, _ = speller()
     assert sp.correct("thinking abt being AO myself") == "thinking about being accountable officer myself"
     assert sp.correct("st3 here, cons in gen surg") == "trainee here, consultant in general surgery"
+    # "F2 here, any way to get commissioning exp on my cv?" was refused: "exp" counted as a word
+    # the corpus never uses, most of the ask's weight.
+    assert (
+        sp.correct("F2 here, any way to get commissioning exp")
+        == "trainee here, any way to get commissioning experience"
+    )
+    assert sp.correct("hosp appts, esp outpatient") == "hospital appointments, especially outpatient"
     # "pros and cons" are not consultants; a word inside another ("doc2doc") is not shorthand.
     assert sp.correct("pros and cons of it") == "pros and cons of it"
     assert sp.correct("on doc2doc") == "on doc2doc"
