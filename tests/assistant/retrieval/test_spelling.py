@@ -59,6 +59,8 @@ def test_shorthand_may_stand_for_several_words_and_grades_are_read() -> None:
     )
     assert sp.correct("hosp appts, esp outpatient") == "hospital appointments, especially outpatient"
     assert sp.correct("2 sesh a wk for 6 mths, reqs?") == "2 session a week for 6 months, requirements?"
+    # A past tense the stemmer leaves apart from the corpus's present ("said", "says").
+    assert sp.correct("what came after it, and what was said") == "what come after it, and what was say"
     # "pros and cons" are not consultants; a word inside another ("doc2doc") is not shorthand.
     assert sp.correct("pros and cons of it") == "pros and cons of it"
     assert sp.correct("on doc2doc") == "on doc2doc"
