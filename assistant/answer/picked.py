@@ -6,6 +6,8 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
+from ..retrieval.sentences import quotable
+
 if TYPE_CHECKING:
     import numpy as np
 
@@ -31,7 +33,12 @@ class Picked:
     @property
     def reads(self) -> str:
         """The sentence as the answer shows it, and as a date is looked for in it."""
-        return f"{self.dated}: {self.text}" if self.dated else self.text
+        return f"{self.dated}: {self.quoted}" if self.dated else self.quoted
+
+    @property
+    def quoted(self) -> str:
+        """What the answer and its citation quote of the sentence (`quotable`)."""
+        return quotable(self.text)
 
 
 def passage_sentences(

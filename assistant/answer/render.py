@@ -129,7 +129,7 @@ def rendered(
     for passage, n in sorted(numbers.items(), key=lambda kv: kv[1]):
         chunk = top[passage].chunk
         quote = QUOTE_SEP.join(
-            p.text.strip() for p in sorted((p for p in quoting if p.passage == passage), key=lambda p: p.sentence)
+            p.quoted.strip() for p in sorted((p for p in quoting if p.passage == passage), key=lambda p: p.sentence)
         )
         citations.append(citation(n, chunk, quote))
     return Composition(body, citations, above)

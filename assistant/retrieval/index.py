@@ -28,7 +28,7 @@ from ..types import SECTION_SEP, Chunk
 from .lexical import LexicalIndex, terms
 from .readpack import DocFiles, ReadPack, passage_text, search_text
 from .refresh import materialise, refresh_pack
-from .sentences import quotable, split_sentences
+from .sentences import split_sentences
 from .spelling import Speller
 
 log = logging.getLogger(__name__)
@@ -445,7 +445,7 @@ class LoadedIndex:
         if row is None:
             return None, False
         chunk, spans, s0, n = self._pack.sentence_slice(row)
-        texts = [quotable(chunk.text[a:b]) for a, b in spans]
+        texts = [chunk.text[a:b] for a, b in spans]
         if not n:
             return (texts, np.zeros((0, self._dim), dtype=np.float32)), True
         vecs = self._files.rows(chunk.doc_hash, s0, n)

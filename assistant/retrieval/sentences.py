@@ -23,7 +23,8 @@ _RESULT = re.compile(r"(?:Yes|No|Don[’']t know|Not sure|Unsure|Maybe|Other): [
 # statutory duties ...”"): a call to follow an address, which ends it. Quoted, it opened answers
 # about the duties. Ending the sentence there at ingest re-ranked the search instead (the pull
 # quote, no longer diluted by the advert, outranked the passage answering "Who replaced PCTs and
-# SHAs?"), so the sentence keeps its vector and only its quoted text leaves the advert out.
+# SHAs?"), so the sentence stays as stored and read, and only what an answer shows and its
+# citation quotes leaves the advert out (`Picked.quoted`).
 _RUN_ON_POINTER = re.compile(
     r"^(?:visit|see|go to)\b[^.!?\n]{0,200}?\s[a-z0-9-]+(?:\.[a-z0-9-]+)*\.(?:com|org|net|uk|gov|nhs)"
     r"\s+(?=[“\"‘]|(?-i:[A-Z]))",
@@ -74,7 +75,7 @@ def is_poll_result(sentence: str) -> bool:
 
 
 def quotable(sentence: str) -> str:
-    """`sentence` without an advert run into its start (`_RUN_ON_POINTER`): what is read and
-    quoted of it."""
+    """`sentence` without an advert run into its start (`_RUN_ON_POINTER`): what an answer quotes
+    of it."""
     m = _RUN_ON_POINTER.match(sentence)
     return sentence[m.end() :] if m else sentence

@@ -331,7 +331,8 @@ def test_each_ask_is_judged_with_the_phrase_that_scopes_it(bot: Assistant) -> No
     plans = bot.plan("In the Kent model, what did each pair work on, and what came out of the respiratory pairing?")
     assert len(plans) == 2
     for ask, judged, _query, _subject in plans:
-        assert judged.startswith(f"In the Kent model, {ask}"), judged
+        # Judged as mended for searching ("came" reads as the corpus's "come").
+        assert judged.startswith(bot.index.speller.correct(f"In the Kent model, {ask}")), judged
     # The writer's situation is searched with the asks but not judged with them.
     [(_ask, judged, query, _subject)] = bot.plan("I'm a GP in Leeds. What is a CCG?")
     assert judged == "What is a CCG?" and query.startswith("I'm a GP in Leeds.")
