@@ -280,7 +280,7 @@ def compose(
     floor = pool[0].score - FLOOR_MARGIN
     for p in pool[1:]:
         # What an earlier part printed is not printed again, so it takes none of this part's room.
-        new = [c for c in chosen if c.text.strip() not in shown]
+        new = [c for c in chosen if c.quoted.strip() not in shown]
         words = sum(len(c.text.split()) for c in chosen)
         if p.score < floor or len(new) >= budget + (2 if words < min_words else 0):
             break
@@ -354,7 +354,7 @@ def compose(
     if opening is not None:
         # The turn's reply opens, and the sentence it was brought for follows it.
         opening = replies.get((opening.passage, opening.sentence), opening)
-    repeated = bool(said_before) and all(quoted_in(p.text, said_before) for p in chosen)
+    repeated = bool(said_before) and all(quoted_in(p.quoted, said_before) for p in chosen)
     if repeated:
         opening = bearing(chosen, ask, opening)
     chosen, opening = with_antecedents(chosen, opening, top, index_sentences)
@@ -362,7 +362,7 @@ def compose(
     # (its own words, or the number it wants), so the part opens with its answer.
     again = (
         opening is not None
-        and opening.text.strip() in shown
+        and opening.quoted.strip() in shown
         and _states(opening.reads, ask or question, weight, number if wants_number else None)
     )
     # A signed piece's first-person sentence names its writer, as an interview's turn does.

@@ -80,8 +80,7 @@ class Outline:
         lines.append(self.heading if self.heading.endswith("?") else f"{self.heading.rstrip(':')}:")
         for i, (point, chunk) in enumerate(self.points):
             n = len(citations) + 1
-            m = _NUMBERED.match(point)
-            item = (m.group(2) if m else point).rstrip()
+            item = _label(point)
             if self.details:
                 lines.append(f"- {item}: {self.details[i]} [{n}]")
                 citations.append(citation(n, chunk, self.details[i]))
@@ -129,6 +128,12 @@ def find_outline(question: str, cands: Sequence[Candidate], index: LoadedIndex) 
     return None
 
 
+def _label(point: str) -> str:
+    """A point's heading without its number ("7. NHS England" → "NHS England")."""
+    m = _NUMBERED.match(point)
+    return (m.group(2) if m else point).strip()
+
+
 def _parent(section: str) -> str:
     """The section that would hold an outline: the passage's own, or, for one of a numbered run,
     the one above it."""
@@ -166,8 +171,7 @@ def _details(points: Sequence[tuple[str, Chunk]], index: LoadedIndex) -> tuple[s
     else None."""
     out: list[str] = []
     for point, chunk in points:
-        m = _NUMBERED.match(point)
-        label = (m.group(2) if m else point).strip()
+        label = _label(point)
         if len(label.split()) > LABEL_WORDS or _CLOSED.search(label):
             return None
         sentences = index.sentences.get(chunk.chunk_id, ([], None))[0]

@@ -200,7 +200,7 @@ def _unshown(
     above: set[int] = set()
     dropped_item = False
     for i, p in enumerate(ordered):
-        text = p.text.strip()
+        text = p.quoted.strip()  # as `shown` holds it: what the earlier part printed
         if p.joins:
             gone = dropped_item
         else:
@@ -233,7 +233,7 @@ def _new_item_follows(ordered: list[Picked], i: int, shown: frozenset[str]) -> b
     for p in ordered[i + 1 :]:
         if p.passage != ordered[i].passage or not (_listed(p) or p.joins):
             return False
-        if not p.joins and p.text.strip() not in shown:
+        if not p.joins and p.quoted.strip() not in shown:
             return True
     return False
 

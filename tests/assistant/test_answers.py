@@ -214,6 +214,10 @@ def test_an_advert_the_pdf_ran_into_a_quote_is_not_quoted(bot: Assistant) -> Non
     assert "careers.bmj.com" not in a.text and "BMJ Careers Centre" not in a.text
     cited = [c for c in a.citations if "statutory duties" in c.quote]
     assert cited and all(c.quote in c.text and "careers.bmj.com" not in c.quote for c in cited)
+    # A later part that rests on the same sentence points to it, as for any sentence printed above.
+    two = bot.ask("what statutory duties will consortiums inherit, and which of those duties did PCTs and SHAs carry?")
+    assert two.text.count("Consortiums will inherit several statutory duties") == 1, two.text
+    assert "quoted above" in two.text and "careers.bmj.com" not in two.text
 
 
 def test_two_asks_are_answered_in_order_each_with_its_own_citations(bot: Assistant) -> None:
