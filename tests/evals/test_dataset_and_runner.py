@@ -475,6 +475,16 @@ def test_ci_gate_on_dev_and_test(tmp_path: Path, corpus_settings: Settings, env_
             "citation_support": 0.87,
             "refusal_recall": 0.54,
         },
+        # A thirty-ninth author's (forty-seventh session), committed before its first run (5648b0d):
+        # hit@5 0.923, MRR 0.853, key facts 0.684, citation support 0.895, refusal recall 0.455
+        # (5 of 11), 1 of 39 answerable items refused.
+        "holdout-ae": {
+            "hit@5": 0.92,
+            "mrr": 0.85,
+            "key_fact_recall": 0.68,
+            "citation_support": 0.89,
+            "refusal_recall": 0.45,
+        },
     }
     # False refusals. Until the twelfth session unseen splits ran above dev's held-out 0.02 (holdout-d
     # 5 of 58 answerable items, holdout-i 3 of 49); since an ask about today is no longer refused
@@ -511,6 +521,7 @@ def test_ci_gate_on_dev_and_test(tmp_path: Path, corpus_settings: Settings, env_
         "holdout-ab": 0.06,  # 2 of 38 at its first run
         "holdout-ac": 0.11,  # 4 of 39 at its first run
         "holdout-ad": 0.03,  # none of 39 at its first run
+        "holdout-ae": 0.03,  # 1 of 39 at its first run
     }
     args = ["eval", "--out", str(out)]
     for split, mins in floors.items():
