@@ -324,6 +324,22 @@ def compose(
             numeric = next((p for p in extra if number.search(p.reads) and p.score >= reach), None)
         if numeric is not None:
             chosen = [*chosen, numeric] if listing else [*chosen[: max(1, budget - 1)], numeric]
+            # "One GP in each practice is likely to spend half a day a week" came without the
+            # sentence before it, "3 to 4 GP leaders who spend 2-3 days per week": a figure's
+            # neighbour giving the same kind of figure answers the same ask.
+            sibling = next(
+                (
+                    p
+                    for p in (pool if numeric.passage == 0 else extra)
+                    if p.passage == numeric.passage
+                    and abs(p.sentence - numeric.sentence) == 1
+                    and number.search(p.reads)
+                    and not is_item(p.text)
+                ),
+                None,
+            )
+            if sibling is not None and not listing:
+                chosen = [*chosen[: max(1, budget - 2)], numeric, sibling]
     if wants_list:
         chosen = paired_list(chosen, top[:passages], index_sentences, qterms)
     # "How did City and Hackney reduce emergency admissions?": under a heading that states the

@@ -62,6 +62,40 @@ def test_a_numeric_question_reaches_for_a_close_passage_with_the_number() -> Non
     assert "11 GPs" not in compose(question, cands, sentences).text  # too weak a passage to trust
 
 
+def test_a_figure_reached_for_comes_with_its_neighbour_giving_the_same_kind_of_figure() -> None:
+    # The top passage holds no figure; the one reached for holds two, side by side. The second
+    # alone ("half a day a week") answered "how much time?" for one GP per practice and left out
+    # the leads' days.
+    passages = [
+        ("How much time GPs give will depend on the functions and size of the consortium.", 0.90, [0.70]),
+        ("Acquiring some commissioning knowledge will be necessary for GPs.", 0.84, [0.55]),
+        ("Backfilling could be a problem in some parts of the country.", 0.83, [0.50]),
+        (
+            "There will be 3 to 4 GP leaders who spend 2-3 days per week on commissioning work. "
+            "One GP in each practice is likely to spend half a day a week on commissioning work. "
+            "Most GPs are unlikely to have a significant time commitment.",
+            0.81,
+            [0.50, 0.62, 0.40],
+        ),
+    ]
+    cands, sentences = _cands(passages)
+    text = compose("How much time will GPs spend on commissioning work?", cands, sentences).text
+    assert "half a day a week" in text and "2-3 days per week" in text, text
+
+    # A neighbour with no figure stays out.
+    plain = [
+        *passages[:3],
+        (
+            passages[3][0].replace("3 to 4 GP leaders who spend 2-3 days", "GP leaders who spend days"),
+            0.81,
+            [0.50, 0.62, 0.40],
+        ),
+    ]
+    cands, sentences = _cands(plain)
+    text = compose("How much time will GPs spend on commissioning work?", cands, sentences).text
+    assert "half a day a week" in text and "GP leaders who spend days" not in text, text
+
+
 def test_a_question_in_the_source_is_not_taken_for_an_answer() -> None:
     text = (
         "Why should patients not shape NHS commissioning in every area? "
