@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+import re
 
 from langchain_text_splitters import RecursiveCharacterTextSplitter
 
@@ -40,9 +41,29 @@ def chunk_id(doc_id: str, position: int, text: str) -> str:
     return hashlib.sha256(f"{doc_id}\x00{position}\x00{text}".encode()).hexdigest()[:24]
 
 
+def with_headings(loaded: Loaded, meta: DocMeta) -> Loaded:
+    """The text with the manifest's `headings` inserted, each before the first line that starts
+    with its `before` (after any heading marks); a page that began at that line begins at the
+    heading. An anchor the text lacks is an error naming the file and the field."""
+    text, pages = loaded.text, list(loaded.pages)
+    for before, title, level in meta.headings:
+        words = [re.escape(w) for w in before.split()]
+        found = re.search(r"(?m)^(?:#{1,6}[ \t]+)?" + r"\s+".join(words), text)
+        if found is None:
+            raise IngestError(
+                f"{meta.file}: manifest field 'headings': {before!r} begins no line of the document "
+                "(copy the first words of the line the heading goes before)"
+            )
+        at, line = found.start(), "#" * level + " " + title + "\n\n"
+        text = text[:at] + line + text[at:]
+        pages = [(o + len(line) if o > at else o, n) for o, n in pages]
+    return Loaded(text, pages) if meta.headings else loaded
+
+
 def chunk_document(loaded: Loaded, meta: DocMeta, doc_hash: str) -> list[Chunk]:
     splitter = _splitter()
     chunks: list[Chunk] = []
+    loaded = with_headings(loaded, meta)
     text = loaded.text
     excluded = {x: " ".join(x.split()).lower() for x in meta.exclude}
     used: set[str] = set()

@@ -29,6 +29,10 @@ class DocMeta:
     # Passages kept out of the index: any whose text contains one of these (a sponsor's
     # advertisement, a publisher's promotion), so that no answer quotes them.
     exclude: tuple[str, ...] = ()
+    # Headings the document's text lacks, as (before, title, level): a booklet whose section
+    # titles are printed as artwork files its Q&A under the essay before it. Each is inserted
+    # before the first line that starts with `before`.
+    headings: tuple[tuple[str, str, int], ...] = ()
     in_manifest: bool = True
 
     @property
@@ -150,6 +154,7 @@ def load_manifest(corpus_dir: Path, manifest_path: Path | None = None) -> Manife
         exclude = entry.get("exclude", [])
         if not isinstance(exclude, list) or not all(isinstance(x, str) and x.strip() for x in exclude):
             raise ConfigError(f"{where}: field 'exclude' must be a list of non-empty strings")
+        headings = _headings(entry.get("headings", []), where)
         ids.add(doc_id)
         docs[file] = DocMeta(
             doc_id=doc_id,
@@ -162,8 +167,26 @@ def load_manifest(corpus_dir: Path, manifest_path: Path | None = None) -> Manife
             url=str(entry.get("url", "")).strip(),
             notice=str(entry.get("notice", "")).strip(),
             exclude=tuple(x.strip() for x in exclude),
+            headings=headings,
         )
     return Manifest(docs)
+
+
+def _headings(raw: object, where: str) -> tuple[tuple[str, str, int], ...]:
+    shape = 'a list of tables {before = "...", title = "...", level = 1-6}'
+    if not isinstance(raw, list):
+        raise ConfigError(f"{where}: field 'headings' must be {shape}")
+    out = []
+    for n, h in enumerate(raw, start=1):
+        if not isinstance(h, dict) or set(h) != {"before", "title", "level"}:
+            raise ConfigError(f"{where}: field 'headings' entry {n} must be a table {shape}")
+        before, title, level = h["before"], h["title"], h["level"]
+        if not (isinstance(before, str) and before.strip() and isinstance(title, str) and title.strip()):
+            raise ConfigError(f"{where}: field 'headings' entry {n}: 'before' and 'title' must be non-empty strings")
+        if isinstance(level, bool) or not isinstance(level, int) or not 1 <= level <= 6:
+            raise ConfigError(f"{where}: field 'headings' entry {n}: 'level' must be a whole number from 1 to 6")
+        out.append((" ".join(before.split()), " ".join(title.split()), level))
+    return tuple(out)
 
 
 def discover(corpus_dir: Path) -> list[Path]:
@@ -185,7 +208,9 @@ _HEADER = """# The guidance corpus. One [[document]] per file in this folder.
 # Fields: id (stable, lowercase), file, title, publisher, audience,
 # published (YYYY, YYYY-MM or YYYY-MM-DD), published_approximate (true when inferred),
 # url (optional), notice (optional: shown with any answer that cites this document),
-# exclude (optional: passages containing any of these texts are kept out of the index).
+# exclude (optional: passages containing any of these texts are kept out of the index),
+# headings (optional: {before, title, level} tables, headings the text lacks, each inserted
+# before the first line starting with `before`).
 # A file in this folder with no entry is still ingested, with a warning.
 """
 
@@ -219,6 +244,9 @@ def dump_manifest(docs: list[DocMeta], path: Path) -> None:
             lines.append(f"notice = {_toml_str(d.notice)}")
         if d.exclude:
             lines.append(f"exclude = [{', '.join(_toml_str(x) for x in d.exclude)}]")
+        if d.headings:
+            tables = (f"{{ before = {_toml_str(b)}, title = {_toml_str(t)}, level = {n} }}" for b, t, n in d.headings)
+            lines.append("headings = [\n  " + ",\n  ".join(tables) + ",\n]")
         blocks.append("\n".join(lines))
     tmp = path.with_suffix(".toml.tmp")
     tmp.write_text("\n\n".join(blocks) + "\n", encoding="utf-8")

@@ -5,7 +5,8 @@ from __future__ import annotations
 from pathlib import Path
 
 from ingest.bounded import Limits
-from ingest.chunk import chunk_document
+from ingest.chunk import chunk_document, with_headings
+from ingest.limits import Loaded
 from ingest.loaders import load
 from ingest.manifest import DocMeta
 
@@ -54,3 +55,16 @@ def test_a_section_of_a_few_words_is_kept_and_a_lone_link_is_not(tmp_path: Path)
     assert by_section.get("October 2010") == "Pathfinder consortiums identified"
     assert by_section.get("May 2010", "").startswith("Andrew Lansley")
     assert "Links" not in by_section
+
+
+def test_a_declared_heading_goes_before_its_line_and_later_pages_move_with_the_text() -> None:
+    text = "# Booklet\n\n## Tips\n\nConsult everyone first.\n\n### Who pays?\n\nThe PCT pays for it all."
+    at = text.index("### Who pays?")
+    loaded = Loaded(text, [(0, 1), (at, 2), (text.index("The PCT"), 3)])
+    meta = DocMeta("b", "b.pdf", "Booklet", headings=(("Who pays?", "Q&A", 2),))
+    out = with_headings(loaded, meta)
+    assert "Consult everyone first.\n\n## Q&A\n\n### Who pays?" in out.text
+    # The page that began at the anchor's line begins at the heading; the next one moved on.
+    assert out.pages[:2] == [(0, 1), (at, 2)]
+    assert out.text[out.pages[2][0] :].startswith("The PCT")
+    assert [c.section for c in chunk_document(out, meta, "h")][-1] == "Q&A › Who pays?"

@@ -355,6 +355,62 @@ def test_passages_the_manifest_excludes_are_not_indexed_and_a_stale_exclusion_is
     assert len(ids_by_doc(small, emb)["beta"]) == len(before["beta"]) - 1
 
 
+def test_headings_the_manifest_declares_file_passages_under_them_and_a_stale_one_is_named(small: Settings) -> None:
+    emb = HashEmbedder()
+    text = small.manifest_path.read_text(encoding="utf-8")
+    # A title the text lacks (printed as artwork in a booklet, say), before a paragraph's first words.
+    small.manifest_path.write_text(
+        text.replace(
+            'published = "2024-03-01"\n',
+            'published = "2024-03-01"\n'
+            'headings = [{ before = "Beta salaries are  set", title = "National pay", level = 3 }]\n',
+        ),
+        encoding="utf-8",
+    )
+    assert Ingestor(small, emb).run().ok
+    sections = {c.section for c in Store(small, emb).all_chunks() if c.doc_id == "beta"}
+    assert sections == {"Pensions", "Salaries › National pay"}, sections
+    # The manifest editor writes the field back as it read it.
+    from ingest.manifest import dump_manifest, load_manifest
+
+    docs = load_manifest(small.corpus_dir).documents
+    assert docs["beta.md"].headings == (("Beta salaries are set", "National pay", 3),)
+    dump_manifest(list(docs.values()), small.manifest_path)
+    assert load_manifest(small.corpus_dir).documents["beta.md"].headings == docs["beta.md"].headings
+    # An anchor no line starts with fails that document by name and field; what was indexed stays.
+    small.manifest_path.write_text(
+        small.manifest_path.read_text(encoding="utf-8").replace("Beta salaries are set", "Beta wages are set"),
+        encoding="utf-8",
+    )
+    before = ids_by_doc(small, emb)
+    report = Ingestor(small, emb).run()
+    failed = {r.file: r.reason for r in report.results if r.status == "failed"}
+    assert set(failed) == {"beta.md"} and "manifest field 'headings': 'Beta wages are set'" in failed["beta.md"]
+    assert ids_by_doc(small, emb) == before
+
+
+@pytest.mark.parametrize(
+    ("value", "message"),
+    [
+        ('"Q&A"', "field 'headings' must be a list"),
+        ('[{ before = "Beta", title = "Q&A" }]', "field 'headings' entry 1 must be a table"),
+        (
+            '[{ before = "Beta", title = "", level = 2 }]',
+            "field 'headings' entry 1: 'before' and 'title' must be non-empty",
+        ),
+        (
+            '[{ before = "Beta", title = "Q&A", level = 7 }]',
+            "field 'headings' entry 1: 'level' must be a whole number from 1 to 6",
+        ),
+    ],
+)
+def test_a_malformed_heading_is_a_manifest_error_naming_the_field(small: Settings, value: str, message: str) -> None:
+    with open(small.manifest_path, "a") as fh:
+        fh.write(f'\n[[document]]\nid = "gamma"\nfile = "gamma.html"\ntitle = "Gamma"\nheadings = {value}\n')
+    with pytest.raises(ConfigError, match="document 'gamma': " + message.replace("(", r"\(")):
+        Ingestor(small, HashEmbedder()).run()
+
+
 def test_a_malformed_exclusion_is_a_manifest_error_naming_the_field(small: Settings) -> None:
     with open(small.manifest_path, "a") as fh:
         fh.write('\n[[document]]\nid = "gamma"\nfile = "gamma.html"\ntitle = "Gamma"\nexclude = "one string"\n')
