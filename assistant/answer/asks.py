@@ -50,7 +50,13 @@ _OPENS_ASK = re.compile(rf"^\s*{_LEAD_IN}(?:{_INTERROGATIVE})\b", re.I)
 # verb to the ask before it ("do ccgs hold the budget or does nhs england"): split off, it was
 # searched and judged on two or three words ("Does nhs england?") and answered apart. Kept whole:
 # unseen splits MRR 0.787 -> 0.793, first sentence 0.511 -> 0.521.
-_JOINED_ASK = re.compile(rf"((?:,|;|\s)\s*(?:and(?: also)?|also|plus|or|but)\s+)(?=(?:{_INTERROGATIVE}|i|we)\b)", re.I)
+# "also" right after its subject ("is that a conflict if i also do private work?") is the
+# clause's adverb, not a second ask: split there, the message asked "Do private work?".
+_JOINED_ASK = re.compile(
+    rf"((?:,|;|\s)\s*(?:and(?: also)?|(?<!\bi\s)(?<!\bwe\s)(?<!\byou\s)(?<!\bu\s)(?<!\bthey\s)also|plus|or|but)\s+)"
+    rf"(?=(?:{_INTERROGATIVE}|i|we)\b)",
+    re.I,
+)
 # "who holds our contract - the ICB or NHS England?": choices offered for the ask before them.
 _CHOICES = re.compile(r"\bor\b", re.I)
 # Clause breaks inside a message: sentence ends, dashes and colons used as separators, new lines,

@@ -39,6 +39,17 @@ def test_r_for_are_before_a_pronoun_opens_a_second_ask() -> None:
     assert split_asks("is r&d funded by ccgs").parts == ("is r&d funded by ccgs",)
 
 
+def test_also_after_its_subject_is_the_clauses_adverb_not_a_second_ask() -> None:
+    # Split at "also", the message asked "Is that a conflict of intrest if i?" and "Do private work?".
+    a = split_asks(
+        "sas doc here, been asked to sit on ccg board, is that a conflict of intrest if i also do private work?"
+    )
+    assert a.parts == ("is that a conflict of intrest if i also do private work?",)
+    assert split_asks("can we also ask the lmc?").parts == ("can we also ask the lmc?",)
+    # "also" opening a clause of its own still asks again.
+    assert split_asks("what does a ccg do also who pays for it?").parts == ("what does a ccg do", "who pays for it?")
+
+
 def test_slack_style_dash_separates_situation_from_ask() -> None:
     a = split_asks("fy2 here - how do i get involved in commissioning? and is there any training")
     assert a.context == "fy2 here"
