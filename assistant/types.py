@@ -48,14 +48,28 @@ class Chunk:
     doc_hash: str = ""
     notice: str = ""
     approximate: bool = False
+    # (offset in `text`, page number) of each page that begins inside the passage: a sentence
+    # after a page break is cited with its own page, not the one the passage starts on.
+    page_breaks: tuple[tuple[int, int], ...] = ()
 
     def metadata(self) -> dict[str, Any]:
         meta = asdict(self)
         meta.pop("text")
         meta.pop("chunk_id")
-        # Chroma metadata values cannot be None.
+        # Chroma metadata values cannot be None, nor lists of lists.
         meta["page"] = -1 if self.page is None else self.page
+        meta["page_breaks"] = ";".join(f"{at}:{page}" for at, page in self.page_breaks)
         return meta
+
+    def page_of(self, quote: str) -> int | None:
+        """The page the quote (or its first part, up to " … ") starts on."""
+        first = quote.split(QUOTE_SEP, 1)[0].strip().strip('“”"')
+        at = self.text.find(first[:80]) if first else -1
+        page = self.page
+        for offset, number in self.page_breaks:
+            if at >= offset:
+                page = number
+        return page
 
     @classmethod
     def from_metadata(cls, chunk_id: str, text: str, meta: dict[str, Any]) -> Chunk:
@@ -76,6 +90,10 @@ class Chunk:
             doc_hash=str(meta.get("doc_hash", "")),
             notice=str(meta.get("notice", "")),
             approximate=bool(meta.get("approximate", False)),
+            page_breaks=tuple(
+                (int(at), int(page))
+                for at, _, page in (b.partition(":") for b in str(meta.get("page_breaks", "")).split(";") if b)
+            ),
         )
 
 

@@ -87,6 +87,8 @@ def chunk_document(loaded: Loaded, meta: DocMeta, doc_hash: str) -> list[Chunk]:
                     used.update(hit)
                     continue
             position = len(chunks)
+            at = section.start + start
+            breaks = tuple((o - at, n) for o, n in loaded.pages if at < o < section.start + end)
             chunks.append(
                 Chunk(
                     chunk_id=chunk_id(meta.doc_id, position, span),
@@ -96,7 +98,7 @@ def chunk_document(loaded: Loaded, meta: DocMeta, doc_hash: str) -> list[Chunk]:
                     publisher=meta.publisher,
                     published=meta.published,
                     section=section.path,
-                    page=loaded.page_at(section.start + start),
+                    page=loaded.page_at(at),
                     start=section.start + start,
                     end=section.start + end,
                     text=span,
@@ -104,6 +106,7 @@ def chunk_document(loaded: Loaded, meta: DocMeta, doc_hash: str) -> list[Chunk]:
                     doc_hash=doc_hash,
                     notice=meta.notice,
                     approximate=meta.published_approximate,
+                    page_breaks=breaks,
                 )
             )
     unused = [x for x in meta.exclude if x not in used]

@@ -247,7 +247,7 @@ def citation(n: int, chunk: Chunk, quote: str) -> Citation:
         publisher=chunk.publisher,
         published=chunk.published,
         section=chunk.section,
-        page=chunk.page,
+        page=chunk.page_of(quote),
         text=chunk.text,
         quote=quote,
         approximate=chunk.approximate,

@@ -68,3 +68,16 @@ def test_a_declared_heading_goes_before_its_line_and_later_pages_move_with_the_t
     assert out.pages[:2] == [(0, 1), (at, 2)]
     assert out.text[out.pages[2][0] :].startswith("The PCT")
     assert [c.section for c in chunk_document(out, meta, "h")][-1] == "Q&A › Who pays?"
+
+
+def test_a_passage_over_a_page_break_cites_each_sentence_with_its_own_page() -> None:
+    text = "# Booklet\n\n## Referrals\n\nGPs refer to the clinic. The clinic sees them within a week."
+    second = text.index("The clinic")
+    meta = DocMeta("b", "b.pdf", "Booklet")
+    [chunk] = chunk_document(Loaded(text, [(0, 4), (second, 5)]), meta, "h")
+    assert chunk.page == 4 and chunk.page_breaks == ((second - chunk.start, 5),)
+    assert chunk.page_of("GPs refer to the clinic.") == 4
+    assert chunk.page_of("The clinic sees them within a week. … GPs refer to the clinic.") == 5
+    # As Chroma stores it, and read back.
+    back = type(chunk).from_metadata(chunk.chunk_id, chunk.text, chunk.metadata())
+    assert back == chunk

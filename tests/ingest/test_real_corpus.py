@@ -30,6 +30,29 @@ def test_every_chunk_has_a_section_path_and_metadata(corpus_settings: Settings, 
     assert all(c.page is None for c in chunks if not c.file.endswith(".pdf"))
 
 
+def test_a_pdf_passage_knows_where_each_of_its_pages_begins(corpus_settings: Settings, minilm) -> None:  # type: ignore[no-untyped-def]
+    import re
+
+    from pypdf import PdfReader
+
+    def words(text: str) -> list[str]:
+        return re.findall(r"[a-z0-9]+", text.lower())
+
+    pdf = [c for c in _chunks(corpus_settings, minilm) if c.file.endswith(".pdf")]
+    reader = PdfReader(corpus_settings.corpus_dir / pdf[0].file)
+    pages = {n: " ".join(words(page.extract_text())) for n, page in enumerate(reader.pages, start=1)}
+    spanning = [c for c in pdf if c.page_breaks]
+    assert len(spanning) >= 5
+    for c in spanning:
+        assert all(0 < at < len(c.text) for at, _ in c.page_breaks)
+        for at, page in c.page_breaks:
+            # The words after a break are on that page of the PDF, and a quote starting there is cited with it.
+            after = " ".join(words(c.text[at:])[:6])
+            assert after in pages[page], (c.section, page, after)
+            assert c.page_of(c.text[at:].split("\n")[0]) == page
+        assert c.page_of(c.text[:60]) == c.page
+
+
 def test_recovered_headings(corpus_settings: Settings, minilm) -> None:  # type: ignore[no-untyped-def]
     sections = {(c.doc_id, c.section) for c in _chunks(corpus_settings, minilm)}
     assert ("bma-get-involved", "How? › 1. Positions on the CCG’s decision-making bodies") in sections
