@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import re
 from dataclasses import asdict, dataclass, field
 from typing import Any
@@ -51,6 +52,10 @@ class Chunk:
     # (offset in `text`, page number) of each page that begins inside the passage: a sentence
     # after a page break is cited with its own page, not the one the passage starts on.
     page_breaks: tuple[tuple[int, int], ...] = ()
+    # (offset in `text`, title) of the run-in titles of short pieces ("Will it widen the rift?",
+    # set in bold at the body's size) in force over the passage: the one before it, at 0, and
+    # each inside it. They name the piece a citation quotes; retrieval reads only `section`.
+    titles: tuple[tuple[int, str], ...] = ()
 
     def metadata(self) -> dict[str, Any]:
         meta = asdict(self)
@@ -59,17 +64,28 @@ class Chunk:
         # Chroma metadata values cannot be None, nor lists of lists.
         meta["page"] = -1 if self.page is None else self.page
         meta["page_breaks"] = ";".join(f"{at}:{page}" for at, page in self.page_breaks)
+        meta["titles"] = json.dumps(self.titles, ensure_ascii=False) if self.titles else ""
         return meta
+
+    def _offset(self, quote: str) -> int:
+        first = quote.split(QUOTE_SEP, 1)[0].strip().strip('“”"')
+        return self.text.find(first[:80]) if first else -1
 
     def page_of(self, quote: str) -> int | None:
         """The page the quote (or its first part, up to " … ") starts on."""
-        first = quote.split(QUOTE_SEP, 1)[0].strip().strip('“”"')
-        at = self.text.find(first[:80]) if first else -1
-        page = self.page
+        at, page = self._offset(quote), self.page
         for offset, number in self.page_breaks:
             if at >= offset:
                 page = number
         return page
+
+    def section_of(self, quote: str) -> str:
+        """The section, with the run-in title of the piece the quote starts in, if any."""
+        at, title = self._offset(quote), ""
+        for offset, name in self.titles:
+            if at >= offset:
+                title = name
+        return f"{self.section}{SECTION_SEP}{title}" if title and self.section else title or self.section
 
     @classmethod
     def from_metadata(cls, chunk_id: str, text: str, meta: dict[str, Any]) -> Chunk:
@@ -94,6 +110,7 @@ class Chunk:
                 (int(at), int(page))
                 for at, _, page in (b.partition(":") for b in str(meta.get("page_breaks", "")).split(";") if b)
             ),
+            titles=tuple((int(at), str(name)) for at, name in json.loads(str(meta.get("titles") or "[]"))),
         )
 
 

@@ -45,7 +45,7 @@ def with_headings(loaded: Loaded, meta: DocMeta) -> Loaded:
     """The text with the manifest's `headings` inserted, each before the first line that starts
     with its `before` (after any heading marks); a page that began at that line begins at the
     heading. An anchor the text lacks is an error naming the file and the field."""
-    text, pages = loaded.text, list(loaded.pages)
+    text, pages, titles = loaded.text, list(loaded.pages), list(loaded.titles)
     for before, title, level in meta.headings:
         words = [re.escape(w) for w in before.split()]
         found = re.search(r"(?m)^(?:#{1,6}[ \t]+)?" + r"\s+".join(words), text)
@@ -57,7 +57,8 @@ def with_headings(loaded: Loaded, meta: DocMeta) -> Loaded:
         at, line = found.start(), "#" * level + " " + title + "\n\n"
         text = text[:at] + line + text[at:]
         pages = [(o + len(line) if o > at else o, n) for o, n in pages]
-    return Loaded(text, pages) if meta.headings else loaded
+        titles = [(o + len(line) if o >= at else o, t) for o, t in titles]
+    return Loaded(text, pages, titles) if meta.headings else loaded
 
 
 def chunk_document(loaded: Loaded, meta: DocMeta, doc_hash: str) -> list[Chunk]:
@@ -89,6 +90,10 @@ def chunk_document(loaded: Loaded, meta: DocMeta, doc_hash: str) -> list[Chunk]:
             position = len(chunks)
             at = section.start + start
             breaks = tuple((o - at, n) for o, n in loaded.pages if at < o < section.start + end)
+            # The piece a passage opens in keeps its title (at 0), as long as it is this section's.
+            before = [t for o, t in loaded.titles if section.start <= o <= at][-1:]
+            inside = [(o - at, t) for o, t in loaded.titles if at < o < section.start + end]
+            titles = tuple([(0, t) for t in before] + inside)
             chunks.append(
                 Chunk(
                     chunk_id=chunk_id(meta.doc_id, position, span),
@@ -107,6 +112,7 @@ def chunk_document(loaded: Loaded, meta: DocMeta, doc_hash: str) -> list[Chunk]:
                     notice=meta.notice,
                     approximate=meta.published_approximate,
                     page_breaks=breaks,
+                    titles=titles,
                 )
             )
     unused = [x for x in meta.exclude if x not in used]

@@ -15,6 +15,10 @@ class Loaded:
     text: str
     # (offset in text, 1-based page number), ascending; empty for formats without pages.
     pages: list[tuple[int, int]] = field(default_factory=list)
+    # (offset in text, title) of each run-in title: a short piece's title set in bold at the
+    # body's size ("Will it widen the rift?"). Read as a heading it cut the pieces into passages
+    # of their own and cost accuracy; kept as text, it only names the piece a citation quotes.
+    titles: list[tuple[int, str]] = field(default_factory=list)
 
     def page_at(self, offset: int) -> int | None:
         if not self.pages:

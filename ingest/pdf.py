@@ -39,21 +39,23 @@ def load_pdf(path: Path, raw: bytes, limits: Limits) -> Loaded:
     page_lines: list[list[str]] = []
     sizes: Counter[float] = Counter()
     run_size: dict[str, float] = {}
+    run_bold: dict[str, bool] = {}  # every run of this text is set in a bold face
     extracted = 0
     try:
         for page in pages:
-            runs: list[tuple[str, float]] = []
+            runs: list[tuple[str, float, bool]] = []
 
             def visit(text: str, cm: object, tm: list[float], font: object, size: float) -> None:
                 if text.strip():
-                    runs.append((text, round(abs(size * (tm[0] if tm and tm[0] else 1.0)), 1)))
+                    runs.append((text, round(abs(size * (tm[0] if tm and tm[0] else 1.0)), 1), _bold(font)))
 
             text = page.extract_text(visitor_text=visit) or ""
-            for run_text, run_pt in runs:
+            for run_text, run_pt, bold in runs:
                 sizes[run_pt] += len(run_text.strip())
                 key = normalise_unicode(run_text).strip()
                 if key:
                     run_size[key] = max(run_pt, run_size.get(key, 0.0))
+                    run_bold[key] = bold and run_bold.get(key, True)
             page_lines.append([drop_emphasis_marks(ln).rstrip() for ln in normalise_unicode(text).split("\n")])
             # Stop extracting once over the limit instead of reading every page first.
             extracted += sum(len(ln) + 1 for ln in page_lines[-1])
@@ -89,8 +91,23 @@ def load_pdf(path: Path, raw: bytes, limits: Limits) -> Loaded:
                 out.item("• " + s.lstrip("•◦▪ ").strip())
             else:
                 out.line(s, full)
+                if run_bold.get(s) and _TITLE.match(s) and len(s.split()) <= _TITLE_WORDS:
+                    out.title_if_alone(s)
     text, marks = out.finish()
-    return Loaded(text, marks)
+    return Loaded(text, marks, out.titles)
+
+
+# A line of body-size text set wholly in bold, short, capitalised, with no comma and not ending
+# as a sentence or a quote ends, standing as a paragraph of its own, is a piece's run-in title
+# ("Will it widen the rift?", "A partner’s perspective"). Bylines have commas ("Fiona Godlee,
+# editor, BMJ"); pull quotes are quoted or end with a stop.
+_TITLE = re.compile(r"""^(?=[A-Z0-9])[^,]{2,}(?<![.,;:”"’'])$""")
+_TITLE_WORDS = 8
+
+
+def _bold(font: object) -> bool:
+    name = font.get("/BaseFont") if isinstance(font, dict) else None
+    return isinstance(name, str) and "bold" in name.lower()
 
 
 def _footer_key(line: str) -> str:
@@ -120,6 +137,7 @@ class _CanonicalWriter:
         self.marks: list[tuple[int, int]] = []
         self.length = 0  # length of "\n\n".join(blocks)
         self.last_len = 0  # length of the last source line taken
+        self.titles: list[tuple[int, str]] = []
 
     def _flush_pages(self, offset: int) -> None:
         for p in self.pending_pages:
@@ -156,6 +174,11 @@ class _CanonicalWriter:
             return
         self._open("#" * level + " " + text, "h")
         self.level = level
+
+    def title_if_alone(self, text: str) -> None:
+        """Record the line just taken as a run-in title, if it opened a paragraph of its own."""
+        if self.kind == "p" and self.blocks and self.blocks[-1] == text:
+            self.titles.append((self.length - len(text), text))
 
     def item(self, text: str) -> None:
         self._open(text, "item", "\n" if self.kind == "item" else "\n\n")

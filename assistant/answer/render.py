@@ -246,7 +246,7 @@ def citation(n: int, chunk: Chunk, quote: str) -> Citation:
         title=chunk.title,
         publisher=chunk.publisher,
         published=chunk.published,
-        section=chunk.section,
+        section=chunk.section_of(quote),
         page=chunk.page_of(quote),
         text=chunk.text,
         quote=quote,

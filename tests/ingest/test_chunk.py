@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from pathlib import Path
 
 from ingest.bounded import Limits
@@ -81,3 +82,22 @@ def test_a_passage_over_a_page_break_cites_each_sentence_with_its_own_page() -> 
     # As Chroma stores it, and read back.
     back = type(chunk).from_metadata(chunk.chunk_id, chunk.text, chunk.metadata())
     assert back == chunk
+
+
+def test_a_run_in_title_names_the_piece_a_quote_is_from_without_cutting_the_passage() -> None:
+    text = (
+        "# Booklet\n\n## Views\n\nThe reforms divide opinion among doctors.\n\nRift?\n\n"
+        "Hospital doctors fear a rift with GPs.\n\nReferrals\n\nGPs worry referrals will get harder."
+    )
+    titles = [(text.index("Rift?"), "Rift?"), (text.index("Referrals\n"), "Referrals")]
+    meta = DocMeta("b", "b.pdf", "Booklet")
+    [chunk] = chunk_document(Loaded(text, [(0, 1)], titles), meta, "h")
+    assert chunk.section == "Views"  # what retrieval reads is unchanged
+    assert chunk.section_of("The reforms divide opinion among doctors.") == "Views"
+    assert chunk.section_of("Hospital doctors fear a rift with GPs.") == "Views › Rift?"
+    assert chunk.section_of("GPs worry referrals will get harder. … Hospital doctors fear") == "Views › Referrals"
+    back = type(chunk).from_metadata(chunk.chunk_id, chunk.text, chunk.metadata())
+    assert back == chunk and back.titles == chunk.titles
+    # A declared heading moves the titles after it along with the text.
+    moved = with_headings(Loaded(text, [(0, 1)], titles), replace(meta, headings=(("Rift?", "Hopes", 2),)))
+    assert [moved.text[o : o + len(t)] for o, t in moved.titles] == ["Rift?", "Referrals"]

@@ -53,6 +53,18 @@ def test_a_pdf_passage_knows_where_each_of_its_pages_begins(corpus_settings: Set
         assert c.page_of(c.text[:60]) == c.page
 
 
+def test_a_pdf_pieces_run_in_title_names_it_in_citations(corpus_settings: Settings, minilm) -> None:  # type: ignore[no-untyped-def]
+    pdf = [c for c in _chunks(corpus_settings, minilm) if c.file.endswith(".pdf")]
+    titles = {t for c in pdf for _, t in c.titles}
+    assert {"Will it widen the rift?", "Pre-operative assessments", "A partner’s perspective"} <= titles
+    # Bold bylines, pull quotes and inline bold words are not titles.
+    assert not any("," in t or t.startswith(("“", '"')) or t == "five key questions" for t in titles)
+    [chunk] = [c for c in pdf if "I've already had questions about pre-op clinics" in c.text]
+    assert chunk.section_of("I've already had questions about pre-op clinics.") == (
+        "What is good commissioning? › Pre-operative assessments"
+    )
+
+
 def test_recovered_headings(corpus_settings: Settings, minilm) -> None:  # type: ignore[no-untyped-def]
     sections = {(c.doc_id, c.section) for c in _chunks(corpus_settings, minilm)}
     assert ("bma-get-involved", "How? › 1. Positions on the CCG’s decision-making bodies") in sections
