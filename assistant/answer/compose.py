@@ -352,6 +352,7 @@ def compose(
     if continued is not None:
         chosen = [*chosen, continued]
     chosen = with_list_items(chosen, top, index_sentences, wants_list or continued is not None)
+    chosen = _without_repeated_items(chosen)
     have = {(p.passage, p.sentence) for p in chosen}
     # A lead-in whose list is not in the passage (its items are subsections of their own, "These
     # savings were achieved using the following strategies:") would end on a colon, promising
@@ -396,6 +397,18 @@ def compose(
     composition = rendered(chosen, top, voices, opening, shown, again)
     composition.repeated = repeated
     return composition
+
+
+def _without_repeated_items(chosen: list[Picked]) -> list[Picked]:
+    """The chosen sentences without a list item its list already gave word for word: the BMA
+    page lists "clinical referral guidelines" twice, and the answer printed it twice."""
+    first: dict[tuple[int, str], Picked] = {}
+    for p in chosen:
+        if is_item(p.text):
+            key = (p.passage, " ".join(p.text.lower().split()))
+            if key not in first or p.sentence < first[key].sentence:
+                first[key] = p
+    return [p for p in chosen if not is_item(p.text) or first[(p.passage, " ".join(p.text.lower().split()))] is p]
 
 
 def _answers_heading(sentence: str) -> bool:

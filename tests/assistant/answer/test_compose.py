@@ -96,6 +96,18 @@ def test_a_figure_reached_for_comes_with_its_neighbour_giving_the_same_kind_of_f
     assert "half a day a week" in text and "GP leaders who spend days" not in text, text
 
 
+def test_a_list_item_the_source_repeats_is_printed_once() -> None:
+    text = (
+        "Consultants can help with referral management. For example by helping with:\n"
+        "• clinical referral guidelines\n• specialist telephone advice\n• clinical referral guidelines\n"
+        "• advice in urgent care centres"
+    )
+    parts = [text[s:e] for s, e in split_sentences(text)]
+    result = _answer("How can consultants help with referral management?", text, [0.7, 0.6] + [0.5] * (len(parts) - 2))
+    assert result.count("clinical referral guidelines") == 1, result
+    assert "specialist telephone advice" in result and "urgent care centres" in result
+
+
 def test_a_question_in_the_source_is_not_taken_for_an_answer() -> None:
     text = (
         "Why should patients not shape NHS commissioning in every area? "
