@@ -91,6 +91,10 @@ def chunk_record(chunk: Chunk, spans: Sequence[tuple[int, int]] | None = None) -
 
 def record_chunk(rec: dict[str, Any]) -> Chunk:
     fields = {k: rec[k] for k in Chunk.__dataclass_fields__ if k in rec}
+    # JSON holds the pairs as lists: the chunk holds them as tuples, as Chroma's copy does.
+    for key in ("page_breaks", "titles"):
+        if key in fields:
+            fields[key] = tuple(tuple(pair) for pair in fields[key])
     return Chunk(**fields)
 
 
