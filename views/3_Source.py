@@ -79,7 +79,8 @@ except AssistantError as exc:
 st.title(md_escape(cited.title))
 is_pdf = path.suffix.lower() in PDF_SUFFIXES
 # A text document shows its section as a heading below; a PDF page has no such heading.
-facts = [cited.publisher, age_label(cited.published, cited.approximate), cited.section if is_pdf else ""]
+# The piece the quote is from, as its citation names it ("... › Pre-operative assessments").
+facts = [cited.publisher, age_label(cited.published, cited.approximate), cited.section_of(quote) if is_pdf else ""]
 st.caption(" · ".join(md_escape(x) for x in facts if x))
 
 if is_pdf:

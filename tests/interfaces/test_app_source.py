@@ -76,6 +76,19 @@ def test_source_view_opens_a_pdf_citation_at_its_page(app: AppTest) -> None:
     assert at.query_params["page"] == "5" and "Page 5 of 19" in texts(at)
 
 
+def test_a_pdf_quote_from_a_piece_is_labelled_with_the_pieces_title_and_opens_at_its_page(app: AppTest) -> None:
+    at = app.run()
+    at.chat_input[0].set_value("consultant anaesth, worried GPs want pre-op assessments done at the surgery?").run()
+    params = source_link(at, "bmj-guide")
+    # The passage starts on page 6; the quote is on page 7, as the link and the card say.
+    assert params["page"] == "7" and "pre-op" in params["q"]
+    assert "What is good commissioning? › Pre-operative assessments · p. 7" in texts(at)  # the source card
+    open_source(at, params)
+    assert not at.exception, at.exception
+    assert "What is good commissioning? › Pre-operative assessments" in texts(at)
+    assert "Page 7 of 19" in texts(at)
+
+
 def test_source_view_shows_a_text_section_with_the_passage_highlighted(app: AppTest) -> None:
     at = app.run()
     at.chat_input[0].set_value("how do I get on a CCG board?").run()
