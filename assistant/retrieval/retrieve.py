@@ -9,6 +9,7 @@ the question. Reciprocal-rank fusion is still computed as a signal the tuner can
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any
@@ -17,7 +18,7 @@ import numpy as np
 
 from ..settings import Settings
 from ..storage.store import Store
-from ..types import Chunk, Hit
+from ..types import SECTION_SEP, Chunk, Hit
 from .index import LoadedIndex, search_text
 from .kinds import asking_sentence, asks_what_it_is, defines
 from .lexical import proximity, term_pairs, terms
@@ -172,6 +173,8 @@ class Retriever:
         q_weight = sum(self.index.idf(t) for t in qterms) or 1.0
         heading_match = heading_matcher(query, self.settings.expand_synonyms, qterms)
         asked = asking_sentence(query)
+        first = re.match(r"\W*(why|how|what|who|when|where|which|can|will|is|are|do|does|should)\b", asked, re.I)
+        asked_word = first.group(1).lower() if first else ""
         defined = set(terms(asked)) if asks_what_it_is(asked) else set()
         title_match: dict[str, set[str]] = {}  # a document's title is matched once, not per passage
         pairs = term_pairs(ordered)
@@ -192,6 +195,8 @@ class Retriever:
             titled = matched | title_match[c.chunk.title]
             c.heading = sum(self.index.idf(t) for t in matched) / q_weight if qterms else 0.0
             c.titled = sum(self.index.idf(t) for t in titled) / q_weight if qterms else 0.0
+            if asked_word and _asks_heading(c.chunk.section, asked_word, qterms):
+                c.titled += QUESTION_HEADING
             if near.get(c.chunk.chunk_id, True):
                 c.proximity = proximity(pairs, pair_weights, terms(search_text(c.chunk)))
         if mode == "hybrid":
@@ -281,3 +286,18 @@ class Retriever:
             Hit(rank=i + 1, chunk=c.chunk, score=c.score, dense=c.dense, lexical=c.lexical)
             for i, c in enumerate(cands[:k])
         ]
+
+
+# A section headed by the ask's own question ("Why GPs?" for "Why were GPs chosen to lead
+# commissioning rather than hospital doctors?"): the same question word, and every word of the
+# heading's in the ask. Heading match weighs the ask's words the heading holds, and "GPs" alone,
+# in nearly every passage, weighed almost nothing; the section came 31st.
+QUESTION_HEADING = 0.2
+
+
+def _asks_heading(section: str, asked_word: str, qterms: set[str]) -> bool:
+    leaf = section.rsplit(SECTION_SEP, 1)[-1].strip()
+    if not leaf.endswith("?") or not leaf.lower().startswith(asked_word + " "):
+        return False
+    own = set(terms(leaf))
+    return bool(own) and own <= qterms

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from assistant import Assistant
-from assistant.retrieval.retrieve import RerankWeights
+from assistant.retrieval.retrieve import QUESTION_HEADING, RerankWeights
 
 KENT_DOC = "kent-clinical-commissioning"
 QUESTION = "How were clinical commissioners recruited in Kent?"
@@ -105,3 +105,19 @@ def test_an_acronym_is_searched_by_meaning_as_well_as_letters(bot: Assistant) ->
     # The answerability model judges the ask as written: its passage similarity is not the
     # spelt-out query's.
     assert part.signals["dense"] < part.cands[0].dense
+
+
+def test_a_section_headed_by_the_asks_own_question_is_lifted(bot: Assistant) -> None:
+    def why_gps(question: str) -> tuple[int, float, float]:
+        [part] = bot.retrieve(question, k=100)
+        at = next(i for i, c in enumerate(part.cands) if c.chunk.section.endswith("› Why GPs?"))
+        return at, part.cands[at].titled, part.cands[at].heading
+
+    # "Why GPs?": the same question word, and every word of the heading in the ask.
+    rank, titled, heading = why_gps("Why were GPs chosen to lead commissioning rather than hospital doctors?")
+    assert titled >= heading + QUESTION_HEADING - 1e-9 and rank < 12
+    # Another question word, or a heading word the ask lacks, gets nothing.
+    _, titled, heading = why_gps("How were GPs chosen to lead commissioning rather than hospital doctors?")
+    assert titled < heading + QUESTION_HEADING
+    [part] = bot.retrieve("Why commit to commissioning?", k=100)
+    assert all(c.titled < QUESTION_HEADING for c in part.cands if c.chunk.section.endswith("› Why GPs?"))
