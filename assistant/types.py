@@ -68,8 +68,10 @@ class Chunk:
         return meta
 
     def _offset(self, quote: str) -> int:
+        """Where the quote starts in the passage; a quote not found there (an older answer's)
+        is read as starting where the passage does, as its page and heading always were."""
         first = quote.split(QUOTE_SEP, 1)[0].strip().strip('“”"')
-        return self.text.find(first[:80]) if first else -1
+        return max(self.text.find(first[:80]), 0) if first else 0
 
     def page_of(self, quote: str) -> int | None:
         """The page the quote (or its first part, up to " … ") starts on."""

@@ -27,6 +27,13 @@ from .rewrite import expand, heading_matcher
 RRF_K = 60
 
 
+# A section headed by the ask's own question ("Why GPs?" for "Why were GPs chosen to lead
+# commissioning rather than hospital doctors?"): the same question word, and every word of the
+# heading's in the ask. Heading match weighs the ask's words the heading holds, and "GPs" alone,
+# in nearly every passage, weighed almost nothing; the section came 31st.
+QUESTION_HEADING = 0.2
+
+
 @dataclass(frozen=True)
 class Filters:
     doc_ids: tuple[str, ...] = ()
@@ -286,13 +293,6 @@ class Retriever:
             Hit(rank=i + 1, chunk=c.chunk, score=c.score, dense=c.dense, lexical=c.lexical)
             for i, c in enumerate(cands[:k])
         ]
-
-
-# A section headed by the ask's own question ("Why GPs?" for "Why were GPs chosen to lead
-# commissioning rather than hospital doctors?"): the same question word, and every word of the
-# heading's in the ask. Heading match weighs the ask's words the heading holds, and "GPs" alone,
-# in nearly every passage, weighed almost nothing; the section came 31st.
-QUESTION_HEADING = 0.2
 
 
 def _asks_heading(section: str, asked_word: str, qterms: set[str]) -> bool:

@@ -78,6 +78,7 @@ def test_a_passage_over_a_page_break_cites_each_sentence_with_its_own_page() -> 
     [chunk] = chunk_document(Loaded(text, [(0, 4), (second, 5)]), meta, "h")
     assert chunk.page == 4 and chunk.page_breaks == ((second - chunk.start, 5),)
     assert chunk.page_of("GPs refer to the clinic.") == 4
+    assert chunk.page_of("A quote an older index held.") == 4  # not found: where the passage starts
     assert chunk.page_of("The clinic sees them within a week. … GPs refer to the clinic.") == 5
     # As Chroma stores it, and read back.
     back = type(chunk).from_metadata(chunk.chunk_id, chunk.text, chunk.metadata())
