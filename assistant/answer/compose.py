@@ -403,12 +403,10 @@ def _without_repeated_items(chosen: list[Picked]) -> list[Picked]:
     """The chosen sentences without a list item its list already gave word for word: the BMA
     page lists "clinical referral guidelines" twice, and the answer printed it twice."""
     first: dict[tuple[int, str], Picked] = {}
-    for p in chosen:
-        if is_item(p.text):
-            key = (p.passage, " ".join(p.text.lower().split()))
-            if key not in first or p.sentence < first[key].sentence:
-                first[key] = p
-    return [p for p in chosen if not is_item(p.text) or first[(p.passage, " ".join(p.text.lower().split()))] is p]
+    for p in sorted((p for p in chosen if is_item(p.text)), key=lambda p: p.sentence):
+        first.setdefault((p.passage, " ".join(p.text.lower().split())), p)
+    kept = {id(p) for p in first.values()}
+    return [p for p in chosen if not is_item(p.text) or id(p) in kept]
 
 
 def _answers_heading(sentence: str) -> bool:

@@ -333,6 +333,13 @@ _AUXILIARY = r"do|does|did|is|are|was|were|will|would|can|could|should|shall|has
 _ASK_WORD = rf"how|what|whats|which|when|who|whom|whose|where|why|am|{_AUXILIARY}"
 
 _ASKS = re.compile(rf"\b({_ASK_WORD}|tell|explain|whether)\b", re.I)
+_OPENING_ASK_WORD = re.compile(rf"\W*({_ASK_WORD})\b", re.I)
+
+
+def question_word(text: str) -> str:
+    """The question word `text` opens with, lower case ("why" for "Why GPs?"); "" for none."""
+    m = _OPENING_ASK_WORD.match(text)
+    return m.group(1).lower() if m else ""
 
 
 def is_topic(question: str) -> bool:

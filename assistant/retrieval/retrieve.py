@@ -9,7 +9,6 @@ the question. Reciprocal-rank fusion is still computed as a signal the tuner can
 
 from __future__ import annotations
 
-import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any
@@ -20,7 +19,7 @@ from ..settings import Settings
 from ..storage.store import Store
 from ..types import SECTION_SEP, Chunk, Hit
 from .index import LoadedIndex, search_text
-from .kinds import asking_sentence, asks_what_it_is, defines
+from .kinds import asking_sentence, asks_what_it_is, defines, question_word
 from .lexical import proximity, term_pairs, terms
 from .rewrite import expand, heading_matcher
 
@@ -180,8 +179,7 @@ class Retriever:
         q_weight = sum(self.index.idf(t) for t in qterms) or 1.0
         heading_match = heading_matcher(query, self.settings.expand_synonyms, qterms)
         asked = asking_sentence(query)
-        first = re.match(r"\W*(why|how|what|who|when|where|which|can|will|is|are|do|does|should)\b", asked, re.I)
-        asked_word = first.group(1).lower() if first else ""
+        asked_word = question_word(asked)
         defined = set(terms(asked)) if asks_what_it_is(asked) else set()
         title_match: dict[str, set[str]] = {}  # a document's title is matched once, not per passage
         pairs = term_pairs(ordered)
@@ -297,7 +295,7 @@ class Retriever:
 
 def _asks_heading(section: str, asked_word: str, qterms: set[str]) -> bool:
     leaf = section.rsplit(SECTION_SEP, 1)[-1].strip()
-    if not leaf.endswith("?") or not leaf.lower().startswith(asked_word + " "):
+    if not leaf.endswith("?") or question_word(leaf) != asked_word:
         return False
     own = set(terms(leaf))
     return bool(own) and own <= qterms

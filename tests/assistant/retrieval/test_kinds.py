@@ -29,6 +29,7 @@ from assistant.retrieval.kinds import (
     is_topic,
     kind_of_ask,
     number_answer,
+    question_word,
     rule_asked,
 )
 from assistant.retrieval.lexical import terms
@@ -321,3 +322,10 @@ def test_a_heading_that_is_a_date() -> None:
 )
 def test_an_ask_for_how_something_is_done(question: str, how: bool) -> None:
     assert asks_how(question) is how
+
+
+def test_the_question_word_an_ask_or_a_heading_opens_with() -> None:
+    assert question_word("Why GPs?") == "why"
+    assert question_word("  Can I get fired from a consortium?") == "can"
+    assert question_word("Whats a CSU") == "whats"
+    assert question_word("GPs: why?") == "" and question_word("Whyever not") == ""
