@@ -34,7 +34,6 @@ from .answer.generate import CheckerCache, Generator
 from .answer.language import other_language
 from .answer.messages import render
 from .answer.outline import OUTLINE, find_outline
-from .answer.persons import PERSON_UNNAMED, unnamed_person
 from .answer.respond import Part, reply
 from .answer.scope import scope_of
 from .answer.smalltalk import small_talk_reply, without_small_talk
@@ -410,11 +409,6 @@ class Assistant:
             # says nothing of what it is (acronyms.py).
             if outcome == "answer" and undefined_acronym(part, cands, index):
                 values[ACRONYM_UNDEFINED] = 1.0
-                outcome = "partial"
-            # "which councillor chairs the Manchester health and wellbeing board?": passages about
-            # that board match every word but the name, which the guidance never gives (persons.py).
-            if outcome == "answer" and unnamed_person(part, cands, index):
-                values[PERSON_UNNAMED] = 1.0
                 outcome = "partial"
             # The passages naming the place asked about state no figure; another place's is
             # not its answer (`signals` read only theirs).

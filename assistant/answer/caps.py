@@ -1,4 +1,4 @@
-"""Does the composed answer give what was asked? Two caps read from it, as the reader sees it.
+"""Does the composed answer give what was asked? Three caps read from it, as the reader sees it.
 
 **A sum asked for and none stated.** "how much is the secondary care doctor on a CCG board paid
 per session?" matched the passages on the secondary care seat word for word, and was answered
@@ -15,6 +15,19 @@ yes or no about pay is answered by the rule (`kinds.asks_yes_or_no`).
 holds one sentence, "Read about the changes ... in our guide to co-commissioning.": a link to a
 guide the corpus does not hold. Quoted alone as the answer to "what is co-commissioning?", it was
 labelled an answer; it says where an answer might be, so it is answered at most in part.
+
+**A person asked for and nobody named.** "whos the borough director croydon ccg appointed? need a
+name", "who was the PCT chief exec who signed that off?": the passages about the post match every
+word of the ask but the name, and the guidance names nobody in it. Held at partial, such an
+answer still read "The closest passages say: ..." over sentences about the post, as if a name
+were among them; it is refused instead, answered or partial, when no sentence it quotes names
+anyone (`persons.py`). Read from the answer rather than from its passages: the Kent passages name
+their medical director, who is not the lead commissioner for diabetes asked about. Two
+capitalised words the passages never write in lower case may be a name the guidance gives in
+passing ("Andrew Lansley becomes health secretary") or a place ("Coastal Kent", "Greater
+Manchester"): an answer quoting such a pair and no clearer name is held at partial instead. The
+guidance answers "who sits on ...?" and "who chairs ...?" with roles, and those are not read as
+asks for a person.
 """
 
 from __future__ import annotations
@@ -23,10 +36,13 @@ import re
 from collections.abc import Iterable, Sequence
 
 from ..retrieval.kinds import asks_yes_or_no, is_pointer
+from ..types import spoken
+from .persons import PERSON_UNNAMED, may_name_someone, names_someone, wants_person
 
 # The signals recorded when a cap holds an ask at partial.
 SUM_UNSTATED = "sum_unstated"
 POINTS_ELSEWHERE = "points_elsewhere"
+PERSON_UNCONFIRMED = "person_unconfirmed"
 
 # "how much time" asks for time; every other "how much" followed by a word of money asks for a sum.
 _ASKS_SUM = re.compile(
@@ -56,11 +72,16 @@ def states_sum(sentences: Iterable[str]) -> bool:
     return any(HAS_MONEY.search(s) for s in sentences)
 
 
-def cap(ask: str, quoted: Sequence[str]) -> str | None:
-    """The signal of the cap that holds an answered ask (its own words) at partial, given the
-    sentences its answer quotes; None when neither does."""
+def cap(ask: str, quoted: Sequence[str], context: Sequence[str] = ()) -> str | None:
+    """The signal of the cap that holds back an ask (its own words), given the sentences its
+    answer quotes (`context`: the sentences of the passages they come from and those around them);
+    None when none does. `PERSON_UNNAMED` refuses, the others hold an answer at partial."""
     if asks_for_sum(ask) and not states_sum(quoted):
         return SUM_UNSTATED
     if quoted and all(is_pointer(q) for q in quoted):
         return POINTS_ELSEWHERE
+    if wants_person(ask) and not any(names_someone(spoken(q)) for q in quoted):
+        if any(may_name_someone(spoken(q), context) for q in quoted):
+            return PERSON_UNCONFIRMED
+        return PERSON_UNNAMED
     return None

@@ -1,12 +1,12 @@
-"""Asks for a person by name, and whether the passages found for one name anyone.
+"""Asks for a person by name, and whether a sentence names anyone.
 
 "Which councillor chairs the Manchester health and wellbeing board?", "whos the borough director
 croydon ccg appointed? need a name": the passages about that board or that appointment match
 every word but the name, which the guidance never gives ("We have appointed a new borough
 director with a view to her becoming the accountable officer"). Quoted as an answer, they read
-as if the guidance answered. An ask for a particular person whose top passages name nobody
+as if the guidance answered. An ask for a particular person whose answer quotes nobody by name
 (an interview turn's speaker label aside: it names who speaks, not whom the ask is about) is
-answered at most in part.
+refused (`caps.py`, which reads the composed answer).
 
 An ask for a role rather than a person ("who sits on a CCG board?", "who decides ...?",
 "who can apply?") is not read as one: the guidance answers those with roles. Nor is "who runs /
@@ -17,14 +17,9 @@ person ("who chairs the health and wellbeing board?").
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence
-
-from ..retrieval.index import LoadedIndex
-from ..retrieval.retrieve import Candidate
-from ..types import spoken
+from collections.abc import Iterable
 
 PERSON_UNNAMED = "person_unnamed"  # the signal recorded when it fires
-TOP = 3
 
 _ROLE = (
     r"(?:chair|chairs|chairman|chairwoman|chairperson|chief exec\w*|ceo|director|lead|head|rep|representative|"
@@ -57,16 +52,25 @@ def wants_person(ask: str) -> bool:
     return bool(_WANTS.search(ask.strip()))
 
 
+# Two capitalised words in a row: perhaps a full name when neither is a word the text around it
+# also writes in lower case ("May 2010: Andrew Lansley becomes health secretary"), but as often a
+# place ("Greater Manchester", "Coastal Kent"); a body or a title when one is ("the NHS
+# Commissioning Board", "Health and Wellbeing Boards").
+_PAIR = re.compile(r"\b([A-Z][a-z'’-]+) ([A-Z][a-z'’-]+)\b")
+_LOWER = re.compile(r"\b[a-z][a-z'’-]*")
+
+
 def names_someone(text: str) -> bool:
+    """Whether `text` names a person as the guidance does: with a title, or introduced by a role
+    or a clause."""
     return bool(_TITLED.search(text) or _INTRODUCED.search(text))
 
 
-def unnamed_person(ask: str, cands: Sequence[Candidate], index: LoadedIndex) -> bool:
-    """Whether `ask` wants a person and its top passages name nobody (speaker labels aside)."""
-    if not cands or not wants_person(ask):
+def may_name_someone(text: str, context: Iterable[str] = ()) -> bool:
+    """Whether `text` holds what may be a full name: two capitalised words that neither `text` nor
+    `context` (the passages around it) writes in lower case."""
+    pairs = _PAIR.findall(text)
+    if not pairs:
         return False
-    for c in cands[:TOP]:
-        texts = index.sentences.get(c.chunk.chunk_id, ([], None))[0] or [c.chunk.text]
-        if any(names_someone(spoken(t)) for t in texts):
-            return False
-    return True
+    lower = {w for t in (text, *context) for w in _LOWER.findall(t)}
+    return any(a.lower() not in lower and b.lower() not in lower for a, b in pairs)

@@ -27,10 +27,13 @@ from .currency import notices_for
 from .generate import CheckerCache, Generator, generate_answer
 from .messages import render
 from .outline import Outline
+from .persons import PERSON_UNNAMED, wants_person
 from .render import Composition
 from .scope import Scope, Successor, scope_of
 
 _MARK = re.compile(r"\[(\d+)\]")
+# The passages whose words tell a person's name from a body's (`persons.names_someone`).
+CONTEXT_PASSAGES = 10
 
 
 @dataclass
@@ -75,12 +78,14 @@ def refusal_text(
     covers: str = "",
     home: str = "",
     after: Successor | None = None,
+    unnamed: bool = False,
 ) -> tuple[str, str]:
     """The refusal's statement, with its reason when the question is about a nation the corpus
     does not cover (`outside`; `covered`: the nations it does name, "England and Wales") or one
     it names but whose passages found here describe another (`home`: the nation the corpus is
     written for), asks for clinical advice it does not give (`clinical`) or is about none of its
-    subjects (`covers`: what it does cover, `Scope.documents_text`); and the whole text, the
+    subjects (`covers`: what it does cover, `Scope.documents_text`) or asks for a person it
+    does not name (`unnamed`); and the whole text, the
     statement followed by the nearest sections."""
     if after is not None:
         statement = render("refusal_superseded", thing=after.label, notice=after.notice)
@@ -90,6 +95,8 @@ def refusal_text(
         statement = render("refusal_outside", nation=outside, covered=covered or "none")
     elif covers:
         statement = render("refusal_off_subject", covers=covers)
+    elif unnamed:
+        statement = render("refusal_unnamed")
     else:
         statement = render("refusal_clinical") if clinical else render("refusal")
     if not nearest:
@@ -153,6 +160,8 @@ def merge(parts: Sequence[Part], scope: Scope | None = None) -> tuple[str, list[
                 why = render("part_not_covered_unspoken", nation=part.outside, home=home)
             elif part.outside:
                 why = render("part_not_covered_outside", nation=part.outside, covered=covered or "none")
+            elif part.signals.get(PERSON_UNNAMED):
+                why = render("part_not_covered_unnamed")
             else:
                 why = render("part_not_covered_clinical") if part.clinical else render("part_not_covered")
             paragraphs.append(f"{heading}\n{why}")
@@ -247,6 +256,7 @@ def reply(
     each answered or partial part composed (quoted, or generated and checked when a generator is
     set and the one part is answered), with its citations and the sources' notices."""
     hits = parts[0].hits if len(parts) == 1 else interleave([p.hits for p in parts], k)
+    _compose_parts(parts, index, settings.max_answer_sentences, n_passages)
     # Only a reply about a nation outside the corpus names the ones it covers.
     scope = scope_of(index)
     covered = scope.covered_text() if any(p.outside for p in parts) else ""
@@ -266,14 +276,14 @@ def reply(
             covers=covers,
             home=scope.home_instead_of(outside),
             after=after,
+            unnamed=all(p.signals.get(PERSON_UNNAMED) for p in parts),
         )
         return Answer(question, text, [], True, hits, nearest=nearest, answerability=_judged(parts), lead=statement)
     doc_notices = {c.chunk.doc_id: c.chunk.notice for p in parts for c in p.cands if c.chunk.notice}
     if len(parts) == 1:
         part = parts[0]
-        extractive = _composed(part, index, settings.max_answer_sentences, n_passages)
-        if _capped(part, extractive):
-            extractive = _composed(part, index, settings.max_answer_sentences, n_passages)
+        assert part.composition is not None  # composed above, since it is not refused
+        extractive = part.composition
         result, mode, notes, model, reason = extractive, "extractive", list[str](), "", ""
         if generator is not None and part.outcome == "answer" and not extractive.outline:
             result, mode, notes, model, reason = _generated(
@@ -283,16 +293,6 @@ def reply(
         text, lead = part_text(part), part_lead(part)
         citations = result.citations
     else:
-        # Each ask gets a share of the sentence budget, never fewer than two sentences.
-        budget = max(2, settings.max_answer_sentences - len(parts) + 1)
-        shown: set[str] = set()  # sentences an earlier part prints: a later part points to them
-        for part in parts:
-            if part.outcome != "refuse":
-                composed = _composed(part, index, budget, n_passages, len(parts), frozenset(shown))
-                if _capped(part, composed):
-                    composed = _composed(part, index, budget, n_passages, len(parts), frozenset(shown))
-                part.composition = composed
-                shown.update(q for c in composed.citations for q in c.sentences)
         text, citations = merge(parts, scope)
         # Each part carries its own line under its ask: nothing leads the whole reply.
         mode, notes, model, reason, lead = "extractive", [], "", "", ""
@@ -324,16 +324,50 @@ def reply(
     )
 
 
-def _capped(part: Part, composed: Composition) -> bool:
-    """Whether an answered ask is held at partial (caps.py) by what its composed answer quotes: a
-    sum it asks for stated nowhere, or only a pointer to another guide. The reply then composes
-    it again, as a partial answer."""
-    if part.outcome != "answer" or part.outline is not None:
+def _compose_parts(parts: Sequence[Part], index: LoadedIndex, max_sentences: int, n_passages: int) -> None:
+    """Compose every part not refused, in the order asked, each capped by what it quotes.
+
+    Composed before the reply takes its shape, since a cap can refuse the only part. Each ask
+    of several gets a share of the sentence budget, never fewer than two sentences, and is told
+    what the parts before it print, so that it points to them rather than print them twice."""
+    share = len(parts)
+    budget = max_sentences if share == 1 else max(2, max_sentences - share + 1)
+    shown: set[str] = set()
+    for part in parts:
+        if part.outcome == "refuse":
+            continue
+        composed = _composed(part, index, budget, n_passages, share, frozenset(shown))
+        if _capped(part, composed, index):
+            if part.outcome == "refuse":
+                continue
+            composed = _composed(part, index, budget, n_passages, share, frozenset(shown))
+        part.composition = composed
+        shown.update(q for c in composed.citations for q in c.sentences)
+
+
+def _capped(part: Part, composed: Composition, index: LoadedIndex) -> bool:
+    """Whether an answered or partial ask is held back (caps.py) by what its composed answer
+    quotes: an answer with a sum it asks for stated nowhere, or only a pointer to another guide,
+    is held at partial and composed again as one; an ask for a person whose answer names nobody
+    is refused, answered or partial (the guidance does not name them, and its sentences about
+    the post read as if it did)."""
+    if part.outcome == "refuse" or part.outline is not None:
         return False
-    held = cap(part.own or part.ask, [q for c in composed.citations for q in c.sentences])
+    ask = part.own or part.ask
+    around = (
+        [t for c in part.cands[:CONTEXT_PASSAGES] for t in index.sentences.get(c.chunk.chunk_id, ([], None))[0]]
+        if wants_person(ask)
+        else []
+    )
+    held = cap(ask, [q for c in composed.citations for q in c.sentences], around)
     if held is None:
         return False
-    part.outcome = "partial"
+    if held == PERSON_UNNAMED:
+        part.outcome = "refuse"
+    elif part.outcome == "answer":
+        part.outcome = "partial"
+    else:
+        return False
     part.signals[held] = 1.0
     return True
 

@@ -6,7 +6,8 @@ from __future__ import annotations
 import pytest
 
 from assistant import Assistant
-from assistant.answer.caps import POINTS_ELSEWHERE, SUM_UNSTATED, asks_for_sum, cap, states_sum
+from assistant.answer.caps import PERSON_UNCONFIRMED, POINTS_ELSEWHERE, SUM_UNSTATED, asks_for_sum, cap, states_sum
+from assistant.answer.persons import PERSON_UNNAMED
 
 
 @pytest.mark.parametrize(
@@ -103,3 +104,18 @@ def test_the_caps_read_the_quoted_sentences() -> None:
         POINTS_ELSEWHERE
     )
     assert cap("what is co-commissioning?", ["Read more about it here.", "Co-commissioning is shared."]) is None
+
+
+def test_the_person_cap_reads_the_quoted_sentences_without_speaker_labels() -> None:
+    who = "who is the lead commissioner for diabetes in kent?"
+    # A speaker's label names who speaks, not the one asked about.
+    said = "TB (Dr Tony Brzezicki. chair Croydon CCG): We have appointed a new borough director."
+    assert cap(who, [said]) == PERSON_UNNAMED
+    assert cap(who, ["Medical director Robert Stewart, who has led the scheme, says it works."]) is None
+    # Two capitalised words the passages never write in lower case: a name in passing, or a place.
+    assert cap(who, ["May 2010: Andrew Lansley becomes health secretary."]) == PERSON_UNCONFIRMED
+    assert cap(who, ["The Greater Manchester council meets monthly."], ["a greater say"]) == PERSON_UNNAMED
+    # A body's name is no one's.
+    assert cap(who, ["The NHS Commissioning Board will host it."], ["the commissioning board"]) == PERSON_UNNAMED
+    # Not an ask for a person: the guidance answers these with roles.
+    assert cap("who sits on a CCG board?", ["Every CCG board will include a nurse."]) is None

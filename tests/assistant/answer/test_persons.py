@@ -1,12 +1,13 @@
-"""An ask for a particular person whose passages name nobody is answered at most in part
-(`assistant/answer/persons.py`), against the real corpus."""
+"""An ask for a particular person whose answer names nobody is refused (`assistant/answer/persons.py`,
+`caps.py`), against the real corpus."""
 
 from __future__ import annotations
 
 import pytest
 
 from assistant import Assistant
-from assistant.answer.persons import PERSON_UNNAMED, names_someone, wants_person
+from assistant.answer.caps import PERSON_UNCONFIRMED
+from assistant.answer.persons import PERSON_UNNAMED, may_name_someone, names_someone, wants_person
 
 
 @pytest.mark.parametrize(
@@ -50,17 +51,51 @@ def test_a_person_as_the_guidance_names_one() -> None:
     # A body's name before its acronym, and a capitalised phrase, are nobody.
     assert not names_someone("There is an existing clear Joint Strategic Needs Assessment (JSNA) with a rich base.")
     assert not names_someone("The Health and Social Care Act now states that Monitor protects patients.")
+    # A bare full name may be one; whether its words are written in lower case nearby tells a
+    # name from a body's.
+    assert may_name_someone("May 2010: Andrew Lansley becomes health secretary.")
+    assert not may_name_someone("The Health Secretary spoke.", ["the health secretary"])
 
 
-def test_a_person_the_guidance_never_names_is_answered_in_part(bot: Assistant) -> None:
+def test_a_person_the_guidance_never_names_is_refused(bot: Assistant) -> None:
     a = bot.ask("who is the lmc representative on the leeds health and wellbeing board?")
-    assert a.outcome == "partial" and not a.refused
+    assert a.outcome == "refuse" and a.refused and not a.citations
     assert a.answerability[0]["signals"].get(PERSON_UNNAMED) == 1.0
-    # The closest passages still come, cited: the guidance's view of LMCs on these boards.
-    assert a.citations and "LMC" in a.text
-    # The timeline's entry names the one replaced, not who replaced him.
+    assert a.lead == "The guidance in this corpus does not name the person you ask about, so I will not guess."
+    # The sections that come nearest are still named: the guidance's view of LMCs on these boards.
+    assert any("Local Medical Committees" in n or "LMC" in n for n in a.nearest), a.nearest
+    # Nor one the conversation's earlier question set up.
+    chief = bot.ask(
+        "who was the PCT chief exec who signed that off?",
+        [
+            {"role": "user", "content": "how did the kent pct set up its clinical commissioners?"},
+            {
+                "role": "assistant",
+                "content": "NHS Eastern and Coastal Kent appointed 11 GPs as clinical commissioners.",
+            },
+        ],
+    )
+    assert chief.outcome == "refuse", chief.text
+    # The Kent passages name their medical director, but not the one asked about: read from the
+    # answer's sentences, not from its passages. What they quote has a place, "Coastal Kent", two
+    # capitalised words they never write in lower case, which may be a name: held at partial.
+    kent = bot.ask("Who is the lead commissioner for diabetes at NHS Eastern and Coastal Kent?")
+    assert kent.outcome == "partial", kent.text
+    assert kent.answerability[0]["signals"].get(PERSON_UNCONFIRMED) == 1.0
+    # The timeline's entry names the one replaced, not who replaced him: partial as well.
     successor = bot.ask("Who replaced Andrew Lansley as health secretary?")
     assert successor.outcome == "partial", successor.text
+
+
+def test_an_unnamed_person_refuses_only_its_own_part(bot: Assistant) -> None:
+    a = bot.ask(
+        "who is the lmc rep on the leeds health and wellbeing board? and what do health and wellbeing boards do?"
+    )
+    assert a.outcome == "answer", a.text
+    judged = a.answerability
+    assert [j["outcome"] for j in judged] == ["refuse", "answer"], judged
+    assert "does not name the person this part asks about" in a.text
+    assert a.citations
 
 
 def test_a_person_the_guidance_names_is_answered(bot: Assistant) -> None:
