@@ -489,6 +489,17 @@ def test_ci_gate_on_dev_and_test(tmp_path: Path, corpus_settings: Settings, env_
             "citation_support": 0.86,
             "refusal_recall": 0.45,
         },
+        # A fortieth author's (forty-eighth session), committed before its first run at the
+        # session's start code (n48b, 98e91dd's answers): hit@5 0.949, MRR 0.854, key facts 0.722,
+        # citation support 0.872, refusal recall 0.636 (7 of 11), none of 39 answerable items
+        # refused. (A run begun while it was being written read it once, with an uncommitted change.)
+        "holdout-af": {
+            "hit@5": 0.94,
+            "mrr": 0.85,
+            "key_fact_recall": 0.72,
+            "citation_support": 0.87,
+            "refusal_recall": 0.63,
+        },
     }
     # False refusals. Until the twelfth session unseen splits ran above dev's held-out 0.02 (holdout-d
     # 5 of 58 answerable items, holdout-i 3 of 49); since an ask about today is no longer refused
@@ -526,6 +537,7 @@ def test_ci_gate_on_dev_and_test(tmp_path: Path, corpus_settings: Settings, env_
         "holdout-ac": 0.11,  # 4 of 39 at its first run
         "holdout-ad": 0.03,  # none of 39 at its first run
         "holdout-ae": 0.03,  # 1 of 39 at its first run
+        "holdout-af": 0.03,  # none of 39 at its first run
     }
     args = ["eval", "--out", str(out)]
     for split, mins in floors.items():
