@@ -17,7 +17,15 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from ..retrieval.index import LoadedIndex
-from ..retrieval.kinds import asks_for_list, asks_for_number, asks_what_it_is, is_item, is_statement
+from ..retrieval.kinds import (
+    asking_sentence,
+    asks_for_list,
+    asks_for_number,
+    asks_how,
+    asks_what_it_is,
+    is_item,
+    is_statement,
+)
 from ..retrieval.lexical import terms
 from ..retrieval.retrieve import Candidate
 from ..types import SECTION_SEP, Chunk
@@ -118,7 +126,13 @@ def find_outline(question: str, cands: Sequence[Candidate], index: LoadedIndex) 
             subject = cand.chunk.title.split(" (", 1)[0]
             word = heading.strip().rstrip("?").lower()
             asks_it = asks_for_list(question) or re.search(rf"^\W*{re.escape(word)}\b", question, re.I)
-            if not (asks_it and _named(subject, asked)):
+            # "How can an SAS doctor get a voice in local commissioning decisions?", "as a trust
+            # medical director, how should our consultants engage with the new CCGs?": a "how"
+            # ask whose best passage is the "How?" section's own opening asks for its routes,
+            # though it names the document's subject in other words.
+            opening = cand is cands[0] and cand.chunk.section == parent
+            how = word == "how" and asks_how(asking_sentence(question))
+            if not ((asks_it and _named(subject, asked)) or (opening and how)):
                 continue
             heading = f"{subject}: {heading}"
         points = _points(cand.chunk, parent, index)

@@ -135,9 +135,33 @@ def test_a_how_section_asked_through_its_documents_title_answers_with_its_advice
         assert c.quote in c.text and item.endswith(f"{c.quote} [{c.n}]")
 
 
+@pytest.mark.parametrize(
+    "question",
+    [
+        "How can an SAS doctor get a voice in local commissioning decisions?",
+        "As a trust medical director, how should our consultants engage with the new CCGs?",
+    ],
+)
+def test_a_how_ask_whose_best_passage_opens_the_how_section_gets_its_points(bot: Assistant, question: str) -> None:
+    """These name the document's subject in other words ("a voice in ... decisions", "engage").
+    Their best passage is the "How?" section's opening, and they were answered with its sentence
+    "There are some areas which have been identified as clear points of engagement ...", which
+    announces the eight routes the answer then never gave."""
+    a = bot.ask(question)
+    assert a.outcome == "answer"
+    items = _items(a.text)
+    assert len(items) >= 5 and items[0].startswith("Positions on the CCG’s decision-making bodies: "), a.text
+    announcing = a.text.find("clear points of engagement")
+    assert announcing == -1 or announcing < a.text.find("- Positions on the CCG")
+
+
 def test_a_how_section_settles_no_outcome_and_answers_only_a_how_or_list_ask(bot: Assistant) -> None:
     # Refused or hedged on its own signals, an ask gets no outline through a document's title.
     scotland = bot.ask("how do I get involved in commissioning in Scotland?")
     assert scotland.outcome == "refuse" and "Positions on the CCG" not in scotland.text
     # "What is involved in ...?" asks neither how nor for a list.
     assert "Positions on the CCG’s decision-making bodies [" not in bot.ask("what is involved in commissioning?").text
+    # A "how" ask whose best passage is one of the routes, not the section's opening, is
+    # answered from that route.
+    lmc = bot.ask("how do I get in touch with my LMC about commissioning?")
+    assert "- Monitor: " not in lmc.text, lmc.text
