@@ -24,7 +24,7 @@ from ..retrieval.kinds import (
     rule_asked,
 )
 from ..retrieval.lexical import terms
-from ..retrieval.rewrite import expand
+from ..retrieval.rewrite import expand, groups_mentioned
 from .picked import Picked
 from .render import ITEM_MARK
 from .speakers import REPLY_WORDS
@@ -75,8 +75,18 @@ def lead(chosen: Sequence[Picked], question: str, margin: float, wants_list: boo
                 return item
         fitting = counting or fitting
     elif asks_what_it_is(asked):
+        # "What is a CSU?" is defined by "Commissioning support encompasses ...": the thing may
+        # be named by another of its phrasings.
         words = set(terms(asked))
-        fitting = [p for p in prose if p.score >= top and defines(p.text, words)]
+        namings = []
+        for group in groups_mentioned(asked):
+            said = {t for phrase in group for t in terms(phrase)}
+            namings += [(words - said) | set(terms(phrase)) for phrase in group]
+        fitting = [
+            p
+            for p in prose
+            if p.score >= top and (defines(p.text, words) or any(defines(p.text, n, whole=True) for n in namings))
+        ]
     best = max(fitting, key=lambda p: p.score) if fitting else best
     sources_question = _asked_by_source(best, chosen)
     if sources_question is not None:

@@ -157,7 +157,7 @@ DEFINITION_Q = re.compile(
     r"|\bwhat\b.{1,60}\b(means|stands? for)\b|\bwhat is meant by\b|\b(definition of|define)\b",
     re.I,
 )
-DEFINES = re.compile(r"\b(is|are|means|refers to|will)\b", re.I)
+DEFINES = re.compile(r"\b(is|are|means|refers to|will|encompasses|encompass|comprises|consists of)\b", re.I)
 # A sentence that leans back through a connective ("However, ...") qualifies one the reader has
 # not seen, so it cannot open an answer. One that leans back through a pronoun ("It took on its
 # full statutory responsibilities on 1 April 2013") can, when it gives the kind of answer asked
@@ -441,16 +441,21 @@ def defines_one_of(sentence: str, asked: set[str]) -> bool:
     return bool(defined_subject(sentence, asked))
 
 
-def defines(sentence: str, asked: set[str]) -> bool:
+def defines(sentence: str, asked: set[str], whole: bool = False) -> bool:
     """ "A health and wellbeing board is ...": the words before the verb name what was asked.
     A passive ("Health and wellbeing boards are aligned with each upper tier local authority")
-    says what is done to them, not what they are."""
+    says what is done to them, not what they are. `whole`: the words before the verb are the
+    name and little else ("Commissioning support encompasses ..." for "commissioning support
+    unit", not "NHS England (formerly the NHS Commissioning Board) is ...")."""
     m = DEFINES.search(sentence)
     if m is None or not asked:
         return False
     if _PASSIVE.match(sentence, m.end()):
         return False
-    return len(asked & set(terms(sentence[: m.start()]))) >= max(1, len(asked) // 2)
+    subject = set(terms(sentence[: m.start()]))
+    if whole and len(asked & subject) * 2 < len(subject):
+        return False
+    return len(asked & subject) >= max(1, len(asked) // 2)
 
 
 _PASSIVE = re.compile(r"\s+(?:not\s+)?(?:\w+ly\s+)?\w+ed\b", re.I)

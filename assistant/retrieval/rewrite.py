@@ -197,13 +197,17 @@ def _mentions(low: str, phrase: str) -> bool:
     return f" {phrase} " in low or f" {phrase}s " in low
 
 
+def groups_mentioned(query: str) -> list[tuple[str, ...]]:
+    """Each synonym group `query` mentions one phrasing of ("CSU": "csu", "commissioning support
+    unit", ...)."""
+    low = f" {_plain(query)} "
+    return [tuple(group) for group in synonym_groups() if any(_mentions(low, p) for p in group)]
+
+
 def expand(query: str) -> str:
     """`query` plus the other phrasings of any synonym group it mentions."""
     low = f" {_plain(query)} "
-    extra: list[str] = []
-    for group in synonym_groups():
-        if any(_mentions(low, p) for p in group):
-            extra.extend(p for p in group if not _mentions(low, p))
+    extra = [p for group in groups_mentioned(query) for p in group if not _mentions(low, p)]
     return query if not extra else query + " " + " ".join(extra)
 
 
