@@ -88,6 +88,9 @@ MIN_ANSWER_WORDS = 120
 # A heading match this strong states the question ("Single operating model" for "what is the
 # single operating model?"): the section under it is the answer.
 HEADING_STATES = 0.5
+# Every lead's answer to the interviewer's question answers an ask only where the question
+# (the section's heading) matches the ask this well (0.2 and 0.5 were worse on dev).
+PANEL_HEADING = 0.3
 # An ask for reasons alone: "why ...?", "what was his reason?"; not "who should it be, and why?",
 # which asks for the reply as well.
 _WHY = re.compile(r"^\W*(?:and |so |but )?(?:why|how come)\b|\breasons?\b", re.I)
@@ -194,7 +197,7 @@ def compose(
             # "GP (...): This is definitely a risk ...": a reply pointing back at the interviewer's
             # question, which is its section's heading; quoted under another ask, it reads as
             # calling that ask's subject a risk.
-            if cand.heading < HEADING_STATES and _answers_heading(text):
+            if cand.heading < HEADING_STATES and (_answers_heading(text) or is_turn_reply(text)):
                 continue
             spoken = f"{speakers[si]} {text}" if speakers[si] and not SPEAKER_TURN.match(text) else text
             overlap = sum(weight(t) for t in qterms & set(terms(spoken))) / q_weight
@@ -470,6 +473,11 @@ def _panel(
     shown: frozenset[str] = frozenset(),
 ) -> Composition | None:
     """An ask about what an interview's panel said: each speaker's answer (`panel_answer`)."""
+    # The interviewer's question (the section's heading) must be the ask's: "Do CCGs have to
+    # involve patients ...?" got every lead's answer on any qualified provider, "SF (...): No."
+    # among them.
+    if not top or top[0].heading < PANEL_HEADING:
+        return None
     texts = [index_sentences.get(c.chunk.chunk_id, ([], None))[0] for c in top]
     where = [f"{c.chunk.doc_id}{SECTION_SEP}{c.chunk.section}" for c in top]  # a section of one document
     panel = panel_answer(question, list(zip(where, texts, strict=True)))

@@ -27,12 +27,14 @@ def _sentences(text: str) -> list[str]:
 
 
 def _interview(
-    text: str, section: str, sims: list[float]
+    text: str, section: str, sims: list[float], heading: float = 0.0
 ) -> tuple[list[Candidate], dict[str, tuple[list[str], np.ndarray]]]:
-    """`text` as the one retrieved passage of an interview, its sentences scored `sims`."""
+    """`text` as the one retrieved passage of an interview, its sentences scored `sims`;
+    `heading`: how well the interviewer's question (the section) matches the ask."""
     sentences = _sentences(text)
     chunk = Chunk("c0", "coalface", "c.txt", "Change at the coalface", "", "2012", section, None, 0, len(text), text)
     cand = Candidate(chunk, score=0.8, sentence=max(sims), sentence_sims=np.array(sims))
+    cand.heading = heading
     return [cand], {"c0": (sentences, np.zeros((len(sentences), 4), dtype=np.float32))}
 
 
@@ -99,8 +101,11 @@ def _panel() -> tuple[list[Candidate], dict[str, tuple[list[str], np.ndarray]]]:
         "SF (Dr Stewart Findlay, GP chair, Durham Dales CCG): Dementia. We have a plan for it.\n\n"
         "DS (David Slack, managing director, Somerset CCG): Community services. They need redesign."
     )
-    # Somerset's opening reads most like the ask.
-    return _interview(text, "Next big issue?", [0.3, 0.2, 0.3, 0.1, 0.95, 0.2])
+    # Somerset's opening reads most like the ask, and the interviewer's question (the heading) is
+    # the ask's.
+    cands, index = _interview(text, "Next big issue?", [0.3, 0.2, 0.3, 0.1, 0.95, 0.2])
+    cands[0].heading = 0.6
+    return cands, index
 
 
 def test_an_ask_about_what_the_panel_said_gets_each_speakers_answer() -> None:
@@ -114,6 +119,24 @@ def test_an_ask_about_what_the_panel_said_gets_each_speakers_answer() -> None:
     assert "Dementia. We have a plan for it. [1]" in text
     assert "We are nearly there." not in text
     assert text.count("DS (David Slack") == 1
+
+
+def test_the_panel_answers_only_an_ask_its_question_matches() -> None:
+    """ "Do CCGs have to involve patients and the public before they change services?" got every
+    lead's answer to "will you commission more under any qualified provider?", "SF (...): No."
+    among them: it names CCGs, and that section ranked first."""
+    cands, index = _panel()
+    cands[0].heading = 0.1
+    text = compose("Do CCGs have to plan for the next big issue with patients?", cands, index).text
+    assert "SF (Dr Stewart Findlay, GP chair, Durham Dales CCG): Dementia." not in text, text
+
+
+def test_a_bare_reply_to_another_question_is_not_quoted() -> None:
+    """ "SF (...): No." answered "will you commission more under any qualified provider?": quoted
+    for another ask it reads as that ask's answer."""
+    cands, index = _interview(AQP, "Will you use any qualified provider?", [0.3, 0.2, 0.2, 0.6, 0.65])
+    answer = compose("do ccgs have to consult patients before changing services?", cands, index).text
+    assert "Durham Dales CCG): No." not in answer, answer
 
 
 def test_an_ask_naming_one_speaker_is_not_a_panel_ask() -> None:
@@ -183,7 +206,8 @@ def test_a_yes_or_no_is_answered_with_the_turns_own_reply_first() -> None:
 
 
 def test_a_whole_turn_of_one_word_keeps_its_own_marker() -> None:
-    cands, index = _interview(AQP, "Will you use any qualified provider?", [0.3, 0.2, 0.2, 0.6, 0.65])
+    # The interviewer asked about any qualified provider, as this ask does: a bare reply answers it.
+    cands, index = _interview(AQP, "Will you use any qualified provider?", [0.3, 0.2, 0.2, 0.6, 0.65], heading=0.6)
     answer = compose("what did durham dales and somerset say about any qualified provider?", cands, index).text
     assert "SF (Dr Stewart Findlay, GP chair, Durham Dales CCG): No. [1]" in answer, answer
 
@@ -196,7 +220,7 @@ def test_an_ask_naming_one_lead_quotes_none_of_the_others_answers() -> None:
     )
     # South Manchester's sentences repeat the ask's words; Durham Dales's answer is one word. They
     # were quoted first, and "Dementia." last, as if it were one issue among several.
-    cands, index = _interview(text, "What's your next big issue?", [0.8, 0.7, 0.3])
+    cands, index = _interview(text, "What's your next big issue?", [0.8, 0.7, 0.3], heading=0.8)
     answer = compose("durham dales ccg - whats their next big issue", cands, index).text
     assert answer == "SF (Dr Stewart Findlay, GP chair, Durham Dales CCG): Dementia. [1]", answer
 
@@ -219,7 +243,7 @@ AO = (
 
 
 def test_an_ask_for_which_lead_said_something_reads_each_leads_reply() -> None:
-    cands, index = _interview(AO, "Who is your accountable officer?", [0.3, 0.8, 0.7, 0.1, 0.2, 0.3])
+    cands, index = _interview(AO, "Who is your accountable officer?", [0.3, 0.8, 0.7, 0.1, 0.2, 0.3], heading=0.6)
     answer = compose("Which CCG lead said their accountable officer would be a GP?", cands, index).text
     # Findlay's two-word reply matches nothing of the ask; read beside the others it answers it.
     assert "SF (Dr Stewart Findlay, GP chair, Durham Dales CCG): Me. A GP!" in answer, answer
