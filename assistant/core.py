@@ -34,6 +34,7 @@ from .answer.generate import CheckerCache, Generator
 from .answer.language import other_language
 from .answer.messages import render
 from .answer.outline import OUTLINE, find_outline
+from .answer.persons import PERSON_NOW, wants_person
 from .answer.respond import Part, reply
 from .answer.scope import scope_of
 from .answer.smalltalk import small_talk_reply, without_small_talk
@@ -410,6 +411,12 @@ class Assistant:
             if outcome == "answer" and undefined_acronym(part, cands, index):
                 values[ACRONYM_UNDEFINED] = 1.0
                 outcome = "partial"
+            # "Who is the current chief executive of NHS England?": dated guidance cannot say who
+            # holds a post now, and a name it gives, from its own time or another post ("Chris
+            # Ham, chief executive of the King's Fund"), would be read as the answer.
+            if outcome != "refuse" and about_now and wants_person(part):
+                values[PERSON_NOW] = 1.0
+                outcome = "refuse"
             # The passages naming the place asked about state no figure; another place's is
             # not its answer (`signals` read only theirs).
             missing = (values["number_missing"] and not values[DATED_HEADING]) or values["money_missing"]

@@ -20,6 +20,7 @@ import re
 from collections.abc import Iterable
 
 PERSON_UNNAMED = "person_unnamed"  # the signal recorded when it fires
+PERSON_NOW = "person_now"  # the signal of an ask for who holds a post today (core.py refuses it)
 
 _ROLE = (
     r"(?:chair|chairs|chairman|chairwoman|chairperson|chief exec\w*|ceo|director|lead|head|rep|representative|"

@@ -27,7 +27,7 @@ from .currency import notices_for
 from .generate import CheckerCache, Generator, generate_answer
 from .messages import render
 from .outline import Outline
-from .persons import PERSON_UNNAMED, wants_person
+from .persons import PERSON_NOW, PERSON_UNNAMED, wants_person
 from .render import Composition
 from .scope import Scope, Successor, scope_of
 
@@ -79,13 +79,14 @@ def refusal_text(
     home: str = "",
     after: Successor | None = None,
     unnamed: bool = False,
+    now: bool = False,
 ) -> tuple[str, str]:
     """The refusal's statement, with its reason when the question is about a nation the corpus
     does not cover (`outside`; `covered`: the nations it does name, "England and Wales") or one
     it names but whose passages found here describe another (`home`: the nation the corpus is
     written for), asks for clinical advice it does not give (`clinical`) or is about none of its
     subjects (`covers`: what it does cover, `Scope.documents_text`) or asks for a person it
-    does not name (`unnamed`); and the whole text, the
+    does not name (`unnamed`), or who holds a post today (`now`); and the whole text, the
     statement followed by the nearest sections."""
     if after is not None:
         statement = render("refusal_superseded", thing=after.label, notice=after.notice)
@@ -95,6 +96,8 @@ def refusal_text(
         statement = render("refusal_outside", nation=outside, covered=covered or "none")
     elif covers:
         statement = render("refusal_off_subject", covers=covers)
+    elif now:
+        statement = render("refusal_person_now")
     elif unnamed:
         statement = render("refusal_unnamed")
     else:
@@ -160,6 +163,8 @@ def merge(parts: Sequence[Part], scope: Scope | None = None) -> tuple[str, list[
                 why = render("part_not_covered_unspoken", nation=part.outside, home=home)
             elif part.outside:
                 why = render("part_not_covered_outside", nation=part.outside, covered=covered or "none")
+            elif part.signals.get(PERSON_NOW):
+                why = render("part_not_covered_person_now")
             elif part.signals.get(PERSON_UNNAMED):
                 why = render("part_not_covered_unnamed")
             else:
@@ -277,6 +282,7 @@ def reply(
             home=scope.home_instead_of(outside),
             after=after,
             unnamed=all(p.signals.get(PERSON_UNNAMED) for p in parts),
+            now=all(p.signals.get(PERSON_NOW) for p in parts),
         )
         return Answer(question, text, [], True, hits, nearest=nearest, answerability=_judged(parts), lead=statement)
     doc_notices = {c.chunk.doc_id: c.chunk.notice for p in parts for c in p.cands if c.chunk.notice}

@@ -7,7 +7,7 @@ import pytest
 
 from assistant import Assistant
 from assistant.answer.caps import PERSON_UNCONFIRMED
-from assistant.answer.persons import PERSON_UNNAMED, may_name_someone, names_someone, wants_person
+from assistant.answer.persons import PERSON_NOW, PERSON_UNNAMED, may_name_someone, names_someone, wants_person
 
 
 @pytest.mark.parametrize(
@@ -103,3 +103,15 @@ def test_a_person_the_guidance_names_is_answered(bot: Assistant) -> None:
     assert a.outcome == "answer"
     assert "Robert Stewart" in a.text
     assert PERSON_UNNAMED not in a.answerability[0]["signals"]
+
+
+def test_who_holds_a_post_now_is_refused_whatever_names_the_guidance_gives(bot: Assistant) -> None:
+    """ "Chris Ham, chief executive of the King's Fund" opened a partial answer to this: a name,
+    but another post's, and the guidance cannot know who holds any post today."""
+    a = bot.ask("Who is the current chief executive of NHS England?")
+    assert a.outcome == "refuse" and a.answerability[0]["signals"].get(PERSON_NOW) == 1.0
+    assert a.lead.startswith("The guidance in this corpus is dated and cannot say who holds that post now")
+    assert "Chris Ham" not in a.text
+    # Asked of the guidance's own time, the same post is left to the answer's sentences.
+    then = bot.ask("Who was the chief executive of the King's Fund quoted in the BMJ guide?")
+    assert PERSON_NOW not in then.answerability[0]["signals"]
