@@ -35,6 +35,7 @@ STOPWORDS = frozenset(
     i'm what's
     pls please thx thanks hi hey tbh btw anyone anybody someone vs
     imo afaik fyi iirc ofc plz asap
+    lol nah yeah yep ya
     """.split()  # noqa: SIM905
 )
 
@@ -158,7 +159,7 @@ def proximity(
 
 
 # Bump when `terms` changes: a saved index built with other terms is then rebuilt.
-TOKENIZER_VERSION = "snowball-6"
+TOKENIZER_VERSION = "snowball-7"
 
 
 def fingerprint(ids: Sequence[str]) -> str:

@@ -12,6 +12,7 @@ def test_chat_filler_carries_no_terms() -> None:
     # about; counted, they read as words the guidance never uses and push it towards a refusal.
     assert terms("hi pls thx, anyone? tbh btw vs someone thanks hey") == []
     assert terms("imo, afaik, fyi, iirc, ofc, plz asap") == []
+    assert terms("lol nah yeah yep ya") == []
     assert terms("smallest vs biggest pathfinder consortia? numbers pls") == terms(
         "smallest biggest pathfinder consortia? numbers"
     )
