@@ -355,7 +355,7 @@ def compose(
     if continued is not None:
         chosen = [*chosen, continued]
     chosen = with_list_items(chosen, top, index_sentences, wants_list or continued is not None)
-    chosen = _without_repeated_items(chosen)
+    chosen = _without_restatements(_without_repeated_items(chosen))
     have = {(p.passage, p.sentence) for p in chosen}
     # A lead-in whose list is not in the passage (its items are subsections of their own, "These
     # savings were achieved using the following strategies:") would end on a colon, promising
@@ -410,6 +410,23 @@ def _without_repeated_items(chosen: list[Picked]) -> list[Picked]:
         first.setdefault((p.passage, " ".join(p.text.lower().split())), p)
     kept = {id(p) for p in first.values()}
     return [p for p in chosen if not is_item(p.text) or id(p) in kept]
+
+
+def _without_restatements(chosen: list[Picked]) -> list[Picked]:
+    """The chosen sentences without one another passage's longer sentence already says: "Clinical
+    networks are condition or service area specific." (the quick guide) after "Clinical networks
+    will be condition or service area specific and clinical senates will bring together ..."
+    (the BMA page) said it twice, under two citations. List items and interview turns stay."""
+    prose = [p for p in chosen if is_statement(p.text) and not is_item(p.text) and not SPEAKER_TURN.match(p.text)]
+    dropped = {
+        id(p)
+        for p in prose
+        if any(
+            c.passage != p.passage and len(terms(c.text)) > len(terms(p.text)) and similar(p.text, c.text)
+            for c in prose
+        )
+    }
+    return [p for p in chosen if id(p) not in dropped]
 
 
 def _answers_heading(sentence: str) -> bool:
