@@ -400,3 +400,11 @@ def test_an_answer_takes_the_length_its_writer_asks_for(bot: Assistant) -> None:
     two = bot.ask("fy1 - no idea what commissioning even is tbh, can u explain in 2 lines")
     assert len(re.findall(r"\[\d+\]", two.text)) == 2
     assert two.text.startswith("Commissioning is the effective planning and delivery of healthcare")
+
+
+def test_a_shorter_restatement_from_another_document_is_not_quoted_again(bot: Assistant) -> None:
+    """The BMA page and the quick guide both say that clinical networks are condition or service
+    area specific; the answer quoted both, under two citations."""
+    a = bot.ask("What's the difference between a clinical senate and a strategic clinical network?")
+    assert "Clinical networks will be condition or service area specific" in a.text, a.text
+    assert "Clinical networks are condition or service area specific." not in a.text, a.text

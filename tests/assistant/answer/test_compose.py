@@ -734,25 +734,3 @@ def test_two_things_asked_for_listed_under_sibling_headings_come_as_two_lists() 
     cands2[0] = replace(cands2[0], chunk=replace(cands2[0].chunk, section="In summary › Drawbacks of commissioning"))
     cands2[1] = replace(cands2[1], chunk=replace(cands2[1].chunk, section="In summary › Clinical networks"))
     assert "Cancer" not in compose("list the benefits and drawbacks of commissioning", cands2, sentences2).text
-
-
-def test_a_shorter_restatement_from_another_passage_is_not_quoted_again() -> None:
-    """The BMA page and the quick guide both say that clinical networks are condition or service
-    area specific; the answer quoted both, under two citations."""
-    cands, sentences = _cands(
-        [
-            (
-                "Clinical networks will be condition or service area specific and clinical senates will bring "
-                "together a range of experts. Both are hosted by NHS England.",
-                0.9,
-                [0.8, 0.6],
-            ),
-            ("Clinical networks are condition or service area specific. They cover cancer care.", 0.88, [0.78, 0.5]),
-        ]
-    )
-    result = compose("what is the difference between a clinical senate and a clinical network?", cands, sentences)
-    assert "Clinical networks will be condition or service area specific" in result.text
-    assert "Clinical networks are condition or service area specific." not in result.text, result.text
-    # Within one passage the source's own sentences are left as they are.
-    one, index = _cands([("Networks are area specific. Networks are area specific and hosted.", 0.9, [0.8, 0.7])])
-    assert compose("what are networks?", one, index).text.count("Networks are area specific") == 2
