@@ -32,7 +32,7 @@ from .render import Composition
 from .scope import Scope, Successor, scope_of
 
 _MARK = re.compile(r"\[(\d+)\]")
-# The passages whose words tell a person's name from a body's (`persons.names_someone`).
+# The passages whose lower-case words tell a possible name from a body's (`persons.may_name_someone`).
 CONTEXT_PASSAGES = 10
 
 
