@@ -81,7 +81,7 @@ def cap(ask: str, quoted: Sequence[str], context: Sequence[str] = ()) -> str | N
     if quoted and all(is_pointer(q) for q in quoted):
         return POINTS_ELSEWHERE
     if wants_person(ask) and not any(names_someone(spoken(q)) for q in quoted):
-        if any(may_name_someone(spoken(q), context) for q in quoted):
+        if may_name_someone([spoken(q) for q in quoted], context):
             return PERSON_UNCONFIRMED
         return PERSON_UNNAMED
     return None

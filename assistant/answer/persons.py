@@ -17,7 +17,7 @@ person ("who chairs the health and wellbeing board?").
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 
 PERSON_UNNAMED = "person_unnamed"  # the signal recorded when it fires
 PERSON_NOW = "person_now"  # the signal of an ask for who holds a post today (core.py refuses it)
@@ -67,11 +67,13 @@ def names_someone(text: str) -> bool:
     return bool(_TITLED.search(text) or _INTRODUCED.search(text))
 
 
-def may_name_someone(text: str, context: Iterable[str] = ()) -> bool:
-    """Whether `text` holds what may be a full name: two capitalised words that neither `text` nor
-    `context` (the passages around it) writes in lower case."""
-    pairs = _PAIR.findall(text)
+def may_name_someone(texts: str | Sequence[str], context: Iterable[str] = ()) -> bool:
+    """Whether `texts` (a sentence, or an answer's sentences) hold what may be a full name: two
+    capitalised words that neither they nor `context` (the passages around them) write in lower
+    case. The lower-case words are read once, and only when some pair is there to check."""
+    texts = [texts] if isinstance(texts, str) else list(texts)
+    pairs = [pair for t in texts for pair in _PAIR.findall(t)]
     if not pairs:
         return False
-    lower = {w for t in (text, *context) for w in _LOWER.findall(t)}
+    lower = {w for t in (*texts, *context) for w in _LOWER.findall(t)}
     return any(a.lower() not in lower and b.lower() not in lower for a, b in pairs)
