@@ -502,6 +502,16 @@ def test_ci_gate_on_dev_and_test(tmp_path: Path, corpus_settings: Settings, env_
             "citation_support": 0.87,
             "refusal_recall": 0.63,
         },
+        # A forty-first author's (forty-ninth session), committed before its first run at the
+        # session's start code (n49, 3d57fe8's answers): hit@5 0.923, MRR 0.791, key facts 0.722,
+        # citation support 0.795, refusal recall 0.364 (4 of 11), none of 39 answerable items refused.
+        "holdout-ag": {
+            "hit@5": 0.92,
+            "mrr": 0.79,
+            "key_fact_recall": 0.72,
+            "citation_support": 0.79,
+            "refusal_recall": 0.36,
+        },
     }
     # False refusals. Until the twelfth session unseen splits ran above dev's held-out 0.02 (holdout-d
     # 5 of 58 answerable items, holdout-i 3 of 49); since an ask about today is no longer refused
@@ -540,6 +550,7 @@ def test_ci_gate_on_dev_and_test(tmp_path: Path, corpus_settings: Settings, env_
         "holdout-ad": 0.03,  # none of 39 at its first run
         "holdout-ae": 0.03,  # 1 of 39 at its first run
         "holdout-af": 0.03,  # none of 39 at its first run
+        "holdout-ag": 0.03,  # none of 39 at its first run
     }
     args = ["eval", "--out", str(out)]
     for split, mins in floors.items():
