@@ -383,6 +383,9 @@ class Assistant:
             leans = bool(last) and carries_on(part, last)
             named = own_names - index.names(asked) if leans else frozenset()
             prefer = quoted if leans and not named else frozenset()
+            # "What does the BMJ guide say about that?": the document the ask names, not the one
+            # the previous answer quoted, nor whichever says most about its subject.
+            prefer = index.named_documents(own) or prefer
             cands = ranker.candidates(query, qvec, filters, retriever, svec, prefer, named)
             # "By how much did referrals fall in Sunderland ...?": the passages naming what the ask
             # names are the ones that can answer it; another place's figure must not pass for it.

@@ -29,6 +29,7 @@ from .lexical import LexicalIndex, terms
 from .readpack import DocFiles, ReadPack, passage_text, search_text
 from .refresh import materialise, refresh_pack
 from .sentences import split_sentences
+from .sources import SourceNames
 from .spelling import Speller
 
 log = logging.getLogger(__name__)
@@ -205,6 +206,7 @@ class LoadedIndex:
         self._cache_lock = threading.Lock()
         # Whether a term is a name (`names`) is this snapshot's property: read once per term.
         self._name_terms: dict[str, str | None] = {}
+        self._sources: SourceNames | None = None
         self._dim = int(pack.meta.get("dim") or 0)
         self.info = info
         self.stamp = stamp  # the registry's stamp when this snapshot was taken
@@ -420,6 +422,12 @@ class LoadedIndex:
     def documents(self) -> list[dict[str, Any]]:
         """One summary per committed document (id, file, title, publisher, dates, counts)."""
         return self._pack.documents()
+
+    def named_documents(self, text: str) -> frozenset[str]:
+        """The documents `text` names by their title's or publisher's own words (sources.py)."""
+        if self._sources is None:
+            self._sources = SourceNames(self.documents(), self.lexical)
+        return self._sources.named(text)
 
     def _sentences(self, chunk_id: str) -> SentenceEntry | None:
         """A chunk's sentences and vectors; the last SENTENCE_CACHE chunks read are kept (a

@@ -273,6 +273,14 @@ class LexicalIndex:
             return 0
         return int(ptr[i + 1] - ptr[i])
 
+    def rows_holding(self, term: str) -> np.ndarray:
+        """The rows that contain `term`, in order (its column of BM25's matrix)."""
+        i = self._vocab.get(term)
+        ptr, held = self._indptr, self._rows
+        if i is None or ptr is None or held is None or i + 1 >= len(ptr):
+            return np.zeros(0, dtype=np.int64)
+        return np.asarray(held[ptr[i] : ptr[i + 1]])
+
     def holding(self, term: str, rows: np.ndarray) -> np.ndarray:
         """Which of `rows` contain `term`, without reading their text: a binary search in the
         term's column of BM25's matrix, whose rows bm25s keeps in order."""

@@ -1,0 +1,37 @@
+"""Documents a question names by their title's or publisher's words (`retrieval/sources.py`)."""
+
+from __future__ import annotations
+
+from assistant import Assistant
+from assistant.core import _turns
+
+BMJ, KENT, COALFACE = "bmj-guide", "kent-clinical-commissioning", "coalface-ccg-leads"
+BMA = {"bma-get-involved", "bma-quick-guide"}
+
+
+def test_names_are_the_words_only_one_source_uses(bot: Assistant) -> None:
+    index = bot.index
+    assert index.named_documents("What does the BMJ guide say about it?") == {BMJ}
+    assert index.named_documents("did the Kent article say how they recruited?") == {KENT}
+    assert index.named_documents("in that change at the coalface piece, who was the AO?") == {COALFACE}
+    # A publisher's acronym names its documents, though another source quotes it.
+    assert index.named_documents("whats the bma line on lmc seats") == BMA
+    # Words every source uses, or a title's bracketed audience, name none.
+    assert index.named_documents("Is there a quick guide to NHS commissioning for SAS doctors?") == frozenset()
+    assert index.named_documents("How do I get involved in clinical commissioning?") == frozenset()
+
+
+def test_an_ask_naming_a_source_is_answered_from_it(bot: Assistant) -> None:
+    # Matched on its subject alone, the BMA's quick guide says most about clinician-led
+    # commissioning and held the top passages.
+    [part] = bot.retrieve("What does the BMJ guide say about clinician-led commissioning?")
+    assert [c.chunk.doc_id for c in part.cands[:3]] == [BMJ] * 3
+
+
+def test_a_follow_up_naming_another_source_leaves_the_quoted_one(bot: Assistant) -> None:
+    first = "What are the BMA's main concerns about the commissioning reforms?"
+    answer = bot.ask(first)
+    assert {c.doc_id for c in answer.citations} <= BMA
+    turns = _turns([{"role": "user", "content": first}, {"role": "assistant", "content": answer.text}])
+    [part] = bot.retrieve("What does the BMJ guide say about that?", turns)
+    assert part.cands[0].chunk.doc_id == BMJ
