@@ -15,8 +15,11 @@ from typing import Any
 
 import numpy as np
 
-from .answer.acronyms import ACRONYM_UNDEFINED, undefined_acronym
-from .answer.answerability import (
+from .answer.respond import Part, reply
+from .composition.outline import OUTLINE, find_outline
+from .errors import AssistantError, ConfigError, QuestionError
+from .gate.acronyms import ACRONYM_UNDEFINED, undefined_acronym
+from .gate.answerability import (
     ASKS_NOW,
     DATED_HEADING,
     FIGURE_UNNAMED,
@@ -28,17 +31,14 @@ from .answer.answerability import (
     packaged_model,
     signals,
 )
-from .answer.asks import Asks, split_asks
-from .answer.clinical import beyond_corpus
-from .answer.generate import CheckerCache, Generator
-from .answer.language import other_language
-from .answer.messages import render
-from .answer.outline import OUTLINE, find_outline
-from .answer.persons import PERSON_NOW, wants_person
-from .answer.respond import Part, reply
-from .answer.scope import scope_of
-from .answer.smalltalk import small_talk_reply, without_small_talk
-from .errors import AssistantError, ConfigError, QuestionError
+from .gate.asks import Asks, split_asks
+from .gate.clinical import beyond_corpus
+from .gate.language import other_language
+from .gate.persons import PERSON_NOW, wants_person
+from .gate.scope import scope_of
+from .gate.smalltalk import small_talk_reply, without_small_talk
+from .generation.generate import CheckerCache, Generator
+from .messages import render
 from .retrieval.embeddings import Embedder
 from .retrieval.index import LoadedIndex
 from .retrieval.qa_embedder import QAEmbedder

@@ -44,7 +44,7 @@ class IndexMissingError(StoreError):
 class GeneratorError(AssistantError):
     """The optional generative backend failed (unreachable endpoint, bad model file).
 
-    `reason` is the fallback reason shown with the quoted answer (see assistant.answer.generate):
+    `reason` is the fallback reason shown with the quoted answer (see assistant.generation.generate):
     unreachable, timeout, crashed, failed or unavailable."""
 
     def __init__(self, message: str, reason: str = "failed") -> None:

@@ -200,7 +200,7 @@ class Answer:
     # Per ask of the question: the outcome, the answerability probability and its signals.
     answerability: list[dict[str, Any]] = field(default_factory=list)
     # The language model a generated answer came from; and, when a generator is configured but
-    # the quoted answer is shown, why (assistant.answer.generate.REASONS).
+    # the quoted answer is shown, why (assistant.generation.generate.REASONS).
     model: str = ""
     fallback_reason: str = ""
     # The plain line a view shows apart from the answer: a refusal's statement (without the

@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from .answer.generate import Generator, openai_compatible
-from .answer.llm_server import managed_llamacpp
+from .generation.generate import Generator, openai_compatible
+from .generation.llm_server import managed_llamacpp
 from .retrieval.embeddings import Embedder, SentenceTransformerEmbedder
 from .retrieval.onnx_embedder import OnnxEmbedder
 from .retrieval.qa_embedder import E5QAEmbedder, QAEmbedder

@@ -31,7 +31,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from assistant.answer.facts import containment, corpus_names, names, quantities  # noqa: E402
+from assistant.generation.facts import containment, corpus_names, names, quantities  # noqa: E402
 from assistant.retrieval.lexical import normalise_quotes, terms  # noqa: E402
 from assistant.retrieval.sentences import split_sentences  # noqa: E402
 from assistant.types import Chunk  # noqa: E402

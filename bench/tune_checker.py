@@ -30,8 +30,8 @@ import numpy as np
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from assistant.answer.checker import Features, SupportChecker, Thresholds  # noqa: E402
-from assistant.answer.facts import corpus_names  # noqa: E402
+from assistant.generation.checker import Features, SupportChecker, Thresholds  # noqa: E402
+from assistant.generation.facts import corpus_names  # noqa: E402
 from assistant.settings import Settings  # noqa: E402
 from assistant.types import Chunk  # noqa: E402
 

@@ -1,1 +1,2 @@
-"""From ranked passages to an answer: what is asked, whether it is answerable, composing and citing."""
+"""One reply from the judged, composed asks of a message: parts in the order asked, citations
+numbered once, source ages and notices."""

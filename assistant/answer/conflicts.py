@@ -20,11 +20,11 @@ from collections.abc import Callable, Mapping, Sequence
 
 import numpy as np
 
+from ..messages import render
 from ..retrieval.kinds import DATE, kind_of_ask, number_answer
 from ..retrieval.lexical import stem, terms
 from ..retrieval.retrieve import Candidate
 from ..types import Citation
-from .messages import render
 
 _MONTH_YEAR = re.compile(
     r"\b(?:January|February|March|April|May|June|July|August|September|October|November|December) (?:19|20)\d\d\b"

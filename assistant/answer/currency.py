@@ -6,8 +6,8 @@ import datetime as dt
 import re
 from collections.abc import Sequence
 
+from ..messages import render
 from ..types import Citation
-from .messages import render
 
 
 def year_of(published: str) -> int | None:

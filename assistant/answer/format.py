@@ -5,9 +5,9 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
+from ..generation.generate import mode_caption
 from ..types import Answer, Citation
 from .currency import age_label
-from .generate import mode_caption
 
 
 def markup(text: str, *, item: Callable[[str], str], ask: Callable[[str], str], plain: Callable[[str], str]) -> str:

@@ -12,24 +12,24 @@ from collections.abc import Sequence
 from dataclasses import dataclass, replace
 from typing import Any
 
+from ..composition.authors import first_person, signers
+from ..composition.compose import MIN_ANSWER_WORDS, NUMBER_PASSAGES, PASSAGE_MARGIN, compose
+from ..composition.outline import Outline
+from ..composition.render import Composition
+from ..gate.answerability import FIGURE_UNNAMED
+from ..gate.asks import without_introduction
+from ..gate.caps import cap
+from ..gate.persons import PERSON_NOW, PERSON_UNNAMED, wants_person
+from ..gate.scope import Scope, Successor, scope_of
+from ..generation.generate import CheckerCache, Generator, generate_answer
+from ..messages import render
 from ..retrieval.index import LoadedIndex
 from ..retrieval.kinds import asked_brevity
 from ..retrieval.retrieve import Candidate
 from ..settings import Settings
 from ..types import QUOTE_SEP, Answer, Citation, Hit
-from .answerability import FIGURE_UNNAMED
-from .asks import without_introduction
-from .authors import first_person, signers
-from .caps import cap
-from .compose import MIN_ANSWER_WORDS, NUMBER_PASSAGES, PASSAGE_MARGIN, compose
 from .conflicts import dates_differ
 from .currency import notices_for
-from .generate import CheckerCache, Generator, generate_answer
-from .messages import render
-from .outline import Outline
-from .persons import PERSON_NOW, PERSON_UNNAMED, wants_person
-from .render import Composition
-from .scope import Scope, Successor, scope_of
 
 _MARK = re.compile(r"\[(\d+)\]")
 # The passages whose lower-case words tell a possible name from a body's (`persons.may_name_someone`).
@@ -463,7 +463,7 @@ def _generated(
     fallback: Composition,
 ) -> tuple[Composition, str, list[str], str, str]:
     """(composition, mode, notes, model, fallback reason): the checked generated answer, or
-    the quoted one with the reason (assistant/answer/generate.py)."""
+    the quoted one with the reason (assistant/generation/generate.py)."""
 
     def sentences_of(chunk: Any) -> list[str]:
         return list(index.sentences.get(chunk.chunk_id, ([], None))[0])

@@ -131,7 +131,7 @@ def cmd_config(args: argparse.Namespace, settings: Settings) -> int:
         shown = _masked(key, current) if current is not None else default
         print(f"{key}={shown}" + ("" if current is None else "  (set)"))
     if getattr(args, "check", False):
-        from ..answer.llm_server import check_generator
+        from ..generation.llm_server import check_generator
 
         ok, lines = check_generator(settings)
         print("\n" + "\n".join(lines))
@@ -198,7 +198,7 @@ def build_parser() -> argparse.ArgumentParser:
     from .slack.cli import add_slack_parser
 
     add_slack_parser(sub)
-    from ..answer.llm_server import add_llm_parser
+    from ..generation.llm_server import add_llm_parser
 
     add_llm_parser(sub)
     return p

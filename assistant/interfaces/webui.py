@@ -15,9 +15,9 @@ import streamlit as st
 
 from ..answer.currency import age_label, year_of
 from ..answer.format import markup
-from ..answer.generate import mode_caption
 from ..core import Assistant
 from ..errors import AssistantError
+from ..generation.generate import mode_caption
 from ..settings import Settings
 from ..storage.feedback import FeedbackStore
 from ..types import Answer, Citation

@@ -64,7 +64,7 @@ def test_follow_up_uses_the_conversation(bot: Assistant) -> None:
 
 def test_out_of_corpus_question_is_refused_with_nearest_material(bot: Assistant) -> None:
     # A question on the guidance's subjects that it does not answer. (A clinical question is
-    # refused with its own reason: tests/assistant/answer/test_clinical.py; one on none of its
+    # refused with its own reason: tests/assistant/gate/test_clinical.py; one on none of its
     # subjects with what it covers: below.)
     a = bot.ask("How much does a GP earn?")
     assert a.refused and not a.citations

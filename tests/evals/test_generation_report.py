@@ -20,7 +20,7 @@ from assistant.types import Answer, Citation
 from evals.metrics import generation
 from tests.helpers import free_port
 
-STANDIN = Path(__file__).resolve().parents[1] / "assistant" / "answer" / "standin_llm.py"
+STANDIN = Path(__file__).resolve().parents[1] / "assistant" / "generation" / "standin_llm.py"
 ITEM = {
     "id": "board",
     "question": "how do I get on a CCG board?",

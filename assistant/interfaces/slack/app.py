@@ -18,9 +18,9 @@ from typing import Any
 from slack_bolt import App, BoltRequest, BoltResponse
 from slack_sdk import WebClient
 
-from ...answer.messages import render
 from ...core import Assistant
 from ...errors import QuestionError, StoreError
+from ...messages import render
 from ...settings import Settings
 from ...storage.db import open_database
 from ...storage.feedback import FeedbackStore

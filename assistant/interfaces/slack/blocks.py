@@ -7,7 +7,7 @@ from typing import Any
 
 from ...answer.currency import age_label
 from ...answer.format import markup
-from ...answer.generate import mode_caption
+from ...generation.generate import mode_caption
 from ...types import Answer, Citation
 from ..sourceview import chunk_for, shown_quote, source_url
 

@@ -9,7 +9,7 @@ import json
 import pytest
 
 from assistant import Assistant
-from assistant.answer.answerability import FIGURE_UNNAMED
+from assistant.gate.answerability import FIGURE_UNNAMED
 
 SUNDERLAND = "By how much did referrals fall in Sunderland after primary and secondary care started working together?"
 

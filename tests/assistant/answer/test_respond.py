@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from assistant.answer.render import Composition
 from assistant.answer.respond import Part, merge, refusal_text
+from assistant.composition.render import Composition
 from assistant.types import Citation
 
 

@@ -9,8 +9,8 @@ import numpy as np
 import pytest
 
 from assistant import Settings
-from assistant.answer.answerability import QA_SENTENCE
 from assistant.errors import ConfigError
+from assistant.gate.answerability import QA_SENTENCE
 from assistant.retrieval.qa_embedder import E5QAEmbedder, PassageSide
 from assistant.retrieval.qa_vectors import QASentenceVectors, qa_similarity
 from assistant.retrieval.readpack import DocFiles

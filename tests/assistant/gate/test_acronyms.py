@@ -2,7 +2,7 @@ from __future__ import annotations
 
 import pytest
 
-from assistant.answer.acronyms import asked_acronym, initials, spelt_out
+from assistant.gate.acronyms import asked_acronym, initials, spelt_out
 
 
 @pytest.mark.parametrize(

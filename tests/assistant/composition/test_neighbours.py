@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import numpy as np
 
-from assistant.answer.neighbours import with_questions_answered
-from assistant.answer.picked import Picked
+from assistant.composition.neighbours import with_questions_answered
+from assistant.composition.picked import Picked
 from assistant.retrieval.retrieve import Candidate
 from assistant.types import Chunk
 

@@ -12,6 +12,7 @@ from collections.abc import Callable, Mapping, Sequence
 
 import numpy as np
 
+from ..gate.persons import wants_person
 from ..retrieval.kinds import (
     COMPARISON_Q,
     LEANS_ON,
@@ -55,7 +56,6 @@ from .neighbours import (
     with_questions_answered,
     with_turn_replies,
 )
-from .persons import wants_person
 from .picked import Picked, passage_sentences
 from .render import Composition, rendered
 from .speakers import is_turn_reply, named_speakers, panel_answer, speaker_of, turns

@@ -6,7 +6,7 @@ from dataclasses import replace
 
 import numpy as np
 
-from assistant.answer.compose import compose
+from assistant.composition.compose import compose
 from assistant.retrieval.retrieve import Candidate
 from assistant.retrieval.sentences import split_sentences
 from assistant.types import Chunk

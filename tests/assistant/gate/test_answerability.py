@@ -9,8 +9,9 @@ from pathlib import Path
 import pytest
 
 from assistant import Assistant, ConfigError, Settings
-from assistant.answer.acronyms import writers_own
-from assistant.answer.answerability import (
+from assistant.core import load_answerability
+from assistant.gate.acronyms import writers_own
+from assistant.gate.answerability import (
     FEATURES,
     OFF_SUBJECT,
     QA_FEATURES,
@@ -19,7 +20,6 @@ from assistant.answer.answerability import (
     packaged_model,
     salience,
 )
-from assistant.core import load_answerability
 from assistant.retrieval.embeddings import Embedder
 from assistant.types import Turn
 
@@ -208,7 +208,7 @@ def test_a_name_the_documents_title_states_is_not_missing(bot: Assistant) -> Non
 
 
 def test_a_number_or_month_in_words_is_read_as_one() -> None:
-    from assistant.answer.answerability import _has_number
+    from assistant.gate.answerability import _has_number
 
     for has in ("Seventeen clinical pathways were developed", "eleven GPs", "from May 2012", "£2 a patient"):
         assert _has_number(has), has

@@ -34,15 +34,15 @@ from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, Protocol
 
+from ..composition.render import Composition, citation
 from ..errors import GeneratorError
+from ..messages import render
 from ..retrieval.lexical import terms
 from ..settings import Settings
 from ..types import QUOTE_SEP, Chunk
 from .checker import CheckResult, SupportChecker, load_thresholds
 from .claims import split_claims
 from .facts import corpus_names
-from .messages import render
-from .render import Composition, citation
 
 if TYPE_CHECKING:
     from ..retrieval.embeddings import Embedder

@@ -11,8 +11,8 @@ from pathlib import Path
 
 import numpy as np
 
-from assistant.answer.checker import SupportChecker, packaged_thresholds
-from assistant.answer.facts import corpus_names
+from assistant.generation.checker import SupportChecker, packaged_thresholds
+from assistant.generation.facts import corpus_names
 from assistant.types import Chunk
 
 ROOT = Path(__file__).resolve().parents[3]

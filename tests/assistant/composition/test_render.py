@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import numpy as np
 
-from assistant.answer.picked import Picked
-from assistant.answer.render import rendered
+from assistant.composition.picked import Picked
+from assistant.composition.render import rendered
 from assistant.retrieval.retrieve import Candidate
 from assistant.types import Chunk
 

@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 
 from assistant import Assistant, Settings
-from assistant.answer.clinical import asks_clinical_advice
+from assistant.gate.clinical import asks_clinical_advice
 from ingest.pipeline import Ingestor
 from tests.helpers import HashEmbedder, write_small_corpus
 

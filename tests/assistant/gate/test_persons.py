@@ -1,4 +1,4 @@
-"""An ask for a particular person whose answer names nobody is refused (`assistant/answer/persons.py`,
+"""An ask for a particular person whose answer names nobody is refused (`assistant/gate/persons.py`,
 `caps.py`), against the real corpus."""
 
 from __future__ import annotations
@@ -6,8 +6,8 @@ from __future__ import annotations
 import pytest
 
 from assistant import Assistant
-from assistant.answer.caps import PERSON_UNCONFIRMED
-from assistant.answer.persons import PERSON_NOW, PERSON_UNNAMED, may_name_someone, names_someone, wants_person
+from assistant.gate.caps import PERSON_UNCONFIRMED
+from assistant.gate.persons import PERSON_NOW, PERSON_UNNAMED, may_name_someone, names_someone, wants_person
 
 
 @pytest.mark.parametrize(

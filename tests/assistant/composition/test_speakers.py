@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import numpy as np
 
-from assistant.answer.compose import compose
-from assistant.answer.speakers import named_speakers, panel_answer, turns
+from assistant.composition.compose import compose
+from assistant.composition.speakers import named_speakers, panel_answer, turns
 from assistant.retrieval.retrieve import Candidate
 from assistant.retrieval.sentences import split_sentences
 from assistant.types import Chunk

@@ -1,9 +1,9 @@
-"""Who wrote a passage of a signed piece (`assistant/answer/authors.py`)."""
+"""Who wrote a passage of a signed piece (`assistant/composition/authors.py`)."""
 
 from __future__ import annotations
 
 from assistant import Assistant
-from assistant.answer.authors import _signatures, first_person, is_signature, named_writers, signers
+from assistant.composition.authors import _signatures, first_person, is_signature, named_writers, signers
 
 PIECES = (
     "I worry about whether commissioning means hospitals will become poorer.\n\n"

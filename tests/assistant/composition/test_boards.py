@@ -1,9 +1,9 @@
-"""Which board "the board" is (`assistant/answer/boards.py`)."""
+"""Which board "the board" is (`assistant/composition/boards.py`)."""
 
 from __future__ import annotations
 
 from assistant import Assistant
-from assistant.answer.boards import another_board, board_kinds
+from assistant.composition.boards import another_board, board_kinds
 
 HWB = "Health and wellbeing boards › Partnership working"
 SAID = (

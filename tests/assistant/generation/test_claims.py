@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from assistant.answer.claims import Claim, split_claims
+from assistant.generation.claims import Claim, split_claims
 
 
 @pytest.mark.parametrize(

@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from assistant.answer.lead import LEAN_MARGIN, bearing, lead
-from assistant.answer.picked import Picked
+from assistant.composition.lead import LEAN_MARGIN, bearing, lead
+from assistant.composition.picked import Picked
 
 QUESTION = "Who should I ask for help with the research side when commissioners plan services?"
 LEANING = Picked(1, 1, "This collaborative way of working can benefit commissioners and empower consultants.", 0.60)

@@ -5,7 +5,7 @@ from pathlib import Path
 
 import pytest
 
-from assistant.answer.language import other_language
+from assistant.gate.language import other_language
 
 DATASETS = Path(__file__).resolve().parents[3] / "evals" / "datasets"
 

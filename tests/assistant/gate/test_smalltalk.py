@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from assistant.answer.smalltalk import small_talk, without_small_talk
+from assistant.gate.smalltalk import small_talk, without_small_talk
 from assistant.types import Turn
 
 

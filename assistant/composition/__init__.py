@@ -1,0 +1,1 @@
+"""The extractive answer: the sources' own sentences chosen, ordered and cited."""
