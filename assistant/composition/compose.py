@@ -30,7 +30,7 @@ from ..retrieval.kinds import (
     number_answer,
 )
 from ..retrieval.lexical import terms
-from ..retrieval.retrieve import Candidate
+from ..retrieval.retrieve import Candidate, heading_asks
 from ..retrieval.sentences import is_poll_result
 from ..types import SECTION_SEP, SPEAKER_TURN
 from .authors import first_person, is_signature, named_writers
@@ -371,6 +371,13 @@ def compose(
         # "JR (...): Yes." before the sentence quoted from the turn it opens.
         chosen, replies = with_turn_replies(chosen, top, index_sentences)
     opening = lead(chosen, kind, FLOOR_MARGIN, wants_list)
+    # "What are the BMA's main concerns ...?": the best passage stands under the heading "What are
+    # our concerns?", and its list, which reads as no sentence, came last, after other passages'
+    # sentences on the BMA's views. Under a heading that is the question, its section answers first.
+    if (opening is None or opening.passage != 0) and heading_asks(top[0].chunk.section, kind):
+        answering = [p for p in chosen if p.passage == 0 and not p.joins]
+        if answering:
+            opening = min(answering, key=lambda p: p.sentence)
     if opening is not None:
         # The turn's reply opens, and the sentence it was brought for follows it.
         opening = replies.get((opening.passage, opening.sentence), opening)

@@ -293,6 +293,15 @@ class Retriever:
         ]
 
 
+def heading_asks(section: str, question: str) -> bool:
+    """Whether the section's own heading is the question asked: a question with the same
+    question word whose words the question all has ("What are our concerns?" for "What are the
+    BMA's main concerns about the reforms?")."""
+    asked = asking_sentence(question)
+    word = question_word(asked)
+    return bool(word) and _asks_heading(section, word, set(terms(question)))
+
+
 def _asks_heading(section: str, asked_word: str, qterms: set[str]) -> bool:
     leaf = section.rsplit(SECTION_SEP, 1)[-1].strip()
     if not leaf.endswith("?") or question_word(leaf) != asked_word:

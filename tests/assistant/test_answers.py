@@ -408,3 +408,12 @@ def test_a_shorter_restatement_from_another_document_is_not_quoted_again(bot: As
     a = bot.ask("What's the difference between a clinical senate and a strategic clinical network?")
     assert "Clinical networks will be condition or service area specific" in a.text, a.text
     assert "Clinical networks are condition or service area specific." not in a.text, a.text
+
+
+def test_under_a_heading_that_is_the_question_its_section_answers_first(bot: Assistant) -> None:
+    # The quick guide's "What are our concerns?" is a list written as one verbless line; other
+    # passages' sentences on the BMA's views read as better sentences and came before it.
+    a = bot.ask("What are the BMA's main concerns about the commissioning reforms?")
+    first = a.text.removeprefix(a.lead).strip().split("[1]")[0]
+    assert first.startswith("Conflict of interest, genuine clinician-led commissioning")
+    assert a.citations[0].section.endswith("What are our concerns?")
