@@ -44,7 +44,9 @@ _REWORD = re.compile(
     r"(?:(?:explain|say|put|summari[sz]e|simplify|rephrase|reword|clarify|repeat|shorten)"
     r"(?:\s+(?:that|this|it|the\s+answer|your\s+answer|again))*"
     r"(?:\s+(?:more\s+simply|simply|briefly|in\s+(?:plain|simple|simpler|fewer)\s+(?:english|terms|words)|"
-    r"in\s+a\s+(?:sentence|nutshell)|for\s+me|again))*"
+    r"in\s+a\s+(?:sentence|nutshell)|for\s+me|again|"
+    # "summarise in two lines", "put it in 3 bullet points" (a figure is no word here)
+    r"in\s+(?:(?:a\s+few|one|two|three|four|five)\s+)?(?:lines?|sentences?|words?|(?:bullet\s+)?points?|bullets?)))*"
     r"|tl\s*;?\s*dr|eli5|(?:in\s+)?(?:plain|simple|simpler)\s+(?:english|terms|words)|too\s+long|"
     r"(?:shorter|simpler)|what\s+does\s+(?:that|this|it)\s+mean|i\s+don'?t\s+(?:understand|get\s+it)(?:\s+(?:that|this|it))?)"
     r"(?:\s+(?:please|pls|thanks))?$"

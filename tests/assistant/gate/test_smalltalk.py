@@ -22,6 +22,8 @@ from assistant.types import Turn
         ("can you explain that more simply?", "smalltalk_reword"),
         ("Could you summarise that please", "smalltalk_reword"),
         ("tl;dr", "smalltalk_reword"),
+        ("Summarise in two lines", "smalltalk_reword"),
+        ("can you put that in 3 bullet points please", "smalltalk_reword"),
         ("what does that mean?", "smalltalk_reword"),
         ("help", "smalltalk_help"),
         ("Help me please!", "smalltalk_help"),
@@ -47,6 +49,7 @@ def test_greetings_thanks_and_acknowledgements_ask_nothing(message: str, kind: s
         "what does that mean for my pension?",
         "can you explain what a CSU is?",
         "summarise the BMA's concerns",
+        "summarise the BMA's concerns in two lines",
         "thanks thanks thanks thanks thanks thanks thanks",  # longer than any thanks
         "",
         # Filler alone acknowledges nothing (hypothesis found "A" given the "ok" reply).
