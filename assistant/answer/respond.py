@@ -19,7 +19,7 @@ from ..composition.render import Composition
 from ..gate.answerability import FIGURE_UNNAMED
 from ..gate.asks import without_introduction
 from ..gate.caps import cap
-from ..gate.persons import PERSON_NOW, PERSON_UNNAMED, wants_person
+from ..gate.persons import ORGANISATION_UNNAMED, PERSON_NOW, PERSON_UNNAMED, wants_person
 from ..gate.scope import Scope, Successor, scope_of
 from ..generation.generate import CheckerCache, Generator, generate_answer
 from ..messages import render
@@ -78,7 +78,7 @@ def refusal_text(
     covers: str = "",
     home: str = "",
     after: Successor | None = None,
-    unnamed: bool = False,
+    unnamed: str = "",
     now: bool = False,
 ) -> tuple[str, str]:
     """The refusal's statement, with its reason when the question is about a nation the corpus
@@ -86,7 +86,7 @@ def refusal_text(
     it names but whose passages found here describe another (`home`: the nation the corpus is
     written for), asks for clinical advice it does not give (`clinical`) or is about none of its
     subjects (`covers`: what it does cover, `Scope.documents_text`) or asks for a person it
-    does not name (`unnamed`), or who holds a post today (`now`); and the whole text, the
+    does not name (`unnamed`: "person" or "organisation"), or who holds a post today (`now`); and the whole text, the
     statement followed by the nearest sections."""
     if after is not None:
         statement = render("refusal_superseded", thing=after.label, notice=after.notice)
@@ -99,7 +99,7 @@ def refusal_text(
     elif now:
         statement = render("refusal_person_now")
     elif unnamed:
-        statement = render("refusal_unnamed")
+        statement = render("refusal_unnamed", whom=unnamed)
     else:
         statement = render("refusal_clinical") if clinical else render("refusal")
     if not nearest:
@@ -165,8 +165,8 @@ def merge(parts: Sequence[Part], scope: Scope | None = None) -> tuple[str, list[
                 why = render("part_not_covered_outside", nation=part.outside, covered=covered or "none")
             elif part.signals.get(PERSON_NOW):
                 why = render("part_not_covered_person_now")
-            elif part.signals.get(PERSON_UNNAMED):
-                why = render("part_not_covered_unnamed")
+            elif whom := _unnamed(part):
+                why = render("part_not_covered_unnamed", whom=whom)
             else:
                 why = render("part_not_covered_clinical") if part.clinical else render("part_not_covered")
             paragraphs.append(f"{heading}\n{why}")
@@ -281,7 +281,7 @@ def reply(
             covers=covers,
             home=scope.home_instead_of(outside),
             after=after,
-            unnamed=all(p.signals.get(PERSON_UNNAMED) for p in parts),
+            unnamed=_unnamed(parts[0]) if all(_unnamed(p) == _unnamed(parts[0]) for p in parts) else "",
             now=all(p.signals.get(PERSON_NOW) for p in parts),
         )
         return Answer(question, text, [], True, hits, nearest=nearest, answerability=_judged(parts), lead=statement)
@@ -368,7 +368,7 @@ def _capped(part: Part, composed: Composition, index: LoadedIndex) -> bool:
     held = cap(ask, [q for c in composed.citations for q in c.sentences], around)
     if held is None:
         return False
-    if held == PERSON_UNNAMED:
+    if held in (PERSON_UNNAMED, ORGANISATION_UNNAMED):
         part.outcome = "refuse"
     elif part.outcome == "answer":
         part.outcome = "partial"
@@ -376,6 +376,13 @@ def _capped(part: Part, composed: Composition, index: LoadedIndex) -> bool:
         return False
     part.signals[held] = 1.0
     return True
+
+
+def _unnamed(part: Part) -> str:
+    """Whom the guidance does not name, when that refused the part: "person", "organisation"."""
+    if part.signals.get(PERSON_UNNAMED):
+        return "person"
+    return "organisation" if part.signals.get(ORGANISATION_UNNAMED) else ""
 
 
 def _judged(parts: Sequence[Part]) -> list[dict[str, Any]]:

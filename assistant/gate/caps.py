@@ -36,8 +36,17 @@ import re
 from collections.abc import Iterable, Sequence
 
 from ..retrieval.kinds import asks_yes_or_no, is_pointer
+from ..retrieval.lexical import terms
 from ..types import spoken
-from .persons import PERSON_UNNAMED, may_name_someone, names_someone, wants_person
+from .persons import (
+    ORGANISATION_UNNAMED,
+    PERSON_UNNAMED,
+    may_name_someone,
+    names_beyond,
+    names_someone,
+    wants_organisation,
+    wants_person,
+)
 
 # The signals recorded when a cap holds an ask at partial.
 SUM_UNSTATED = "sum_unstated"
@@ -75,7 +84,8 @@ def states_sum(sentences: Iterable[str]) -> bool:
 def cap(ask: str, quoted: Sequence[str], context: Sequence[str] = ()) -> str | None:
     """The signal of the cap that holds back an ask (its own words), given the sentences its
     answer quotes (`context`: the sentences of the passages they come from and those around them);
-    None when none does. `PERSON_UNNAMED` refuses, the others hold an answer at partial."""
+    None when none does. `PERSON_UNNAMED` and `ORGANISATION_UNNAMED` refuse, the others hold an
+    answer at partial."""
     if asks_for_sum(ask) and not states_sum(quoted):
         return SUM_UNSTATED
     if quoted and all(is_pointer(q) for q in quoted):
@@ -84,4 +94,8 @@ def cap(ask: str, quoted: Sequence[str], context: Sequence[str] = ()) -> str | N
         if may_name_someone([spoken(q) for q in quoted], context):
             return PERSON_UNCONFIRMED
         return PERSON_UNNAMED
+    if wants_organisation(ask):
+        asked = set(terms(ask))
+        if not any(names_beyond(spoken(q), asked) for q in quoted):
+            return ORGANISATION_UNNAMED
     return None

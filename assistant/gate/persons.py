@@ -19,8 +19,11 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable, Sequence
 
+from ..retrieval.lexical import terms
+
 PERSON_UNNAMED = "person_unnamed"  # the signal recorded when it fires
 PERSON_NOW = "person_now"  # the signal of an ask for who holds a post today (core.py refuses it)
+ORGANISATION_UNNAMED = "organisation_unnamed"  # the same for an ask for one organisation
 
 _ROLE = (
     r"(?:chair|chairs|chairman|chairwoman|chairperson|chief exec\w*|ceo|director|lead|head|rep|representative|"
@@ -45,6 +48,30 @@ _INTRODUCED = re.compile(
     r"executive|lead|gp|consultant|doctor|manager|professor|patient|secretary|fellow|advis[eo]r|head|locum|"
     r"president|commissioner|registrar)|,?\s+who\b|\s+\((?![A-Z]{2,}s?\)))"
 )
+
+
+# "Which hospital runs the acute GP service in Plymouth?", "which private company won the ENT
+# contract?": an ask for one organisation, by name. ("which hospital services ...", "which
+# practices ..." ask for a kind or a list.)
+_WANTS_ORGANISATION = re.compile(
+    r"(?:^|[.?!,;:(–—-]\s*|\b(?:and|but|so|then|also|ok|right)\s+)which\s+(?:[\w-]+\s+){0,2}?"
+    r"(?:hospital|trust|company|firm|provider|charity)\b(?!\s+services?\b)",
+    re.I,
+)
+# A capitalised word inside a sentence (not its first): a name, or an acronym ("NHS").
+_INNER_CAPITAL = re.compile(r"(?<=[\w,;:)’'”\"]\s)[A-Z][\w'’&-]*")
+
+
+def wants_organisation(ask: str) -> bool:
+    """Whether `ask` asks for one organisation by name ("which hospital runs ...?")."""
+    return bool(_WANTS_ORGANISATION.search(ask.strip())) and not wants_person(ask)
+
+
+def names_beyond(text: str, ask_terms: set[str]) -> bool:
+    """Whether `text` writes, inside a sentence, a capitalised word the ask does not: a name it
+    could be answering with. ("At an acute GP service in Plymouth, ..." names only what "Which
+    hospital runs the acute GP service in Plymouth?" names.)"""
+    return any(set(terms(w)) - ask_terms for w in _INNER_CAPITAL.findall(text))
 
 
 def wants_person(ask: str) -> bool:

@@ -7,7 +7,7 @@ import pytest
 
 from assistant import Assistant
 from assistant.gate.caps import PERSON_UNCONFIRMED, POINTS_ELSEWHERE, SUM_UNSTATED, asks_for_sum, cap, states_sum
-from assistant.gate.persons import PERSON_UNNAMED
+from assistant.gate.persons import ORGANISATION_UNNAMED, PERSON_UNNAMED
 
 
 @pytest.mark.parametrize(
@@ -119,3 +119,13 @@ def test_the_person_cap_reads_the_quoted_sentences_without_speaker_labels() -> N
     assert cap(who, ["The NHS Commissioning Board will host it."], ["the commissioning board"]) == PERSON_UNNAMED
     # Not an ask for a person: the guidance answers these with roles.
     assert cap("who sits on a CCG board?", ["Every CCG board will include a nurse."]) is None
+
+
+def test_the_organisation_cap_wants_a_name_the_ask_does_not_give() -> None:
+    which = "Which hospital runs the acute GP service in Plymouth?"
+    service = "At an acute GP service in Plymouth, GPs and secondary care colleagues manage emboli."
+    assert cap(which, [service]) == ORGANISATION_UNNAMED
+    assert cap(which, [service, "The service is run from Derriford Hospital."]) is None
+    # A kind or a list asked for, not one organisation.
+    assert cap("which hospital services will CCGs buy?", ["CCGs will buy elective care."]) is None
+    assert cap("which practices can join a consortium?", ["A practice is free to join any consortium."]) is None

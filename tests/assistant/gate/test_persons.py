@@ -115,3 +115,10 @@ def test_who_holds_a_post_now_is_refused_whatever_names_the_guidance_gives(bot: 
     # Asked of the guidance's own time, the same post is left to the answer's sentences.
     then = bot.ask("Who was the chief executive of the King's Fund quoted in the BMJ guide?")
     assert PERSON_NOW not in then.answerability[0]["signals"]
+
+
+def test_an_organisation_the_guidance_never_names_is_refused(bot: Assistant) -> None:
+    # The passage on the Plymouth service matches every word of the ask but the hospital's name.
+    a = bot.ask("Which hospital runs the acute GP service in Plymouth?")
+    assert a.outcome == "refuse" and not a.citations
+    assert a.lead == "The guidance in this corpus does not name the organisation you ask about, so I will not guess."
