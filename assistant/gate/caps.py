@@ -91,7 +91,7 @@ def cap(ask: str, quoted: Sequence[str], context: Sequence[str] = ()) -> str | N
     if quoted and all(is_pointer(q) for q in quoted):
         return POINTS_ELSEWHERE
     if wants_person(ask) and not any(names_someone(spoken(q)) for q in quoted):
-        if may_name_someone([spoken(q) for q in quoted], context):
+        if may_name_someone([spoken(q) for q in quoted], context, ask):
             return PERSON_UNCONFIRMED
         return PERSON_UNNAMED
     if wants_organisation(ask):

@@ -35,6 +35,10 @@ _WANTS = re.compile(
     rf"{_WHO}(?:'s|’s|s| is| was| were| are| will be)?\s+(?:the|their|its|our|his|her)\s+(?:[\w-]+\s+){{0,3}}?"
     rf"{_ROLE}\b"
     rf"|{_WHO}\s+(?:actually\s+|now\s+)?(?:ended up|signed|(?:was|got) appointed|replaced|succeeded|took over from)\b"
+    # "Who chairs Birmingham CrossCity CCG?": one named body's chair is a person; the guidance
+    # answers "who chairs the health and wellbeing board?" with a role.
+    rf"|{_WHO}\s+(?:actually\s+|now\s+|currently\s+)?(?:chairs|chaired|leads|led|heads|headed|runs|ran)\s+"
+    r"(?:the\s+)?(?:[a-z][\w-]*\s+){0,3}?(?-i:[A-Z][a-z]+)"
     r"|\bwhich\s+(?:councillor|person|individual)\b|\bneed a name\b|\bnames? of (?:the|their)\b",
     re.I,
 )
@@ -86,6 +90,7 @@ def wants_person(ask: str) -> bool:
 # Commissioning Board", "Health and Wellbeing Boards").
 _PAIR = re.compile(r"\b([A-Z][a-z'’-]+) ([A-Z][a-z'’-]+)\b")
 _LOWER = re.compile(r"\b[a-z][a-z'’-]*")
+_WORDS = re.compile(r"[\w'’-]+")
 
 
 def names_someone(text: str) -> bool:
@@ -94,12 +99,16 @@ def names_someone(text: str) -> bool:
     return bool(_TITLED.search(text) or _INTRODUCED.search(text))
 
 
-def may_name_someone(texts: str | Sequence[str], context: Iterable[str] = ()) -> bool:
+def may_name_someone(texts: str | Sequence[str], context: Iterable[str] = (), given: str = "") -> bool:
     """Whether `texts` (a sentence, or an answer's sentences) hold what may be a full name: two
     capitalised words that neither they nor `context` (the passages around them) write in lower
-    case. The lower-case words are read once, and only when some pair is there to check."""
+    case, and that the ask (`given`) does not write. The lower-case words are read once, and
+    only when some pair is there to check."""
     texts = [texts] if isinstance(texts, str) else list(texts)
-    pairs = [pair for t in texts for pair in _PAIR.findall(t)]
+    # A pair the ask itself writes ("Tower Hamlets" in "who chairs the Tower Hamlets board?") is
+    # what it asks about, not a name it is answered with.
+    asked = {w.lower() for w in _WORDS.findall(given)}
+    pairs = [(a, b) for t in texts for a, b in _PAIR.findall(t) if not {a.lower(), b.lower()} <= asked]
     if not pairs:
         return False
     lower = {w for t in (*texts, *context) for w in _LOWER.findall(t)}
