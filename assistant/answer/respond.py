@@ -18,7 +18,7 @@ from ..composition.outline import Outline
 from ..composition.render import Composition
 from ..gate.answerability import FIGURE_UNNAMED
 from ..gate.asks import without_introduction
-from ..gate.caps import cap
+from ..gate.caps import SUM_UNSTATED, cap
 from ..gate.persons import ORGANISATION_UNNAMED, PERSON_NOW, PERSON_UNNAMED, wants_person
 from ..gate.scope import Scope, Successor, scope_of
 from ..generation.generate import CheckerCache, Generator, generate_answer
@@ -80,14 +80,16 @@ def refusal_text(
     after: Successor | None = None,
     unnamed: str = "",
     now: bool = False,
+    no_sum: bool = False,
 ) -> tuple[str, str]:
     """The refusal's statement, with its reason when the question is about a nation the corpus
     does not cover (`outside`; `covered`: the nations it does name, "England and Wales") or one
     it names but whose passages found here describe another (`home`: the nation the corpus is
     written for), asks for clinical advice it does not give (`clinical`) or is about none of its
     subjects (`covers`: what it does cover, `Scope.documents_text`) or asks for a person it
-    does not name (`unnamed`: "person" or "organisation"), or who holds a post today (`now`); and the whole text, the
-    statement followed by the nearest sections."""
+    does not name (`unnamed`: "person" or "organisation"), a sum it states nowhere (`no_sum`),
+    or who holds a post today (`now`); and the whole text, the statement followed by the
+    nearest sections."""
     if after is not None:
         statement = render("refusal_superseded", thing=after.label, notice=after.notice)
     elif outside and home:
@@ -98,6 +100,8 @@ def refusal_text(
         statement = render("refusal_off_subject", covers=covers)
     elif now:
         statement = render("refusal_person_now")
+    elif no_sum:
+        statement = render("refusal_sum")
     elif unnamed:
         statement = render("refusal_unnamed", whom=unnamed)
     else:
@@ -283,6 +287,7 @@ def reply(
             after=after,
             unnamed=_unnamed(parts[0]) if all(_unnamed(p) == _unnamed(parts[0]) for p in parts) else "",
             now=all(p.signals.get(PERSON_NOW) for p in parts),
+            no_sum=all(p.signals.get(SUM_UNSTATED) for p in parts),
         )
         return Answer(question, text, [], True, hits, nearest=nearest, answerability=_judged(parts), lead=statement)
     doc_notices = {c.chunk.doc_id: c.chunk.notice for p in parts for c in p.cands if c.chunk.notice}
@@ -343,7 +348,7 @@ def _compose_parts(parts: Sequence[Part], index: LoadedIndex, max_sentences: int
         if part.outcome == "refuse":
             continue
         composed = _composed(part, index, budget, n_passages, share, frozenset(shown))
-        if _capped(part, composed, index):
+        if _capped(part, composed, index, alone=share == 1):
             if part.outcome == "refuse":
                 continue
             composed = _composed(part, index, budget, n_passages, share, frozenset(shown))
@@ -351,12 +356,15 @@ def _compose_parts(parts: Sequence[Part], index: LoadedIndex, max_sentences: int
         shown.update(q for c in composed.citations for q in c.sentences)
 
 
-def _capped(part: Part, composed: Composition, index: LoadedIndex) -> bool:
+def _capped(part: Part, composed: Composition, index: LoadedIndex, alone: bool = True) -> bool:
     """Whether an answered or partial ask is held back (caps.py) by what its composed answer
-    quotes: an answer with a sum it asks for stated nowhere, or only a pointer to another guide,
-    is held at partial and composed again as one; an ask for a person whose answer names nobody
-    is refused, answered or partial (the guidance does not name them, and its sentences about
-    the post read as if it did)."""
+    quotes: an answer with only a pointer to another guide, or in a message of several asks
+    (`alone` false) with a sum it asks for stated nowhere, is held at partial and composed again
+    as one; an ask for a person or an organisation whose answer names none is refused, answered
+    or partial (the guidance does not name them, and its sentences about the post read as if it
+    did), and so is a message's only ask for a sum its answer states nowhere ("how much is the
+    running-cost allowance per head?" held at partial read "The closest passages say:" over
+    sentences about the allowance, as if the figure were among them)."""
     if part.outcome == "refuse" or part.outline is not None:
         return False
     ask = part.own or part.ask
@@ -368,7 +376,7 @@ def _capped(part: Part, composed: Composition, index: LoadedIndex) -> bool:
     held = cap(ask, [q for c in composed.citations for q in c.sentences], around)
     if held is None:
         return False
-    if held in (PERSON_UNNAMED, ORGANISATION_UNNAMED):
+    if held in (PERSON_UNNAMED, ORGANISATION_UNNAMED) or (held == SUM_UNSTATED and alone):
         part.outcome = "refuse"
     elif part.outcome == "answer":
         part.outcome = "partial"

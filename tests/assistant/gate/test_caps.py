@@ -52,12 +52,15 @@ def test_a_sum_as_the_sources_write_one() -> None:
     assert not states_sum(["outpatient followups were reviewed over 12 months"])
 
 
-def test_a_sum_the_guidance_never_gives_is_answered_in_part(bot: Assistant) -> None:
+def test_a_sum_the_guidance_never_gives_is_refused(bot: Assistant) -> None:
+    # Held at partial, the rules on the secondary care seat read "The closest passages say:",
+    # as if the rate were among them.
     a = bot.ask("how much is the secondary care doctor on a CCG board paid per session?")
-    assert a.outcome == "partial" and not a.refused
+    assert a.outcome == "refuse" and a.refused and not a.citations
     assert a.answerability[0]["signals"].get(SUM_UNSTATED) == 1.0
-    # The closest passages still come, cited: the rules on the secondary care seat.
-    assert a.citations and "secondary care doctor" in a.text
+    assert a.lead == "The guidance in this corpus gives no figure for the sum you ask about, so I will not guess."
+    # The nearest sections are still named: the rules on the secondary care seat.
+    assert any("Positions on the CCG" in n for n in a.nearest), a.nearest
 
 
 def test_a_sum_the_guidance_gives_is_answered(bot: Assistant) -> None:
