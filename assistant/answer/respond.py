@@ -18,7 +18,7 @@ from ..composition.outline import Outline
 from ..composition.render import Composition
 from ..gate.answerability import FIGURE_UNNAMED
 from ..gate.asks import without_introduction
-from ..gate.caps import SUM_UNSTATED, cap
+from ..gate.caps import COUNT_UNSTATED, SUM_UNSTATED, cap
 from ..gate.persons import ORGANISATION_UNNAMED, PERSON_NOW, PERSON_UNNAMED, wants_person
 from ..gate.scope import Scope, Successor, scope_of
 from ..generation.generate import CheckerCache, Generator, generate_answer
@@ -80,14 +80,14 @@ def refusal_text(
     after: Successor | None = None,
     unnamed: str = "",
     now: bool = False,
-    no_sum: bool = False,
+    no_figure: str = "",
 ) -> tuple[str, str]:
     """The refusal's statement, with its reason when the question is about a nation the corpus
     does not cover (`outside`; `covered`: the nations it does name, "England and Wales") or one
     it names but whose passages found here describe another (`home`: the nation the corpus is
     written for), asks for clinical advice it does not give (`clinical`) or is about none of its
     subjects (`covers`: what it does cover, `Scope.documents_text`) or asks for a person it
-    does not name (`unnamed`: "person" or "organisation"), a sum it states nowhere (`no_sum`),
+    does not name (`unnamed`: "person" or "organisation"), a sum or a count it states nowhere (`no_figure`),
     or who holds a post today (`now`); and the whole text, the statement followed by the
     nearest sections."""
     if after is not None:
@@ -100,8 +100,8 @@ def refusal_text(
         statement = render("refusal_off_subject", covers=covers)
     elif now:
         statement = render("refusal_person_now")
-    elif no_sum:
-        statement = render("refusal_sum")
+    elif no_figure:
+        statement = render("refusal_figure", what=no_figure)
     elif unnamed:
         statement = render("refusal_unnamed", whom=unnamed)
     else:
@@ -287,7 +287,7 @@ def reply(
             after=after,
             unnamed=_unnamed(parts[0]) if all(_unnamed(p) == _unnamed(parts[0]) for p in parts) else "",
             now=all(p.signals.get(PERSON_NOW) for p in parts),
-            no_sum=all(p.signals.get(SUM_UNSTATED) for p in parts),
+            no_figure=_no_figure(parts[0]) if len(parts) == 1 else "",
         )
         return Answer(question, text, [], True, hits, nearest=nearest, answerability=_judged(parts), lead=statement)
     doc_notices = {c.chunk.doc_id: c.chunk.notice for p in parts for c in p.cands if c.chunk.notice}
@@ -374,9 +374,11 @@ def _capped(part: Part, composed: Composition, index: LoadedIndex, alone: bool =
         else []
     )
     held = cap(ask, [q for c in composed.citations for q in c.sentences], around)
-    if held is None:
+    # Beside other asks, a count's part keeps its answer: the sentences near the ask there
+    # are as often the other parts' answers.
+    if held is None or (held == COUNT_UNSTATED and not alone):
         return False
-    if held in (PERSON_UNNAMED, ORGANISATION_UNNAMED) or (held == SUM_UNSTATED and alone):
+    if held in (PERSON_UNNAMED, ORGANISATION_UNNAMED) or (held in (SUM_UNSTATED, COUNT_UNSTATED) and alone):
         part.outcome = "refuse"
     elif part.outcome == "answer":
         part.outcome = "partial"
@@ -384,6 +386,13 @@ def _capped(part: Part, composed: Composition, index: LoadedIndex, alone: bool =
         return False
     part.signals[held] = 1.0
     return True
+
+
+def _no_figure(part: Part) -> str:
+    """The figure the guidance does not give, when that refused the part: "sum", "number"."""
+    if part.signals.get(SUM_UNSTATED):
+        return "sum"
+    return "number" if part.signals.get(COUNT_UNSTATED) else ""
 
 
 def _unnamed(part: Part) -> str:

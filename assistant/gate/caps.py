@@ -35,7 +35,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable, Sequence
 
-from ..retrieval.kinds import asks_yes_or_no, is_pointer
+from ..retrieval.kinds import NUMBER, asking_sentence, asks_yes_or_no, is_pointer
 from ..retrieval.lexical import terms
 from ..types import spoken
 from .persons import (
@@ -50,6 +50,7 @@ from .persons import (
 
 # The signals recorded when a cap holds an ask at partial.
 SUM_UNSTATED = "sum_unstated"
+COUNT_UNSTATED = "count_unstated"
 POINTS_ELSEWHERE = "points_elsewhere"
 PERSON_UNCONFIRMED = "person_unconfirmed"
 
@@ -77,6 +78,17 @@ def asks_for_sum(ask: str) -> bool:
     return bool(_ASKS_SUM.search(ask)) and not asks_yes_or_no(ask)
 
 
+# "How many GP practices were members of CCGs when they went live?", "what percentage of a CCG's
+# budget goes on mental health?": a count or a share, which the answer states as a numeral. (A
+# length of time or a date is left to the answerability model: a timeline's date is its heading's.)
+_ASKS_COUNT = re.compile(r"\bhow many\b|\bwhat (?:percentage|proportion|share|fraction)\b", re.I)
+
+
+def asks_for_count(ask: str) -> bool:
+    """Whether `ask` (its own words) wants a count or a share, not a yes or no about one."""
+    return bool(_ASKS_COUNT.search(asking_sentence(ask))) and not asks_yes_or_no(ask)
+
+
 def states_sum(sentences: Iterable[str]) -> bool:
     return any(HAS_MONEY.search(s) for s in sentences)
 
@@ -88,6 +100,8 @@ def cap(ask: str, quoted: Sequence[str], context: Sequence[str] = ()) -> str | N
     answer at partial."""
     if asks_for_sum(ask) and not states_sum(quoted):
         return SUM_UNSTATED
+    if asks_for_count(ask) and not any(NUMBER.search(q) for q in quoted):
+        return COUNT_UNSTATED
     if quoted and all(is_pointer(q) for q in quoted):
         return POINTS_ELSEWHERE
     if wants_person(ask) and not any(names_someone(spoken(q)) for q in quoted):

@@ -6,7 +6,16 @@ from __future__ import annotations
 import pytest
 
 from assistant import Assistant
-from assistant.gate.caps import PERSON_UNCONFIRMED, POINTS_ELSEWHERE, SUM_UNSTATED, asks_for_sum, cap, states_sum
+from assistant.gate.caps import (
+    COUNT_UNSTATED,
+    PERSON_UNCONFIRMED,
+    POINTS_ELSEWHERE,
+    SUM_UNSTATED,
+    asks_for_count,
+    asks_for_sum,
+    cap,
+    states_sum,
+)
 from assistant.gate.persons import ORGANISATION_UNNAMED, PERSON_UNNAMED
 
 
@@ -132,3 +141,22 @@ def test_the_organisation_cap_wants_a_name_the_ask_does_not_give() -> None:
     # A kind or a list asked for, not one organisation.
     assert cap("which hospital services will CCGs buy?", ["CCGs will buy elective care."]) is None
     assert cap("which practices can join a consortium?", ["A practice is free to join any consortium."]) is None
+
+
+def test_a_count_asked_for_wants_a_numeral() -> None:
+    assert asks_for_count("How many GP practices were members of CCGs when they went live?")
+    assert asks_for_count("what percentage of a CCG's budget goes on mental health?")
+    assert not asks_for_count("Are there many CCGs?")
+    assert not asks_for_count("when did CCGs go live?")  # a date: left to the model
+    how_many = "how many clinical senates are there?"
+    assert cap(how_many, ["Clinical senates give strategic advice."]) == COUNT_UNSTATED
+    assert cap(how_many, ["Twelve new clinical senates across England now provide advice."]) is None
+    assert cap(how_many, ["There are 12 senates."]) is None
+
+
+def test_a_count_the_guidance_never_gives_is_refused(bot: Assistant) -> None:
+    a = bot.ask("How many extra GP training places does the NHS Long Term Workforce Plan promise?")
+    assert a.outcome == "refuse" and not a.citations
+    assert a.lead == "The guidance in this corpus gives no figure for the number you ask about, so I will not guess."
+    # One it gives is answered.
+    assert bot.ask("how many CCGs are there in England?").outcome == "answer"
