@@ -12,7 +12,8 @@ A document's names are read from its own title and publisher, so a new document 
   of its publisher that the index holds in that document's passages alone ("coalface", "Kent",
   "BMJ"): a word other documents use too ("guide", "commissioning") names none of them;
 - a publisher's acronym as written in the manifest ("BMA") names all of that publisher's
-  documents, unless every document uses it ("NHS"): one publisher's guidance may quote another.
+  documents, unless half the other documents use it too ("NHS", which questions use as often):
+  one publisher's guidance may quote another.
 """
 
 from __future__ import annotations
@@ -53,8 +54,9 @@ class SourceNames:
                 by_publisher.setdefault(acronym.lower(), set()).add(str(doc["doc_id"]))
         for acronym, docs in by_publisher.items():
             held = lexical.rows_holding(acronym)
-            everywhere = all(((held >= lo) & (held < hi)).any() for lo, hi in spans.values())
-            if len(held) and not everywhere:
+            others = [span for doc_id, span in spans.items() if doc_id not in docs]
+            using = sum(bool(((held >= lo) & (held < hi)).any()) for lo, hi in others)
+            if len(held) and using < len(others) / 2:
                 self._names.setdefault(acronym, set()).update(docs)
 
     def named(self, text: str) -> frozenset[str]:

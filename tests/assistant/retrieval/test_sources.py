@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from assistant import Assistant
 from assistant.core import _turns
+from assistant.retrieval.lexical import LexicalIndex
+from assistant.retrieval.sources import SourceNames
 
 BMJ, KENT, COALFACE = "bmj-guide", "kent-clinical-commissioning", "coalface-ccg-leads"
 BMA = {"bma-get-involved", "bma-quick-guide"}
@@ -35,3 +37,21 @@ def test_a_follow_up_naming_another_source_leaves_the_quoted_one(bot: Assistant)
     turns = _turns([{"role": "user", "content": first}, {"role": "assistant", "content": answer.text}])
     [part] = bot.retrieve("What does the BMJ guide say about that?", turns)
     assert part.cands[0].chunk.doc_id == BMJ
+
+
+def test_an_acronym_half_the_other_documents_use_names_no_publisher() -> None:
+    # One passage a document, documents in id order as the read pack writes them. Three NHS
+    # bodies publish; "NHS" is in most of the others' text too, as in questions.
+    docs = [
+        ("a-bma", "Guide to boards", "BMA", "The BMA wants equal seats."),
+        ("b-nhs", "Planning guide", "NHS England", "NHS England plans services."),
+        ("c-nhs", "Provider guide", "NHS Providers", "NHS trusts provide care."),
+        ("d", "Kent case study", "Kent PCT", "The NHS in Kent paired GPs with managers."),
+        ("e", "Senates", "King's Fund", "Senates advise the NHS; the BMA is sceptical."),
+        ("f", "Networks", "Health Foundation", "Networks cover NHS conditions."),
+    ]
+    lexical = LexicalIndex.build([d[0] for d in docs], [f"{d[1]} {d[2]} {d[3]}" for d in docs])
+    names = SourceNames([{"doc_id": d[0], "title": d[1], "publisher": d[2], "chunks": 1} for d in docs], lexical)
+    assert names.named("what does the BMA say?") == {"a-bma"}
+    assert names.named("what does the NHS say?") == frozenset()
+    assert names.named("the Kent case study") == {"d"}
