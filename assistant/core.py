@@ -45,6 +45,7 @@ from .retrieval.qa_embedder import QAEmbedder
 from .retrieval.qa_vectors import QASentenceVectors, qa_similarity
 from .retrieval.retrieve import Candidate, Filters, RerankWeights, Retriever
 from .retrieval.rewrite import MAX_FOLDED, carries_on, is_follow_up, referent, spelt_out, standalone_query
+from .retrieval.sources import refers_to_document
 from .retrieval.spelling import english_words
 from .settings import Settings
 from .storage.store import Store
@@ -385,6 +386,12 @@ class Assistant:
             prefer = quoted if leans and not named else frozenset()
             # "What does the BMJ guide say about that?": the document the ask names, not the one
             # the previous answer quoted, nor whichever says most about its subject.
+            # "According to the Kent article, what is ...?": the writer's framing names it too,
+            # when it refers to a document ("GP in Kent - ..." names a place, not the article).
+            framing = situation if refers_to_document(situation) else ""
+            sources = index.named_documents(f"{framing} {own}")
+            # Retrieval leans only to a source the ask's own words name: one the framing names
+            # moved a test item's passages away from the other source it also asks about.
             prefer = index.named_documents(own) or prefer
             cands = ranker.candidates(query, qvec, filters, retriever, svec, prefer, named)
             # "By how much did referrals fall in Sunderland ...?": the passages naming what the ask
@@ -481,6 +488,7 @@ class Assistant:
                     off_subject=unrelated,
                     said_before="\n".join(said),
                     outline=listed,
+                    sources=sources,
                 )
             )
         return parts

@@ -57,6 +57,11 @@ class Part:
     own: str = ""  # the ask's own words with typos mended (default: the ask as written)
     outline: Outline | None = None  # a list the ask names, written as numbered sections (outline.py)
     naming: frozenset[str] = frozenset()  # the candidates holding every name the ask gives ("Sunderland")
+    sources: frozenset[str] = frozenset()  # the documents the ask names ("the Kent article"; sources.py)
+
+
+# The signal of an answer that quotes none of the documents its ask names.
+SOURCE_UNQUOTED = "source_unquoted"
 
 
 def nearest_sections(cands: Sequence[Candidate], limit: int = 3) -> list[str]:
@@ -135,6 +140,8 @@ def part_lead(part: Part) -> str:
     threads: 12 of 22 follow-ups came back word for word, with nothing to say why). Empty for a
     part that answers with something new."""
     repeated = part.composition is not None and part.composition.repeated
+    if part.outcome == "partial" and part.signals.get(SOURCE_UNQUOTED):
+        return render("partial_lead_other_source")
     if part.outcome == "partial":
         return render("partial_lead_repeated") if repeated else render("partial_lead")
     return render("repeat_lead") if repeated else ""
@@ -352,6 +359,12 @@ def _compose_parts(parts: Sequence[Part], index: LoadedIndex, max_sentences: int
             if part.outcome == "refuse":
                 continue
             composed = _composed(part, index, budget, n_passages, share, frozenset(shown))
+        # "According to the Kent article, what is a clinical senate?" was answered from the BMA's
+        # quick guide, as if the Kent article said it: the ask named one source, the answer
+        # quotes others, and says so.
+        if part.sources and part.outcome == "answer" and not any(c.doc_id in part.sources for c in composed.citations):
+            part.outcome = "partial"
+            part.signals[SOURCE_UNQUOTED] = 1.0
         part.composition = composed
         shown.update(q for c in composed.citations for q in c.sentences)
 

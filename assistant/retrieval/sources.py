@@ -25,7 +25,19 @@ from typing import Any
 from .lexical import LexicalIndex, terms
 
 _BRACKETED = re.compile(r"\([^)]*\)")
+# What a writer calls a document when naming it ("the Kent article", "according to the BMA").
+_DOCUMENT_WORDS = re.compile(
+    r"\b(according to|guides?|guidance|articles?|books?|booklets?|leaflets?|interviews?|panel|pieces?|"
+    r"pages?|papers?|reports?|documents?|polls?|surveys?|says?|said|thinks?|view|line)\b",
+    re.I,
+)
 _ACRONYM = re.compile(r"\b[A-Z]{3,}\b")
+
+
+def refers_to_document(text: str) -> bool:
+    """Whether `text` (a writer's framing of their question) speaks of a document or of what
+    one says: "According to the Kent article", not "GP in Kent"."""
+    return bool(_DOCUMENT_WORDS.search(text))
 
 
 class SourceNames:

@@ -5,7 +5,7 @@ from __future__ import annotations
 from assistant import Assistant
 from assistant.core import _turns
 from assistant.retrieval.lexical import LexicalIndex
-from assistant.retrieval.sources import SourceNames
+from assistant.retrieval.sources import SourceNames, refers_to_document
 
 BMJ, KENT, COALFACE = "bmj-guide", "kent-clinical-commissioning", "coalface-ccg-leads"
 BMA = {"bma-get-involved", "bma-quick-guide"}
@@ -55,3 +55,26 @@ def test_an_acronym_half_the_other_documents_use_names_no_publisher() -> None:
     assert names.named("what does the BMA say?") == {"a-bma"}
     assert names.named("what does the NHS say?") == frozenset()
     assert names.named("the Kent case study") == {"d"}
+
+
+def test_an_answer_from_another_source_than_the_one_named_says_so(bot: Assistant) -> None:
+    # The Kent article says nothing of clinical senates; the BMA's quick guide does, and was
+    # quoted as if it were the article's answer. The writer's framing names the article.
+    a = bot.ask("According to the Kent article, what is a clinical senate?")
+    assert a.outcome == "partial"
+    assert (
+        a.lead
+        == "I found nothing on this in the guidance you name; the closest passages from the other guidance here say:"
+    )
+    assert a.answerability[0]["signals"].get("source_unquoted") == 1.0
+    assert KENT not in {c.doc_id for c in a.citations}
+    # Quoted from the source it names, an answer is an answer.
+    b = bot.ask("What does the BMJ guide say about clinician-led commissioning?")
+    assert "source_unquoted" not in b.answerability[0]["signals"]
+
+
+def test_a_framing_names_a_source_only_when_it_speaks_of_a_document() -> None:
+    assert refers_to_document("According to the Kent article")
+    assert refers_to_document("in the BMJ guide")
+    assert not refers_to_document("GP in Kent")
+    assert not refers_to_document("salaried gp, bma member")
