@@ -388,11 +388,12 @@ class Assistant:
             # the previous answer quoted, nor whichever says most about its subject.
             # "According to the Kent article, what is ...?": the writer's framing names it too,
             # when it refers to a document ("GP in Kent - ..." names a place, not the article).
-            framing = situation if refers_to_document(situation) else ""
-            sources = index.named_documents(f"{framing} {own}")
             # Retrieval leans only to a source the ask's own words name: one the framing names
             # moved a test item's passages away from the other source it also asks about.
-            prefer = index.named_documents(own) or prefer
+            named_here = index.named_documents(own)
+            prefer = named_here or prefer
+            framed = index.named_documents(situation) if refers_to_document(situation) else frozenset()
+            sources = named_here | framed
             cands = ranker.candidates(query, qvec, filters, retriever, svec, prefer, named)
             # "By how much did referrals fall in Sunderland ...?": the passages naming what the ask
             # names are the ones that can answer it; another place's figure must not pass for it.

@@ -371,13 +371,11 @@ def _compose_parts(parts: Sequence[Part], index: LoadedIndex, max_sentences: int
 
 def _capped(part: Part, composed: Composition, index: LoadedIndex, alone: bool = True) -> bool:
     """Whether an answered or partial ask is held back (caps.py) by what its composed answer
-    quotes: an answer with only a pointer to another guide, or in a message of several asks
-    (`alone` false) with a sum it asks for stated nowhere, is held at partial and composed again
-    as one; an ask for a person or an organisation whose answer names none is refused, answered
-    or partial (the guidance does not name them, and its sentences about the post read as if it
-    did), and so is a message's only ask for a sum its answer states nowhere ("how much is the
-    running-cost allowance per head?" held at partial read "The closest passages say:" over
-    sentences about the allowance, as if the figure were among them)."""
+    quotes. Refused: an ask for a person or an organisation whose answer names none (the
+    guidance does not name them, and its sentences about the post read as if it did), and a
+    message's only ask (`alone`) for a sum or a count its answer states nowhere. Held at partial
+    and composed again as one: an answer that only points to another guide, and a sum's part of
+    a message of several asks. A count's part of several is left as it is."""
     if part.outcome == "refuse" or part.outline is not None:
         return False
     ask = part.own or part.ask

@@ -1,15 +1,23 @@
-"""Does the composed answer give what was asked? Three caps read from it, as the reader sees it.
+"""Does the composed answer give what was asked? Caps read from it, as the reader sees it. What
+each does to the outcome (refuse, or hold at partial) is `answer/respond.py`'s to decide.
 
 **A sum asked for and none stated.** "how much is the secondary care doctor on a CCG board paid
 per session?" matched the passages on the secondary care seat word for word, and was answered
 outright with the rule that the seat exists and where it is advertised: no sum anywhere, because
-the guidance gives none. What the writer asked for is the one thing the reply lacks, so it is
-answered at most in part, as an ask about today is. Read from the composed answer, not from the
+the guidance gives none. What the writer asked for is the one thing the reply lacks: a message's
+only ask is refused ("gives no figure for the sum you ask about"), since held at partial its
+"The closest passages say:" read as if the sum were among them; beside other asks it is answered
+at most in part, its passages often the other asks'. Read from the composed answer, not from the
 passages' best sentences: those can hold a sum the answer does not quote ("£65bn of the £95bn
 NHS commissioning budget", for a pay rate), and one the answer does not quote does not answer.
 Only asks for an amount of money count: "how much ... paid / cost / funding", "what's the fee",
 "per session". "Who can pay into the NHS pension scheme?" and "is it paid?" ask no sum, and a
 yes or no about pay is answered by the rule (`kinds.asks_yes_or_no`).
+
+**A count asked for and no numeral stated.** "How many GP practices were members of CCGs when
+they went live?", "what percentage of a CCG's budget goes on mental health?": the same, for a
+count or a share ("how many", "what percentage"), refused as a message's only ask and left to the
+model beside others.
 
 **An answer that only points elsewhere.** The BMA quick guide's "What is co-commissioning?"
 holds one sentence, "Read about the changes ... in our guide to co-commissioning.": a link to a
@@ -27,7 +35,7 @@ capitalised words the passages never write in lower case may be a name the guida
 passing ("Andrew Lansley becomes health secretary") or a place ("Coastal Kent", "Greater
 Manchester"): an answer quoting such a pair and no clearer name is held at partial instead. The
 guidance answers "who sits on ...?" and "who chairs ...?" with roles, and those are not read as
-asks for a person.
+asks for a person; "who chairs" a body the ask names is.
 """
 
 from __future__ import annotations
