@@ -45,7 +45,6 @@ from .retrieval.qa_embedder import QAEmbedder
 from .retrieval.qa_vectors import QASentenceVectors, qa_similarity
 from .retrieval.retrieve import Candidate, Filters, RerankWeights, Retriever
 from .retrieval.rewrite import MAX_FOLDED, carries_on, is_follow_up, referent, spelt_out, standalone_query
-from .retrieval.sources import refers_to_document
 from .retrieval.spelling import english_words
 from .settings import Settings
 from .storage.store import Store
@@ -385,15 +384,14 @@ class Assistant:
             named = own_names - index.names(asked) if leans else frozenset()
             prefer = quoted if leans and not named else frozenset()
             # "What does the BMJ guide say about that?": the document the ask names, not the one
-            # the previous answer quoted, nor whichever says most about its subject.
-            # "According to the Kent article, what is ...?": the writer's framing names it too,
-            # when it refers to a document ("GP in Kent - ..." names a place, not the article).
-            # Retrieval leans only to a source the ask's own words name: one the framing names
-            # moved a test item's passages away from the other source it also asks about.
-            named_here = index.named_documents(own)
-            prefer = named_here or prefer
-            framed = index.named_documents(situation) if refers_to_document(situation) else frozenset()
-            sources = named_here | framed
+            # the previous answer quoted, nor whichever says most about its subject. (Only the
+            # ask's own words: a source the writer's framing names moved a test item's passages
+            # away from the other source it also asks about.)
+            prefer = index.named_documents(own) or prefer
+            # Named as a document ("According to the Kent article, ...", "the BMJ guide"), not as
+            # an organisation whose views another source may report: an answer quoting none of
+            # it says so (respond.py).
+            sources = index.documents_referred(f"{situation} {own}")
             cands = ranker.candidates(query, qvec, filters, retriever, svec, prefer, named)
             # "By how much did referrals fall in Sunderland ...?": the passages naming what the ask
             # names are the ones that can answer it; another place's figure must not pass for it.

@@ -429,6 +429,12 @@ class LoadedIndex:
             self._sources = SourceNames(self.documents(), self.lexical)
         return self._sources.named(text)
 
+    def documents_referred(self, text: str) -> frozenset[str]:
+        """The documents `text` names as documents ("the Kent article"; sources.py)."""
+        if self._sources is None:
+            self._sources = SourceNames(self.documents(), self.lexical)
+        return self._sources.referred(text)
+
     def _sentences(self, chunk_id: str) -> SentenceEntry | None:
         """A chunk's sentences and vectors; the last SENTENCE_CACHE chunks read are kept (a
         question reads its ~100 candidates' several times over: reranking, answerability,

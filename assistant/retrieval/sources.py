@@ -25,19 +25,13 @@ from typing import Any
 from .lexical import LexicalIndex, terms
 
 _BRACKETED = re.compile(r"\([^)]*\)")
-# What a writer calls a document when naming it ("the Kent article", "according to the BMA").
-_DOCUMENT_WORDS = re.compile(
-    r"\b(according to|guides?|guidance|articles?|books?|booklets?|leaflets?|interviews?|panel|pieces?|"
-    r"pages?|papers?|reports?|documents?|polls?|surveys?|says?|said|thinks?|view|line)\b",
-    re.I,
+# What a writer calls a document ("the Kent article", "the BMJ's poll", "the coalface panel").
+_DOCUMENT_NOUN = re.compile(
+    r"(guides?|guidance|articles?|books?|booklets?|leaflets?|interviews?|panel|pieces?|pages?|papers?|"
+    r"reports?|documents?|polls?|surveys?)"
 )
+_WORD = re.compile(r"[\w'’-]+")
 _ACRONYM = re.compile(r"\b[A-Z]{3,}\b")
-
-
-def refers_to_document(text: str) -> bool:
-    """Whether `text` (a writer's framing of their question) speaks of a document or of what
-    one says: "According to the Kent article", not "GP in Kent"."""
-    return bool(_DOCUMENT_WORDS.search(text))
 
 
 class SourceNames:
@@ -76,6 +70,23 @@ class SourceNames:
         found: set[str] = set()
         for term in terms(text):
             found |= self._names.get(term, set())
+        return frozenset(found)
+
+    def referred(self, text: str) -> frozenset[str]:
+        """The documents `text` names as documents: a name with a document's noun within the
+        three words after it ("the Kent article", "the BMA's quick guide") or after "according
+        to". "What does the BMA think?" and "GP in Kent" name an organisation and a place, whose
+        views and doings other documents may report; "the BMA ... from the Hutton report" too."""
+        words = [w.lower().removesuffix("'s").removesuffix("’s") for w in _WORD.findall(text)]
+        found: set[str] = set()
+        for i, word in enumerate(words):
+            stem = terms(word)
+            if not stem or stem[0] not in self._names:
+                continue
+            if any(_DOCUMENT_NOUN.fullmatch(w) for w in words[i + 1 : i + 4]) or "according to" in " ".join(
+                words[max(0, i - 3) : i]
+            ):
+                found |= self._names[stem[0]]
         return frozenset(found)
 
     def names(self) -> dict[str, frozenset[str]]:
