@@ -39,7 +39,6 @@ from .gate.scope import scope_of
 from .gate.smalltalk import small_talk_reply, without_small_talk
 from .generation.generate import CheckerCache, Generator
 from .messages import render
-from .retrieval.embeddings import Embedder
 from .retrieval.index import LoadedIndex
 from .retrieval.qa_embedder import QAEmbedder
 from .retrieval.qa_vectors import QASentenceVectors, qa_similarity
@@ -48,7 +47,7 @@ from .retrieval.rewrite import MAX_FOLDED, carries_on, is_follow_up, referent, s
 from .retrieval.spelling import english_words
 from .settings import Settings
 from .storage.store import Store
-from .types import Answer, Turn
+from .types import Answer, Embedder, Turn
 from .wiring import build_embedder, build_generator, build_qa_embedder
 
 log = logging.getLogger(__name__)

@@ -4,8 +4,12 @@ from __future__ import annotations
 
 import json
 import re
+from collections.abc import Sequence
 from dataclasses import asdict, dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any, Protocol, runtime_checkable
+
+if TYPE_CHECKING:
+    import numpy as np
 
 # Between the sentences of a citation's quote (`Citation.quote`): the answer's sentences from one
 # passage, in the passage's order.
@@ -244,3 +248,14 @@ class Answer:
             "lead": self.lead,
             "nearest": list(self.nearest),
         }
+
+
+@runtime_checkable
+class Embedder(Protocol):
+    """Turns texts into L2-normalised vectors (rows). The protocol the embedding backends
+    (`retrieval/embeddings.py`, `retrieval/onnx_embedder.py`) implement and the store, ingest and
+    retrieval take; here, below them all, so the store need not import retrieval for it."""
+
+    model_id: str
+
+    def embed(self, texts: Sequence[str]) -> np.ndarray: ...

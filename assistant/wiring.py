@@ -4,10 +4,11 @@ from __future__ import annotations
 
 from .generation.generate import Generator, openai_compatible
 from .generation.llm_server import managed_llamacpp
-from .retrieval.embeddings import Embedder, SentenceTransformerEmbedder
+from .retrieval.embeddings import SentenceTransformerEmbedder
 from .retrieval.onnx_embedder import OnnxEmbedder
 from .retrieval.qa_embedder import E5QAEmbedder, QAEmbedder
 from .settings import Settings
+from .types import Embedder
 
 
 def build_embedder(settings: Settings) -> Embedder:

@@ -18,8 +18,8 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from assistant.retrieval.embeddings import Embedder
 from assistant.storage.embed_cache import EmbedCache, embedder_key
+from assistant.types import Embedder
 
 __all__ = ["CachedEmbedding", "EmbedCache", "EmbedStats", "embedder_key"]
 

@@ -50,14 +50,13 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 
 from assistant.errors import EmbedderMismatchError, IngestError, IngestLockedError, StoreError
-from assistant.retrieval.embeddings import Embedder
 from assistant.retrieval.qa_embedder import PassageSide, QAEmbedder
 from assistant.retrieval.readpack import DocFiles, search_text
 from assistant.retrieval.refresh import refresh_pack, sentence_rows
 from assistant.settings import Settings
 from assistant.storage.registry import DocRecord, Pointer, Registry
 from assistant.storage.store import Store
-from assistant.types import Chunk, spoken
+from assistant.types import Chunk, Embedder, spoken
 from assistant.wiring import build_qa_embedder
 
 from .bounded import Job, Limits, load_and_chunk_many

@@ -13,8 +13,8 @@ os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
 os.environ.setdefault("ANONYMIZED_TELEMETRY", "False")
 
 from assistant import Assistant, Settings
-from assistant.retrieval.embeddings import Embedder
 from assistant.retrieval.onnx_embedder import OnnxEmbedder
+from assistant.types import Embedder
 from assistant.wiring import build_embedder
 from ingest.pipeline import Ingestor
 

@@ -45,8 +45,8 @@ from .claims import split_claims
 from .facts import corpus_names
 
 if TYPE_CHECKING:
-    from ..retrieval.embeddings import Embedder
     from ..retrieval.index import LoadedIndex
+    from ..types import Embedder
 
 log = logging.getLogger(__name__)
 

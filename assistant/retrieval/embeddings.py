@@ -1,4 +1,5 @@
-"""Embedding backends. The protocol is one method; the model id travels with the index."""
+"""Embedding backends (the `Embedder` protocol, one method, is in `assistant/types.py`); the model
+id travels with the index."""
 
 from __future__ import annotations
 
@@ -6,20 +7,11 @@ import os
 import threading
 from collections.abc import Sequence
 from pathlib import Path
-from typing import Any, Protocol, runtime_checkable
+from typing import Any
 
 import numpy as np
 
 from ..errors import ConfigError
-
-
-@runtime_checkable
-class Embedder(Protocol):
-    """Turns texts into L2-normalised vectors (rows)."""
-
-    model_id: str
-
-    def embed(self, texts: Sequence[str]) -> np.ndarray: ...
 
 
 def packaged_model_path(model_id: str) -> Path:

@@ -9,8 +9,8 @@ from typing import Any
 from urllib.parse import urlparse
 
 from ..errors import StoreError
-from ..retrieval.embeddings import Embedder
 from ..settings import Settings
+from ..types import Embedder
 
 HNSW = {"space": "cosine", "ef_construction": 200, "ef_search": 200, "max_neighbors": 32}
 # Sentence rows are read by id and by document, never searched by vector; Chroma still builds

@@ -17,7 +17,7 @@ from pathlib import Path
 
 import numpy as np
 
-from ..retrieval.embeddings import Embedder
+from ..types import Embedder
 
 # A rowid table: with WITHOUT ROWID, SQLite stored each 1.5 kB vector in 4.7 kB (overflow pages).
 _SCHEMA = "CREATE TABLE IF NOT EXISTS vectors (key BLOB PRIMARY KEY, vec BLOB NOT NULL)"

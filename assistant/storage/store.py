@@ -25,9 +25,8 @@ from typing import Any
 import numpy as np
 
 from ..errors import EmbedderMismatchError, IndexMissingError, StoreError
-from ..retrieval.embeddings import Embedder
 from ..settings import Settings
-from ..types import Chunk
+from ..types import Chunk, Embedder
 from .chroma import HNSW, HNSW_SENTENCES, chroma_embedding_function, connect, guard
 from .registry import Registry, View
 

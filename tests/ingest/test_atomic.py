@@ -18,7 +18,7 @@ from pathlib import Path
 import pytest
 
 from assistant import Assistant, Settings
-from assistant.retrieval.embeddings import Embedder
+from assistant.types import Embedder
 from ingest.pipeline import Ingestor
 from tests.helpers import HashEmbedder, write_small_corpus
 from tests.ingest.test_pipeline import check_complete

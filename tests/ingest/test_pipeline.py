@@ -12,10 +12,10 @@ import pytest
 
 from assistant import EmbedderMismatchError, Settings
 from assistant.errors import ConfigError, IngestLockedError
-from assistant.retrieval.embeddings import Embedder
 from assistant.retrieval.readpack import DocFiles
 from assistant.retrieval.refresh import refresh_pack
 from assistant.storage.store import Store
+from assistant.types import Embedder
 from ingest.pipeline import Ingestor, ingest_lock
 from tests.helpers import HashEmbedder, HashQAEmbedder, write_small_corpus
 

@@ -13,10 +13,10 @@ from typing import Any
 import numpy as np
 
 from assistant import Settings
-from assistant.retrieval.embeddings import Embedder
 from assistant.retrieval.readpack import search_text
 from assistant.retrieval.refresh import sentence_rows
 from assistant.storage.store import Store
+from assistant.types import Embedder
 from ingest.bounded import Limits, run_job
 from ingest.embedding import CachedEmbedding, EmbedCache, embedder_key
 from ingest.manifest import discover, load_manifest

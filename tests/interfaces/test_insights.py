@@ -21,10 +21,9 @@ from assistant.interfaces.insights import (
     questions_per_period,
     to_csv,
 )
-from assistant.retrieval.embeddings import Embedder
 from assistant.storage.db import Database
 from assistant.storage.feedback import FeedbackStore
-from assistant.types import Answer, Chunk, Citation, Hit
+from assistant.types import Answer, Chunk, Citation, Embedder, Hit
 
 KEY = "test-id-hash-key"
 MONDAY = dt.datetime(2026, 3, 2, 9, 0, tzinfo=dt.UTC)

@@ -20,8 +20,7 @@ from assistant.gate.answerability import (
     packaged_model,
     salience,
 )
-from assistant.retrieval.embeddings import Embedder
-from assistant.types import Turn
+from assistant.types import Embedder, Turn
 
 
 def test_the_packaged_model_carries_its_held_out_figures() -> None:

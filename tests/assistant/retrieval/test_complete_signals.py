@@ -9,10 +9,10 @@ import numpy as np
 import pytest
 
 from assistant import Assistant, Settings
-from assistant.retrieval.embeddings import Embedder
 from assistant.retrieval.readpack import DocFiles
 from assistant.retrieval.retrieve import Retriever
 from assistant.retrieval.rewrite import expand
+from assistant.types import Embedder
 from ingest.pipeline import Ingestor
 from tests.helpers import HashEmbedder, write_small_corpus
 

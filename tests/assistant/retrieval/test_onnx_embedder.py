@@ -9,9 +9,10 @@ from pathlib import Path
 import numpy as np
 
 from assistant import Assistant, Settings
-from assistant.retrieval.embeddings import Embedder, SentenceTransformerEmbedder
+from assistant.retrieval.embeddings import SentenceTransformerEmbedder
 from assistant.retrieval.onnx_embedder import SIDECAR, TOLERANCE, OnnxEmbedder
 from assistant.storage.store import Store
+from assistant.types import Embedder
 from assistant.wiring import build_embedder
 
 

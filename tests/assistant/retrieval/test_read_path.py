@@ -12,12 +12,11 @@ import numpy as np
 import pytest
 
 from assistant import Assistant, Settings
-from assistant.retrieval.embeddings import Embedder
 from assistant.retrieval.index import LoadedIndex, search_text
 from assistant.retrieval.lexical import terms
 from assistant.retrieval.retrieve import Retriever
 from assistant.storage.store import SentenceRows, Store
-from assistant.types import Chunk
+from assistant.types import Chunk, Embedder
 from ingest.pipeline import Ingestor
 from tests.helpers import HashEmbedder, write_small_corpus
 
