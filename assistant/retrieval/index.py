@@ -423,17 +423,20 @@ class LoadedIndex:
         """One summary per committed document (id, file, title, publisher, dates, counts)."""
         return self._pack.documents()
 
-    def named_documents(self, text: str) -> frozenset[str]:
-        """The documents `text` names by their title's or publisher's own words (sources.py)."""
+    @property
+    def sources(self) -> SourceNames:
+        """The words naming each document of this snapshot (sources.py), read on first use."""
         if self._sources is None:
             self._sources = SourceNames(self.documents(), self.lexical)
-        return self._sources.named(text)
+        return self._sources
+
+    def named_documents(self, text: str) -> frozenset[str]:
+        """The documents `text` names by their title's or publisher's own words."""
+        return self.sources.named(text)
 
     def documents_referred(self, text: str) -> frozenset[str]:
-        """The documents `text` names as documents ("the Kent article"; sources.py)."""
-        if self._sources is None:
-            self._sources = SourceNames(self.documents(), self.lexical)
-        return self._sources.referred(text)
+        """The documents `text` names as documents ("the Kent article")."""
+        return self.sources.referred(text)
 
     def _sentences(self, chunk_id: str) -> SentenceEntry | None:
         """A chunk's sentences and vectors; the last SENTENCE_CACHE chunks read are kept (a
