@@ -512,6 +512,16 @@ def test_ci_gate_on_dev_and_test(tmp_path: Path, corpus_settings: Settings, env_
             "citation_support": 0.79,
             "refusal_recall": 0.36,
         },
+        # A forty-second author's (fiftieth session), committed before its first run at the
+        # session's start code (n50, 1fe51b2's answers): hit@5 0.846, MRR 0.823, key facts 0.795,
+        # citation support 0.846, refusal recall 0.545 (6 of 11), none of 39 answerable items refused.
+        "holdout-ah": {
+            "hit@5": 0.84,
+            "mrr": 0.82,
+            "key_fact_recall": 0.79,
+            "citation_support": 0.84,
+            "refusal_recall": 0.54,
+        },
     }
     # False refusals. Until the twelfth session unseen splits ran above dev's held-out 0.02 (holdout-d
     # 5 of 58 answerable items, holdout-i 3 of 49); since an ask about today is no longer refused
@@ -551,6 +561,7 @@ def test_ci_gate_on_dev_and_test(tmp_path: Path, corpus_settings: Settings, env_
         "holdout-ae": 0.03,  # 1 of 39 at its first run
         "holdout-af": 0.03,  # none of 39 at its first run
         "holdout-ag": 0.03,  # none of 39 at its first run
+        "holdout-ah": 0.03,  # none of 39 at its first run
     }
     args = ["eval", "--out", str(out)]
     for split, mins in floors.items():
