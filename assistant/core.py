@@ -35,6 +35,7 @@ from .gate.asks import Asks, split_asks
 from .gate.clinical import beyond_corpus
 from .gate.language import other_language
 from .gate.persons import PERSON_NOW, wants_person
+from .gate.restate import Restate, question_and_form, restate_request
 from .gate.scope import scope_of
 from .gate.smalltalk import small_talk_reply, without_small_talk
 from .generation.generate import CheckerCache, Generator
@@ -250,7 +251,6 @@ class Assistant:
         dense or bm25 (default from settings). `passages`: how many top passages the answer may
         draw on (default 3).
         """
-        t_start = time.perf_counter()
         question = clean_question(question)
         if not question:
             raise QuestionError("the question is empty")
@@ -266,9 +266,33 @@ class Assistant:
                 question, statement, [], True, [], answerability=judged, lead=statement, timings={"total": 0.0}
             )
         turns = without_small_talk(_turns(history))
-        small_talk = small_talk_reply(question, follows=bool(turns))
-        if small_talk is not None:
-            return Answer(question, small_talk, [], False, [], outcome="no_question", timings={"total": 0.0})
+        # "Give me that in one sentence": the previous question, its answer cut to one.
+        asked, restate = question, restate_request(question)
+        if restate is not None:
+            if not turns or not (earlier := [i for i, t in enumerate(turns) if t.role == "user"]):
+                return Answer(question, render("restate_nothing"), [], False, [], outcome="no_question")
+            asked, turns = turns[earlier[-1]].content, turns[: earlier[-1]]
+        elif (split := question_and_form(question)) is not None:
+            asked, restate = split
+        else:
+            small_talk = small_talk_reply(question, follows=bool(turns))
+            if small_talk is not None:
+                return Answer(question, small_talk, [], False, [], outcome="no_question", timings={"total": 0.0})
+        answer = self._answer(asked, turns, filters, k, retriever, passages, restate)
+        answer.question = question
+        return answer
+
+    def _answer(
+        self,
+        question: str,
+        turns: Sequence[Turn],
+        filters: Filters | None,
+        k: int | None,
+        retriever: str | None,
+        passages: int | None,
+        restate: Restate | None,
+    ) -> Answer:
+        t_start = time.perf_counter()
         self.refresh()
         timings: dict[str, float] = {}
         k_hits = k or self.settings.top_k
@@ -294,6 +318,7 @@ class Assistant:
             checkers=self._checkers,
             n_passages=n_passages,
             k=k_hits,
+            restate=restate,
         )
         timings["compose"] = (time.perf_counter() - t) * 1000
         timings["total"] = (time.perf_counter() - t_start) * 1000

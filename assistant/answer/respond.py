@@ -20,6 +20,7 @@ from ..gate.answerability import FIGURE_UNNAMED
 from ..gate.asks import without_introduction
 from ..gate.caps import COUNT_UNSTATED, SUM_UNSTATED, cap
 from ..gate.persons import ORGANISATION_UNNAMED, PERSON_NOW, PERSON_UNNAMED, wants_person
+from ..gate.restate import Restate
 from ..gate.scope import Scope, Successor, scope_of
 from ..generation.generate import CheckerCache, Generator, generate_answer
 from ..messages import render
@@ -30,6 +31,7 @@ from ..settings import Settings
 from ..types import QUOTE_SEP, Answer, Citation, Hit
 from .conflicts import dates_differ
 from .currency import notices_for
+from .restate import restated
 
 _MARK = re.compile(r"\[(\d+)\]")
 # The passages whose lower-case words tell a possible name from a body's (`persons.may_name_someone`).
@@ -267,12 +269,18 @@ def reply(
     checkers: CheckerCache,
     n_passages: int,
     k: int,
+    restate: Restate | None = None,
 ) -> Answer:
     """The reply to `question` from its judged parts: a refusal when every part is refused, else
     each answered or partial part composed (quoted, or generated and checked when a generator is
-    set and the one part is answered), with its citations and the sources' notices."""
+    set and the one part is answered), with its citations and the sources' notices. `restate`:
+    each part's quoted answer cut or laid out as the message asked (then never generated)."""
     hits = parts[0].hits if len(parts) == 1 else interleave([p.hits for p in parts], k)
     _compose_parts(parts, index, settings.max_answer_sentences, n_passages)
+    if restate is not None:
+        for part in parts:
+            if part.composition is not None:
+                part.composition = restated(part.composition, restate)
     # Only a reply about a nation outside the corpus names the ones it covers.
     scope = scope_of(index)
     covered = scope.covered_text() if any(p.outside for p in parts) else ""
@@ -303,7 +311,7 @@ def reply(
         assert part.composition is not None  # composed above, since it is not refused
         extractive = part.composition
         result, mode, notes, model, reason = extractive, "extractive", list[str](), "", ""
-        if generator is not None and part.outcome == "answer" and not extractive.outline:
+        if generator is not None and part.outcome == "answer" and not extractive.outline and restate is None:
             result, mode, notes, model, reason = _generated(
                 generator, checkers, index, settings, question, part.cands[:n_passages], extractive
             )

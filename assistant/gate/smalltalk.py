@@ -20,6 +20,7 @@ from collections.abc import Sequence
 from ..messages import render
 from ..retrieval.lexical import terms
 from ..types import Turn
+from .restate import restate_request
 
 # What the message is (each sets the reply), and the words that may come with it ("good
 # morning all", "that was really useful, thanks", "ok got it").
@@ -47,6 +48,10 @@ _REWORD = re.compile(
     r"in\s+a\s+(?:sentence|nutshell)|for\s+me|again|"
     # "summarise in two lines", "put it in 3 bullet points" (a figure is no word here)
     r"in\s+(?:(?:a\s+few|one|two|three|four|five)\s+)?(?:lines?|sentences?|words?|(?:bullet\s+)?points?|bullets?)))*"
+    # A table needs words of its own ("ok now compare the two in a short table").
+    r"|(?:now\s+)?(?:compare|contrast|put|show|give|set|lay|make|do)(?:\s+(?:that|this|it|them|the\s+two|those|these|both|out))*"
+    r"\s+(?:in|as|into)\s+a\s+(?:short\s+|quick\s+|simple\s+|comparison\s+)?table|tabulate(?:\s+(?:that|this|it|them))?"
+    r"|(?:in|as)\s+a\s+table"
     r"|tl\s*;?\s*dr|eli5|(?:in\s+)?(?:plain|simple|simpler)\s+(?:english|terms|words)|too\s+long|"
     r"(?:shorter|simpler)|what\s+does\s+(?:that|this|it)\s+mean|i\s+don'?t\s+(?:understand|get\s+it)(?:\s+(?:that|this|it))?)"
     r"(?:\s+(?:please|pls|thanks))?$"
@@ -116,12 +121,15 @@ def small_talk_reply(message: str, follows: bool = False) -> str | None:
 
 
 def without_small_talk(turns: Sequence[Turn]) -> list[Turn]:
-    """The conversation without its small talk: each such user turn and the reply to it."""
+    """The conversation without its small talk, and without requests to restate an answer: each
+    such user turn and the reply to it."""
     out: list[Turn] = []
     skipping = False
     for t in turns:
         if t.role == "user":
-            skipping = small_talk(t.content) is not None
+            # "Give me that in one sentence" restated the answer before it: a follow-up after it
+            # carries on from the question that answer was to.
+            skipping = small_talk(t.content) is not None or restate_request(t.content) is not None
         if not skipping:
             out.append(t)
     return out
