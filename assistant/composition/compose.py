@@ -272,6 +272,13 @@ def compose(
     panel = _panel(question, top[:passages], index_sentences, pool, said, shown)
     if panel is not None:
         return panel
+    # A title or a caption line ("Social enterprise story", "Why locums must be involved",
+    # "Edward Davies, editor, BMJ Careers") can match an ask best and says nothing: it opened
+    # answers as if it were a sentence. A line that heads a list keeps its place (its items are
+    # the answer), and so does a long one (a standfirst without its full stop states something).
+    # How far below the best match other sentences may come is still measured from it.
+    best_score = pool[0].score
+    pool = [p for p in pool if not _heads_nothing(p, top, index_sentences)] or pool
     chosen: list[Picked] = [pool[0]]
     follow = continuation(pool[0], top, index_sentences)
     if follow is not None and budget > 1:
@@ -280,7 +287,7 @@ def compose(
         lead_in = continuation(follow, top, index_sentences, lead_in_only=True)
         if lead_in is not None:
             chosen.append(lead_in)
-    floor = pool[0].score - FLOOR_MARGIN
+    floor = best_score - FLOOR_MARGIN
     for p in pool[1:]:
         # What an earlier part printed is not printed again, so it takes none of this part's room.
         new = [c for c in chosen if c.quoted.strip() not in shown]
@@ -320,7 +327,7 @@ def compose(
     # networks set up for?", answered first with the list of networks); a further passage's only
     # when close in relevance.
     if wants_number and not any(number.search(p.reads) for p in chosen):
-        reach = pool[0].score - NUMBER_REACH
+        reach = best_score - NUMBER_REACH
         own = (p for p in pool if p.passage == 0 and number.search(p.reads) and not is_item(p.text))
         numeric = next(own, None)
         if numeric is None and not listing:
@@ -520,3 +527,17 @@ def _poll_of(
     """The poll question a poll result answers: the nearest question before it in its passage."""
     texts = passage_sentences(top, index_sentences, p.passage)
     return next(((p.passage, i) for i in range(p.sentence - 1, -1, -1) if is_question(texts[i])), None)
+
+
+# Words up to which a line without a closing stop is a title, a caption or a byline.
+CAPTION_WORDS = 8
+
+
+def _heads_nothing(
+    p: Picked, top: Sequence[Candidate], index_sentences: dict[str, tuple[list[str], np.ndarray]]
+) -> bool:
+    """Whether `p` is a title, caption or link text that introduces no list: it may not open."""
+    if not says_nothing(p.text) or len(p.text.split()) > CAPTION_WORDS:
+        return False
+    texts = passage_sentences(top, index_sentences, p.passage)
+    return not (p.sentence + 1 < len(texts) and is_item(texts[p.sentence + 1]))

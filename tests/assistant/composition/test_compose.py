@@ -126,6 +126,19 @@ def test_a_byline_does_not_continue_an_answer() -> None:
     assert result.text == "Locum GPs know local populations well. [1]"
 
 
+def test_a_title_line_that_matches_best_does_not_open_the_answer() -> None:
+    """A piece's title line ("Social enterprise story") scored above its sentences and was
+    quoted as if it were one."""
+    text = (
+        "Ann Robinson, London GP\nSocial enterprise story\n"
+        "In City and Hackney a social enterprise cut referrals. Practices buddy with low referrers."
+    )
+    cands, sentences = _cands([(text, 0.9, [0.10, 0.90, 0.50, 0.40])])
+    result = compose("What did they say about setting up a social enterprise?", cands, sentences)
+    assert result.text.startswith("In City and Hackney a social enterprise cut referrals. [1]"), result.text
+    assert "Social enterprise story" not in result.text
+
+
 def test_a_byline_between_two_quotes_is_not_filled_in() -> None:
     # Two chosen sentences one apart: the gap between them is filled, unless it is a byline
     # (a training grade's digit does not make it a figure).
