@@ -16,7 +16,7 @@ from ..composition.authors import first_person, signers
 from ..composition.compose import MIN_ANSWER_WORDS, NUMBER_PASSAGES, PASSAGE_MARGIN, compose
 from ..composition.outline import Outline
 from ..composition.render import Composition
-from ..gate.answerability import FIGURE_UNNAMED
+from ..gate.answerability import ASKS_NOW, FIGURE_UNNAMED
 from ..gate.asks import without_introduction
 from ..gate.caps import COUNT_UNSTATED, SUM_UNSTATED, cap
 from ..gate.persons import ORGANISATION_UNNAMED, PERSON_NOW, PERSON_UNNAMED, wants_person
@@ -144,9 +144,36 @@ def part_lead(part: Part) -> str:
     repeated = part.composition is not None and part.composition.repeated
     if part.outcome == "partial" and part.signals.get(SOURCE_UNQUOTED):
         return render("partial_lead_other_source")
+    if part.outcome == "partial" and part.signals.get(ASKS_NOW) and not repeated:
+        # "Is my CCG still responsible for ...?": the one thing known of today (the sources'
+        # notice that CCGs were abolished in 2022) sat under the answer, which led with 2013's
+        # present tense. It leads instead.
+        cited = {c.doc_id for c in part.composition.citations} if part.composition else set()
+        notice = next((c.chunk.notice for c in part.cands if c.chunk.doc_id in cited and c.chunk.notice), "")
+        if notice and _notice_about(notice, part.own or part.ask):
+            return render("partial_lead_now_notice", notice=notice)
+        return render("partial_lead_now")
     if part.outcome == "partial":
         return render("partial_lead_repeated") if repeated else render("partial_lead")
     return render("repeat_lead") if repeated else ""
+
+
+# What a notice is about: the bodies it names, by acronym ("CCGs", "PCT"), by name written
+# before its acronym ("integrated care boards (ICBs)") or as a quoted word ("the 'consortiums'
+# it describes").
+_NOTICE_ACRONYM = re.compile(r"\b([A-Z]{2,6})s?\b")
+_NOTICE_SPELT = re.compile(r"((?:[A-Za-z][\w-]*\s+){1,5}[A-Za-z][\w-]*)\s+\(([A-Z]{2,6})s?\)")
+_NOTICE_QUOTED = re.compile(r"['‘“\"]([A-Za-z][\w -]{2,40})['’”\"]")
+
+
+def _notice_about(notice: str, ask: str) -> bool:
+    """Whether `ask` names something `notice` is about: "is my CCG still ...?" and "CCGs were
+    abolished on 1 July 2022", not "is Monitor still ...?"."""
+    low = f" {' '.join(re.findall(r'[a-z0-9]+', ask.lower()))} "
+    names = {a.lower() for a in _NOTICE_ACRONYM.findall(notice)}
+    names |= {" ".join(n.lower().split()[-3:]) for n, _ in _NOTICE_SPELT.findall(notice)}
+    names |= {q.lower() for q in _NOTICE_QUOTED.findall(notice)}
+    return any(f" {n} " in low or f" {n}s " in low or f" {n.removesuffix('s')} " in low for n in names)
 
 
 def _as_heading(ask: str) -> str:
@@ -332,6 +359,8 @@ def reply(
         and (d := dates_differ(p.own or p.ask, p.composition.citations, p.cands, index.sentences, index.idf))
     ]
     notices = notes + list(dict.fromkeys(differ)) + notices_for(citations, doc_notices, settings.stale_after_years)
+    # A notice the answer already leads with (an ask about today) is not repeated under it.
+    notices = [n for n in notices if n not in text]
     return Answer(
         question,
         text,

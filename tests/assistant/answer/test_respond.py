@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
-from assistant.answer.respond import Part, merge, refusal_text
+from assistant import Assistant
+from assistant.answer.respond import Part, _notice_about, merge, refusal_text
 from assistant.composition.render import Composition
+from assistant.messages import render
 from assistant.types import Citation
 
 
@@ -137,3 +139,26 @@ def test_a_parts_heading_is_its_question_without_the_remark_after_it() -> None:
 def test_an_off_subject_refusal_says_what_the_corpus_covers_and_names_no_nearest_section() -> None:
     statement, text = refusal_text([], covers="A guide; B guide")
     assert statement == text and "A guide; B guide" in statement and "nearest" not in text
+
+
+def test_an_ask_about_today_leads_with_the_sources_notice_on_what_it_names(bot: Assistant) -> None:
+    """ "Is my CCG still ...?" was answered in 2013's present tense with the one thing known of
+    today, that CCGs were abolished in 2022, left under the answer."""
+    still = bot.ask("Is my CCG still responsible for commissioning hospital services?")
+    assert still.outcome == "partial", still.text
+    assert still.lead.startswith(render("partial_lead_now").removesuffix(" What it said at the time:")), still.lead
+    assert "abolished on 1 July 2022" in still.lead
+    assert not any("abolished on 1 July 2022" in n for n in still.notices), still.notices  # not said twice
+    # An ask about something the notices do not name gets the line without them.
+    monitor = bot.ask("Is Monitor still the regulator for foundation trusts?")
+    assert monitor.outcome == "partial", monitor.text
+    assert monitor.lead == render("partial_lead_now")
+
+
+def test_a_notice_is_about_what_it_names_by_acronym_name_or_quoted_word() -> None:
+    notice = "Written before the Act; CCGs (the 'consortiums' it describes) were replaced by integrated care boards "
+    notice += "(ICBs)."
+    for ask in ("is my CCG still responsible?", "what do consortiums do now?", "does every ICB still need one?"):
+        assert _notice_about(notice, ask), ask
+    assert not _notice_about(notice, "is Monitor still the regulator?")
+    assert _notice_about("Integrated care boards (ICBs) replaced them.", "what do integrated care boards do now?")
