@@ -54,6 +54,7 @@ from .neighbours import (
     with_antecedents,
     with_definitions,
     with_questions_answered,
+    with_turn_ends,
     with_turn_replies,
 )
 from .picked import Picked, passage_sentences
@@ -377,6 +378,7 @@ def compose(
     if asks_yes_or_no(kind) or named:
         # "JR (...): Yes." before the sentence quoted from the turn it opens.
         chosen, replies = with_turn_replies(chosen, top, index_sentences)
+    chosen = with_turn_ends(chosen, top, index_sentences)
     opening = lead(chosen, kind, FLOOR_MARGIN, wants_list)
     # "What are the BMA's main concerns ...?": the best passage stands under the heading "What are
     # our concerns?", and its list, which reads as no sentence, came last, after other passages'

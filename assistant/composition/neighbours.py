@@ -136,6 +136,29 @@ def with_turn_replies(
     return out, replies
 
 
+def with_turn_ends(
+    chosen: list[Picked], top: Sequence[Candidate], index_sentences: dict[str, tuple[list[str], np.ndarray]]
+) -> list[Picked]:
+    """The chosen sentences, each turn's bare reply with the rest of its turn when that is one
+    short sentence: asked whether Durham Dales's accountable officer is a GP or a manager, the
+    answer quoted "SF (...): Me." and not the "A GP!" that ends the turn and answers it (its one
+    word scores too low to be chosen, and too few to continue a sentence)."""
+    out = list(chosen)
+    have = {(p.passage, p.sentence) for p in chosen}
+    for p in chosen:
+        if not is_turn_reply(p.text) or (p.passage, p.sentence + 1) in have:
+            continue
+        texts = passage_sentences(top, index_sentences, p.passage)
+        nxt = p.sentence + 1
+        if nxt >= len(texts) or SPEAKER_TURN.match(texts[nxt]) or is_question(texts[nxt]) or is_item(texts[nxt]):
+            continue
+        ends = nxt + 1 >= len(texts) or bool(SPEAKER_TURN.match(texts[nxt + 1])) or is_question(texts[nxt + 1])
+        if ends and len(texts[nxt].split()) < REPLY_WORDS and not says_nothing(texts[nxt]):
+            out.append(Picked(p.passage, nxt, texts[nxt], p.score - 0.01))
+            have.add((p.passage, nxt))
+    return out
+
+
 def rest_of_section(
     chosen: list[Picked], pool: Sequence[Picked], budget: int, min_words: int, speakers: Sequence[str | None]
 ) -> list[Picked]:

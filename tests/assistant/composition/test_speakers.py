@@ -296,3 +296,11 @@ def test_a_reply_pointing_back_at_another_question_is_not_quoted() -> None:
     cands[0].heading = 0.9
     answer = compose("are you worried about being challenged by providers?", cands, index).text
     assert "This is definitely a risk" in answer, answer
+
+
+def test_a_bare_reply_brings_the_short_sentence_that_ends_its_turn() -> None:
+    """ "SF (...): Me." was quoted without the "A GP!" that ends the turn and answers the ask."""
+    sims = [0.2, 0.2, 0.1, 0.1, 0.7, 0.1, 0.3, 0.0, 0.0]
+    cands, index = _interview(PASSAGE, "Who is going to be your accountable officer? A GP or a manager?", sims, 0.6)
+    answer = compose("is the accountable officer at durham dales a gp or a manager?", cands, index).text
+    assert "SF (Dr Stewart Findlay, GP chair, Durham Dales CCG): Me. A GP! [1]" in answer, answer
