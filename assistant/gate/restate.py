@@ -45,9 +45,18 @@ _BARE = re.compile(
     rf"^{_POLITE}{_ASKING}(?:"
     rf"(?P<short>(?:make\s+(?:it|that)\s+)?shorter|shorten{_IT}|summari[sz]e{_IT}|sum\s+(?:it|that)\s+up|"
     rf"(?:that'?s|it'?s|thats|its)?\s*too\s+long|tl\s*;?\s*dr|tldr|(?:say\s+(?:it|that)\s+)?briefly|"
-    rf"(?:the\s+)?short(?:er)?\s+version|(?:the\s+)?(?:gist|summary|key\s+points?|main\s+points?))"
+    rf"(?:the\s+)?short(?:er)?\s+version|(?:what(?:'?s|\s+is|\s+are)\s+)?(?:the\s+)?"
+    rf"(?:gist|summary|bottom\s+line|key\s+points?|main\s+points?|key\s+message|take\s*home(?:\s+message)?))"
     rf"|(?P<bullets>bullet{_IT}|bullet\s+point{_IT}|(?:as\s+)?bullets|bullet\s+points|bulletpoints))"
     rf"{_TAIL}$"
+)
+
+
+# "just the top 3 pls", "give me the first two", "top three points": the answer's first
+# sentences, which the guidance does not rank.
+_TOP = re.compile(
+    rf"^{_POLITE}{_ASKING}(?:{_THAT}\s+)?(?:just\s+)?(?:the\s+)?(?:top|first|main)\s+"
+    rf"(?P<count>one|two|three|four|five|[1-9])(?:\s+(?:points?|things?|ones?|items?|bullets?|reasons?))?{_TAIL}$"
 )
 
 
@@ -71,6 +80,9 @@ class Restate:
 
     sentences: int | None
     bullets: bool
+    # "The top 3": the first sentences are given, and the reader told that the guidance does not
+    # rank them.
+    first: bool = False
 
 
 def restate_request(message: str) -> Restate | None:
@@ -83,7 +95,12 @@ def restate_request(message: str) -> Restate | None:
     if m := _BARE.match(text):
         if m["bullets"]:
             return Restate(None, True)
-        return Restate(1 if "tl" in m["short"] or "gist" in m["short"] else SUMMARY_SENTENCES, False)
+        short = m["short"]
+        one = "tl" in short or re.search(r"gist|bottom|point$|message$|home$", short) is not None
+        return Restate(1 if one else SUMMARY_SENTENCES, False)
+    if m := _TOP.match(text):
+        count = m["count"]
+        return Restate(int(count) if count.isdigit() else _NUMBERS[count], False, first=True)
     return None
 
 

@@ -6,7 +6,7 @@ from __future__ import annotations
 from assistant import Assistant
 from assistant.answer.restate import restated
 from assistant.composition.render import Composition
-from assistant.gate.restate import Restate
+from assistant.gate.restate import SUMMARY_SENTENCES, Restate
 from assistant.messages import render
 from assistant.types import QUOTE_SEP, Citation
 
@@ -55,6 +55,47 @@ def test_bullets_put_each_sentence_on_its_line_and_keep_every_citation() -> None
         "- CSUs support them. [3]",
     ]
     assert [c.n for c in listed.citations] == [1, 2, 3]
+
+
+def test_the_top_few_count_list_items_and_say_the_guidance_does_not_rank_them() -> None:
+    listed = Composition(
+        "Drawbacks of commissioning:\n- no evidence base [1]\n- privatisation [1]\n- cost [1]\n- time [1]",
+        [_cite(1, "Drawbacks of commissioning:", "no evidence base", "privatisation", "cost", "time")],
+    )
+    top = restated(listed, Restate(2, False, first=True))
+    assert top.text.splitlines() == [
+        render("restate_unranked", n=2),
+        "Drawbacks of commissioning:",
+        "- no evidence base [1]",
+        "- privatisation [1]",
+    ]
+    # Asked for more than there are, nothing is cut and nothing needs saying.
+    assert restated(listed, Restate(5, False, first=True)).text == listed.text
+
+
+def test_a_sentence_or_heading_right_before_a_list_is_cut_only_with_it() -> None:
+    composed = Composition(
+        "Go through your committees first. [1] There are some clear points of engagement. [1]\n"
+        "Get involved: How?\n- Positions on the CCG's bodies [2]\n- Clinical senates [2]",
+        [_cite(1, "Go through your committees first.", "There are some clear points of engagement."), _cite(2, "x")],
+    )
+    assert restated(composed, Restate(1, False)).text == "Go through your committees first. [1]"
+    two = restated(composed, Restate(2, False)).text
+    assert two.endswith("- Clinical senates [2]") and "There are some clear points of engagement. [1]" in two
+
+
+def test_shortened_a_list_of_named_points_keeps_their_names() -> None:
+    routes = Composition(
+        "Discuss it in your committees first. [1]\nHow?\n"
+        "- Positions on the CCG's bodies: You should contact your CCG to find out more. [2]\n"
+        "- Clinical senates: Senates bring together a range of experts. [3]",
+        [_cite(1, "Discuss it in your committees first."), _cite(2, "You should contact ..."), _cite(3, "Senates ...")],
+    )
+    short = restated(routes, Restate(SUMMARY_SENTENCES, False))
+    assert short.text.splitlines()[-2:] == ["- Positions on the CCG's bodies [2]", "- Clinical senates [3]"]
+    assert [c.n for c in short.citations] == [1, 2, 3]
+    # Set out as bullet points, nothing is shortened.
+    assert "find out more. [2]" in restated(routes, Restate(None, True)).text
 
 
 def test_what_is_left_is_numbered_again_from_one() -> None:

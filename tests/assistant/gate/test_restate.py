@@ -25,10 +25,19 @@ from assistant.gate.restate import SUMMARY_SENTENCES, Restate, question_and_form
         ("<@U123> bullet points", None, True),
         ("as a list please", None, True),
         ("can you put that in 3 bullet points please", 3, True),
+        ("what's the key point?", 1, False),
+        ("what is the bottom line", 1, False),
+        ("what are the main points", SUMMARY_SENTENCES, False),
     ],
 )
 def test_a_request_to_restate_says_how(message: str, sentences: int | None, bullets: bool) -> None:
     assert restate_request(message) == Restate(sentences, bullets)
+
+
+def test_the_top_few_are_the_first_few_and_said_to_be_unranked() -> None:
+    assert restate_request("just the top 3 pls") == Restate(3, False, first=True)
+    assert restate_request("give me the first two") == Restate(2, False, first=True)
+    assert restate_request("top three reasons please") == Restate(3, False, first=True)
 
 
 @pytest.mark.parametrize(
@@ -43,7 +52,7 @@ def test_a_request_to_restate_says_how(message: str, sentences: int | None, bull
         "points",  # a word searched
         "list",
         "sentences",
-        "what are the main points",
+        "first point",
     ],
 )
 def test_other_messages_are_not_requests_to_restate(message: str) -> None:
