@@ -9,6 +9,7 @@ the question. Reciprocal-rank fusion is still computed as a signal the tuner can
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any
@@ -195,6 +196,10 @@ class Retriever:
             # question naming Kent matched the Kent case study's opening section, whose heading
             # is the title, above the Kent sections that answer it (dev MRR 0.879 -> 0.889 on 181 items).
             matched = heading_match(c.chunk.section)
+            # "What are our concerns?" heads the BMA's own concerns: in a heading, the first
+            # person is the document's publisher, which "the BMA's concerns" names.
+            if c.chunk.publisher and _FIRST_PERSON.search(c.chunk.section):
+                matched = matched | (set(terms(c.chunk.publisher)) & qterms)
             if c.chunk.title not in title_match:
                 title_match[c.chunk.title] = heading_match(c.chunk.title)
             titled = matched | title_match[c.chunk.title]
@@ -291,6 +296,9 @@ class Retriever:
             Hit(rank=i + 1, chunk=c.chunk, score=c.score, dense=c.dense, lexical=c.lexical)
             for i, c in enumerate(cands[:k])
         ]
+
+
+_FIRST_PERSON = re.compile(r"\b(?:our|we|us)\b", re.I)
 
 
 def heading_asks(section: str, question: str) -> bool:

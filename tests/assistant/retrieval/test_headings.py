@@ -121,3 +121,15 @@ def test_a_section_headed_by_the_asks_own_question_is_lifted(bot: Assistant) -> 
     assert titled < heading + QUESTION_HEADING
     [part] = bot.retrieve("Why commit to commissioning?", k=100)
     assert all(c.titled < QUESTION_HEADING for c in part.cands if c.chunk.section.endswith("› Why GPs?"))
+
+
+def test_a_headings_first_person_is_its_publisher(bot: Assistant) -> None:
+    """The BMA's "What are our concerns?" states the BMA's concerns: "bma concerns commissioning"
+    ranked the health and wellbeing boards' "What the BMA thinks" above it."""
+    [part] = bot.retrieve("bma concerns commissioning")
+    assert part.cands[0].chunk.section.endswith("What are our concerns?"), [c.chunk.section for c in part.cands[:3]]
+    concerns = part.cands[0]
+    assert concerns.heading > 0 and concerns.chunk.publisher == "BMA"
+    # Another publisher's "our" is not the BMA's.
+    [other] = bot.retrieve("bmj concerns commissioning")
+    assert not any(c.chunk.section.endswith("What are our concerns?") and c.heading > 0.5 for c in other.cands[:1])
