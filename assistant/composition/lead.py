@@ -8,6 +8,7 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 
+from ..gate.acronyms import spells
 from ..retrieval.kinds import (
     CONNECTIVE,
     DUMMY_IT,
@@ -87,6 +88,13 @@ def lead(chosen: Sequence[Picked], question: str, margin: float, wants_list: boo
             for p in prose
             if p.score >= top and (defines(p.text, words) or any(defines(p.text, n, whole=True) for n in namings))
         ]
+        # "What does LMC stand for?": the sentence that spells it out ("... representatives of
+        # local medical committees (LMCs) ...") says what was asked, wherever its score puts it.
+        # ("What is a CSU?" asks what one does, which "twenty-three commissioning support units
+        # (CSUs)" does not say.)
+        acronym = next(iter(_ACRONYM_ASKED.findall(asked)), None)
+        spelling = [p for p in prose if spells(acronym, p.text)] if acronym and _EXPANSION.search(asked) else []
+        fitting = spelling or fitting
     best = max(fitting, key=lambda p: p.score) if fitting else best
     sources_question = _asked_by_source(best, chosen)
     if sources_question is not None:
@@ -96,6 +104,12 @@ def lead(chosen: Sequence[Picked], question: str, margin: float, wants_list: boo
     if LEANS_ON.match(best.text) and not (fitting or DUMMY_IT.match(best.text)):
         return _standing_alone(prose, best)
     return best
+
+
+# An acronym as an ask writes it ("LMC", "SCNs"): capitals, perhaps a plural "s".
+_ACRONYM_ASKED = re.compile(r"\b([A-Z][A-Z0-9]{1,5})(?=s?\b)")
+# An ask for an acronym's words, not for what the thing is or does.
+_EXPANSION = re.compile(r"\bstands?\s+for\b|\bshort\s+for\b|\babbreviat|\bacronym\b|\bspelt\s+out\b|\bexpan", re.I)
 
 
 # How far below a best sentence that leans on the one before it another may open in its place.

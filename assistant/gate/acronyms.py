@@ -82,10 +82,9 @@ def asked_acronym(ask: str, cands: Sequence[Candidate]) -> str | None:
     return None
 
 
-def spelt_out(acronym: str, text: str) -> bool:
-    """Whether `text` spells `acronym` out beside it ("Quality and Outcomes Framework (QOF)",
-    "CSUs (commissioning support units)") or says what it is ("QIPP is ...", "QIPP stands for",
-    "ELIC (a social enterprise ...)")."""
+def spells(acronym: str, text: str) -> bool:
+    """Whether `text` gives `acronym`'s words beside it: "Quality and Outcomes Framework (QOF)",
+    "CSUs (commissioning support units)"."""
     letters = acronym.lower()
     for m in re.finditer(rf"\b{re.escape(acronym)}s?\b", text):
         before = text[: m.start()].rstrip()
@@ -94,6 +93,15 @@ def spelt_out(acronym: str, text: str) -> bool:
         after = re.match(r"\s*\(([^)]{3,120})\)", text[m.end() :])
         if after and initials(after.group(1)).startswith(letters):
             return True
+    return False
+
+
+def spelt_out(acronym: str, text: str) -> bool:
+    """Whether `text` spells `acronym` out beside it (`spells`) or says what it is ("QIPP is
+    ...", "QIPP stands for", "ELIC (a social enterprise ...)")."""
+    if spells(acronym, text):
+        return True
+    for m in re.finditer(rf"\b{re.escape(acronym)}s?\b", text):
         rest = text[m.end() : m.end() + 40]
         if re.match(r"\s+(stands for|means|refers to)\b", rest):
             return True

@@ -52,3 +52,13 @@ def test_a_repeated_answer_opens_with_the_sentence_bearing_on_the_follow_up_in_o
     assert bearing([board, paid], "and the remuneration?", board) is paid
     # No sentence holds the ask's words or their synonyms: the lead stays.
     assert bearing([board, paid], "and the term of office?", board) is board
+
+
+def test_an_ask_for_what_an_acronym_stands_for_opens_with_the_sentence_spelling_it_out() -> None:
+    best = Picked(0, 0, "LMCs represent the views of the local profession and will be central to CCGs.", 0.80)
+    spelling = Picked(0, 2, "Boards do not include representatives of local medical committees (LMCs).", 0.77)
+    assert lead([best, spelling], "What does LMC stand for?", 0.15) is spelling
+    # Asked what one is or does, the sentence that says so opens, not the one naming it.
+    doing = Picked(0, 0, "CSUs will support CCGs with payroll, IT and population data.", 0.80)
+    hosting = Picked(0, 1, "NHS England hosts the twenty-three commissioning support units (CSUs).", 0.78)
+    assert lead([doing, hosting], "What is a CSU?", 0.15) is doing

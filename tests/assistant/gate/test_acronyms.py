@@ -2,7 +2,7 @@ from __future__ import annotations
 
 import pytest
 
-from assistant.gate.acronyms import asked_acronym, initials, spelt_out
+from assistant.gate.acronyms import asked_acronym, initials, spells, spelt_out
 
 
 @pytest.mark.parametrize(
@@ -66,3 +66,10 @@ def test_the_acronym_an_ask_asks_about(ask: str, acronym: str | None) -> None:
 def test_initials_skip_linking_words() -> None:
     assert initials("health and wellbeing board") == "hwb"
     assert initials("Quality and Outcomes Framework") == "qof"
+
+
+def test_spelling_out_is_the_words_beside_it_not_a_statement_about_it() -> None:
+    assert spells("LMC", "representatives of local medical committees (LMCs) and we have raised this")
+    assert spells("CSU", "CSUs (commissioning support units) are hosted by NHS England.")
+    said = "LMCs represent the views of the local profession and will be central to CCGs."
+    assert spelt_out("LMC", said) and not spells("LMC", said)
