@@ -148,11 +148,14 @@ def part_lead(part: Part) -> str:
         # "Is my CCG still responsible for ...?": the one thing known of today (the sources'
         # notice that CCGs were abolished in 2022) sat under the answer, which led with 2013's
         # present tense. It leads instead.
+        # The cited sources' notices first, then those of the other passages found: "do PCTs
+        # still exist?" quoted the BMJ guide, whose notice is about CCGs, while the Kent
+        # article's says PCTs were abolished in 2013.
         cited = {c.doc_id for c in part.composition.citations} if part.composition else set()
-        notice = next((c.chunk.notice for c in part.cands if c.chunk.doc_id in cited and c.chunk.notice), "")
-        if notice and _notice_about(notice, part.own or part.ask):
-            return render("partial_lead_now_notice", notice=notice)
-        return render("partial_lead_now")
+        ranked = sorted(part.cands, key=lambda c: c.chunk.doc_id not in cited)
+        ask = part.own or part.ask
+        notice = next((c.chunk.notice for c in ranked if c.chunk.notice and _notice_about(c.chunk.notice, ask)), "")
+        return render("partial_lead_now_notice", notice=notice) if notice else render("partial_lead_now")
     if part.outcome == "partial":
         return render("partial_lead_repeated") if repeated else render("partial_lead")
     return render("repeat_lead") if repeated else ""

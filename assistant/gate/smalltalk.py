@@ -52,6 +52,8 @@ _REWORD = re.compile(
     r"|(?:now\s+)?(?:compare|contrast|put|show|give|set|lay|make|do)(?:\s+(?:that|this|it|them|the\s+two|those|these|both|out))*"
     r"\s+(?:in|as|into)\s+a\s+(?:short\s+|quick\s+|simple\s+|comparison\s+)?table|tabulate(?:\s+(?:that|this|it|them))?"
     r"|(?:in|as)\s+a\s+table"
+    r"|(?:make|do|draw|create|build|give(?:\s+me)?)\s+(?:me\s+)?a\s+(?:short\s+|quick\s+|simple\s+|comparison\s+)?table"
+    r"(?:\s+(?:of|for|from|with)\s+(?:that|this|it|them|those|these|the\s+two))?"
     r"|tl\s*;?\s*dr|eli5|(?:in\s+)?(?:plain|simple|simpler)\s+(?:english|terms|words)|too\s+long|"
     r"(?:shorter|simpler)|what\s+does\s+(?:that|this|it)\s+mean|i\s+don'?t\s+(?:understand|get\s+it)(?:\s+(?:that|this|it))?)"
     r"(?:\s+(?:please|pls|thanks))?$"

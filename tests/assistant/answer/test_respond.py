@@ -149,6 +149,9 @@ def test_an_ask_about_today_leads_with_the_sources_notice_on_what_it_names(bot: 
     assert still.lead.startswith(render("partial_lead_now").removesuffix(" What it said at the time:")), still.lead
     assert "abolished on 1 July 2022" in still.lead
     assert not any("abolished on 1 July 2022" in n for n in still.notices), still.notices  # not said twice
+    # A notice of another passage found, when the cited sources' notices are about other things.
+    pcts = bot.ask("do PCTs still exist now?")
+    assert pcts.outcome == "partial" and "PCTs were abolished in 2013" in pcts.lead, pcts.lead
     # An ask about something the notices do not name gets the line without them.
     monitor = bot.ask("Is Monitor still the regulator for foundation trusts?")
     assert monitor.outcome == "partial", monitor.text

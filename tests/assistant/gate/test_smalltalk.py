@@ -25,6 +25,8 @@ from assistant.types import Turn
         ("Summarise in two lines", "smalltalk_reword"),
         ("can you put that in 3 bullet points please", "smalltalk_reword"),
         ("what does that mean?", "smalltalk_reword"),
+        ("can you make a table of that", "smalltalk_reword"),
+        ("ok now compare the two in a short table", "smalltalk_reword"),
         ("help", "smalltalk_help"),
         ("Help me please!", "smalltalk_help"),
         ("what can you do?", "smalltalk_help"),
