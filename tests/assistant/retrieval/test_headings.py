@@ -133,3 +133,13 @@ def test_a_headings_first_person_is_its_publisher(bot: Assistant) -> None:
     # Another publisher's "our" is not the BMA's.
     [other] = bot.retrieve("bmj concerns commissioning")
     assert not any(c.chunk.section.endswith("What are our concerns?") and c.heading > 0.5 for c in other.cands[:1])
+
+
+@pytest.mark.parametrize(
+    "question", ["What are the BMA's main worries about the reforms?", "What reservations did the BMA have?"]
+)
+def test_worries_and_reservations_are_the_guidances_concerns(bot: Assistant, question: str) -> None:
+    """The synonym list's everyday words for the guidance's pros and cons: "What are our
+    concerns?" was not among the first ten passages for either."""
+    [part] = bot.retrieve(question)
+    assert any(c.chunk.section.endswith("What are our concerns?") for c in part.cands[:5])
