@@ -270,8 +270,11 @@ class Assistant:
         asked, restate = question, restate_request(question)
         if restate is not None:
             if not turns or not (earlier := [i for i, t in enumerate(turns) if t.role == "user"]):
-                return Answer(question, render("restate_nothing"), [], False, [], outcome="no_question")
+                nothing = render("restate_nothing")
+                return Answer(question, nothing, [], False, [], outcome="no_question", timings={"total": 0.0})
             asked, turns = turns[earlier[-1]].content, turns[: earlier[-1]]
+            # "What does a CSU do, in bullet points?" then "shorter": the question, not its layout.
+            asked = (question_and_form(asked) or (asked, restate))[0]
         elif (split := question_and_form(question)) is not None:
             asked, restate = split
         else:

@@ -147,10 +147,9 @@ def part_lead(part: Part) -> str:
     if part.outcome == "partial" and part.signals.get(ASKS_NOW) and not repeated:
         # "Is my CCG still responsible for ...?": the one thing known of today (the sources'
         # notice that CCGs were abolished in 2022) sat under the answer, which led with 2013's
-        # present tense. It leads instead.
-        # The cited sources' notices first, then those of the other passages found: "do PCTs
-        # still exist?" quoted the BMJ guide, whose notice is about CCGs, while the Kent
-        # article's says PCTs were abolished in 2013.
+        # present tense. It leads instead: a cited source's notice first, else another passage's
+        # ("do PCTs still exist?" quoted the BMJ guide, whose notice is about CCGs, while the
+        # Kent article's says PCTs were abolished in 2013).
         cited = {c.doc_id for c in part.composition.citations} if part.composition else set()
         ranked = sorted(part.cands, key=lambda c: c.chunk.doc_id not in cited)
         ask = part.own or part.ask

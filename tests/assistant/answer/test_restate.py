@@ -3,6 +3,8 @@ on compositions written as `compose` writes them, and end to end through `Assist
 
 from __future__ import annotations
 
+import re
+
 from assistant import Assistant
 from assistant.answer.restate import restated
 from assistant.composition.render import Composition
@@ -136,6 +138,15 @@ def test_a_question_ending_in_a_layout_is_answered_in_it(bot: Assistant) -> None
     assert listed.outcome == plain.outcome == "answer"
     assert all(line.startswith("- ") for line in listed.text.splitlines()), listed.text
     assert listed.text.count("[") == plain.text.count("["), (plain.text, listed.text)
+    # Asked to shorten it next, the question is asked again without its layout.
+    history = [{"role": "user", "content": "What does a commissioning support unit do, in bullet points?"}]
+    shorter = bot.ask("shorter", [*history, {"role": "assistant", "content": listed.text}])
+    assert shorter.text == restated_text(plain.text, 2), shorter.text
+
+
+def restated_text(text: str, n: int) -> str:
+    """The first `n` quoted sentences of a prose answer, as a restated answer prints them."""
+    return " ".join(re.split(r"(?<=\])\s+", text.split("\n")[0])[:n])
 
 
 def test_requests_with_nothing_to_restate_or_needing_new_words_say_so(bot: Assistant) -> None:
