@@ -21,7 +21,7 @@ from ..gate.asks import without_introduction
 from ..gate.caps import COUNT_UNSTATED, SUM_UNSTATED, cap
 from ..gate.persons import ORGANISATION_UNNAMED, PERSON_NOW, PERSON_UNNAMED, wants_person
 from ..gate.restate import Restate
-from ..gate.scope import Scope, Successor, scope_of
+from ..gate.scope import Scope, Successor, notice_about, scope_of
 from ..generation.generate import CheckerCache, Generator, generate_answer
 from ..messages import render
 from ..retrieval.index import LoadedIndex
@@ -153,29 +153,11 @@ def part_lead(part: Part) -> str:
         cited = {c.doc_id for c in part.composition.citations} if part.composition else set()
         ranked = sorted(part.cands, key=lambda c: c.chunk.doc_id not in cited)
         ask = part.own or part.ask
-        notice = next((c.chunk.notice for c in ranked if c.chunk.notice and _notice_about(c.chunk.notice, ask)), "")
+        notice = next((c.chunk.notice for c in ranked if c.chunk.notice and notice_about(c.chunk.notice, ask)), "")
         return render("partial_lead_now_notice", notice=notice) if notice else render("partial_lead_now")
     if part.outcome == "partial":
         return render("partial_lead_repeated") if repeated else render("partial_lead")
     return render("repeat_lead") if repeated else ""
-
-
-# What a notice is about: the bodies it names, by acronym ("CCGs", "PCT"), by name written
-# before its acronym ("integrated care boards (ICBs)") or as a quoted word ("the 'consortiums'
-# it describes").
-_NOTICE_ACRONYM = re.compile(r"\b([A-Z]{2,6})s?\b")
-_NOTICE_SPELT = re.compile(r"((?:[A-Za-z][\w-]*\s+){1,5}[A-Za-z][\w-]*)\s+\(([A-Z]{2,6})s?\)")
-_NOTICE_QUOTED = re.compile(r"['‘“\"]([A-Za-z][\w -]{2,40})['’”\"]")
-
-
-def _notice_about(notice: str, ask: str) -> bool:
-    """Whether `ask` names something `notice` is about: "is my CCG still ...?" and "CCGs were
-    abolished on 1 July 2022", not "is Monitor still ...?"."""
-    low = f" {' '.join(re.findall(r'[a-z0-9]+', ask.lower()))} "
-    names = {a.lower() for a in _NOTICE_ACRONYM.findall(notice)}
-    names |= {" ".join(n.lower().split()[-3:]) for n, _ in _NOTICE_SPELT.findall(notice)}
-    names |= {q.lower() for q in _NOTICE_QUOTED.findall(notice)}
-    return any(f" {n} " in low or f" {n}s " in low or f" {n.removesuffix('s')} " in low for n in names)
 
 
 def _as_heading(ask: str) -> str:

@@ -86,27 +86,50 @@ _SPELT = re.compile(r"((?:[A-Za-z][\w-]*\s+){1,6})\(([A-Z]{2,6})s?\)")
 _LINKING = frozenset({"and", "of", "the", "for", "in", "on", "to"})
 
 
+def _spelt(notice: str) -> list[tuple[str, str, str]]:
+    """Each name a notice writes with its acronym: (name, acronym, as written), the name being the
+    run of last words whose initials spell the acronym ("integrated care boards", "ICB")."""
+    out = []
+    for m in _SPELT.finditer(notice):
+        acronym = m.group(2)
+        words = m.group(1).split()
+        kept: list[str] = []
+        letters = acronym.lower()
+        for w in reversed(words):
+            if len("".join(x[0].lower() for x in kept if x.lower() not in _LINKING)) == len(letters):
+                break
+            kept.insert(0, w)
+        if "".join(x[0].lower() for x in kept if x.lower() not in _LINKING) == letters:
+            out.append((" ".join(kept), acronym, m.group(0)))
+    return out
+
+
 def successors(notices: Sequence[str], unheard: Callable[[str], bool]) -> tuple[Successor, ...]:
     """What the documents' notices name, with its acronym, that the corpus never does
     (`unheard(acronym)`): the bodies that came after the guidance."""
     out: dict[str, Successor] = {}
     for notice in dict.fromkeys(n for n in notices if n):
-        for m in _SPELT.finditer(notice):
-            acronym = m.group(2)
-            words = m.group(1).split()
-            # The name is the run of last words whose initials spell the acronym.
-            kept: list[str] = []
-            letters = acronym.lower()
-            for w in reversed(words):
-                if len("".join(x[0].lower() for x in kept if x.lower() not in _LINKING)) == len(letters):
-                    break
-                kept.insert(0, w)
-            initials = "".join(x[0].lower() for x in kept if x.lower() not in _LINKING)
-            if initials == letters and acronym not in out and unheard(acronym):
-                name = " ".join(kept)
-                label = f"{name} {m.group(0)[m.group(0).rindex('(') :]}"
-                out[acronym] = Successor(name, acronym, notice, label)
+        for name, acronym, written in _spelt(notice):
+            if acronym not in out and unheard(acronym):
+                out[acronym] = Successor(name, acronym, notice, f"{name} {written[written.rindex('(') :]}")
     return tuple(out.values())
+
+
+# A notice's bodies by acronym alone ("CCGs", "PCT") or as a quoted word ("the 'consortiums' it
+# describes").
+_NOTICE_ACRONYM = re.compile(r"\b([A-Z]{2,6})s?\b")
+_NOTICE_QUOTED = re.compile(r"['‘“\"]([A-Za-z][\w -]{2,40})['’”\"]")
+
+
+def notice_about(notice: str, ask: str) -> bool:
+    """Whether `ask` names something `notice` is about, by acronym, by the name the notice spells
+    it with or by a quoted word: "is my CCG still ...?" and "CCGs were abolished on 1 July 2022",
+    not "is Monitor still ...?"."""
+    low = f" {' '.join(re.findall(r'[a-z0-9]+', ask.lower()))} "
+    names = {a.lower() for a in _NOTICE_ACRONYM.findall(notice)}
+    names |= {name.lower() for name, _, _ in _spelt(notice)}
+    names |= {q.lower() for q in _NOTICE_QUOTED.findall(notice)}
+    return any(f" {n} " in low or f" {n}s " in low or f" {n.removesuffix('s')} " in low for n in names)
 
 
 @dataclass(frozen=True)

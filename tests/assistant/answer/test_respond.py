@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 from assistant import Assistant
-from assistant.answer.respond import Part, _notice_about, merge, refusal_text
+from assistant.answer.respond import Part, merge, refusal_text
 from assistant.composition.render import Composition
+from assistant.gate.scope import notice_about
 from assistant.messages import render
 from assistant.types import Citation
 
@@ -162,6 +163,6 @@ def test_a_notice_is_about_what_it_names_by_acronym_name_or_quoted_word() -> Non
     notice = "Written before the Act; CCGs (the 'consortiums' it describes) were replaced by integrated care boards "
     notice += "(ICBs)."
     for ask in ("is my CCG still responsible?", "what do consortiums do now?", "does every ICB still need one?"):
-        assert _notice_about(notice, ask), ask
-    assert not _notice_about(notice, "is Monitor still the regulator?")
-    assert _notice_about("Integrated care boards (ICBs) replaced them.", "what do integrated care boards do now?")
+        assert notice_about(notice, ask), ask
+    assert not notice_about(notice, "is Monitor still the regulator?")
+    assert notice_about("Integrated care boards (ICBs) replaced them.", "what do integrated care boards do now?")
