@@ -8,7 +8,7 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 
-from ..gate.acronyms import spells
+from ..gate.acronyms import ACRONYM, spells
 from ..retrieval.kinds import (
     CONNECTIVE,
     DUMMY_IT,
@@ -92,7 +92,7 @@ def lead(chosen: Sequence[Picked], question: str, margin: float, wants_list: boo
         # local medical committees (LMCs) ...") says what was asked, wherever its score puts it.
         # ("What is a CSU?" asks what one does, which "twenty-three commissioning support units
         # (CSUs)" does not say.)
-        acronym = next(iter(_ACRONYM_ASKED.findall(asked)), None)
+        acronym = next(iter(ACRONYM.findall(asked)), None)
         spelling = [p for p in prose if spells(acronym, p.text)] if acronym and _EXPANSION.search(asked) else []
         fitting = spelling or fitting
     best = max(fitting, key=lambda p: p.score) if fitting else best
@@ -106,8 +106,6 @@ def lead(chosen: Sequence[Picked], question: str, margin: float, wants_list: boo
     return best
 
 
-# An acronym as an ask writes it ("LMC", "SCNs"): capitals, perhaps a plural "s".
-_ACRONYM_ASKED = re.compile(r"\b([A-Z][A-Z0-9]{1,5})(?=s?\b)")
 # An ask for an acronym's words, not for what the thing is or does.
 _EXPANSION = re.compile(r"\bstands?\s+for\b|\bshort\s+for\b|\babbreviat|\bacronym\b|\bspelt\s+out\b|\bexpan", re.I)
 

@@ -19,8 +19,7 @@ from dataclasses import dataclass
 
 # Sentences a request for a summary keeps when it names no number ("summarise that", "shorter").
 SUMMARY_SENTENCES = 2
-_NUMBERS = {"a": 1, "an": 1, "one": 1, "single": 1, "two": 2, "couple": 2, "three": 3, "few": 3, "four": 4}
-_NUMBERS |= {"five": 5}
+_NUMBERS = {"a": 1, "an": 1, "one": 1, "single": 1, "two": 2, "couple": 2, "three": 3, "few": 3, "four": 4, "five": 5}
 
 _POLITE = r"(?:(?:please|pls|plz|ok|okay|so|now|and|just|great|thanks|cool)\s+)*"
 _ASKING = (
@@ -30,6 +29,8 @@ _THAT = r"(?:that|this|it|the\s+answer|your\s+answer|the\s+last\s+answer|them|th
 _IT = rf"(?:\s+{_THAT})?"
 _COUNT = r"(?:(?:a|an|one|single|two|three|four|five|few|couple\s+of|[1-9])\s+)?"
 _UNIT = r"(?:lines?|sentences?|sentance|para(?:graph)?|points?|bullets?|bullet\s+points?|bulletpoints?|dot\s+points?)"
+# Any of those, or a list or a nutshell: what a layout is asked "in" or "as".
+_FORM = rf"{_UNIT}|(?:a\s+)?(?:bulleted\s+)?list|list\s+form|(?:a\s+)?nutshell"
 _VERB = r"(?:put|give|list|show|set|lay|write|make|format|do|send|break|split|turn|rewrite|shorten|summari[sz]e|sum)"
 _TAIL = r"(?:\s+(?:please|pls|plz|thanks|thx|ty|for\s+me|instead|again|quickly))*[.!?]*"
 
@@ -37,7 +38,7 @@ _TAIL = r"(?:\s+(?:please|pls|plz|thanks|thx|ty|for\s+me|instead|again|quickly))
 # in two lines", "as a list", "bullet it", "sum it up in a sentence".
 _IN_FORM = re.compile(
     rf"^{_POLITE}{_ASKING}(?:(?P<verb>{_VERB}{_IT}|{_THAT})(?:\s+(?:up|out|down|back))?\s+)?(?P<prep>(?:in|into|as|to)\s+)?"
-    rf"(?P<count>{_COUNT})(?P<unit>{_UNIT}|(?:a\s+)?(?:bulleted\s+)?list|list\s+form|(?:a\s+)?nutshell)"
+    rf"(?P<count>{_COUNT})(?P<unit>{_FORM})"
     rf"(?:\s+(?:form|format|max|at\s+most|or\s+less))?{_TAIL}$"
 )
 # "shorter", "tl;dr", "summarise that", "too long", "bullet it", "the short version", "briefly".
@@ -64,7 +65,7 @@ _TOP = re.compile(
 # bullet points?", "who sits on a CCG board - one sentence pls").
 _SUFFIX = re.compile(
     rf"(?:\s*[,;:]|\s+-)?\s+(?:(?:please|pls|but|and|just)\s+)*(?:(?:answer|reply|explain)\s+)?(?:in|as)\s+"
-    rf"(?P<count>{_COUNT})(?P<unit>{_UNIT}|(?:a\s+)?(?:bulleted\s+)?list|list\s+form|(?:a\s+)?nutshell){_TAIL}$"
+    rf"(?P<count>{_COUNT})(?P<unit>{_FORM}){_TAIL}$"
 )
 
 
