@@ -522,6 +522,16 @@ def test_ci_gate_on_dev_and_test(tmp_path: Path, corpus_settings: Settings, env_
             "citation_support": 0.84,
             "refusal_recall": 0.54,
         },
+        # A forty-third author's (fifty-first session), committed before its first run at the
+        # session's start code (n51, 5992449's answers): hit@5 0.923, MRR 0.761, key facts 0.795,
+        # citation support 0.889, refusal recall 0.545 (6 of 11), 3 of 39 answerable items refused.
+        "holdout-ai": {
+            "hit@5": 0.92,
+            "mrr": 0.76,
+            "key_fact_recall": 0.79,
+            "citation_support": 0.88,
+            "refusal_recall": 0.54,
+        },
     }
     # False refusals. Until the twelfth session unseen splits ran above dev's held-out 0.02 (holdout-d
     # 5 of 58 answerable items, holdout-i 3 of 49); since an ask about today is no longer refused
@@ -562,6 +572,7 @@ def test_ci_gate_on_dev_and_test(tmp_path: Path, corpus_settings: Settings, env_
         "holdout-af": 0.03,  # none of 39 at its first run
         "holdout-ag": 0.03,  # none of 39 at its first run
         "holdout-ah": 0.03,  # none of 39 at its first run
+        "holdout-ai": 0.08,  # 3 of 39 at its first run
     }
     args = ["eval", "--out", str(out)]
     for split, mins in floors.items():
