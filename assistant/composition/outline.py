@@ -23,7 +23,6 @@ from ..retrieval.kinds import (
     asks_for_number,
     asks_how,
     asks_what_it_is,
-    is_item,
     is_statement,
 )
 from ..retrieval.lexical import terms
@@ -175,21 +174,35 @@ def _points(chunk: Chunk, parent: str, index: LoadedIndex) -> list[tuple[str, Ch
     return points if numbers == list(range(1, len(numbers) + 1)) else []
 
 
-# A point's heading of at most this many words, with no closing stop, is a label.
-LABEL_WORDS = 6
+# A point's heading with no closing stop is a label: "7. NHS England", and the BMJ guide's "1.
+# Reducing referrals by creating joint clinical pathways with secondary care", which names a
+# strategy and leaves what was done to its section ("Seventeen clinical pathways were developed
+# ..."). Quick wins were answered with their four headings alone, each citation quoting only its
+# heading: a tester read "all the content and figures are missing".
 _CLOSED = re.compile(r"[.!?][\"”’)]*$")
+# A point's detail has at least this many words.
+DETAIL_WORDS = 5
+_BULLET = re.compile(r"^•\s*")
 
 
 def _details(points: Sequence[tuple[str, Chunk]], index: LoadedIndex) -> tuple[str, ...] | None:
-    """Each point's first sentence that states something, when every point's heading is a label;
-    else None."""
+    """Each point's first sentence that states something (its first item of a list, where its
+    section is one), when every point's heading is a label; else None."""
     out: list[str] = []
     for point, chunk in points:
-        label = _label(point)
-        if len(label.split()) > LABEL_WORDS or _CLOSED.search(label):
+        if _CLOSED.search(_label(point)):
             return None
-        sentences = index.sentences.get(chunk.chunk_id, ([], None))[0]
-        first = next((t.strip() for t in sentences if is_statement(t) and not is_item(t) and len(t.split()) >= 5), None)
+        sentences = [t.strip() for t in index.sentences.get(chunk.chunk_id, ([], None))[0]]
+        # In the order written: a section that opens on its list opens on its first item (a
+        # sentence after an item's first is that item's, "(Ten more are currently being developed.)").
+        first = next(
+            (
+                _BULLET.sub("", t)
+                for t in sentences
+                if (is_statement(t) or t.startswith("• ")) and len(_BULLET.sub("", t).split()) >= DETAIL_WORDS
+            ),
+            None,
+        )
         if first is None:
             return None
         out.append(first)

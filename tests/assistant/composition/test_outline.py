@@ -50,6 +50,23 @@ def test_an_outline_named_by_the_ask_answers_it(bot: Assistant, question: str, f
     assert a.answerability[0]["signals"].get("outline") == 1.0
 
 
+def test_points_headed_by_labels_bring_what_their_sections_say(bot: Assistant) -> None:
+    """ "1. Reducing referrals by creating joint clinical pathways with secondary care" names a
+    strategy without a stop: its section says what was done, in a list of its own. The quick wins
+    were their four headings alone, each citation quoting only its heading."""
+    a = bot.ask("What quick wins did the BMJ guide describe for new commissioners?")
+    items = _items(a.text)
+    assert len(items) == 4 and len(a.citations) == 4
+    assert items[1] == (
+        "Reducing referrals by creating advice services with secondary care: Sixteen consultant telephone "
+        "advice services (including cardiology, neurology, and paediatrics) were set up with our local provider. [2]"
+    )
+    # A section that opens on its list is told by its first item, not by a later item's second sentence.
+    assert items[3].startswith("Reducing outpatient activity: A GP and consultant reviewed outpatient followups")
+    for c in a.citations:
+        assert c.quote in c.text and not re.match(r"\d{1,2}\. ", c.quote)
+
+
 @pytest.mark.parametrize(
     "question",
     [
