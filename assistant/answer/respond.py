@@ -88,6 +88,7 @@ def refusal_text(
     unnamed: str = "",
     now: bool = False,
     no_figure: str = "",
+    today: str = "",
 ) -> tuple[str, str]:
     """The refusal's statement, with its reason when the question is about a nation the corpus
     does not cover (`outside`; `covered`: the nations it does name, "England and Wales") or one
@@ -96,7 +97,8 @@ def refusal_text(
     subjects (`covers`: what it does cover, `Scope.documents_text`) or asks for a person it
     does not name (`unnamed`: "person" or "organisation"), a sum or a count it states nowhere (`no_figure`),
     or who holds a post today (`now`); and the whole text, the statement followed by the
-    nearest sections."""
+    nearest sections. `today`: the sources' notice of what became of the thing an ask about
+    today names ("PCTs were abolished in 2013 ..."), said before the plain refusal."""
     if after is not None:
         statement = render("refusal_superseded", thing=after.label, notice=after.notice)
     elif outside and home:
@@ -111,6 +113,8 @@ def refusal_text(
         statement = render("refusal_figure", what=no_figure)
     elif unnamed:
         statement = render("refusal_unnamed", whom=unnamed)
+    elif today:
+        statement = render("refusal_now_notice", notice=today)
     else:
         statement = render("refusal_clinical") if clinical else render("refusal")
     if not nearest:
@@ -150,14 +154,23 @@ def part_lead(part: Part) -> str:
         # present tense. It leads instead: a cited source's notice first, else another passage's
         # ("do PCTs still exist?" quoted the BMJ guide, whose notice is about CCGs, while the
         # Kent article's says PCTs were abolished in 2013).
-        cited = {c.doc_id for c in part.composition.citations} if part.composition else set()
-        ranked = sorted(part.cands, key=lambda c: c.chunk.doc_id not in cited)
-        ask = part.own or part.ask
-        notice = next((c.chunk.notice for c in ranked if c.chunk.notice and notice_about(c.chunk.notice, ask)), "")
+        notice = now_notice(part)
         return render("partial_lead_now_notice", notice=notice) if notice else render("partial_lead_now")
     if part.outcome == "partial":
         return render("partial_lead_repeated") if repeated else render("partial_lead")
     return render("repeat_lead") if repeated else ""
+
+
+def now_notice(part: Part) -> str:
+    """For an ask about today, the sources' notice of what became of the thing it names ("PCTs
+    were abolished in 2013 ..."): a cited source's first, else another passage's; "" when no
+    notice is about the ask or the ask is not about today."""
+    if not part.signals.get(ASKS_NOW):
+        return ""
+    cited = {c.doc_id for c in part.composition.citations} if part.composition else set()
+    ranked = sorted(part.cands, key=lambda c: c.chunk.doc_id not in cited)
+    ask = part.own or part.ask
+    return next((c.chunk.notice for c in ranked if c.chunk.notice and notice_about(c.chunk.notice, ask)), "")
 
 
 def _as_heading(ask: str) -> str:
@@ -191,6 +204,10 @@ def merge(parts: Sequence[Part], scope: Scope | None = None) -> tuple[str, list[
                 why = render("part_not_covered_person_now")
             elif whom := _unnamed(part):
                 why = render("part_not_covered_unnamed", whom=whom)
+            elif notice := now_notice(part):
+                # "... in my area now - is it still the PCT?": the one thing the sources know of
+                # today, that PCTs were abolished in 2013, rather than "does not cover this part".
+                why = render("part_not_covered_now_notice", notice=notice)
             else:
                 why = render("part_not_covered_clinical") if part.clinical else render("part_not_covered")
             paragraphs.append(f"{heading}\n{why}")
@@ -314,6 +331,7 @@ def reply(
             unnamed=_unnamed(parts[0]) if all(_unnamed(p) == _unnamed(parts[0]) for p in parts) else "",
             now=all(p.signals.get(PERSON_NOW) for p in parts),
             no_figure=_no_figure(parts[0]) if len(parts) == 1 else "",
+            today=now_notice(parts[0]) if len(parts) == 1 else "",
         )
         return Answer(question, text, [], True, hits, nearest=nearest, answerability=_judged(parts), lead=statement)
     doc_notices = {c.chunk.doc_id: c.chunk.notice for p in parts for c in p.cands if c.chunk.notice}

@@ -159,6 +159,24 @@ def test_an_ask_about_today_leads_with_the_sources_notice_on_what_it_names(bot: 
     assert monitor.lead == render("partial_lead_now")
 
 
+def test_a_refused_ask_about_today_still_says_what_became_of_what_it_names(bot: Assistant) -> None:
+    """ "... in my area now - is it still the PCT?": its second ask, refused, read "The guidance in
+    this corpus does not cover this part of the question", though the sources say PCTs were
+    abolished in 2013 (a tester: "that is false")."""
+    notice = "PCTs were abolished in 2013"
+    reply = bot.ask(
+        "who actually holds the purse strings for hospital and community services in my area now - is it still the PCT?"
+    )
+    assert [a["outcome"] for a in reply.answerability][1] == "refuse", reply.answerability
+    pct = reply.text.split("\n\nIs it still the PCT?\n", 1)[1]
+    assert pct.startswith(render("part_not_covered_now_notice", notice="").strip()) and notice in pct, reply.text
+    # A message's only ask, refused: the notice, then the refusal and its nearest sections.
+    alone = bot.ask("is my local PCT still paying for IVF now?")
+    assert alone.refused and notice in alone.lead and alone.lead.endswith("so I will not guess."), alone.lead
+    # Not about today: the plain refusal.
+    assert notice not in bot.ask("did my local PCT pay for IVF?").text
+
+
 def test_a_notice_is_about_what_it_names_by_acronym_name_or_quoted_word() -> None:
     notice = "Written before the Act; CCGs (the 'consortiums' it describes) were replaced by integrated care boards "
     notice += "(ICBs)."
