@@ -31,6 +31,27 @@ _RUN_ON_POINTER = re.compile(
     re.I,
 )
 _BOUNDARY = re.compile(r"(?<=[.!?])[\"”’)]*\s+(?=[A-Z0-9“\"‘(•£])|\n+")
+# A short quotation is one unit with what introduces it: 'I may think commissioning needn't
+# concern me: "I'm not a GP. I don't handle the budgets ..."' was cut after "GP.", and its first
+# part quoted with an opening mark and no closing one (a tester: "a cut-off quote"). The GPs'
+# demand an anaesthetist quotes ("Do the pre-op assessment at the surgery ... what more do you
+# want?") was quoted in part as his own words. A quotation longer than this many characters (a
+# letter quoted whole) is split as usual.
+QUOTE_REACH = 300
+_CLOSING = {'"': '"', "“": "”"}
+
+
+def _inside_quote(text: str, line_start: int, end: int) -> bool:
+    """Whether `end` falls inside a quotation of at most QUOTE_REACH characters, opened and
+    closed on its line."""
+    seg = text[line_start:end]
+    opened = '"' if seg.count('"') % 2 else "“" if seg.count("“") > seg.count("”") else ""
+    if not opened:
+        return False
+    start = line_start + seg.rindex(opened)
+    line_end = text.find("\n", end)
+    close = text.find(_CLOSING[opened], end, len(text) if line_end < 0 else line_end)
+    return close >= 0 and close - start <= QUOTE_REACH
 
 
 def split_sentences(text: str) -> list[tuple[int, int]]:
@@ -39,8 +60,10 @@ def split_sentences(text: str) -> list[tuple[int, int]]:
     start = 0
     for m in _BOUNDARY.finditer(text):
         candidate = text[start : m.start()]
+        end = m.start() + len(m.group(0).rstrip())
         if "\n" not in m.group(0) and (
-            _ABBREV.search(candidate)
+            _inside_quote(text, text.rfind("\n", 0, end) + 1, end)
+            or _ABBREV.search(candidate)
             or _LIST_NUMBER.search(candidate)
             or _RUN_IN_QUESTION.search(candidate)
             or (_BEFORE_NUMBER.search(candidate) and text[m.end() : m.end() + 1].isdigit())
@@ -48,7 +71,7 @@ def split_sentences(text: str) -> list[tuple[int, int]]:
             continue
         # A closing quote or bracket after the full stop is the sentence's own ("... (See box
         # opposite.)", "... “we will.”"): cut before it, the quote lost its closing mark.
-        _add(text, start, m.start() + len(m.group(0).rstrip()), spans)
+        _add(text, start, end, spans)
         start = m.end()
     _add(text, start, len(text), spans)
     return spans

@@ -69,6 +69,26 @@ def test_a_closing_bracket_or_quote_stays_with_its_sentence() -> None:
     ]
 
 
+def test_a_short_quotation_is_one_unit_with_what_introduces_it() -> None:
+    """Cut after "GP.", 'I may think ...: "I'm not a GP.' was quoted with no closing mark, and the
+    GPs' demand an anaesthetist quotes was given in part as his own words."""
+    sho = "I may think it needn't concern me: \"I'm not a GP. I don't handle the budgets.\" Actually, it does."
+    assert _split(sho) == [
+        "I may think it needn't concern me: \"I'm not a GP. I don't handle the budgets.\"",
+        "Actually, it does.",
+    ]
+    curly = "Ms Pitt says: “It is easy to assume. A clinician knows.” She left."
+    assert _split(curly) == ["Ms Pitt says: “It is easy to assume. A clinician knows.”", "She left."]
+    # A quotation that runs on (a letter quoted whole) is split as usual, as is one left open.
+    long = "“" + " ".join(f"Sentence number {n} runs on for a good many words here." for n in range(8)) + "”"
+    assert len(_split(long)) == 8
+    assert _split('He wrote: "Open. And never closed. Then more.') == [
+        'He wrote: "Open.',
+        "And never closed.",
+        "Then more.",
+    ]
+
+
 def test_an_advert_run_into_a_sentence_is_not_quoted() -> None:
     """The BMJ guide's "Visit the BMJ Careers Centre ... careers.bmj.com" runs into the pull quote
     under it: one sentence, whose vector stays as it is, and whose quoted text leaves it out."""
