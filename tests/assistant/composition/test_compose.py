@@ -747,3 +747,25 @@ def test_two_things_asked_for_listed_under_sibling_headings_come_as_two_lists() 
     cands2[0] = replace(cands2[0], chunk=replace(cands2[0].chunk, section="In summary › Drawbacks of commissioning"))
     cands2[1] = replace(cands2[1], chunk=replace(cands2[1].chunk, section="In summary › Clinical networks"))
     assert "Cancer" not in compose("list the benefits and drawbacks of commissioning", cands2, sentences2).text
+
+
+def test_a_far_better_sentence_just_below_the_drawn_passages_opens_the_answer() -> None:
+    """ "What happens if our CCG isn't ready for authorisation?": the sentence that answers it sat
+    in the fifth passage, close to the first, and the answer opened on the first's."""
+    passages = [
+        ("CCG representatives should absent themselves from discussions of readiness.", 0.73, [0.50]),
+        ("The transition period will require flexibility as CCGs seek authorisation.", 0.72, [0.48]),
+        ("Our big issue at the moment is authorisation and capacity.", 0.70, [0.45]),
+        ("CCGs in the first wave were authorised in December.", 0.69, [0.40]),
+        ("NHS England will commission services for CCGs not deemed ready for authorisation.", 0.68, [0.80]),
+    ]
+    cands, sentences = _cands(passages)
+    question = "what happens if our CCG isn't ready for authorisation?"
+    result = compose(question, cands, sentences)
+    assert result.text.startswith("NHS England will commission services for CCGs not deemed ready"), result.text
+    # Still drawn on: the first passage.
+    assert "absent themselves" in result.text
+    # A passage well below the first lends nothing, however well its sentence matches.
+    far = [*passages[:4], (passages[4][0], 0.55, [0.80])]
+    cands, sentences = _cands(far)
+    assert "NHS England" not in compose(question, cands, sentences).text
