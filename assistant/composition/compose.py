@@ -261,7 +261,11 @@ def compose(
         return Composition("", [])
     pool.sort(key=lambda p: -p.score)
     extra.sort(key=lambda p: -p.score)
-    rescued = next((p for p in extra if top[p.passage].score >= best_passage - PASSAGE_MARGIN), None)
+    # Not for a partial answer (`margin` None): it offers its closest passages, each on its own
+    # sentences, and one more squeezed one of them out (unseen: two lost their evidence).
+    rescued = (
+        next((p for p in extra if top[p.passage].score >= best_passage - PASSAGE_MARGIN), None) if margin else None
+    )
     if rescued is not None and rescued.score > pool[0].score + RESCUE_MARGIN and is_statement(rescued.text):
         extra.remove(rescued)
         pool.insert(0, rescued)
