@@ -134,8 +134,16 @@ def part_text(part: Part, lead_sep: str = "\n\n", above: str = "", body: str | N
     first, _, rest = body.partition("\n")
     item_first = body.startswith("- ") or (first.rstrip().endswith((":", "?")) and rest.startswith("- "))
     if above:
-        name = "partial_lead_besides_above" if part.outcome == "partial" else "part_besides_above"
-        return render(name, refs=above) + ("\n" if item_first else " ") + body
+        if part.outcome == "partial" and part.signals.get(ASKS_NOW):
+            # "... What's the situation now?" opened on 2011's "At present it is possible to pay
+            # into the NHS pension scheme ..." with no word that the guidance predates today: the
+            # pointer to what the first ask quoted took the place of that line.
+            notice = now_notice(part)
+            lead = render("partial_lead_now_besides_above", refs=above, notice=f"{notice} " if notice else "")
+        else:
+            name = "partial_lead_besides_above" if part.outcome == "partial" else "part_besides_above"
+            lead = render(name, refs=above)
+        return lead + ("\n" if item_first else " ") + body
     lead = part_lead(part)
     return lead + ("\n" if item_first and lead_sep == " " else lead_sep) + body if lead else body
 

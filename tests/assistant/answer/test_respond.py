@@ -177,6 +177,20 @@ def test_a_refused_ask_about_today_still_says_what_became_of_what_it_names(bot: 
     assert notice not in bot.ask("did my local PCT pay for IVF?").text
 
 
+def test_a_part_about_today_says_so_though_an_earlier_part_quoted_some_of_its_passages(bot: Assistant) -> None:
+    """ "... actually happen? What's the situation now?": the second ask, pointing to what the
+    first quoted, opened on 2011's "At present it is possible to pay into the NHS pension
+    scheme ..." with no word that the guidance predates today (a tester: "A doctor could act on
+    this for pension decisions")."""
+    reply = bot.ask(
+        "Did the pension changes mentioned in the BMJ guide (the CARE scheme, pension age going up) actually "
+        "happen? What's the situation now?"
+    )
+    now = reply.text.split("\n\nWhat's the situation now?\n", 1)[1]
+    assert now.startswith(render("partial_lead_now").removesuffix(" What it said at the time:")), now
+    assert "Besides the passages quoted above ([1]), what it said at the time:" in now.split("\n")[0], now
+
+
 def test_a_notice_is_about_what_it_names_by_acronym_name_or_quoted_word() -> None:
     notice = "Written before the Act; CCGs (the 'consortiums' it describes) were replaced by integrated care boards "
     notice += "(ICBs)."
