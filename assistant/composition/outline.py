@@ -28,6 +28,7 @@ from ..retrieval.kinds import (
 from ..retrieval.lexical import terms
 from ..retrieval.retrieve import Candidate
 from ..types import SECTION_SEP, Chunk
+from .authors import first_person, signers
 from .render import Composition, citation
 
 OUTLINE = "outline"  # the signal recorded when an outline settles an ask's outcome
@@ -51,6 +52,15 @@ _ASKS_CONTENT = re.compile(
 )
 
 
+# "can someone summarise the 'starter for five' bit of the BMJ guide": a summary of a section
+# written as numbered points is its points. Answered from sentences, it gave two of the five,
+# opening on "If we understand this ...".
+_ASKS_SUMMARY = re.compile(
+    r"\b(?:summari[sz]e|summary|sum up|run (?:me )?through|go through|talk me through|key points|main points|gist)\b",
+    re.I,
+)
+
+
 @dataclass(frozen=True)
 class Outline:
     """A section's numbered sections: its heading, and each point's heading with its first passage."""
@@ -66,6 +76,9 @@ class Outline:
     # advice a "how" section gives first ("you should discuss issues in the first instance via
     # your medical staff committee ...").
     intro: tuple[tuple[str, ...], Chunk] | None = None
+    # Who signed the opening, when it speaks in the first person ("Kate Adams (London GP):"
+    # before "Through our work in City and Hackney ...").
+    intro_by: str = ""
     # Each point's first sentence, when every point's heading is a label ("7. NHS England",
     # "5. Local authorities"): a label names where to go, its section's opening says what to do
     # there ("RCCs and RSASCs should contact their local authorities ..."). Headings that state
@@ -81,7 +94,7 @@ class Outline:
         citations = []
         if self.intro:
             sentences, chunk = self.intro
-            lines.append(" ".join(sentences) + " [1]")
+            lines.append(" ".join(([self.intro_by] if self.intro_by else []) + list(sentences)) + " [1]")
             citations.append(citation(1, chunk, " … ".join(sentences)))
         # "Quick wins:", but "Get involved in commissioning: How?" as it stands.
         lines.append(self.heading if self.heading.endswith("?") else f"{self.heading.rstrip(':')}:")
@@ -102,7 +115,11 @@ def find_outline(question: str, cands: Sequence[Candidate], index: LoadedIndex) 
     ask is not for such a list, or no such section is among its best passages)."""
     if asks_for_number(question):
         return None
-    points_asked = asks_for_list(question) or asks_what_it_is(question) or bool(_ASKS_CONTENT.search(question))
+    points_asked = (
+        asks_for_list(question)
+        or asks_what_it_is(question)
+        or bool(_ASKS_CONTENT.search(question) or _ASKS_SUMMARY.search(question))
+    )
     asked = set(terms(question))
     tried: set[tuple[str, str]] = set()
     for cand in cands[:LOOK]:
@@ -136,8 +153,12 @@ def find_outline(question: str, cands: Sequence[Candidate], index: LoadedIndex) 
             heading = f"{subject}: {heading}"
         points = _points(cand.chunk, parent, index)
         if len(points) >= MIN_POINTS:
-            intro = None if named else _intro(cand.chunk, parent, index)
-            return Outline(heading, tuple(points), named, intro, _details(points, index))
+            intro = _opening(cand.chunk, parent, index) if named else _intro(cand.chunk, parent, index)
+            by = ""
+            if intro is not None and any(first_person(t) for t in intro[0]):
+                labels = signers(intro[1], index.sentences.get(intro[1].chunk_id, ([], None))[0], index)
+                by = next((label for label in labels if label), "")
+            return Outline(heading, tuple(points), named, intro, intro_by=by, details=_details(points, index))
     return None
 
 
@@ -222,3 +243,27 @@ def _intro(chunk: Chunk, parent: str, index: LoadedIndex) -> tuple[tuple[str, ..
     sentences = index.sentences.get(own[0].chunk_id, ([], None))[0]
     first = tuple(s.strip() for s in sentences[:INTRO_SENTENCES] if s.strip())
     return (first, own[0]) if first else None
+
+
+def _opening(chunk: Chunk, parent: str, index: LoadedIndex) -> tuple[tuple[str, ...], Chunk] | None:
+    """What a named section says before its numbered sections, when it says what they achieved
+    or what they are for: its sentences that state a figure ("a 4% reduction in secondary care
+    referrals ... and a £2.1 million reduction in spending on outpatient services", which the
+    quick wins were chosen for), else its first statement ("The most logical approach is to focus
+    on clinical areas ... eg urgent care ..."); None when it opens straight on its first point.
+    A tester read the quick wins without their results as "all the content and figures are
+    missing"."""
+    opened = _intro(chunk, parent, index)
+    if opened is None:
+        return None
+    own = sorted((c for c in index.around(chunk, REACH) if c.section == parent), key=lambda c: c.position)
+    sentences = [t.strip() for t in index.sentences.get(own[0].chunk_id, ([], None))[0]]
+    figures = tuple(t for t in sentences if is_statement(t) and _FIGURE.search(t))[:INTRO_SENTENCES]
+    if figures:
+        return figures, own[0]
+    first = next((t for t in sentences if is_statement(t) and len(t.split()) >= DETAIL_WORDS), None)
+    return ((first,), own[0]) if first else None
+
+
+# A figure as a result states one: a share, a sum or a number in digits.
+_FIGURE = re.compile(r"\d\s?%|£\s?\d|\b\d[\d,.]*\b")
