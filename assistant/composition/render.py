@@ -92,7 +92,7 @@ def rendered(
     for i, p in enumerate(ordered):
         n = numbers[p.passage]
         nxt = ordered[i + 1] if i + 1 < len(ordered) else None
-        text = _quotes_closed(p.reads.strip())
+        text = _quotes_closed(_opened_before(top[p.passage].chunk.text, p.text) + p.reads.strip())
         opened = SPEAKER_TURN.match(text)
         speaker = (said.get(p.passage, [])[p.sentence : p.sentence + 1] or [None])[0]  # `speaker_of` each sentence
         if speaker is not None and not opened and voice != (p.passage, speaker) and not _listed(p):
@@ -152,6 +152,19 @@ def _heading_lead_in(chunk: Chunk, item: str) -> str | None:
     if not heading:
         return None
     return heading if heading.endswith(("?", ":")) else f"{heading}:"
+
+
+def _opened_before(passage: str, sentence: str) -> str:
+    """The quotation mark of a quotation its paragraph opened before `sentence` and has not
+    closed, or "". A sentence from the middle of a long quotation (Robert Stewart's, running over
+    several sentences of the Kent article) was shown bare, as the article's narration."""
+    at = passage.find(sentence)
+    if at <= 0:
+        return ""
+    before = passage[passage.rfind("\n", 0, at) + 1 : at]
+    if before.count("“") > before.count("”"):
+        return "“"
+    return '"' if before.count('"') % 2 else ""
 
 
 def _quotes_closed(text: str) -> str:

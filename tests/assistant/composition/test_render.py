@@ -88,6 +88,21 @@ def test_a_sentence_quoted_from_inside_a_quotation_has_its_marks_balanced() -> N
     assert rendered([Picked(0, 1, plain[1], 0.9)], _top(plain), {}).text == '"It suits patients." [1]'
 
 
+def test_a_sentence_from_the_middle_of_a_long_quotation_is_shown_quoted() -> None:
+    """Robert Stewart's quotation runs over several sentences of the Kent article: one from its
+    middle, with no mark of its own, read as the article's narration."""
+    said = [
+        "Dr Stewart says: “Our commissioners consult widely.",
+        "They meet every month.",
+        "They report to the board.”",
+        "The article ends here.",
+    ]
+    out = rendered([Picked(0, 1, said[1], 0.9), Picked(0, 3, said[3], 0.5)], _top(said), {})
+    assert out.text == "“They meet every month.” [1] The article ends here. [1]", out.text
+    plain = ['He wrote: "We agree.', "We always did.", 'Then we stopped."']
+    assert rendered([Picked(0, 1, plain[1], 0.9)], _top(plain), {}).text == '"We always did." [1]'
+
+
 def test_a_lead_in_stays_for_a_new_item_after_items_printed_above() -> None:
     """The items right after the lead-in were printed by an earlier part, a later one was not:
     without its lead-in the new item would follow the pointer to the quotes above on its own."""
