@@ -16,6 +16,7 @@ from ..composition.authors import first_person, signers
 from ..composition.compose import MIN_ANSWER_WORDS, NUMBER_PASSAGES, PASSAGE_MARGIN, compose
 from ..composition.outline import Outline
 from ..composition.render import Composition
+from ..gate.acronyms import asked_acronym, spells, written_in_full
 from ..gate.answerability import ASKS_NOW, FIGURE_UNNAMED
 from ..gate.asks import without_introduction
 from ..gate.caps import COUNT_UNSTATED, SUM_UNSTATED, cap
@@ -145,7 +146,26 @@ def part_text(part: Part, lead_sep: str = "\n\n", above: str = "", body: str | N
             lead = render(name, refs=above)
         return lead + ("\n" if item_first else " ") + body
     lead = part_lead(part)
-    return lead + ("\n" if item_first and lead_sep == " " else lead_sep) + body if lead else body
+    text = lead + ("\n" if item_first and lead_sep == " " else lead_sep) + body if lead else body
+    spelt = acronym_spelt(part)
+    return f"{spelt}{lead_sep}{text}" if spelt else text
+
+
+def acronym_spelt(part: Part) -> str:
+    """For "whats AQP" answered by passages that write its words in full but never beside it,
+    the line saying what the letters stand for; else ""."""
+    if part.composition is None or part.outcome == "refuse":
+        return ""
+    ask = part.own or part.ask
+    acronym = asked_acronym(ask, part.cands)
+    if acronym is None or spells(acronym, part.composition.text):
+        return ""
+    cited = {(c.doc_id, c.text) for c in part.composition.citations}
+    texts = [f"{c.chunk.section}\n{c.chunk.text}" for c in part.cands if (c.chunk.doc_id, c.chunk.text) in cited]
+    phrase = written_in_full(acronym, texts)
+    if not phrase or phrase.lower() in part.composition.text.lower():
+        return ""
+    return render("acronym_spelt", acronym=acronym, phrase=phrase)
 
 
 def part_lead(part: Part) -> str:

@@ -20,6 +20,7 @@ from ..retrieval.kinds import asks_what_it_is, defines
 from ..retrieval.lexical import terms
 from ..retrieval.readpack import passage_text
 from ..retrieval.retrieve import Candidate
+from ..retrieval.rewrite import synonym_groups
 
 ACRONYM_UNDEFINED = "acronym_undefined"  # the signal recorded when it fires
 # An acronym as written: capitals, perhaps with digits, perhaps a plural "s" ("ICBs", "CT1").
@@ -131,3 +132,20 @@ def undefined_acronym(ask: str, cands: Sequence[Candidate], index: LoadedIndex) 
     if not any(written.search(t) for t in texts) or any(spelt_out(acronym, t) for t in texts):
         return None
     return acronym
+
+
+def written_in_full(acronym: str, texts: Sequence[str]) -> str:
+    """`acronym`'s words as one of `texts` writes them, found through the synonym list ("aqp |
+    any qualified provider"), or "". The interview writes "AQP" in its answers and "any qualified
+    provider" only in the question over them, which never puts the two side by side: "whats AQP"
+    was answered with the leads' views and never said what the letters stand for."""
+    letters = acronym.lower()
+    for group in synonym_groups():
+        if letters not in group:
+            continue
+        for phrase in group:
+            if phrase != letters and initials(phrase) == letters:
+                written = re.compile(rf"\b{re.escape(phrase)}\b", re.I)
+                if any(written.search(t) for t in texts):
+                    return phrase
+    return ""

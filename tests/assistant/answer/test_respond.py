@@ -191,6 +191,17 @@ def test_a_part_about_today_says_so_though_an_earlier_part_quoted_some_of_its_pa
     assert "Besides the passages quoted above ([1]), what it said at the time:" in now.split("\n")[0], now
 
 
+def test_an_acronym_asked_after_is_said_in_full_where_its_passages_write_it_only_apart(bot: Assistant) -> None:
+    """The interview writes "AQP" in its answers and "any qualified provider" only in the
+    question over them: "whats AQP" got the leads' views and never what the letters stand for
+    (two testers, two sessions)."""
+    for ask in ("whats AQP", "what does AQP stand for?"):
+        reply = bot.ask(ask)
+        assert reply.text.startswith(render("acronym_spelt", acronym="AQP", phrase="any qualified provider")), ask
+    # Spelt out beside it in the answer already ("Quality and Outcomes Framework (QOF)"): no line.
+    assert not bot.ask("what is QOF?").text.startswith("QOF stands for")
+
+
 def test_a_notice_is_about_what_it_names_by_acronym_name_or_quoted_word() -> None:
     notice = "Written before the Act; CCGs (the 'consortiums' it describes) were replaced by integrated care boards "
     notice += "(ICBs)."
