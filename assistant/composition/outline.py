@@ -245,6 +245,10 @@ def _intro(chunk: Chunk, parent: str, index: LoadedIndex) -> tuple[tuple[str, ..
     return (first, own[0]) if first else None
 
 
+# A figure as a result states one: a share, a sum or a number in digits.
+_FIGURE = re.compile(r"\d\s?%|£\s?\d|\b\d[\d,.]*\b")
+
+
 def _opening(chunk: Chunk, parent: str, index: LoadedIndex) -> tuple[tuple[str, ...], Chunk] | None:
     """What a named section says before its numbered sections, when it says what they achieved
     or what they are for: its sentences that state a figure ("a 4% reduction in secondary care
@@ -256,14 +260,10 @@ def _opening(chunk: Chunk, parent: str, index: LoadedIndex) -> tuple[tuple[str, 
     opened = _intro(chunk, parent, index)
     if opened is None:
         return None
-    own = sorted((c for c in index.around(chunk, REACH) if c.section == parent), key=lambda c: c.position)
-    sentences = [t.strip() for t in index.sentences.get(own[0].chunk_id, ([], None))[0]]
+    own = opened[1]
+    sentences = [t.strip() for t in index.sentences.get(own.chunk_id, ([], None))[0]]
     figures = tuple(t for t in sentences if is_statement(t) and _FIGURE.search(t))[:INTRO_SENTENCES]
     if figures:
-        return figures, own[0]
+        return figures, own
     first = next((t for t in sentences if is_statement(t) and len(t.split()) >= DETAIL_WORDS), None)
-    return ((first,), own[0]) if first else None
-
-
-# A figure as a result states one: a share, a sum or a number in digits.
-_FIGURE = re.compile(r"\d\s?%|£\s?\d|\b\d[\d,.]*\b")
+    return ((first,), own) if first else None
