@@ -146,7 +146,8 @@ def compose(
     number = number_answer(kind)
     wants_list = asks_for_list(kind)
     comparing = bool(COMPARISON_Q.search(kind))
-    top = list(cands[: max(passages, NUMBER_PASSAGES) if wants_number else max(passages, RESCUE_PASSAGES)])
+    # Passages below the first `passages` lend only a missing number or a far better sentence.
+    top = list(cands[: max(passages, NUMBER_PASSAGES, RESCUE_PASSAGES)])
     if not top:
         return Composition("", [])
     best_passage = top[0].score
