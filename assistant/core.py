@@ -335,11 +335,15 @@ class Assistant:
         the board, can I keep my pension?"); and what the answer's sentences are chosen for."""
         return self._plan(split_asks(question), turns)
 
-    def _plan(self, asks: Asks, turns: Sequence[Turn]) -> list[tuple[str, str, str, str]]:
+    def _plan(
+        self, asks: Asks, turns: Sequence[Turn], found: Mapping[int, str] | None = None
+    ) -> list[tuple[str, str, str, str]]:
+        """`found`: per later ask, the passages found for the ask before it, which it may name
+        by "the" (`is_follow_up`)."""
         plans: list[tuple[str, str, str, str]] = []
         within = ""  # the ask before, with what it carried on from
         for i, part in enumerate(asks.parts):
-            thin = is_follow_up(part)
+            thin = is_follow_up(part, f"{within}\n{(found or {}).get(i, '')}" if i > 0 else "")
             # A thin ask carries on from the ask before it, and so from what that one carried on
             # from: "is it paid? and how much time does it take?" after "who sits on a ccg
             # board?" is still about the board, as a chain of follow-ups in a conversation is
@@ -380,16 +384,22 @@ class Assistant:
         index = self.index
         asks = split_asks(question)
         plans = self._plan(asks, turns)
-        texts = list(dict.fromkeys(x for plan in plans for x in plan))
         # The embedding model reads what an acronym stands for; BM25 and the heading match
         # expand it themselves (`expand`).
         spell = spelt_out if self.settings.expand_synonyms else str
-        spelt = {t: spell(t) for t in texts}
-        # The answerability model was fitted on the asks as written: it judges with their vectors.
-        wanted = list(dict.fromkeys([*texts, *spelt.values()]))
-        embedded = dict(zip(wanted, self.embedder.embed(wanted), strict=True))
-        vectors = {t: embedded[spelt[t]] for t in texts}
-        written = {t: embedded[t] for t in texts}
+        spelt: dict[str, str] = {}
+        embedded: dict[str, np.ndarray] = {}
+
+        def embed(plans: Sequence[tuple[str, ...]]) -> None:
+            texts = [x for plan in plans for x in plan if x not in spelt]
+            spelt.update((t, spell(t)) for t in texts)
+            # The answerability model was fitted on the asks as written: it judges with their vectors.
+            wanted = [t for t in dict.fromkeys([*texts, *(spelt[t] for t in texts)]) if t not in embedded]
+            if wanted:
+                embedded.update(zip(wanted, self.embedder.embed(wanted), strict=True))
+
+        embed(plans)
+        found: dict[int, str] = {}
         ranker = Retriever(self.settings, self.store, index, weights)
         said = [t.content for t in turns if t.role == "assistant" and t.content.strip()]
         last = said[-1] if said else ""
@@ -399,9 +409,10 @@ class Assistant:
         situation = asks.context
         now_framed = frames_now(situation)
         parts: list[Part] = []
-        for part, judged, query, subject in plans:
-            qvec = vectors[query]
-            svec = qvec if subject == query else _unit(vectors[query] + vectors[subject])
+        for i in range(len(plans)):
+            part, judged, query, subject = plans[i]
+            qvec = embedded[spelt[query]]
+            svec = qvec if subject == query else _unit(qvec + embedded[spelt[subject]])
             own = index.speller.correct(part)  # the ask's own words, typos mended
             # A follow-up that names something the conversation has not ("and in tower hamlets?",
             # "what did somerset do about theirs?") is about the passages holding that name,
@@ -431,8 +442,8 @@ class Assistant:
             dense = None
             if spelt[query] != query and cands:
                 seen = [c.chunk for c in cands if c.dense > 0]
-                dense = max(index.similarities(written[query], seen).values(), default=0.0)
-            values = signals(judged, cands, index, written[judged], own, naming if placed else frozenset(), dense)
+                dense = max(index.similarities(embedded[query], seen).values(), default=0.0)
+            values = signals(judged, cands, index, embedded[judged], own, naming if placed else frozenset(), dense)
             p = self.answerability.probability(values)
             if now_framed:
                 values[ASKS_NOW] = 1.0
@@ -496,6 +507,15 @@ class Assistant:
             if outside is not None or clinical or unrelated or after is not None:
                 outcome = "refuse"
             hits = Retriever.to_hits(cands, k)
+            # "who has to sit on a CCG board, and can the hospital doctor come from our own
+            # trust?": the next ask names by "the" what this one's passages name (every board
+            # has a hospital doctor), so it carries on from this one as a thin ask does.
+            if i + 1 < len(plans) and cands:
+                found[i + 1] = "\n".join(c.chunk.text for c in cands[:TOP])
+                replanned = self._plan(asks, turns, found)
+                if replanned != plans:
+                    plans[i + 1 :] = replanned[i + 1 :]
+                    embed(plans[i + 1 :])
             parts.append(
                 Part(
                     part,

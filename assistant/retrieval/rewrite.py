@@ -28,14 +28,45 @@ _ANAPHORA = re.compile(r"\b(it|its|they|them|their|that|this|those|these|there|h
 MAX_FOLDED = 3
 
 
-def is_follow_up(question: str) -> bool:
-    """Whether `question` is too thin to stand alone ("is it paid?", "and SAS doctors?")."""
+def is_follow_up(question: str, before: str = "") -> bool:
+    """Whether `question` is too thin to stand alone ("is it paid?", "and SAS doctors?"), or
+    points back to what was just said (`before`: the answer or ask before it) by "the" and its
+    words ("can the hospital doctor come from our own trust?" after an answer saying every CCG
+    board has one)."""
     content = terms(question)
     return (
         bool(_FOLLOW_UP.match(question))
         or len(content) <= 3
-        or (len(content) <= 6 and bool(_ANAPHORA.search(question)))
+        or (len(content) <= 6 and (bool(_ANAPHORA.search(question)) or refers_back(question, before)))
     )
+
+
+# "the" and the one or two words after it: "the hospital doctor", "the seat on ...".
+_DEFINITE = re.compile(r"\bthe\s+([a-z][a-z-]+)(?:\s+([a-z][a-z-]+))?", re.I)
+# The sources themselves, and words that make no noun of their own after "the".
+_NOT_REFERRING = frozenset(
+    {"guidance", "guide", "document", "documents", "article", "source", "sources", "same", "other", "new", "next"}
+)
+
+
+def refers_back(question: str, before: str) -> bool:
+    """Whether `question` names by "the" a thing `before` names: both words ("the hospital
+    doctor" after "at least one hospital doctor"), or the one when no second word of substance
+    follows it ("the seat on my CCG's board" after "a seat on every CCG board")."""
+    if not before:
+        return False
+    said = f" {_plain(before)} "
+    for m in _DEFINITE.finditer(question):
+        first, second = m.group(1).lower(), (m.group(2) or "").lower()
+        # "the health and wellbeing board": a name that goes on past this word.
+        if first in _NOT_REFERRING or not terms(first) or second in ("and", "or", "of"):
+            continue
+        if second and terms(second):
+            if _mentions(said, f"{first} {second}"):
+                return True
+        elif _mentions(said, first):
+            return True
+    return False
 
 
 def carries_on(question: str, said: str = "") -> bool:
@@ -49,7 +80,7 @@ def carries_on(question: str, said: str = "") -> bool:
     Unless the answer before it (`said`) wrote that acronym: then the reader is asking about a
     word they have just read. "what is CARE?" after an answer quoting "an inferior Career Average
     Revalued Earnings (CARE) scheme", read alone, found passages about primary care."""
-    if not is_follow_up(question):
+    if not is_follow_up(question, said):
         return False
     if not _names_a_new_thing(question):
         return True

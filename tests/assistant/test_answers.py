@@ -256,6 +256,21 @@ def test_a_later_ask_borrowing_the_one_before_is_not_refused_for_its_capital_let
     assert "When did it start?\nIn 2004 Practice Based Commissioning (PBC) was introduced." in a.text
 
 
+def test_a_later_ask_naming_by_the_what_the_passages_before_it_name_leans_on_them(bot: Assistant) -> None:
+    """Issue 11's own example: "can the hospital doctor come from our own trust?" read alone was
+    answered with Coventry's acute trust consultants, which implies the opposite of the rule. The
+    first ask's passages name the board's hospital doctor; the second is about that one."""
+    [_first, second] = bot.retrieve(
+        "who has to sit on a CCG board, and can the hospital doctor come from our own trust?"
+    )
+    assert second.judged.startswith("can the hospital doctor come from our own trust? ")
+    assert "from outside the CCG’s area" in second.cands[0].chunk.text
+    assert all("Coventry" not in c.chunk.text for c in second.cands[:3])
+    # Read alone, the same ask is not leaned on anything.
+    [alone] = bot.retrieve("can the hospital doctor come from our own trust?")
+    assert alone.judged == "can the hospital doctor come from our own trust?"
+
+
 def test_a_later_ask_points_to_sentences_printed_above_instead_of_repeating_them(bot: Assistant) -> None:
     import re
 

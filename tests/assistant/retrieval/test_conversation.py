@@ -150,3 +150,26 @@ def test_a_follow_up_is_answered_with_the_sentences_holding_its_own_words(bot: A
     assert "musculoskeletal" not in turns[1].content
     answer = bot.ask("any examples?", turns)
     assert answer.text.startswith("For example, commissioning imaging services for musculoskeletal conditions")
+
+
+def test_a_thing_named_by_the_after_the_answer_named_it_carries_on() -> None:
+    """ "can the hospital doctor come from our own trust?" after an answer saying every CCG board
+    has one was read alone and answered with Coventry's acute trust consultants: "the hospital
+    doctor" is the one just named. Only what the answer named: "the" before a word it did not
+    use, before the sources themselves, or inside a longer name, is no pointer."""
+    said = "every CCG board will include at least one hospital doctor, nurse and member of the public. [1]"
+    assert carries_on("can the hospital doctor come from our own trust?", said)
+    assert carries_on("how is the nurse on the board chosen locally?", said)
+    assert not carries_on("can the hospital doctor come from our own trust?")
+    assert not carries_on("can the practice manager come from our own trust?", said)
+    assert not carries_on("what does the guidance say about pensions and referral management?", "the guidance")
+    assert not carries_on("what do the health and wellbeing boards decide locally?", "health scrutiny")
+
+
+def test_a_follow_up_naming_the_answers_hospital_doctor_gets_its_rule(bot: Assistant) -> None:
+    first = "who sits on a CCG board?"
+    turns = [Turn("user", first), Turn("assistant", bot.ask(first).text)]
+    assert "hospital doctor" in turns[1].content
+    answer = bot.ask("can the hospital doctor come from our own trust?", turns)
+    assert "from outside the CCG’s area" in answer.text, answer.text
+    assert "Coventry" not in answer.text
