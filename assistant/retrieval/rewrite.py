@@ -50,21 +50,29 @@ _NOT_REFERRING = frozenset(
 
 
 def refers_back(question: str, before: str) -> bool:
-    """Whether `question` names by "the" a thing `before` names: both words ("the hospital
-    doctor" after "at least one hospital doctor"), or the one when no second word of substance
+    """Whether `question` names by "the" a thing `before` names, in its words or a synonym's:
+    both words ("the hospital doctor" after "at least one hospital doctor" or "a secondary care
+    doctor"), or the one when no second word of substance
     follows it ("the seat on my CCG's board" after "a seat on every CCG board")."""
     if not before:
         return False
     said = f" {_plain(before)} "
+
+    def named(phrase: str) -> bool:
+        # Or in the synonym list's other words: the answer said "a secondary care doctor".
+        return _mentions(said, phrase) or any(
+            _mentions(said, other) for group in groups_mentioned(phrase) if phrase in group for other in group
+        )
+
     for m in _DEFINITE.finditer(question):
         first, second = m.group(1).lower(), (m.group(2) or "").lower()
         # "the health and wellbeing board": a name that goes on past this word.
         if first in _NOT_REFERRING or not terms(first) or second in ("and", "or", "of"):
             continue
         if second and terms(second):
-            if _mentions(said, f"{first} {second}"):
+            if named(f"{first} {second}"):
                 return True
-        elif _mentions(said, first):
+        elif named(first):
             return True
     return False
 
@@ -137,13 +145,19 @@ def standalone_query(
     cut referrals?" keeps the question and drops the earlier questions' other names, which had
     led retrieval back to City and Hackney's figures.
     """
-    previous = [t.content for t in history if t.role == "user" and t.content.strip()]
-    said = [t.content for t in history if t.role == "assistant" and t.content.strip()]
-    folded = [question]
-    while (
-        previous and carries_on(folded[-1], said[-1] if said and len(folded) == 1 else "") and len(folded) <= MAX_FOLDED
-    ):
-        folded.append(previous.pop())
+    # Each earlier question with the answer shown before it: "why?" after "can the hospital
+    # doctor come from my own trust?" reaches the question that one carried on from.
+    previous: list[tuple[str, str]] = []
+    answered = ""
+    for t in history:
+        if t.role == "user" and t.content.strip():
+            previous.append((t.content, answered))
+        elif t.role == "assistant" and t.content.strip():
+            answered = t.content
+    folded, before = [question], answered
+    while previous and carries_on(folded[-1], before) and len(folded) <= MAX_FOLDED:
+        asked, before = previous.pop()
+        folded.append(asked)
     if names is not None and len(folded) > 1:
         own, earlier = set(names(question)), [set(names(q)) for q in folded[1:]]
         if own - set().union(*earlier):

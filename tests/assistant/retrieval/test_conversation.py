@@ -162,6 +162,8 @@ def test_a_thing_named_by_the_after_the_answer_named_it_carries_on() -> None:
     assert carries_on("how is the nurse on the board chosen locally?", said)
     assert not carries_on("can the hospital doctor come from our own trust?")
     assert not carries_on("can the practice manager come from our own trust?", said)
+    # In the synonym list's other words: the answer said "a secondary care doctor".
+    assert carries_on("can the hospital doctor come from our own trust?", "a secondary care doctor on the CCG board")
     assert not carries_on("what does the guidance say about pensions and referral management?", "the guidance")
     assert not carries_on("what do the health and wellbeing boards decide locally?", "health scrutiny")
 
@@ -173,3 +175,17 @@ def test_a_follow_up_naming_the_answers_hospital_doctor_gets_its_rule(bot: Assis
     answer = bot.ask("can the hospital doctor come from our own trust?", turns)
     assert "from outside the CCG’s area" in answer.text, answer.text
     assert "Coventry" not in answer.text
+
+
+def test_a_chain_of_follow_ups_reaches_the_question_each_named_by_the() -> None:
+    """ "why?" after "can the hospital doctor come from my own trust?" borrowed only that
+    question, whose words led to Coventry's acute trust; that question pointed back (by "the
+    hospital doctor") to the answer before it, so "why?" reaches the question that set the topic."""
+    first = "Who has to be on a CCG board?"
+    said = "every CCG board will include at least one hospital doctor, nurse and member of the public."
+    second = "Can the hospital doctor come from my own trust?"
+    turns = [Turn("user", first), Turn("assistant", said), Turn("user", second), Turn("assistant", "(rule)")]
+    assert standalone_query("why?", turns) == f"why? {second} {first}"
+    # Without that answer, the second question stands alone and the chain stops at it.
+    alone = [Turn("user", first), Turn("assistant", "(nothing)"), Turn("user", second), Turn("assistant", "(rule)")]
+    assert standalone_query("why?", alone) == f"why? {second}"
