@@ -42,7 +42,13 @@ _LEAD_IN = (
     r"(?:(?:so|ok|okay|right|also|then|just|actually|realistically|honestly|basically|seriously|genuinely|"
     r"roughly|practically|really|quick q|q)[,:]?\s+){0,2}"
 )
-_OPENS_ASK = re.compile(rf"^\s*{_LEAD_IN}(?:{_INTERROGATIVE})\b", re.I)
+# "and by when do they ...", "and to whom do I ...": a question word after its preposition, with a
+# verb of its own ("and for how long?" is the ask before it, asked for its duration).
+_PREPOSED = (
+    r"(?:(?:by|for|from|in|to|at|on|with|until|till)\s+(?=(?:when|what|which|whom|whose|how|who|where)"
+    r"(?:\s+\w+){0,2}\s+(?:do|does|did|is|are|was|were|can|could|should|will|would|must|has|have|had)\b))?"
+)
+_OPENS_ASK = re.compile(rf"^\s*{_LEAD_IN}{_PREPOSED}(?:{_INTERROGATIVE})\b", re.I)
 # "and can ...", "also what ...", "plus how ...", "or do ...": a second ask inside one sentence.
 # An alternative after "or" is an ask of its own only with OR_MIN_TERMS words to search on ("or
 # does each CCG set its own pay for the role?"). A short one is the same question from its other
@@ -54,7 +60,7 @@ _OPENS_ASK = re.compile(rf"^\s*{_LEAD_IN}(?:{_INTERROGATIVE})\b", re.I)
 # clause's adverb, not a second ask: split there, the message asked "Do private work?".
 _JOINED_ASK = re.compile(
     rf"((?:,|;|\s)\s*(?:and(?: also)?|(?<!\bi\s)(?<!\bwe\s)(?<!\byou\s)(?<!\bu\s)(?<!\bthey\s)also|plus|or|but)\s+)"
-    rf"(?=(?:{_INTERROGATIVE}|i|we)\b)",
+    rf"(?=(?:{_PREPOSED}(?:{_INTERROGATIVE})|i|we)\b)",
     re.I,
 )
 # "who holds our contract - the ICB or NHS England?": choices offered for the ask before them.

@@ -24,6 +24,24 @@ def test_two_asks_joined_by_and_are_two_parts_in_order() -> None:
     assert a.parts == ("who has to sit on a CCG board", "can the hospital doctor come from our own trust?")
 
 
+def test_a_question_word_after_its_preposition_opens_an_ask_with_a_verb_of_its_own() -> None:
+    """ "How many commissioning support units are there and by when do they have to become
+    freestanding?" was one ask, and its answer opened on the date with the count third."""
+    a = split_asks("How many commissioning support units are there and by when do they have to become freestanding?")
+    assert a.parts == ("How many commissioning support units are there", "by when do they have to become freestanding?")
+    assert split_asks("who pays and to whom do I send the invoice?").parts == (
+        "who pays",
+        "to whom do I send the invoice?",
+    )
+    # Without a verb it asks the ask before it for a duration or a detail: one ask, as the
+    # Plymouth anticoagulant question kept its refusal whole.
+    for whole in (
+        "Did the Kent primary care trust offer anything like that for trainees, and for how long?",
+        "which anticoagulant do they use and for how many months?",
+    ):
+        assert not split_asks(whole).multi, whole
+
+
 def test_an_ask_opened_by_chat_slang_is_an_ask_and_what_comes_before_it_the_situation() -> None:
     # Read as one ask with its chatter, "fy1 on nights, bored. wtf is a csu" was refused.
     a = split_asks("fy1 on nights, bored. wtf is a csu")
