@@ -34,7 +34,7 @@ from .gate.answerability import (
 from .gate.asks import Asks, split_asks
 from .gate.clinical import beyond_corpus
 from .gate.language import other_language
-from .gate.persons import PERSON_NOW, wants_person
+from .gate.persons import ORGANISATION_UNNAMED, PERSON_NOW, PERSON_UNNAMED, wants_person
 from .gate.restate import Restate, question_and_form, restate_request
 from .gate.scope import scope_of
 from .gate.smalltalk import small_talk_reply, without_small_talk
@@ -44,7 +44,7 @@ from .retrieval.index import LoadedIndex
 from .retrieval.qa_embedder import QAEmbedder
 from .retrieval.qa_vectors import QASentenceVectors, qa_similarity
 from .retrieval.retrieve import Candidate, Filters, RerankWeights, Retriever
-from .retrieval.rewrite import MAX_FOLDED, carries_on, is_follow_up, referent, spelt_out, standalone_query
+from .retrieval.rewrite import MAX_FOLDED, carries_on, is_follow_up, points_back, referent, spelt_out, standalone_query
 from .retrieval.spelling import english_words
 from .settings import Settings
 from .storage.store import Store
@@ -506,6 +506,28 @@ class Assistant:
             unrelated = outside is None and not clinical and after is None and off_subject(query, index)
             if outside is not None or clinical or unrelated or after is not None:
                 outcome = "refuse"
+            # "What is the McCloud remedy and how does it affect my NHS pension?", "what do ICBs
+            # do and who sits on them?": a thin ask standing by a pronoun for what the ask before
+            # it asked about, which the guidance was found not to cover, is not covered either;
+            # the pension passages quoted under it read as the remedy's effect.
+            before = parts[-1] if parts else None
+            if (
+                before is not None
+                and before.outcome == "refuse"
+                # What it was refused for is its subject: a body after the documents, a nation
+                # outside them, a name they never write. (One refused as merely unlikely: six of
+                # the eight answerable items whose first ask was so refused answered the second.)
+                and (
+                    before.after is not None
+                    or before.outside is not None
+                    or before.off_subject
+                    or any(before.signals.get(s) for s in (PERSON_UNNAMED, ORGANISATION_UNNAMED))
+                )
+                and judged != own
+                and is_follow_up(own)
+                and points_back(own)
+            ):
+                outcome, outside, after = "refuse", outside or before.outside, after or before.after
             hits = Retriever.to_hits(cands, k)
             # "who has to sit on a CCG board, and can the hospital doctor come from our own
             # trust?": the next ask names by "the" what this one's passages name (every board

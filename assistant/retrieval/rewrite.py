@@ -116,6 +116,12 @@ _NAME = re.compile(r"(?<!^)(?<![.?!]\s)\b([A-Z][A-Za-z]+|[A-Z]{2,})\b")
 _NOT_NAMES = frozenset({"my", "our", "what", "which", "who", "how", "when", "where", "why", "and"})
 
 
+def points_back(ask: str) -> bool:
+    """Whether `ask` stands for the ask before it by a pronoun ("how does *it* affect my
+    pension?"), rather than asking its question of something new ("and for SAS doctors?")."""
+    return bool(_ANAPHORA.search(ask)) and not _FOLLOW_UP.match(ask)
+
+
 def referent(ask: str, before: str) -> str:
     """What a thin `ask` borrows from the ask before it in the same message.
 
@@ -125,7 +131,7 @@ def referent(ask: str, before: str) -> str:
     only its names are borrowed, so its question ("which authorisation wave") does not pull
     retrieval back to what was already answered.
     """
-    if _FOLLOW_UP.match(ask) or not _ANAPHORA.search(ask):
+    if not points_back(ask):
         return before
     names = [n for n in _NAME.findall(before.strip()) if n.lower() not in _NOT_NAMES]
     return " ".join(dict.fromkeys(names)) if names else before

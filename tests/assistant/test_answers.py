@@ -271,6 +271,22 @@ def test_a_later_ask_naming_by_the_what_the_passages_before_it_name_leans_on_the
     assert alone.judged == "can the hospital doctor come from our own trust?"
 
 
+def test_a_later_ask_standing_by_a_pronoun_for_what_the_guidance_does_not_cover_is_not_answered(
+    bot: Assistant,
+) -> None:
+    """ "who sits on them?" after "what do integrated care boards do" was answered with health and
+    wellbeing boards' members as "what it said at the time"; "how does it affect my NHS pension?"
+    after the McCloud remedy with 2011 pension passages, as if they were the remedy's effect."""
+    icbs = bot.ask("Now that CCGs have gone, what do integrated care boards do and who sits on them?")
+    assert icbs.outcome == "refuse" and icbs.citations == [], icbs.text
+    assert "predates integrated care boards" in icbs.text
+    mccloud = bot.ask("What is the McCloud remedy and how does it affect my NHS pension?")
+    assert mccloud.outcome == "refuse" and mccloud.citations == [], mccloud.text
+    # An ask with a subject of its own after a refused one is answered as usual.
+    mixed = bot.ask("What do integrated care boards do, and how do I get on a CCG board?")
+    assert [p["outcome"] for p in mixed.answerability] == ["refuse", "answer"], mixed.text
+
+
 def test_a_later_ask_points_to_sentences_printed_above_instead_of_repeating_them(bot: Assistant) -> None:
     import re
 
