@@ -301,7 +301,15 @@ class Assistant:
         k_hits = k or self.settings.top_k
         t = time.perf_counter()
         parts = self.retrieve(question, turns, filters, retriever, k_hits)
-        if turns and all(p.outcome == "refuse" for p in parts) and any(p.judged != p.ask for p in parts):
+        # (Not one standing by a pronoun for a body after the documents or a nation outside them,
+        # refused for that: "who sits on them?" after "what do integrated care boards do?".)
+        pointing = any((p.after is not None or p.outside is not None) and points_back(p.own) for p in parts)
+        if (
+            turns
+            and all(p.outcome == "refuse" for p in parts)
+            and any(p.judged != p.ask for p in parts)
+            and not pointing
+        ):
             # The words a follow-up borrowed from the conversation can sink it: "and what about
             # CSUs?" after a refused "what is the capital of France?" was refused for France. The
             # message on its own is tried before refusing it.
@@ -502,7 +510,12 @@ class Assistant:
             # "what are ICBs and how do I get on one?": what the documents' notices say replaced
             # the bodies they describe; the passages about those bodies match, and quoted they
             # would answer for their successors.
-            after = scope.superseded([part]) if outside is None and not clinical else None
+            # A thin ask standing by a pronoun for what the conversation asked about ("who sits
+            # on them?" after "what do integrated care boards do?") asks about that.
+            leaning = is_follow_up(own) and points_back(own)
+            after = (
+                scope.superseded([part, judged] if leaning else [part]) if outside is None and not clinical else None
+            )
             unrelated = outside is None and not clinical and after is None and off_subject(query, index)
             if outside is not None or clinical or unrelated or after is not None:
                 outcome = "refuse"
@@ -524,8 +537,7 @@ class Assistant:
                     or any(before.signals.get(s) for s in (PERSON_UNNAMED, ORGANISATION_UNNAMED))
                 )
                 and judged != own
-                and is_follow_up(own)
-                and points_back(own)
+                and leaning
             ):
                 outcome, outside, after = "refuse", outside or before.outside, after or before.after
             hits = Retriever.to_hits(cands, k)

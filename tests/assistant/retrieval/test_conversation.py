@@ -189,3 +189,16 @@ def test_a_chain_of_follow_ups_reaches_the_question_each_named_by_the() -> None:
     # Without that answer, the second question stands alone and the chain stops at it.
     alone = [Turn("user", first), Turn("assistant", "(nothing)"), Turn("user", second), Turn("assistant", "(rule)")]
     assert standalone_query("why?", alone) == f"why? {second}"
+
+
+def test_a_follow_up_standing_by_a_pronoun_for_a_body_after_the_documents_is_refused(bot: Assistant) -> None:
+    """ "who sits on them?" after a refused "what do integrated care boards do?" was tried alone
+    and answered with Croydon's senate member: the message is about the ICBs."""
+    first = "what do integrated care boards do?"
+    refused = bot.ask(first)
+    assert refused.outcome == "refuse"
+    again = bot.ask("who sits on them?", [Turn("user", first), Turn("assistant", refused.text)])
+    assert again.outcome == "refuse" and "predates integrated care boards" in again.text, again.text
+    # A follow-up with a subject of its own is still tried alone.
+    other = bot.ask("and what about CSUs?", [Turn("user", first), Turn("assistant", refused.text)])
+    assert other.outcome != "refuse", other.text
