@@ -532,6 +532,16 @@ def test_ci_gate_on_dev_and_test(tmp_path: Path, corpus_settings: Settings, env_
             "citation_support": 0.88,
             "refusal_recall": 0.54,
         },
+        # A forty-fourth author's (fifty-second session), committed before its first run at the
+        # session's start code (b52, 2d280a2's answers): hit@5 0.923, MRR 0.795, key facts 0.838,
+        # citation support 0.921, refusal recall 0.545 (6 of 11), 1 of 39 answerable items refused.
+        "holdout-aj": {
+            "hit@5": 0.92,
+            "mrr": 0.79,
+            "key_fact_recall": 0.83,
+            "citation_support": 0.92,
+            "refusal_recall": 0.54,
+        },
     }
     # False refusals. Until the twelfth session unseen splits ran above dev's held-out 0.02 (holdout-d
     # 5 of 58 answerable items, holdout-i 3 of 49); since an ask about today is no longer refused
@@ -573,6 +583,7 @@ def test_ci_gate_on_dev_and_test(tmp_path: Path, corpus_settings: Settings, env_
         "holdout-ag": 0.03,  # none of 39 at its first run
         "holdout-ah": 0.03,  # none of 39 at its first run
         "holdout-ai": 0.08,  # 3 of 39 at its first run
+        "holdout-aj": 0.03,  # 1 of 39 at its first run
     }
     args = ["eval", "--out", str(out)]
     for split, mins in floors.items():
