@@ -24,6 +24,7 @@ from .gate.answerability import (
     DATED_HEADING,
     FIGURE_UNNAMED,
     QA_SENTENCE,
+    SUBJECT_UNKNOWN,
     TOP,
     AnswerabilityModel,
     frames_now,
@@ -44,7 +45,16 @@ from .retrieval.index import LoadedIndex
 from .retrieval.qa_embedder import QAEmbedder
 from .retrieval.qa_vectors import QASentenceVectors, qa_similarity
 from .retrieval.retrieve import Candidate, Filters, RerankWeights, Retriever
-from .retrieval.rewrite import MAX_FOLDED, carries_on, is_follow_up, points_back, referent, spelt_out, standalone_query
+from .retrieval.rewrite import (
+    MAX_FOLDED,
+    carries_on,
+    is_follow_up,
+    new_subject,
+    points_back,
+    referent,
+    spelt_out,
+    standalone_query,
+)
 from .retrieval.spelling import english_words
 from .settings import Settings
 from .storage.store import Store
@@ -517,6 +527,14 @@ class Assistant:
                 scope.superseded([part, judged] if leaning else [part]) if outside is None and not clinical else None
             )
             unrelated = outside is None and not clinical and after is None and off_subject(query, index)
+            # "What about the McCloud remedy?" after Lord Hutton's recommendations, "and in
+            # Leeds?" after City and Hackney's referrals: the earlier question asked of something
+            # the guidance never writes a word of. Searched with the earlier question, it was
+            # answered with that question's passages.
+            fresh = index.lexical.query_terms(new_subject(own)) if judged != own else []
+            if fresh and outside is None and after is None and not any(index.df.get(t, 0) for t in fresh):
+                values[SUBJECT_UNKNOWN] = 1.0
+                outcome = "refuse"
             if outside is not None or clinical or unrelated or after is not None:
                 outcome = "refuse"
             # "What is the McCloud remedy and how does it affect my NHS pension?", "what do ICBs
@@ -534,6 +552,7 @@ class Assistant:
                     before.after is not None
                     or before.outside is not None
                     or before.off_subject
+                    or before.signals.get(SUBJECT_UNKNOWN)
                     or any(before.signals.get(s) for s in (PERSON_UNNAMED, ORGANISATION_UNNAMED))
                 )
                 and judged != own

@@ -77,6 +77,9 @@ FIGURE_UNNAMED = "figure_unnamed"
 # May 2010" › "Andrew Lansley becomes health secretary ..."). The answer shows the date with the
 # sentence; "number_missing" stays as the model was fitted on it.
 DATED_HEADING = "dated_heading"
+# Also reported, not weighed: an ask carrying on by ellipsis puts in the earlier question's place
+# something the guidance never writes a word of ("what about the McCloud remedy?"); it is refused.
+SUBJECT_UNKNOWN = "subject_unknown"
 _YEAR = re.compile(r"\b(19[5-9]\d|20\d\d)\b")
 # A year that ends a law's or a paper's name ("the Health and Social Care Act 2012"): what it
 # names, not a time the ask is about. The documents call that Act "the Health and Social Care

@@ -122,6 +122,18 @@ def points_back(ask: str) -> bool:
     return bool(_ANAPHORA.search(ask)) and not _FOLLOW_UP.match(ask)
 
 
+# "what about X?", "and in X?": the earlier question asked again of X.
+_ASKED_OF = re.compile(r"^\W*(?:and\s+|but\s+)?(?:what about|how about|same for|(?<=and )(?:for|in|at))\b", re.I)
+
+
+def new_subject(ask: str) -> str:
+    """What an ask carrying on by ellipsis puts in the earlier question's place ("the McCloud
+    remedy" of "what about the McCloud remedy?", "leeds" of "and in leeds?"); "" for any other
+    ask ("and how late?", "is that unusual?" ask more of the same subject)."""
+    opener = _ASKED_OF.match(ask)
+    return ask[opener.end() :] if opener is not None and not points_back(ask) else ""
+
+
 def referent(ask: str, before: str) -> str:
     """What a thin `ask` borrows from the ask before it in the same message.
 

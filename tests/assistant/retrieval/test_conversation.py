@@ -202,3 +202,24 @@ def test_a_follow_up_standing_by_a_pronoun_for_a_body_after_the_documents_is_ref
     # A follow-up with a subject of its own is still tried alone.
     other = bot.ask("and what about CSUs?", [Turn("user", first), Turn("assistant", refused.text)])
     assert other.outcome != "refuse", other.text
+
+
+def test_an_earlier_question_asked_again_of_something_the_guidance_never_names_is_refused(bot: Assistant) -> None:
+    """ "What about the McCloud remedy - how does that affect me?" after Lord Hutton's
+    recommendations was answered with the Hutton passages, as if they were the remedy's effect;
+    "and in leeds?" after City and Hackney's referrals with City and Hackney's figures."""
+    for first, then in (
+        (
+            "what did Lord Hutton recommend that worries people?",
+            "What about the McCloud remedy - how does that affect me?",
+        ),
+        ("how did City and Hackney cut referrals?", "and in leeds?"),
+    ):
+        turns = [Turn("user", first), Turn("assistant", bot.ask(first).text)]
+        assert turns[1].content and bot.ask(first).outcome != "refuse"
+        again = bot.ask(then, turns)
+        assert again.outcome == "refuse" and again.citations == [], again.text
+    # Something the guidance does write of is asked about as before.
+    first = "how do I get on a CCG board?"
+    turns = [Turn("user", first), Turn("assistant", bot.ask(first).text)]
+    assert bot.ask("what about for SAS doctors?", turns).outcome != "refuse"
