@@ -177,6 +177,16 @@ def _number_item(chosen: Sequence[Picked], number: re.Pattern[str], floor: float
     return _chosen_lead_in(chosen, best) or best
 
 
+# An ask for the reason: "why?", "and why not?", "how come?".
+_ASKS_WHY = re.compile(r"^\W*(?:and |so |but )?(?:why|how come)\b", re.I)
+# What a sentence giving a reason says.
+_GIVES_REASON = re.compile(
+    r"\b(?:because|since|so that|in order to|to avoid|will avoid|to ensure|to prevent|due to|as a result|"
+    r"the reason|reasons? (?:is|are|was|were)|this means)\b",
+    re.I,
+)
+
+
 def bearing(chosen: Sequence[Picked], ask: str, lead: Picked | None) -> Picked | None:
     """The sentence to open a repeated answer with: the one sharing most words with the ask.
 
@@ -188,6 +198,10 @@ def bearing(chosen: Sequence[Picked], ask: str, lead: Picked | None) -> Picked |
     of their synonyms (templates/synonyms.txt: "remuneration" for a sentence saying "paid")."""
     own = set(terms(expand(ask)))
     prose = sorted((p for p in chosen if is_statement(p.text) and not p.joins), key=lambda p: -p.score)
+    # "why not?" after "can the hospital doctor come from our own trust?": its words are none of
+    # the sentences', and the reason ("... will avoid conflict of interest") came fifth of six.
+    if _ASKS_WHY.match(ask) and (reasons := [p for p in prose if _GIVES_REASON.search(p.text)]):
+        return reasons[0]
     if not own or not prose:
         return lead
 

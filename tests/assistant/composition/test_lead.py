@@ -62,3 +62,21 @@ def test_an_ask_for_what_an_acronym_stands_for_opens_with_the_sentence_spelling_
     doing = Picked(0, 0, "CSUs will support CCGs with payroll, IT and population data.", 0.80)
     hosting = Picked(0, 1, "NHS England hosts the twenty-three commissioning support units (CSUs).", 0.78)
     assert lead([doing, hosting], "What is a CSU?", 0.15) is doing
+
+
+def test_a_repeated_answer_to_why_opens_with_the_sentence_giving_a_reason() -> None:
+    """ "Why not?" after "can that person come from the trust in the CCG's own patch?" shares no
+    word with any sentence; the reason ("... will avoid conflict of interest") had come fifth."""
+    budget = Picked(0, 0, "England's 211 CCGs will be responsible for £65bn of the £95bn budget.", 0.8)
+    rule = Picked(
+        1,
+        0,
+        "The seat must go to a clinician from outside the CCG's area - this, says the Government, "
+        "will avoid conflict of interest.",
+        0.6,
+    )
+    for ask in ("Why not?", "and why?", "how come"):
+        assert bearing([budget, rule], ask, budget) is rule, ask
+    # An ask that is no "why" keeps its opening; a "why" with no reason given keeps it too.
+    assert bearing([budget, rule], "ok", budget) is budget
+    assert bearing([budget], "why?", budget) is budget
