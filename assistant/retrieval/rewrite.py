@@ -52,8 +52,8 @@ _NOT_REFERRING = frozenset(
 def refers_back(question: str, before: str) -> bool:
     """Whether `question` names by "the" a thing `before` names, in its words or a synonym's:
     both words ("the hospital doctor" after "at least one hospital doctor" or "a secondary care
-    doctor"), or the one when no second word of substance
-    follows it ("the seat on my CCG's board" after "a seat on every CCG board")."""
+    doctor"), or the one when no second word of substance follows it ("the seat on my CCG's
+    board" after "a seat on every CCG board")."""
     if not before:
         return False
     said = f" {_plain(before)} "
