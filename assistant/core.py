@@ -49,6 +49,7 @@ from .retrieval.rewrite import (
     MAX_FOLDED,
     carries_on,
     is_follow_up,
+    names_a_stranger,
     new_subject,
     points_back,
     referent,
@@ -531,8 +532,16 @@ class Assistant:
             # Leeds?" after City and Hackney's referrals: the earlier question asked of something
             # the guidance never writes a word of. Searched with the earlier question, it was
             # answered with that question's passages.
+            # (A name, as written or as no English word: "what about physio?" after how to get on
+            # a CCG board asks the board question of a profession, answered as before.)
             fresh = index.lexical.query_terms(new_subject(own)) if judged != own else []
-            if fresh and outside is None and after is None and not any(index.df.get(t, 0) for t in fresh):
+            if (
+                fresh
+                and outside is None
+                and after is None
+                and not any(index.df.get(t, 0) for t in fresh)
+                and names_a_stranger(new_subject(part), english_words())
+            ):
                 values[SUBJECT_UNKNOWN] = 1.0
                 outcome = "refuse"
             if outside is not None or clinical or unrelated or after is not None:

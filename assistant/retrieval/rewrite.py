@@ -7,7 +7,7 @@ words, which carry the topic the follow-up leaves implicit.
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Collection, Sequence
+from collections.abc import Callable, Collection, Container, Sequence
 from functools import lru_cache
 from importlib import resources
 
@@ -132,6 +132,12 @@ def new_subject(ask: str) -> str:
     ask ("and how late?", "is that unusual?" ask more of the same subject)."""
     opener = _ASKED_OF.match(ask)
     return ask[opener.end() :] if opener is not None and not points_back(ask) else ""
+
+
+def names_a_stranger(text: str, english: Container[str]) -> bool:
+    """Whether `text` holds a name: a word written with a capital, or one that is no English
+    word ("McCloud", "Leeds"; not "physio")."""
+    return any(w[0].isupper() or w.lower() not in english for w in re.findall(r"[A-Za-z][A-Za-z'-]+", text))
 
 
 def referent(ask: str, before: str) -> str:

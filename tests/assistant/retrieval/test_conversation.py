@@ -207,13 +207,14 @@ def test_a_follow_up_standing_by_a_pronoun_for_a_body_after_the_documents_is_ref
 def test_an_earlier_question_asked_again_of_something_the_guidance_never_names_is_refused(bot: Assistant) -> None:
     """ "What about the McCloud remedy - how does that affect me?" after Lord Hutton's
     recommendations was answered with the Hutton passages, as if they were the remedy's effect;
-    "and in leeds?" after City and Hackney's referrals with City and Hackney's figures."""
+    "and in Leeds?" after City and Hackney's referrals with City and Hackney's figures. (A word
+    that names no one, "what about physio?", asks as before: test_answers.py.)"""
     for first, then in (
         (
             "what did Lord Hutton recommend that worries people?",
             "What about the McCloud remedy - how does that affect me?",
         ),
-        ("how did City and Hackney cut referrals?", "and in leeds?"),
+        ("how did City and Hackney cut referrals?", "and in Leeds?"),
     ):
         turns = [Turn("user", first), Turn("assistant", bot.ask(first).text)]
         assert turns[1].content and bot.ask(first).outcome != "refuse"
