@@ -6,11 +6,13 @@ the composer's picks (`Picked`: passage, sentence, text, score) and returns them
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
 
 import numpy as np
 
 from ..retrieval.kinds import (
+    DUMMY_IT,
     POINTS_AT_STATEMENT,
     defined_subject,
     is_item,
@@ -74,6 +76,9 @@ def filled(
     return out
 
 
+_IT_THEY = re.compile(r"^\s*(?:It|They)\b")
+
+
 def with_antecedents(
     chosen: list[Picked],
     opening: Picked | None,
@@ -92,7 +97,10 @@ def with_antecedents(
     out = list(chosen)
     have = {(p.passage, p.sentence) for p in chosen}
     for p in chosen:
-        if p.sentence == 0 or not points_back(p.text) or SPEAKER_TURN.match(p.text):
+        # "It has authorised all 211 CCGs" after an opening from further on ("The Government
+        # published its mandate ..."): "it" reads as the sentence shown before it.
+        names_before = bool(_IT_THEY.match(p.text)) and not DUMMY_IT.match(p.text) and p is not opening
+        if p.sentence == 0 or not (points_back(p.text) or names_before) or SPEAKER_TURN.match(p.text):
             continue
         if p is opening and not POINTS_AT_STATEMENT.match(p.text):
             continue

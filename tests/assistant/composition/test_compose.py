@@ -635,6 +635,21 @@ def test_a_this_a_few_words_in_brings_the_sentence_it_points_at() -> None:
         assert "Practice Based Commissioning" not in _answer(question, plain, [0.8, 0.1, 0.1, 0.1, 0.7]), plain
 
 
+def test_it_after_a_sentence_from_further_on_brings_the_sentence_naming_it() -> None:
+    """ "Who authorised them?" opened with "The Government published its mandate to the board
+    ..." and went on "It has authorised all 211 CCGs": "it" read as the Government, where the
+    source's "it" is NHS England, named in the sentence before."""
+    text = (
+        "NHS England is an independent board. "
+        "NHS England will have a national, regional and local structure. "
+        "It has authorised all 211 clinical commissioning groups. "
+        "The Government published its mandate to the board on 13 November 2012."
+    )
+    answer = _answer("who authorised them", text, [0.1, 0.2, 0.8, 0.85])
+    assert answer.startswith("The Government published its mandate"), answer
+    assert "local structure. [1] It has authorised" in answer, answer
+
+
 def test_an_opening_pointing_at_the_statement_before_it_comes_after_that_statement() -> None:
     """ "should health and wellbeing boards be big or small?" was answered "To this end, the BMA
     recommends that health and wellbeing boards should be small ..." and nothing else."""
