@@ -189,8 +189,9 @@ def test_an_ask_about_what_replaced_the_guidance_s_bodies_is_refused_quoting_the
     answer = bot.ask("what are ICBs and how do I get on one?")
     assert answer.refused and answer.text.startswith("The guidance predates integrated care boards (ICBs):")
     assert "replaced by integrated care boards (ICBs) under the Health and Care Act 2022." in answer.text
-    # The second ask ("how do I get on one?") names nothing itself and is refused by the model.
-    assert [(j["superseded"], j["outcome"]) for j in answer.answerability] == [("ICB", "refuse"), (None, "refuse")]
+    # The second ask ("how do I get on one?") names nothing itself: "one" stands for the ICBs the
+    # first asks about, and it is refused for them too.
+    assert [(j["superseded"], j["outcome"]) for j in answer.answerability] == [("ICB", "refuse"), ("ICB", "refuse")]
     mixed = bot.ask("how do I get on a CCG board, and do ICBs have the same rule?")
     assert not mixed.refused and mixed.citations
     assert [j["superseded"] for j in mixed.answerability] == [None, "ICB"]
