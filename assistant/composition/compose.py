@@ -53,6 +53,7 @@ from .neighbours import (
     similar,
     with_antecedents,
     with_definitions,
+    with_qualifications,
     with_questions_answered,
     with_turn_ends,
     with_turn_replies,
@@ -411,6 +412,7 @@ def compose(
     if repeated:
         opening = bearing(chosen, ask, opening)
     chosen, opening = with_antecedents(chosen, opening, top, index_sentences)
+    chosen = with_qualifications(chosen, top, index_sentences)
     # An earlier part printed this part's opening: quoted again when it holds what this ask asks
     # (its own words, or the number it wants), so the part opens with its answer.
     again = (

@@ -118,6 +118,36 @@ def with_antecedents(
     return out, opening
 
 
+# A sentence qualifying the one before it: "However, the BMA is concerned that this means ...".
+_QUALIFIES = re.compile(r"^\s*(?:However|But|Nevertheless|Nonetheless|Yet)\b")
+
+
+def with_qualifications(
+    chosen: list[Picked], top: Sequence[Candidate], index_sentences: dict[str, tuple[list[str], np.ndarray]]
+) -> list[Picked]:
+    """The chosen sentences, each followed in its source by one that qualifies it ("However, the
+    BMA is concerned that this means that CCGs will not be able to take advantage of crucial local
+    knowledge ...") with that one: the rule for the board's hospital doctor was quoted without the
+    BMA's objection, and "Does the BMA agree with that rule?" read as if it did. (`continuation`
+    brings it after the best sentence only; this, after any sentence quoted.)"""
+    out = list(chosen)
+    have = {(p.passage, p.sentence) for p in chosen}
+    for p in chosen:
+        if not is_statement(p.text):
+            continue
+        texts = passage_sentences(top, index_sentences, p.passage)
+        after = p.sentence + 1
+        if (
+            after < len(texts)
+            and (p.passage, after) not in have
+            and _QUALIFIES.match(texts[after])
+            and is_statement(texts[after])
+        ):
+            out.append(Picked(p.passage, after, texts[after], p.score - 0.01))
+            have.add((p.passage, after))
+    return out
+
+
 def with_turn_replies(
     chosen: list[Picked], top: Sequence[Candidate], index_sentences: dict[str, tuple[list[str], np.ndarray]]
 ) -> tuple[list[Picked], dict[tuple[int, int], Picked]]:

@@ -650,6 +650,26 @@ def test_it_after_a_sentence_from_further_on_brings_the_sentence_naming_it() -> 
     assert "local structure. [1] It has authorised" in answer, answer
 
 
+def test_a_sentence_qualifying_a_quoted_one_comes_with_it() -> None:
+    """The rule for the board's hospital doctor was quoted without the BMA's objection right after
+    it, and "Does the BMA agree with that rule?" read as if it did."""
+    rule = (
+        "The Government has decided that the statutory position for a secondary care doctor on the "
+        "board must be given to a secondary care clinician from outside the area of the group, which "
+        "it says will avoid any conflict of interest between the doctor's own trust and the group's "
+        "commissioning decisions, and which applies to every board in the country from the start."
+    )
+    other = (
+        "The legislation states there should be at least one secondary care doctor on the board of "
+        "each group, and the most appropriate may be an associate specialist or specialty doctor "
+        "where their skills and experience are at an equivalent level of seniority to a consultant, "
+        "as the guidance for specialty doctors and associate specialists explains at length."
+    )
+    text = f"{other} {rule} However, the BMA is concerned that this loses local knowledge. Jobs are advertised."
+    answer = _answer("does the bma agree with that rule", text, [0.9, 0.85, 0.0, 0.0])
+    assert "conflict of interest" in answer and "However, the BMA is concerned" in answer, answer
+
+
 def test_an_opening_pointing_at_the_statement_before_it_comes_after_that_statement() -> None:
     """ "should health and wellbeing boards be big or small?" was answered "To this end, the BMA
     recommends that health and wellbeing boards should be small ..." and nothing else."""
