@@ -25,6 +25,14 @@ _PANEL_ASK = re.compile(
     r"|which (?:ccg |one of the |of the )?(?:lead|chair|ccg|interviewee|panellist)s?)\b",
     re.I,
 )
+# An ask naming the whole panel ("who did each of them say ...?", "did the six CCG leads ...?"):
+# every speaker's answer is wanted, however the interviewer worded the question. ("Did any of the
+# CCG leads explain why ...?" wants the one who did: answered from the other leads' turns on
+# another question, it lost Bill Tamkin's reasons.)
+EVERY_SPEAKER = re.compile(
+    r"\b(?:each of them|each (?:ccg )?lead|all (?:six|6)|all of the (?:ccg )?leads|(?:six|6) (?:ccg )?leads)\b",
+    re.I,
+)
 # An opening shorter than this ("Me.", "Dementia.") is read with the sentence after it.
 _SHORT_OPENING = 6
 # A reply this short ("Probably.", a turn's "Definitely.") says nothing without the question
@@ -84,11 +92,16 @@ def panel_answer(question: str, passages: Sequence[tuple[str, Sequence[str]]]) -
     where it sits, its document's section, and its sentences) holds several speakers' turns:
     each speaker's opening, from the passages of that section, as (passage, sentence) in the
     source's order. None otherwise, and where the ask names one of the speakers (the usual
-    composition finds that one's words).
+    composition finds that one's words). An ask naming the panel outright (`EVERY_SPEAKER`) is
+    answered from the best passage holding turns at all: the interview's introduction, which
+    names "six CCG leads" too, can rank above them.
     """
     if not passages or not _PANEL_ASK.search(question):
         return None
-    section = passages[0][0]
+    first = 0
+    if EVERY_SPEAKER.search(question):
+        first = next((i for i, (_s, texts) in enumerate(passages) if any(map(SPEAKER_TURN.match, texts))), 0)
+    section = passages[first][0]
     picked: list[tuple[int, int]] = []
     speakers: list[str] = []
     for pi, (sec, sentences) in enumerate(passages):

@@ -304,3 +304,19 @@ def test_a_bare_reply_brings_the_short_sentence_that_ends_its_turn() -> None:
     cands, index = _interview(PASSAGE, "Who is going to be your accountable officer? A GP or a manager?", sims, 0.6)
     answer = compose("is the accountable officer at durham dales a gp or a manager?", cands, index).text
     assert "SF (Dr Stewart Findlay, GP chair, Durham Dales CCG): Me. A GP! [1]" in answer, answer
+
+
+def test_an_ask_naming_the_whole_panel_gets_every_answer_below_the_interviews_introduction() -> None:
+    """ "In the interviews with six CCG leads, who did each of them say would be their accountable
+    officer?" got three of six: its heading matched at 0.25, and the interview's introduction,
+    which names "six CCG leads" too, ranked first. "Did any of the CCG leads explain why ...?"
+    wants the one who did, not the panel."""
+    cands, index = _panel()
+    intro = ("We asked six CCG leads how they were progressing.", ["We asked six CCG leads how they were progressing."])
+    leads = [intro] + [(c.chunk.section, index[c.chunk.chunk_id][0]) for c in cands]
+    picked = panel_answer("who did each of them say was the next big issue?", leads)
+    assert picked is not None and {pi for pi, _si in picked} == {1}
+    assert panel_answer("what did the six CCG leads say?", leads) is not None
+    assert panel_answer("did any of the CCG leads say dementia?", leads) is None
+    # Without the introduction the panel is answered as before.
+    assert panel_answer("What did the CCG leads say?", leads[1:]) == [(0, 0), (0, 2), (0, 3), (0, 4), (0, 5)]
