@@ -288,7 +288,7 @@ def compose(
     # Every question gets the whole budget: a terse one ("csu numbers?") was cut to three
     # sentences before, which dropped facts its passages held (dev key facts 0.862 -> 0.866).
     budget = max_sentences
-    panel = _panel(question, top[:passages], index_sentences, pool, said, shown)
+    panel = _panel(question, top[:passages], index_sentences, pool, said, shown, ask)
     if panel is not None:
         return panel
     # A title or a caption line ("Social enterprise story", "Why locums must be involved",
@@ -523,18 +523,22 @@ def _panel(
     pool: Sequence[Picked],
     said: dict[int, list[str | None]],
     shown: frozenset[str] = frozenset(),
+    ask: str = "",
 ) -> Composition | None:
-    """An ask about what an interview's panel said: each speaker's answer (`panel_answer`)."""
+    """An ask about what an interview's panel said: each speaker's answer (`panel_answer`).
+    Whether it names the whole panel is read in the ask's own words (`ask`), not in those it
+    borrows from the ask before it."""
+    whole = bool(EVERY_SPEAKER.search(ask or question))
     # The interviewer's question (the section's heading) must be the ask's: "Do CCGs have to
     # involve patients ...?" got every lead's answer on any qualified provider, "SF (...): No."
     # among them.
     # (Not for an ask naming the panel outright: "In the interviews with six CCG leads, who did
     # each of them say would be their accountable officer?" matched its heading at 0.25.)
-    if not top or (top[0].heading < PANEL_HEADING and not EVERY_SPEAKER.search(question)):
+    if not top or (top[0].heading < PANEL_HEADING and not whole):
         return None
     texts = [index_sentences.get(c.chunk.chunk_id, ([], None))[0] for c in top]
     where = [f"{c.chunk.doc_id}{SECTION_SEP}{c.chunk.section}" for c in top]  # a section of one document
-    panel = panel_answer(question, list(zip(where, texts, strict=True)))
+    panel = panel_answer(question, list(zip(where, texts, strict=True)), whole)
     if panel is None:
         return None
     scored = {(p.passage, p.sentence): p.score for p in pool}

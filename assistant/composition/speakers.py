@@ -87,19 +87,21 @@ def _opening(paragraph: str, current: str | None) -> str | None:
     return current
 
 
-def panel_answer(question: str, passages: Sequence[tuple[str, Sequence[str]]]) -> list[tuple[int, int]] | None:
+def panel_answer(
+    question: str, passages: Sequence[tuple[str, Sequence[str]]], whole: bool | None = None
+) -> list[tuple[int, int]] | None:
     """For an ask about what a panel said, when the best passage (the first of `passages`: each
     where it sits, its document's section, and its sentences) holds several speakers' turns:
     each speaker's opening, from the passages of that section, as (passage, sentence) in the
     source's order. None otherwise, and where the ask names one of the speakers (the usual
-    composition finds that one's words). An ask naming the panel outright (`EVERY_SPEAKER`) is
-    answered from the best passage holding turns at all: the interview's introduction, which
-    names "six CCG leads" too, can rank above them.
+    composition finds that one's words). An ask naming the panel outright (`whole`; by default
+    `EVERY_SPEAKER` read in `question`) is answered from the best passage holding turns at all:
+    the interview's introduction, which names "six CCG leads" too, can rank above them.
     """
     if not passages or not _PANEL_ASK.search(question):
         return None
     first = 0
-    if EVERY_SPEAKER.search(question):
+    if EVERY_SPEAKER.search(question) if whole is None else whole:
         first = next((i for i, (_s, texts) in enumerate(passages) if any(map(SPEAKER_TURN.match, texts))), 0)
     section = passages[first][0]
     picked: list[tuple[int, int]] = []
