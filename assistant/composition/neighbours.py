@@ -76,6 +76,8 @@ def filled(
     return out
 
 
+# "It ..." / "They ..." opening a sentence: they name what the sentence before them in the source
+# names, which need not be the sentence shown before them in an answer.
 _IT_THEY = re.compile(r"^\s*(?:It|They)\b")
 
 
