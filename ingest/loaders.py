@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import codecs
 import re
+import warnings
 from pathlib import Path
 from typing import Any
 
@@ -137,10 +138,14 @@ def _html_depth(root: Any, stop: int) -> int:
 
 
 def _html_to_canonical(text: str, name: str, limits: Limits) -> str:
-    from bs4 import BeautifulSoup, NavigableString, Tag
+    from bs4 import BeautifulSoup, MarkupResemblesLocatorWarning, NavigableString, Tag
 
     try:
-        soup = BeautifulSoup(text, "html.parser")
+        # The text is always a file's contents: a short page that reads like a path or a URL
+        # printed bs4's "looks more like a filename" advice into the editor's ingest output.
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore", MarkupResemblesLocatorWarning)
+            soup = BeautifulSoup(text, "html.parser")
     except Exception as exc:  # bs4 raises ParserRejectedMarkup and parser-internal errors
         raise IngestError(f"{name}: cannot parse HTML ({type(exc).__name__}: {exc})") from exc
     if _html_depth(soup, limits.max_html_depth) > limits.max_html_depth:

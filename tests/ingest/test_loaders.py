@@ -86,6 +86,19 @@ def test_markdown_and_html(tmp_path: Path) -> None:
     assert [s.path for s in sections(html.text, "Gamma")] == ["Training"]
 
 
+def test_a_page_that_reads_like_a_path_loads_without_bs4s_advice(tmp_path: Path) -> None:
+    """A short page holding only a link printed bs4's "looks more like a filename than HTML"
+    advice into the editor's ingest output (seen from the property test's random pages)."""
+    import warnings
+
+    page = tmp_path / "link.html"
+    page.write_text("https://example.org/guidance/commissioning.html", encoding="utf-8")
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        loaded = load(page, "Link")
+    assert "example.org" in loaded.text
+
+
 def test_pdf_pages_headings_footer_and_hyphenation(tmp_path: Path) -> None:
     footer = (8, "Guide footer text · {n}")
     pages = []
