@@ -51,10 +51,10 @@ from .retrieval.rewrite import (
     is_follow_up,
     names_a_stranger,
     new_subject,
-    points_back,
     referent,
     spelt_out,
     standalone_query,
+    stands_for_before,
 )
 from .retrieval.spelling import english_words
 from .settings import Settings
@@ -314,7 +314,7 @@ class Assistant:
         parts = self.retrieve(question, turns, filters, retriever, k_hits)
         # (Not one standing by a pronoun for a body after the documents or a nation outside them,
         # refused for that: "who sits on them?" after "what do integrated care boards do?".)
-        pointing = any((p.after is not None or p.outside is not None) and points_back(p.own) for p in parts)
+        pointing = any((p.after is not None or p.outside is not None) and stands_for_before(p.own) for p in parts)
         if (
             turns
             and all(p.outcome == "refuse" for p in parts)
@@ -523,7 +523,7 @@ class Assistant:
             # would answer for their successors.
             # A thin ask standing by a pronoun for what the conversation asked about ("who sits
             # on them?" after "what do integrated care boards do?") asks about that.
-            leaning = is_follow_up(own) and points_back(own)
+            leaning = is_follow_up(own) and stands_for_before(own)
             after = (
                 scope.superseded([part, judged] if leaning else [part]) if outside is None and not clinical else None
             )

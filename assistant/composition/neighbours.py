@@ -6,13 +6,14 @@ the composer's picks (`Picked`: passage, sentence, text, score) and returns them
 
 from __future__ import annotations
 
-import re
 from collections.abc import Sequence
 
 import numpy as np
 
 from ..retrieval.kinds import (
+    CONTRASTS,
     DUMMY_IT,
+    IT_OR_THEY,
     POINTS_AT_STATEMENT,
     defined_subject,
     is_item,
@@ -76,11 +77,6 @@ def filled(
     return out
 
 
-# "It ..." / "They ..." opening a sentence: they name what the sentence before them in the source
-# names, which need not be the sentence shown before them in an answer.
-_IT_THEY = re.compile(r"^\s*(?:It|They)\b")
-
-
 def with_antecedents(
     chosen: list[Picked],
     opening: Picked | None,
@@ -101,7 +97,7 @@ def with_antecedents(
     for p in chosen:
         # "It has authorised all 211 CCGs" after an opening from further on ("The Government
         # published its mandate ..."): "it" reads as the sentence shown before it.
-        names_before = bool(_IT_THEY.match(p.text)) and not DUMMY_IT.match(p.text) and p is not opening
+        names_before = bool(IT_OR_THEY.match(p.text)) and not DUMMY_IT.match(p.text) and p is not opening
         if p.sentence == 0 or not (points_back(p.text) or names_before) or SPEAKER_TURN.match(p.text):
             continue
         if p is opening and not POINTS_AT_STATEMENT.match(p.text):
@@ -118,10 +114,6 @@ def with_antecedents(
         if p is opening:
             opening = before
     return out, opening
-
-
-# A sentence qualifying the one before it: "However, the BMA is concerned that this means ...".
-_QUALIFIES = re.compile(r"^\s*(?:However|But|Nevertheless|Nonetheless|Yet)\b")
 
 
 def with_qualifications(
@@ -142,7 +134,7 @@ def with_qualifications(
         if (
             after < len(texts)
             and (p.passage, after) not in have
-            and _QUALIFIES.match(texts[after])
+            and CONTRASTS.match(texts[after])
             and is_statement(texts[after])
         ):
             out.append(Picked(p.passage, after, texts[after], p.score - 0.01))

@@ -168,6 +168,12 @@ CONNECTIVE = re.compile(
     r"conversely|otherwise)\b",
     re.I,
 )
+# Of them, the ones that qualify the sentence before ("However, the BMA is concerned that this
+# means ..."): quoted, that sentence brings them (neighbours.py `with_qualifications`).
+CONTRASTS = re.compile(r"^\s*(?:However|But|Nevertheless|Nonetheless|Yet)\b")
+# "It ..." / "They ..." opening a sentence: they name what the sentence before them in the source
+# names, which need not be the sentence shown before them in an answer.
+IT_OR_THEY = re.compile(r"^\s*(?:It|They)\b")
 # "Another essential element was ...", "Part of this responsibility will also involve ...": one of
 # several things the sentences before it named, which it does not name itself.
 _ONE_OF_THEM = (

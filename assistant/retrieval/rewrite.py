@@ -116,7 +116,7 @@ _NAME = re.compile(r"(?<!^)(?<![.?!]\s)\b([A-Z][A-Za-z]+|[A-Z]{2,})\b")
 _NOT_NAMES = frozenset({"my", "our", "what", "which", "who", "how", "when", "where", "why", "and"})
 
 
-def points_back(ask: str) -> bool:
+def stands_for_before(ask: str) -> bool:
     """Whether `ask` stands for the ask before it by a pronoun ("how does *it* affect my
     pension?"), rather than asking its question of something new ("and for SAS doctors?")."""
     return bool(_ANAPHORA.search(ask)) and not _FOLLOW_UP.match(ask)
@@ -131,7 +131,7 @@ def new_subject(ask: str) -> str:
     remedy" of "what about the McCloud remedy?", "leeds" of "and in leeds?"); "" for any other
     ask ("and how late?", "is that unusual?" ask more of the same subject)."""
     opener = _ASKED_OF.match(ask)
-    return ask[opener.end() :] if opener is not None and not points_back(ask) else ""
+    return ask[opener.end() :] if opener is not None and not stands_for_before(ask) else ""
 
 
 def names_a_stranger(text: str, english: Container[str]) -> bool:
@@ -149,7 +149,7 @@ def referent(ask: str, before: str) -> str:
     only its names are borrowed, so its question ("which authorisation wave") does not pull
     retrieval back to what was already answered.
     """
-    if not points_back(ask):
+    if not stands_for_before(ask):
         return before
     names = [n for n in _NAME.findall(before.strip()) if n.lower() not in _NOT_NAMES]
     return " ".join(dict.fromkeys(names)) if names else before
