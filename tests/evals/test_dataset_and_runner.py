@@ -542,6 +542,16 @@ def test_ci_gate_on_dev_and_test(tmp_path: Path, corpus_settings: Settings, env_
             "citation_support": 0.92,
             "refusal_recall": 0.54,
         },
+        # A forty-fifth author's (fifty-third session), committed before its first run at the
+        # session's start code (38620cd's answers): hit@5 0.974, MRR 0.874, key facts 0.773,
+        # citation support 0.921, refusal recall 0.545 (6 of 11), 1 of 39 answerable items refused.
+        "holdout-ak": {
+            "hit@5": 0.97,
+            "mrr": 0.87,
+            "key_fact_recall": 0.77,
+            "citation_support": 0.92,
+            "refusal_recall": 0.54,
+        },
     }
     # False refusals. Until the twelfth session unseen splits ran above dev's held-out 0.02 (holdout-d
     # 5 of 58 answerable items, holdout-i 3 of 49); since an ask about today is no longer refused
@@ -584,6 +594,7 @@ def test_ci_gate_on_dev_and_test(tmp_path: Path, corpus_settings: Settings, env_
         "holdout-ah": 0.03,  # none of 39 at its first run
         "holdout-ai": 0.08,  # 3 of 39 at its first run
         "holdout-aj": 0.03,  # 1 of 39 at its first run
+        "holdout-ak": 0.03,  # 1 of 39 at its first run
     }
     args = ["eval", "--out", str(out)]
     for split, mins in floors.items():
