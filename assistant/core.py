@@ -32,7 +32,7 @@ from .gate.answerability import (
     packaged_model,
     signals,
 )
-from .gate.asks import Asks, split_asks
+from .gate.asks import Asks, split_asks, without_request
 from .gate.clinical import beyond_corpus
 from .gate.language import other_language
 from .gate.persons import ORGANISATION_UNNAMED, PERSON_NOW, PERSON_UNNAMED, wants_person
@@ -380,7 +380,9 @@ class Assistant:
             # So is an ask about the writer's own organisation ("salaried gp in south manchester -
             # whats our ccg doing about commissioning support?"): the situation says whose.
             subject = query if (thin or _WRITERS_OWN.search(part)) and asks.context else judged
-            plans.append((part, judged, query, subject))
+            # An instruction's verb ("List the new structures", "tell me ...") is judged as a
+            # question word is, not as a word of the subject; retrieval and sentences keep it.
+            plans.append((part, without_request(judged), query, subject))
         # Typos are mended for retrieval and judging; the ask keeps its writer's spelling.
         fix = self.index.speller.correct
         return [(part, fix(judged), fix(query), fix(subject)) for part, judged, query, subject in plans]

@@ -165,6 +165,25 @@ def _direct(part: str) -> str:
     return f"{inner.group('wh')} {inner.group('verb')} {inner.group('thing')}{inner.group('rest')}"
 
 
+# An ask put as an instruction ("List the new commissioning structures.", "Tell me about CSUs"):
+# the verb says the answer's form, as "what" does, and is no word of its subject. Searched and
+# judged with it, "list" (a word the guidance never writes, so as rare as a word can be) left a
+# third of the ask uncovered, and the list headed "What are the new structures?" came hedged.
+_REQUEST = re.compile(
+    r"^\W*(?:(?:please|pls|plz|can you|could you|would you|can u|could u)\s+)?"
+    r"(?:list(?:\s+of\b)?|name(?!\s+(?:of|is|was|for)\b)|describe|explain|outline|summari[sz]e|define|"
+    r"(?:give|tell|show)\s+(?:me|us)(?:\s+more)?(?:\s+(?:about|on)\b)?)\b\s*",
+    re.I,
+)
+
+
+def without_request(ask: str) -> str:
+    """`ask` without an opening instruction verb: "List the new commissioning structures." ->
+    "the new commissioning structures."; unchanged when nothing would be left."""
+    m = _REQUEST.match(ask)
+    return ask[m.end() :] if m is not None and terms(ask[m.end() :]) else ask
+
+
 def _only_requests(part: str) -> bool:
     # "can u explain in 2 lines", "pls explain simply": how to answer, not what about.
     words = terms(part)

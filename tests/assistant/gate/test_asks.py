@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from assistant.gate.asks import split_asks, without_introduction
+from assistant.gate.asks import split_asks, without_introduction, without_request
 
 
 def test_a_plain_question_is_one_ask_without_context() -> None:
@@ -178,6 +178,24 @@ def test_not_knowing_what_a_thing_is_asks_what_it_is() -> None:
     # Wondering in the middle of a sentence about oneself is still the writer's situation.
     c = split_asks("I'm a partner in a practice and I've been wondering why our chair was so keen")
     assert c.parts == ("I'm a partner in a practice and I've been wondering why our chair was so keen",)
+
+
+@pytest.mark.parametrize(
+    ("ask", "judged"),
+    [
+        ("List the new commissioning structures.", "the new commissioning structures."),
+        ("can you list the SCNs", "the SCNs"),
+        ("Name the four sectors of NHS England", "the four sectors of NHS England"),
+        ("tell me more about the coventry one", "the coventry one"),
+        ("Explain how the pension changes work", "how the pension changes work"),
+        # "Name" as a noun, and an instruction with nothing after it, are kept as written.
+        ("Name of the CCG chair?", "Name of the CCG chair?"),
+        ("describe", "describe"),
+        ("who sits on the board?", "who sits on the board?"),
+    ],
+)
+def test_an_instructions_verb_is_not_judged_as_a_word_of_its_subject(ask: str, judged: str) -> None:
+    assert without_request(ask) == judged
 
 
 def test_a_request_for_the_form_of_an_answer_goes_with_its_ask() -> None:
