@@ -33,6 +33,7 @@ from .gate.answerability import (
     signals,
 )
 from .gate.asks import Asks, split_asks, without_request
+from .gate.bodies import CCG_UNWRITTEN, unwritten_ccg
 from .gate.clinical import beyond_corpus
 from .gate.language import other_language
 from .gate.persons import ORGANISATION_UNNAMED, PERSON_NOW, PERSON_UNNAMED, wants_person
@@ -548,6 +549,12 @@ class Assistant:
                 outcome = "refuse"
             if outside is not None or clinical or unrelated or after is not None:
                 outcome = "refuse"
+            # "What did the chair of Kent CCG say about authorisation?": no passage found for it
+            # writes a Kent CCG (the guidance's Kent is a primary care trust), and quoted, another
+            # CCG's chair on authorisation read as Kent's.
+            if outcome != "refuse" and unwritten_ccg(own, (f"{c.chunk.section}\n{c.chunk.text}" for c in cands)):
+                values[CCG_UNWRITTEN] = 1.0
+                outcome = "refuse"
             # "What is the McCloud remedy and how does it affect my NHS pension?", "what do ICBs
             # do and who sits on them?": a thin ask standing by a pronoun for what the ask before
             # it asked about, which the guidance was found not to cover, is not covered either;
@@ -564,6 +571,7 @@ class Assistant:
                     or before.outside is not None
                     or before.off_subject
                     or before.signals.get(SUBJECT_UNKNOWN)
+                    or before.signals.get(CCG_UNWRITTEN)
                     or any(before.signals.get(s) for s in (PERSON_UNNAMED, ORGANISATION_UNNAMED))
                 )
                 and judged != own

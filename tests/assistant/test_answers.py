@@ -456,3 +456,14 @@ def test_an_ask_put_as_an_instruction_is_answered_as_the_question_it_stands_for(
     a = bot.ask("List the new commissioning structures.")
     assert a.outcome == "answer", a.text
     assert a.citations[0].section.endswith("What are the new structures?"), a.citations[0].section
+
+
+def test_a_ccg_the_guidance_never_writes_of_is_refused(bot: Assistant) -> None:
+    # The guidance's Kent is a primary care trust: its GPs and another CCG's chair on
+    # authorisation were offered as a partial answer about a "Kent CCG" chair.
+    a = bot.ask("What did the chair of Kent CCG say about authorisation?")
+    assert a.outcome == "refuse", a.text
+    assert a.answerability[0]["signals"]["ccg_unwritten"] == 1.0
+    # Durham's CCG is written with its full name, a few words before "CCG".
+    b = bot.ask("What did the Durham CCG lead say about who the accountable officer will be?")
+    assert b.outcome != "refuse", b.text
