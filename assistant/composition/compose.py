@@ -195,20 +195,28 @@ def compose(
         sims = cand.sentence_sims
         # A sentence from mid-turn is also its speaker's ("what did the Somerset CCG say ...?").
         speakers = said[pi]
+        terse = {
+            who
+            for who in set(speakers) & named
+            if all(len(SPEAKER_TURN.sub("", t).split()) < 3 for t, w in zip(texts, speakers, strict=False) if w == who)
+        }
         asked = -1.0  # the raw score of a question the source has just asked, if any
         dated = heading_date(ch.section)
         for si, text in enumerate(texts):
             if si >= len(sims):
                 continue
             after_question = asked > -1.0
-            if len(text.split()) < 3 and not is_item(text) and not after_question:
+            # The lead the ask names may answer in a word or two ("SF (...): Me. A GP!"): a turn
+            # of nothing else is kept whole (a longer turn's fragments stay out, as for others).
+            asked_of = bool(named) and speakers[si] in named and speakers[si] in terse
+            if len(text.split()) < 3 and not is_item(text) and not after_question and not asked_of:
                 continue  # a fragment, unless it answers the source's question ("Probably.")
             if another_board(boards, text, ch.section):
                 continue  # "the board" of a health and wellbeing board's section is not a CCG's
             # "GP (...): This is definitely a risk ...": a reply pointing back at the interviewer's
             # question, which is its section's heading; quoted under another ask, it reads as
             # calling that ask's subject a risk.
-            if cand.heading < HEADING_STATES and (_answers_heading(text) or is_turn_reply(text)):
+            if cand.heading < HEADING_STATES and (_answers_heading(text) or (is_turn_reply(text) and not asked_of)):
                 continue
             spoken = f"{speakers[si]} {text}" if speakers[si] and not SPEAKER_TURN.match(text) else text
             overlap = sum(weight(t) for t in qterms & set(terms(spoken))) / q_weight

@@ -467,3 +467,12 @@ def test_a_ccg_the_guidance_never_writes_of_is_refused(bot: Assistant) -> None:
     # Durham's CCG is written with its full name, a few words before "CCG".
     b = bot.ask("What did the Durham CCG lead say about who the accountable officer will be?")
     assert b.outcome != "refuse", b.text
+
+
+def test_a_named_lead_answering_in_a_word_or_two_is_quoted(bot: Assistant) -> None:
+    # Durham's lead answered "Me. A GP!": too short to pass for sentences, it was left out, and
+    # the other leads' answers (a manager, a clinician) were quoted as if they were Durham's.
+    a = bot.ask("What did the Durham CCG lead say about who the accountable officer will be?")
+    assert a.text.startswith("SF (Dr Stewart Findlay, GP chair, Durham Dales"), a.text
+    assert "Me. A GP!" in a.text, a.text
+    assert "Bill Tamkin" not in a.text and "Gina Palumbo" not in a.text, a.text
