@@ -176,13 +176,17 @@ def part_lead(part: Part) -> str:
     repeated = part.composition is not None and part.composition.repeated
     if part.outcome == "partial" and part.signals.get(SOURCE_UNQUOTED):
         return render("partial_lead_other_source")
-    if part.outcome == "partial" and part.signals.get(ASKS_NOW) and not repeated:
+    if part.outcome == "partial" and part.signals.get(ASKS_NOW):
         # "Is my CCG still responsible for ...?": the one thing known of today (the sources'
         # notice that CCGs were abolished in 2022) sat under the answer, which led with 2013's
         # present tense. It leads instead: a cited source's notice first, else another passage's
         # ("do PCTs still exist?" quoted the BMJ guide, whose notice is about CCGs, while the
         # Kent article's says PCTs were abolished in 2013).
         notice = now_notice(part)
+        if repeated:
+            # "is that still the case?" after 2013's count of authorised CCGs: the figures came
+            # again under "may not answer it directly", as if they might be today's.
+            return render("partial_lead_now_repeated", notice=f"{notice} " if notice else "")
         return render("partial_lead_now_notice", notice=notice) if notice else render("partial_lead_now")
     if part.outcome == "partial":
         return render("partial_lead_repeated") if repeated else render("partial_lead")
@@ -197,8 +201,13 @@ def now_notice(part: Part) -> str:
         return ""
     cited = {c.doc_id for c in part.composition.citations} if part.composition else set()
     ranked = sorted(part.cands, key=lambda c: c.chunk.doc_id not in cited)
-    ask = part.own or part.ask
-    return next((c.chunk.notice for c in ranked if c.chunk.notice and notice_about(c.chunk.notice, ask)), "")
+    # A follow-up's own words may name nothing ("is that still the case?"): then what it stands
+    # for, the question it was folded with, says what the notice must be about.
+    for ask in dict.fromkeys([part.own or part.ask, part.judged]):
+        found = next((c.chunk.notice for c in ranked if c.chunk.notice and notice_about(c.chunk.notice, ask)), "")
+        if found:
+            return found
+    return ""
 
 
 def _as_heading(ask: str) -> str:

@@ -224,3 +224,19 @@ def test_an_earlier_question_asked_again_of_something_the_guidance_never_names_i
     first = "how do I get on a CCG board?"
     turns = [Turn("user", first), Turn("assistant", bot.ask(first).text)]
     assert bot.ask("what about for SAS doctors?", turns).outcome != "refuse"
+
+
+def test_asked_whether_what_was_just_quoted_still_holds_the_answer_says_it_cannot_know(bot: Assistant) -> None:
+    """ "is that still the case?" after 2013's count of authorised CCGs came back with the same
+    figures under "may not answer it directly", as if they might be today's; the notice that CCGs
+    were abolished was only at the bottom."""
+    turns: list[Turn] = []
+    for asked in ("How many CCGs are there in England?", "how many of those were fully authorised?"):
+        turns += [Turn("user", asked), Turn("assistant", bot.ask(asked, turns).text)]
+    again = bot.ask("is that still the case?", turns)
+    assert again.outcome == "partial", again.text
+    assert again.text.startswith(
+        "The guidance predates today's NHS and cannot say how things stand now. "
+        "Clinical commissioning groups (CCGs) were abolished on 1 July 2022"
+    ), again.text
+    assert "What it said at the time is in the passages the answer above quoted:" in again.text
