@@ -24,6 +24,7 @@ from ..retrieval.kinds import (
     defines_one_of,
     heading_date,
     is_item,
+    is_pointer,
     is_question,
     is_statement,
     kind_of_ask,
@@ -572,7 +573,9 @@ def _heads_nothing(
     p: Picked, top: Sequence[Candidate], index_sentences: dict[str, tuple[list[str], np.ndarray]]
 ) -> bool:
     """Whether `p` is a title, caption or link text that introduces no list: it may not open."""
-    if not says_nothing(p.text) or len(p.text.split()) > CAPTION_WORDS:
+    # A long line may be a standfirst that states something; a pointer elsewhere, however long,
+    # states nothing ("The BMJ General Update Masterclass ... masterclasses.bmj.com/GPs").
+    if not says_nothing(p.text) or (len(p.text.split()) > CAPTION_WORDS and not is_pointer(p.text)):
         return False
     texts = passage_sentences(top, index_sentences, p.passage)
     return not (p.sentence + 1 < len(texts) and is_item(texts[p.sentence + 1]))

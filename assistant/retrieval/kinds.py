@@ -51,7 +51,10 @@ _POINTER = re.compile(
 # which are available at www.jipeast.org.": what a page or a link will hold, not what it says.
 _POINTS_AWAY = re.compile(
     r"\bavailable (?:on|at|from) (?:this|our|the) (?:website|web site|site|web page|page)\b"
-    r"|\bavailable (?:at|on|from) www\.|^more information (?:on|about)\b.*\b(?:available|contained|found)\b",
+    r"|\bavailable (?:at|on|from) www\.|^more information (?:on|about)\b.*\b(?:available|contained|found)\b"
+    # Ending on a web address: "The BMJ General Update Masterclass for GPs includes a session on
+    # GP roles ... masterclasses.bmj.com/GPs", "Take BMJ Learning modules ... learning.bmj.com/learning".
+    r"|\b(?:www\.)?[a-z0-9-]+(?:\.[a-z0-9-]+)*\.(?:com|org|net|uk|gov|nhs)(?:/\S*)?\s*\.?$",
     re.I,
 )
 
@@ -67,7 +70,11 @@ def is_item(s: str) -> bool:
 
 
 LIST_Q = re.compile(
-    r"^\s*(what|which)\s+(are|were)\b|\bin what ways\b|\blist\b|\bname the\b|\bwhat\b.*\binclude\b", re.I
+    # "According to the BMJ guide what are ...", "fy2 here, what are ...": the clause that asks
+    # opens after the source it names or the writer's introduction.
+    r"(?:^|^\s*according to [^?,]{1,60}?[\s,]|[,;:]\s*)\s*(what|which)\s+(are|were)\b"
+    r"|\bin what ways\b|\blist\b|\bname the\b|\bwhat\b.*\binclude\b",
+    re.I,
 )
 # "Which clinical areas got their own networks?", "what sorts of things could I offer?", "and for
 # what kind of problems?": a question word heading a plural noun asks for several things, as

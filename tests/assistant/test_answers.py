@@ -476,3 +476,13 @@ def test_a_named_lead_answering_in_a_word_or_two_is_quoted(bot: Assistant) -> No
     assert a.text.startswith("SF (Dr Stewart Findlay, GP chair, Durham Dales"), a.text
     assert "Me. A GP!" in a.text, a.text
     assert "Bill Tamkin" not in a.text and "Gina Palumbo" not in a.text, a.text
+
+
+def test_the_benefits_and_drawbacks_the_guide_lists_come_whole_and_no_advert_opens(bot: Assistant) -> None:
+    # "According to the BMJ guide what are ...?" was not read as asking for several things: one
+    # drawback of nine came, no benefit, and the guide's masterclass advertisement opened.
+    a = bot.ask("According to the BMJ guide what are the benefits and drawbacks of GP commissioning?")
+    assert "Masterclass" not in a.text, a.text
+    listed = ("Risks of privatisation", "Minimal evidence base", "Improved efficiency", "More patient choice")
+    for item in listed:
+        assert item in a.text, (item, a.text)

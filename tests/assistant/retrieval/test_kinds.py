@@ -83,6 +83,8 @@ def test_several_things_are_asked_for_by_a_question_word_heading_a_plural() -> N
         "which ones pls",
         # The writer's situation first: the asking sentence is read on its own.
         "I'm a medical director pairing GPs with our managers. What are the key ingredients for it to work?",
+        # After the source it names.
+        "According to the BMJ guide what are the benefits and drawbacks of GP commissioning?",
     ):
         assert asks_for_list(several), several
     for one in (
@@ -264,6 +266,14 @@ def test_a_request_for_a_short_answer_is_read(question: str, sentences: int | No
             "More information on joint commissioning is contained in the Bulletins, available at www.jip.org.",
             True,
         ),
+        # Ending on a web address: an advertisement or a pointer, however many words lead to it.
+        (
+            "The BMJ General Update Masterclass for GPs includes a session on GP roles and "
+            "opportunities in commissioning care masterclasses.bmj.com/GPs",
+            True,
+        ),
+        ("Take BMJ Learning modules on commissioning learning.bmj.com/learning", True),
+        ("The NHS Commissioning Board will commission primary care.", False),
         ("Guidance on conflicts of interest is available from the BMA.", False),
         ("Funding is available for the first two years of the scheme.", False),
         # Imperatives that advise rather than send the reader away.
