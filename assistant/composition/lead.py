@@ -10,6 +10,7 @@ from collections.abc import Sequence
 
 from ..gate.acronyms import ACRONYM, spells
 from ..retrieval.kinds import (
+    COMPARISON_Q,
     CONNECTIVE,
     DUMMY_IT,
     LEANS_ON,
@@ -59,7 +60,19 @@ def lead(chosen: Sequence[Picked], question: str, margin: float, wants_list: boo
     asked = asking_sentence(question)
     rule = rule_asked(asked)
     fitting: list[Picked] = []  # sentences that give the kind of answer asked for
-    if rule is not None:
+    # "hwb vs ccg governance cttee - whats the diff": the sentence stating the difference
+    # ("This audit role differs from that of the health and wellbeing board, which should focus
+    # on the commissioning strategy ...") answers it, and came sixth, after the boards' duties.
+    contrast = [p for p in prose if _STATES_DIFFERENCE.search(p.text)] if COMPARISON_Q.search(asked) else []
+    if contrast:
+        fitting = contrast
+        stated = max(contrast, key=lambda p: p.score)
+        # Leaning on the sentence before it ("This audit role"), that one opens and it follows,
+        # as the source has them.
+        before = next((p for p in prose if (p.passage, p.sentence) == (stated.passage, stated.sentence - 1)), None)
+        if LEANS_ON.match(stated.text) and before is not None and not LEANS_ON.match(before.text):
+            return before
+    elif rule is not None:
         fitting = [p for p in prose if p.score >= top and rule.search(p.text)]
     elif asks_for_number(asked):
         number = number_answer(asked)
@@ -106,6 +119,10 @@ def lead(chosen: Sequence[Picked], question: str, margin: float, wants_list: boo
     return best
 
 
+# A sentence saying how one thing differs from another.
+_STATES_DIFFERENCE = re.compile(
+    r"\b(?:differs?|differed|different from|distinct from|unlike|whereas|in contrast|as opposed to)\b", re.I
+)
 # An ask for an acronym's words, not for what the thing is or does.
 _EXPANSION = re.compile(r"\bstands?\s+for\b|\bshort\s+for\b|\babbreviat|\bacronym\b|\bspelt\s+out\b|\bexpan", re.I)
 

@@ -433,7 +433,7 @@ def rule_asked(question: str) -> re.Pattern[str] | None:
 # "How are A, B and C different?", "A vs B", "is A the same as B?": each thing compared is
 # answered by what it is.
 COMPARISON_Q = re.compile(
-    r"\b(differences?|differ|different|distinguish|vs\.?|versus|compared? (to|with)|same as"
+    r"\b(differences?|differ|different|diffs?|distinguish|vs\.?|versus|compared? (to|with)|same as"
     r"|muddle|mix(ing)? up|confus(e|ed|ing))\b",
     re.I,
 )

@@ -486,3 +486,11 @@ def test_the_benefits_and_drawbacks_the_guide_lists_come_whole_and_no_advert_ope
     listed = ("Risks of privatisation", "Minimal evidence base", "Improved efficiency", "More patient choice")
     for item in listed:
         assert item in a.text, (item, a.text)
+
+
+def test_a_question_about_a_difference_opens_with_the_sentence_stating_it(bot: Assistant) -> None:
+    # The difference came sixth, after the boards' general duties; "This audit role" leans on
+    # the sentence before it, which opens.
+    a = bot.ask("hwb vs ccg governance cttee - whats the diff")
+    assert a.text.startswith("The governance committee of the CCG will have responsibility"), a.text
+    assert "[1] This audit role differs from that of the health and wellbeing board" in a.text, a.text

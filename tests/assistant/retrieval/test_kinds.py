@@ -158,6 +158,7 @@ def test_a_comparison_is_answered_by_what_each_thing_compared_is() -> None:
     for asks in (
         "how are public involvement and patient engagement different?",
         "fundholding vs pbc - whats the diff",
+        "pbc and fundholding, whats the diff?",  # chat's "diff" without the "vs"
         "I always muddle up patient engagement and patient experience",
         "Is clinical commissioning the same as practice based commissioning?",
     ):
