@@ -236,7 +236,8 @@ PERMISSION = re.compile(
 # for without a "when" to open the ask.
 _DEADLINE = r"\b(deadlines?|by when)\b"
 NUMBER_ASKED = re.compile(
-    r"\b(how (many|much|long|often|old)|what (year|date|percentage|proportion))\b"
+    # "what age could I end up having to work to ...?" asks for an age as "how old" does.
+    r"\b(how (many|much|long|often|old)|what (year|date|percentage|proportion|age))\b"
     r"|^\s*(and |but |so )?(when|since when)\b|" + _DEADLINE,
     re.I,
 )

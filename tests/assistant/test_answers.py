@@ -494,3 +494,13 @@ def test_a_question_about_a_difference_opens_with_the_sentence_stating_it(bot: A
     a = bot.ask("hwb vs ccg governance cttee - whats the diff")
     assert a.text.startswith("The governance committee of the CCG will have responsibility"), a.text
     assert "[1] This audit role differs from that of the health and wellbeing board" in a.text, a.text
+
+
+def test_an_ask_for_an_age_opens_with_the_age(bot: Assistant) -> None:
+    # Not read as asking for a number, the answer opened on access to the scheme through a private
+    # provider and gave "between age 65 and 68" last.
+    a = bot.ask(
+        "If the Hutton pension proposals go through, what age could I end up having to work to "
+        "before drawing my NHS pension?"
+    )
+    assert "between age 65 and 68" in a.text[:400], a.text

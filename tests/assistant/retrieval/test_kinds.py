@@ -63,6 +63,7 @@ def test_what_a_question_asks_for() -> None:
     )
     assert asks_for_number("How many CSUs are there?")
     assert asks_for_number("when did CCGs start?")
+    assert asks_for_number("If the Hutton proposals go through, what age could I end up having to work to?")
     assert not asks_for_number("I sit on the board. Do I have to step out when they vote?")
     # A date asked for without a "when" to open the ask.
     deadline = "whats the deadline for CSUs to go freestanding"
