@@ -466,10 +466,24 @@ def defines(sentence: str, asked: set[str], whole: bool = False) -> bool:
         return False
     if _PASSIVE.match(sentence, m.end()):
         return False
+    # "The customers of the Commissioning Support Units will be the GPCC": the customers are
+    # defined, not the units. ("The value / role / purpose of health and wellbeing boards will
+    # be ..." says what the boards are for.)
+    other = _OF_ANOTHER.match(sentence[: m.start()])
+    if other is not None and not set(terms(other.group(1))) & asked and not _WHAT_IT_DOES.match(other.group(1)):
+        return False
     subject = set(terms(sentence[: m.start()]))
     if whole and len(asked & subject) * 2 < len(subject):
         return False
     return len(asked & subject) >= max(1, len(asked) // 2)
+
+
+_OF_ANOTHER = re.compile(r"^\s*(?:the|a|an)?\s*([a-z]+)\s+of\b", re.I)
+_WHAT_IT_DOES = re.compile(
+    r"(?:value|role|roles|purpose|function|functions|job|aim|aims|task|tasks|remit|duty|duties|"
+    r"responsibility|responsibilities)$",
+    re.I,
+)
 
 
 _PASSIVE = re.compile(r"\s+(?:not\s+)?(?:\w+ly\s+)?\w+ed\b", re.I)

@@ -504,3 +504,10 @@ def test_an_ask_for_an_age_opens_with_the_age(bot: Assistant) -> None:
         "before drawing my NHS pension?"
     )
     assert "between age 65 and 68" in a.text[:400], a.text
+
+
+def test_what_a_body_does_opens_with_what_it_does(bot: Assistant) -> None:
+    # "The customers of the Commissioning Support Units will be the GPCC" read as defining the
+    # units, and opened; what they do came third.
+    a = bot.ask("Practice manager: what do commissioning support units actually do?")
+    assert a.text.startswith("Commissioning support encompasses a range of functions"), a.text

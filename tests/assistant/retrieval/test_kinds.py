@@ -341,3 +341,11 @@ def test_the_question_word_an_ask_or_a_heading_opens_with() -> None:
     assert question_word("  Can I get fired from a consortium?") == "can"
     assert question_word("Whats a CSU") == "whats"
     assert question_word("GPs: why?") == "" and question_word("Whyever not") == ""
+
+
+def test_what_is_defined_is_the_subject_not_a_thing_of_it() -> None:
+    asked = set(terms("what do commissioning support units actually do"))
+    assert not defines("The customers of the Commissioning Support Units will be the GPCC.", asked)
+    assert defines("Commissioning support encompasses a range of functions, from payroll to data.", asked)
+    boards = set(terms("what does a health and wellbeing board do?"))
+    assert defines("The value of health and wellbeing boards will be their attention to integration.", boards)
