@@ -22,9 +22,9 @@ from ..retrieval.kinds import (
     asks_how,
     asks_yes_or_no,
     defines_one_of,
+    ends_on_address,
     heading_date,
     is_item,
-    is_pointer,
     is_question,
     is_statement,
     kind_of_ask,
@@ -573,9 +573,11 @@ def _heads_nothing(
     p: Picked, top: Sequence[Candidate], index_sentences: dict[str, tuple[list[str], np.ndarray]]
 ) -> bool:
     """Whether `p` is a title, caption or link text that introduces no list: it may not open."""
-    # A long line may be a standfirst that states something; a pointer elsewhere, however long,
-    # states nothing ("The BMJ General Update Masterclass ... masterclasses.bmj.com/GPs").
-    if not says_nothing(p.text) or (len(p.text.split()) > CAPTION_WORDS and not is_pointer(p.text)):
+    # A long line may be a standfirst that states something; one ending on a web address, however
+    # long, is an advertisement or a link ("The BMJ General Update Masterclass ... masterclasses.bmj.com/GPs").
+    # (A long pointer to another guide may still open a partial answer: "What is co-commissioning?"
+    # is answered by where the guidance says to read about it.)
+    if not says_nothing(p.text) or (len(p.text.split()) > CAPTION_WORDS and not ends_on_address(p.text)):
         return False
     texts = passage_sentences(top, index_sentences, p.passage)
     return not (p.sentence + 1 < len(texts) and is_item(texts[p.sentence + 1]))

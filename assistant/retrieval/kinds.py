@@ -51,18 +51,24 @@ _POINTER = re.compile(
 # which are available at www.jipeast.org.": what a page or a link will hold, not what it says.
 _POINTS_AWAY = re.compile(
     r"\bavailable (?:on|at|from) (?:this|our|the) (?:website|web site|site|web page|page)\b"
-    r"|\bavailable (?:at|on|from) www\.|^more information (?:on|about)\b.*\b(?:available|contained|found)\b"
-    # Ending on a web address: "The BMJ General Update Masterclass for GPs includes a session on
-    # GP roles ... masterclasses.bmj.com/GPs", "Take BMJ Learning modules ... learning.bmj.com/learning".
-    r"|\b(?:www\.)?[a-z0-9-]+(?:\.[a-z0-9-]+)*\.(?:com|org|net|uk|gov|nhs)(?:/\S*)?\s*\.?$",
+    r"|\bavailable (?:at|on|from) www\.|^more information (?:on|about)\b.*\b(?:available|contained|found)\b",
     re.I,
 )
+# Ending on a web address: "The BMJ General Update Masterclass for GPs includes a session on GP
+# roles ... masterclasses.bmj.com/GPs", "Take BMJ Learning modules ... learning.bmj.com/learning":
+# an advertisement or a link, whatever its length.
+_ADDRESSED = re.compile(r"\b(?:www\.)?[a-z0-9-]+(?:\.[a-z0-9-]+)*\.(?:com|org|net|uk|gov|nhs)(?:/\S*)?\s*\.?$", re.I)
 
 
 def is_pointer(s: str) -> bool:
     """A sentence that only points the reader to another page (`_POINTER`, `_POINTS_AWAY`)."""
     s = s.strip()
-    return bool(_POINTER.match(s) or _POINTS_AWAY.search(s))
+    return bool(_POINTER.match(s) or _POINTS_AWAY.search(s) or _ADDRESSED.search(s))
+
+
+def ends_on_address(s: str) -> bool:
+    """A sentence ending on a web address (`_ADDRESSED`): it may not open an answer, however long."""
+    return bool(_ADDRESSED.search(s.strip()))
 
 
 def is_item(s: str) -> bool:
