@@ -209,7 +209,7 @@ def compose(
             after_question = asked > -1.0
             # The lead the ask names may answer in a word or two ("SF (...): Me. A GP!"): a turn
             # of nothing else is kept whole (a longer turn's fragments stay out, as for others).
-            asked_of = bool(named) and speakers[si] in named and speakers[si] in terse
+            asked_of = speakers[si] in terse  # `terse` holds only speakers the ask names
             if len(text.split()) < 3 and not is_item(text) and not after_question and not asked_of:
                 continue  # a fragment, unless it answers the source's question ("Probably.")
             if another_board(boards, text, ch.section):

@@ -63,7 +63,7 @@ _ADDRESSED = re.compile(r"\b(?:www\.)?[a-z0-9-]+(?:\.[a-z0-9-]+)*\.(?:com|org|ne
 def is_pointer(s: str) -> bool:
     """A sentence that only points the reader to another page (`_POINTER`, `_POINTS_AWAY`)."""
     s = s.strip()
-    return bool(_POINTER.match(s) or _POINTS_AWAY.search(s) or _ADDRESSED.search(s))
+    return bool(_POINTER.match(s) or _POINTS_AWAY.search(s)) or ends_on_address(s)
 
 
 def ends_on_address(s: str) -> bool:
