@@ -552,6 +552,16 @@ def test_ci_gate_on_dev_and_test(tmp_path: Path, corpus_settings: Settings, env_
             "citation_support": 0.92,
             "refusal_recall": 0.54,
         },
+        # A forty-sixth author's (fifty-fourth session), committed before its first run at the
+        # session's start code (0897786's answers): hit@5 0.974, MRR 0.864, key facts 0.812,
+        # citation support 0.947, refusal recall 0.364 (4 of 11), 1 of 39 answerable items refused.
+        "holdout-al": {
+            "hit@5": 0.97,
+            "mrr": 0.86,
+            "key_fact_recall": 0.81,
+            "citation_support": 0.94,
+            "refusal_recall": 0.36,
+        },
     }
     # False refusals. Until the twelfth session unseen splits ran above dev's held-out 0.02 (holdout-d
     # 5 of 58 answerable items, holdout-i 3 of 49); since an ask about today is no longer refused
@@ -595,6 +605,7 @@ def test_ci_gate_on_dev_and_test(tmp_path: Path, corpus_settings: Settings, env_
         "holdout-ai": 0.08,  # 3 of 39 at its first run
         "holdout-aj": 0.03,  # 1 of 39 at its first run
         "holdout-ak": 0.03,  # 1 of 39 at its first run
+        "holdout-al": 0.03,  # 1 of 39 at its first run
     }
     args = ["eval", "--out", str(out)]
     for split, mins in floors.items():
