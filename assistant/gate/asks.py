@@ -69,16 +69,20 @@ _CHOICES = re.compile(r"\bor\b", re.I)
 # and a comma before a question word ("fy2 here, how do i get involved").
 _CLAUSE = re.compile(
     r"(?<=[?!.])\s+|\s+[-–—]+\s+|\s*:\s+|\n+|,\s+(?=(?:how|what|who|when|where|why|which|can|could|"
-    r"do|does|should|shall|will|would|is|are|am|any|pls|please)\b)",
+    r"do|does|did|should|shall|will|would|is|are|am|any|pls|please)\b)",
     re.I,
 )
 _SEPARATED = re.compile(f"({_CLAUSE.pattern})", re.I)
 _DASH = re.compile(r"[-–—:]")
 _JOINER = re.compile(r"^\s*(?:and|also|plus|or|but)\s+", re.I)
-# The same breaks, and a comma before chat's "whats" or "whos" too: where an introduction ends,
-# for showing an ask without it (`without_introduction`). Splitting messages there as well moved
-# one unseen near-miss from refused to partial, and nothing else, so `_CLAUSE` is left as it is.
-_INTRODUCED = re.compile(rf"{_CLAUSE.pattern}|,\s+(?=(?:whats|what's|what’s|whos|who's|who’s)\s)", re.I)
+# The same breaks, and a comma before chat's "whats", "whos" or "wot" too: where an introduction
+# ends, for showing an ask without it (`without_introduction`), and for splitting a message whose
+# clauses otherwise ask nothing ("PM here, whats a CSU and do practices pay for it": whole, its
+# role and both asks were searched and judged as one ask, and refused). Splitting every message
+# there moved one unseen near-miss from refused to partial and cost a key fact, so `_CLAUSE` is
+# left as it is.
+_INTRODUCED = re.compile(rf"{_CLAUSE.pattern}|,\s+(?=(?:whats|what's|what’s|whos|who's|who’s|wot|wat)\s)", re.I)
+_INTRODUCED_SEPARATED = re.compile(f"({_INTRODUCED.pattern})", re.I)
 # "no idea what commissioning even is tbh", "not sure how the CCG picks its board": a question
 # asked as a statement of not knowing. As the writer's situation it left the message's ask to be
 # "can u explain in 2 lines" alone, which was searched and answered on its own.
@@ -224,22 +228,28 @@ def without_introduction(ask: str) -> str:
     return ask
 
 
+def _clauses(text: str, separated: re.Pattern[str]) -> tuple[list[str], list[bool]]:
+    """The clauses of `text` that are not pleasantries, each with whether a dash or colon came
+    before it (re.split alternates clause and separator)."""
+    pieces = separated.split(text)
+    split = [(c.strip(), bool(_DASH.search(sep))) for c, sep in zip(pieces[0::2], ["", *pieces[1::2]], strict=True)]
+    kept = [(c, dash) for c, dash in split if c and not pleasantry(c)]
+    return [c for c, _dash in kept], [dash for _c, dash in kept]
+
+
 def split_asks(message: str) -> Asks:
     text = _unnumbered(" ".join(message.split()))
     # "ok, and does it ...?", "hi all - ...", "... thanks": a greeting, thanks or acknowledgement
     # is neither the writer's situation nor an ask ("ok" became an ask of its own and was told
     # the guidance does not cover it).
-    pieces = _SEPARATED.split(text)
-    # Each clause with whether a dash or colon came before it (re.split alternates clause and
-    # separator).
-    split = [(c.strip(), bool(_DASH.search(sep))) for c, sep in zip(pieces[0::2], ["", *pieces[1::2]], strict=True)]
-    kept_clauses = [(c, dash) for c, dash in split if c and not pleasantry(c)]
-    clauses = [c for c, _dash in kept_clauses]
-    dashed = [dash for _c, dash in kept_clauses]
+    clauses, dashed = _clauses(text, _SEPARATED)
     if not clauses:
         return Asks(message, "", (text,))
     # Leading clauses that ask nothing are the writer's situation; the rest is the question.
     first = next((i for i, c in enumerate(clauses) if _asks_something(c)), None)
+    if first is None:
+        clauses, dashed = _clauses(text, _INTRODUCED_SEPARATED)
+        first = next((i for i, c in enumerate(clauses) if _asks_something(c)), None)
     if first is None:  # a statement-like request ("tell me about CSUs" is caught above)
         return Asks(message, "", (text,))
     context = " ".join(clauses[:first])

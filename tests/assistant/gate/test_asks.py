@@ -74,6 +74,21 @@ def test_slack_style_dash_separates_situation_from_ask() -> None:
     assert len(a.parts) == 2 and a.parts[0].startswith("how do i get involved")
 
 
+def test_a_role_before_chats_whats_without_a_question_mark_is_the_situation() -> None:
+    # No "?" and no clause asking: the whole message was one ask, role and both asks together,
+    # and was refused.
+    a = split_asks("PM here, whats a CSU and do practices pay for it")
+    assert a.context == "PM here"
+    assert a.parts == ("whats a CSU", "do practices pay for it")
+    assert split_asks("retired gp thinkin of coming back, wot happened to PCTs n SHAs").parts == (
+        "wot happened to PCTs n SHAs",
+    )
+    # A clause that asks already marks where the question begins: the message splits as before.
+    assert split_asks("gp here, whats a CSU?").parts == ("gp here, whats a CSU?",)
+    # "did" after a comma opens an ask, as "does" does.
+    assert split_asks("In the Kent model, did each GP cover several areas?").context == "In the Kent model"
+
+
 def test_a_fragment_stays_with_the_ask_before_it() -> None:
     a = split_asks("What is a CSU and why?")
     assert a.parts == ("What is a CSU and why?",)
