@@ -28,6 +28,7 @@ from ..types import SECTION_SEP, Chunk
 from .lexical import LexicalIndex, terms
 from .readpack import DocFiles, ReadPack, passage_text, search_text
 from .refresh import materialise, refresh_pack
+from .rewrite import writes_out
 from .sentences import split_sentences
 from .sources import SourceNames
 from .spelling import Speller
@@ -288,7 +289,10 @@ class LoadedIndex:
         for chunk in chunks:
             need = names - set(terms(chunk.publisher))
             i = at.get(chunk.chunk_id)
-            if need <= set(terms(search_text(chunk))) if i is None else all(bool(holds[t][i]) for t in need):
+            missing = need - set(terms(search_text(chunk))) if i is None else {t for t in need if not holds[t][i]}
+            # An acronym is held where it is written out: "Primary care trusts and strategic
+            # health authorities were abolished" names the PCTs and SHAs an ask writes short.
+            if all(writes_out(t, search_text(chunk)) for t in missing):
                 held.add(chunk.chunk_id)
         return frozenset(held)
 

@@ -255,6 +255,33 @@ def spelt_out(text: str) -> str:
     return _SHORT_WORD.sub(one, text)
 
 
+def _initials(name: str) -> str:
+    return "".join(w[0] for w in name.replace("-", " ").split() if w not in {"and", "of", "the", "for"})
+
+
+@lru_cache(maxsize=1)
+def _written_out() -> dict[str, tuple[str, ...]]:
+    # Only the names an acronym's letters stand for: "commissioning support", in the CSU's group
+    # for searching, is any passage about support, not a CSU.
+    out: dict[str, list[str]] = {}
+    for group in synonym_groups():
+        for p in group:
+            if " " not in p and len(words := terms(p)) == 1:
+                out.setdefault(words[0], []).extend(q for q in group if " " in q and _initials(q) == p)
+    return {t: tuple(dict.fromkeys(names)) for t, names in out.items() if names}
+
+
+def writes_out(term: str, text: str) -> bool:
+    """Whether `text` writes what the synonym list's acronym `term` (as `terms` gives it: "pct")
+    stands for, by the name its letters are the initials of ("primary care trusts")."""
+    names = _written_out().get(term, ())
+    if not names:
+        return False
+    plain = f" {_plain(text)} "
+    plurals = (f"{name[:-1]}ies" for name in names if name.endswith("y"))  # "strategic health authorities"
+    return any(_mentions(plain, name) for name in (*names, *plurals))
+
+
 def _plain(text: str) -> str:
     """Lower case, punctuation made spaces, as queries are read for phrases ("well-being" is
     "well being" there)."""

@@ -32,6 +32,22 @@ def test_a_passage_holds_its_publisher_name(bot: Assistant) -> None:
     assert sunderland and all("Sunderland" in bot.index.by_id[cid].text for cid in sunderland)
 
 
+def test_an_acronym_is_held_where_its_name_is_written_out(bot: Assistant) -> None:
+    """ "wot happened to PCTs n SHAs": the quick guide's "Primary care trusts and strategic health
+    authorities were abolished ..." names both. Held only by passages writing "PCTs", it was
+    marked down as another place's, and the answer opened on fundholding's demise instead."""
+    chunks = list(bot.index.by_id.values())
+    held = bot.index.holding(frozenset({"pct", "sha"}), chunks)
+    written = [c for c in chunks if "Primary care trusts and strategic health authorities were abolished" in c.text]
+    assert written and {c.chunk_id for c in written} <= held
+    answer = bot.ask("retired gp thinkin of coming back, wot happened to PCTs n SHAs")
+    assert answer.text.startswith("Primary care trusts and strategic health authorities were abolished")
+    # The names the letters stand for, not every phrase the synonym list searches with.
+    support = [c for c in chunks if "commissioning support" in c.text.lower() and "csu" not in c.text.lower()]
+    support = [c for c in support if "commissioning support unit" not in c.text.lower()]
+    assert support and not {c.chunk_id for c in support} & bot.index.holding(frozenset({"csu"}), support)
+
+
 def test_a_figure_from_another_place_is_not_the_answer(bot: Assistant) -> None:
     """The only Sunderland passage says collaboration "has begun" and gives no figure; City and
     Hackney's "4% reduction in secondary care referrals" had opened the answer, as an answer."""
