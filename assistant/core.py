@@ -607,6 +607,7 @@ class Assistant:
                     said_before="\n".join(said),
                     outline=listed,
                     sources=sources,
+                    asked=embedded[spelt[part]],
                 )
             )
         return parts

@@ -12,8 +12,10 @@ from collections.abc import Sequence
 from dataclasses import dataclass, replace
 from typing import Any
 
+import numpy as np
+
 from ..composition.authors import first_person, signers
-from ..composition.compose import MIN_ANSWER_WORDS, NUMBER_PASSAGES, PASSAGE_MARGIN, compose
+from ..composition.compose import FRESH, MIN_ANSWER_WORDS, NUMBER_PASSAGES, PASSAGE_MARGIN, compose
 from ..composition.outline import Outline
 from ..composition.render import Composition
 from ..gate.acronyms import asked_acronym, spells, written_in_full
@@ -61,6 +63,7 @@ class Part:
     outline: Outline | None = None  # a list the ask names, written as numbered sections (outline.py)
     naming: frozenset[str] = frozenset()  # the candidates holding every name the ask gives ("Sunderland")
     sources: frozenset[str] = frozenset()  # the documents the ask names ("the Kent article"; sources.py)
+    asked: np.ndarray | None = None  # the ask's own words, embedded (a follow-up's, without its topic)
 
 
 # The signal of an answer that quotes none of the documents its ask names.
@@ -174,6 +177,7 @@ def part_lead(part: Part) -> str:
     threads: 12 of 22 follow-ups came back word for word, with nothing to say why). Empty for a
     part that answers with something new."""
     repeated = part.composition is not None and part.composition.repeated
+    more = part.composition is not None and part.composition.more
     if part.outcome == "partial" and part.signals.get(SOURCE_UNQUOTED):
         return render("partial_lead_other_source")
     if part.outcome == "partial" and part.signals.get(ASKS_NOW):
@@ -189,8 +193,12 @@ def part_lead(part: Part) -> str:
             return render("partial_lead_now_repeated", notice=f"{notice} " if notice else "")
         return render("partial_lead_now_notice", notice=notice) if notice else render("partial_lead_now")
     if part.outcome == "partial":
-        return render("partial_lead_repeated") if repeated else render("partial_lead")
-    return render("repeat_lead") if repeated else ""
+        if repeated:
+            return render("partial_lead_repeated_more" if more else "partial_lead_repeated")
+        return render("partial_lead")
+    if repeated:
+        return render("repeat_lead_more" if more else "repeat_lead")
+    return ""
 
 
 def now_notice(part: Part) -> str:
@@ -547,6 +555,9 @@ def _composed(
             index,
             bool(index.names(part.own or part.ask, acronyms=False)),
         ),
+        # "is that still true?" asks of what was just quoted, not for more of the guidance.
+        0 if part.signals.get(ASKS_NOW) else FRESH,
+        part.asked,
     )
 
 

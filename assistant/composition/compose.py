@@ -91,6 +91,9 @@ RESCUE_MARGIN = 0.03
 # How far a sentence holding an ask's own words (by rarity) is lifted when the ask borrows its
 # topic: from the conversation, the ask before it or the writer's situation.
 OWN_WORDS = 0.1
+# Sentences the previous answer did not quote, added to a repeated answer, and their least length.
+FRESH = 2
+FRESH_MIN_WORDS = 6
 # Sentences this close to the best one are as likely to carry the answer.
 FLOOR_MARGIN = 0.15
 # A short answer of fragments misses facts its passages hold: below this many words, sentences
@@ -128,6 +131,8 @@ def compose(
     naming: frozenset[str] = frozenset(),
     only_named: bool = False,
     authors: Mapping[str, Sequence[str]] | None = None,
+    fresh: int = FRESH,
+    own_vector: np.ndarray | None = None,
 ) -> Composition:
     """The answer from the best passages. `idf` weighs the question's words by rarity, so a
     sentence naming "Croydon" outranks one that only repeats "CCG". `min_words` is this answer's
@@ -139,7 +144,9 @@ def compose(
     first `passages` is one, the others' sentences are put back and lend no missing number, or
     with `only_named` (the named place's passages state no figure the ask wants) left out.
     `authors`: per candidate (chunk id), the label of the writer who signed each sentence
-    (authors.py), shown before a first-person sentence."""
+    (authors.py), shown before a first-person sentence. `fresh`: how many sentences the previous
+    answer did not quote are added to an answer whose every sentence it quoted: those nearer to
+    `own_vector` (the ask's own words, embedded) than any sentence repeated."""
     weight = idf or (lambda t: 1.0)
     # What the sentences are about comes from `question`, which carries the words a thin ask
     # borrows; the kind of answer wanted comes from the ask, where it has a question of its own.
@@ -418,8 +425,37 @@ def compose(
         # The turn's reply opens, and the sentence it was brought for follows it.
         opening = replies.get((opening.passage, opening.sentence), opening)
     repeated = bool(said_before) and all(quoted_in(p.quoted, said_before) for p in chosen)
+    added: list[Picked] = []
     if repeated:
         opening = bearing(chosen, ask, opening)
+        # "and who pays for the time if we get involved?" after locums' role came back as the
+        # locum passage word for word: what the reader has not read yet follows it, so a
+        # follow-up asking something new gets more than the repeat (dev: 4 of the 12 repeated
+        # answers holding no key fact gain one).
+        have = {(p.passage, p.sentence) for p in chosen}
+        unread = [
+            p
+            for p in sorted([*pool, *extra], key=lambda p: -p.score)
+            if (p.passage, p.sentence) not in have
+            and is_statement(p.text)
+            and not is_item(p.text)
+            and len(p.text.split()) >= FRESH_MIN_WORDS
+            # A turn's opening without the interviewer's question says little ("SF (...): End-to-end
+            # North East Commissioning Support Service.").
+            and not SPEAKER_TURN.match(p.text)
+            and not quoted_in(p.quoted, said_before)
+        ]
+        if own_vector is not None:
+            # Only what bears on the new ask more than the repeat does: "Clinical networks will
+            # be condition or service area specific" said nothing of how to get on a senate.
+            def nearness(p: Picked) -> float:
+                vecs = index_sentences.get(top[p.passage].chunk.chunk_id, ([], np.zeros((0, 0))))[1]
+                return float(vecs[p.sentence] @ own_vector) if p.sentence < len(vecs) else 0.0
+
+            bar = max((nearness(p) for p in chosen), default=0.0)
+            unread = [p for p in unread if nearness(p) > bar]
+        added = unread[:fresh]
+        chosen = [*chosen, *added]
     chosen, opening = with_antecedents(chosen, opening, top, index_sentences)
     chosen = with_qualifications(chosen, top, index_sentences)
     # An earlier part printed this part's opening: quoted again when it holds what this ask asks
@@ -443,6 +479,7 @@ def compose(
     }
     composition = rendered(chosen, top, voices, opening, shown, again)
     composition.repeated = repeated
+    composition.more = repeated and bool(added)
     return composition
 
 

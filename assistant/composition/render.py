@@ -35,6 +35,8 @@ class Composition:
     # Every sentence was quoted by the conversation's previous answer: a follow-up that found
     # nothing closer than what the reader has just read (`compose(said_before=...)`).
     repeated: bool = False
+    # A repeated answer with sentences the previous answer did not quote added after its own.
+    more: bool = False
 
 
 def _listed(p: Picked) -> bool:

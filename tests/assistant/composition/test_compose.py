@@ -572,6 +572,38 @@ def test_an_answer_that_only_repeats_the_conversation_opens_with_what_bears_on_t
     assert not compose(topic, cands, sentences, ask=ask).repeated
 
 
+def test_a_repeated_answer_gains_what_the_previous_answer_did_not_quote() -> None:
+    """ "and who pays for the time if we get involved?" after locums' role came back as the
+    locum passage word for word, and nothing more: the reader had read it all."""
+    locums = (
+        "Sessional and locum GPs are valuable, often untapped, resources for commissioning. "
+        "Locum GPs have a unique understanding of local patient populations."
+    )
+    pay = "Each PCT has a fund of two pounds per patient to support the work of consortium leads."
+    short = "It varies."
+    cands, sentences = _cands([(locums, 0.9, [0.8, 0.7]), (pay + " " + short, 0.6, [0.3, 0.2])])
+    topic = "who pays for the time if we get involved? do locums have a role in commissioning?"
+    ask = "who pays for the time if we get involved?"
+    first = compose(topic, cands, sentences, ask=ask)
+    assert pay not in first.text, first.text  # far below the locum passage: not drawn on at first
+    again = compose(topic, cands, sentences, said_before=first.text, ask=ask)
+    assert again.repeated and again.more
+    assert again.text.startswith("Sessional and locum GPs"), again.text
+    assert pay in again.text and short not in again.text  # a fragment adds nothing
+    # None asked for ("is that still true?" asks of what was just quoted): the repeat alone.
+    alone = compose(topic, cands, sentences, said_before=first.text, ask=ask, fresh=0)
+    assert alone.repeated and not alone.more and pay not in alone.text
+    # Given the ask's own vector, only a sentence nearer to it than every repeated one is added.
+    own = np.array([1.0, 0.0, 0.0, 0.0], dtype=np.float32)
+    sentences["c1"][1][0] = [0.6, 0.8, 0.0, 0.0]  # the fund: nearer the ask than the repeat
+    sentences["c0"][1][:] = [0.5, 0.0, 0.866, 0.0]
+    near = compose(topic, cands, sentences, said_before=first.text, ask=ask, own_vector=own)
+    assert near.more and pay in near.text
+    sentences["c1"][1][0] = [0.4, 0.0, 0.0, 0.9165]
+    far = compose(topic, cands, sentences, said_before=first.text, ask=ask, own_vector=own)
+    assert far.repeated and not far.more and pay not in far.text
+
+
 def test_a_later_ask_with_a_question_of_its_own_is_answered_as_it_asks() -> None:
     """ "what do they do" after "how many clinical senates are there" carries the earlier ask's
     words for what it is about, not its "how many": read from the words it borrowed, it was

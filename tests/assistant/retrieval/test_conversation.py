@@ -136,7 +136,11 @@ def test_a_follow_up_answered_only_with_what_the_last_answer_quoted_says_so(bot:
     turns = [Turn("user", first), Turn("assistant", bot.ask(first).text)]
     again = bot.ask("how do I get on one?", turns)
     assert again.lead.startswith(("The passages that match this best", "The guidance touches on this")), again.text
-    assert again.lead.endswith("are the ones the answer above quoted:") and again.text.startswith(again.lead)
+    # "mostly": what the previous answer did not quote and bears on the new ask more is added.
+    assert again.lead.endswith(
+        ("are the ones the answer above quoted:", "are mostly the ones the answer above quoted:")
+    )
+    assert again.text.startswith(again.lead)
     assert again.citations and again.body and not again.body.startswith("The passages")
     # Asked afresh, the same question leads with nothing of the kind.
     assert "answer above" not in bot.ask("how do I get on a clinical senate?").text
