@@ -29,9 +29,9 @@ from ..generation.generate import CheckerCache, Generator, generate_answer
 from ..messages import render
 from ..retrieval.index import LoadedIndex
 from ..retrieval.kinds import asked_brevity
-from ..retrieval.retrieve import Candidate
+from ..retrieval.retrieve import Candidate, heading_asks
 from ..settings import Settings
-from ..types import QUOTE_SEP, Answer, Citation, Hit
+from ..types import QUOTE_SEP, SECTION_SEP, Answer, Citation, Hit
 from .conflicts import dates_differ
 from .currency import notices_for
 from .restate import restated
@@ -469,6 +469,12 @@ def _capped(part: Part, composed: Composition, index: LoadedIndex, alone: bool =
         else []
     )
     held = cap(ask, [q for c in composed.citations for q in c.sentences], around)
+    # "and who is their accountable officer going to be?" after Somerset's wave: the lead's
+    # reply to the interview's own "Who is going to be your accountable officer?" is a role ("It
+    # is planned to be a senior manager"), and the answer; the guidance names nobody because
+    # nobody was named.
+    if held == PERSON_UNNAMED and any(_source_asks(c.section, ask) for c in composed.citations):
+        held = None
     # Beside other asks, a count's part keeps its answer: the sentences near the ask there
     # are as often the other parts' answers.
     if held is None or (held == COUNT_UNSTATED and not alone):
@@ -481,6 +487,14 @@ def _capped(part: Part, composed: Composition, index: LoadedIndex, alone: bool =
         return False
     part.signals[held] = 1.0
     return True
+
+
+def _source_asks(section: str, ask: str) -> bool:
+    """Whether the section's heading opens with the question `ask` asks (an interviewer's
+    "Who is going to be your accountable officer? Are they a GP or a manager?")."""
+    leaf = section.rsplit(SECTION_SEP, 1)[-1]
+    first = leaf.split("?", 1)[0]
+    return first != leaf and heading_asks(f"{first}?", ask)
 
 
 def _no_figure(part: Part) -> str:

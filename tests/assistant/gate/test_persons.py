@@ -8,6 +8,7 @@ import pytest
 from assistant import Assistant
 from assistant.gate.caps import PERSON_UNCONFIRMED
 from assistant.gate.persons import PERSON_NOW, PERSON_UNNAMED, may_name_someone, names_someone, wants_person
+from assistant.types import Turn
 
 
 @pytest.mark.parametrize(
@@ -114,6 +115,18 @@ def test_a_person_the_guidance_names_is_answered(bot: Assistant) -> None:
     a = bot.ask("who was the medical director behind the kent clinical commissioner model?")
     assert a.outcome == "answer"
     assert "Robert Stewart" in a.text
+    assert PERSON_UNNAMED not in a.answerability[0]["signals"]
+
+
+def test_a_role_given_in_reply_to_the_sources_own_question_is_the_answer(bot: Assistant) -> None:
+    """The interview asks each lead "Who is going to be your accountable officer?", and Somerset's
+    answers with a role. After Somerset's wave, "who is their accountable officer going to be?"
+    was refused as naming nobody."""
+    first = "Which authorisation wave did Somerset CCG go for?"
+    turns = [Turn("user", first), Turn("assistant", bot.ask(first).text)]
+    a = bot.ask("and who is their accountable officer going to be?", turns)
+    assert a.outcome == "answer", a.text
+    assert "It is planned to be a senior manager." in a.text
     assert PERSON_UNNAMED not in a.answerability[0]["signals"]
 
 
