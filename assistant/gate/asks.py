@@ -31,7 +31,7 @@ from .smalltalk import pleasantry
 _INTERROGATIVE = (
     r"what|what's|whats|how|who|whom|whose|when|where|why|which|can|could|do|does|did|is|are|am|was|were|"
     r"should|shall|will|would|must|may|might|has|have|had|any|anyone|tell|explain|whether|pls|please|"
-    r"wtf|wth|wat|wot|"
+    r"wtf|wth|wat|wats|wot|"
     # "... and r we first wave?": "r" for "are", before whom it asks about.
     r"r(?=\s+(?:we|u|you|they|there|i|these|those)\b)"
 )
@@ -57,9 +57,10 @@ _OPENS_ASK = re.compile(rf"^\s*{_LEAD_IN}{_PREPOSED}(?:{_INTERROGATIVE})\b", re.
 # searched and judged on two or three words ("Does nhs england?") and answered apart. Kept whole:
 # unseen splits MRR 0.787 -> 0.793, first sentence 0.511 -> 0.521.
 # "also" right after its subject ("is that a conflict if i also do private work?") is the
-# clause's adverb, not a second ask: split there, the message asked "Do private work?".
+# clause's adverb, not a second ask: split there, the message asked "Do private work?". Chat's
+# "n" and "&" join asks as "and" does ("wats AQP n are ccgs using it").
 _JOINED_ASK = re.compile(
-    rf"((?:,|;|\s)\s*(?:and(?: also)?|(?<!\bi\s)(?<!\bwe\s)(?<!\byou\s)(?<!\bu\s)(?<!\bthey\s)also|plus|or|but)\s+)"
+    rf"((?:,|;|\s)\s*(?:and(?: also)?|n|&|(?<!\bi\s)(?<!\bwe\s)(?<!\byou\s)(?<!\bu\s)(?<!\bthey\s)also|plus|or|but)\s+)"
     rf"(?=(?:{_PREPOSED}(?:{_INTERROGATIVE})|i|we)\b)",
     re.I,
 )

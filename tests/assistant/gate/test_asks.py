@@ -89,6 +89,14 @@ def test_a_role_before_chats_whats_without_a_question_mark_is_the_situation() ->
     assert split_asks("In the Kent model, did each GP cover several areas?").context == "In the Kent model"
 
 
+def test_chats_n_and_ampersand_join_two_asks_as_and_does() -> None:
+    # Unsplit, "wats AQP" got no line saying what AQP stands for, and the panel's replies opened.
+    assert split_asks("wats AQP n are ccgs using it").parts == ("wats AQP", "are ccgs using it")
+    assert split_asks("whats a csu & who pays for it").parts == ("whats a csu", "who pays for it")
+    # Between two names, "n" joins the names, not two asks.
+    assert split_asks("wot happened to PCTs n SHAs").parts == ("wot happened to PCTs n SHAs",)
+
+
 def test_a_fragment_stays_with_the_ask_before_it() -> None:
     a = split_asks("What is a CSU and why?")
     assert a.parts == ("What is a CSU and why?",)
