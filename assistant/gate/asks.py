@@ -70,7 +70,7 @@ _CHOICES = re.compile(r"\bor\b", re.I)
 # and a comma before a question word ("fy2 here, how do i get involved").
 _CLAUSE = re.compile(
     r"(?<=[?!.])\s+|\s+[-–—]+\s+|\s*:\s+|\n+|,\s+(?=(?:how|what|who|when|where|why|which|can|could|"
-    r"do|does|did|should|shall|will|would|is|are|am|any|pls|please)\b)",
+    r"do|does|should|shall|will|would|is|are|am|any|pls|please)\b)",
     re.I,
 )
 _SEPARATED = re.compile(f"({_CLAUSE.pattern})", re.I)

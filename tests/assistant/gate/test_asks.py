@@ -85,8 +85,6 @@ def test_a_role_before_chats_whats_without_a_question_mark_is_the_situation() ->
     )
     # A clause that asks already marks where the question begins: the message splits as before.
     assert split_asks("gp here, whats a CSU?").parts == ("gp here, whats a CSU?",)
-    # "did" after a comma opens an ask, as "does" does.
-    assert split_asks("In the Kent model, did each GP cover several areas?").context == "In the Kent model"
 
 
 def test_chats_n_and_ampersand_join_two_asks_as_and_does() -> None:
