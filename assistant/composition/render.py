@@ -35,7 +35,7 @@ class Composition:
     # Every sentence was quoted by the conversation's previous answer: a follow-up that found
     # nothing closer than what the reader has just read (`compose(said_before=...)`).
     repeated: bool = False
-    # A repeated answer with sentences the previous answer did not quote added after its own.
+    # A repeated answer to which sentences the previous answer did not quote were added.
     more: bool = False
 
 

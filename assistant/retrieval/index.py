@@ -292,7 +292,7 @@ class LoadedIndex:
             missing = need - set(terms(search_text(chunk))) if i is None else {t for t in need if not holds[t][i]}
             # An acronym is held where it is written out: "Primary care trusts and strategic
             # health authorities were abolished" names the PCTs and SHAs an ask writes short.
-            if all(writes_out(t, search_text(chunk)) for t in missing):
+            if not missing or all(writes_out(t, text) for text in [search_text(chunk)] for t in missing):
                 held.add(chunk.chunk_id)
         return frozenset(held)
 
