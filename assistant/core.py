@@ -607,7 +607,7 @@ class Assistant:
                     said_before="\n".join(said),
                     outline=listed,
                     sources=sources,
-                    asked=embedded[spelt[part]],
+                    own_vector=embedded[spelt[part]],
                 )
             )
         return parts

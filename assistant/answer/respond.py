@@ -63,7 +63,7 @@ class Part:
     outline: Outline | None = None  # a list the ask names, written as numbered sections (outline.py)
     naming: frozenset[str] = frozenset()  # the candidates holding every name the ask gives ("Sunderland")
     sources: frozenset[str] = frozenset()  # the documents the ask names ("the Kent article"; sources.py)
-    asked: np.ndarray | None = None  # the ask's own words, embedded (a follow-up's, without its topic)
+    own_vector: np.ndarray | None = None  # the ask's own words, embedded (a follow-up's, without its topic)
 
 
 # The signal of an answer that quotes none of the documents its ask names.
@@ -571,7 +571,7 @@ def _composed(
         ),
         # "is that still true?" asks of what was just quoted, not for more of the guidance.
         0 if part.signals.get(ASKS_NOW) else FRESH,
-        part.asked,
+        part.own_vector,
     )
 
 

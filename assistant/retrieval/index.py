@@ -289,11 +289,15 @@ class LoadedIndex:
         for chunk in chunks:
             need = names - set(terms(chunk.publisher))
             i = at.get(chunk.chunk_id)
-            missing = need - set(terms(search_text(chunk))) if i is None else {t for t in need if not holds[t][i]}
+            text = search_text(chunk) if i is None else ""
+            missing = need - set(terms(text)) if i is None else {t for t in need if not holds[t][i]}
             # An acronym is held where it is written out: "Primary care trusts and strategic
             # health authorities were abolished" names the PCTs and SHAs an ask writes short.
-            if not missing or all(writes_out(t, text) for text in [search_text(chunk)] for t in missing):
-                held.add(chunk.chunk_id)
+            if missing:
+                text = text or search_text(chunk)
+                if not all(writes_out(t, text) for t in missing):
+                    continue
+            held.add(chunk.chunk_id)
         return frozenset(held)
 
     def quoted_documents(self, answer: str) -> frozenset[str]:
