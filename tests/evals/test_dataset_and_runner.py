@@ -562,6 +562,16 @@ def test_ci_gate_on_dev_and_test(tmp_path: Path, corpus_settings: Settings, env_
             "citation_support": 0.94,
             "refusal_recall": 0.36,
         },
+        # A forty-seventh author's (fifty-fifth session), committed before its first run at the
+        # session's start code (255bfc0's answers): hit@5 0.872, MRR 0.792, key facts 0.697,
+        # citation support 0.795, refusal recall 0.364 (4 of 11), none of 39 answerable items refused.
+        "holdout-am": {
+            "hit@5": 0.87,
+            "mrr": 0.79,
+            "key_fact_recall": 0.69,
+            "citation_support": 0.79,
+            "refusal_recall": 0.36,
+        },
     }
     # False refusals. Until the twelfth session unseen splits ran above dev's held-out 0.02 (holdout-d
     # 5 of 58 answerable items, holdout-i 3 of 49); since an ask about today is no longer refused
@@ -606,6 +616,7 @@ def test_ci_gate_on_dev_and_test(tmp_path: Path, corpus_settings: Settings, env_
         "holdout-aj": 0.03,  # 1 of 39 at its first run
         "holdout-ak": 0.03,  # 1 of 39 at its first run
         "holdout-al": 0.03,  # 1 of 39 at its first run
+        "holdout-am": 0.03,  # none of 39 at its first run
     }
     args = ["eval", "--out", str(out)]
     for split, mins in floors.items():
