@@ -73,6 +73,13 @@ def test_shorthand_may_stand_for_several_words_and_grades_are_read() -> None:
     # A contraction without its apostrophe is its words, not a word the corpus never uses.
     assert sp.correct("whats a csu, whos on it") == "what is a csu, who is on it"
     assert sp.correct("lmcs on hwbs?") == "lmcs on health and wellbeing boards?"
+    # Common NHS initials for what the corpus writes out: "hwbb = ? who sits on it" and "where did
+    # public health go after april 2013, LA?" were refused for an acronym the corpus never writes.
+    assert sp.correct("hwbb = ? who sits on it") == "health and wellbeing board = ? who sits on it"
+    assert sp.correct("is public health run by the LA?") == "is public health run by the local authority?"
+    assert sp.correct("do LAs or the DoH run LTCs") == (
+        "do local authorities or the Department of Health run long term conditions"
+    )
     # With the apostrophe too: "isn't" and "I'd" were words ("isnt", "id") the corpus never uses.
     assert sp.correct("I'd ask, but isn't it the hwb's job? we won't") == (
         "I would ask, but is not it the health and wellbeing board's job? we will not"
