@@ -288,9 +288,22 @@ def _plain(text: str) -> str:
     return re.sub(r"[^a-z0-9]+", " ", text.lower()).strip()
 
 
+# After a phrase, words only a verb takes: "how can commissioning support it?" asks what
+# commissioning does for integrated care, not about the support units the CSU's group names.
+_VERB_OBJECT = frozenset({"it", "them", "us", "me", "him", "her", "this", "these", "those", "our", "their", "your"})
+
+
 def _mentions(low: str, phrase: str) -> bool:
-    """Whether the padded, lower-cased `low` says `phrase`, or its plural ("ccgs", "PEs")."""
-    return f" {phrase} " in low or f" {phrase}s " in low
+    """Whether the padded, lower-cased `low` says `phrase`, or its plural ("ccgs", "PEs"), as a
+    name: a phrase of several words not with an object after its last word, a verb there."""
+    for said in (f" {phrase} ", f" {phrase}s "):
+        start = low.find(said)
+        while start >= 0:
+            after = low[start + len(said) :].split(" ", 1)[0]
+            if after not in _VERB_OBJECT or " " not in phrase:  # "was the pct our commissioner?"
+                return True
+            start = low.find(said, start + 1)
+    return False
 
 
 def groups_mentioned(query: str) -> list[tuple[str, ...]]:

@@ -34,6 +34,17 @@ def test_plural_shorthand_is_read_like_the_singular() -> None:
     assert "tuberculosis" not in expand("add a tbsp of salt")
 
 
+def test_a_phrase_followed_by_an_object_is_a_verb_not_a_name() -> None:
+    # "how can commissioning support it?" was answered with commissioning support units' payroll
+    # and IT services: "commissioning support" there is what commissioning does.
+    assert "commissioning support unit" not in expand("what is integrated care and how can commissioning support it?")
+    assert "commissioning support unit" not in expand("can commissioning support them")
+    assert "commissioning support unit" in expand("who provides commissioning support to our ccg?")
+    assert "commissioning support unit" in expand("commissioning support it? no, commissioning support for us")
+    # A word alone is a name whatever follows: "was the pct our commissioner?"
+    assert "primary care trust" in expand("was the pct our commissioner?")
+
+
 def test_clinical_shorthand_groups_name_conditions_the_guidance_spells_out() -> None:
     groups = {g[0]: g for g in synonym_groups()}
     for short in ("pe", "tb", "copd", "ooh", "msk", "pcos", "osa"):
