@@ -49,6 +49,7 @@ from .retrieval.retrieve import Candidate, Filters, RerankWeights, Retriever
 from .retrieval.rewrite import (
     MAX_FOLDED,
     carries_on,
+    folded_questions,
     is_follow_up,
     names_a_stranger,
     new_subject,
@@ -68,6 +69,9 @@ log = logging.getLogger(__name__)
 MAX_QUESTION_CHARS = 2000
 _SURROGATE = re.compile("[\ud800-\udfff]")
 ANSWER_PASSAGES = 3
+# How many passages found for a long follow-up chain's ask with its topic alone may lend the
+# sentences a repeated answer lacks (`Assistant._aside`).
+ASIDE = 3
 
 
 @dataclass(frozen=True)
@@ -453,6 +457,11 @@ class Assistant:
             # it says so (respond.py).
             sources = index.documents_referred(f"{situation} {own}")
             cands = ranker.candidates(query, qvec, filters, retriever, svec, prefer, named)
+            aside = (
+                self._aside(part, turns, asks.context, ranker, embed, spelt, embedded, filters, retriever, named)
+                if i == 0
+                else []
+            )
             # "By how much did referrals fall in Sunderland ...?": the passages naming what the ask
             # names are the ones that can answer it; another place's figure must not pass for it.
             naming = index.holding(own_names, (c.chunk for c in cands)) if own_names else frozenset()
@@ -608,9 +617,37 @@ class Assistant:
                     outline=listed,
                     sources=sources,
                     own_vector=embedded[spelt[part]],
+                    aside=aside,
                 )
             )
         return parts
+
+    def _aside(
+        self,
+        part: str,
+        turns: Sequence[Turn],
+        context: str,
+        ranker: Retriever,
+        embed: Callable[[Sequence[tuple[str, ...]]], None],
+        spelt: Mapping[str, str],
+        embedded: Mapping[str, np.ndarray],
+        filters: Filters | None,
+        retriever: str | None,
+        named: frozenset[str],
+    ) -> list[Candidate]:
+        """For the third or later turn of a chain of follow-ups, the passages found for the ask
+        with only the question that set the topic: "is it paid?" after "what is the governing
+        body of a CCG?" and "how long does it take to become a member?" was searched with both
+        and answered with the membership passages again; the salary Q&A is found without the
+        middle question. Its sentences are offered only where the answer repeats (compose.py)."""
+        if not turns:
+            return []
+        folded = folded_questions(part, turns, self._places)
+        if len(folded) < 3:
+            return []
+        asked = self.index.speller.correct(" ".join(q for q in (context, part, folded[-1]) if q))
+        embed([(asked,)])
+        return ranker.candidates(asked, embedded[spelt[asked]], filters, retriever, named=named)[:ASIDE]
 
     def _qa_signal(self, ask: str, cands: Sequence[Candidate], index: LoadedIndex) -> dict[str, float]:
         """The QA model's view of whether the top passages answer `ask` (nothing without one).

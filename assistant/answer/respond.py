@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Sequence
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 import numpy as np
@@ -64,6 +64,8 @@ class Part:
     naming: frozenset[str] = frozenset()  # the candidates holding every name the ask gives ("Sunderland")
     sources: frozenset[str] = frozenset()  # the documents the ask names ("the Kent article"; sources.py)
     own_vector: np.ndarray | None = None  # the ask's own words, embedded (a follow-up's, without its topic)
+    # A chain of follow-ups' passages found with the ask and the topic alone (`Assistant._aside`).
+    aside: list[Candidate] = field(default_factory=list)
 
 
 # The signal of an answer that quotes none of the documents its ask names.
@@ -572,6 +574,7 @@ def _composed(
         # "is that still true?" asks of what was just quoted, not for more of the guidance.
         0 if part.signals.get(ASKS_NOW) else FRESH,
         part.own_vector,
+        part.aside,
     )
 
 

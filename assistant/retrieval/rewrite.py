@@ -169,6 +169,14 @@ def standalone_query(
     cut referrals?" keeps the question and drops the earlier questions' other names, which had
     led retrieval back to City and Hackney's figures.
     """
+    return " ".join(q for q in folded_questions(question, history, names) if q)
+
+
+def folded_questions(
+    question: str, history: Sequence[Turn], names: Callable[[str], Collection[str]] | None = None
+) -> list[str]:
+    """`question`, then each earlier question `standalone_query` folds into it, latest first: the
+    last is the question that set the topic."""
     # Each earlier question with the answer shown before it: "why?" after "can the hospital
     # doctor come from my own trust?" reaches the question that one carried on from.
     previous: list[tuple[str, str]] = []
@@ -186,7 +194,7 @@ def standalone_query(
         own, earlier = set(names(question)), [set(names(q)) for q in folded[1:]]
         if own - set().union(*earlier):
             folded[1:] = [_strike(q, held - own, names) for q, held in zip(folded[1:], earlier, strict=True)]
-    return " ".join(q for q in folded if q)
+    return folded
 
 
 def _strike(text: str, drop: set[str], names: Callable[[str], Collection[str]]) -> str:

@@ -604,6 +604,51 @@ def test_a_repeated_answer_gains_what_the_previous_answer_did_not_quote() -> Non
     assert far.repeated and not far.more and pay not in far.text
 
 
+def test_a_repeated_answer_may_gain_a_passage_found_with_the_topic_alone() -> None:
+    """ "Is it paid?" after "What is the governing body of a CCG?" and "How long does it take to
+    become a member?" was searched with both and came back as the membership passage again. A
+    passage found without the middle question (`aside`) lends a sentence holding a word of the
+    ask, or a synonym's, that everyday English and the corpus seldom use: "remuneration" for "paid"."""
+    ccgs = "All GP practices have to be members of a CCG. Every CCG board will include at least one nurse."
+    pay = "Other roles are likely to have their remuneration determined by the governing body."
+    day = "Decisions are made by those working with patients every day."
+    cands, sentences = _cands([(ccgs, 0.9, [0.8, 0.7])])
+    extra, extra_sentences = _cands([(pay, 0.5, [0.2]), (day, 0.5, [0.2])])
+    for i, c in enumerate(extra):  # other passages than `cands`'
+        extra[i] = replace(c, chunk=replace(c.chunk, chunk_id=f"a{i}"))
+        sentences[f"a{i}"] = extra_sentences[f"c{i}"]
+    topic, ask = "is it paid? what is the governing body of a ccg?", "is it paid?"
+    own = np.array([1.0, 0.0, 0.0, 0.0], dtype=np.float32)
+    first = compose(topic, cands, sentences, ask=ask)
+    plain = compose(topic, cands, sentences, said_before=first.text, ask=ask, own_vector=own)
+    assert plain.repeated and not plain.more
+    rare = {"day": 3.5}.get  # every other word as rare in the corpus as "remuneration" (IDF 4.6)
+    again = compose(
+        topic,
+        cands,
+        sentences,
+        idf=lambda t: rare(t, 4.6),
+        said_before=first.text,
+        ask=ask,
+        own_vector=own,
+        aside=extra,
+    )
+    assert again.repeated and again.more, again.text
+    assert again.text.startswith("All GP practices"), again.text
+    assert pay in again.text and "[2]" in again.text and len(again.citations) == 2
+    # "what does it do day to day?": "day" is everyday English, so the passage holding it lends nothing.
+    daily = compose(
+        topic,
+        cands,
+        sentences,
+        idf=lambda t: rare(t, 4.6),
+        said_before=first.text,
+        ask="what does it do day?",
+        aside=extra,
+    )
+    assert day not in daily.text, daily.text
+
+
 def test_a_later_ask_with_a_question_of_its_own_is_answered_as_it_asks() -> None:
     """ "what do they do" after "how many clinical senates are there" carries the earlier ask's
     words for what it is about, not its "how many": read from the words it borrowed, it was

@@ -244,3 +244,21 @@ def test_asked_whether_what_was_just_quoted_still_holds_the_answer_says_it_canno
         "Clinical commissioning groups (CCGs) were abolished on 1 July 2022"
     ), again.text
     assert "What it said at the time is in the passages the answer above quoted:" in again.text
+
+
+def test_a_chain_of_follow_ups_is_also_searched_with_its_topic_alone(bot: Assistant) -> None:
+    """ "Is it paid?" after "What is the governing body of a CCG?" and "How long does it take to
+    become a member?" was searched with both questions and answered with the membership passage a
+    third time; searched with the topic alone it finds the BMJ's "What will happen to my salary?",
+    and the repeated answer quotes it."""
+    turns: list[Turn] = []
+    for question in ("What is the governing body of a CCG?", "How long does it take to become a member?"):
+        turns += [Turn("user", question), Turn("assistant", bot.ask(question, turns).text)]
+    (part,) = bot.retrieve("Is it paid?", turns)
+    assert any("salary" in c.chunk.section for c in part.aside), [c.chunk.section for c in part.aside]
+    answer = bot.ask("Is it paid?", turns)
+    assert any("salary" in c.section for c in answer.citations), answer.text
+    assert "remuneration" in answer.text
+    # A follow-up to one question has only that question to fold: nothing aside.
+    (second,) = bot.retrieve("Is it paid?", turns[:2])
+    assert second.aside == []
