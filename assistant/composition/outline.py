@@ -38,6 +38,9 @@ _NUMBERED = re.compile(r"^\s*(\d{1,2})[.)]\s+(\S.*)$")
 MIN_POINTS = 3
 # How many of the best passages may be the outline's sections or its opening.
 LOOK = 8
+# How far below the best passage, of another document, one may be for the outline it stands in to
+# be asked for by its document's title alone (`find_outline`).
+TITLE_MARGIN = 0.1
 # The ask names the section when it has this share of the section heading's words.
 NAMED_SHARE = 0.6
 # How far on either side of a passage its outline's sections are looked for (rows are in
@@ -148,7 +151,12 @@ def find_outline(question: str, cands: Sequence[Candidate], index: LoadedIndex) 
             # though it names the document's subject in other words.
             opening = cand is cands[0] and cand.chunk.section == parent
             how = word == "how" and asks_how(asking_sentence(question))
-            if not ((asks_it and _named(subject, asked)) or (opening and how)):
+            # Named through the title, the routes are asked for only where the document is the
+            # best match: "How are patients and the public meant to be involved in commissioning?"
+            # names the title's words, and its best passages are the BMJ's on patient engagement,
+            # not the routes for consultants and SAS doctors (0.17 below).
+            among_best = cand.chunk.doc_id == cands[0].chunk.doc_id or cand.score >= cands[0].score - TITLE_MARGIN
+            if not ((asks_it and among_best and _named(subject, asked)) or (opening and how)):
                 continue
             heading = f"{subject}: {heading}"
         points = _points(cand.chunk, parent, index)
