@@ -53,6 +53,9 @@ class Chunk:
     doc_hash: str = ""
     notice: str = ""
     approximate: bool = False
+    # Whom the document was written for (the manifest's `audience`): an answer to a writer it
+    # was not written for says so (answer/audience.py).
+    audience: str = ""
     # (offset in `text`, page number) of each page that begins inside the passage: a sentence
     # after a page break is cited with its own page, not the one the passage starts on.
     page_breaks: tuple[tuple[int, int], ...] = ()
@@ -112,6 +115,7 @@ class Chunk:
             doc_hash=str(meta.get("doc_hash", "")),
             notice=str(meta.get("notice", "")),
             approximate=bool(meta.get("approximate", False)),
+            audience=str(meta.get("audience", "")),
             page_breaks=tuple(
                 (int(at), int(page))
                 for at, _, page in (b.partition(":") for b in str(meta.get("page_breaks", "")).split(";") if b)

@@ -111,6 +111,7 @@ def chunk_document(loaded: Loaded, meta: DocMeta, doc_hash: str) -> list[Chunk]:
                     doc_hash=doc_hash,
                     notice=meta.notice,
                     approximate=meta.published_approximate,
+                    audience=meta.audience,
                     page_breaks=breaks,
                     titles=titles,
                 )

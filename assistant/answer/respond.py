@@ -32,6 +32,7 @@ from ..retrieval.kinds import asked_brevity
 from ..retrieval.retrieve import Candidate, heading_asks
 from ..settings import Settings
 from ..types import QUOTE_SEP, SECTION_SEP, Answer, Citation, Hit
+from .audience import audience_notice
 from .conflicts import dates_differ
 from .currency import notices_for
 from .restate import restated
@@ -408,6 +409,9 @@ def reply(
         and (d := dates_differ(p.own or p.ask, p.composition.citations, p.cands, index.sentences, index.idf))
     ]
     notices = notes + list(dict.fromkeys(differ)) + notices_for(citations, doc_notices, settings.stale_after_years)
+    audiences = {c.chunk.doc_id: c.chunk.audience for p in parts for c in p.cands if c.chunk.audience}
+    if (written_for := audience_notice(question, citations, audiences)) is not None:
+        notices.append(written_for)
     # A notice the answer already leads with (an ask about today) is not repeated under it.
     notices = [n for n in notices if n not in text]
     return Answer(
