@@ -35,12 +35,14 @@ _EVERYONE = r"^\W*doctors\b|\ball doctors\b|\bclinicians\b|\bhealth professional
 
 
 def _writer(role_words: str) -> re.Pattern[str]:
-    """The writer naming themselves by one of `role_words`: "I'm an ST3 in EM", "as a trainee",
-    "FY2 here", "salaried gp - can i ..." (at the message's start and before a dash or colon: "GP
-    contracts, what are they?" names a subject, not the writer)."""
+    """The writer naming themselves by one of `role_words`: "I'm an ST3 in EM", "as a trainee"
+    (not "as well as GPs", nor "I'm worried that GPs ..."), "FY2 here", "salaried gp - can i
+    ..." (at the message's start and before a dash or colon: "GP contracts, what are they?" names
+    a subject, not the writer)."""
     role = rf"(?:{role_words})"
     return re.compile(
-        rf"\b(?:i'?m|i am|as)\s+(?:an?\s+|the\s+)?(?:[\w-]+\s+){{0,2}}?{role}\b"
+        rf"\b(?:i['’]?m|i am)\s+(?:(?:an?|the)\s+(?:[\w-]+\s+){{0,2}}?)?{role}\b"
+        rf"|\bas\s+an?\s+(?:[\w-]+\s+){{0,2}}?{role}\b"
         rf"|\b{role}\s+here\b"
         rf"|^\W*(?:[\w-]+\s+){{0,2}}?{role}(?:\s+[\w-]+)?\s*[-–—:(]",
         re.I,

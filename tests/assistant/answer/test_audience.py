@@ -29,6 +29,10 @@ def _cite(n: int, doc_id: str) -> Citation:
         ("how do GPs get on a CCG board?", []),
         ("what should trainees know about commissioning?", []),
         ("I'm interested in how SHAs worked", []),
+        ("can consultants as well as GPs sit on the board?", []),
+        ("I'm worried that GPs will cut referrals", []),
+        ("I'm FY2 and keen", ["trainee"]),
+        ("I’m a salaried GP, is it paid?", ["GP"]),
     ],
 )
 def test_the_writers_role_is_read_only_where_they_name_themselves(message: str, roles: list[str]) -> None:
