@@ -7,6 +7,7 @@ from dataclasses import replace
 import numpy as np
 
 from assistant.composition.compose import compose
+from assistant.composition.render import Composition
 from assistant.retrieval.retrieve import Candidate
 from assistant.retrieval.sentences import split_sentences
 from assistant.types import Chunk
@@ -623,30 +624,27 @@ def test_a_repeated_answer_may_gain_a_passage_found_with_the_topic_alone() -> No
     plain = compose(topic, cands, sentences, said_before=first.text, ask=ask, own_vector=own)
     assert plain.repeated and not plain.more
     rare = {"day": 3.5}.get  # every other word as rare in the corpus as "remuneration" (IDF 4.6)
-    again = compose(
-        topic,
-        cands,
-        sentences,
-        idf=lambda t: rare(t, 4.6),
-        said_before=first.text,
-        ask=ask,
-        own_vector=own,
-        aside=extra,
-    )
+
+    def repeat(ask: str) -> Composition:
+        """The follow-up `ask` composed again after the first answer, with the passages aside."""
+        return compose(
+            topic,
+            cands,
+            sentences,
+            idf=lambda t: rare(t, 4.6),
+            said_before=first.text,
+            ask=ask,
+            own_vector=own,
+            aside=extra,
+        )
+
+    again = repeat(ask)
     assert again.repeated and again.more, again.text
     assert again.text.startswith("All GP practices"), again.text
     assert pay in again.text and "[2]" in again.text and len(again.citations) == 2
     # "what does it do day to day?": "day" is everyday English, so the passage holding it lends nothing.
-    daily = compose(
-        topic,
-        cands,
-        sentences,
-        idf=lambda t: rare(t, 4.6),
-        said_before=first.text,
-        ask="what does it do day?",
-        aside=extra,
-    )
-    assert day not in daily.text, daily.text
+    daily = repeat("what does it do day?")
+    assert daily.repeated and day not in daily.text, daily.text
 
 
 def test_a_later_ask_with_a_question_of_its_own_is_answered_as_it_asks() -> None:
