@@ -572,6 +572,16 @@ def test_ci_gate_on_dev_and_test(tmp_path: Path, corpus_settings: Settings, env_
             "citation_support": 0.79,
             "refusal_recall": 0.36,
         },
+        # holdout-an: 50 items by a forty-eighth author, committed (5e0c60e) before its first run at
+        # the fifty-sixth session's start code (2e5c392's answers): hit@5 0.949, MRR 0.862, key
+        # facts 0.812, citation support 0.923, refusal recall 0.273 (3 of 11), none of 39 refused.
+        "holdout-an": {
+            "hit@5": 0.94,
+            "mrr": 0.86,
+            "key_fact_recall": 0.81,
+            "citation_support": 0.92,
+            "refusal_recall": 0.27,
+        },
     }
     # False refusals. Until the twelfth session unseen splits ran above dev's held-out 0.02 (holdout-d
     # 5 of 58 answerable items, holdout-i 3 of 49); since an ask about today is no longer refused
@@ -617,6 +627,7 @@ def test_ci_gate_on_dev_and_test(tmp_path: Path, corpus_settings: Settings, env_
         "holdout-ak": 0.03,  # 1 of 39 at its first run
         "holdout-al": 0.03,  # 1 of 39 at its first run
         "holdout-am": 0.03,  # none of 39 at its first run
+        "holdout-an": 0.03,  # none of 39 at its first run
     }
     args = ["eval", "--out", str(out)]
     for split, mins in floors.items():
