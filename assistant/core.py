@@ -639,7 +639,7 @@ class Assistant:
         with only the question that set the topic: "is it paid?" after "what is the governing
         body of a CCG?" and "how long does it take to become a member?" was searched with both
         and answered with the membership passages again; the salary Q&A is found without the
-        middle question. Its sentences are offered only where the answer repeats (compose.py)."""
+        middle question. Its sentences are offered only where the answer repeats (composition/fresh.py)."""
         if not turns:
             return []
         folded = folded_questions(part, turns, self._places)

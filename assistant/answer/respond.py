@@ -15,7 +15,8 @@ from typing import Any
 import numpy as np
 
 from ..composition.authors import first_person, signers
-from ..composition.compose import FRESH, MIN_ANSWER_WORDS, NUMBER_PASSAGES, PASSAGE_MARGIN, compose
+from ..composition.compose import MIN_ANSWER_WORDS, NUMBER_PASSAGES, PASSAGE_MARGIN, compose
+from ..composition.fresh import FRESH
 from ..composition.outline import Outline
 from ..composition.render import Composition
 from ..gate.acronyms import asked_acronym, spells, written_in_full
