@@ -16,30 +16,21 @@ from typing import Any
 import numpy as np
 
 from .answer.respond import Part, reply
-from .composition.outline import OUTLINE, find_outline
+from .composition.outline import find_outline
 from .errors import AssistantError, ConfigError, QuestionError
-from .gate.acronyms import ACRONYM_UNDEFINED, undefined_acronym
 from .gate.answerability import (
-    ASKS_NOW,
-    DATED_HEADING,
-    FIGURE_UNNAMED,
     QA_SENTENCE,
-    SUBJECT_UNKNOWN,
     TOP,
     AnswerabilityModel,
     frames_now,
-    off_subject,
     packaged_model,
-    signals,
 )
 from .gate.asks import Asks, split_asks, without_request
-from .gate.bodies import CCG_UNWRITTEN, unwritten_ccg
-from .gate.clinical import beyond_corpus
 from .gate.language import other_language
-from .gate.persons import ORGANISATION_UNNAMED, PERSON_NOW, PERSON_UNNAMED, wants_person
 from .gate.restate import Restate, question_and_form, restate_request
 from .gate.scope import scope_of
 from .gate.smalltalk import small_talk_reply, without_small_talk
+from .gate.verdict import Asked, Verdict, judge
 from .generation.generate import CheckerCache, Generator
 from .messages import render
 from .retrieval.index import LoadedIndex
@@ -51,8 +42,6 @@ from .retrieval.rewrite import (
     carries_on,
     folded_questions,
     is_follow_up,
-    names_a_stranger,
-    new_subject,
     referent,
     spelt_out,
     standalone_query,
@@ -435,6 +424,7 @@ class Assistant:
         situation = asks.context
         now_framed = frames_now(situation)
         parts: list[Part] = []
+        verdicts: list[Verdict] = []
         for i in range(len(plans)):
             part, judged, query, subject = plans[i]
             qvec = embedded[spelt[query]]
@@ -474,119 +464,24 @@ class Assistant:
             if spelt[query] != query and cands:
                 seen = [c.chunk for c in cands if c.dense > 0]
                 dense = max(index.similarities(embedded[query], seen).values(), default=0.0)
-            values = signals(judged, cands, index, embedded[judged], own, naming if placed else frozenset(), dense)
-            p = self.answerability.probability(values)
-            if now_framed:
-                values[ASKS_NOW] = 1.0
-            about_now = values[ASKS_NOW] > 0
-            pa = None
-            if cands and p >= self.answerability.refuse_below:
-                values.update(self._qa_signal(judged, cands, index))
-                pa = self.answerability.answer_probability(values)
-            outcome = self.answerability.outcome(p, about_now, pa) if cands else "refuse"
-            # "what is QIPP?" matched the one sentence naming QIPP perfectly, and that sentence
-            # says nothing of what it is (acronyms.py).
-            if outcome == "answer" and undefined_acronym(part, cands, index):
-                values[ACRONYM_UNDEFINED] = 1.0
-                outcome = "partial"
-            # "Who is the current chief executive of NHS England?": dated guidance cannot say who
-            # holds a post now, and a name it gives, from its own time or another post ("Chris
-            # Ham, chief executive of the King's Fund"), would be read as the answer.
-            if outcome != "refuse" and about_now and wants_person(part):
-                values[PERSON_NOW] = 1.0
-                outcome = "refuse"
-            # The passages naming the place asked about state no figure; another place's is
-            # not its answer (`signals` read only theirs).
-            missing = (values["number_missing"] and not values[DATED_HEADING]) or values["money_missing"]
-            if outcome == "answer" and placed and missing:
-                values[FIGURE_UNNAMED] = 1.0
-                outcome = "partial"
-            # "what is the BMJ's starter for five?": the ask names a section of the guidance whose
-            # numbered sections are what it asks for; its headings are the answer (outline.py).
-            # The ask's own words name it: an ask folded with the one before it names that one's.
+            # "what is the BMJ's starter for five?": the ask's own words name a section whose
+            # numbered sections are the answer (an ask folded with the one before it names that one's).
             listed = find_outline(part, cands, index) if cands else None
-            # One found through its document's title only shapes an answer the ask already gets.
-            if listed is not None and outcome != "answer":
-                if not listed.named:
-                    listed = None
-                elif not about_now:
-                    values[OUTLINE] = 1.0
-                    outcome = "answer"
-            # The writer's situation counts too: "gp in belfast - do we have to join a ccg?"
-            # asks about Northern Ireland without naming it in the ask.
-            outside = scope.named([judged, part], situation)
-            if outside is None and cands:
-                # "... in Wales and what do they commission?": a later part is about what the
-                # part it borrows from names (`judged` carries it).
-                outside = scope.unspoken(
-                    [judged, part], (f"{c.chunk.section}\n{c.chunk.text}" for c in cands[:TOP]), situation
-                )
-            # "Which anticoagulant and dose should I use ...?": the passages about the service
-            # that moved that care to GPs match, and quoted beside a dosing question would read
-            # as its answer.
-            clinical = outside is None and beyond_corpus([judged, part], cands)
-            # "bitcoin", "what time is it?": when no word searched with (the writer's situation
-            # and a follow-up's earlier question included) is one of the guidance's own, the
-            # passages were found by chance, by the embedding or by an everyday word ("time").
-            # The model, fitted on questions about the guidance's subjects, answered such short
-            # messages outright: a one-word ask is wholly "covered" by any passage with its word.
-            # "what are ICBs and how do I get on one?": what the documents' notices say replaced
-            # the bodies they describe; the passages about those bodies match, and quoted they
-            # would answer for their successors.
-            # A thin ask standing by a pronoun for what the conversation asked about ("who sits
-            # on them?" after "what do integrated care boards do?") asks about that.
-            leaning = is_follow_up(own) and stands_for_before(own)
-            after = (
-                scope.superseded([part, judged] if leaning else [part]) if outside is None and not clinical else None
+            asked_as = Asked(part, judged, own, query, embedded[judged], situation, now_framed)
+            verdict = judge(
+                asked_as,
+                cands,
+                index,
+                self.answerability,
+                scope,
+                lambda ask, found: self._qa_signal(ask, found, index),
+                naming,
+                placed,
+                dense,
+                None if listed is None else listed.named,
+                verdicts[-1] if verdicts else None,
             )
-            unrelated = outside is None and not clinical and after is None and off_subject(query, index)
-            # "What about the McCloud remedy?" after Lord Hutton's recommendations, "and in
-            # Leeds?" after City and Hackney's referrals: the earlier question asked of something
-            # the guidance never writes a word of. Searched with the earlier question, it was
-            # answered with that question's passages.
-            # (A name, as written or as no English word: "what about physio?" after how to get on
-            # a CCG board asks the board question of a profession, answered as before.)
-            fresh = index.lexical.query_terms(new_subject(own)) if judged != own else []
-            if (
-                fresh
-                and outside is None
-                and after is None
-                and not any(index.df.get(t, 0) for t in fresh)
-                and names_a_stranger(new_subject(part), english_words())
-            ):
-                values[SUBJECT_UNKNOWN] = 1.0
-                outcome = "refuse"
-            if outside is not None or clinical or unrelated or after is not None:
-                outcome = "refuse"
-            # "What did the chair of Kent CCG say about authorisation?": no passage found for it
-            # writes a Kent CCG (the guidance's Kent is a primary care trust), and quoted, another
-            # CCG's chair on authorisation read as Kent's.
-            if outcome != "refuse" and unwritten_ccg(own, (f"{c.chunk.section}\n{c.chunk.text}" for c in cands)):
-                values[CCG_UNWRITTEN] = 1.0
-                outcome = "refuse"
-            # "What is the McCloud remedy and how does it affect my NHS pension?", "what do ICBs
-            # do and who sits on them?": a thin ask standing by a pronoun for what the ask before
-            # it asked about, which the guidance was found not to cover, is not covered either;
-            # the pension passages quoted under it read as the remedy's effect.
-            before = parts[-1] if parts else None
-            if (
-                before is not None
-                and before.outcome == "refuse"
-                # What it was refused for is its subject: a body after the documents, a nation
-                # outside them, a name they never write. (One refused as merely unlikely: six of
-                # the eight answerable items whose first ask was so refused answered the second.)
-                and (
-                    before.after is not None
-                    or before.outside is not None
-                    or before.off_subject
-                    or before.signals.get(SUBJECT_UNKNOWN)
-                    or before.signals.get(CCG_UNWRITTEN)
-                    or any(before.signals.get(s) for s in (PERSON_UNNAMED, ORGANISATION_UNNAMED))
-                )
-                and judged != own
-                and leaning
-            ):
-                outcome, outside, after = "refuse", outside or before.outside, after or before.after
+            verdicts.append(verdict)
             hits = Retriever.to_hits(cands, k)
             # "who has to sit on a CCG board, and can the hospital doctor come from our own
             # trust?": the next ask names by "the" what this one's passages name (every board
@@ -601,20 +496,20 @@ class Assistant:
                 Part(
                     part,
                     judged,
-                    outcome,
-                    p,
-                    values,
+                    verdict.outcome,
+                    verdict.probability,
+                    verdict.signals,
                     cands,
                     hits,
                     subject=subject,
-                    outside=outside,
-                    after=after,
+                    outside=verdict.outside,
+                    after=verdict.after,
                     own=own,
                     naming=naming,
-                    clinical=clinical,
-                    off_subject=unrelated,
+                    clinical=verdict.clinical,
+                    off_subject=verdict.off_subject,
                     said_before="\n".join(said),
-                    outline=listed,
+                    outline=listed if verdict.keeps_outline else None,
                     sources=sources,
                     own_vector=embedded[spelt[part]],
                     aside=aside,

@@ -31,7 +31,6 @@ from ..types import SECTION_SEP, Chunk
 from .authors import first_person, signers
 from .render import Composition, citation
 
-OUTLINE = "outline"  # the signal recorded when an outline settles an ask's outcome
 # "1. ", "2) ": a heading that is one of a numbered run.
 _NUMBERED = re.compile(r"^\s*(\d{1,2})[.)]\s+(\S.*)$")
 # At least this many numbered sections make an outline (a "1." alone is a heading's style).
