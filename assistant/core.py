@@ -15,7 +15,8 @@ from typing import Any
 
 import numpy as np
 
-from .answer.respond import Part, reply
+from .answer.parts import Part
+from .answer.respond import reply
 from .composition.outline import find_outline
 from .errors import AssistantError, ConfigError, QuestionError
 from .gate.answerability import (

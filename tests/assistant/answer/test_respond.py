@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 from assistant import Assistant
-from assistant.answer.respond import Part, merge, refusal_text
+from assistant.answer.parts import Part
+from assistant.answer.respond import merge
 from assistant.composition.render import Composition
 from assistant.gate.scope import notice_about
 from assistant.messages import render
@@ -135,11 +136,6 @@ def test_a_parts_heading_is_its_question_without_the_remark_after_it() -> None:
         ]
     )
     assert "\nWho advises them? how do i get on it?\nConsultants advise CCGs. [2]" in text, text
-
-
-def test_an_off_subject_refusal_says_what_the_corpus_covers_and_names_no_nearest_section() -> None:
-    statement, text = refusal_text([], covers="A guide; B guide")
-    assert statement == text and "A guide; B guide" in statement and "nearest" not in text
 
 
 def test_an_ask_about_today_leads_with_the_sources_notice_on_what_it_names(bot: Assistant) -> None:
