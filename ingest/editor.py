@@ -10,18 +10,31 @@ as discovery never indexes them. Nothing outside the corpus folder is ever writt
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 import tempfile
 import unicodedata
-from dataclasses import replace
+from dataclasses import dataclass, replace
 from pathlib import Path
 
-from assistant.errors import ConfigError
+from assistant.errors import ConfigError, IngestError
 from assistant.settings import Settings
 
 from .bounded import Limits, load_and_chunk
 from .limits import check_file_size
-from .manifest import SUPPORTED, DocMeta, discover, dump_manifest, load_manifest, path_in_corpus, reserved_reason, slug
+from .manifest import (
+    SUPPORTED,
+    DocMeta,
+    date_problem,
+    derived_meta,
+    discover,
+    dump_manifest,
+    load_manifest,
+    path_in_corpus,
+    reserved_reason,
+    slug,
+    unreadable,
+)
 
 # Longest stored file name, extension included: well under every file system's 255-byte limit,
 # leaving room for the `.NAME.uploading` temporary file beside it.
@@ -72,6 +85,39 @@ def check_upload(filename: str, data: bytes, meta: DocMeta, limits: Limits | Non
     return len(chunks)
 
 
+@dataclass(frozen=True)
+class Checked:
+    """One file of the corpus folder as `check_corpus` found it."""
+
+    file: str
+    doc_id: str
+    chunks: int
+    problem: str = ""  # why it would fail to ingest; "" when it would ingest
+
+
+def check_corpus(settings: Settings) -> tuple[list[Checked], list[str]]:
+    """What `assistant ingest` would make of the corpus folder, with nothing embedded or written:
+    each document loaded and chunked as ingest does (limits, exclusions and added headings
+    included), and the warnings ingest would give. A manifest problem raises ConfigError naming
+    every one, as ingest does."""
+    corpus = settings.corpus_dir
+    manifest = load_manifest(corpus)
+    limits = Limits.from_settings(settings)
+    kinds = ", ".join(sorted(SUPPORTED))
+    warnings = [f"{p.name}: not indexed: only {kinds} files are read" for p in unreadable(corpus)]
+    checked: list[Checked] = []
+    for path in discover(corpus):
+        meta = manifest.documents.get(path.name)
+        if meta is None:
+            meta = derived_meta(path)
+            warnings.append(f"{path.name}: not in the manifest; its date would be unknown: describe it in the manifest")
+        try:
+            checked.append(Checked(path.name, meta.doc_id, len(load_and_chunk(path, meta, "check", limits))))
+        except (IngestError, ConfigError) as exc:
+            checked.append(Checked(path.name, meta.doc_id, 0, str(exc)))
+    return checked, warnings
+
+
 def add_document(
     settings: Settings,
     filename: str,
@@ -91,8 +137,10 @@ def add_document(
     name = safe_name(filename)
     if not title.strip():
         raise ConfigError("title: required")
-    if published and not re.fullmatch(r"\d{4}(-\d{2}(-\d{2})?)?", published.strip()):
-        raise ConfigError(f"published: use YYYY, YYYY-MM or YYYY-MM-DD, not {published!r}")
+    # The manifest's own rule, so that an upload never writes an entry the next ingest refuses.
+    wrong = date_problem(published.strip(), dt.date.today()) if published.strip() else ""
+    if wrong:
+        raise ConfigError(f"published: {wrong}")
     manifest = load_manifest(corpus)
     docs = dict(manifest.documents)
     existing = docs.get(name)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import difflib
 import re
 import tomllib
 from dataclasses import dataclass
@@ -92,22 +93,40 @@ def slug(name: str) -> str:
 
 
 def derived_meta(path: Path) -> DocMeta:
-    """Metadata for a file the manifest does not describe: taken from the file itself."""
-    mtime = dt.datetime.fromtimestamp(path.stat().st_mtime, tz=dt.UTC)
+    """Metadata for a file the manifest does not describe: taken from the file's name. Its date
+    is unknown: the file's modification time is when it was copied, not when it was written, and
+    shown as "this year" it passed an unvetted file off as current guidance."""
     return DocMeta(
         doc_id=slug(path.stem),
         file=path.name,
         title=path.stem.replace("-", " ").replace("_", " ").strip().capitalize(),
-        published=mtime.date().isoformat(),
-        published_approximate=True,
         in_manifest=False,
     )
 
 
-def load_manifest(corpus_dir: Path, manifest_path: Path | None = None) -> Manifest:
+# Every field an entry may have: any other is a misspelling, whose value would be lost silently
+# ("notise" for "notice" dropped a document's notice from every answer).
+FIELDS = (
+    "id",
+    "file",
+    "title",
+    "publisher",
+    "audience",
+    "published",
+    "published_approximate",
+    "url",
+    "notice",
+    "exclude",
+    "headings",
+)
+
+
+def load_manifest(corpus_dir: Path, manifest_path: Path | None = None, today: dt.date | None = None) -> Manifest:
     """Read and validate the manifest; a missing manifest is an empty one.
 
-    Errors name the manifest file, the entry and the field.
+    Every problem is reported at once, one line each, naming the manifest file, the entry (its
+    id, else its position and file) and the field. `today` (default: the date now) is the
+    latest date a document may be published.
     """
     path = manifest_path or corpus_dir / "manifest.toml"
     if not path.is_file():
@@ -120,56 +139,109 @@ def load_manifest(corpus_dir: Path, manifest_path: Path | None = None) -> Manife
     if not isinstance(entries, list):
         raise ConfigError(f"{path}: 'document' must be an array of tables ([[document]])")
     docs: dict[str, DocMeta] = {}
-    ids: set[str] = set()
+    ids: dict[str, str] = {}  # id -> the file of the entry that took it
+    problems: list[str] = []
     for i, entry in enumerate(entries, start=1):
-        where = f"{path}: document #{i}"
-        if not isinstance(entry, dict):
-            raise ConfigError(f"{where}: must be a table")
-        for key in ("id", "file", "title"):
-            if not isinstance(entry.get(key), str) or not entry[key].strip():
-                raise ConfigError(f"{where}: field '{key}' is required and must be a non-empty string")
-        doc_id, file = entry["id"].strip(), entry["file"].strip()
-        where = f"{path}: document '{doc_id}'"
-        if not re.fullmatch(r"[a-z0-9][a-z0-9._-]*", doc_id):
-            raise ConfigError(f"{where}: field 'id' must be lowercase letters, digits, '.', '_' or '-'")
-        if doc_id in ids:
-            raise ConfigError(f"{where}: duplicate id")
-        if file in docs:
-            raise ConfigError(f"{where}: file '{file}' is already described by another entry")
-        # Before any use of the path: a manifest entry must never reach outside the folder.
-        target = path_in_corpus(corpus_dir, file, where)
-        if Path(file).suffix.lower() not in SUPPORTED:
-            raise ConfigError(f"{where}: field 'file' has an unsupported type ({file})")
-        reason = reserved_reason(file)
-        if reason:
-            raise ConfigError(f"{where}: field 'file' names {file}: {reason}")
-        if not target.is_file():
-            raise ConfigError(f"{where}: field 'file' names {file}, which is not in {corpus_dir}")
-        published = str(entry.get("published", "")).strip()
-        if published and not _YEAR.match(published):
-            raise ConfigError(f"{where}: field 'published' must be YYYY, YYYY-MM or YYYY-MM-DD, not {published!r}")
-        approx = entry.get("published_approximate", False)
-        if not isinstance(approx, bool):
-            raise ConfigError(f"{where}: field 'published_approximate' must be true or false")
-        exclude = entry.get("exclude", [])
-        if not isinstance(exclude, list) or not all(isinstance(x, str) and x.strip() for x in exclude):
-            raise ConfigError(f"{where}: field 'exclude' must be a list of non-empty strings")
-        headings = _headings(entry.get("headings", []), where)
-        ids.add(doc_id)
-        docs[file] = DocMeta(
-            doc_id=doc_id,
-            file=file,
-            title=entry["title"].strip(),
-            publisher=str(entry.get("publisher", "")).strip(),
-            audience=str(entry.get("audience", "")).strip(),
-            published=published,
-            published_approximate=approx,
-            url=str(entry.get("url", "")).strip(),
-            notice=str(entry.get("notice", "")).strip(),
-            exclude=tuple(x.strip() for x in exclude),
-            headings=headings,
-        )
+        try:
+            meta = _entry(entry, i, path, corpus_dir, today or dt.date.today())
+        except ConfigError as exc:
+            problems.append(str(exc))
+            continue
+        where = f"{path}: document '{meta.doc_id}'"
+        if meta.doc_id in ids:
+            problems.append(f"{where}: duplicate id (the entries for {ids[meta.doc_id]} and {meta.file} both use it)")
+        elif meta.file in docs:
+            problems.append(f"{where}: file '{meta.file}' is already described by the entry '{docs[meta.file].doc_id}'")
+        else:
+            ids[meta.doc_id] = meta.file
+            docs[meta.file] = meta
+    if problems:
+        raise ConfigError("\n".join(problems))
     return Manifest(docs)
+
+
+def _entry(entry: object, i: int, path: Path, corpus_dir: Path, today: dt.date) -> DocMeta:
+    """One `[[document]]` table read and checked; raises ConfigError naming every problem of it."""
+    if not isinstance(entry, dict):
+        raise ConfigError(f"{path}: document #{i}: must be a table")
+    given = {k: entry[k].strip() for k in ("id", "file") if isinstance(entry.get(k), str) and entry[k].strip()}
+    if "id" in given:
+        where = f"{path}: document '{given['id']}'"
+    else:
+        where = f"{path}: document #{i}" + (f" (file {given['file']})" if "file" in given else "")
+    problems: list[str] = []
+    for key in sorted(set(entry) - set(FIELDS)):
+        near = difflib.get_close_matches(key, FIELDS, n=1)
+        hint = f" (did you mean '{near[0]}'?)" if near else f" (the fields are: {', '.join(FIELDS)})"
+        problems.append(f"{where}: unknown field '{key}'{hint}")
+    for key in ("id", "file", "title"):
+        if not isinstance(entry.get(key), str) or not entry[key].strip():
+            problems.append(f"{where}: field '{key}' is required and must be a non-empty string")
+    if problems:
+        raise ConfigError("\n".join(problems))
+    doc_id, file = given["id"], given["file"]
+    if not re.fullmatch(r"[a-z0-9][a-z0-9._-]*", doc_id):
+        problems.append(f"{where}: field 'id' must be lowercase letters, digits, '.', '_' or '-'")
+    # Before any use of the path: a manifest entry must never reach outside the folder.
+    target = path_in_corpus(corpus_dir, file, where)
+    reason = reserved_reason(file)
+    if Path(file).suffix.lower() not in SUPPORTED:
+        problems.append(
+            f"{where}: field 'file' has an unsupported type ({file}; supported: {', '.join(sorted(SUPPORTED))})"
+        )
+    elif reason:
+        problems.append(f"{where}: field 'file' names {file}: {reason}")
+    elif not target.is_file():
+        problems.append(f"{where}: field 'file' names {file}, which is not in {corpus_dir}")
+    published = str(entry.get("published", "")).strip()
+    if published:
+        wrong = date_problem(published, today)
+        if wrong:
+            problems.append(f"{where}: field 'published' {wrong}")
+    approx = entry.get("published_approximate", False)
+    if not isinstance(approx, bool):
+        problems.append(f"{where}: field 'published_approximate' must be true or false")
+    exclude = entry.get("exclude", [])
+    if not isinstance(exclude, list) or not all(isinstance(x, str) and x.strip() for x in exclude):
+        problems.append(f"{where}: field 'exclude' must be a list of non-empty strings")
+        exclude = []
+    try:
+        headings = _headings(entry.get("headings", []), where)
+    except ConfigError as exc:
+        problems.append(str(exc))
+        headings = ()
+    if problems:
+        raise ConfigError("\n".join(problems))
+    return DocMeta(
+        doc_id=doc_id,
+        file=file,
+        title=entry["title"].strip(),
+        publisher=str(entry.get("publisher", "")).strip(),
+        audience=str(entry.get("audience", "")).strip(),
+        published=published,
+        published_approximate=approx,
+        url=str(entry.get("url", "")).strip(),
+        notice=str(entry.get("notice", "")).strip(),
+        exclude=tuple(x.strip() for x in exclude),
+        headings=headings,
+    )
+
+
+def date_problem(published: str, today: dt.date) -> str:
+    """What is wrong with a `published` value, or "": its form, a date no calendar has
+    ("2014-13-45"), or one after `today` (a typo such as 2034 for 2014 made a twelve-year-old
+    guide read as this year's, and dropped its age notice)."""
+    m = _YEAR.match(published)
+    if not m:
+        return f"must be YYYY, YYYY-MM or YYYY-MM-DD, not {published!r}"
+    year, month, day = int(m.group(1)), int(m.group(2) or 1), int(m.group(3) or 1)
+    try:
+        first = dt.date(year, month, day)
+    except ValueError:
+        return f"{published!r} is not a date on the calendar"
+    if first > today:
+        return f"{published!r} is after today ({today.isoformat()}): check the year"
+    return ""
 
 
 def _headings(raw: object, where: str) -> tuple[tuple[str, str, int], ...]:
@@ -204,6 +276,16 @@ def discover(corpus_dir: Path) -> list[Path]:
     )
 
 
+def unreadable(corpus_dir: Path) -> list[Path]:
+    """Files of the corpus folder that are not indexed for their type ("guide.docx"), sorted:
+    an editor who drops one in is told, not left to wonder why nothing cites it."""
+    return sorted(
+        p
+        for p in corpus_dir.iterdir()
+        if p.is_file() and p.suffix.lower() not in SUPPORTED and reserved_reason(p.name) is None
+    )
+
+
 _HEADER = """# The guidance corpus. One [[document]] per file in this folder.
 # Fields: id (stable, lowercase), file, title, publisher, audience,
 # published (YYYY, YYYY-MM or YYYY-MM-DD), published_approximate (true when inferred),
@@ -211,7 +293,7 @@ _HEADER = """# The guidance corpus. One [[document]] per file in this folder.
 # exclude (optional: passages containing any of these texts are kept out of the index),
 # headings (optional: {before, title, level} tables, headings the text lacks, each inserted
 # before the first line starting with `before`).
-# A file in this folder with no entry is still ingested, with a warning.
+# A file in this folder with no entry is still ingested, with a warning, and its date is unknown.
 """
 
 

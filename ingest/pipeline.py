@@ -61,7 +61,7 @@ from assistant.wiring import build_qa_embedder
 
 from .bounded import Job, Limits, load_and_chunk_many
 from .embedding import CachedEmbedding, EmbedCache, embedder_key
-from .manifest import DocMeta, derived_meta, discover, load_manifest
+from .manifest import SUPPORTED, DocMeta, derived_meta, discover, load_manifest, unreadable
 from .report import DocResult, IngestReport
 from .versions import document_hash, new_generation, versioned_id
 
@@ -133,6 +133,8 @@ class Ingestor:
         with ingest_lock(self.settings.data_dir):
             manifest = load_manifest(corpus, corpus / "manifest.toml")
             files = discover(corpus)
+            kinds = ", ".join(sorted(SUPPORTED))
+            report.warnings.extend(f"{p.name}: not indexed: only {kinds} files are read" for p in unreadable(corpus))
             self.progress("verify", 0, 1)
             registry = self.store.registry(create=True)
             assert registry is not None
@@ -256,7 +258,10 @@ class Ingestor:
         added / updated / repaired (with `path` set: to be parsed)."""
         if meta is None:
             meta = derived_meta(path)
-            report.warnings.append(f"{path.name}: not in the manifest; ingested with metadata taken from the file")
+            report.warnings.append(
+                f"{path.name}: not in the manifest; ingested with its title taken from the file name and"
+                " its date unknown (answers citing it say so): describe it in manifest.toml"
+            )
         if meta.doc_id in present:
             report.results.append(
                 DocResult(path.name, meta.doc_id, "failed", 0, f"document id {meta.doc_id!r} is used by another file")

@@ -43,6 +43,12 @@ def notices_for(
         if any(c.approximate for c in citations):
             span = f"c. {span}"
         out.append(render("stale_notice", years=stale_after_years, published=span))
+    # A source of unknown date (a file no manifest entry describes) may be anything from a draft
+    # to a withdrawn guide: the reader is told, as for an old one.
+    undated = [c for c in citations if year_of(c.published) is None]
+    if undated:
+        refs = ", ".join(f"[{c.n}]" for c in undated)
+        out.append(render("undated_notice", sources=f"source {refs}" if len(undated) == 1 else f"sources {refs}"))
     notes = list(dict.fromkeys(n for c in citations if (n := doc_notices.get(c.doc_id, ""))))
     # Editors write each document's notice on its own, so two cited documents can say one thing
     # twice ("CCGs were abolished on 1 July 2022 ..." and "Written while the Bill was before

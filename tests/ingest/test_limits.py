@@ -185,6 +185,19 @@ def test_long_and_odd_upload_names_are_made_safe(tmp_path: Path) -> None:
     assert safe_name("%%%.pdf") == "document.pdf"
 
 
+@pytest.mark.parametrize(
+    ("published", "why"), [("2034-09", "after today"), ("2014-13-45", "not a date on the calendar")]
+)
+def test_an_upload_dated_after_today_or_on_no_calendar_is_refused(tmp_path: Path, published: str, why: str) -> None:
+    """The manifest's own rule: an upload never writes an entry the next ingest would refuse."""
+    settings = _settings(tmp_path)
+    manifest = settings.manifest_path.read_text()
+    with pytest.raises(ConfigError, match=f"published: '{published}' .*{why}"):
+        data = b"# New\n\n" + BODY.encode()
+        add_document(settings, "new.md", data, title="New", publisher="BMA", published=published)
+    assert not (settings.corpus_dir / "new.md").exists() and settings.manifest_path.read_text() == manifest
+
+
 @pytest.mark.parametrize("name", ["README.md", "readme.MD", "sources.md", ".hidden.md", "manifest.toml", "README .md"])
 def test_reserved_upload_names_are_refused_with_a_reason(tmp_path: Path, name: str) -> None:
     settings = _settings(tmp_path)

@@ -32,10 +32,14 @@ def ids_by_doc(settings: Settings, emb: HashEmbedder) -> dict[str, set[str]]:
 
 def test_first_ingest_and_unmanifested_file_warning(small: Settings) -> None:
     emb = HashEmbedder()
+    (small.corpus_dir / "delta.docx").write_bytes(b"PK\x03\x04")  # a Word file, dropped in
     report = Ingestor(small, emb).run()
     assert report.ok
     assert {r.status for r in report.results} == {"added"}
-    assert any("gamma.html" in w and "not in the manifest" in w for w in report.warnings)
+    assert any("gamma.html" in w and "not in the manifest" in w and "date unknown" in w for w in report.warnings)
+    assert any(w.startswith("delta.docx: not indexed: only ") for w in report.warnings), report.warnings
+    gamma = next(c for c in Store(small, emb).all_chunks() if c.doc_id == "gamma")
+    assert gamma.published == ""  # not the file's modification time
     docs = ids_by_doc(small, emb)
     assert set(docs) == {"alpha", "beta", "gamma"}
     assert (small.bm25_path / "ids.json").is_file()

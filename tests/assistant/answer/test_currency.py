@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from dataclasses import replace
 
 from assistant.answer.currency import age_label, notices_for
 from assistant.types import Citation
@@ -50,3 +51,12 @@ def test_an_inferred_year_is_shown_as_one_in_the_age_notice() -> None:
     assert "(published c. 2011–2012)" in shown
     [known] = notices_for([_cite("bma", "2012")], {}, stale_after_years=5, today=TODAY)
     assert "(published 2012)" in known
+
+
+def test_a_source_of_unknown_date_is_said_to_be_so() -> None:
+    """A file no manifest entry describes has no date: the reader is told to check it, and no
+    age notice claims to know how old every source is."""
+    old, undated = _cite("bma"), replace(_cite("note", ""), n=2)
+    shown = notices_for([old, undated], {}, stale_after_years=5, today=TODAY)
+    assert shown == ["The date of source [2] is not known: check that it is current guidance before acting on it."]
+    assert "more than 5 years old" in notices_for([old], {}, stale_after_years=5, today=TODAY)[0]
