@@ -260,6 +260,8 @@ class Assistant:
         question = clean_question(question)
         if not question:
             raise QuestionError("the question is empty")
+        if filters is not None:
+            self._check_filters(filters)
         if len(question) > MAX_QUESTION_CHARS:
             raise QuestionError(f"the question is longer than {MAX_QUESTION_CHARS} characters")
         language = other_language(question)
@@ -290,6 +292,23 @@ class Assistant:
         answer = self._answer(asked, turns, filters, k, retriever, passages, restate)
         answer.question = question
         return answer
+
+    def _check_filters(self, filters: Filters) -> None:
+        """A filter naming no indexed document or publisher is a mistake to report, not a question
+        the guidance "does not answer" (a misspelt `--doc` id read as the corpus being silent)."""
+        docs = self.documents()
+        ids = sorted(d.doc_id for d in docs)
+        publishers = sorted({d.publisher for d in docs if d.publisher}, key=str.lower)
+        known = {p.lower() for p in publishers}
+        for doc_id in filters.doc_ids:
+            if doc_id not in ids:
+                raise QuestionError(f"filter doc: no document with id {doc_id!r} (the ids are: {', '.join(ids)})")
+        for publisher in filters.publishers:
+            if publisher.lower() not in known:
+                raise QuestionError(
+                    f"filter publisher: no document published by {publisher!r} (the publishers are: "
+                    f"{', '.join(publishers)})"
+                )
 
     def _answer(
         self,

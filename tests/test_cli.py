@@ -2,14 +2,17 @@ from __future__ import annotations
 
 import json
 import os
+import signal
 import subprocess
 import sys
+import time
 from pathlib import Path
 
 import pytest
 
 from assistant import Settings
 from assistant.interfaces.cli import main
+from tests.helpers import write_small_corpus
 
 
 def test_ask_json_schema_through_the_console_script(corpus_settings: Settings, env_for) -> None:  # type: ignore[no-untyped-def]
@@ -122,3 +125,49 @@ def test_a_reader_that_stops_early_gets_no_traceback(tmp_path: Path) -> None:
     err = proc.stderr.read().decode()
     assert proc.wait(timeout=120) == 1, err
     assert "Traceback" not in err and "BrokenPipe" not in err, err
+
+
+def test_ingest_check_reads_every_document_and_indexes_nothing(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    corpus = write_small_corpus(tmp_path / "corpus")
+    manifest = corpus / "manifest.toml"
+    manifest.write_text(manifest.read_text() + 'exclude = ["A sponsor line the text never holds"]\n')
+    (corpus / "delta.docx").write_bytes(b"PK\x03\x04")
+    monkeypatch.setenv("ASSISTANT_CORPUS_DIR", str(corpus))
+    monkeypatch.setenv("ASSISTANT_DATA_DIR", str(tmp_path / "var"))
+    assert main(["ingest", "--check"]) == 1
+    out, err = capsys.readouterr()
+    lines = {line.split()[0]: line for line in out.splitlines() if line.strip()}
+    assert "fails:" in lines["beta.md"] and "exclude" in lines["beta.md"]
+    assert "chunks" in lines["alpha.txt"] and "fails" not in lines["alpha.txt"]
+    assert "3 documents checked · 1 would fail · nothing was indexed" in out
+    assert "delta.docx: not indexed" in err and "gamma.html: not in the manifest" in err
+    assert not (tmp_path / "var").exists()
+    # A manifest mistake is named as ingest names it, every one at once.
+    manifest.write_text(manifest.read_text().replace('published = "2012"', 'published = "2041"') + 'notise = "x"\n')
+    assert main(["ingest", "--check"]) == 2
+    err = capsys.readouterr().err
+    assert "field 'published' '2041' is after today" in err and "unknown field 'notise' (did you mean 'notice'?)" in err
+
+
+def test_a_filter_naming_no_document_is_an_error_not_a_refusal(corpus_settings: Settings, env_for, capsys) -> None:  # type: ignore[no-untyped-def]
+    env_for(corpus_settings)
+    assert main(["ask", "--doc", "bma-quick-giude", "How many CCGs are there?"]) == 2
+    err = capsys.readouterr().err
+    assert "no document with id 'bma-quick-giude'" in err and "bma-quick-guide" in err
+    assert main(["ask", "--publisher", "BMAA", "How many CCGs are there?"]) == 2
+    assert "no document published by 'BMAA'" in capsys.readouterr().err
+    assert main(["ask", "--publisher", "bma", "--k", "2", "How many CCGs are there?"]) == 0  # any case
+
+
+def test_an_interrupted_ingest_says_what_stays(corpus_settings: Settings, tmp_path: Path, env_for) -> None:  # type: ignore[no-untyped-def]
+    env = {**env_for(corpus_settings), "ASSISTANT_DATA_DIR": str(tmp_path / "var")}
+    exe = Path(sys.executable).with_name("assistant")
+    # A fresh data folder: the model's export and every embedding take many seconds.
+    proc = subprocess.Popen([str(exe), "ingest"], env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    time.sleep(4)
+    proc.send_signal(signal.SIGINT)
+    _, err = proc.communicate(timeout=120)
+    assert proc.returncode == 130, err
+    assert "interrupted: documents already committed stay indexed" in err and "Traceback" not in err

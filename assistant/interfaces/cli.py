@@ -39,6 +39,8 @@ def cmd_ingest(args: argparse.Namespace, settings: Settings) -> int:
 
     if args.corpus:
         settings = settings.replace(corpus_dir=Path(args.corpus))
+    if args.check:
+        return _check_corpus(settings)
     embedder = build_embedder(settings)
     if isinstance(embedder, OnnxEmbedder):
         # Before the progress bars, so its one-time export message stands on its own line; and
@@ -49,6 +51,21 @@ def cmd_ingest(args: argparse.Namespace, settings: Settings) -> int:
         print(f"warning: {w}", file=sys.stderr)
     print(json.dumps(report.to_json(), indent=2) if args.json else report.table())
     return 0 if report.ok else 1
+
+
+def _check_corpus(settings: Settings) -> int:
+    """`ingest --check`: the manifest and every document read as ingest would, nothing written."""
+    from ingest.editor import check_corpus
+
+    checked, warnings = check_corpus(settings)
+    for w in warnings:
+        print(f"warning: {w}", file=sys.stderr)
+    width = max((len(c.file) for c in checked), default=4) + 2
+    for c in checked:
+        print(f"{c.file:<{width}}{c.doc_id:<30}" + (f"fails: {c.problem}" if c.problem else f"{c.chunks} chunks"))
+    failed = sum(1 for c in checked if c.problem)
+    print(f"{len(checked)} documents checked · {failed} would fail · nothing was indexed")
+    return 1 if failed else 0
 
 
 def cmd_corpus(args: argparse.Namespace, settings: Settings) -> int:
@@ -162,6 +179,11 @@ def build_parser() -> argparse.ArgumentParser:
     s = sub.add_parser("ingest", help="index the corpus folder (incremental)")
     s.add_argument("--corpus", help="corpus folder (default ASSISTANT_CORPUS_DIR)")
     s.add_argument("--rebuild", action="store_true", help="start the index over")
+    s.add_argument(
+        "--check",
+        action="store_true",
+        help="check the manifest and read every document as ingest would, indexing nothing",
+    )
     s.add_argument("--json", action="store_true")
     s.set_defaults(fn=cmd_ingest)
 
@@ -218,6 +240,15 @@ def main(argv: Sequence[str] | None = None) -> int:
     except AssistantError as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 2
+    except KeyboardInterrupt:
+        # Ingest commits document by document, so what it finished stays and the index answers.
+        done = (
+            "documents already committed stay indexed and answers still work; run `assistant ingest` again to finish"
+            if args.command == "ingest"
+            else "nothing was changed"
+        )
+        print(f"interrupted: {done}", file=sys.stderr)
+        return 130
     except BrokenPipeError:
         # The reader stopped early (`assistant ask ... | head -3`): nothing went wrong here. The
         # interpreter's own flush at exit would meet the closed pipe again, so stdout is pointed
