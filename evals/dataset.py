@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import difflib
 import json
 import re
 from dataclasses import dataclass, field
@@ -66,13 +67,40 @@ def _check(cond: bool, where: str, msg: str) -> None:
         raise DatasetError(f"{where}: {msg}")
 
 
+# Every field the evaluation reads (the Feedback page adds the last three).
+FIELDS = (
+    "id",
+    "question",
+    "answerable",
+    "category",
+    "doc",
+    "evidence",
+    "key_facts",
+    "history",
+    "persona",
+    "made_by",
+    "from_feedback",
+    "made_at",
+)
+_KINDS = {str: "text", bool: "true or false"}
+
+
 def parse_item(raw: Any, where: str, warnings: list[str] | None = None) -> Item:
-    """One validated item; raises DatasetError naming `where` and the field. Quotes shorter
-    than SHORT_QUOTE words (a list item, say) are accepted with a note in `warnings`."""
+    """One validated item; raises DatasetError naming `where` (with the item's id when it has
+    one) and the field. Quotes shorter than SHORT_QUOTE words (a list item, say) are accepted
+    with a note in `warnings`."""
     _check(isinstance(raw, dict), where, "each line must be a JSON object")
+    if isinstance(raw.get("id"), str) and raw["id"]:
+        where = f"{where} (id {raw['id']!r})"
+    # Editors may annotate items with fields of their own; a misspelt one is named, since its
+    # value is read as missing ("key_fcts": an item scored with no key facts).
+    for key in raw:
+        near = difflib.get_close_matches(key, FIELDS, n=1, cutoff=0.75) if key not in FIELDS else []
+        if near and warnings is not None:
+            warnings.append(f"{where}: unknown field '{key}' is not read (did you mean '{near[0]}'?)")
     for key, kind in (("id", str), ("question", str), ("answerable", bool), ("category", str)):
-        _check(isinstance(raw.get(key), kind), where, f"field '{key}' is required ({kind.__name__})")
-    where = f"{where} (id {raw['id']!r})"
+        _check(key in raw, where, f"field '{key}' is required ({_KINDS[kind]})")
+        _check(isinstance(raw[key], kind), where, f"field '{key}' must be {_KINDS[kind]}, not {raw[key]!r}")
     _check(bool(raw["question"].strip()), where, "field 'question' is empty")
     _check(raw["category"] in CATEGORIES, where, f"field 'category' must be one of {sorted(CATEGORIES)}")
     evidence = raw.get("evidence", [])
@@ -106,6 +134,7 @@ def parse_item(raw: Any, where: str, warnings: list[str] | None = None) -> Item:
     )
     if raw["answerable"]:
         _check(1 <= len(evidence) <= 3, where, "an answerable item needs 1–3 evidence quotes")
+        _check(bool(key_facts), where, "an answerable item needs at least one key fact (field 'key_facts')")
         for q in evidence:
             n = len(q.split())
             _check(n >= 1 and n <= 40, where, f"field 'evidence' quote has {n} words (at most 40): {q[:60]!r}")
@@ -198,14 +227,45 @@ def check_dataset(path: Path, corpus_dir: Path | None = None) -> DatasetCheck:
             errors.append(f"{where}: duplicate id {item.id!r}")
             continue
         seen.add(item.id)
-        missing = [q for q in item.evidence if texts is not None and not any(_flat(q) in t for t in texts.values())]
-        if missing:
-            errors.append(
-                f"{where} (id {item.id!r}): field 'evidence' quote not found in the corpus: {missing[0][:80]!r}"
-            )
+        problem = _corpus_problem(item, texts) if texts is not None else ""
+        if problem:
+            errors.append(f"{where} (id {item.id!r}): {problem}")
             continue
         items.append(item)
     return DatasetCheck(path, items, errors, warnings)
+
+
+def _corpus_problem(item: Item, texts: dict[str, str]) -> str:
+    """What of `item` the corpus contradicts, or "": a `doc` that is no corpus file, an evidence
+    quote no document holds (with the corpus's closest sentence, so that a document's new wording
+    shows at once), a key fact no document states (then no answer could state it, and the
+    assistant would be blamed for the dataset's slip)."""
+    docs = [item.doc] if isinstance(item.doc, str) else list(item.doc or [])
+    unknown = [d for d in docs if d and d not in texts]
+    if unknown:
+        return f"field 'doc' names {unknown[0]!r}, which is not in the corpus (files: {', '.join(sorted(texts))})"
+    for quote in item.evidence:
+        if not any(_flat(quote) in t for t in texts.values()):
+            closest = _closest_sentence(quote, texts)
+            hint = f"; the closest sentence is {closest!r}" if closest else ""
+            return f"field 'evidence' quote not found in the corpus: {_shown(quote)!r}{hint}"
+    corpus = " ".join(texts.values())
+    for alternatives in item.key_facts:
+        if not any(_flat(a) in corpus for a in alternatives):
+            return f"field 'key_facts': {' | '.join(alternatives)!r} is stated nowhere in the corpus"
+    return ""
+
+
+def _shown(text: str, limit: int = 120) -> str:
+    """`text` cut at a word boundary to at most `limit` characters, marked when cut."""
+    return text if len(text) <= limit else text[:limit].rsplit(" ", 1)[0] + " …"
+
+
+def _closest_sentence(quote: str, texts: dict[str, str]) -> str:
+    """The corpus sentence most like `quote` (at least half alike), cut for showing; "" if none."""
+    sentences = [s for t in texts.values() for s in re.split(r"(?<=[.!?])\s+", t) if s]
+    best = difflib.get_close_matches(_flat(quote), sentences, n=1, cutoff=0.5)
+    return _shown(best[0]) if best else ""
 
 
 def validate(path: Path, corpus_dir: Path) -> list[str]:

@@ -8,7 +8,7 @@ import pytest
 from assistant import Assistant, Settings
 from assistant.errors import DatasetError
 from assistant.interfaces.cli import main
-from evals.dataset import DEV_SET, Item, load_dataset, validate
+from evals.dataset import DEV_SET, Item, check_dataset, load_dataset, validate
 from evals.runner import PREVIOUS_ANSWER, check_thresholds, metrics_for, run_items, write_run
 
 GOOD = {
@@ -61,6 +61,38 @@ def test_validate_passes_the_dev_set_and_names_failures(tmp_path: Path, corpus_s
     assert any(":3 (id 'c')" in p and "'category'" in p for p in problems)
     assert any(":4" in p and "duplicate id" in p for p in problems)
     assert len(problems) == 3
+
+
+def test_validate_names_what_an_editor_gets_wrong(tmp_path: Path, corpus_settings: Settings) -> None:
+    """A content editor's slips, each named by line, id and field, and checked against the corpus."""
+    moved = "The BMA recommends that positions for secondary care clinicians are advertised on NHS Jobs."
+    bad = write(
+        tmp_path / "bad.jsonl",
+        [
+            {**GOOD, "answerable": "yes"},
+            {**GOOD, "id": "b", "key_facts": [["90 minutes"]]},
+            {**GOOD, "id": "c", "doc": "bma-no-such-guide.md"},
+            {**GOOD, "id": "d", "evidence": [moved]},
+            {**GOOD, "id": "e", "key_facts": []},
+            {"id": "f", "answerable": True, "category": "fact"},
+            {**GOOD, "id": "g", "key_fcts": [["NHS Jobs"]]},
+        ],
+    )
+    check = check_dataset(bad, corpus_settings.corpus_dir)
+    problems = dict(p.split(": ", 1) for p in check.errors)
+    assert problems[f"{bad}:1 (id 'a')"] == "field 'answerable' must be true or false, not 'yes'"
+    assert problems[f"{bad}:2 (id 'b')"] == "field 'key_facts': '90 minutes' is stated nowhere in the corpus"
+    assert problems[f"{bad}:3 (id 'c')"].startswith("field 'doc' names 'bma-no-such-guide.md', which is not in")
+    # The corpus's own wording, for a quote written from memory or from an older version.
+    quote = problems[f"{bad}:4 (id 'd')"]
+    assert quote.startswith("field 'evidence' quote not found in the corpus: 'The BMA recommends that positions")
+    assert "the closest sentence is 'positions for secondary care clinicians on ccgs are regularly" in quote
+    assert problems[f"{bad}:5 (id 'e')"] == "an answerable item needs at least one key fact (field 'key_facts')"
+    assert problems[f"{bad}:6 (id 'f')"] == "field 'question' is required (text)"
+    assert len(check.errors) == 6 and [i.id for i in check.items] == ["g"]
+    misspelt = "(id 'g'): unknown field 'key_fcts' is not read (did you mean 'key_facts'?)"
+    assert any(misspelt in w for w in check.warnings)
+    assert not any("extra_field" in w for w in check.warnings)  # an editor's own note, not a misspelling
 
 
 def test_load_dataset_rejects_bad_json_with_line(tmp_path: Path) -> None:
