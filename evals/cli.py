@@ -78,7 +78,8 @@ def cmd_eval(args: argparse.Namespace, settings: Settings) -> int:
     from assistant import Assistant
     from assistant.interfaces.progress import stage_progress
 
-    from .runner import MODES, check_thresholds, default_out, metrics_for, run_items, table, write_run
+    from .runner import MODES, check_thresholds, default_out, load_run, metrics_for, run_items, table, write_run
+    from .versus import versus
 
     checks = [
         check_dataset(p, settings.corpus_dir)
@@ -132,7 +133,20 @@ def cmd_eval(args: argparse.Namespace, settings: Settings) -> int:
         baseline = None
         if args.baseline:
             baseline = args.baseline / split if (args.baseline / split).is_dir() else args.baseline
-        write_run(out / split, rows, metrics, meta, baseline, comparison if args.compare else None)
+        write_run(out / split, rows, metrics, meta, baseline, comparison if args.compare else None, check.errors)
+        if baseline is not None:
+            vs = versus(rows, load_run(baseline)[0])
+            print(
+                f"{split}: against the baseline {len(vs.improved)} improved, {len(vs.regressed)} regressed"
+                + (f", {len(vs.dropped)} that passed are no longer run" if vs.dropped else ""),
+                file=sys.stderr,
+            )
+            # No threshold sees an item that is not run: one that passed and now is not fails the run.
+            if vs.dropped:
+                missed.append(
+                    f"{split}: {len(vs.dropped)} item(s) that passed in the baseline no longer run "
+                    f"({', '.join(r['id'] for r in vs.dropped[:5])}{' …' if len(vs.dropped) > 5 else ''})"
+                )
         summary[split] = {"overall": metrics["overall"], "skipped": check.skipped, "report": str(out / split)}
         if settings.generator != "extractive":
             generation_lines.append(_generation_line(split, metrics["overall"], rows))

@@ -14,6 +14,11 @@ from collections import Counter
 from collections.abc import Sequence
 from typing import Any
 
+from assistant.gate.answerability import SUBJECT_UNKNOWN
+from assistant.gate.bodies import CCG_UNWRITTEN
+from assistant.gate.caps import COUNT_UNSTATED, SUM_UNSTATED
+from assistant.gate.persons import ORGANISATION_UNNAMED, PERSON_NOW, PERSON_UNNAMED
+
 FOUND = 0.7
 # The figures shown when retrievers are compared (CLI table and HTML report).
 COMPARED = (
@@ -55,6 +60,51 @@ def first_found_rank(evidence: Sequence[str], passages: Sequence[str]) -> int | 
         if any(containment(q, passage) >= FOUND for q in evidence):
             return rank
     return None
+
+
+def missing_facts(key_facts: Sequence[Sequence[str]], answer: str) -> list[str]:
+    """The key facts `answer` does not state, each by its first phrasing."""
+    text = normalise_text(answer).lower()
+    return [alts[0] for alts in key_facts if not any(normalise_text(p).lower() in text for p in alts)]
+
+
+# The rules' signals that refuse an ask on their own (gate/), named in a failing item's reason.
+_RULES = (
+    SUBJECT_UNKNOWN,
+    CCG_UNWRITTEN,
+    PERSON_NOW,
+    PERSON_UNNAMED,
+    ORGANISATION_UNNAMED,
+    SUM_UNSTATED,
+    COUNT_UNSTATED,
+)
+
+
+def refusal_reason(answer: dict[str, Any]) -> str:
+    """Why the assistant refused, from `--json`'s `answerability`: the rule or the reason it gave,
+    else the model's probability and the yes-or-no signals it read as 1 (" (probability 0.009;
+    acronym_unknown)"); "" when the answer carries none."""
+    parts = [p for p in answer.get("answerability") or [] if p.get("outcome") == "refuse"]
+    if not parts:
+        return ""
+    part = parts[0]
+    for key, label in (("outside", "outside the guidance's nations"), ("superseded", "came after the documents")):
+        if part.get(key):
+            return f" ({label}: {part[key]})"
+    if part.get("clinical"):
+        return " (clinical advice)"
+    if part.get("off_subject"):
+        return " (no word of it is the guidance's)"
+    if part.get("language"):
+        return f" (written in {part['language']})"
+    signals = part.get("signals") or {}
+    rules = [k for k in _RULES if signals.get(k)]
+    if rules:
+        return f" ({', '.join(rules)})"
+    flags = [k for k, v in signals.items() if v == 1.0]
+    probability = part.get("probability")
+    said = [f"probability {probability:.3f}"] if isinstance(probability, float) else []
+    return f" ({'; '.join(said + flags)})" if said or flags else ""
 
 
 def key_fact_recall(key_facts: Sequence[Sequence[str]], answer: str) -> float:
@@ -108,11 +158,12 @@ def score_item(item: Any, answer: dict[str, Any]) -> dict[str, Any]:
     cited = citation_supported(item.evidence, [c["text"] for c in answer["citations"]]) if not refused else False
     why = []
     if refused:
-        why.append("refused an answerable question")
+        why.append("refused an answerable question" + refusal_reason(answer))
     if rank is None or rank > 5:
         why.append("evidence not in the top 5 passages" if rank is None else f"evidence first at rank {rank}")
     if not refused and kf < 1.0:
-        why.append(f"key facts found {kf:.0%}")
+        missing = missing_facts(item.key_facts, answer["answer"])
+        why.append(f"key facts found {kf:.0%} (missing: {'; '.join(repr(m) for m in missing)})")
     if not refused and not cited:
         why.append("no cited passage contains the evidence")
     return {

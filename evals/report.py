@@ -8,7 +8,8 @@ from importlib import resources
 from pathlib import Path
 from typing import Any
 
-from .metrics import COMPARED
+from .metrics import COMPARED, missing_facts
+from .versus import versus
 
 HEADLINE = [
     ("hit@5", "Evidence in top 5", False),
@@ -18,7 +19,8 @@ HEADLINE = [
     ("citation_support", "Citation support", False),
     ("refusal_recall", "Refusal recall", False),
     ("false_refusal_rate", "False refusals", True),
-    ("partial_rate", "Partial answers", True),
+    ("partial_rate", "Answerable, answered in part", True),
+    ("partial_unanswerable_rate", "Near-misses answered in part", True),
     ("latency_p50_ms", "Latency p50 (ms)", True),
     ("latency_p95_ms", "Latency p95 (ms)", True),
 ]
@@ -90,7 +92,9 @@ def _item_html(r: dict[str, Any]) -> str:
         or "<li>(none)</li>"
     )
     evidence = "".join(f"<li><q>{e(q)}</q></li>" for q in r["evidence"]) or "<li>(none: should be refused)</li>"
-    facts = "; ".join(" / ".join(alts) for alts in r["key_facts"]) or "–"
+    # Each key fact marked stated or missed, so a failure reads at a glance (and a dataset's slip too).
+    missed = {alts[0] for alts in r["key_facts"]} & set(missing_facts(r["key_facts"], r["answer"]))
+    facts = "; ".join(("✗ " if alts[0] in missed else "✓ ") + " / ".join(alts) for alts in r["key_facts"]) or "–"
     hist = "".join(f"<div class=h><b>{e(t['role'])}:</b> {e(t['content'])}</div>" for t in r.get("history", []))
     why = ", ".join(r["scores"].get("why", []))
     outcome = r.get("outcome", "refuse" if r["refused"] else "answer")
@@ -118,6 +122,7 @@ def write_report(
     base_rows: list[dict[str, Any]] | None = None,
     base_metrics: dict[str, Any] | None = None,
     comparison: dict[str, dict[str, Any]] | None = None,
+    problems: Sequence[str] = (),
 ) -> None:
     overall = metrics["overall"]
     cards = "".join(
@@ -165,26 +170,41 @@ def write_report(
         comp += "</table>"
     diff = ""
     if base_rows is not None:
-        before = {r["id"]: r["scores"]["passed"] for r in base_rows}
-        improved = [r for r in rows if r["scores"]["passed"] and before.get(r["id"]) is False]
-        regressed = [r for r in rows if not r["scores"]["passed"] and before.get(r["id"]) is True]
+        vs = versus(rows, base_rows)
         diff = (
-            f"<h2>Compared with the baseline</h2><p>{len(improved)} improved, {len(regressed)} regressed.</p>"
-            "<h3>Regressed</h3>"
-            + ("".join(_item_html(r) for r in regressed) or "<p>None.</p>")
+            f"<h2>Compared with the baseline</h2><p>{len(vs.improved)} improved, "
+            f"{len(vs.regressed) + len(vs.dropped)} regressed"
+            + (f", {len(vs.dropped)} of them passing items no longer run" if vs.dropped else "")
+            + ".</p><h3>Regressed</h3>"
+            + ("".join(_item_html(r) for r in vs.regressed) or ("" if vs.dropped else "<p>None.</p>"))
+            + (
+                "<h4>Passed in the baseline, not run now (skipped as a problem item, or removed)</h4><ul>"
+                + "".join(f"<li><code>{e(r['id'])}</code> {e(r['question'])}</li>" for r in vs.dropped)
+                + "</ul>"
+                if vs.dropped
+                else ""
+            )
             + "<h3>Improved</h3><ul>"
-            + "".join(f"<li><code>{e(r['id'])}</code> {e(r['question'])}</li>" for r in improved)
+            + "".join(f"<li><code>{e(r['id'])}</code> {e(r['question'])}</li>" for r in vs.improved)
             + "</ul>"
         )
+    skipped = (
+        f"<h2>Skipped items ({len(problems)})</h2><p>Not run: the dataset's problems "
+        "(<code>assistant eval validate</code> gives the same).</p><ul>"
+        + "".join(f"<li>{e(p)}</li>" for p in problems)
+        + "</ul>"
+        if problems
+        else ""
+    )
     css = resources.files("evals").joinpath("report.css").read_text(encoding="utf-8")
-    meta_line = " · ".join(f"{e(str(k))}: {e(str(v))}" for k, v in meta.items())
+    meta_line = " · ".join(f"{e(str(k))}: {e(str(v))}" for k, v in meta.items() if v != "")
     page = f"""<!doctype html><html lang="en"><head><meta charset="utf-8">
 <title>Evaluation report</title><style>{css}</style></head><body>
 <h1>Evaluation report</h1><p>{meta_line}</p>
 <div class=cards>{cards}</div>
 {gen}
 <h2>By category</h2><div class=charts>{charts}{_histogram([r["latency_ms"] for r in rows])}</div>
-{comp}{diff}
+{comp}{diff}{skipped}
 <h2>Failing items ({len(failing)} of {len(rows)})</h2>
 {"".join(_item_html(r) for r in failing) or "<p>Every item passed.</p>"}
 </body></html>"""

@@ -115,7 +115,9 @@ def write_run(
     meta: dict[str, Any],
     baseline: Path | None = None,
     comparison: dict[str, dict[str, Any]] | None = None,
+    problems: Sequence[str] = (),
 ) -> Path:
+    """The run's files in `out`; `problems`: the dataset's items skipped, each with its reason."""
     out.mkdir(parents=True, exist_ok=True)
     with open(out / "results.jsonl", "w", encoding="utf-8") as fh:
         for r in rows:
@@ -125,7 +127,7 @@ def write_run(
         payload["comparison"] = comparison
     (out / "metrics.json").write_text(json.dumps(payload, indent=2), encoding="utf-8")
     base_rows, base_metrics = load_run(baseline) if baseline else (None, None)
-    write_report(out / "report.html", rows, metrics, meta, base_rows, base_metrics, comparison)
+    write_report(out / "report.html", rows, metrics, meta, base_rows, base_metrics, comparison, problems)
     return out
 
 

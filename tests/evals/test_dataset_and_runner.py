@@ -9,6 +9,7 @@ from assistant import Assistant, Settings
 from assistant.errors import DatasetError
 from assistant.interfaces.cli import main
 from evals.dataset import DEV_SET, Item, check_dataset, load_dataset, validate
+from evals.metrics import refusal_reason
 from evals.runner import PREVIOUS_ANSWER, check_thresholds, metrics_for, run_items, write_run
 
 GOOD = {
@@ -145,6 +146,45 @@ def test_runner_writes_results_metrics_and_report(tmp_path: Path, bot: Assistant
     # a baseline comparison
     out2 = write_run(tmp_path / "run2", rows, metrics, {"dataset": "d"}, baseline=out)
     assert "Compared with the baseline" in (out2 / "report.html").read_text()
+
+
+def test_an_item_that_passed_and_is_no_longer_run_fails_the_comparison(  # type: ignore[no-untyped-def]
+    tmp_path: Path, corpus_settings: Settings, env_for, capsys
+) -> None:
+    """A replaced document whose new wording no longer holds an item's quote: the item is skipped,
+    and against the baseline the run read "0 regressed" with exit status 0."""
+    env_for(corpus_settings)
+    jobs = {**GOOD, "id": "jobs"}
+    # A fact the corpus states elsewhere, which this answer does not (a dataset's slip, or a miss).
+    wrong = {**GOOD, "id": "wrong", "key_facts": [["NHS Jobs"], ["contact your CCG"], ["clinical senates"]]}
+    first = write(tmp_path / "d.jsonl", [GOOD, jobs, wrong])
+    assert main(["eval", "--dataset", str(first), "--out", str(tmp_path / "before")]) == 0  # no threshold
+    report = (tmp_path / "before" / "d" / "report.html").read_text()
+    # Each key fact marked: which one the answer missed is plain (here the dataset's slip).
+    assert "✓ NHS Jobs; ✓ contact your CCG; ✗ clinical senates" in report
+    assert "key facts found 67% (missing: &#x27;clinical senates&#x27;)" in report
+    moved = {**jobs, "evidence": ["Positions for secondary care clinicians are advertised on the Hospital Jobs site."]}
+    second = write(tmp_path / "d.jsonl", [GOOD, moved, wrong])
+    capsys.readouterr()
+    args = ["eval", "--dataset", str(second), "--out", str(tmp_path / "after")]
+    code = main([*args, "--baseline", str(tmp_path / "before")])
+    err = capsys.readouterr().err
+    assert code == 1
+    assert "d: against the baseline 0 improved, 0 regressed, 1 that passed are no longer run" in err
+    assert "FAIL d: 1 item(s) that passed in the baseline no longer run (jobs)" in err
+    report = (tmp_path / "after" / "d" / "report.html").read_text()
+    assert "0 improved, 1 regressed, 1 of them passing items no longer run" in report
+    assert "Skipped items (1)" in report and "quote not found in the corpus" in report
+
+
+def test_a_refused_items_reason_is_the_rule_or_the_models_view() -> None:
+    refused = {"answerability": [{"outcome": "refuse", "probability": 0.009, "signals": {"acronym_unknown": 1.0}}]}
+    assert refusal_reason(refused) == " (probability 0.009; acronym_unknown)"
+    ruled = {"answerability": [{"outcome": "refuse", "probability": 0.4, "signals": {"subject_unknown": 1.0}}]}
+    assert refusal_reason(ruled) == " (subject_unknown)"
+    outside = {"answerability": [{"outcome": "refuse", "outside": "Scotland", "signals": {}}]}
+    assert refusal_reason(outside) == " (outside the guidance's nations: Scotland)"
+    assert refusal_reason({"answerability": [{"outcome": "answer"}]}) == ""
 
 
 def test_a_previous_answer_placeholder_is_the_assistants_own_answer(bot: Assistant) -> None:
