@@ -137,8 +137,9 @@ def cmd_eval(args: argparse.Namespace, settings: Settings) -> int:
         if baseline is not None:
             vs = versus(rows, load_run(baseline)[0])
             print(
-                f"{split}: against the baseline {len(vs.improved)} improved, {len(vs.regressed)} regressed"
-                + (f", {len(vs.dropped)} that passed are no longer run" if vs.dropped else ""),
+                f"{split}: against the baseline {len(vs.improved)} improved, "
+                f"{len(vs.regressed) + len(vs.dropped)} regressed"
+                + (f" ({len(vs.dropped)} that passed are no longer run)" if vs.dropped else ""),
                 file=sys.stderr,
             )
             # No threshold sees an item that is not run: one that passed and now is not fails the run.

@@ -265,7 +265,8 @@ def _closest_sentence(quote: str, texts: dict[str, str]) -> str:
     """The corpus sentence most like `quote` (at least half alike), cut for showing; "" if none."""
     sentences = [s for t in texts.values() for s in re.split(r"(?<=[.!?])\s+", t) if s]
     best = difflib.get_close_matches(_flat(quote), sentences, n=1, cutoff=0.5)
-    return _shown(best[0]) if best else ""
+    # Whole, or nearly: cut at 120 characters it hid the very words a new version changed.
+    return _shown(best[0], 400) if best else ""
 
 
 def validate(path: Path, corpus_dir: Path) -> list[str]:

@@ -16,6 +16,7 @@ from __future__ import annotations
 import atexit
 import os
 import pickle
+import signal
 import struct
 import subprocess
 import sys
@@ -251,4 +252,7 @@ def _serve() -> None:
 
 
 if __name__ == "__main__":
+    # A terminal's Ctrl-C reaches every process of its group: the ingest that started this worker
+    # stops it (and says what stays), so the worker's own traceback would only bury that line.
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
     _serve()

@@ -135,6 +135,12 @@ def load_manifest(corpus_dir: Path, manifest_path: Path | None = None, today: dt
         data = tomllib.loads(path.read_text(encoding="utf-8"))
     except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
         raise ConfigError(f"{path}: not valid TOML: {exc}") from exc
+    # Any other table is a misspelling ("[[documents]]"): read as no entries, every document would
+    # go in unlisted, without its title, notice, exclusions or headings.
+    for key in sorted(set(data) - {"document"}):
+        near = difflib.get_close_matches(key, ["document"], n=1)
+        hint = " (did you mean [[document]]?)" if near else " (each document is a [[document]] table)"
+        raise ConfigError(f"{path}: unknown table or key '{key}'{hint}")
     entries = data.get("document", [])
     if not isinstance(entries, list):
         raise ConfigError(f"{path}: 'document' must be an array of tables ([[document]])")
@@ -227,6 +233,10 @@ def _entry(entry: object, i: int, path: Path, corpus_dir: Path, today: dt.date) 
     )
 
 
+# No guidance on NHS commissioning predates the NHS; an earlier year is a typo ("0014").
+EARLIEST_YEAR = 1948
+
+
 def date_problem(published: str, today: dt.date) -> str:
     """What is wrong with a `published` value, or "": its form, a date no calendar has
     ("2014-13-45"), or one after `today` (a typo such as 2034 for 2014 made a twelve-year-old
@@ -235,6 +245,8 @@ def date_problem(published: str, today: dt.date) -> str:
     if not m:
         return f"must be YYYY, YYYY-MM or YYYY-MM-DD, not {published!r}"
     year, month, day = int(m.group(1)), int(m.group(2) or 1), int(m.group(3) or 1)
+    if year < EARLIEST_YEAR:
+        return f"{published!r} is before {EARLIEST_YEAR}: check the year"
     try:
         first = dt.date(year, month, day)
     except ValueError:

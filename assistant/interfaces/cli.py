@@ -61,8 +61,10 @@ def _check_corpus(settings: Settings) -> int:
     for w in warnings:
         print(f"warning: {w}", file=sys.stderr)
     width = max((len(c.file) for c in checked), default=4) + 2
+    ids = max((len(c.doc_id) for c in checked), default=2) + 2
     for c in checked:
-        print(f"{c.file:<{width}}{c.doc_id:<30}" + (f"fails: {c.problem}" if c.problem else f"{c.chunks} chunks"))
+        said = f"fails: {c.problem}" if c.problem else f"{c.chunks} chunk{'' if c.chunks == 1 else 's'}"
+        print(f"{c.file:<{width}}{c.doc_id:<{ids}}{said}")
     failed = sum(1 for c in checked if c.problem)
     print(f"{len(checked)} documents checked · {failed} would fail · nothing was indexed")
     return 1 if failed else 0

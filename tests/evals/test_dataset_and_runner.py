@@ -170,7 +170,7 @@ def test_an_item_that_passed_and_is_no_longer_run_fails_the_comparison(  # type:
     code = main([*args, "--baseline", str(tmp_path / "before")])
     err = capsys.readouterr().err
     assert code == 1
-    assert "d: against the baseline 0 improved, 0 regressed, 1 that passed are no longer run" in err
+    assert "d: against the baseline 0 improved, 1 regressed (1 that passed are no longer run)" in err
     assert "FAIL d: 1 item(s) that passed in the baseline no longer run (jobs)" in err
     report = (tmp_path / "after" / "d" / "report.html").read_text()
     assert "0 improved, 1 regressed, 1 of them passing items no longer run" in report

@@ -46,6 +46,7 @@ def test_a_misspelt_field_is_refused_with_the_field_it_may_mean(tmp_path: Path) 
         ("2027", "'2027' is after today"),
         ("2026-12-08", "after today"),
         ("Sept 2014", "must be YYYY, YYYY-MM or YYYY-MM-DD"),
+        ("0014", "'0014' is before 1948: check the year"),
     ],
 )
 def test_a_date_that_is_not_real_or_not_yet_is_refused(tmp_path: Path, published: str, why: str) -> None:
@@ -89,3 +90,13 @@ def test_an_unlisted_file_has_no_date_and_an_unreadable_one_is_named(tmp_path: P
     (corpus / "locum guide.docx").write_bytes(b"PK\x03\x04")
     (corpus / "README.md").write_text("notes")  # the folder's own notes: never a document
     assert [p.name for p in unreadable(corpus)] == ["locum guide.docx"]
+
+
+def test_a_misspelt_table_is_refused_not_read_as_no_entries(tmp_path: Path) -> None:
+    """ "[[documents]]": read as an empty manifest, every file went in unlisted, its title, notice,
+    exclusions and headings lost."""
+    corpus = _corpus(tmp_path)
+    (corpus / "manifest.toml").write_text('[[documents]]\nid = "a"\nfile = "a.md"\ntitle = "A"\n')
+    assert _problems(corpus) == [
+        f"{corpus / 'manifest.toml'}: unknown table or key 'documents' (did you mean [[document]]?)"
+    ]
