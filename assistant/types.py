@@ -56,6 +56,8 @@ class Chunk:
     # Whom the document was written for (the manifest's `audience`): an answer to a writer it
     # was not written for says so (answer/audience.py).
     audience: str = ""
+    # The manifest's `shorthand` for the document, as JSON ({"OOH": "out-of-hours"}), or "".
+    shorthand: str = ""
     # (offset in `text`, page number) of each page that begins inside the passage: a sentence
     # after a page break is cited with its own page, not the one the passage starts on.
     page_breaks: tuple[tuple[int, int], ...] = ()
@@ -116,6 +118,7 @@ class Chunk:
             notice=str(meta.get("notice", "")),
             approximate=bool(meta.get("approximate", False)),
             audience=str(meta.get("audience", "")),
+            shorthand=str(meta.get("shorthand", "")),
             page_breaks=tuple(
                 (int(at), int(page))
                 for at, _, page in (b.partition(":") for b in str(meta.get("page_breaks", "")).split(";") if b)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+import json
 import re
 
 from langchain_text_splitters import RecursiveCharacterTextSplitter
@@ -112,6 +113,7 @@ def chunk_document(loaded: Loaded, meta: DocMeta, doc_hash: str) -> list[Chunk]:
                     notice=meta.notice,
                     approximate=meta.published_approximate,
                     audience=meta.audience,
+                    shorthand=json.dumps(dict(meta.shorthand), ensure_ascii=False) if meta.shorthand else "",
                     page_breaks=breaks,
                     titles=titles,
                 )

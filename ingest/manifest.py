@@ -13,6 +13,7 @@ from assistant.errors import ConfigError
 
 SUPPORTED = {".txt", ".md", ".markdown", ".html", ".htm", ".pdf"}
 _YEAR = re.compile(r"^(\d{4})(?:-(\d{2})(?:-(\d{2}))?)?$")
+_INITIALS = re.compile(r"[A-Za-z][A-Za-z0-9]{1,9}")
 
 
 @dataclass(frozen=True)
@@ -34,6 +35,10 @@ class DocMeta:
     # titles are printed as artwork files its Q&A under the essay before it. Each is inserted
     # before the first line that starts with `before`.
     headings: tuple[tuple[str, str, int], ...] = ()
+    # Initials readers use for what the document writes out ("OOH" for "out-of-hours"), as
+    # (initials, words): a question's initials are read as the words wherever the corpus does not
+    # write the initials itself, as `templates/shorthand.txt`'s are for the whole corpus.
+    shorthand: tuple[tuple[str, str], ...] = ()
     in_manifest: bool = True
 
     @property
@@ -118,6 +123,7 @@ FIELDS = (
     "notice",
     "exclude",
     "headings",
+    "shorthand",
 )
 
 
@@ -216,6 +222,15 @@ def _entry(entry: object, i: int, path: Path, corpus_dir: Path, today: dt.date) 
     except ConfigError as exc:
         problems.append(str(exc))
         headings = ()
+    shorthand = entry.get("shorthand", {})
+    if not isinstance(shorthand, dict) or not all(
+        isinstance(k, str) and _INITIALS.fullmatch(k) and isinstance(v, str) and v.strip() for k, v in shorthand.items()
+    ):
+        problems.append(
+            f"{where}: field 'shorthand' must be a table of initials and the words they stand for,"
+            ' such as { OOH = "out-of-hours" } (initials: 2 to 10 letters or digits, starting with a letter)'
+        )
+        shorthand = {}
     if problems:
         raise ConfigError("\n".join(problems))
     return DocMeta(
@@ -230,6 +245,7 @@ def _entry(entry: object, i: int, path: Path, corpus_dir: Path, today: dt.date) 
         notice=str(entry.get("notice", "")).strip(),
         exclude=tuple(x.strip() for x in exclude),
         headings=headings,
+        shorthand=tuple(sorted((k, " ".join(v.split())) for k, v in shorthand.items())),
     )
 
 
@@ -304,7 +320,8 @@ _HEADER = """# The guidance corpus. One [[document]] per file in this folder.
 # url (optional), notice (optional: shown with any answer that cites this document),
 # exclude (optional: passages containing any of these texts are kept out of the index),
 # headings (optional: {before, title, level} tables, headings the text lacks, each inserted
-# before the first line starting with `before`).
+# before the first line starting with `before`), shorthand (optional: { OOH = "out-of-hours" },
+# initials readers use that the document writes out).
 # A file in this folder with no entry is still ingested, with a warning, and its date is unknown.
 """
 
@@ -338,6 +355,8 @@ def dump_manifest(docs: list[DocMeta], path: Path) -> None:
             lines.append(f"notice = {_toml_str(d.notice)}")
         if d.exclude:
             lines.append(f"exclude = [{', '.join(_toml_str(x) for x in d.exclude)}]")
+        if d.shorthand:
+            lines.append("shorthand = { " + ", ".join(f"{k} = {_toml_str(v)}" for k, v in d.shorthand) + " }")
         if d.headings:
             tables = (f"{{ before = {_toml_str(b)}, title = {_toml_str(t)}, level = {n} }}" for b, t, n in d.headings)
             lines.append("headings = [\n  " + ",\n  ".join(tables) + ",\n]")

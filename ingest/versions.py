@@ -13,7 +13,7 @@ from pathlib import Path
 from .manifest import DocMeta
 
 # Bump when loading, chunking or sentence splitting changes: stored chunks are then rebuilt.
-PIPELINE_VERSION = "35"
+PIPELINE_VERSION = "36"
 
 
 def document_hash(path: Path, meta: DocMeta) -> str:

@@ -12,6 +12,7 @@ not grow with the corpus, and every process (web, Slack, workers) shares the pag
 
 from __future__ import annotations
 
+import json
 import logging
 import math
 import re
@@ -217,8 +218,10 @@ class LoadedIndex:
         self.sentences: dict[str, SentenceEntry] = SentencesById(self)
         # Document frequency of each BM25 term over chunks (with their section paths).
         self.df: Mapping[str, int] = TermCounts(pack.lexical)
-        # Mends a question's typos against this snapshot's words.
-        self.speller = Speller(pack.lexical.df)
+        # Mends a question's typos against this snapshot's words, and reads the initials its
+        # documents' manifest entries declare as the words they stand for.
+        declared = {k: v for d in pack.documents() if d.get("shorthand") for k, v in json.loads(d["shorthand"]).items()}
+        self.speller = Speller(pack.lexical.df, extra=declared)
 
     @classmethod
     def load(cls, store: Store, settings: Settings) -> LoadedIndex:

@@ -149,6 +149,7 @@ def refresh_pack(store: Store, settings: Settings, view: View | None = None) -> 
             "published": first.get("published", ""),
             "approximate": bool(first.get("approximate", False)),
             "notice": first.get("notice", ""),
+            "shorthand": first.get("shorthand", ""),
             "chunks": len(records),
             "sentences": sum(len(r["spans"]) for r in records),
         }

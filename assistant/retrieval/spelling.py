@@ -16,7 +16,7 @@ from __future__ import annotations
 
 import re
 import threading
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Mapping
 from functools import lru_cache
 from typing import Any
 
@@ -86,9 +86,16 @@ def _expanded(m: re.Match[str]) -> str:
 class Speller:
     """Mends a question's words against a vocabulary of BM25 terms (`df(term)` > 0: known)."""
 
-    def __init__(self, df: Callable[[str], int], is_english: Callable[[str], bool] | None = None) -> None:
+    def __init__(
+        self,
+        df: Callable[[str], int],
+        is_english: Callable[[str], bool] | None = None,
+        extra: Mapping[str, str] | None = None,
+    ) -> None:
+        """`extra`: shorthand beside `templates/shorthand.txt`'s (the manifest's, per document)."""
         self._df = df
         self._is_english = is_english or (lambda w: w in english_words())
+        self._shorthand = {**shorthand(), **{k.lower(): v for k, v in (extra or {}).items()}}
 
     def _term(self, word: str) -> str | None:
         found = terms(word)
@@ -102,8 +109,8 @@ class Speller:
         term = self._term(word)  # as written: "GPs" is already "gp"
         if term is None or self._df(term) > 0:
             return None
-        if low in shorthand():
-            return shorthand()[low]
+        if low in self._shorthand:
+            return self._shorthand[low]
         if self._is_english(low):
             return None
         if len(low) < MIN_TYPO_LETTERS:

@@ -100,3 +100,15 @@ def test_a_misspelt_table_is_refused_not_read_as_no_entries(tmp_path: Path) -> N
     assert _problems(corpus) == [
         f"{corpus / 'manifest.toml'}: unknown table or key 'documents' (did you mean [[document]]?)"
     ]
+
+
+def test_shorthand_is_a_table_of_initials_and_their_words(tmp_path: Path) -> None:
+    entry = 'id = "a"\nfile = "a.md"\ntitle = "A"\n'
+    corpus = _corpus(tmp_path, entry + 'shorthand = { OOH = "out-of-hours", NQR = "quality  rules" }')
+    assert load_manifest(corpus, today=TODAY).documents["a.md"].shorthand == (
+        ("NQR", "quality rules"),
+        ("OOH", "out-of-hours"),
+    )
+    (tmp_path / "bad").mkdir()
+    bad = _corpus(tmp_path / "bad", entry + 'shorthand = { "out of hours" = "OOH" }')
+    assert "document 'a': field 'shorthand' must be a table of initials" in _problems(bad)[0]

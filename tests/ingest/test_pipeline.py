@@ -420,3 +420,27 @@ def test_a_malformed_exclusion_is_a_manifest_error_naming_the_field(small: Setti
         fh.write('\n[[document]]\nid = "gamma"\nfile = "gamma.html"\ntitle = "Gamma"\nexclude = "one string"\n')
     with pytest.raises(ConfigError, match=r"document 'gamma': field 'exclude' must be a list"):
         Ingestor(small, HashEmbedder()).run()
+
+
+def test_initials_a_manifest_entry_declares_are_read_as_its_words(small: Settings) -> None:
+    """ "OOH" for a guide that writes "out-of-hours": the initials no passage writes read as a name
+    the guidance does not know. Declared in the document's entry, a question's initials are read
+    as the words, and a changed declaration reaches the index as a changed document does."""
+    from assistant.retrieval.index import LoadedIndex
+
+    emb = HashEmbedder()
+    manifest = small.corpus_dir / "manifest.toml"
+    manifest.write_text(manifest.read_text() + 'shorthand = { BSAL = "beta salaries" }\n')
+    Ingestor(small, emb).run()
+    index = LoadedIndex.load(Store(small, emb), small)
+    assert index.speller.correct("when are BSAL set?") == "when are beta salaries set?"
+    # The web app's manifest editor writes the field back as it read it.
+    from ingest.manifest import dump_manifest, load_manifest
+
+    dump_manifest(list(load_manifest(small.corpus_dir).documents.values()), small.manifest_path)
+    assert load_manifest(small.corpus_dir).documents["beta.md"].shorthand == (("BSAL", "beta salaries"),)
+    manifest.write_text(manifest.read_text().replace('shorthand = { BSAL = "beta salaries" }\n', ""))
+    assert "BSAL" not in manifest.read_text()
+    assert {r.doc_id: r.status for r in Ingestor(small, emb).run().results}["beta"] == "updated"
+    index = LoadedIndex.load(Store(small, emb), small)
+    assert index.speller.correct("when are BSAL set?") == "when are BSAL set?"
