@@ -14,6 +14,7 @@ import datetime as dt
 import re
 import tempfile
 import unicodedata
+from collections.abc import Mapping
 from dataclasses import dataclass, replace
 from pathlib import Path
 
@@ -116,6 +117,32 @@ def check_corpus(settings: Settings) -> tuple[list[Checked], list[str]]:
         except (IngestError, ConfigError) as exc:
             checked.append(Checked(path.name, meta.doc_id, 0, str(exc)))
     return checked, warnings
+
+
+def pending_changes(settings: Settings, indexed: Mapping[str, str]) -> list[str]:
+    """What the corpus folder holds that the index does not, one line each: a document changed
+    (or whose manifest entry changed) since it was indexed, one not indexed yet (new, or failing
+    to ingest: `ingest --check` says why) and one indexed whose file is gone. `indexed`: each
+    indexed document's id and version hash. A manifest that cannot be read is one line."""
+    from .versions import document_hash
+
+    corpus = settings.corpus_dir
+    try:
+        manifest = load_manifest(corpus)
+        files = discover(corpus)
+    except ConfigError as exc:
+        return [f"the manifest cannot be read, so nothing new can be indexed: {exc}"]
+    lines, present = [], set()
+    for path in files:
+        meta = manifest.documents.get(path.name) or derived_meta(path)
+        present.add(meta.doc_id)
+        if meta.doc_id not in indexed:
+            lines.append(f"{path.name} ({meta.doc_id}): not indexed")
+        elif indexed[meta.doc_id] != document_hash(path, meta):
+            lines.append(f"{path.name} ({meta.doc_id}): changed since it was indexed (answers quote the indexed one)")
+    gone = [doc_id for doc_id in indexed if doc_id not in present]
+    lines += [f"{doc_id}: its file is gone; still answered from until the next ingest" for doc_id in gone]
+    return lines
 
 
 def add_document(

@@ -71,13 +71,17 @@ def _check_corpus(settings: Settings) -> int:
 
 
 def cmd_corpus(args: argparse.Namespace, settings: Settings) -> int:
+    from ingest.editor import pending_changes
+
     from ..answer.currency import age_label
     from ..core import Assistant
 
     a = Assistant(settings)
     docs = a.documents()
+    pending = pending_changes(settings, {d["doc_id"]: d["doc_hash"] for d in a.index.documents()})
     if args.json:
-        print(json.dumps({"last_ingested": a.last_ingested, "documents": [d.__dict__ for d in docs]}, indent=2))
+        shown = {"last_ingested": a.last_ingested, "documents": [d.__dict__ for d in docs], "pending": pending}
+        print(json.dumps(shown, indent=2))
         return 0
     print(f"{'id':<28} {'published':<18} {'chunks':>6}  title · publisher")
     for d in docs:
@@ -87,6 +91,10 @@ def cmd_corpus(args: argparse.Namespace, settings: Settings) -> int:
         f"\n{sum(d.chunks for d in docs)} chunks in {len(docs)} documents · last ingested {a.last_ingested}"
         f" · store {a.store.location}"
     )
+    if pending:
+        print("\nNot as the corpus folder has it (run `assistant ingest`; `ingest --check` says why one fails):")
+        for line in pending:
+            print(f"  {line}")
     return 0
 
 

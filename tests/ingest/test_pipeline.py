@@ -444,3 +444,30 @@ def test_initials_a_manifest_entry_declares_are_read_as_its_words(small: Setting
     assert {r.doc_id: r.status for r in Ingestor(small, emb).run().results}["beta"] == "updated"
     index = LoadedIndex.load(Store(small, emb), small)
     assert index.speller.correct("when are BSAL set?") == "when are BSAL set?"
+
+
+def test_what_the_index_lacks_of_the_corpus_folder_is_listed(small: Settings) -> None:
+    """`assistant corpus` said nothing of a document changed, added or removed since the last
+    ingest, nor of one whose ingest failed: the listing looked healthy."""
+    from assistant.retrieval.index import LoadedIndex
+    from ingest.editor import pending_changes
+
+    emb = HashEmbedder()
+    Ingestor(small, emb).run()
+
+    def pending() -> list[str]:
+        index = LoadedIndex.load(Store(small, emb), small)
+        return pending_changes(small, {d["doc_id"]: d["doc_hash"] for d in index.documents()})
+
+    assert pending() == []
+    beta = small.corpus_dir / "beta.md"
+    beta.write_text(beta.read_text() + "\nBeta rotas are agreed each spring by the whole team of doctors.\n")
+    (small.corpus_dir / "delta.md").write_text("# Delta\n\nDelta clinics open at weekends for urgent care needs.\n")
+    (small.corpus_dir / "gamma.html").unlink()
+    assert pending() == [
+        "beta.md (beta): changed since it was indexed (answers quote the indexed one)",
+        "delta.md (delta): not indexed",
+        "gamma: its file is gone; still answered from until the next ingest",
+    ]
+    Ingestor(small, emb).run()
+    assert pending() == []
