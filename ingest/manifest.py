@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import difflib
+import html
 import re
 import tomllib
 from dataclasses import dataclass
@@ -98,15 +99,43 @@ def slug(name: str) -> str:
 
 
 def derived_meta(path: Path) -> DocMeta:
-    """Metadata for a file the manifest does not describe: taken from the file's name. Its date
+    """Metadata for a file the manifest does not describe: taken from the file itself. Its date
     is unknown: the file's modification time is when it was copied, not when it was written, and
     shown as "this year" it passed an unvetted file off as current guidance."""
     return DocMeta(
         doc_id=slug(path.stem),
         file=path.name,
-        title=path.stem.replace("-", " ").replace("_", " ").strip().capitalize(),
+        title=_own_title(path) or path.stem.replace("-", " ").replace("_", " ").strip().capitalize(),
         in_manifest=False,
     )
+
+
+_MD_HEADING = re.compile(r"^#{1,6}\s+(\S.*?)\s*#*\s*$", re.M)
+_HTML_TITLE = re.compile(r"<(title|h1)\b[^>]*>(.*?)</\1\s*>", re.I | re.S)
+TITLE_MAX_CHARS = 120
+
+
+def _own_title(path: Path) -> str:
+    """The title a text file gives itself: a Markdown file's first heading, an HTML page's
+    <title> or first <h1>, a text file's first line if short; "" when none (or a PDF)."""
+    suffix = path.suffix.lower()
+    if suffix == ".pdf":
+        return ""
+    try:
+        with path.open("rb") as fh:
+            head = fh.read(64 * 1024).decode("utf-8", errors="replace")
+    except OSError:
+        return ""
+    if suffix in {".md", ".markdown"}:
+        m = _MD_HEADING.search(head)
+        found = m.group(1) if m else ""
+    elif suffix in {".html", ".htm"}:
+        m = _HTML_TITLE.search(head)
+        found = html.unescape(re.sub(r"<[^>]+>", " ", m.group(2))) if m else ""
+    else:
+        found = next((line for line in head.splitlines() if line.strip()), "")
+    found = " ".join(found.split())
+    return found if len(found) <= TITLE_MAX_CHARS else ""
 
 
 # Every field an entry may have: any other is a misspelling, whose value would be lost silently

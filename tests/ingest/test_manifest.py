@@ -87,6 +87,16 @@ def test_an_unlisted_file_has_no_date_and_an_unreadable_one_is_named(tmp_path: P
     # Its modification time is when it was copied in, not when it was written.
     meta = derived_meta(corpus / "b.md")
     assert meta.published == "" and meta.date_label == "date unknown" and not meta.in_manifest
+    # Its title is the one it gives itself, not its file name ("B").
+    assert meta.title == "A guide"
+    (corpus / "c.html").write_text("<html><head><title>Rota &amp; leave</title></head><body>x</body></html>")
+    (corpus / "d.txt").write_text("\n  Locum guidance 2014  \n\nText.\n")
+    (corpus / "e_notes.md").write_text("No heading here, only text.\n")
+    assert [derived_meta(corpus / n).title for n in ("c.html", "d.txt", "e_notes.md")] == [
+        "Rota & leave",
+        "Locum guidance 2014",
+        "E notes",
+    ]
     (corpus / "locum guide.docx").write_bytes(b"PK\x03\x04")
     (corpus / "README.md").write_text("notes")  # the folder's own notes: never a document
     assert [p.name for p in unreadable(corpus)] == ["locum guide.docx"]
