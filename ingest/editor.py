@@ -104,8 +104,7 @@ def check_corpus(settings: Settings) -> tuple[list[Checked], list[str]]:
     corpus = settings.corpus_dir
     manifest = load_manifest(corpus)
     limits = Limits.from_settings(settings)
-    kinds = ", ".join(sorted(SUPPORTED))
-    warnings = [f"{p.name}: not indexed: only {kinds} files are read" for p in unreadable(corpus)]
+    warnings = unreadable(corpus)
     checked: list[Checked] = []
     for path in discover(corpus):
         meta = manifest.documents.get(path.name)

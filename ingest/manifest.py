@@ -333,14 +333,15 @@ def discover(corpus_dir: Path) -> list[Path]:
     )
 
 
-def unreadable(corpus_dir: Path) -> list[Path]:
-    """Files of the corpus folder that are not indexed for their type ("guide.docx"), sorted:
-    an editor who drops one in is told, not left to wonder why nothing cites it."""
-    return sorted(
-        p
-        for p in corpus_dir.iterdir()
+def unreadable(corpus_dir: Path) -> list[str]:
+    """A warning for each file of the corpus folder not indexed for its type ("guide.docx"), in
+    name order: an editor who drops one in is told, not left to wonder why nothing cites it."""
+    kinds = ", ".join(sorted(SUPPORTED))
+    return [
+        f"{p.name}: not indexed: only {kinds} files are read"
+        for p in sorted(corpus_dir.iterdir())
         if p.is_file() and p.suffix.lower() not in SUPPORTED and reserved_reason(p.name) is None
-    )
+    ]
 
 
 _HEADER = """# The guidance corpus. One [[document]] per file in this folder.

@@ -61,7 +61,7 @@ from assistant.wiring import build_qa_embedder
 
 from .bounded import Job, Limits, load_and_chunk_many
 from .embedding import CachedEmbedding, EmbedCache, embedder_key
-from .manifest import SUPPORTED, DocMeta, derived_meta, discover, load_manifest, unreadable
+from .manifest import DocMeta, derived_meta, discover, load_manifest, unreadable
 from .report import DocResult, IngestReport
 from .versions import document_hash, new_generation, versioned_id
 
@@ -133,8 +133,7 @@ class Ingestor:
         with ingest_lock(self.settings.data_dir):
             manifest = load_manifest(corpus, corpus / "manifest.toml")
             files = discover(corpus)
-            kinds = ", ".join(sorted(SUPPORTED))
-            report.warnings.extend(f"{p.name}: not indexed: only {kinds} files are read" for p in unreadable(corpus))
+            report.warnings.extend(unreadable(corpus))
             self.progress("verify", 0, 1)
             registry = self.store.registry(create=True)
             assert registry is not None
