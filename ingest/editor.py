@@ -34,6 +34,7 @@ from .manifest import (
     path_in_corpus,
     reserved_reason,
     slug,
+    unlisted,
     unreadable,
 )
 
@@ -110,7 +111,7 @@ def check_corpus(settings: Settings) -> tuple[list[Checked], list[str]]:
         meta = manifest.documents.get(path.name)
         if meta is None:
             meta = derived_meta(path)
-            warnings.append(f"{path.name}: not in the manifest; its date would be unknown: describe it in the manifest")
+            warnings.append(unlisted(path))
         try:
             checked.append(Checked(path.name, meta.doc_id, len(load_and_chunk(path, meta, "check", limits))))
         except (IngestError, ConfigError) as exc:

@@ -110,6 +110,14 @@ def derived_meta(path: Path) -> DocMeta:
     )
 
 
+def unlisted(path: Path) -> str:
+    """The warning for a file no manifest entry describes, which ingest indexes all the same."""
+    return (
+        f"{path.name}: not in the manifest; indexed with the title it gives itself and its date unknown"
+        " (answers citing it say so): describe it in the manifest"
+    )
+
+
 _MD_HEADING = re.compile(r"^#{1,6}\s+(\S.*?)\s*#*\s*$", re.M)
 _HTML_TITLE = re.compile(r"<(title|h1)\b[^>]*>(.*?)</\1\s*>", re.I | re.S)
 TITLE_MAX_CHARS = 120

@@ -61,7 +61,7 @@ from assistant.wiring import build_qa_embedder
 
 from .bounded import Job, Limits, load_and_chunk_many
 from .embedding import CachedEmbedding, EmbedCache, embedder_key
-from .manifest import DocMeta, derived_meta, discover, load_manifest, unreadable
+from .manifest import DocMeta, derived_meta, discover, load_manifest, unlisted, unreadable
 from .report import DocResult, IngestReport
 from .versions import document_hash, new_generation, versioned_id
 
@@ -257,10 +257,7 @@ class Ingestor:
         added / updated / repaired (with `path` set: to be parsed)."""
         if meta is None:
             meta = derived_meta(path)
-            report.warnings.append(
-                f"{path.name}: not in the manifest; ingested with its title taken from the file name and"
-                " its date unknown (answers citing it say so): describe it in manifest.toml"
-            )
+            report.warnings.append(unlisted(path))
         if meta.doc_id in present:
             report.results.append(
                 DocResult(path.name, meta.doc_id, "failed", 0, f"document id {meta.doc_id!r} is used by another file")
