@@ -654,6 +654,16 @@ def test_ci_gate_on_dev_and_test(tmp_path: Path, corpus_settings: Settings, env_
             "citation_support": 0.92,
             "refusal_recall": 0.27,
         },
+        # holdout-ao: 50 items by a forty-ninth author, committed (d44de43) before its first run at
+        # the fifty-seventh session's start code (f3c75eb's answers): hit@5 0.974, MRR 0.863, key
+        # facts 0.765, citation support 0.947, refusal recall 0.545 (6 of 11), 1 of 39 refused.
+        "holdout-ao": {
+            "hit@5": 0.97,
+            "mrr": 0.86,
+            "key_fact_recall": 0.76,
+            "citation_support": 0.94,
+            "refusal_recall": 0.54,
+        },
     }
     # False refusals. Until the twelfth session unseen splits ran above dev's held-out 0.02 (holdout-d
     # 5 of 58 answerable items, holdout-i 3 of 49); since an ask about today is no longer refused
@@ -700,6 +710,7 @@ def test_ci_gate_on_dev_and_test(tmp_path: Path, corpus_settings: Settings, env_
         "holdout-al": 0.03,  # 1 of 39 at its first run
         "holdout-am": 0.03,  # none of 39 at its first run
         "holdout-an": 0.03,  # none of 39 at its first run
+        "holdout-ao": 0.03,  # 1 of 39 at its first run
     }
     args = ["eval", "--out", str(out)]
     for split, mins in floors.items():
