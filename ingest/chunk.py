@@ -9,7 +9,7 @@ import re
 from langchain_text_splitters import RecursiveCharacterTextSplitter
 
 from assistant.errors import IngestError
-from assistant.retrieval.kinds import is_item
+from assistant.retrieval.sentence_kinds import is_item
 from assistant.types import Chunk
 
 from .limits import Loaded

@@ -21,9 +21,10 @@ from collections.abc import Callable, Mapping, Sequence
 import numpy as np
 
 from ..messages import render
-from ..retrieval.kinds import DATE, kind_of_ask, number_answer
+from ..retrieval.ask_kinds import kind_of_ask, number_answer
 from ..retrieval.lexical import stem, terms
 from ..retrieval.retrieve import Candidate
+from ..retrieval.sentence_kinds import DATE
 from ..types import Citation
 
 _MONTH_YEAR = re.compile(

@@ -24,8 +24,8 @@ from ..gate.restate import Restate
 from ..gate.scope import Scope, scope_of
 from ..generation.generate import CheckerCache, Generator, generate_answer
 from ..messages import render
+from ..retrieval.ask_kinds import asked_brevity
 from ..retrieval.index import LoadedIndex
-from ..retrieval.kinds import asked_brevity
 from ..retrieval.retrieve import Candidate, heading_asks
 from ..settings import Settings
 from ..types import QUOTE_SEP, SECTION_SEP, Answer, Citation, Hit

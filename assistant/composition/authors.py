@@ -20,7 +20,7 @@ import re
 from collections.abc import Sequence
 
 from ..retrieval.index import LoadedIndex
-from ..retrieval.kinds import CONNECTIVE
+from ..retrieval.sentence_kinds import CONNECTIVE
 from ..types import SECTION_SEP, Chunk
 
 # "Kate Adams, London GP", "Andy Blake, head, BMA pensions department", "John D, consultant

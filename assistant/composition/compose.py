@@ -12,17 +12,10 @@ from collections.abc import Callable, Mapping, Sequence
 
 import numpy as np
 
-from ..retrieval.kinds import (
-    LEANS_ON,
-    asks_how,
-    asks_yes_or_no,
-    ends_on_address,
-    is_item,
-    is_question,
-    is_statement,
-)
+from ..retrieval.ask_kinds import asks_how, asks_yes_or_no
 from ..retrieval.lexical import terms
 from ..retrieval.retrieve import Candidate, heading_asks
+from ..retrieval.sentence_kinds import LEANS_ON, ends_on_address, is_item, is_question, is_statement
 from ..retrieval.sentences import is_poll_result
 from ..types import SECTION_SEP, SPEAKER_TURN
 from .authors import first_person

@@ -13,10 +13,10 @@ from collections.abc import Callable, Sequence
 
 import numpy as np
 
-from ..retrieval.kinds import heading_date, is_item, is_statement
 from ..retrieval.lexical import terms
 from ..retrieval.retrieve import Candidate
 from ..retrieval.rewrite import expand
+from ..retrieval.sentence_kinds import heading_date, is_item, is_statement
 from ..retrieval.spelling import english_words
 from ..types import SPEAKER_TURN
 from .lead import quoted_in

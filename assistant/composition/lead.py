@@ -9,24 +9,18 @@ import re
 from collections.abc import Sequence
 
 from ..gate.acronyms import ACRONYM, spells
-from ..retrieval.kinds import (
+from ..retrieval.ask_kinds import (
     COMPARISON_Q,
-    CONNECTIVE,
-    DUMMY_IT,
-    LEANS_ON,
     asking_sentence,
     asks_for_number,
     asks_what_it_is,
     counted,
-    defines,
-    is_item,
-    is_question,
-    is_statement,
     number_answer,
     rule_asked,
 )
 from ..retrieval.lexical import terms
 from ..retrieval.rewrite import expand, groups_mentioned
+from ..retrieval.sentence_kinds import CONNECTIVE, DUMMY_IT, LEANS_ON, defines, is_item, is_question, is_statement
 from .picked import Picked
 from .render import ITEM_MARK
 from .speakers import REPLY_WORDS

@@ -13,9 +13,9 @@ from dataclasses import replace
 
 import numpy as np
 
-from ..retrieval.kinds import is_item, is_label
 from ..retrieval.lexical import terms
 from ..retrieval.retrieve import Candidate
+from ..retrieval.sentence_kinds import is_item, is_label
 from ..types import SECTION_SEP
 from .picked import Picked, passage_sentences
 

@@ -10,7 +10,9 @@ from collections.abc import Sequence
 
 import numpy as np
 
-from ..retrieval.kinds import (
+from ..retrieval.lexical import terms
+from ..retrieval.retrieve import Candidate
+from ..retrieval.sentence_kinds import (
     CONTRASTS,
     DUMMY_IT,
     IT_OR_THEY,
@@ -23,8 +25,6 @@ from ..retrieval.kinds import (
     is_statement,
     points_back,
 )
-from ..retrieval.lexical import terms
-from ..retrieval.retrieve import Candidate
 from ..types import SPEAKER_TURN
 from .picked import Picked, passage_sentences
 from .speakers import REPLY_WORDS, is_turn_reply

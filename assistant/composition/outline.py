@@ -16,17 +16,11 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 
+from ..retrieval.ask_kinds import asking_sentence, asks_for_list, asks_for_number, asks_how, asks_what_it_is
 from ..retrieval.index import LoadedIndex
-from ..retrieval.kinds import (
-    asking_sentence,
-    asks_for_list,
-    asks_for_number,
-    asks_how,
-    asks_what_it_is,
-    is_statement,
-)
 from ..retrieval.lexical import terms
 from ..retrieval.retrieve import Candidate
+from ..retrieval.sentence_kinds import is_statement
 from ..types import SECTION_SEP, Chunk
 from .authors import first_person, signers
 from .render import Composition, citation

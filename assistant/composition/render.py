@@ -12,8 +12,8 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from ..retrieval.kinds import is_item
 from ..retrieval.retrieve import Candidate
+from ..retrieval.sentence_kinds import is_item
 from ..types import QUOTE_SEP, SECTION_SEP, SPEAKER_TURN, Chunk, Citation
 from .picked import Picked
 from .speakers import is_turn_reply

@@ -15,21 +15,10 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from ..gate.persons import wants_person
-from ..retrieval.kinds import (
-    COMPARISON_Q,
-    POINTS_BACK,
-    asks_for_list,
-    asks_for_number,
-    defines_one_of,
-    heading_date,
-    is_item,
-    is_question,
-    is_statement,
-    kind_of_ask,
-    number_answer,
-)
+from ..retrieval.ask_kinds import COMPARISON_Q, asks_for_list, asks_for_number, kind_of_ask, number_answer
 from ..retrieval.lexical import terms
 from ..retrieval.retrieve import Candidate
+from ..retrieval.sentence_kinds import POINTS_BACK, defines_one_of, heading_date, is_item, is_question, is_statement
 from ..types import SPEAKER_TURN
 from .authors import is_signature, named_writers
 from .boards import another_board, board_kinds

@@ -15,12 +15,13 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 
+from ..retrieval.ask_kinds import asks_what_it_is
 from ..retrieval.index import LoadedIndex
-from ..retrieval.kinds import asks_what_it_is, defines
 from ..retrieval.lexical import terms
 from ..retrieval.readpack import passage_text
 from ..retrieval.retrieve import Candidate
 from ..retrieval.rewrite import synonym_groups
+from ..retrieval.sentence_kinds import defines
 
 ACRONYM_UNDEFINED = "acronym_undefined"  # the signal recorded when it fires
 # An acronym as written: capitals, perhaps with digits, perhaps a plural "s" ("ICBs", "CT1").

@@ -32,11 +32,12 @@ from typing import Any
 import numpy as np
 
 from ..errors import ConfigError
+from ..retrieval.ask_kinds import asks_yes_or_no, number_answer
 from ..retrieval.index import LoadedIndex
-from ..retrieval.kinds import DATE, NUMBER, asks_yes_or_no, heading_date, number_answer
 from ..retrieval.lexical import terms
 from ..retrieval.readpack import passage_text
 from ..retrieval.retrieve import Candidate
+from ..retrieval.sentence_kinds import DATE, NUMBER, heading_date
 from ..retrieval.spelling import english_words
 from .acronyms import ACRONYM, initials, writers_own
 from .caps import HAS_MONEY

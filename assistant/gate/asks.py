@@ -23,7 +23,7 @@ import re
 from dataclasses import dataclass
 from itertools import pairwise
 
-from ..retrieval.kinds import SUBORDINATE
+from ..retrieval.ask_kinds import SUBORDINATE
 from ..retrieval.lexical import terms
 from .smalltalk import pleasantry
 

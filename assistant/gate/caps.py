@@ -12,7 +12,7 @@ passages' best sentences: those can hold a sum the answer does not quote ("£65b
 NHS commissioning budget", for a pay rate), and one the answer does not quote does not answer.
 Only asks for an amount of money count: "how much ... paid / cost / funding", "what's the fee",
 "per session". "Who can pay into the NHS pension scheme?" and "is it paid?" ask no sum, and a
-yes or no about pay is answered by the rule (`kinds.asks_yes_or_no`).
+yes or no about pay is answered by the rule (`ask_kinds.asks_yes_or_no`).
 
 **A count asked for and no numeral stated.** "How many GP practices were members of CCGs when
 they went live?", "what percentage of a CCG's budget goes on mental health?": the same, for a
@@ -43,8 +43,9 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable, Sequence
 
-from ..retrieval.kinds import NUMBER, asking_sentence, asks_yes_or_no, is_pointer
+from ..retrieval.ask_kinds import asking_sentence, asks_yes_or_no
 from ..retrieval.lexical import terms
+from ..retrieval.sentence_kinds import NUMBER, is_pointer
 from ..types import spoken
 from .persons import (
     ORGANISATION_UNNAMED,

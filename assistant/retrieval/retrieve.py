@@ -19,10 +19,11 @@ import numpy as np
 from ..settings import Settings
 from ..storage.store import Store
 from ..types import SECTION_SEP, Chunk, Hit
+from .ask_kinds import asking_sentence, asks_what_it_is, question_word
 from .index import LoadedIndex, search_text
-from .kinds import asking_sentence, asks_what_it_is, defines, question_word
 from .lexical import proximity, term_pairs, terms
 from .rewrite import expand, heading_matcher
+from .sentence_kinds import defines
 
 RRF_K = 60
 

@@ -12,7 +12,7 @@ from functools import lru_cache
 from importlib import resources
 
 from ..types import Turn
-from .kinds import DEFINITION_Q
+from .ask_kinds import DEFINITION_Q
 from .lexical import terms
 
 _FOLLOW_UP = re.compile(

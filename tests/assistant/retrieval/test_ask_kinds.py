@@ -1,15 +1,13 @@
-"""Kinds of source sentence and kinds of question, as the composer reads them."""
+"""Kinds of answer an ask wants, as the composer and the gate read them: a number, a list, a
+definition, a yes or no, a rule, how something is done, a short answer."""
 
 from __future__ import annotations
 
 import pytest
 
-from assistant.retrieval.kinds import (
+from assistant.retrieval.ask_kinds import (
     COMPARISON_Q,
     DEFINITION_Q,
-    NUMBER,
-    OBLIGATION,
-    PERMISSION,
     asked_brevity,
     asking_sentence,
     asks_for_list,
@@ -18,14 +16,6 @@ from assistant.retrieval.kinds import (
     asks_what_it_is,
     asks_yes_or_no,
     counted,
-    defines,
-    defines_one_of,
-    heading_date,
-    is_item,
-    is_label,
-    is_pointer,
-    is_question,
-    is_statement,
     is_topic,
     kind_of_ask,
     number_answer,
@@ -33,28 +23,12 @@ from assistant.retrieval.kinds import (
     rule_asked,
 )
 from assistant.retrieval.lexical import terms
-
-
-def test_source_sentences() -> None:
-    assert is_statement("Every CCG has a board.")
-    assert is_statement('He said "it works."')  # the stop inside the closing quote counts
-    assert not is_statement("• a GP")
-    assert is_question("So is there evidence that it works?")
-    assert is_item("• a GP") and is_item("2) a nurse") and not is_item("2012 was a year.")
-    assert is_label("Zana Khan, locum GP and clinical editor, BMJ Learning")
-    assert not is_label("No: 97 (62%)")  # figures are data, not a byline
-    # A training grade or a site's name with a digit in it is part of a byline, not a figure.
-    assert is_label("Sarah Jones, paediatrics ST1, West Midlands")
-    assert is_label("Dr_T, gastroenterology ST6, doc2doc")
-    assert not is_label("Seventeen pathways, 2011 to 2013")
-
-
-def test_a_count_is_a_number_and_a_pronoun_is_not() -> None:
-    # "How many GPs ...?" answered with "one of the first success stories" has no count in it.
-    for count in ("11 GPs", "eleven GPs", "at least one hospital doctor", "One GP sits", "a quarter", "seventeen"):
-        assert NUMBER.search(count), count
-    for pronoun in ("one of the first success stories", "no one knows", "the one that works", "someone", "phone"):
-        assert not NUMBER.search(pronoun), pronoun
+from assistant.retrieval.sentence_kinds import (
+    NUMBER,
+    OBLIGATION,
+    PERMISSION,
+    defines_one_of,
+)
 
 
 def test_what_a_question_asks_for() -> None:
@@ -119,16 +93,6 @@ def test_a_definition_is_asked_for_however_it_is_typed() -> None:
     for other in ("whatsapp group for the ccg?", "how do I get on the board?", "Can a locum sit on it?"):
         assert not DEFINITION_Q.search(other), other
     assert rule_asked("am i allowed to sit on the ccg board?") is PERMISSION
-
-
-def test_a_definition_names_what_was_asked_before_its_verb() -> None:
-    asked = set(terms("What is a health and wellbeing board?"))
-    assert defines("A health and wellbeing board is a forum for local commissioners.", asked)
-    assert not defines("Each council will set up a health and wellbeing board.", asked)
-    assert defines("Health and wellbeing boards are responsible for joint strategies.", asked)
-    # A passive says what is done to them, not what they are.
-    assert not defines("Health and wellbeing boards are aligned with each upper tier local authority.", asked)
-    assert not defines("Health and wellbeing boards are not expected to commission services.", asked)
 
 
 def test_the_kind_of_number_asked_for() -> None:
@@ -251,45 +215,6 @@ def test_a_request_for_a_short_answer_is_read(question: str, sentences: int | No
 
 
 @pytest.mark.parametrize(
-    ("sentence", "points"),
-    [
-        ("Get more information about health and wellbeing boards.", True),
-        ("Read about the changes to primary care commissioning in our guide to co-commissioning.", True),
-        ("See all NHS reform content from BMJ Group on doc2doc's eLibrary", True),
-        # Joined by the splitter to the quotation after it, which says something.
-        ("Visit the BMJ Careers Centre for news careers.bmj.com “Consortiums will inherit duties.", False),
-        ("Follow the link to the work streams, then select GP Commissioning.", True),
-        # What a page will hold, not what it says: "what is joint commissioning?" opened with it.
-        (
-            "An overview of joint commissioning activity across the region will shortly be available on this website.",
-            True,
-        ),
-        (
-            "More information on joint commissioning is contained in the Bulletins, available at www.jip.org.",
-            True,
-        ),
-        # Ending on a web address: an advertisement or a pointer, however many words lead to it.
-        (
-            "The BMJ General Update Masterclass for GPs includes a session on GP roles and "
-            "opportunities in commissioning care masterclasses.bmj.com/GPs",
-            True,
-        ),
-        ("Take BMJ Learning modules on commissioning learning.bmj.com/learning", True),
-        ("The NHS Commissioning Board will commission primary care.", False),
-        ("Guidance on conflicts of interest is available from the BMA.", False),
-        ("Funding is available for the first two years of the scheme.", False),
-        # Imperatives that advise rather than send the reader away.
-        ("Get involved early in the design of pathways.", False),
-        ("See box opposite.", False),
-        ("Read the guidance carefully before you apply.", False),
-        ("Find out what your CCG plans to commission.", False),
-    ],
-)
-def test_a_link_kept_as_text_points_elsewhere(sentence: str, points: bool) -> None:
-    assert is_pointer(sentence) is points
-
-
-@pytest.mark.parametrize(
     ("ask", "folded", "read"),
     [
         # A question of its own: its kind is its own, whatever it borrowed.
@@ -307,16 +232,6 @@ def test_the_kind_of_answer_is_read_from_the_ask_when_it_has_a_question_of_its_o
     ask: str, folded: str, read: str
 ) -> None:
     assert kind_of_ask(ask, folded) == (ask if read == "ask" else folded)
-
-
-def test_a_heading_that_is_a_date() -> None:
-    assert heading_date("TIMELINE AND LINKS › May 2010") == "May 2010"
-    assert heading_date("Timeline › 2011") == "2011"
-    assert heading_date("Timeline › Early 2012") == "Early 2012"
-    # A heading that only mentions a date, or a number, is not one.
-    assert heading_date("What happened in May 2010?") == ""
-    assert heading_date("Quick wins › 2. Reducing referrals") == ""
-    assert heading_date("") == ""
 
 
 @pytest.mark.parametrize(
@@ -341,11 +256,3 @@ def test_the_question_word_an_ask_or_a_heading_opens_with() -> None:
     assert question_word("  Can I get fired from a consortium?") == "can"
     assert question_word("Whats a CSU") == "whats"
     assert question_word("GPs: why?") == "" and question_word("Whyever not") == ""
-
-
-def test_what_is_defined_is_the_subject_not_a_thing_of_it() -> None:
-    asked = set(terms("what do commissioning support units actually do"))
-    assert not defines("The customers of the Commissioning Support Units will be the GPCC.", asked)
-    assert defines("Commissioning support encompasses a range of functions, from payroll to data.", asked)
-    boards = set(terms("what does a health and wellbeing board do?"))
-    assert defines("The value of health and wellbeing boards will be their attention to integration.", boards)
