@@ -4,7 +4,7 @@ from assistant import Assistant, Settings
 answer = Assistant(Settings.from_env()).ask("how do I get on a CCG board?")
 """
 
-from .core import Assistant, DocumentInfo
+from .core import Assistant
 from .errors import (
     AssistantError,
     ConfigError,
@@ -19,7 +19,7 @@ from .errors import (
 )
 from .retrieval.retrieve import Filters
 from .settings import Settings
-from .types import Answer, Citation, Hit, Turn
+from .types import Answer, Citation, DocumentInfo, Hit, Turn
 
 __all__ = [
     "Answer",

@@ -2,15 +2,11 @@
 
 from __future__ import annotations
 
-import json
 import logging
-import re
 import threading
 import time
-from collections.abc import Callable, Iterable, Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from concurrent.futures import ThreadPoolExecutor
-from dataclasses import dataclass
-from pathlib import Path
 from typing import Any
 
 import numpy as np
@@ -18,22 +14,21 @@ import numpy as np
 from .answer.parts import Part
 from .answer.respond import reply
 from .composition.outline import find_outline
-from .errors import AssistantError, ConfigError, QuestionError
+from .errors import AssistantError, QuestionError
 from .gate.answerability import (
     QA_SENTENCE,
     TOP,
     AnswerabilityModel,
     frames_now,
-    packaged_model,
 )
-from .gate.asks import Asks, split_asks, without_request
-from .gate.language import other_language
-from .gate.restate import Restate, question_and_form, restate_request
+from .gate.asks import Asks, split_asks
+from .gate.direct import before_search
+from .gate.plan import Plan, plan_asks
+from .gate.restate import Restate
 from .gate.scope import scope_of
-from .gate.smalltalk import small_talk_reply, without_small_talk
 from .gate.verdict import Asked, Verdict, judge
 from .generation.generate import CheckerCache, Generator
-from .messages import render
+from .question import MAX_QUESTION_CHARS, clean_question, turns_of
 from .retrieval.index import LoadedIndex
 from .retrieval.qa_embedder import QAEmbedder
 from .retrieval.qa_vectors import QASentenceVectors, qa_similarity
@@ -42,85 +37,25 @@ from .retrieval.rewrite import (
     MAX_FOLDED,
     carries_on,
     folded_questions,
-    is_follow_up,
-    referent,
     spelt_out,
-    standalone_query,
     stands_for_before,
 )
 from .retrieval.spelling import english_words
 from .settings import Settings
 from .storage.store import Store
-from .types import Answer, Embedder, Turn
-from .wiring import build_embedder, build_generator, build_qa_embedder
+from .types import Answer, DocumentInfo, Embedder, Turn
+from .wiring import build_embedder, build_generator, build_qa_embedder, load_answerability
 
 log = logging.getLogger(__name__)
 
-MAX_QUESTION_CHARS = 2000
-_SURROGATE = re.compile("[\ud800-\udfff]")
 ANSWER_PASSAGES = 3
 # How many passages found for a long follow-up chain's ask with its topic alone may lend the
 # sentences a repeated answer lacks (`Assistant._aside`).
 ASIDE = 3
 
 
-@dataclass(frozen=True)
-class DocumentInfo:
-    doc_id: str
-    file: str
-    title: str
-    publisher: str
-    published: str
-    approximate: bool
-    notice: str
-    chunks: int
-
-
-# An ask about the writer, their organisation or area: "our CCG", "are we ...", "can I ...".
-# (Not authors.FIRST_PERSON, which reads a capital "I" only: Slack writes "can i".)
-_WRITERS_OWN = re.compile(r"\b(our|ours|we|us|i|me|my)\b", re.I)
-
-
-def clean_question(question: object) -> str:
-    """Any `str` is a question: characters that cannot be encoded (a lone surrogate from a
-    mis-decoded terminal argument) become U+FFFD, control characters and runs of space one
-    space. Anything else is an AssistantError, never a TypeError from a tokenizer."""
-    if not isinstance(question, str):
-        raise QuestionError(f"the question must be text, not {type(question).__name__}")
-    text = _SURROGATE.sub("\ufffd", question)
-    text = "".join(ch if ch.isprintable() else " " for ch in text)
-    return " ".join(text.split())
-
-
-def _turns(history: Iterable[Any]) -> list[Turn]:
-    if isinstance(history, str | bytes) or not isinstance(history, Iterable):
-        raise QuestionError("history must be a list of {'role', 'content'} turns")
-    out = []
-    for t in history:
-        if isinstance(t, Turn):
-            out.append(Turn(t.role, clean_question(t.content) if isinstance(t.content, str) else ""))
-        elif isinstance(t, Mapping) and "role" in t and "content" in t:
-            content = t["content"]
-            out.append(Turn(str(t["role"]), clean_question(content) if isinstance(content, str) else str(content)))
-        else:
-            raise QuestionError(f"history items must be {{'role', 'content'}} mappings, not {t!r}")
-    return out
-
-
 def _unit(v: np.ndarray) -> np.ndarray:
     return v / (np.linalg.norm(v) or 1.0)
-
-
-def load_answerability(settings: Settings) -> AnswerabilityModel:
-    """The packaged model, or the file named by ASSISTANT_ANSWERABILITY_MODEL (a refit)."""
-    if not settings.answerability_model:
-        return packaged_model()
-    path = Path(settings.answerability_model)
-    try:
-        data = json.loads(path.read_text(encoding="utf-8"))
-    except (OSError, ValueError) as exc:
-        raise ConfigError(f"ASSISTANT_ANSWERABILITY_MODEL: cannot read {path} ({exc})") from exc
-    return AnswerabilityModel.from_json(data, str(path))
 
 
 class Assistant:
@@ -264,32 +199,10 @@ class Assistant:
             self._check_filters(filters)
         if len(question) > MAX_QUESTION_CHARS:
             raise QuestionError(f"the question is longer than {MAX_QUESTION_CHARS} characters")
-        language = other_language(question)
-        if language is not None:
-            # Searched, its few English-looking words ("CCG") found passages by chance; the
-            # writer is told what the assistant can read instead of "the guidance does not answer".
-            statement = render("refusal_language")
-            judged = [{"ask": question, "outcome": "refuse", "language": language}]
-            return Answer(
-                question, statement, [], True, [], answerability=judged, lead=statement, timings={"total": 0.0}
-            )
-        turns = without_small_talk(_turns(history))
-        # "Give me that in one sentence": the previous question, its answer cut to one.
-        asked, restate = question, restate_request(question)
-        if restate is not None:
-            if not turns or not (earlier := [i for i, t in enumerate(turns) if t.role == "user"]):
-                nothing = render("restate_nothing")
-                return Answer(question, nothing, [], False, [], outcome="no_question", timings={"total": 0.0})
-            asked, turns = turns[earlier[-1]].content, turns[: earlier[-1]]
-            # "What does a CSU do, in bullet points?" then "shorter": the question, not its layout.
-            asked = (question_and_form(asked) or (asked, restate))[0]
-        elif (split := question_and_form(question)) is not None:
-            asked, restate = split
-        else:
-            small_talk = small_talk_reply(question, follows=bool(turns))
-            if small_talk is not None:
-                return Answer(question, small_talk, [], False, [], outcome="no_question", timings={"total": 0.0})
-        answer = self._answer(asked, turns, filters, k, retriever, passages, restate)
+        search = before_search(question, turns_of(history))
+        if isinstance(search, Answer):
+            return search
+        answer = self._answer(search.asked, search.turns, filters, k, retriever, passages, search.restate)
         answer.question = question
         return answer
 
@@ -361,45 +274,15 @@ class Assistant:
         answer.timings = timings
         return answer
 
-    def plan(self, question: str, turns: Sequence[Turn] = ()) -> list[tuple[str, str, str, str]]:
+    def plan(self, question: str, turns: Sequence[Turn] = ()) -> list[Plan]:
         """(ask, judged, query, subject) per ask of `question`: the ask as written; what it is
         judged on (earlier turns folded in for a follow-up, the ask before it for "...and when
         did they start?"); what it is retrieved with (plus the writer's situation: "If I join
         the board, can I keep my pension?"); and what the answer's sentences are chosen for."""
         return self._plan(split_asks(question), turns)
 
-    def _plan(
-        self, asks: Asks, turns: Sequence[Turn], found: Mapping[int, str] | None = None
-    ) -> list[tuple[str, str, str, str]]:
-        """`found`: per later ask, the passages found for the ask before it, which it may name
-        by "the" (`is_follow_up`)."""
-        plans: list[tuple[str, str, str, str]] = []
-        within = ""  # the ask before, with what it carried on from
-        for i, part in enumerate(asks.parts):
-            thin = is_follow_up(part, f"{within}\n{(found or {}).get(i, '')}" if i > 0 else "")
-            # A thin ask carries on from the ask before it, and so from what that one carried on
-            # from: "is it paid? and how much time does it take?" after "who sits on a ccg
-            # board?" is still about the board, as a chain of follow-ups in a conversation is
-            # folded back to the question that set its topic.
-            within = f"{part} {referent(part, within)}" if i > 0 and thin else part
-            judged = standalone_query(within, turns, self._places) if i == 0 else within
-            query = f"{asks.context} {judged}" if asks.context else judged
-            # "In the Kent model, what did each pair work on?": the phrase scoping the asks is
-            # judged and answered with each of them, unlike the writer's situation.
-            judged = f"{asks.scope}, {judged}" if asks.scope else judged
-            # "kent commissioners - what support did they get": an ask too thin to stand alone
-            # is about the subject the message gave before it; sentences are chosen for both.
-            # (Answerability keeps judging the ask alone: held out, the situation's chatty words
-            # cost it more than the subject gained.)
-            # So is an ask about the writer's own organisation ("salaried gp in south manchester -
-            # whats our ccg doing about commissioning support?"): the situation says whose.
-            subject = query if (thin or _WRITERS_OWN.search(part)) and asks.context else judged
-            # An instruction's verb ("List the new structures", "tell me ...") is judged as a
-            # question word is, not as a word of the subject; retrieval and sentences keep it.
-            plans.append((part, without_request(judged), query, subject))
-        # Typos are mended for retrieval and judging; the ask keeps its writer's spelling.
-        fix = self.index.speller.correct
-        return [(part, fix(judged), fix(query), fix(subject)) for part, judged, query, subject in plans]
+    def _plan(self, asks: Asks, turns: Sequence[Turn], found: Mapping[int, str] | None = None) -> list[Plan]:
+        return plan_asks(asks, turns, self._places, self.index.speller.correct, found)
 
     def _places(self, text: str) -> frozenset[str]:
         """The names in `text` other than acronyms: what a follow-up naming another place

@@ -266,3 +266,17 @@ class Embedder(Protocol):
     model_id: str
 
     def embed(self, texts: Sequence[str]) -> np.ndarray: ...
+
+
+@dataclass(frozen=True)
+class DocumentInfo:
+    """One indexed document, as `Assistant.documents()` lists it (from the read pack's summary)."""
+
+    doc_id: str
+    file: str
+    title: str
+    publisher: str
+    published: str
+    approximate: bool
+    notice: str
+    chunks: int

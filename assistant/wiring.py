@@ -2,6 +2,11 @@
 
 from __future__ import annotations
 
+import json
+from pathlib import Path
+
+from .errors import ConfigError
+from .gate.answerability import AnswerabilityModel, packaged_model
 from .generation.generate import Generator, openai_compatible
 from .generation.llm_server import managed_llamacpp
 from .retrieval.embeddings import SentenceTransformerEmbedder
@@ -28,3 +33,15 @@ def build_generator(settings: Settings) -> Generator | None:
         # Out of process: a native fault in llama.cpp cannot take the assistant down.
         return managed_llamacpp(settings)
     return None
+
+
+def load_answerability(settings: Settings) -> AnswerabilityModel:
+    """The packaged model, or the file named by ASSISTANT_ANSWERABILITY_MODEL (a refit)."""
+    if not settings.answerability_model:
+        return packaged_model()
+    path = Path(settings.answerability_model)
+    try:
+        data = json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, ValueError) as exc:
+        raise ConfigError(f"ASSISTANT_ANSWERABILITY_MODEL: cannot read {path} ({exc})") from exc
+    return AnswerabilityModel.from_json(data, str(path))

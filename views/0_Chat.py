@@ -11,7 +11,6 @@ os.environ.setdefault("ANONYMIZED_TELEMETRY", "False")
 
 from assistant import AssistantError, Filters, IndexMissingError
 from assistant.answer.currency import age_label
-from assistant.core import MAX_QUESTION_CHARS
 from assistant.interfaces.webui import (
     answer_from_json,
     assistant,
@@ -19,6 +18,7 @@ from assistant.interfaces.webui import (
     md_escape,
     render_answer,
 )
+from assistant.question import MAX_QUESTION_CHARS
 
 st.set_page_config(page_title="Commissioning guidance", page_icon=":material/menu_book:", layout="wide")
 

@@ -9,7 +9,6 @@ from pathlib import Path
 import pytest
 
 from assistant import Assistant, ConfigError, Settings
-from assistant.core import load_answerability
 from assistant.gate.acronyms import writers_own
 from assistant.gate.answerability import (
     FEATURES,
@@ -21,6 +20,7 @@ from assistant.gate.answerability import (
     salience,
 )
 from assistant.types import Embedder, Turn
+from assistant.wiring import load_answerability
 
 
 def test_the_packaged_model_carries_its_held_out_figures() -> None:

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from assistant import Assistant
-from assistant.core import _turns
+from assistant.question import turns_of
 from assistant.retrieval.lexical import LexicalIndex
 from assistant.retrieval.sources import SourceNames
 
@@ -34,7 +34,7 @@ def test_a_follow_up_naming_another_source_leaves_the_quoted_one(bot: Assistant)
     first = "What are the BMA's main concerns about the commissioning reforms?"
     answer = bot.ask(first)
     assert {c.doc_id for c in answer.citations} <= BMA
-    turns = _turns([{"role": "user", "content": first}, {"role": "assistant", "content": answer.text}])
+    turns = turns_of([{"role": "user", "content": first}, {"role": "assistant", "content": answer.text}])
     [part] = bot.retrieve("What does the BMJ guide say about that?", turns)
     assert part.cands[0].chunk.doc_id == BMJ
 
