@@ -140,7 +140,12 @@ def asks_for_number(question: str) -> bool:
 
 
 _KIND_ASKED = (
-    (re.compile(r"\bhow long\b", re.I), DURATION),
+    # "how much time does it take?", "how many days a week?": a length of time, as "how long" asks
+    # ("2-3 days per week"), not the first figure near the ask's words ("211 CCGs").
+    (
+        re.compile(r"\bhow long\b|\bhow much time\b|\bhow many (?:hours|days|weeks|months|years|sessions)\b", re.I),
+        DURATION,
+    ),
     (re.compile(r"\bhow often\b", re.I), FREQUENCY),
     (re.compile(r"^\s*(and |but |so )?(when|since when)\b|\bwhat (year|date)\b|" + _DEADLINE, re.I), DATE),
 )

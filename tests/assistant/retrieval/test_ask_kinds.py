@@ -103,6 +103,12 @@ def test_the_kind_of_number_asked_for() -> None:
     assert how_often.search("The board meets every month.") and not how_often.search("The board has 12 members.")
     assert number_answer("When did NHS England take on its full responsibilities?").search("on 1 April 2013")
     assert number_answer("How many CCGs are there?") is NUMBER
+    # Time asked for in other words than "how long" wants a length of time, not any figure.
+    for asks in ("how much time does being a clinical lead take each week?", "how many days a wk does it eat up?"):
+        time_taken = number_answer(asks)
+        assert time_taken.search("3 to 4 GP leaders who spend 2-3 days per week on commissioning work"), asks
+        assert time_taken.search("One GP in each practice is likely to spend half a day a week"), asks
+        assert not time_taken.search("England's 211 clinical commissioning groups (CCGs) will take over"), asks
 
 
 def test_how_many_counts_the_thing_asked_about() -> None:
