@@ -15,14 +15,10 @@ from .answer.parts import Part
 from .answer.respond import reply
 from .composition.outline import find_outline
 from .errors import AssistantError, QuestionError
-from .gate.answerability import (
-    QA_SENTENCE,
-    TOP,
-    AnswerabilityModel,
-    frames_now,
-)
+from .gate.answerability import QA_SENTENCE, TOP, frames_now
 from .gate.asks import Asks, split_asks
 from .gate.direct import before_search
+from .gate.model import AnswerabilityModel
 from .gate.plan import Plan, plan_asks
 from .gate.restate import Restate
 from .gate.scope import scope_of

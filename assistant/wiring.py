@@ -6,7 +6,7 @@ import json
 from pathlib import Path
 
 from .errors import ConfigError
-from .gate.answerability import AnswerabilityModel, packaged_model
+from .gate.model import AnswerabilityModel, packaged_model
 from .generation.generate import Generator, openai_compatible
 from .generation.llm_server import managed_llamacpp
 from .retrieval.embeddings import SentenceTransformerEmbedder

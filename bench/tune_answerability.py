@@ -30,7 +30,8 @@ import numpy as np
 from sklearn.metrics import roc_auc_score
 
 from assistant import Assistant, Settings
-from assistant.gate.answerability import ASKS_NOW, FEATURES, QA_FEATURES, AnswerabilityModel, Logistic
+from assistant.gate.answerability import ASKS_NOW, FEATURES, QA_FEATURES
+from assistant.gate.model import AnswerabilityModel, Logistic
 from evals.dataset import DEV_SET, HOLDOUT_GLOB, TEST_SET, load_dataset
 
 OUT = Path(__file__).resolve().parent.parent / "assistant" / "data" / "answerability.json"

@@ -19,18 +19,10 @@ from ..retrieval.retrieve import Candidate
 from ..retrieval.rewrite import is_follow_up, names_a_stranger, new_subject, stands_for_before
 from ..retrieval.spelling import english_words
 from .acronyms import ACRONYM_UNDEFINED, undefined_acronym
-from .answerability import (
-    ASKS_NOW,
-    DATED_HEADING,
-    FIGURE_UNNAMED,
-    SUBJECT_UNKNOWN,
-    TOP,
-    AnswerabilityModel,
-    off_subject,
-    signals,
-)
+from .answerability import ASKS_NOW, DATED_HEADING, FIGURE_UNNAMED, SUBJECT_UNKNOWN, TOP, off_subject, signals
 from .bodies import CCG_UNWRITTEN, unwritten_ccg
 from .clinical import beyond_corpus
+from .model import AnswerabilityModel
 from .persons import ORGANISATION_UNNAMED, PERSON_NOW, PERSON_UNNAMED, wants_person
 from .scope import Scope, Successor
 

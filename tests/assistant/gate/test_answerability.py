@@ -10,15 +10,8 @@ import pytest
 
 from assistant import Assistant, ConfigError, Settings
 from assistant.gate.acronyms import writers_own
-from assistant.gate.answerability import (
-    FEATURES,
-    OFF_SUBJECT,
-    QA_FEATURES,
-    QA_SENTENCE,
-    off_subject,
-    packaged_model,
-    salience,
-)
+from assistant.gate.answerability import FEATURES, OFF_SUBJECT, QA_FEATURES, QA_SENTENCE, off_subject, salience
+from assistant.gate.model import packaged_model
 from assistant.types import Embedder, Turn
 from assistant.wiring import load_answerability
 
