@@ -19,18 +19,16 @@ os.environ.setdefault("ANONYMIZED_TELEMETRY", "False")
 
 from assistant import AssistantError, IndexMissingError, Settings
 from assistant.answer.currency import age_label
+from assistant.interfaces.pdfpage import PdfPage, quote_page, render_pdf_page
 from assistant.interfaces.sourceview import (
     MAX_QUOTE_CHARS,
     PDF_SUFFIXES,
-    PdfPage,
     SourceError,
     cited_chunk,
     document_files,
     document_path,
     parse_page,
-    quote_page,
     quote_parts,
-    render_pdf_page,
     text_section,
 )
 from assistant.interfaces.webui import assistant, highlight_markdown, md_escape

@@ -274,7 +274,7 @@ def test_a_pdf_citation_opens_at_its_page_with_the_quote_highlighted(
     from PIL import Image
     from playwright.sync_api import expect, sync_playwright
 
-    from assistant.interfaces.sourceview import HIGHLIGHT_RGB
+    from assistant.interfaces.pdfpage import HIGHLIGHT_RGB
 
     url, _ = server
     shots = tmp_path / "screenshots"
