@@ -14,8 +14,10 @@ check costs no interpreter start, and a killed worker is simply replaced.
 from __future__ import annotations
 
 import atexit
+import contextlib
 import os
 import pickle
+import queue
 import signal
 import struct
 import subprocess
@@ -35,7 +37,7 @@ from .limits import Limits, check_file_size
 from .loaders import load
 from .manifest import DocMeta
 
-__all__ = ["Limits", "load_and_chunk", "load_and_chunk_many"]
+__all__ = ["Limits", "load_and_chunk", "load_and_chunk_ahead", "load_and_chunk_many"]
 
 Job = tuple[Path, DocMeta, str]  # path, metadata, document hash
 _FRAME = struct.Struct(">Q")
@@ -116,6 +118,55 @@ def load_and_chunk_many(
     finally:  # the caller stopped early or failed: no worker keeps running a document
         for worker in busy:
             worker.stop()
+
+
+def load_and_chunk_ahead(
+    jobs: Sequence[Job], limits: Limits, workers: int, ahead: int
+) -> Generator[tuple[int, list[Chunk] | IngestError]]:
+    """`load_and_chunk_many` run on a background thread, at most `ahead` documents ahead of
+    the caller: ingest embeds and writes what has arrived while the workers parse the rest, and
+    memory stays bounded when parsing runs faster. A failure of the parsing itself is raised
+    here; stopping early stops the workers."""
+    out: queue.Queue[tuple[int, object] | None] = queue.Queue(maxsize=ahead)
+    stop = threading.Event()
+
+    def send(item: tuple[int, object] | None) -> bool:
+        while not stop.is_set():
+            try:
+                out.put(item, timeout=0.2)
+                return True
+            except queue.Full:
+                continue
+        return False
+
+    def produce() -> None:
+        results = load_and_chunk_many(jobs, limits, workers=workers)
+        try:
+            for item in results:
+                if not send(item):
+                    return
+        except BaseException as exc:  # handed to the consumer, raised there
+            send((-1, exc))
+        finally:
+            results.close()  # stops any worker still busy
+            send(None)
+
+    thread = threading.Thread(target=produce, name="ingest-parse", daemon=True)
+    thread.start()
+    try:
+        while (item := out.get()) is not None:
+            i, result = item
+            if i < 0:
+                assert isinstance(result, BaseException)
+                raise result
+            assert isinstance(result, list | IngestError)
+            yield i, result
+    finally:
+        stop.set()
+        with contextlib.suppress(queue.Empty):
+            while True:
+                out.get_nowait()
+        thread.join(timeout=30)
 
 
 def precheck(path: Path, limits: Limits) -> None:

@@ -42,8 +42,6 @@ import contextlib
 import fcntl
 import logging
 import os
-import queue
-import threading
 import time
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, replace
@@ -59,7 +57,7 @@ from assistant.storage.store import Store
 from assistant.types import Chunk, Embedder, spoken
 from assistant.wiring import build_qa_embedder
 
-from .bounded import Job, Limits, load_and_chunk_many
+from .bounded import Job, Limits, load_and_chunk_ahead
 from .embedding import CachedEmbedding, EmbedCache, embedder_key
 from .manifest import DocMeta, derived_meta, discover, load_manifest, unlisted, unreadable
 from .report import DocResult, IngestReport
@@ -281,51 +279,13 @@ class Ingestor:
         """Each planned document with its chunks (or the IngestError), in completion order;
         parsed by worker processes on a background thread so embedding proceeds meanwhile."""
         jobs: list[Job] = [(p.path, p.meta, p.doc_hash) for p in planned if p.path is not None]
-        out: queue.Queue[tuple[int, object] | None] = queue.Queue(maxsize=self.QUEUE_DOCS)
-        stop = threading.Event()
-
-        def send(item: tuple[int, object] | None) -> bool:
-            while not stop.is_set():
-                try:
-                    out.put(item, timeout=0.2)
-                    return True
-                except queue.Full:
-                    continue
-            return False
-
-        def produce() -> None:
-            results = load_and_chunk_many(jobs, self.limits, workers=self.parse_workers)
-            try:
-                for item in results:
-                    if not send(item):
-                        return
-            except BaseException as exc:  # handed to the consumer, raised there
-                send((-1, exc))
-            finally:
-                results.close()  # stops any worker still busy
-                send(None)
-
-        thread = threading.Thread(target=produce, name="ingest-parse", daemon=True)
-        thread.start()
-        try:
-            while (item := out.get()) is not None:
-                i, result = item
-                if i < 0:
-                    assert isinstance(result, BaseException)
-                    raise result
-                p = planned[i]
-                if isinstance(result, IngestError):
-                    yield p, result
-                    continue
-                assert isinstance(result, list)
-                p.chunks = [replace(c, chunk_id=versioned_id(c.chunk_id, p.doc_hash)) for c in result]
-                yield p, None
-        finally:
-            stop.set()
-            with contextlib.suppress(queue.Empty):
-                while True:
-                    out.get_nowait()
-            thread.join(timeout=30)
+        for i, result in load_and_chunk_ahead(jobs, self.limits, self.parse_workers, self.QUEUE_DOCS):
+            p = planned[i]
+            if isinstance(result, IngestError):
+                yield p, result
+                continue
+            p.chunks = [replace(c, chunk_id=versioned_id(c.chunk_id, p.doc_hash)) for c in result]
+            yield p, None
 
     def _write(
         self,

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import threading
 import time
 from pathlib import Path
 
@@ -9,7 +10,7 @@ import pytest
 
 from assistant import Settings
 from assistant.errors import ConfigError, IngestError
-from ingest.bounded import Limits, load_and_chunk, load_and_chunk_many
+from ingest.bounded import Limits, load_and_chunk, load_and_chunk_ahead, load_and_chunk_many
 from ingest.editor import MAX_NAME_CHARS, add_document, check_upload, remove_document, safe_name
 from ingest.loaders import load
 from ingest.manifest import DocMeta, discover, load_manifest
@@ -151,6 +152,21 @@ def test_bounded_results_equal_in_process_results(tmp_path: Path) -> None:
         worker = load_and_chunk(path, meta, "h", Limits())
         inline = load_and_chunk(path, meta, "h", Limits(document_timeout_s=0))
         assert worker == inline and worker
+
+
+def test_parsing_ahead_gives_every_result_and_stopping_early_stops_the_thread(tmp_path: Path) -> None:
+    corpus = write_small_corpus(tmp_path / "c")
+    jobs = [(path, DocMeta(path.stem, path.name, path.stem.title()), "h") for path in discover(corpus)]
+    jobs.append((tmp_path / "missing.txt", META, "h"))
+    results = dict(load_and_chunk_ahead(jobs, Limits(), workers=2, ahead=1))
+    assert sorted(results) == list(range(len(jobs)))
+    assert all(isinstance(results[i], list) and results[i] for i in range(len(jobs) - 1))
+    assert isinstance(results[len(jobs) - 1], IngestError)  # named, and the others still parsed
+    # The consumer stops after the first: the background thread ends and no worker keeps running.
+    ahead = load_and_chunk_ahead(jobs, Limits(), workers=2, ahead=1)
+    next(ahead)
+    ahead.close()
+    assert not any(t.name == "ingest-parse" and t.is_alive() for t in threading.enumerate())
 
 
 def test_huge_uploads_fail_fast_by_name() -> None:
