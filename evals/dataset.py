@@ -231,6 +231,8 @@ def check_dataset(path: Path, corpus_dir: Path | None = None) -> DatasetCheck:
         if problem:
             errors.append(f"{where} (id {item.id!r}): {problem}")
             continue
+        if texts is not None:
+            warnings += [f"{where} (id {item.id!r}): {w}" for w in _elsewhere(item, texts)]
         items.append(item)
     return DatasetCheck(path, items, errors, warnings)
 
@@ -254,6 +256,28 @@ def _corpus_problem(item: Item, texts: dict[str, str]) -> str:
         if not any(_flat(a) in corpus for a in alternatives):
             return f"field 'key_facts': {' | '.join(alternatives)!r} is stated nowhere in the corpus"
     return ""
+
+
+def _elsewhere(item: Item, texts: dict[str, str]) -> list[str]:
+    """Evidence quotes the corpus holds, but not in the document the item names: a slip in `doc`
+    or a quote copied from another guide. Not an error: a question spread over two documents
+    may name one and quote both."""
+    docs = [item.doc] if isinstance(item.doc, str) else list(item.doc or [])
+    docs = [d for d in docs if d]
+    if not docs:
+        return []
+    out = []
+    for quote in item.evidence:
+        flat = _flat(quote)
+        if any(flat in texts[d] for d in docs if d in texts):
+            continue
+        holders = sorted(name for name, text in texts.items() if flat in text)
+        if holders:
+            out.append(
+                f"field 'evidence' quote {_shown(quote, 60)!r} is in {', '.join(holders)}, not in the item's doc "
+                f"{', '.join(docs)}"
+            )
+    return out
 
 
 def _shown(text: str, limit: int = 120) -> str:

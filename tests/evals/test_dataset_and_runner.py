@@ -77,6 +77,7 @@ def test_validate_names_what_an_editor_gets_wrong(tmp_path: Path, corpus_setting
             {**GOOD, "id": "e", "key_facts": []},
             {"id": "f", "answerable": True, "category": "fact"},
             {**GOOD, "id": "g", "key_fcts": [["NHS Jobs"]]},
+            {**GOOD, "id": "h", "doc": "bma-quick-guide-to-commissioning.txt"},
         ],
     )
     check = check_dataset(bad, corpus_settings.corpus_dir)
@@ -90,7 +91,13 @@ def test_validate_names_what_an_editor_gets_wrong(tmp_path: Path, corpus_setting
     assert "the closest sentence is 'positions for secondary care clinicians on ccgs are regularly" in quote
     assert problems[f"{bad}:5 (id 'e')"] == "an answerable item needs at least one key fact (field 'key_facts')"
     assert problems[f"{bad}:6 (id 'f')"] == "field 'question' is required (text)"
-    assert len(check.errors) == 6 and [i.id for i in check.items] == ["g"]
+    assert len(check.errors) == 6 and [i.id for i in check.items] == ["g", "h"]
+    # A quote from another document than the one the item names: run, with a warning.
+    elsewhere = (
+        "(id 'h'): field 'evidence' quote 'Positions for secondary care clinicians on CCGs are …' is in "
+        "bma-get-involved-in-commissioning.txt, not in the item's doc bma-quick-guide-to-commissioning.txt"
+    )
+    assert any(w.endswith(elsewhere) for w in check.warnings), check.warnings
     misspelt = "(id 'g'): unknown field 'key_fcts' is not read (did you mean 'key_facts'?)"
     assert any(misspelt in w for w in check.warnings)
     assert not any("extra_field" in w for w in check.warnings)  # an editor's own note, not a misspelling
