@@ -45,7 +45,7 @@ from .neighbours import (
 )
 from .picked import Picked, passage_sentences
 from .render import Composition, rendered
-from .scoring import HEADING_STATES, Wanted, scored_sentences
+from .scoring import HEADING_STATES, Wanted, bar, scored_sentences
 from .speakers import EVERY_SPEAKER, panel_answer
 
 PASSAGE_MARGIN = 0.08
@@ -118,7 +118,7 @@ def compose(
     top = list(cands[: max(passages, NUMBER_PASSAGES, RESCUE_PASSAGES)])
     if not top:
         return Composition("", [])
-    best_passage = top[0].score
+    best_passage = bar(top, index_sentences)
     qterms = set(terms(question))
     scored = scored_sentences(
         question, ask, wanted, top, index_sentences, passages, margin, weight, naming, only_named, authors

@@ -18,7 +18,15 @@ from ..gate.persons import wants_person
 from ..retrieval.ask_kinds import COMPARISON_Q, asks_for_list, asks_for_number, kind_of_ask, number_answer
 from ..retrieval.lexical import terms
 from ..retrieval.retrieve import Candidate
-from ..retrieval.sentence_kinds import POINTS_BACK, defines_one_of, heading_date, is_item, is_question, is_statement
+from ..retrieval.sentence_kinds import (
+    POINTS_BACK,
+    defines_one_of,
+    heading_date,
+    is_item,
+    is_label,
+    is_question,
+    is_statement,
+)
 from ..types import SPEAKER_TURN
 from .authors import is_signature, named_writers
 from .boards import another_board, board_kinds
@@ -99,7 +107,7 @@ def scored_sentences(
     authors: Mapping[str, Sequence[str]] | None = None,
 ) -> Scored:
     """Every sentence of `top` scored for `question` (see `compose` for the parameters)."""
-    best_passage = top[0].score
+    best_passage = bar(top, index_sentences)
     qterms = set(terms(question))
     q_weight = sum(weight(t) for t in qterms) or 1.0
     # An ask that borrows its topic (a follow-up, a thin later part) asks its own words: "any
@@ -218,6 +226,19 @@ def scored_sentences(
     pool.sort(key=lambda p: -p.score)
     extra.sort(key=lambda p: -p.score)
     return Scored(pool, extra, said, named, placed)
+
+
+def bar(top: Sequence[Candidate], index_sentences: Sentences) -> float:
+    """The score other passages are measured from: the best passage's that states something. A
+    passage of nothing but a caption or a timeline's entry ("April 2012 › NHS Commissioning Board
+    to become full, nondepartmental public body", no full stop) can match an ask best and answers
+    nothing (its line is dropped as a heading), so measured from it, "tell me about the NHS
+    commissioning board" drew on no passage that says what the board is."""
+    for cand in top:
+        texts = index_sentences.get(cand.chunk.chunk_id, ([], np.zeros((0, 0))))[0]
+        if any(not is_label(t) for t in texts):
+            return cand.score
+    return top[0].score
 
 
 def _answers_heading(sentence: str) -> bool:

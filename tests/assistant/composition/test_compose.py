@@ -126,6 +126,22 @@ def test_a_title_line_that_matches_best_does_not_open_the_answer() -> None:
     assert "Social enterprise story" not in result.text
 
 
+def test_a_passage_that_states_nothing_does_not_set_the_bar_for_the_others() -> None:
+    """A timeline's entry ("NHS Commissioning Board to become full, nondepartmental public body",
+    no full stop) matched "tell me about the NHS commissioning board" best; measured from it, the
+    passage saying what the board is fell outside the margin and the answer said nothing."""
+    cands, sentences = _cands(
+        [
+            ("NHS Commissioning Board to become full, nondepartmental public body", 0.94, [0.55]),
+            ("NHS England is an independent board accountable to the health secretary.", 0.84, [0.75]),
+            ("Each council will have a health and wellbeing board.", 0.70, [0.40]),
+        ]
+    )
+    result = compose("tell me about the NHS commissioning board", cands, sentences)
+    assert "NHS England is an independent board accountable to the health secretary. [" in result.text, result.text
+    assert "health and wellbeing board" not in result.text  # the margin still holds, from the passage that states
+
+
 def test_a_byline_between_two_quotes_is_not_filled_in() -> None:
     # Two chosen sentences one apart: the gap between them is filled, unless it is a byline
     # (a training grade's digit does not make it a figure).
