@@ -45,7 +45,7 @@ from .neighbours import (
 )
 from .picked import Picked, passage_sentences
 from .render import Composition, rendered
-from .scoring import HEADING_STATES, Wanted, bar, scored_sentences
+from .scoring import HEADING_STATES, Wanted, scored_sentences
 from .speakers import EVERY_SPEAKER, panel_answer
 
 PASSAGE_MARGIN = 0.08
@@ -118,12 +118,12 @@ def compose(
     top = list(cands[: max(passages, NUMBER_PASSAGES, RESCUE_PASSAGES)])
     if not top:
         return Composition("", [])
-    best_passage = bar(top, index_sentences)
     qterms = set(terms(question))
     scored = scored_sentences(
         question, ask, wanted, top, index_sentences, passages, margin, weight, naming, only_named, authors
     )
     pool, extra, said, named, placed = scored.pool, scored.extra, scored.said, scored.named, scored.placed
+    best_passage = scored.bar
     if not pool:
         return Composition("", [])
     # Not for a partial answer (`margin` None): it offers its closest passages, each on its own

@@ -91,6 +91,7 @@ class Scored:
     said: dict[int, list[str | None]]  # per passage: whose words each sentence is (`speaker_of`)
     named: set[str] = field(default_factory=set)  # interview speakers the ask names
     placed: bool = False  # one of the passages drawn on holds every name the ask gives
+    bar: float = 0.0  # the score other passages are drawn within a margin of (`bar`)
 
 
 def scored_sentences(
@@ -225,7 +226,7 @@ def scored_sentences(
             _lift_reply(pool, said, named)
     pool.sort(key=lambda p: -p.score)
     extra.sort(key=lambda p: -p.score)
-    return Scored(pool, extra, said, named, placed)
+    return Scored(pool, extra, said, named, placed, best_passage)
 
 
 def bar(top: Sequence[Candidate], index_sentences: Sentences) -> float:
