@@ -165,7 +165,15 @@ def test_an_interrupted_ingest_says_what_stays(corpus_settings: Settings, tmp_pa
     env = {**env_for(corpus_settings), "ASSISTANT_DATA_DIR": str(tmp_path / "var")}
     exe = Path(sys.executable).with_name("assistant")
     # A fresh data folder: the model's export and every embedding take many seconds.
-    proc = subprocess.Popen([str(exe), "ingest"], env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    # A shell's background job ignores Ctrl-C, and a child inherits that (Python then installs no
+    # KeyboardInterrupt at all): the child starts as a terminal's would, with the default.
+    previous = signal.signal(signal.SIGINT, signal.default_int_handler)
+    try:
+        proc = subprocess.Popen(
+            [str(exe), "ingest"], env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True
+        )
+    finally:
+        signal.signal(signal.SIGINT, previous)
     time.sleep(4)
     proc.send_signal(signal.SIGINT)
     _, err = proc.communicate(timeout=120)
