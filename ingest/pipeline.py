@@ -52,6 +52,7 @@ from assistant.retrieval.qa_embedder import PassageSide, QAEmbedder
 from assistant.retrieval.readpack import DocFiles, search_text
 from assistant.retrieval.refresh import refresh_pack, sentence_rows
 from assistant.settings import Settings
+from assistant.storage.generations import Generations
 from assistant.storage.registry import DocRecord, Pointer, Registry
 from assistant.storage.store import Store
 from assistant.types import Chunk, Embedder, spoken
@@ -118,6 +119,7 @@ class Ingestor:
         # vectors of every committed sentence go into the content-hash cache.
         self.qa = qa_embedder or build_qa_embedder(settings)
         self.store = store or Store(settings, embedder)
+        self.generations = Generations(self.store)
         self.progress = progress or (lambda stage, done, total: None)
         self.limits = Limits.from_settings(settings)
         self.parse_workers = parse_workers or max(1, min(4, os.cpu_count() or 1))
@@ -173,7 +175,7 @@ class Ingestor:
                 if cache is not None:
                     cache.close()
             if planned or removed or swapping:
-                self.store.mark_ingested(target)
+                self.generations.mark_ingested(target)
             if swapping:
                 self.progress("swap", 0, 1)
                 registry.set_pointer(Pointer(active=target))  # the commit point of a rebuild
@@ -201,12 +203,12 @@ class Ingestor:
     def _target(self, registry: Registry, pointer: Pointer, rebuild: bool) -> str:
         """The generation to write into: the active one, or a rebuild's (resumed if one was
         interrupted and built with this model)."""
-        if pointer.active and not rebuild and self.store.has_generation(pointer.active):
+        if pointer.active and not rebuild and self.generations.exists(pointer.active):
             return pointer.active
         pending = pointer.pending
         if pending:
             try:
-                pending = pending if self.store.has_generation(pending) else ""
+                pending = pending if self.generations.exists(pending) else ""
             except EmbedderMismatchError:
                 pending = ""
         target = pending or new_generation()
@@ -224,14 +226,14 @@ class Ingestor:
         """
         committed = registry.records(target)
         # A missing collection is created empty: its documents then count as broken.
-        self.store.create_generation(target)
+        self.generations.create(target)
         expected = (sum(r.chunks for r in committed.values()), sum(r.sentences for r in committed.values()))
-        if self.store.counts(target) == expected:
+        if self.generations.counts(target) == expected:
             return committed, {}
-        found = self.store.scan(target)
+        found = self.generations.scan(target)
         for doc_id in {d for d, h in found if d not in committed or committed[d].doc_hash != h}:
             rec = committed.get(doc_id)
-            self.store.delete_rows(target, doc_id, keep_hash=rec.doc_hash if rec else None)
+            self.generations.delete_rows(target, doc_id, keep_hash=rec.doc_hash if rec else None)
         broken: dict[str, str] = {}
         for doc_id, rec in committed.items():
             chunks, sentences = found.get((doc_id, rec.doc_hash), [0, 0])
@@ -337,11 +339,11 @@ class Ingestor:
             for p, r in zip(group, rows, strict=True):
                 n, m = len(p.chunks), len(r[0])
                 sv = svecs[sat : sat + m]
-                self.store.write(target, p.chunks, vecs[at : at + n], r, sv)
+                self.generations.write(target, p.chunks, vecs[at : at + n], r, sv)
                 svecs_doc = sv.reshape(m, -1) if m else sv.reshape(0, vecs.shape[1])
                 self.files.write(p.doc_hash, p.chunks, svecs_doc, chunk_vectors=vecs[at : at + n])
                 registry.commit(target, DocRecord(p.meta.doc_id, p.doc_hash, p.meta.file, n, m))  # commit point
-                self.store.delete_rows(target, p.meta.doc_id, keep_hash=p.doc_hash)
+                self.generations.delete_rows(target, p.meta.doc_id, keep_hash=p.doc_hash)
                 report.results.append(DocResult(p.meta.file, p.meta.doc_id, p.status, n, p.reason))
                 report.chunks_embedded += n
                 at, sat = at + n, sat + m
@@ -371,7 +373,7 @@ class Ingestor:
             flush()
         for rec in removed:
             registry.forget(target, rec.doc_id)  # commit point of a removal
-            self.store.delete_rows(target, rec.doc_id)
+            self.generations.delete_rows(target, rec.doc_id)
             report.results.append(DocResult(rec.file, rec.doc_id, "removed", 0))
             step("write")
 
@@ -413,13 +415,13 @@ class Ingestor:
         """Copy one committed document's rows, vectors included, from `source` into `target` and
         commit it there; its chunk count, or 0 where it cannot be (another model's index)."""
         try:
-            copied = self.store.copy_document(source, target, rec.doc_hash)
+            copied = self.generations.copy_document(source, target, rec.doc_hash)
         except StoreError as exc:  # EmbedderMismatchError among them: those vectors do not fit
             log.warning("%s: not carried over from the previous index (%s)", rec.file, exc)
             return 0
         if copied != (rec.chunks, rec.sentences):
             log.warning("%s: the previous index held %s rows, not %s; not carried over", rec.file, copied, rec)
-            self.store.delete_rows(target, rec.doc_id)
+            self.generations.delete_rows(target, rec.doc_id)
             return 0
         registry.commit(target, rec)  # commit point, as for a parsed document
         return rec.chunks
@@ -433,8 +435,8 @@ class Ingestor:
         pointer = registry.pointer()
         if pointer.pending:
             registry.set_pointer(Pointer(pointer.active))
-        for gen in (self.store.generations() | registry.generations()) - {target}:
+        for gen in (self.generations.all() | registry.generations()) - {target}:
             registry.drop(gen)
-            self.store.drop_generation(gen)
+            self.generations.drop(gen)
         self.files.collect({r.doc_hash for r in registry.records(target).values()})
         self.progress("clean", 1, 1)

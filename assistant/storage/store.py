@@ -14,9 +14,6 @@ and replaced by a fresh generation at the next ingest.
 
 from __future__ import annotations
 
-import contextlib
-import datetime as dt
-import re
 import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
@@ -73,7 +70,9 @@ class Store:
         base = f"{self.name}.{generation}" if generation else self.name
         return base, base + "-sentences"
 
-    def _open(self, name: str, create: bool = False, model_check: bool = True) -> Any:
+    def collection(self, name: str, create: bool = False, model_check: bool = True) -> Any:
+        """The collection `name`, created with this store's model and index settings (`create`);
+        one built with another model is an `EmbedderMismatchError` (`model_check`)."""
         client = self._client()
         try:
             if create:
@@ -104,7 +103,7 @@ class Store:
     def registry(self, create: bool = False) -> Registry | None:
         """The registry, or None where none was ever written (a new or pre-registry store)."""
         try:
-            col = self._open(self.name + "-registry", create=create, model_check=False)
+            col = self.collection(self.name + "-registry", create=create, model_check=False)
         except IndexMissingError:
             return None
         return Registry(col, guard)
@@ -120,7 +119,7 @@ class Store:
         if active:
             view = View(active, reg.records(active) if reg is not None else {})
         else:
-            self._open(self.name)  # raises IndexMissingError where there is no index at all
+            self.collection(self.name)  # raises IndexMissingError where there is no index at all
             view = View("", legacy=True)
         self._view = view
         return view
@@ -132,20 +131,20 @@ class Store:
 
     def exists(self) -> bool:
         try:
-            self._open(self.names(self.view(refresh=True).generation)[0])
+            self.collection(self.names(self.view(refresh=True).generation)[0])
         except IndexMissingError:  # from view() too: no registry and no pre-registry index
             return False
         return True
 
     def info(self) -> dict[str, Any]:
         view = self.view()
-        meta = dict(self._open(self.names(view.generation)[0]).metadata or {})
+        meta = dict(self.collection(self.names(view.generation)[0]).metadata or {})
         meta["generation"] = view.generation
         return meta
 
     def all_chunks(self) -> list[Chunk]:
         view = self.view()
-        got = self._get_all(self._open(self.names(view.generation)[0]), ["documents", "metadatas"], "read chunks")
+        got = self.read_all(self.collection(self.names(view.generation)[0]), ["documents", "metadatas"], "read chunks")
         chunks = [
             Chunk.from_metadata(i, d or "", m or {})
             for i, d, m in zip(got["ids"], got["documents"], got["metadatas"], strict=True)
@@ -168,8 +167,8 @@ class Store:
 
     def sentences(self) -> SentenceRows:
         view = self.view()
-        col = self._open(self.names(view.generation)[1])
-        got = self._get_all(col, ["documents", "metadatas", "embeddings"], "read sentences")
+        col = self.collection(self.names(view.generation)[1])
+        got = self.read_all(col, ["documents", "metadatas", "embeddings"], "read sentences")
         keep = [i for i, m in enumerate(got["metadatas"]) if view.current(m)]
         vectors = np.asarray(got["embeddings"], dtype=np.float32)
         vectors = vectors[keep] if vectors.ndim == 2 else np.zeros((0, 0), dtype=np.float32)
@@ -267,7 +266,7 @@ class Store:
         name = self.names(view.generation)[0]
         col = self._cols.get(name)
         if col is None:
-            col = self._cols[name] = self._open(name)
+            col = self._cols[name] = self.collection(name)
         return col
 
     def _query(self, col: Any, vector: np.ndarray, n: int, where: dict[str, Any] | None) -> list[tuple[str, float]]:
@@ -295,18 +294,13 @@ class Store:
         self._counts[col.name] = (n, now)
         return n
 
-    def counts(self, generation: str) -> tuple[int, int]:
-        """(chunk rows, sentence rows) in `generation`, committed or not."""
-        col, sent = (self._open(n, create=True) for n in self.names(generation))
-        return int(guard(col.count, "count rows")), int(guard(sent.count, "count rows"))
-
     def document_rows(self, generation: str, doc_hash: str) -> tuple[list[Chunk], SentenceRows, np.ndarray]:
         """One version of one document: its chunks (by position), its sentences (by chunk
         position, then sentence position) and its chunks' vectors (by position), read in pages
         the client accepts."""
-        col, sent = (self._open(n) for n in self.names(generation))
+        col, sent = (self.collection(n) for n in self.names(generation))
         where = {"doc_hash": doc_hash}
-        got = self._get_all(col, ["documents", "metadatas", "embeddings"], "read chunks", where)
+        got = self.read_all(col, ["documents", "metadatas", "embeddings"], "read chunks", where)
         by_position = sorted(
             (
                 (Chunk.from_metadata(i, d or "", m or {}), v)
@@ -316,7 +310,7 @@ class Store:
         )
         chunks = [c for c, _ in by_position]
         chunk_vectors = np.asarray([v for _, v in by_position], dtype=np.float32)
-        rows = self._get_all(sent, ["documents", "metadatas", "embeddings"], "read sentences", where)
+        rows = self.read_all(sent, ["documents", "metadatas", "embeddings"], "read sentences", where)
         at = {c.chunk_id: c.position for c in chunks}
         order = sorted(
             (i for i, m in enumerate(rows["metadatas"]) if (m or {}).get("chunk_id") in at),
@@ -332,130 +326,9 @@ class Store:
         )
         return chunks, sentences, chunk_vectors
 
-    # --- writes (ingestion) ---------------------------------------------------------
-
-    def copy_document(self, source: str, target: str, doc_hash: str) -> tuple[int, int]:
-        """Copy every row of one document version, with its vectors, from generation `source`
-        into `target` (uncommitted there until the caller commits it): (chunks, sentences)."""
-        copied = [0, 0]
-        for slot, (src, dst) in enumerate(zip(self.names(source), self.names(target), strict=True)):
-            rows = self._get_all(
-                self._open(src), ["documents", "metadatas", "embeddings"], "read rows", {"doc_hash": doc_hash}
-            )
-            col = self._open(dst, create=True)
-            step = self.max_batch
-            for i in range(0, len(rows["ids"]), step):
-                guard(
-                    lambda: col.upsert(
-                        ids=rows["ids"][i : i + step],
-                        documents=rows["documents"][i : i + step],
-                        metadatas=rows["metadatas"][i : i + step],
-                        embeddings=list(rows["embeddings"][i : i + step]),
-                    ),
-                    "copy rows",
-                )
-            copied[slot] = len(rows["ids"])
-        return copied[0], copied[1]
-
-    def create_generation(self, generation: str) -> None:
-        for name in self.names(generation):
-            self._open(name, create=True)
-
-    def has_generation(self, generation: str) -> bool:
-        """Whether `generation`'s chunks exist (another model's: `EmbedderMismatchError`)."""
-        try:
-            self._open(self.names(generation)[0])
-        except IndexMissingError:
-            return False
-        return True
-
-    def generations(self) -> set[str]:
-        """Every generation with a collection in the store ("" for the pre-registry pair)."""
-        client = self._client()
-        cols = guard(client.list_collections, "list collections")
-        found: set[str] = set()
-        pattern = re.compile(re.escape(self.name) + r"(?:\.([A-Za-z0-9]+))?(?:-sentences)?")
-        for col in cols:
-            m = pattern.fullmatch(col if isinstance(col, str) else col.name)
-            if m:
-                found.add(m.group(1) or "")
-        return found
-
-    def drop_generation(self, generation: str) -> None:
-        for name in self.names(generation):
-            with contextlib.suppress(Exception):  # absent already
-                self._client().delete_collection(name)
-
-    def scan(self, generation: str) -> dict[tuple[str, str], list[int]]:
-        """(doc_id, doc_hash) → [chunk rows, sentence rows] actually in the generation."""
-        counts: dict[tuple[str, str], list[int]] = {}
-        for slot, name in enumerate(self.names(generation)):
-            got = self._get_all(self._open(name, create=True), ["metadatas"], "read rows")
-            for m in got["metadatas"]:
-                key = (str((m or {}).get("doc_id", "")), str((m or {}).get("doc_hash", "")))
-                counts.setdefault(key, [0, 0])[slot] += 1
-        return counts
-
-    def write(
-        self,
-        generation: str,
-        chunks: Sequence[Chunk],
-        vectors: np.ndarray,
-        sentences: tuple[list[str], list[str], list[str], list[str]],
-        sentence_vectors: np.ndarray,
-    ) -> None:
-        """Upsert chunks and their sentences (ids, chunk ids, doc ids, texts) in batches the
-        client accepts. Invisible to readers until the document is committed in the registry."""
-        col, sent = (self._open(n, create=True) for n in self.names(generation))
-        hashes = {c.chunk_id: c.doc_hash for c in chunks}
-        step = self.max_batch
-        for i in range(0, len(chunks), step):
-            part = chunks[i : i + step]
-            guard(
-                lambda: col.upsert(
-                    ids=[c.chunk_id for c in part],
-                    documents=[c.text for c in part],
-                    metadatas=[c.metadata() for c in part],
-                    embeddings=list(vectors[i : i + step]),
-                ),
-                "write chunks",
-            )
-        ids, cids, dids, texts = sentences
-        for i in range(0, len(ids), step):
-            metas = [
-                {"chunk_id": c, "doc_id": d, "doc_hash": hashes[c]}
-                for c, d in zip(cids[i : i + step], dids[i : i + step], strict=True)
-            ]
-            guard(
-                lambda: sent.upsert(
-                    ids=ids[i : i + step],
-                    documents=texts[i : i + step],
-                    metadatas=metas,
-                    embeddings=list(sentence_vectors[i : i + step]),
-                ),
-                "write sentences",
-            )
-
-    def delete_rows(self, generation: str, doc_id: str, keep_hash: str | None = None) -> None:
-        """Delete a document's rows, except those of version `keep_hash`."""
-        where: dict[str, Any] = {"doc_id": doc_id}
-        if keep_hash is not None:
-            where = {"$and": [where, {"doc_hash": {"$ne": keep_hash}}]}
-        col, sent = (self._open(n, create=True) for n in self.names(generation))
-        # Sentences first: a chunk is never left without them while it is still visible.
-        guard(lambda: sent.delete(where=where), "delete sentences")
-        guard(lambda: col.delete(where=where), "delete chunks")
-
-    def mark_ingested(self, generation: str) -> None:
-        col = self._open(self.names(generation)[0], create=True)
-        meta = dict(col.metadata or {})
-        meta["embedding_model"] = self.embedder.model_id
-        meta["last_ingested"] = dt.datetime.now(dt.UTC).isoformat(timespec="seconds")
-        guard(lambda: col.modify(metadata=meta), "record the ingest time")
-
     # --- helpers --------------------------------------------------------------------
 
-    def _get_all(
+    def read_all(
         self, col: Any, include: list[str], what: str, where: dict[str, Any] | None = None
     ) -> dict[str, list[Any]]:
         """Every row of `col` (matching `where`), read in pages the client accepts."""

@@ -14,6 +14,7 @@ from assistant import EmbedderMismatchError, Settings
 from assistant.errors import ConfigError, IngestLockedError
 from assistant.retrieval.readpack import DocFiles
 from assistant.retrieval.refresh import refresh_pack
+from assistant.storage.generations import Generations
 from assistant.storage.store import Store
 from assistant.types import Embedder
 from ingest.pipeline import Ingestor, ingest_lock
@@ -133,10 +134,10 @@ def check_complete(settings: Settings, emb: Embedder) -> dict[str, int]:
     store = Store(settings, emb)
     view = store.view(refresh=True)
     assert not view.legacy
-    found = store.scan(view.generation)
+    found = Generations(store).scan(view.generation)
     expected = {(d, r.doc_hash): [r.chunks, r.sentences] for d, r in view.docs.items()}
     assert found == expected
-    assert store.generations() == {view.generation}
+    assert Generations(store).all() == {view.generation}
     registry = store.registry()
     assert registry is not None and registry.generations() == {view.generation}
     assert registry.pointer().pending == ""
@@ -237,12 +238,12 @@ def test_missing_rows_are_repaired_and_uncommitted_rows_deleted(small: Settings)
     Ingestor(small, emb).run()
     store = Store(small, emb)
     gen = store.view(refresh=True).generation
-    chunks_col = store._open(store.names(gen)[0])
+    chunks_col = store.collection(store.names(gen)[0])
     beta = [c for c in store.all_chunks() if c.doc_id == "beta"]
     chunks_col.delete(ids=[beta[0].chunk_id])  # a chunk lost
     # Rows of a version that was never committed (a kill before the registry row was written).
     ghost = replace(beta[0], chunk_id="ghost-chunk", doc_hash="f" * 32, text="ghost text never committed")
-    store.write(
+    Generations(store).write(
         gen, [ghost], emb.embed([ghost.text]), (["ghost-chunk:0"], ["ghost-chunk"], ["beta"], ["x"]), emb.embed(["x"])
     )
     assert "ghost-chunk" not in {c.chunk_id for c in Store(small, emb).all_chunks()}  # invisible
@@ -311,7 +312,9 @@ def test_pre_registry_index_answers_until_the_next_ingest_replaces_it(small: Set
     legacy = small.replace(collection="legacy")
     old = Store(legacy, emb)
     texts = [c.text for c in chunks]
-    old.write("", chunks, emb.embed(texts), (["x:0"], [chunks[0].chunk_id], ["alpha"], ["x"]), emb.embed(["x"]))
+    Generations(old).write(
+        "", chunks, emb.embed(texts), (["x:0"], [chunks[0].chunk_id], ["alpha"], ["x"]), emb.embed(["x"])
+    )
     reader = Store(legacy, emb)
     assert reader.view().legacy and len(reader.all_chunks()) == len(chunks)
     assert reader.dense(emb.embed(["alpha board"])[0], 3)

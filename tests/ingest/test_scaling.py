@@ -88,8 +88,8 @@ class RecordingStore(Store):
         super().__init__(*args, **kw)
         self.sizes: list[tuple[str, int]] = []
 
-    def _open(self, name: str, create: bool = False, model_check: bool = True) -> Any:
-        col = super()._open(name, create, model_check)
+    def collection(self, name: str, create: bool = False, model_check: bool = True) -> Any:
+        col = super().collection(name, create, model_check)
         return col if name.endswith("-registry") else Recording(col, self.sizes)
 
 

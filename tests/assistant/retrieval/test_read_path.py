@@ -30,7 +30,7 @@ class NoBulkStore(Store):
     def sentences(self) -> SentenceRows:
         raise AssertionError("sentences() on the read path")
 
-    def _get_all(self, col: Any, include: list[str], what: str, where: dict[str, Any] | None = None) -> Any:
+    def read_all(self, col: Any, include: list[str], what: str, where: dict[str, Any] | None = None) -> Any:
         raise AssertionError(f"a paged read of every row ({what}) on the read path")
 
 
