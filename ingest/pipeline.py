@@ -26,7 +26,7 @@ Throughput and scale:
   batches are ordered by length, with repeats removed and a content-hash cache
   (`embedding.py`): identical text is embedded once, across documents and across runs.
 - Each document's sentence vectors and chunk records are also written to local files (the
-  read path's, `assistant/retrieval/readpack.py`) before its commit; the "lexical" stage builds
+  read path's, `assistant/retrieval/docfiles.py`) before its commit; the "lexical" stage builds
   the read pack (BM25 and the chunk records) from those files without reading Chroma.
 - Verification compares row counts with the registry first and scans every row only when
   they disagree, so a run with nothing to do stays quick on a large store.
@@ -48,8 +48,8 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 
 from assistant.errors import EmbedderMismatchError, IngestError, IngestLockedError, StoreError
+from assistant.retrieval.docfiles import DocFiles, search_text
 from assistant.retrieval.qa_embedder import PassageSide, QAEmbedder
-from assistant.retrieval.readpack import DocFiles, search_text
 from assistant.retrieval.refresh import refresh_pack, sentence_rows
 from assistant.settings import Settings
 from assistant.storage.generations import Generations

@@ -16,9 +16,9 @@ import re
 from collections.abc import Sequence
 
 from ..retrieval.ask_kinds import asks_what_it_is
+from ..retrieval.docfiles import passage_text
 from ..retrieval.index import LoadedIndex
 from ..retrieval.lexical import terms
-from ..retrieval.readpack import passage_text
 from ..retrieval.retrieve import Candidate
 from ..retrieval.rewrite import synonym_groups
 from ..retrieval.sentence_kinds import defines

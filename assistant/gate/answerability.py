@@ -28,9 +28,9 @@ from collections.abc import Sequence
 import numpy as np
 
 from ..retrieval.ask_kinds import asks_yes_or_no, number_answer
+from ..retrieval.docfiles import passage_text
 from ..retrieval.index import LoadedIndex
 from ..retrieval.lexical import terms
-from ..retrieval.readpack import passage_text
 from ..retrieval.retrieve import Candidate
 from ..retrieval.sentence_kinds import DATE, NUMBER, heading_date
 from ..retrieval.spelling import english_words

@@ -26,8 +26,9 @@ import numpy as np
 from ..settings import Settings
 from ..storage.store import Store
 from ..types import SECTION_SEP, Chunk
+from .docfiles import DocFiles, passage_text, search_text
 from .lexical import terms
-from .readpack import DocFiles, ReadPack, passage_text, search_text
+from .readpack import ReadPack
 from .refresh import materialise, refresh_pack
 from .rewrite import writes_out
 from .sentences import split_sentences

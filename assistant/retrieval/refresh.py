@@ -2,7 +2,7 @@
 that did not ingest reads from Chroma once, into its own files, when its pack is stale.
 
 `refresh_pack` opens the saved pack when its fingerprint matches the registry's committed
-documents and otherwise rebuilds it from the per-document files (`readpack.DocFiles`), reading
+documents and otherwise rebuilds it from the per-document files (`docfiles.DocFiles`), reading
 Chroma only for documents whose files this machine lacks (`materialise`).
 """
 
@@ -18,7 +18,8 @@ from ..settings import Settings
 from ..storage.registry import View
 from ..storage.store import Store
 from ..types import Chunk
-from .readpack import DocFiles, ReadPack, fingerprint
+from .docfiles import DocFiles
+from .readpack import ReadPack, fingerprint
 from .sentences import split_sentences
 
 log = logging.getLogger(__name__)

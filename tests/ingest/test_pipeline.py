@@ -12,7 +12,7 @@ import pytest
 
 from assistant import EmbedderMismatchError, Settings
 from assistant.errors import ConfigError, IngestLockedError
-from assistant.retrieval.readpack import DocFiles
+from assistant.retrieval.docfiles import DocFiles
 from assistant.retrieval.refresh import refresh_pack
 from assistant.storage.generations import Generations
 from assistant.storage.store import Store

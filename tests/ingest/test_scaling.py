@@ -13,7 +13,7 @@ from typing import Any
 import numpy as np
 
 from assistant import Settings
-from assistant.retrieval.readpack import search_text
+from assistant.retrieval.docfiles import search_text
 from assistant.retrieval.refresh import sentence_rows
 from assistant.storage.store import Store
 from assistant.types import Embedder

@@ -9,7 +9,7 @@ import numpy as np
 import pytest
 
 from assistant import Assistant, Settings
-from assistant.retrieval.readpack import DocFiles
+from assistant.retrieval.docfiles import DocFiles
 from assistant.retrieval.retrieve import Retriever
 from assistant.retrieval.rewrite import expand
 from assistant.types import Embedder

@@ -67,8 +67,8 @@ def test_a_what_is_question_favours_passages_that_define_what_is_asked(bot: Assi
 
 
 def test_a_bare_how_or_why_heading_is_indexed_with_the_documents_title() -> None:
+    from assistant.retrieval.docfiles import passage_text
     from assistant.retrieval.index import search_text
-    from assistant.retrieval.readpack import passage_text
     from assistant.types import Chunk
 
     def chunk(section: str) -> Chunk:

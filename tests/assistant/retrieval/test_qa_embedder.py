@@ -11,9 +11,9 @@ import pytest
 from assistant import Settings
 from assistant.errors import ConfigError
 from assistant.gate.answerability import QA_SENTENCE
+from assistant.retrieval.docfiles import DocFiles
 from assistant.retrieval.qa_embedder import E5QAEmbedder, PassageSide
 from assistant.retrieval.qa_vectors import QASentenceVectors, qa_similarity
-from assistant.retrieval.readpack import DocFiles
 from assistant.retrieval.refresh import sentence_rows
 from assistant.storage.store import Store
 from ingest.pipeline import Ingestor
