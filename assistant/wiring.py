@@ -7,8 +7,9 @@ from pathlib import Path
 
 from .errors import ConfigError
 from .gate.model import AnswerabilityModel, packaged_model
-from .generation.generate import Generator, openai_compatible
+from .generation.generate import Generator
 from .generation.llm_server import managed_llamacpp
+from .generation.openai_client import openai_compatible
 from .retrieval.embeddings import SentenceTransformerEmbedder
 from .retrieval.onnx_embedder import OnnxEmbedder
 from .retrieval.qa_embedder import E5QAEmbedder, QAEmbedder

@@ -30,7 +30,7 @@ from typing import Any
 from ..errors import GeneratorError
 from ..settings import Settings
 from ..types import Chunk
-from .generate import OpenAICompatibleGenerator
+from .openai_client import OpenAICompatibleGenerator
 
 log = logging.getLogger(__name__)
 HEALTH_PATH = "/v1/models"
@@ -345,7 +345,7 @@ def supervise(server: ManagedServer, alias: str, poll_s: float = 1.0) -> int:
 
 def check_generator(settings: Settings) -> tuple[bool, list[str]]:
     """Reach the configured generator and say what was found: (usable?, lines to print)."""
-    from .generate import openai_compatible, probe_endpoint
+    from .openai_client import openai_compatible, probe_endpoint
 
     if settings.generator == "extractive":
         return True, ["ASSISTANT_GENERATOR=extractive: answers are quoted from the sources; no language model to check"]

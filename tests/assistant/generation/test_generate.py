@@ -14,7 +14,8 @@ import pytest
 
 from assistant import Assistant, Settings
 from assistant.errors import GeneratorError
-from assistant.generation.generate import REASONS, OpenAICompatibleGenerator, mode_caption
+from assistant.generation.generate import REASONS, mode_caption
+from assistant.generation.openai_client import OpenAICompatibleGenerator
 from assistant.wiring import build_generator
 from tests.helpers import free_port
 

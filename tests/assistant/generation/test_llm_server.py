@@ -19,7 +19,6 @@ import pytest
 
 from assistant import Assistant, Settings
 from assistant.errors import GeneratorError
-from assistant.generation.generate import OpenAICompatibleGenerator
 from assistant.generation.llm_server import (
     ManagedServer,
     ManagedServerGenerator,
@@ -28,6 +27,7 @@ from assistant.generation.llm_server import (
     managed_llamacpp,
     model_alias,
 )
+from assistant.generation.openai_client import OpenAICompatibleGenerator
 from tests.helpers import free_port
 
 STANDIN = Path(__file__).with_name("standin_llm.py")
