@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 from assistant import Assistant
+from assistant.answer.merge import merge
 from assistant.answer.parts import Part
-from assistant.answer.respond import merge
 from assistant.composition.render import Composition
 from assistant.gate.scope import notice_about
 from assistant.messages import render
