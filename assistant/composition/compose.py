@@ -17,7 +17,7 @@ from ..retrieval.lexical import terms
 from ..retrieval.retrieve import Candidate, heading_asks
 from ..retrieval.sentence_kinds import LEANS_ON, ends_on_address, is_item, is_question, is_statement
 from ..retrieval.sentences import is_poll_result
-from ..types import SECTION_SEP, SPEAKER_TURN
+from ..types import SPEAKER_TURN
 from .authors import first_person
 from .fresh import FRESH, fresh_sentences
 from .lead import bearing, lead, quoted_in
@@ -43,10 +43,11 @@ from .neighbours import (
     with_turn_ends,
     with_turn_replies,
 )
+from .numbers import with_number
+from .panel import panel_of
 from .picked import Picked, passage_sentences
 from .render import Composition, rendered
 from .scoring import HEADING_STATES, Wanted, scored_sentences
-from .speakers import EVERY_SPEAKER, panel_answer
 
 PASSAGE_MARGIN = 0.08
 # A numeric question with no number in the answer looks this far down, this close in score
@@ -66,9 +67,6 @@ FLOOR_MARGIN = 0.15
 # A short answer of fragments misses facts its passages hold: below this many words, sentences
 # within the floor keep coming, up to two past the budget.
 MIN_ANSWER_WORDS = 120
-# Every lead's answer to the interviewer's question answers an ask only where the question
-# (the section's heading) matches the ask this well (0.2 and 0.5 were worse on dev).
-PANEL_HEADING = 0.3
 # A later part's opening that an earlier part printed is quoted again when it holds this much of
 # the later ask's words, by rarity (`_states`).
 REQUOTE_WORDS = 0.3
@@ -151,7 +149,7 @@ def compose(
     # Every question gets the whole budget: a terse one ("csu numbers?") was cut to three
     # sentences before, which dropped facts its passages held (dev key facts 0.862 -> 0.866).
     budget = max_sentences
-    panel = _panel(question, top[:passages], index_sentences, pool, said, shown, ask)
+    panel = panel_of(question, top[:passages], index_sentences, pool, said, shown, ask)
     if panel is not None:
         return panel
     # A title or a caption line ("Social enterprise story", "Why locums must be involved",
@@ -204,7 +202,7 @@ def compose(
         if first is not None:
             chosen = [*chosen[: max(1, budget - 1)], first]
     if wants_number:
-        chosen = _with_number(chosen, pool, extra, number, listing, best_score - NUMBER_REACH, budget)
+        chosen = with_number(chosen, pool, extra, number, listing, best_score - NUMBER_REACH, budget)
     if wants_list:
         chosen = paired_list(chosen, top[:passages], index_sentences, qterms)
     # "How did City and Hackney reduce emergency admissions?": under a heading that states the
@@ -279,48 +277,6 @@ def compose(
     return composition
 
 
-def _with_number(
-    chosen: list[Picked],
-    pool: Sequence[Picked],
-    extra: Sequence[Picked],
-    number: re.Pattern[str],
-    listing: bool,
-    reach: float,
-    budget: int,
-) -> list[Picked]:
-    """ "How many GPs...?" answered without a number has missed the point: the best sentence with
-    the asked kind of number is taken. The top passage's own is taken however its words score
-    ("SCNs will be established for up to five years" for "how long are the strategic clinical
-    networks set up for?", answered first with the list of networks); a further passage's only
-    when it scores at least `reach`. It replaces the last prose sentence, or follows a list."""
-    if any(number.search(p.reads) for p in chosen):
-        return chosen
-    own = (p for p in pool if p.passage == 0 and number.search(p.reads) and not is_item(p.text))
-    numeric = next(own, None)
-    if numeric is None and not listing:
-        numeric = next((p for p in extra if number.search(p.reads) and p.score >= reach), None)
-    if numeric is None:
-        return chosen
-    # "One GP in each practice is likely to spend half a day a week" came without the sentence
-    # before it, "3 to 4 GP leaders who spend 2-3 days per week": a figure's neighbour giving the
-    # same kind of figure answers the same ask.
-    sibling = next(
-        (
-            p
-            for p in (pool if numeric.passage == 0 else extra)
-            if p.passage == numeric.passage
-            and abs(p.sentence - numeric.sentence) == 1
-            and number.search(p.reads)
-            and not is_item(p.text)
-        ),
-        None,
-    )
-    if listing:
-        return [*chosen, numeric]
-    chosen = [*chosen[: max(1, budget - 1)], numeric]
-    return chosen if sibling is None else [*chosen[: max(1, budget - 2)], numeric, sibling]
-
-
 def _without_repeated_items(chosen: list[Picked]) -> list[Picked]:
     """The chosen sentences without a list item its list already gave word for word: the BMA
     page lists "clinical referral guidelines" twice, and the answer printed it twice."""
@@ -371,38 +327,6 @@ def _states(text: str, ask: str, weight: Callable[[str], float], number: re.Patt
     asked = set(terms(ask))
     total = sum(weight(t) for t in asked)
     return total > 0 and sum(weight(t) for t in asked & set(terms(text))) / total >= REQUOTE_WORDS
-
-
-def _panel(
-    question: str,
-    top: Sequence[Candidate],
-    index_sentences: dict[str, tuple[list[str], np.ndarray]],
-    pool: Sequence[Picked],
-    said: dict[int, list[str | None]],
-    shown: frozenset[str] = frozenset(),
-    ask: str = "",
-) -> Composition | None:
-    """An ask about what an interview's panel said: each speaker's answer (`panel_answer`).
-    Whether it names the whole panel is read in the ask's own words (`ask`), not in those it
-    borrows from the ask before it."""
-    whole = bool(EVERY_SPEAKER.search(ask or question))
-    # The interviewer's question (the section's heading) must be the ask's: "Do CCGs have to
-    # involve patients ...?" got every lead's answer on any qualified provider, "SF (...): No."
-    # among them.
-    # (Not for an ask naming the panel outright: "In the interviews with six CCG leads, who did
-    # each of them say would be their accountable officer?" matched its heading at 0.25.)
-    if not top or (top[0].heading < PANEL_HEADING and not whole):
-        return None
-    texts = [index_sentences.get(c.chunk.chunk_id, ([], None))[0] for c in top]
-    where = [f"{c.chunk.doc_id}{SECTION_SEP}{c.chunk.section}" for c in top]  # a section of one document
-    panel = panel_answer(question, list(zip(where, texts, strict=True)), whole)
-    if panel is None:
-        return None
-    scored = {(p.passage, p.sentence): p.score for p in pool}
-    turns_said = [Picked(pi, si, texts[pi][si], scored.get((pi, si), 0.0)) for pi, si in panel]
-    # The speaker whose words match the ask best opens; the others follow in the source's order.
-    opener = max((p for p in turns_said if SPEAKER_TURN.match(p.text)), key=lambda p: p.score)
-    return rendered(turns_said, top, said, opener, shown)
 
 
 def _poll_of(
