@@ -38,8 +38,6 @@ and embed sentences (documents, as their groups are embedded), write (documents)
 
 from __future__ import annotations
 
-import contextlib
-import fcntl
 import logging
 import os
 import time
@@ -47,9 +45,9 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass, replace
 from pathlib import Path
 
-from assistant.errors import EmbedderMismatchError, IngestError, IngestLockedError, StoreError
+from assistant.errors import EmbedderMismatchError, IngestError, StoreError
 from assistant.retrieval.docfiles import DocFiles, search_text
-from assistant.retrieval.qa_embedder import PassageSide, QAEmbedder
+from assistant.retrieval.qa_embedder import QAEmbedder
 from assistant.retrieval.refresh import refresh_pack, sentence_rows
 from assistant.settings import Settings
 from assistant.storage.generations import Generations
@@ -60,29 +58,14 @@ from assistant.wiring import build_qa_embedder
 
 from .bounded import Job, Limits, load_and_chunk_ahead
 from .embedding import CachedEmbedding, EmbedCache, embedder_key
+from .lock import ingest_lock
 from .manifest import DocMeta, derived_meta, discover, load_manifest, unlisted, unreadable
+from .qa_sentences import embed_qa_sentences
 from .report import DocResult, IngestReport
 from .versions import document_hash, new_generation, versioned_id
 
 log = logging.getLogger(__name__)
 Progress = Callable[[str, int, int], None]  # (stage, done, total)
-
-
-@contextlib.contextmanager
-def ingest_lock(data_dir: Path) -> Iterator[None]:
-    data_dir.mkdir(parents=True, exist_ok=True)
-    path = data_dir / "ingest.lock"
-    with open(path, "w") as fh:
-        try:
-            fcntl.flock(fh, fcntl.LOCK_EX | fcntl.LOCK_NB)
-        except BlockingIOError as exc:
-            raise IngestLockedError(
-                f"another ingest is running on {data_dir} (lock {path}); wait for it to finish"
-            ) from exc
-        try:
-            yield
-        finally:
-            fcntl.flock(fh, fcntl.LOCK_UN)
 
 
 @dataclass
@@ -193,7 +176,9 @@ class Ingestor:
             # After the read pack, which writes the document files a host lacks: the QA stage
             # reads each document's sentences there.
             if self.qa is not None and self.use_cache:
-                report.qa_sentences = self._qa_sentences(registry, target)
+                report.qa_sentences = embed_qa_sentences(
+                    self.settings, self.qa, self.files, registry.records(target).values(), self.progress
+                )
         report.results.sort(key=lambda r: r.file)
         report.seconds = time.perf_counter() - started
         return report
@@ -376,40 +361,6 @@ class Ingestor:
             self.generations.delete_rows(target, rec.doc_id)
             report.results.append(DocResult(rec.file, rec.doc_id, "removed", 0))
             step("write")
-
-    def _qa_sentences(self, registry: Registry, target: str) -> int:
-        """Embed every committed document's sentences through the QA model into the cache,
-        where answering reads them; a marker file per document says it is done, so an ingest
-        that changes nothing embeds nothing, and one after an upgrade fills in what is missing.
-        Not a commit point: a document without them is answered all the same (its sentences
-        are embedded when first needed). Returns the number of sentences embedded."""
-        assert self.qa is not None
-        side = PassageSide(self.qa)
-        marks = DocFiles.of(self.settings.data_dir, side.model_id).root
-        records = registry.records(target).values()
-        todo = [r for r in records if not (marks / f"{r.doc_hash}.qa").exists()]
-        keep = {f"{r.doc_hash}.qa" for r in records}
-        if marks.is_dir():
-            for stale in marks.glob("*.qa"):
-                if stale.name not in keep:
-                    stale.unlink(missing_ok=True)
-        if not todo:
-            return 0
-        marks.mkdir(parents=True, exist_ok=True)
-        cache = EmbedCache(self.settings.embed_cache_path, embedder_key(side))
-        embedding = CachedEmbedding(side, cache)
-        self.progress("qa sentences", 0, len(todo))
-        try:
-            for n, rec in enumerate(todo, 1):
-                chunks = self.files.read(rec.doc_hash)
-                if chunks is not None:  # else this host lacks the document's files: a later run
-                    texts = [spoken(c["text"][a:b]) for c in chunks for a, b in c["spans"]]
-                    embedding.embed(texts)
-                    (marks / f"{rec.doc_hash}.qa").touch()
-                self.progress("qa sentences", n, len(todo))
-        finally:
-            cache.close()
-        return embedding.stats.embedded
 
     def _carry_over(self, registry: Registry, source: str, target: str, rec: DocRecord) -> int:
         """Copy one committed document's rows, vectors included, from `source` into `target` and

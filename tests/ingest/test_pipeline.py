@@ -17,7 +17,8 @@ from assistant.retrieval.refresh import refresh_pack
 from assistant.storage.generations import Generations
 from assistant.storage.store import Store
 from assistant.types import Embedder
-from ingest.pipeline import Ingestor, ingest_lock
+from ingest.lock import ingest_lock
+from ingest.pipeline import Ingestor
 from tests.helpers import HashEmbedder, HashQAEmbedder, write_small_corpus
 
 
