@@ -182,11 +182,25 @@ _REQUEST = re.compile(
 )
 
 
+# "In plain English, what does commissioning actually mean?", "what's a CSU in a nutshell": how
+# the writer wants the answer put, which no passage says. Judged with it, "English" read as a
+# name no passage holds and "plain" as a rare word uncovered, and the ask the bare question
+# answers outright was refused (probability 0.09 against 0.89).
+_MANNER = re.compile(
+    r"[,;:]?\s*\b(?:in\s+(?:plain|simple|everyday|layman'?s|laymans|lay|basic)\s+(?:english|terms|language|words)"
+    r"|(?:put|said)\s+simply|simply\s+put|in\s+a\s+nutshell|for\s+dummies|eli5)\b\s*[,;:]?",
+    re.I,
+)
+
+
 def without_request(ask: str) -> str:
-    """`ask` without an opening instruction verb: "List the new commissioning structures." ->
-    "the new commissioning structures."; unchanged when nothing would be left."""
-    m = _REQUEST.match(ask)
-    return ask[m.end() :] if m is not None and terms(ask[m.end() :]) else ask
+    """`ask` without an opening instruction verb ("List the new commissioning structures." ->
+    "the new commissioning structures.") or a phrase saying how to put the answer ("in plain
+    English"); unchanged when nothing would be left."""
+    bare = _MANNER.sub(" ", ask).strip()
+    bare = bare if terms(bare) else ask
+    m = _REQUEST.match(bare)
+    return bare[m.end() :] if m is not None and terms(bare[m.end() :]) else bare
 
 
 def _only_requests(part: str) -> bool:

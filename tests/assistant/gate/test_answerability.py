@@ -168,6 +168,15 @@ def test_a_follow_up_asks_about_today_only_in_its_own_words(bot: Assistant) -> N
     assert still["signals"]["asks_now"] == 1.0
 
 
+def test_asking_for_plain_english_is_no_name_the_passages_lack(bot: Assistant) -> None:
+    """ "English", capitalised wherever the corpus writes it, read as a name no passage about
+    commissioning holds, and the question the bare ask answers outright was refused."""
+    [plain] = bot.retrieve("In plain English, what does commissioning actually mean?")
+    [bare] = bot.retrieve("what does commissioning actually mean?")
+    assert plain.signals.get("names_missing", 0.0) == 0.0
+    assert plain.outcome == bare.outcome == "answer"
+
+
 def test_a_name_the_enclosing_section_states_is_not_missing(bot: Assistant) -> None:
     """ "1. Reducing referrals ..." never names City and Hackney; "Quick wins", the section that
     holds it, does ("Through our work in City and Hackney ..."). Read alone, the passage looked

@@ -213,6 +213,12 @@ def test_not_knowing_what_a_thing_is_asks_what_it_is() -> None:
         ("Name of the CCG chair?", "Name of the CCG chair?"),
         ("describe", "describe"),
         ("who sits on the board?", "who sits on the board?"),
+        # How the answer should be put is no word of its subject either; "plain" alone is.
+        ("In plain English, what does commissioning actually mean?", "what does commissioning actually mean?"),
+        ("whats a csu in a nutshell", "whats a csu"),
+        ("explain in layman's terms what a CCG does", "what a CCG does"),
+        ("what is the plain truth about pensions?", "what is the plain truth about pensions?"),
+        ("in plain english", "in plain english"),
     ],
 )
 def test_an_instructions_verb_is_not_judged_as_a_word_of_its_subject(ask: str, judged: str) -> None:
