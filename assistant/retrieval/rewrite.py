@@ -20,7 +20,9 @@ _FOLLOW_UP = re.compile(
     r"do they|can they|what else|why|how so|which|so)\b",  # "so wheres the money coming from then"
     re.I,
 )
-_ANAPHORA = re.compile(r"\b(it|its|they|them|their|that|this|those|these|there|he|she|his|her|one)\b", re.I)
+_ANAPHORA = re.compile(
+    r"\b(it|its|they|them|their|that|this|those|these|there|he|she|his|her|one|theyre|theyve|theyll|theyd)\b", re.I
+)
 
 
 # How many earlier questions a chain of follow-ups may borrow: enough to reach the question that

@@ -116,6 +116,13 @@ def test_so_opens_a_follow_up() -> None:
     assert not is_follow_up("where does the money for commissioning support come from in the meantime")
 
 
+def test_a_pronoun_typed_without_its_apostrophe_still_points_back() -> None:
+    # Slack drops apostrophes: "theyre" stands for what the ask before it named, as "they're" does.
+    assert is_follow_up("who checks theyre doing a decent job")
+    assert is_follow_up("who checks they're doing a decent job")
+    assert not is_follow_up("who checks the CCG board members are doing a decent job for patients")
+
+
 def test_an_acronym_is_spelt_out_for_the_embedding_model() -> None:
     """The glossary's acronyms get what they stand for beside them, plurals kept; "GP" and "CCG"
     stay as they are (the model reads the first, and most passages write the second so); a long
