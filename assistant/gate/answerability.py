@@ -103,7 +103,9 @@ _FRAMES_NOW = re.compile(rf"\b({_PRESENT})\b", re.I)
 # Every source predates the question: "is it still", "these days", "in the end" ask what
 # happened after them, which they cannot say however closely their words match.
 _ASKS_NOW = re.compile(
-    rf"\b(now|today|current|currently|at the moment|atm|still|any ?more|in the end|{_PRESENT})\b",
+    rf"\b(now|today|current|currently|at the moment|atm|still|any ?more|in the end|{_PRESENT}"
+    # "what's their budget this year?": the writer's year, not the guidance's.
+    r"|this (?:financial )?year|next year)\b",
     re.I,
 )
 # "Can I still refer ... if I'm not on the board?": "still" after a modal and its subject asks

@@ -139,6 +139,10 @@ def test_asking_about_today_caps_the_answer_at_partial(bot: Assistant) -> None:
     assert _signals(bot, "What should an LMC do now if it has been left out?")["asks_now"] == 1.0
     # "the current chief executive": the sources predate today's, whoever they name.
     assert _signals(bot, "who is the current chief executive of NHS England?")["asks_now"] == 1.0
+    # "this year" is the writer's year: the quick guide's "£65bn" was given as this year's budget.
+    thisyear = bot.ask("what is the CCG budget this year?")
+    assert thisyear.answerability[0]["signals"]["asks_now"] == 1.0 and thisyear.outcome == "partial"
+    assert thisyear.text.startswith("The guidance predates today's NHS")
     # Not a fitted signal: the model weighs the same probability with or without it.
     assert "asks_now" not in FEATURES
 
