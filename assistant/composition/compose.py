@@ -349,6 +349,11 @@ def _heads_nothing(
     # long, is an advertisement or a link ("The BMJ General Update Masterclass ... masterclasses.bmj.com/GPs").
     # (A long pointer to another guide may still open a partial answer: "What is co-commissioning?"
     # is answered by where the guidance says to read about it.)
+    # A timeline's entry ("July 2012 › SHAs to be abolished") is shown with its heading's date:
+    # what happened when, not a caption ("when are SHAs abolished?" matched it best, and it was
+    # dropped for its four words).
+    if p.dated:
+        return False
     if not says_nothing(p.text) or (len(p.text.split()) > CAPTION_WORDS and not ends_on_address(p.text)):
         return False
     texts = passage_sentences(top, index_sentences, p.passage)

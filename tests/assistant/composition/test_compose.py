@@ -142,6 +142,23 @@ def test_a_passage_that_states_nothing_does_not_set_the_bar_for_the_others() -> 
     assert "health and wellbeing board" not in result.text  # the margin still holds, from the passage that states
 
 
+def test_a_timelines_short_entry_is_quoted_with_its_date() -> None:
+    """ "SHAs to be abolished" under the timeline's "July 2012" matched "when are SHAs abolished?"
+    best; four words and no full stop read as a caption, and the answer gave no date."""
+    cands, sentences = _cands(
+        [
+            ("SHAs to be abolished", 0.80, [0.90]),
+            ("Primary care trusts and strategic health authorities were abolished.", 0.72, [0.50]),
+        ]
+    )
+    cands[0].chunk = replace(cands[0].chunk, section="TIMELINE AND LINKS › July 2012")
+    result = compose("when are SHAs abolished?", cands, sentences)
+    assert result.text.startswith("July 2012: SHAs to be abolished [1]"), result.text
+    # An undated line of as few words is still a caption.
+    cands[0].chunk = replace(cands[0].chunk, section="TIMELINE AND LINKS")
+    assert "SHAs to be abolished" not in compose("when are SHAs abolished?", cands, sentences).text
+
+
 def test_a_byline_between_two_quotes_is_not_filled_in() -> None:
     # Two chosen sentences one apart: the gap between them is filled, unless it is a byline
     # (a training grade's digit does not make it a figure).
