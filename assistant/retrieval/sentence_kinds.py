@@ -133,8 +133,13 @@ def points_back(sentence: str) -> bool:
     return bool(POINTS_BACK.match(sentence) or POINTS_BACK_INSIDE.match(sentence) or REFERS_BACK.match(sentence))
 
 
-# "It is very unlikely that ...": a dummy subject, not one the sentence before names.
-DUMMY_IT = re.compile(r"^\s*It(?:'s| is| was| will be| would be) (?:\w+ ){0,2}?(?:for|to|that)\b")
+# "It is very unlikely that ...": a dummy subject, not one the sentence before names. ("It will be
+# responsible for:" is NHS England, named the sentence before: a body is responsible or
+# accountable for something, a dummy "it" never is.)
+DUMMY_IT = re.compile(
+    r"^\s*It(?:'s| is| was| will be| would be) "
+    r"(?!(?:\w+ )?(?:responsible|accountable|answerable|liable|eligible)\b)(?:\w+ ){0,2}?(?:for|to|that)\b"
+)
 
 OBLIGATION = re.compile(
     r"\b(must|should|shall|have to|has to|need to|needs to|required|requirement|obliged|expected to|mandatory)\b", re.I

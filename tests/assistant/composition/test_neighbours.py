@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from assistant.composition.neighbours import with_questions_answered
+from assistant.composition.neighbours import with_antecedents, with_questions_answered
 from assistant.composition.picked import Picked
 from assistant.retrieval.retrieve import Candidate
 from assistant.types import Chunk
@@ -40,3 +40,23 @@ def test_a_sentence_that_says_something_itself_or_whose_question_is_chosen_bring
     top, sentences = _top([ESSAY[0], "I expect so.", ESSAY[3]])
     alone = [Picked(0, 1, "I expect so.", 0.5)]
     assert with_questions_answered(alone, top, sentences) == alone
+
+
+BOARD = [
+    "NHS England will provide overall leadership on commissioning.",
+    "It will be responsible for:",
+    "• commissioning a range of services including national and regional specialised services.",
+    "It is important for CCGs to take part.",
+]
+
+
+def test_a_lead_in_naming_its_subject_by_it_brings_the_sentence_that_names_it() -> None:
+    """ "It will be responsible for:" quoted for one of its items said "It" of nobody: NHS
+    England is named only in the sentence before. A dummy "it" ("It is important for CCGs to
+    ...") leans on nothing."""
+    top, sentences = _top(BOARD)
+    chosen = [Picked(0, 2, BOARD[2], 0.6), Picked(0, 1, BOARD[1], 0.6)]
+    out, _opening = with_antecedents(chosen, chosen[0], top, sentences)
+    assert sorted(p.sentence for p in out) == [0, 1, 2]
+    dummy = [Picked(0, 3, BOARD[3], 0.6)]
+    assert with_antecedents(dummy, None, top, sentences)[0] == dummy
