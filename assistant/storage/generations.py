@@ -19,7 +19,7 @@ import numpy as np
 
 from ..errors import IndexMissingError
 from ..types import Chunk
-from .chroma import connect, guard
+from .chroma import guard
 from .store import Store
 
 
@@ -71,7 +71,7 @@ class Generations:
 
     def all(self) -> set[str]:
         """Every generation with a collection in the store ("" for the pre-registry pair)."""
-        client = connect(self._store.settings)
+        client = self._store.client()
         cols = guard(client.list_collections, "list collections")
         found: set[str] = set()
         pattern = re.compile(re.escape(self._store.name) + r"(?:\.([A-Za-z0-9]+))?(?:-sentences)?")
@@ -85,7 +85,7 @@ class Generations:
         """Both collections of `generation`, deleted."""
         for name in self._store.names(generation):
             with contextlib.suppress(Exception):  # absent already
-                connect(self._store.settings).delete_collection(name)
+                self._store.client().delete_collection(name)
 
     def scan(self, generation: str) -> dict[tuple[str, str], list[int]]:
         """(doc_id, doc_hash) → [chunk rows, sentence rows] actually in the generation."""

@@ -55,13 +55,14 @@ class Store:
     def location(self) -> str:
         return self.settings.chroma_url or str(self.settings.chroma_path)
 
-    def _client(self) -> Any:
+    def client(self) -> Any:
+        """The Chroma client every read and write of this store goes through."""
         return connect(self.settings)
 
     @property
     def max_batch(self) -> int:
         if self._max_batch is None:
-            client = self._client()
+            client = self.client()
             self._max_batch = int(guard(client.get_max_batch_size, "read the maximum batch size"))
         return max(1, self._max_batch)
 
@@ -73,7 +74,7 @@ class Store:
     def collection(self, name: str, create: bool = False, model_check: bool = True) -> Any:
         """The collection `name`, created with this store's model and index settings (`create`);
         one built with another model is an `EmbedderMismatchError` (`model_check`)."""
-        client = self._client()
+        client = self.client()
         try:
             if create:
                 hnsw = HNSW_SENTENCES if name.endswith("-sentences") else HNSW

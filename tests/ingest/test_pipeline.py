@@ -224,7 +224,7 @@ def test_missing_sentences_collection_is_repaired_not_unchanged(small: Settings)
     emb = HashEmbedder()
     Ingestor(small, emb).run()
     store = Store(small, emb)
-    store._client().delete_collection(store.names(store.view(refresh=True).generation)[1])
+    store.client().delete_collection(store.names(store.view(refresh=True).generation)[1])
     report = Ingestor(small, emb).run()
     assert {r.status for r in report.results} == {"repaired"}
     assert all("sentences" in r.reason for r in report.results)

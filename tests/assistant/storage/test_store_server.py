@@ -68,7 +68,7 @@ def test_rebuild_and_repair_through_a_chroma_server(tmp_path: Path, chroma_serve
     report = Ingestor(settings, emb, store=Store(settings, emb, max_batch=2)).run(rebuild=True)
     assert report.ok and check_complete(settings, emb) == first  # swapped; the old generation dropped
     store = Store(settings, emb)
-    store._client().delete_collection(store.names(store.view(refresh=True).generation)[1])
+    store.client().delete_collection(store.names(store.view(refresh=True).generation)[1])
     repaired = Ingestor(settings, emb).run()
     assert {r.status for r in repaired.results} == {"repaired"} and check_complete(settings, emb) == first
     a = Assistant(settings.replace(data_dir=tmp_path / "reader"), embedder=emb).ask("who sets beta salaries?")
